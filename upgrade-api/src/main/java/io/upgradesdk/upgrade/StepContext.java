@@ -1,0 +1,46 @@
+package io.upgradesdk.upgrade;
+
+import java.time.Clock;
+import java.util.Optional;
+
+/**
+ * What a running step can see and do: its resume cursor, progress reporting, secrets, the clock.
+ * One context is given per attempt; it is not shared between threads.
+ */
+public interface StepContext {
+
+    /** The id of the plan being run. */
+    String planId();
+
+    /** The id of the step being run. */
+    String stepId();
+
+    /** The attempt number within this run, starting at 1. */
+    int attempt();
+
+    /** True during {@code preview}: the step must not change anything. */
+    boolean isDryRun();
+
+    /**
+     * The cursor this step saved last, in this run or an interrupted earlier one; empty when the
+     * step starts from the beginning.
+     */
+    Optional<String> cursor();
+
+    /**
+     * Durably records how far the step got (e.g. "copied up to id X"), so that a resumed run
+     * continues from here. Refused (with {@link UpgradeErrorCode#LEASE_LOST}) when this run no
+     * longer holds the plan's lease, and (with {@link UpgradeErrorCode#SECRET_EXPOSED}) when the
+     * cursor contains a secret value.
+     */
+    void saveCursor(String cursor);
+
+    /** Reports progress; {@code total} is negative when unknown. Does not write the checkpoint. */
+    void progress(long done, long total, String message);
+
+    /** A secret registered with the runner, by name; its value never appears in any output. */
+    Secret secret(String name);
+
+    /** The runner's clock. */
+    Clock clock();
+}

@@ -1,0 +1,353 @@
+package io.upgradesdk.upgrade.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.upgradesdk.upgrade.AuditEntry;
+import io.upgradesdk.upgrade.Checkpoint;
+import io.upgradesdk.upgrade.CheckpointStore;
+import io.upgradesdk.upgrade.Lease;
+import io.upgradesdk.upgrade.StepRecord;
+import io.upgradesdk.upgrade.StepState;
+import io.upgradesdk.upgrade.UpgradeErrorCode;
+import io.upgradesdk.upgrade.UpgradeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The behaviour every {@link CheckpointStore} must show. A store implementation proves itself by
+ * extending this class and implementing {@link #createStore(MutableClock)}:
+ *
+ * <pre>{@code
+ * class MyStoreTest extends CheckpointStoreContract {
+ *     protected CheckpointStore createStore(MutableClock clock) { return new MyStore(..., clock); }
+ * }
+ * }</pre>
+ *
+ * <p>Two instances are created per test, {@link #store} and {@link #otherHost}, which must share
+ * their backing storage (same directory, database, key prefix) as two hosts would. Stores whose
+ * lease expiry follows a server's clock override {@link #leaseDuration()} and {@link #elapse}.
+ */
+public abstract class CheckpointStoreContract {
+
+    protected MutableClock clock;
+    protected CheckpointStore store;
+    protected CheckpointStore otherHost;
+    protected String planId;
+
+    /** A new store instance on the shared backing storage, with lease expiry following {@code clock}. */
+    protected abstract CheckpointStore createStore(MutableClock clock) throws Exception;
+
+    /** The lease duration the tests use. */
+    protected Duration leaseDuration() {
+        return Duration.ofSeconds(30);
+    }
+
+    /** Lets {@code duration} pass for the store's lease expiry. */
+    protected void elapse(Duration duration) throws Exception {
+        clock.advance(duration);
+    }
+
+    @BeforeEach
+    void setUpStores() throws Exception {
+        clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
+        store = createStore(clock);
+        otherHost = createStore(clock);
+        planId = "contract-" + UUID.randomUUID();
+    }
+
+    @AfterEach
+    void closeStores() throws Exception {
+        store.close();
+        otherHost.close();
+    }
+
+    // --- checkpoints -------------------------------------------------------------------------
+
+    @Test
+    void loadOfAnUnknownPlanIsEmpty() {
+        assertThat(store.load(planId)).isEmpty();
+    }
+
+    @Test
+    void savedCheckpointLoadsBackEqualFromAnotherHost() {
+        Lease lease = store.acquireLease(planId, "host-a", leaseDuration());
+        Checkpoint checkpoint = sample(planId, 3);
+        store.save(checkpoint, lease);
+
+        assertThat(otherHost.load(planId)).contains(checkpoint);
+    }
+
+    @Test
+    void saveReplacesThePreviousCheckpoint() {
+        Lease lease = store.acquireLease(planId, "host-a", leaseDuration());
+        Checkpoint first = sample(planId, 1);
+        Checkpoint second = first.withStep(first.step("step-1").finished(StepState.SUCCEEDED, now(), null), now());
+        store.save(first, lease);
+        store.save(second, lease);
+
+        assertThat(store.load(planId)).contains(second);
+    }
+
+    @Test
+    void textWithQuotesNewlinesAndUnicodeSurvivesTheRoundTrip() {
+        Lease lease = store.acquireLease(planId, "host-a", leaseDuration());
+        Checkpoint checkpoint = sample(planId, 1).withStep(
+                new StepRecord("step-1", StepState.RUNNING, 2, "id:\"a\\b\"\n→ é 😀", now(), null, "line1\nline2"),
+                now());
+        store.save(checkpoint, lease);
+
+        assertThat(store.load(planId)).contains(checkpoint);
+    }
+
+    @Test
+    void plansAreIndependent() {
+        String otherPlan = planId + "-other";
+        Lease lease = store.acquireLease(planId, "host-a", leaseDuration());
+        Lease otherLease = store.acquireLease(otherPlan, "host-a", leaseDuration());
+        store.save(sample(planId, 1), lease);
+        store.save(sample(otherPlan, 2), otherLease);
+
+        assertThat(store.load(planId).orElseThrow().steps()).hasSize(1);
+        assertThat(store.load(otherPlan).orElseThrow().steps()).hasSize(2);
+    }
+
+    // --- acquiring ---------------------------------------------------------------------------
+
+    @Test
+    void acquiredLeaseNamesItsOwnerAndExpiresInTheFuture() {
+        Lease lease = store.acquireLease(planId, "host-a", leaseDuration());
+
+        assertThat(lease.planId()).isEqualTo(planId);
+        assertThat(lease.owner()).isEqualTo("host-a");
+        assertThat(lease.token()).isPositive();
+        assertThat(lease.expiresAt()).isAfter(clock.instant());
+        assertThat(otherHost.currentLease(planId)).hasValueSatisfying(l -> assertThat(l.sameAcquisition(lease)).isTrue());
+    }
+
+    @Test
+    void secondAcquisitionFailsFastNamingTheHolder() {
+        store.acquireLease(planId, "host-a", leaseDuration());
+
+        assertThatThrownBy(() -> otherHost.acquireLease(planId, "host-b", leaseDuration()))
+                .isInstanceOf(UpgradeException.class)
+                .satisfies(e -> assertThat(((UpgradeException) e).code()).isEqualTo(UpgradeErrorCode.LOCK_HELD))
+                .hasMessageContaining("host-a");
+    }
+
+    @Test
+    void theSameOwnerCannotAcquireTwice() {
+        store.acquireLease(planId, "host-a", leaseDuration());
+
+        assertThatThrownBy(() -> store.acquireLease(planId, "host-a", leaseDuration()))
+                .satisfies(e -> assertThat(((UpgradeException) e).code()).isEqualTo(UpgradeErrorCode.LOCK_HELD));
+    }
+
+    @Test
+    void releasedLeaseCanBeAcquiredWithAHigherToken() {
+        Lease first = store.acquireLease(planId, "host-a", leaseDuration());
+        store.releaseLease(first);
+
+        Lease second = otherHost.acquireLease(planId, "host-b", leaseDuration());
+
+        assertThat(second.token()).isGreaterThan(first.token());
+        assertThat(store.currentLease(planId)).hasValueSatisfying(l -> assertThat(l.owner()).isEqualTo("host-b"));
+    }
+
+    @Test
+    void expiredLeaseCanBeTakenOver() throws Exception {
+        Lease first = store.acquireLease(planId, "host-a", leaseDuration());
+        elapse(leaseDuration().plusMillis(50));
+
+        Lease second = otherHost.acquireLease(planId, "host-b", leaseDuration());
+
+        assertThat(second.token()).isGreaterThan(first.token());
+        assertThat(second.owner()).isEqualTo("host-b");
+    }
+
+    @Test
+    void tokensIncreaseOnEveryAcquisitionEvenAfterForcedRelease() {
+        List<Long> tokens = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            Lease lease = (i % 2 == 0 ? store : otherHost).acquireLease(planId, "host-" + i, leaseDuration());
+            tokens.add(lease.token());
+            if (i % 2 == 0) {
+                store.releaseLease(lease);
+            } else {
+                store.forceReleaseLease(planId);
+            }
+        }
+        assertThat(tokens).isSorted().doesNotHaveDuplicates();
+    }
+
+    @Test
+    void concurrentAcquisitionsHaveExactlyOneWinner() throws Exception {
+        int contenders = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(contenders);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<Optional<Lease>>> results = new ArrayList<>();
+            for (int i = 0; i < contenders; i++) {
+                CheckpointStore host = i % 2 == 0 ? store : otherHost;
+                String owner = "host-" + i;
+                Callable<Optional<Lease>> attempt = () -> {
+                    start.await();
+                    try {
+                        return Optional.of(host.acquireLease(planId, owner, leaseDuration()));
+                    } catch (UpgradeException e) {
+                        assertThat(e.code()).isEqualTo(UpgradeErrorCode.LOCK_HELD);
+                        return Optional.empty();
+                    }
+                };
+                results.add(pool.submit(attempt));
+            }
+            start.countDown();
+            int winners = 0;
+            for (Future<Optional<Lease>> result : results) {
+                winners += result.get().isPresent() ? 1 : 0;
+            }
+            assertThat(winners).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    // --- fencing -----------------------------------------------------------------------------
+
+    @Test
+    void replacedHolderCannotSaveAndTheNewOwnersCheckpointStays() throws Exception {
+        Lease old = store.acquireLease(planId, "host-a", leaseDuration());
+        store.save(sample(planId, 1), old);
+        elapse(leaseDuration().plusMillis(50));
+        Lease current = otherHost.acquireLease(planId, "host-b", leaseDuration());
+        Checkpoint newer = sample(planId, 2);
+        otherHost.save(newer, current);
+
+        assertThatThrownBy(() -> store.save(sample(planId, 3), old))
+                .satisfies(e -> assertThat(((UpgradeException) e).code()).isEqualTo(UpgradeErrorCode.LEASE_LOST))
+                .hasMessageContaining("host-b");
+        assertThat(store.load(planId)).contains(newer);
+    }
+
+    @Test
+    void expiredLeaseCannotSaveEvenIfNobodyTookOver() throws Exception {
+        Lease lease = store.acquireLease(planId, "host-a", leaseDuration());
+        elapse(leaseDuration().plusMillis(50));
+
+        assertThatThrownBy(() -> store.save(sample(planId, 1), lease))
+                .satisfies(e -> assertThat(((UpgradeException) e).code()).isEqualTo(UpgradeErrorCode.LEASE_LOST));
+        assertThat(store.load(planId)).isEmpty();
+    }
+
+    @Test
+    void aLeaseThatWasNeverAcquiredCannotSave() {
+        Lease forged = new Lease(planId, "host-a", 1_000_000, clock.instant().plusSeconds(60));
+
+        assertThatThrownBy(() -> store.save(sample(planId, 1), forged))
+                .satisfies(e -> assertThat(((UpgradeException) e).code()).isEqualTo(UpgradeErrorCode.LEASE_LOST));
+        assertThat(store.load(planId)).isEmpty();
+    }
+
+    @Test
+    void forcedReleaseFencesOffTheOldHolder() {
+        Lease old = store.acquireLease(planId, "host-a", leaseDuration());
+        otherHost.forceReleaseLease(planId);
+        assertThat(store.currentLease(planId)).isEmpty();
+        Lease current = otherHost.acquireLease(planId, "host-b", leaseDuration());
+
+        assertThatThrownBy(() -> store.save(sample(planId, 1), old))
+                .satisfies(e -> assertThat(((UpgradeException) e).code()).isEqualTo(UpgradeErrorCode.LEASE_LOST));
+        otherHost.save(sample(planId, 1), current);
+    }
+
+    // --- renewing and releasing ----------------------------------------------------------------
+
+    @Test
+    void renewalExtendsTheLease() throws Exception {
+        Lease lease = store.acquireLease(planId, "host-a", leaseDuration());
+        elapse(leaseDuration().dividedBy(2));
+
+        Lease renewed = store.renewLease(lease, leaseDuration());
+        elapse(leaseDuration().dividedBy(2).plusMillis(50));
+
+        assertThat(renewed.token()).isEqualTo(lease.token());
+        assertThat(renewed.expiresAt()).isAfter(lease.expiresAt());
+        assertThatThrownBy(() -> otherHost.acquireLease(planId, "host-b", leaseDuration()))
+                .satisfies(e -> assertThat(((UpgradeException) e).code()).isEqualTo(UpgradeErrorCode.LOCK_HELD));
+        store.save(sample(planId, 1), renewed);
+    }
+
+    @Test
+    void renewalOfAReplacedLeaseFails() throws Exception {
+        Lease old = store.acquireLease(planId, "host-a", leaseDuration());
+        elapse(leaseDuration().plusMillis(50));
+        otherHost.acquireLease(planId, "host-b", leaseDuration());
+
+        assertThatThrownBy(() -> store.renewLease(old, leaseDuration()))
+                .satisfies(e -> assertThat(((UpgradeException) e).code()).isEqualTo(UpgradeErrorCode.LEASE_LOST));
+        assertThat(store.currentLease(planId)).hasValueSatisfying(l -> assertThat(l.owner()).isEqualTo("host-b"));
+    }
+
+    @Test
+    void renewalAfterExpirySucceedsWhenNobodyTookOver() throws Exception {
+        Lease lease = store.acquireLease(planId, "host-a", leaseDuration());
+        elapse(leaseDuration().plusMillis(50));
+
+        Lease renewed = store.renewLease(lease, leaseDuration());
+
+        store.save(sample(planId, 1), renewed);
+        assertThat(store.load(planId)).isPresent();
+    }
+
+    @Test
+    void releaseByAReplacedHolderLeavesTheNewHolderAlone() throws Exception {
+        Lease old = store.acquireLease(planId, "host-a", leaseDuration());
+        elapse(leaseDuration().plusMillis(50));
+        Lease current = otherHost.acquireLease(planId, "host-b", leaseDuration());
+
+        store.releaseLease(old);
+
+        assertThat(otherHost.currentLease(planId)).hasValueSatisfying(l -> assertThat(l.sameAcquisition(current)).isTrue());
+        otherHost.save(sample(planId, 1), current);
+    }
+
+    @Test
+    void releaseThenSaveWithTheReleasedLeaseFails() {
+        Lease lease = store.acquireLease(planId, "host-a", leaseDuration());
+        store.releaseLease(lease);
+
+        assertThatThrownBy(() -> store.save(sample(planId, 1), lease))
+                .satisfies(e -> assertThat(((UpgradeException) e).code()).isEqualTo(UpgradeErrorCode.LEASE_LOST));
+    }
+
+    // --- helpers -----------------------------------------------------------------------------
+
+    protected Instant now() {
+        return clock.instant();
+    }
+
+    /** A checkpoint with {@code steps} steps, the first one done, an audit entry and a cursor. */
+    protected Checkpoint sample(String plan, int steps) {
+        List<StepRecord> records = new ArrayList<>();
+        for (int i = 1; i <= steps; i++) {
+            records.add(i == 1
+                    ? new StepRecord("step-" + i, StepState.SUCCEEDED, 1, null, now(), now(), null)
+                    : new StepRecord("step-" + i, StepState.RUNNING, 2, "cursor-" + i, now(), null, "timeout"));
+        }
+        List<AuditEntry> audit = List.of(new AuditEntry(now(), "alice", "MARK_DONE", "step-1", "done by hand"));
+        return new Checkpoint(plan, "v1:test", steps, now(), records, audit);
+    }
+}
