@@ -5,7 +5,9 @@ import static java.util.Objects.requireNonNull;
 import io.upgradesdk.upgrade.internal.CheckpointJson;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,21 +25,42 @@ public final class Checkpoint {
     private final String fingerprint;
     private final long revision;
     private final Instant updatedAt;
-    private final Map<String, StepRecord> steps;
+    /** Records in order; never mutated after construction (copied on change). */
+    private final StepRecord[] records;
+    /** Step id to position in {@link #records}; shared between versions with the same steps. */
+    private final Map<String, Integer> index;
     private final List<AuditEntry> audit;
 
     public Checkpoint(String planId, String fingerprint, long revision, Instant updatedAt,
             List<StepRecord> steps, List<AuditEntry> audit) {
+        this(planId, fingerprint, revision, updatedAt, dedupe(steps), null, List.copyOf(audit));
+    }
+
+    private Checkpoint(String planId, String fingerprint, long revision, Instant updatedAt, StepRecord[] records,
+            Map<String, Integer> index, List<AuditEntry> audit) {
         this.planId = requireNonNull(planId, "planId");
         this.fingerprint = requireNonNull(fingerprint, "fingerprint");
         this.revision = revision;
         this.updatedAt = requireNonNull(updatedAt, "updatedAt");
+        this.records = records;
+        this.index = index != null ? index : indexOf(records);
+        this.audit = audit;
+    }
+
+    private static StepRecord[] dedupe(List<StepRecord> steps) {
         Map<String, StepRecord> byId = new LinkedHashMap<>();
         for (StepRecord step : steps) {
-            byId.put(step.stepId(), step);
+            byId.put(step.stepId(), requireNonNull(step, "step"));
         }
-        this.steps = Collections.unmodifiableMap(byId);
-        this.audit = List.copyOf(audit);
+        return byId.values().toArray(new StepRecord[0]);
+    }
+
+    private static Map<String, Integer> indexOf(StepRecord[] records) {
+        Map<String, Integer> index = new HashMap<>();
+        for (int i = 0; i < records.length; i++) {
+            index.put(records[i].stepId(), i);
+        }
+        return Collections.unmodifiableMap(index);
     }
 
     /** A fresh checkpoint for a plan: every step pending, revision 0. */
@@ -73,12 +96,12 @@ public final class Checkpoint {
 
     /** The step's record; a pending one when the checkpoint does not know the step. */
     public StepRecord step(String stepId) {
-        StepRecord record = steps.get(stepId);
-        return record != null ? record : StepRecord.pending(stepId);
+        Integer position = index.get(stepId);
+        return position != null ? records[position] : StepRecord.pending(stepId);
     }
 
     public List<StepRecord> steps() {
-        return List.copyOf(steps.values());
+        return List.of(records);
     }
 
     public List<AuditEntry> audit() {
@@ -87,30 +110,27 @@ public final class Checkpoint {
 
     /** A copy with the step's record replaced, the revision increased and the time updated. */
     public Checkpoint withStep(StepRecord record, Instant now) {
-        List<StepRecord> records = new ArrayList<>(steps.values());
-        boolean replaced = false;
-        for (int i = 0; i < records.size(); i++) {
-            if (records.get(i).stepId().equals(record.stepId())) {
-                records.set(i, record);
-                replaced = true;
-            }
+        Integer position = index.get(record.stepId());
+        if (position == null) {
+            StepRecord[] grown = Arrays.copyOf(records, records.length + 1);
+            grown[records.length] = record;
+            return new Checkpoint(planId, fingerprint, revision + 1, now, grown, null, audit);
         }
-        if (!replaced) {
-            records.add(record);
-        }
-        return new Checkpoint(planId, fingerprint, revision + 1, now, records, audit);
+        StepRecord[] copy = records.clone();
+        copy[position] = record;
+        return new Checkpoint(planId, fingerprint, revision + 1, now, copy, index, audit);
     }
 
     /** A copy with an audit entry appended. */
     public Checkpoint withAudit(AuditEntry entry) {
         List<AuditEntry> entries = new ArrayList<>(audit);
         entries.add(entry);
-        return new Checkpoint(planId, fingerprint, revision + 1, entry.at(), steps(), entries);
+        return new Checkpoint(planId, fingerprint, revision + 1, entry.at(), records, index, List.copyOf(entries));
     }
 
     /** A copy adopted by a plan with another fingerprint (explicit override). */
     public Checkpoint withFingerprint(String newFingerprint, Instant now) {
-        return new Checkpoint(planId, newFingerprint, revision + 1, now, steps(), audit);
+        return new Checkpoint(planId, newFingerprint, revision + 1, now, records, index, audit);
     }
 
     @Override
@@ -125,7 +145,7 @@ public final class Checkpoint {
 
     @Override
     public String toString() {
-        return "Checkpoint[" + planId + ", revision " + revision + ", " + steps.values().stream()
+        return "Checkpoint[" + planId + ", revision " + revision + ", " + Arrays.stream(records)
                 .map(s -> s.stepId() + "=" + s.state()).toList() + "]";
     }
 }

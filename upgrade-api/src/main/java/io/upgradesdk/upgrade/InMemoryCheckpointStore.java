@@ -16,7 +16,7 @@ import java.util.Optional;
 public final class InMemoryCheckpointStore implements CheckpointStore {
 
     private final Clock clock;
-    private final Map<String, String> checkpoints = new HashMap<>();
+    private final Map<String, Checkpoint> checkpoints = new HashMap<>();
     private final Map<String, Lease> leases = new HashMap<>();
     private final Map<String, Long> lastTokens = new HashMap<>();
 
@@ -32,14 +32,13 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
 
     @Override
     public synchronized Optional<Checkpoint> load(String planId) {
-        String json = checkpoints.get(planId);
-        return json == null ? Optional.empty() : Optional.of(Checkpoint.fromJson(json, "memory:" + planId));
+        return Optional.ofNullable(checkpoints.get(planId));
     }
 
     @Override
     public synchronized void save(Checkpoint checkpoint, Lease lease) {
         LeaseRules.checkWritable(leases.get(checkpoint.planId()), lease, clock.instant());
-        checkpoints.put(checkpoint.planId(), checkpoint.toJson());
+        checkpoints.put(checkpoint.planId(), checkpoint);
     }
 
     @Override

@@ -34,11 +34,13 @@ public final class UpgradePlan {
     private final String id;
     private final List<UpgradeStep> steps;
     private final String fingerprint;
+    private final List<Secret> secrets;
 
-    private UpgradePlan(String id, List<UpgradeStep> steps) {
+    private UpgradePlan(String id, List<UpgradeStep> steps, List<Secret> secrets) {
         this.id = id;
         this.steps = List.copyOf(steps);
         this.fingerprint = fingerprintOf(this.steps);
+        this.secrets = List.copyOf(secrets);
     }
 
     /** Starts a plan with the given id (the key of its checkpoint and lease in a store). */
@@ -76,6 +78,14 @@ public final class UpgradePlan {
         return steps.stream().filter(UpgradeStep::isPointOfNoReturn).findFirst();
     }
 
+    /**
+     * Secrets the plan's steps use (product modules attach their credentials here); the runner
+     * redacts their values like its own. Not part of the fingerprint.
+     */
+    public List<Secret> secrets() {
+        return secrets;
+    }
+
     /** A stable digest of the plan's shape, e.g. {@code v1:3f2a...}. */
     public String fingerprint() {
         return fingerprint;
@@ -100,6 +110,7 @@ public final class UpgradePlan {
 
         private final String id;
         private final List<UpgradeStep> steps = new ArrayList<>();
+        private final List<Secret> secrets = new ArrayList<>();
 
         private Builder(String id) {
             this.id = Check.planId(id);
@@ -107,6 +118,12 @@ public final class UpgradePlan {
 
         public Builder step(UpgradeStep step) {
             steps.add(requireNonNull(step, "step"));
+            return this;
+        }
+
+        /** A secret the steps read with {@link StepContext#secret(String)}; redacted from all output. */
+        public Builder secret(Secret secret) {
+            secrets.add(requireNonNull(secret, "secret"));
             return this;
         }
 
@@ -145,7 +162,7 @@ public final class UpgradePlan {
                         "plan '%s': FINISH step '%s' declares a compensation, but only UP steps can be"
                                 + " compensated; remove it", id, step.id());
             }
-            return new UpgradePlan(id, steps);
+            return new UpgradePlan(id, steps, secrets);
         }
     }
 }

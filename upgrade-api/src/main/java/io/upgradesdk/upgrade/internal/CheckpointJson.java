@@ -28,6 +28,14 @@ public final class CheckpointJson {
     }
 
     public static String write(Checkpoint checkpoint) {
+        try {
+            return MAPPER.writeValueAsString(toNode(checkpoint));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise checkpoint", e);
+        }
+    }
+
+    public static ObjectNode toNode(Checkpoint checkpoint) {
         ObjectNode root = MAPPER.createObjectNode();
         root.put("format", FORMAT);
         root.put("version", VERSION);
@@ -55,11 +63,7 @@ public final class CheckpointJson {
             putNullable(node, "stepId", entry.stepId());
             node.put("reason", entry.reason());
         }
-        try {
-            return MAPPER.writeValueAsString(root);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise checkpoint", e);
-        }
+        return root;
     }
 
     public static Checkpoint read(String json, String source) {
@@ -70,6 +74,10 @@ public final class CheckpointJson {
             throw unreadable(source, "it is not valid JSON (" + e.getOriginalMessage() + " at line "
                     + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
         }
+        return fromNode(root, source);
+    }
+
+    public static Checkpoint fromNode(JsonNode root, String source) {
         if (root == null || !root.isObject() || !FORMAT.equals(root.path("format").asText(null))) {
             throw unreadable(source, "it is not an upgrade-sdk checkpoint (no \"format\": \"" + FORMAT + "\")");
         }
@@ -97,7 +105,7 @@ public final class CheckpointJson {
         }
     }
 
-    private static UpgradeException unreadable(String source, String why) {
+    public static UpgradeException unreadable(String source, String why) {
         return new UpgradeException(UpgradeErrorCode.CHECKPOINT_UNREADABLE, "cannot read the checkpoint at " + source
                 + ": " + why + ". Restore it from a backup, or delete it to start the plan over"
                 + " (steps are idempotent, completed ones will run again)");

@@ -1,0 +1,129 @@
+package io.upgradesdk.upgrade.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.upgradesdk.upgrade.Checkpoint;
+import io.upgradesdk.upgrade.Lease;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The content of a checkpoint file: per plan, its checkpoint, its lease and the last fencing
+ * token issued. Immutable; {@link #with} returns a changed copy.
+ */
+public final class CheckpointFile {
+
+    public static final String FORMAT = "upgrade-sdk/checkpoint-file";
+    public static final int VERSION = 1;
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    /** One plan's entry; {@code livenessLocked} says the holder also holds the OS liveness lock. */
+    public record Entry(Checkpoint checkpoint, Lease lease, long lastToken, boolean livenessLocked) {
+        public static final Entry EMPTY = new Entry(null, null, 0, false);
+
+        public Entry withCheckpoint(Checkpoint value) {
+            return new Entry(value, lease, lastToken, livenessLocked);
+        }
+
+        public Entry withLease(Lease value, boolean locked) {
+            return new Entry(checkpoint, value, value == null ? lastToken : Math.max(lastToken, value.token()),
+                    value != null && locked);
+        }
+    }
+
+    private final Map<String, Entry> plans;
+
+    private CheckpointFile(Map<String, Entry> plans) {
+        this.plans = plans;
+    }
+
+    public static CheckpointFile empty() {
+        return new CheckpointFile(Map.of());
+    }
+
+    public Entry entry(String planId) {
+        return plans.getOrDefault(planId, Entry.EMPTY);
+    }
+
+    public CheckpointFile with(String planId, Entry entry) {
+        Map<String, Entry> copy = new LinkedHashMap<>(plans);
+        copy.put(planId, entry);
+        return new CheckpointFile(copy);
+    }
+
+    public byte[] toBytes() {
+        ObjectNode root = MAPPER.createObjectNode();
+        root.put("format", FORMAT);
+        root.put("version", VERSION);
+        ObjectNode plansNode = root.putObject("plans");
+        plans.forEach((planId, entry) -> {
+            ObjectNode node = plansNode.putObject(planId);
+            node.put("lastToken", entry.lastToken());
+            if (entry.lease() == null) {
+                node.putNull("lease");
+            } else {
+                ObjectNode lease = node.putObject("lease");
+                lease.put("owner", entry.lease().owner());
+                lease.put("token", entry.lease().token());
+                lease.put("expiresAt", entry.lease().expiresAt().toString());
+                lease.put("livenessLocked", entry.livenessLocked());
+            }
+            if (entry.checkpoint() == null) {
+                node.putNull("checkpoint");
+            } else {
+                node.set("checkpoint", CheckpointJson.toNode(entry.checkpoint()));
+            }
+        });
+        try {
+            return MAPPER.writeValueAsBytes(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise checkpoint file", e);
+        }
+    }
+
+    /** Parses a file's bytes; errors name {@code source} and say how to recover. */
+    public static CheckpointFile parse(byte[] bytes, String source) {
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(bytes);
+        } catch (java.io.IOException e) {
+            String where = e instanceof JsonProcessingException j && j.getLocation() != null
+                    ? " at line " + j.getLocation().getLineNr() + ", column " + j.getLocation().getColumnNr() : "";
+            throw CheckpointJson.unreadable(source, "it is corrupted: not valid JSON" + where);
+        }
+        if (root == null || !root.isObject() || !FORMAT.equals(root.path("format").asText(null))) {
+            throw CheckpointJson.unreadable(source, "it is not an upgrade-sdk checkpoint file (no \"format\": \""
+                    + FORMAT + "\"); check the path, or point the store at a new file");
+        }
+        if (root.path("version").asInt(-1) != VERSION) {
+            throw CheckpointJson.unreadable(source, "its format version " + root.path("version") + " is not supported"
+                    + " (this SDK reads " + VERSION + "); use the SDK version that wrote it");
+        }
+        Map<String, Entry> plans = new LinkedHashMap<>();
+        JsonNode plansNode = root.path("plans");
+        for (Iterator<Map.Entry<String, JsonNode>> it = plansNode.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = it.next();
+            JsonNode node = field.getValue();
+            JsonNode leaseNode = node.path("lease");
+            Lease lease = null;
+            if (leaseNode.isObject()) {
+                try {
+                    lease = new Lease(field.getKey(), leaseNode.path("owner").asText(), leaseNode.path("token").asLong(),
+                            Instant.parse(leaseNode.path("expiresAt").asText()));
+                } catch (RuntimeException e) {
+                    throw CheckpointJson.unreadable(source, "the lease of plan '" + field.getKey() + "' is malformed");
+                }
+            }
+            JsonNode checkpointNode = node.path("checkpoint");
+            Checkpoint checkpoint = checkpointNode.isObject()
+                    ? CheckpointJson.fromNode(checkpointNode, source + " (plan '" + field.getKey() + "')") : null;
+            plans.put(field.getKey(), new Entry(checkpoint, lease, node.path("lastToken").asLong(0),
+                    leaseNode.path("livenessLocked").asBoolean(false)));
+        }
+        return new CheckpointFile(plans);
+    }
+}
