@@ -1,0 +1,287 @@
+package io.upgradesdk.upgrade.kong;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The migration state of a database for a given set of subsystems, computed exactly as Kong's
+ * {@code State.load} does (spec §4), including its quirk that a gap before {@code last_executed}
+ * counts as "new" and only the {@code last_executed} migration itself can be "missing". Rows of
+ * subsystems not in the set, and names the code does not know, are ignored (as Kong does) but kept
+ * in {@link #unknownRecorded()} so a caller can detect a database newer than the code.
+ */
+public final class MigrationState {
+
+    /** Kong's NEEDS_BOOTSTRAP_MSG, verbatim (including its "migrated to" typo). */
+    public static final String NEEDS_BOOTSTRAP_MSG = "Database needs bootstrapping or is older than Kong 1.0.\n\n"
+            + "To start a new installation from scratch, run 'kong migrations bootstrap'.\n\n"
+            + "To migrate from a version older than 1.0, migrated to Kong 1.5.0 first. \n"
+            + "If you still have 'apis' entities, you can convert them to Routes and Services\n"
+            + "using the 'kong migrations migrate-apis' command in Kong 1.5.0.\n\n";
+
+    private final boolean needsBootstrap;
+    private final List<SubsystemMigrations> executed;
+    private final List<SubsystemMigrations> pending;
+    private final List<SubsystemMigrations> missing;
+    private final List<SubsystemMigrations> fresh;
+    private final Map<String, List<String>> unknownRecorded;
+
+    private MigrationState(boolean needsBootstrap, List<SubsystemMigrations> executed, List<SubsystemMigrations> pending,
+            List<SubsystemMigrations> missing, List<SubsystemMigrations> fresh, Map<String, List<String>> unknownRecorded) {
+        this.needsBootstrap = needsBootstrap;
+        this.executed = List.copyOf(executed);
+        this.pending = List.copyOf(pending);
+        this.missing = List.copyOf(missing);
+        this.fresh = List.copyOf(fresh);
+        this.unknownRecorded = unknownRecorded;
+    }
+
+    /**
+     * Computes the state. {@code rows} is null when the {@code schema_meta} table does not exist
+     * (needs bootstrap); an empty collection when it exists but is empty.
+     *
+     * @param subsystems the loaded subsystems in run order (core first, then plugins by name)
+     * @param rows       the {@code schema_meta} rows, or null when the table is absent
+     */
+    public static MigrationState compute(List<KongSubsystem> subsystems, Collection<SchemaMetaRow> rows) {
+        List<SubsystemMigrations> executed = new ArrayList<>();
+        List<SubsystemMigrations> pending = new ArrayList<>();
+        List<SubsystemMigrations> missing = new ArrayList<>();
+        List<SubsystemMigrations> fresh = new ArrayList<>();
+        Map<String, List<String>> unknown = new LinkedHashMap<>();
+        if (rows == null) {
+            for (KongSubsystem s : subsystems) {
+                add(fresh, s, s.migrations().stream().map(KongMigration::name).toList());
+            }
+            return new MigrationState(true, executed, pending, missing, fresh, Map.of());
+        }
+        Map<String, SchemaMetaRow> bySubsystem = new LinkedHashMap<>();
+        for (SchemaMetaRow row : rows) {
+            bySubsystem.put(row.subsystem(), row);
+        }
+        for (KongSubsystem s : subsystems) {
+            SchemaMetaRow row = bySubsystem.get(s.name());
+            List<String> e = new ArrayList<>();
+            List<String> p = new ArrayList<>();
+            List<String> m = new ArrayList<>();
+            List<String> n = new ArrayList<>();
+            if (row == null) {
+                s.migrations().forEach(mig -> n.add(mig.name()));
+            } else {
+                Set<String> exec = new HashSet<>(row.executed());
+                Set<String> pend = new HashSet<>(row.pending());
+                int n0 = -1;
+                List<KongMigration> list = s.migrations();
+                for (int i = 1; i <= list.size(); i++) {
+                    String name = list.get(i - 1).name();
+                    if (name.equals(row.lastExecuted())) {
+                        n0 = i + 1;
+                    }
+                    if (exec.contains(name)) {
+                        e.add(name);
+                    } else if (pend.contains(name)) {
+                        p.add(name);
+                    } else if (n0 == -1 || i >= n0) {
+                        n.add(name);
+                    } else {
+                        m.add(name);
+                    }
+                }
+                Set<String> known = new HashSet<>();
+                list.forEach(mig -> known.add(mig.name()));
+                List<String> foreign = new ArrayList<>();
+                for (String name : concat(row.executed(), row.pending())) {
+                    if (!known.contains(name) && !foreign.contains(name)) {
+                        foreign.add(name);
+                    }
+                }
+                if (!foreign.isEmpty()) {
+                    unknown.put(s.name(), List.copyOf(foreign));
+                }
+            }
+            add(executed, s, e);
+            add(pending, s, p);
+            add(missing, s, m);
+            add(fresh, s, n);
+        }
+        return new MigrationState(false, executed, pending, missing, fresh, unknown);
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    private static void add(List<SubsystemMigrations> target, KongSubsystem s, List<String> names) {
+        if (!names.isEmpty()) {
+            target.add(new SubsystemMigrations(s.name(), s.namespace(), names));
+        }
+    }
+
+    /** True when the {@code schema_meta} table does not exist. */
+    public boolean needsBootstrap() {
+        return needsBootstrap;
+    }
+
+    public List<SubsystemMigrations> executed() {
+        return executed;
+    }
+
+    /** Up done, teardown not yet (the blue/green window). */
+    public List<SubsystemMigrations> pending() {
+        return pending;
+    }
+
+    /** Only ever the {@code last_executed} migration when recorded in neither array (Kong's quirk). */
+    public List<SubsystemMigrations> missing() {
+        return missing;
+    }
+
+    /** Migrations the code has and the database has not run. */
+    public List<SubsystemMigrations> newMigrations() {
+        return fresh;
+    }
+
+    /**
+     * Names recorded in {@code schema_meta} (for a loaded subsystem) that the code does not know;
+     * Kong ignores them. Non-empty means the database was migrated by newer code (or older code
+     * whose migrations were dropped, like 1.x's {@code 001_14_to_15} under 2.x).
+     */
+    public Map<String, List<String>> unknownRecorded() {
+        return unknownRecorded;
+    }
+
+    public boolean hasPending() {
+        return !pending.isEmpty();
+    }
+
+    public boolean hasNew() {
+        return !fresh.isEmpty();
+    }
+
+    /** Kong's {@code is_up_to_date()}: bootstrapped and no new migrations (pending does not count). */
+    public boolean isUpToDate() {
+        return !needsBootstrap && fresh.isEmpty();
+    }
+
+    /** True only for the executed category (Kong's {@code is_migration_executed}). */
+    public boolean isExecuted(String subsystem, String migration) {
+        return find(executed, subsystem).map(s -> s.migrations().contains(migration)).orElse(false);
+    }
+
+    /** The category entry of a subsystem in a list, if present. */
+    public static Optional<SubsystemMigrations> find(List<SubsystemMigrations> list, String subsystem) {
+        return list.stream().filter(s -> s.subsystem().equals(subsystem)).findFirst();
+    }
+
+    /** {@code kong migrations list}'s exit code: 3 needs bootstrap, 4 pending, 5 new only, 0 up to date. */
+    public int exitCode() {
+        if (needsBootstrap) {
+            return 3;
+        }
+        if (!pending.isEmpty()) {
+            return 4;
+        }
+        return fresh.isEmpty() ? 0 : 5;
+    }
+
+    /** Number of migrations in a category list. */
+    public static int count(List<SubsystemMigrations> list) {
+        return list.stream().mapToInt(s -> s.migrations().size()).sum();
+    }
+
+    /**
+     * What {@code kong migrations list} prints for Kong {@code kongVersion}, and its exit code.
+     *
+     * @param kongVersion the version shown in the "pending and new" warning
+     */
+    public CommandOutput listOutput(String kongVersion) {
+        if (needsBootstrap) {
+            return new CommandOutput(3, NEEDS_BOOTSTRAP_MSG + "\n", "");
+        }
+        StringBuilder out = new StringBuilder();
+        StringBuilder err = new StringBuilder();
+        if (!executed.isEmpty()) {
+            out.append("Executed migrations:\n").append(render(executed)).append('\n');
+        }
+        if (!pending.isEmpty()) {
+            out.append("\nPending migrations:\n").append(render(pending)).append('\n');
+        }
+        if (!fresh.isEmpty()) {
+            out.append("\nNew migrations available:\n").append(render(fresh)).append('\n');
+        }
+        if (!pending.isEmpty() && !fresh.isEmpty()) {
+            err.append("\nDatabase has pending migrations from a previous upgrade, and new migrations from this "
+                    + "upgrade (version ").append(kongVersion).append(")\n");
+            out.append("\nRun 'kong migrations finish' when ready to complete pending migrations (postgres database "
+                    + "will be incompatible with the previous Kong version)\n");
+        } else if (!pending.isEmpty()) {
+            out.append("\nRun 'kong migrations finish' when ready\n");
+        } else if (!fresh.isEmpty()) {
+            out.append("\nRun 'kong migrations up' to proceed\n");
+        }
+        return new CommandOutput(exitCode(), out.toString(), err.toString());
+    }
+
+    /**
+     * Kong's category rendering: one line per subsystem, the name right-aligned to the longest name
+     * in the list, then {@code ": "} and the names joined by {@code ", "}; no trailing newline.
+     */
+    public static String render(List<SubsystemMigrations> list) {
+        int width = list.stream().mapToInt(s -> s.subsystem().length()).max().orElse(0);
+        StringBuilder sb = new StringBuilder();
+        for (SubsystemMigrations s : list) {
+            if (sb.length() > 0) {
+                sb.append('\n');
+            }
+            sb.append(" ".repeat(width - s.subsystem().length())).append(s.subsystem()).append(": ")
+                    .append(String.join(", ", s.migrations()));
+        }
+        return sb.toString();
+    }
+
+    /**
+     * What {@code kong migrations status} prints: the state as JSON, absent categories omitted.
+     * Deviation: {@code missing_migrations} is written as names (Kong would try to encode functions).
+     */
+    public String toStatusJson() {
+        ObjectMapper mapper = new ObjectMapper();
+        ObjectNode root = mapper.createObjectNode();
+        root.put("needs_bootstrap", needsBootstrap);
+        putList(root, "executed_migrations", executed);
+        putList(root, "pending_migrations", pending);
+        putList(root, "missing_migrations", missing);
+        putList(root, "new_migrations", fresh);
+        return root.toString();
+    }
+
+    private static void putList(ObjectNode root, String key, List<SubsystemMigrations> list) {
+        if (list.isEmpty()) {
+            return;
+        }
+        ArrayNode array = root.putArray(key);
+        for (SubsystemMigrations s : list) {
+            ObjectNode o = array.addObject();
+            o.put("subsystem", s.subsystem());
+            o.put("namespace", s.namespace());
+            ArrayNode names = o.putArray("migrations");
+            s.migrations().forEach(names::add);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "MigrationState[needsBootstrap=" + needsBootstrap + ", executed=" + count(executed) + ", pending="
+                + count(pending) + ", missing=" + count(missing) + ", new=" + count(fresh) + "]";
+    }
+}

@@ -1,0 +1,51 @@
+package io.upgradesdk.upgrade.kong;
+
+import io.upgradesdk.testservers.PostgresServer;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import javax.sql.DataSource;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/** A fresh database on the JVM's real PostgreSQL server, for one test. */
+final class PgDatabase {
+
+    final String name;
+    final DataSource dataSource;
+
+    private PgDatabase(String name, DataSource dataSource) {
+        this.name = name;
+        this.dataSource = dataSource;
+    }
+
+    static PgDatabase fresh(String prefix) {
+        PostgresServer server = PostgresServer.get();
+        String name = server.newDatabase(prefix);
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setUrl(server.jdbcUrl(name));
+        ds.setUser(server.user());
+        ds.setPassword(server.password());
+        return new PgDatabase(name, ds);
+    }
+
+    String url() {
+        return PostgresServer.get().jdbcUrl(name);
+    }
+
+    void exec(String sql) {
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+            st.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
+
+    String queryString(String sql) {
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
+                var rs = st.executeQuery(sql)) {
+            return rs.next() ? rs.getString(1) : null;
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
+}
