@@ -1,0 +1,49 @@
+package io.upgradesdk.upgrade.store.redis;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.upgradesdk.testservers.RedisServer;
+import io.upgradesdk.upgrade.CheckpointStore;
+import io.upgradesdk.upgrade.testkit.CheckpointStoreContract;
+import io.upgradesdk.upgrade.testkit.MutableClock;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+
+/** The store contract against a real Redis; lease expiry follows Redis's clock, so time really passes. */
+@Tag("integration")
+class RedisCheckpointStoreContractTest extends CheckpointStoreContract {
+
+    private static RedisClient client;
+    private static String prefix;
+
+    @BeforeAll
+    static void startRedis() {
+        RedisServer server = RedisServer.get();
+        client = RedisClient.create(RedisURI.builder().withHost(server.host()).withPort(server.port())
+                .withDatabase(server.freshDatabase()).withTimeout(Duration.ofSeconds(10)).build());
+        prefix = server.uniqueKeyPrefix("contract");
+    }
+
+    @AfterAll
+    static void stopClient() {
+        client.shutdown();
+    }
+
+    @Override
+    protected CheckpointStore createStore(MutableClock clock) {
+        // Each "host" gets its own connection; both share the database and the prefix.
+        return RedisCheckpointStore.builder().client(client).keyPrefix(prefix).build();
+    }
+
+    @Override
+    protected Duration leaseDuration() {
+        return Duration.ofMillis(400);
+    }
+
+    @Override
+    protected void elapse(Duration duration) throws InterruptedException {
+        Thread.sleep(duration.toMillis());
+    }
+}
