@@ -119,11 +119,12 @@ public final class RedisCheckpointStore implements CheckpointStore {
         }
         String json = checkpoint.toJson();
         List<Object> reply = call("save the checkpoint of plan '" + planId + "'",
-                () -> RedisScript.SAVE.multi(commands, new String[] {leaseKey(planId), checkpointKey(planId)},
+                () -> RedisScript.SAVE.multi(commands,
+                        new String[] {leaseKey(planId), checkpointKey(planId), tokenKey(planId)},
                         lease.owner(), Long.toString(lease.token()), json));
         long status = (Long) reply.get(0);
         if (status == 0) {
-            throw LeaseRules.leaseLost(lease, recorded(planId, reply), "write the checkpoint");
+            throw LeaseRules.leaseLost(lease, recorded(planId, reply), "write the checkpoint" + dataLossHint(reply));
         }
         if (status == 2) {
             throw LeaseRules.leaseLost(lease, null, "write the checkpoint (the lease expired at "
@@ -155,11 +156,11 @@ public final class RedisCheckpointStore implements CheckpointStore {
         LeaseRules.checkDuration(duration);
         String planId = Check.planId(lease.planId());
         List<Object> reply = call("renew the lease of plan '" + planId + "'",
-                () -> RedisScript.RENEW.multi(commands, new String[] {leaseKey(planId)}, lease.owner(),
+                () -> RedisScript.RENEW.multi(commands, new String[] {leaseKey(planId), tokenKey(planId)}, lease.owner(),
                         Long.toString(lease.token()), millis(duration), millis(duration)));
         Lease recorded = recorded(planId, reply);
         if ((Long) reply.get(0) == 0) {
-            throw LeaseRules.leaseLost(lease, recorded, "renew the lease");
+            throw LeaseRules.leaseLost(lease, recorded, "renew the lease" + dataLossHint(reply));
         }
         return recorded;
     }
@@ -223,6 +224,21 @@ public final class RedisCheckpointStore implements CheckpointStore {
             return null;
         }
         return new Lease(planId, owner, (Long) reply.get(2), Instant.ofEpochMilli((Long) reply.get(3)));
+    }
+
+    /**
+     * When neither the lease nor the token counter exists although a lease was handed out, Redis
+     * lost the plan's keys (restarted without persistence, flushed, failed over to a stale replica).
+     */
+    private String dataLossHint(List<Object> reply) {
+        boolean tokenCounterExists = reply.size() > 5 && Long.valueOf(1).equals(reply.get(5));
+        if (tokenCounterExists) {
+            return "";
+        }
+        return " (" + target + " has no lease record and no token counter for this plan any more: if this lease"
+                + " was really acquired there, Redis lost the plan's keys, e.g. it restarted without persistence or"
+                + " was flushed, and the checkpoint may be gone too; run Redis with appendonly yes and appendfsync"
+                + " always)";
     }
 
     private static String millis(Duration duration) {
