@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * ({@link #uniqueKeyPrefix(String)}).
  *
  * <p>{@link #builder()} starts a dedicated server for tests that need a password, ACL users, TLS,
- * persistence or a restart ({@link #restart()}, {@link #kill()} + {@link #startAgain()}); close it
+ * persistence, cluster mode or a restart ({@link #restart()}, {@link #kill()} + {@link #startAgain()}); close it
  * when done (it is also stopped at JVM exit). The server runs in the foreground as a child process,
  * so {@link #pid()} can be signalled. Set {@code REDIS_SERVER} to use another binary.
  */
@@ -300,6 +300,17 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    private void assignAllSlots() {
+        command("CLUSTER", "ADDSLOTSRANGE", "0", "16383");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!command("CLUSTER", "INFO").contains("cluster_state:ok")) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("Redis Cluster on port " + port + " did not reach cluster_state:ok");
+            }
+            sleep(50);
+        }
+    }
+
     private String configText() {
         Map<String, String> c = new LinkedHashMap<>();
         c.put("bind", "127.0.0.1");
@@ -323,6 +334,10 @@ public final class RedisServer implements AutoCloseable {
         }
         if (config.password != null) {
             c.put("requirepass", quote(config.password));
+        }
+        if (config.cluster) {
+            c.put("cluster-enabled", "yes");
+            c.put("cluster-config-file", quote(dir.resolve("nodes.conf").toString()));
         }
         StringBuilder text = new StringBuilder();
         c.forEach((k, v) -> text.append(k).append(' ').append(v).append('\n'));
@@ -408,6 +423,7 @@ public final class RedisServer implements AutoCloseable {
         private final List<String> aclUsers = new ArrayList<>();
         private boolean appendOnly;
         private boolean tls;
+        private boolean cluster;
 
         private Builder() {
         }
@@ -439,6 +455,16 @@ public final class RedisServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * A one-node Redis Cluster: cluster mode on, all 16384 hash slots assigned to this node, so
+         * cluster clients work and multi-key commands across slots fail with CROSSSLOT as on a real
+         * cluster. Only database 0 exists: use {@link #uniqueKeyPrefix}.
+         */
+        public Builder cluster() {
+            this.cluster = true;
+            return this;
+        }
+
         /** Starts the server and registers a shutdown hook that stops it. */
         public RedisServer start() {
             Path binary = Path.of(System.getenv().getOrDefault("REDIS_SERVER", DEFAULT_BINARY));
@@ -459,6 +485,9 @@ public final class RedisServer implements AutoCloseable {
             RedisServer server = new RedisServer(this, binary, dir, freePort());
             Runtime.getRuntime().addShutdownHook(server.shutdownHook);
             server.launch();
+            if (cluster) {
+                server.assignAllSlots();
+            }
             return server;
         }
 
