@@ -1,0 +1,109 @@
+package io.upgradesdk.benchmarks;
+
+import io.upgradesdk.upgrade.CheckpointStore;
+import io.upgradesdk.upgrade.FileCheckpointStore;
+import io.upgradesdk.upgrade.InMemoryCheckpointStore;
+import io.upgradesdk.upgrade.StepContext;
+import io.upgradesdk.upgrade.UpgradePlan;
+import io.upgradesdk.upgrade.UpgradeReport;
+import io.upgradesdk.upgrade.UpgradeRunner;
+import io.upgradesdk.upgrade.UpgradeStep;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The runner's own cost per step: a 1,000-step plan of no-op steps run with the in-memory store
+ * and with the durable file store (fsync included), against the same 1,000 step bodies called in
+ * a bare loop. Results are per step ({@code OperationsPerInvocation = 1000}).
+ *
+ * <pre>
+ * mvn -Pbench -pl benchmarks -am package -DskipTests
+ * java -jar benchmarks/target/benchmarks.jar RunnerOverhead
+ * </pre>
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Fork(1)
+public class RunnerOverheadBenchmark {
+
+    static final int STEPS = 1000;
+
+    @Param({"memory", "file"})
+    public String store;
+
+    private final AtomicLong sink = new AtomicLong();
+    private UpgradePlan plan;
+    private Path directory;
+    private CheckpointStore checkpointStore;
+    private UpgradeRunner runner;
+
+    @Setup(Level.Trial)
+    public void plan() throws IOException {
+        UpgradePlan.Builder builder = UpgradePlan.builder("bench");
+        for (int i = 0; i < STEPS; i++) {
+            builder.step(UpgradeStep.builder("step-" + i).execute(this::work).build());
+        }
+        plan = builder.build();
+        directory = Files.createTempDirectory("upgrade-bench");
+    }
+
+    @Setup(Level.Invocation)
+    public void freshStore() throws IOException {
+        Path file = directory.resolve("checkpoint.json");
+        Files.deleteIfExists(file);
+        checkpointStore = "file".equals(store) ? new FileCheckpointStore(file) : new InMemoryCheckpointStore();
+        runner = UpgradeRunner.builder().store(checkpointStore).owner("bench").heartbeat(false).build();
+    }
+
+    @TearDown(Level.Invocation)
+    public void closeStore() {
+        checkpointStore.close();
+    }
+
+    private void work(StepContext context) {
+        sink.incrementAndGet();
+    }
+
+    /** The plan run by the runner: step bodies plus everything the runner adds. */
+    @Benchmark
+    @OperationsPerInvocation(STEPS)
+    @Warmup(iterations = 3, batchSize = 1)
+    @Measurement(iterations = 5, batchSize = 1)
+    public UpgradeReport runner() {
+        UpgradeReport report = runner.run(plan);
+        if (!report.isSuccess()) {
+            throw new IllegalStateException(report.toString());
+        }
+        return report;
+    }
+
+    /** The same step bodies called in a plain loop: the baseline the runner's overhead is measured against. */
+    @Benchmark
+    @OperationsPerInvocation(STEPS)
+    @Warmup(iterations = 3, batchSize = 1)
+    @Measurement(iterations = 5, batchSize = 1)
+    public long bareLoop() throws Exception {
+        for (UpgradeStep step : plan.steps()) {
+            step.execute(null);
+        }
+        return sink.get();
+    }
+}
