@@ -357,34 +357,62 @@ public final class PlanRun implements StepContextImpl.Host, AutoCloseable {
     /** Runs a step under its retry policy; false when it failed. */
     private boolean executeStep(UpgradeStep step) {
         Instant begin = now();
-        Retry.AsyncContext<Void> decision = attemptsFor(step.retryPolicy().orElse(settings.retryPolicy())).start();
-        for (int attempt = 1; ; attempt++) {
+        Attempted result = withRetries(step, attempt -> {
             saveStep(checkpoint.step(step.id()).started(now()).attempted());
             emit(new UpgradeEvent.StepStarted(now(), plan.id(), step.id(), step.phase(), attempt,
                     checkpoint.step(step.id()).cursor()));
+            step.execute(context(step, attempt));
+        });
+        if (result.error() != null) {
+            String message = redactor.describe(result.error());
+            saveStep(checkpoint.step(step.id()).finished(StepState.FAILED, now(), message));
+            return failed(step, result, message, begin);
+        }
+        saveStep(checkpoint.step(step.id()).finished(StepState.SUCCEEDED, now(), null));
+        emit(new UpgradeEvent.StepSucceeded(now(), plan.id(), step.id(), result.attempts(), since(begin)));
+        reports.add(new StepReport(step.id(), step.phase(), StepOutcome.SUCCEEDED, result.attempts(), since(begin), null));
+        return true;
+    }
+
+    /** What a body run under a retry policy came to: attempts made, and the final error or null. */
+    private record Attempted(int attempts, Exception error) {
+    }
+
+    /** One attempt of a step's body. */
+    @FunctionalInterface
+    private interface AttemptBody {
+        void run(int attempt) throws Exception;
+    }
+
+    /**
+     * Runs {@code body} until it succeeds, the error is permanent or the attempts are used up,
+     * waiting the policy's backoff between attempts. A lost lease or an interrupt stops at once.
+     */
+    private Attempted withRetries(UpgradeStep step, AttemptBody body) {
+        Retry.AsyncContext<Void> decision = attemptsFor(step.retryPolicy().orElse(settings.retryPolicy())).start();
+        for (int attempt = 1; ; attempt++) {
             try {
-                step.execute(context(step, attempt));
+                body.run(attempt);
+                decision.onComplete();
+                return new Attempted(attempt, null);
             } catch (Exception e) {
                 stopIfLeaseLost(e);
-                long wait = decision.onError(e);
-                if (wait >= 0) {
-                    emit(new UpgradeEvent.StepRetrying(now(), plan.id(), step.id(), attempt, Duration.ofMillis(wait),
-                            redactor.describe(e)));
-                    sleep(Duration.ofMillis(wait));
-                    continue;
+                long delay = decision.onError(e);
+                if (delay < 0) {
+                    return new Attempted(attempt, e);
                 }
-                String message = redactor.describe(e);
-                saveStep(checkpoint.step(step.id()).finished(StepState.FAILED, now(), message));
-                emit(new UpgradeEvent.StepFailed(now(), plan.id(), step.id(), attempt, e.getClass().getName(), message));
-                reports.add(new StepReport(step.id(), step.phase(), StepOutcome.FAILED, attempt, since(begin), message));
-                return false;
+                emit(new UpgradeEvent.StepRetrying(now(), plan.id(), step.id(), attempt, Duration.ofMillis(delay),
+                        redactor.describe(e)));
+                sleep(Duration.ofMillis(delay));
             }
-            decision.onComplete();
-            saveStep(checkpoint.step(step.id()).finished(StepState.SUCCEEDED, now(), null));
-            emit(new UpgradeEvent.StepSucceeded(now(), plan.id(), step.id(), attempt, since(begin)));
-            reports.add(new StepReport(step.id(), step.phase(), StepOutcome.SUCCEEDED, attempt, since(begin), null));
-            return true;
         }
+    }
+
+    private boolean failed(UpgradeStep step, Attempted result, String message, Instant begin) {
+        emit(new UpgradeEvent.StepFailed(now(), plan.id(), step.id(), result.attempts(),
+                result.error().getClass().getName(), message));
+        reports.add(new StepReport(step.id(), step.phase(), StepOutcome.FAILED, result.attempts(), since(begin), message));
+        return false;
     }
 
     private void requireRollbackAllowed() {
@@ -421,33 +449,20 @@ public final class PlanRun implements StepContextImpl.Host, AutoCloseable {
 
     private boolean compensate(UpgradeStep step) {
         Instant begin = now();
-        Retry.AsyncContext<Void> decision = attemptsFor(step.retryPolicy().orElse(settings.retryPolicy())).start();
-        for (int attempt = 1; ; attempt++) {
-            try {
-                step.compensation().orElseThrow().compensate(context(step, attempt));
-            } catch (Exception e) {
-                stopIfLeaseLost(e);
-                long wait = decision.onError(e);
-                if (wait >= 0) {
-                    emit(new UpgradeEvent.StepRetrying(now(), plan.id(), step.id(), attempt, Duration.ofMillis(wait),
-                            redactor.describe(e)));
-                    sleep(Duration.ofMillis(wait));
-                    continue;
-                }
-                String message = "compensation failed: " + redactor.describe(e);
-                StepRecord record = checkpoint.step(step.id());
-                saveStep(new StepRecord(record.stepId(), record.state(), record.attempts(), record.cursor(),
-                        record.startedAt(), record.finishedAt(), message));
-                emit(new UpgradeEvent.StepFailed(now(), plan.id(), step.id(), attempt, e.getClass().getName(), message));
-                reports.add(new StepReport(step.id(), step.phase(), StepOutcome.FAILED, attempt, since(begin), message));
-                return false;
-            }
-            decision.onComplete();
-            saveStep(checkpoint.step(step.id()).reset(StepState.COMPENSATED, now()));
-            emit(new UpgradeEvent.StepCompensated(now(), plan.id(), step.id()));
-            reports.add(new StepReport(step.id(), step.phase(), StepOutcome.COMPENSATED, attempt, since(begin), null));
-            return true;
+        Attempted result = withRetries(step,
+                attempt -> step.compensation().orElseThrow().compensate(context(step, attempt)));
+        if (result.error() != null) {
+            String message = "compensation failed: " + redactor.describe(result.error());
+            StepRecord record = checkpoint.step(step.id());
+            saveStep(new StepRecord(record.stepId(), record.state(), record.attempts(), record.cursor(),
+                    record.startedAt(), record.finishedAt(), message));
+            return failed(step, result, message, begin);
         }
+        saveStep(checkpoint.step(step.id()).reset(StepState.COMPENSATED, now()));
+        emit(new UpgradeEvent.StepCompensated(now(), plan.id(), step.id()));
+        reports.add(new StepReport(step.id(), step.phase(), StepOutcome.COMPENSATED, result.attempts(), since(begin),
+                null));
+        return true;
     }
 
     private void stopIfLeaseLost(Throwable error) {
