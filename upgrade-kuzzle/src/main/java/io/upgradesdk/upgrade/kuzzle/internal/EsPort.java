@@ -1,0 +1,78 @@
+package io.upgradesdk.upgrade.kuzzle.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.LongConsumer;
+
+/**
+ * What the Kuzzle steps need from one Elasticsearch cluster (5.6 source with mapping types, or a
+ * 5.6/7.x/8.x target). Implemented over the upgrade-elasticsearch client layer and copy engine;
+ * faked in unit tests. Index names are passed raw ({@code %}, {@code &}, {@code @} are encoded by
+ * the implementation).
+ */
+public interface EsPort extends AutoCloseable {
+
+    /** Major version of the cluster (5, 7, 8). */
+    int majorVersion();
+
+    /** An identity of the cluster, equal for two URLs of the same cluster (B13). */
+    String clusterIdentity();
+
+    /** Every index with its mapping types (ES 5) — {@code _default_} excluded; typeless clusters give {@code _doc}. */
+    List<SourceIndex> inventory();
+
+    /** The mapping of one type of a (typed) source index: the object under the type name. */
+    Optional<JsonNode> typeMapping(String index, String type);
+
+    /** The settings of an index: the object under {@code settings}. */
+    JsonNode indexSettings(String index);
+
+    boolean exists(String index);
+
+    /** Creates an index with this body ({@code settings} + {@code mappings}). */
+    void createIndex(String index, ObjectNode body);
+
+    /** Adds an alias to an index (no other parameter; B15). */
+    void putAlias(String index, String alias);
+
+    /** Deletes indices (never wildcards). */
+    void deleteIndices(Collection<String> indices);
+
+    /** Documents of {@code index} (of {@code type} on typed sources, null = all), optionally not in the trashcan. */
+    long count(String index, String type, boolean excludeTrashed);
+
+    /** Makes recent writes visible to count/search. */
+    void refresh(String index);
+
+    /** One document or empty. */
+    Optional<ObjectNode> get(String index, String type, String id);
+
+    /** Writes one document (index operation: replaces). */
+    void put(String index, String type, Doc doc);
+
+    /** Up to {@code size} documents of a source collection, for verification samples. */
+    List<Doc> sample(String index, String type, int size);
+
+    /** Result of a copy. */
+    record CopyResult(long read, long written, long dropped) {
+    }
+
+    /**
+     * Copies every document of {@code sourceIndex}/{@code sourceType} (this cluster) into
+     * {@code targetIndex} of {@code target} ({@code targetType} = "default" on a 5.x target, null
+     * otherwise), applying {@code transform} (null result = drop). Every bulk item is checked: a
+     * rejected document fails the copy (B1). Resumes after {@code resumeCursor} (null = start);
+     * {@code cursorSink} receives a cursor after each written page; memory stays bounded by a page.
+     */
+    CopyResult copy(String sourceIndex, String sourceType, EsPort target, String targetIndex, String targetType,
+            int pageSize, String resumeCursor, Function<Doc, Doc> transform, Consumer<String> cursorSink,
+            LongConsumer progress);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,61 @@
+package io.upgradesdk.upgrade.kuzzle.internal;
+
+import io.upgradesdk.upgrade.Phase;
+import io.upgradesdk.upgrade.UpgradePlan;
+import io.upgradesdk.upgrade.UpgradeStep;
+import io.upgradesdk.upgrade.kuzzle.DestroyPolicy;
+import io.upgradesdk.upgrade.kuzzle.KuzzleUpgradeSettings;
+import io.upgradesdk.upgrade.kuzzle.internal.CollectionMove.Kind;
+
+/** Assembles the Kuzzle plan from settings and connectors. */
+public final class KuzzlePlanFactory {
+
+    /** Step ids, in order. */
+    public static final String INVENTORY = "kuzzle-inventory";
+    public static final String CONFIG = "kuzzle-config";
+    public static final String INTERNAL = "kuzzle-internal-storage";
+    public static final String PLUGINS = "kuzzle-plugin-storages";
+    public static final String PUBLIC = "kuzzle-public-storages";
+    public static final String CACHE = "kuzzle-cache";
+    public static final String VERIFY = "kuzzle-verify";
+    public static final String DESTROY = "kuzzle-destroy-v1";
+
+    private KuzzlePlanFactory() {
+    }
+
+    public static UpgradePlan build(KuzzleUpgradeSettings settings, Connectors connectors) {
+        KuzzleSteps steps = new KuzzleSteps(settings, connectors);
+        UpgradePlan.Builder plan = UpgradePlan.builder(settings.planId())
+                .step(UpgradeStep.builder(INVENTORY)
+                        .description("Check source names, endpoints and targets before writing anything")
+                        .execute(steps::inventory).dryRun(steps::inventoryDryRun).build())
+                .step(UpgradeStep.builder(CONFIG)
+                        .description("Convert the v1 .kuzzlerc and write the Kuzzle 2 file next to it")
+                        .execute(steps::config).dryRun(steps::configDryRun).build())
+                .step(UpgradeStep.builder(INTERNAL)
+                        .description("Copy %kuzzle into %kuzzle.<collection> and write the bootstrap markers")
+                        .execute(ctx -> steps.storage(Kind.INTERNAL, ctx))
+                        .dryRun(ctx -> steps.storageDryRun(Kind.INTERNAL, ctx)).build())
+                .step(UpgradeStep.builder(PLUGINS)
+                        .description("Copy %plugin:<name> storages into %plugin-<name>.<collection>")
+                        .execute(ctx -> steps.storage(Kind.PLUGIN, ctx))
+                        .dryRun(ctx -> steps.storageDryRun(Kind.PLUGIN, ctx)).build())
+                .step(UpgradeStep.builder(PUBLIC)
+                        .description("Copy public <index>/<Type> collections into &<index>.<collection>")
+                        .execute(ctx -> steps.storage(Kind.PUBLIC, ctx))
+                        .dryRun(ctx -> steps.storageDryRun(Kind.PUBLIC, ctx)).build())
+                .step(UpgradeStep.builder(CACHE)
+                        .description("Move token keys repos/%kuzzle/token/* to repos/kuzzle/token/* with their TTL")
+                        .execute(steps::cache).dryRun(steps::cacheDryRun).build())
+                .step(UpgradeStep.builder(VERIFY)
+                        .description("Compare counts and sample documents per collection, count tokens, write the report")
+                        .execute(steps::verify).build());
+        if (settings.inPlace() && settings.destroyPolicy() != DestroyPolicy.NOTHING) {
+            plan.step(UpgradeStep.builder(DESTROY)
+                    .description("Delete the v1 structure (" + settings.destroyPolicy() + "): cannot be undone")
+                    .phase(Phase.FINISH).pointOfNoReturn()
+                    .execute(steps::destroy).dryRun(steps::destroyDryRun).build());
+        }
+        return plan.build();
+    }
+}

@@ -1,0 +1,459 @@
+package io.upgradesdk.upgrade.kuzzle.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.upgradesdk.upgrade.PlannedAction;
+import io.upgradesdk.upgrade.StepContext;
+import io.upgradesdk.upgrade.UpgradeException;
+import io.upgradesdk.upgrade.kuzzle.DestroyPolicy;
+import io.upgradesdk.upgrade.kuzzle.KuzzleErrorCode;
+import io.upgradesdk.upgrade.kuzzle.KuzzleUpgradeSettings;
+import io.upgradesdk.upgrade.kuzzle.TrashcanPolicy;
+import io.upgradesdk.upgrade.kuzzle.internal.CollectionMove.Kind;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The bodies and dry runs of the Kuzzle plan's steps. */
+public final class KuzzleSteps {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KuzzleSteps.class);
+    /** Id of the v2 data-model marker in the internal config collection. */
+    public static final String DATA_MODEL_ID = "internalIndex.dataModelVersion";
+
+    private final KuzzleUpgradeSettings settings;
+    private final Connectors connectors;
+    private final LayoutPlanner planner;
+
+    public KuzzleSteps(KuzzleUpgradeSettings settings, Connectors connectors) {
+        this.settings = settings;
+        this.connectors = connectors;
+        this.planner = new LayoutPlanner(settings.v1InternalIndex(), settings.v2InternalIndexName(),
+                settings.targetVersion(), settings.selection(), settings.pluginRenames());
+    }
+
+    /** The v2 "bootstrap done" marker id ({@code <internal name>.done}). */
+    public String doneMarkerId() {
+        return settings.v2InternalIndexName() + ".done";
+    }
+
+    // ---------------------------------------------------------------- inventory
+
+    /** Checks everything that can be checked before writing: names, endpoints, existing targets. */
+    public void inventory(StepContext ctx) {
+        try (EsPort src = connectors.source(); EsPort dst = connectors.target()) {
+            if (!settings.inPlace() && src.clusterIdentity().equals(dst.clusterIdentity())) {
+                throw new UpgradeException(KuzzleErrorCode.SAME_ENDPOINT, "the target Elasticsearch "
+                        + settings.targetElasticsearch().orElseThrow().displayName() + " is the source cluster; for an in-place"
+                        + " upgrade leave targetElasticsearch unset, otherwise give the new cluster's URL");
+            }
+            Layout layout = planner.plan(src.inventory());
+            if (!layout.problems().isEmpty()) {
+                throw new UpgradeException(KuzzleErrorCode.UNADDRESSABLE_NAMES, "nothing was written; fix these first:\n - "
+                        + String.join("\n - ", layout.problems()));
+            }
+            List<String> existing = layout.targets().stream().filter(dst::exists).toList();
+            if (!existing.isEmpty()) {
+                throw new UpgradeException(KuzzleErrorCode.TARGET_EXISTS, "nothing was written: target indices already"
+                        + " exist: " + existing + "; delete them (they are not from this plan's checkpoint) and run again");
+            }
+            layout.skipped().forEach(s -> LOG.info("Kuzzle upgrade skips {}", s));
+            LOG.info("Kuzzle upgrade will write {} indices: {}", layout.targets().size(), layout.targets());
+        }
+        try (TokenCache cache = connectors.cache()) {
+            if (cache != null) {
+                LOG.info("Kuzzle upgrade: {} v1 token keys found", cache.countV1());
+            }
+        }
+    }
+
+    public List<PlannedAction> inventoryDryRun(StepContext ctx) {
+        List<PlannedAction> out = new ArrayList<>();
+        try (EsPort src = connectors.source(); EsPort dst = connectors.target()) {
+            Layout layout = planner.plan(src.inventory());
+            layout.problems().forEach(p -> out.add(PlannedAction.of("refuse", p)));
+            layout.skipped().forEach(s -> out.add(PlannedAction.of("skip", s)));
+            for (String t : layout.targets()) {
+                if (dst.exists(t)) {
+                    out.add(PlannedAction.of("refuse", t + " already exists on the target"));
+                }
+            }
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- config
+
+    public void config(StepContext ctx) {
+        if (settings.kuzzlerc().isEmpty()) {
+            return;
+        }
+        KuzzlercConverter.Result r = KuzzlercFiles.read(settings.kuzzlerc().get());
+        Path out = settings.kuzzlercOutput().orElseThrow();
+        boolean written = KuzzlercFiles.write(r, out, settings.overwriteKuzzlercOutput());
+        r.changes().forEach(c -> LOG.info("Kuzzle configuration: {}", c));
+        r.notes().forEach(n -> LOG.warn("Kuzzle configuration: {}", n));
+        LOG.info("Kuzzle 2 configuration {} {}", out, written ? "written" : "already up to date");
+    }
+
+    public List<PlannedAction> configDryRun(StepContext ctx) {
+        if (settings.kuzzlerc().isEmpty()) {
+            return List.of(PlannedAction.of("skip", "no .kuzzlerc given"));
+        }
+        KuzzlercConverter.Result r = KuzzlercFiles.read(settings.kuzzlerc().get());
+        List<PlannedAction> out = new ArrayList<>();
+        r.changes().forEach(c -> out.add(PlannedAction.of("config-change", c)));
+        r.notes().forEach(n -> out.add(PlannedAction.of("config-note", n)));
+        out.add(PlannedAction.of("write-config", settings.kuzzlercOutput().orElseThrow().toString()));
+        return out;
+    }
+
+    // ---------------------------------------------------------------- storages
+
+    /** Copies every collection of one storage kind, resumable per collection. */
+    public void storage(Kind kind, StepContext ctx) {
+        try (EsPort src = connectors.source(); EsPort dst = connectors.target()) {
+            Layout layout = planner.plan(src.inventory());
+            if (!layout.internalPresent() && kind == Kind.INTERNAL) {
+                // B10: never touch a target when the source is gone
+                throw new UpgradeException(KuzzleErrorCode.SOURCE_MISSING, "the v1 internal index "
+                        + settings.v1InternalIndex() + " is missing on the source; nothing was changed on the target."
+                        + " If the v1 structure was destroyed after a finished upgrade, there is nothing left to do");
+            }
+            CopyState state = CopyState.parse(ctx.cursor().orElse(null));
+            String targetType = dst.majorVersion() == 5 ? "default" : null;
+            List<CollectionMove> moves = layout.moves(kind);
+            long index = 0;
+            for (CollectionMove move : moves) {
+                index++;
+                if (state.done.contains(move.target())) {
+                    continue;
+                }
+                boolean resuming = move.target().equals(state.current);
+                if (!resuming) {
+                    if (dst.exists(move.target())) {
+                        throw new UpgradeException(KuzzleErrorCode.TARGET_EXISTS, move.target() + " exists on the target"
+                                + " but was not created by this plan; delete it and run again");
+                    }
+                    state.current = move.target();
+                    state.currentCursor = null;
+                    ctx.saveCursor(state.toJson());
+                }
+                if (!dst.exists(move.target())) {
+                    List<String> findings = new ArrayList<>();
+                    dst.createIndex(move.target(), MappingTransforms.createBody(settingsFor(src, move),
+                            mappingFor(src, move, findings), targetType != null));
+                    findings.forEach(f -> LOG.info("Kuzzle upgrade mapping: {}", f));
+                }
+                if (move.alias() != null) {
+                    dst.putAlias(move.target(), move.alias());
+                }
+                if (move.renamed()) {
+                    LOG.warn("Kuzzle upgrade: collection {} renamed to {}", move.source(), move.target());
+                }
+                List<String> findings = new ArrayList<>();
+                String label = move.source() + " -> " + move.target();
+                final long position = index;
+                EsPort.CopyResult result = src.copy(move.sourceIndex(), move.sourceType(), dst, move.target(), targetType,
+                        settings.pageSize(), state.currentCursor, transformFor(move, findings), c -> {
+                            state.currentCursor = c;
+                            ctx.saveCursor(state.toJson());
+                        }, n -> ctx.progress(n, -1, label + " (" + position + "/" + moves.size() + ")"));
+                findings.forEach(f -> LOG.warn("Kuzzle upgrade: {}", f));
+                if (move.kind() == Kind.INTERNAL && move.sourceType().equals("config")) {
+                    writeBootstrapMarkers(dst, move.target(), targetType, ctx);
+                }
+                LOG.info("Kuzzle upgrade migrated {}: {} documents written, {} dropped", label, result.written(),
+                        result.dropped());
+                state.done.add(move.target());
+                state.current = null;
+                state.currentCursor = null;
+                ctx.saveCursor(state.toJson());
+            }
+            if (kind == Kind.INTERNAL && moves.stream().noneMatch(m -> m.sourceType().equals("config"))) {
+                String config = KuzzleNames.internalTarget(settings.v2InternalIndexName(), "config");
+                if (!dst.exists(config)) {
+                    InternalCollections.Spec spec = InternalCollections.of("config", settings.targetVersion());
+                    dst.createIndex(config, MappingTransforms.createBody(shaped(spec.settings()), spec.mappings(),
+                            targetType != null));
+                    if (settings.targetVersion().usesAliases()) {
+                        dst.putAlias(config, KuzzleNames.alias(config));
+                    }
+                }
+                writeBootstrapMarkers(dst, config, targetType, ctx);
+            }
+        }
+    }
+
+    private void writeBootstrapMarkers(EsPort dst, String configIndex, String type, StepContext ctx) {
+        if (dst.get(configIndex, type, DATA_MODEL_ID).isEmpty()) {
+            dst.put(configIndex, type, new Doc(DATA_MODEL_ID, Json.object().put("version", "2.0.0")));
+        }
+        if (dst.get(configIndex, type, doneMarkerId()).isEmpty()) {
+            dst.put(configIndex, type, new Doc(doneMarkerId(), Json.object().put("timestamp", ctx.clock().millis())));
+        }
+        dst.refresh(configIndex);
+    }
+
+    public List<PlannedAction> storageDryRun(Kind kind, StepContext ctx) {
+        List<PlannedAction> out = new ArrayList<>();
+        try (EsPort src = connectors.source()) {
+            Layout layout = planner.plan(src.inventory());
+            for (CollectionMove move : layout.moves(kind)) {
+                Map<String, String> details = new LinkedHashMap<>();
+                long total = src.count(move.sourceIndex(), move.sourceType(), false);
+                details.put("documents", Long.toString(total));
+                if (kind == Kind.PUBLIC) {
+                    long live = src.count(move.sourceIndex(), move.sourceType(), true);
+                    details.put("trashcan", Long.toString(total - live)
+                            + (settings.trashcanPolicy() == TrashcanPolicy.DROP ? " (dropped)" : " (copied as live)"));
+                }
+                if (move.alias() != null) {
+                    details.put("alias", move.alias());
+                }
+                if (move.renamed()) {
+                    details.put("renamed", "true");
+                }
+                out.add(PlannedAction.of("copy", move.source() + " -> " + move.target(), details));
+            }
+            if (kind == Kind.INTERNAL) {
+                String config = KuzzleNames.internalTarget(settings.v2InternalIndexName(), "config");
+                out.add(PlannedAction.of("write-marker", config + "/" + DATA_MODEL_ID));
+                out.add(PlannedAction.of("write-marker", config + "/" + doneMarkerId()));
+                if (layout.moves(kind).stream().anyMatch(m -> m.sourceType().equals("roles"))) {
+                    List<String> findings = new ArrayList<>();
+                    for (Doc role : src.sample(settings.v1InternalIndex(), "roles", 1000)) {
+                        DocumentTransforms.role(role.id(), role.source(), settings.closurePolicy(),
+                                settings.dropRemovedActions(), findings);
+                    }
+                    findings.forEach(f -> out.add(PlannedAction.of("role-change", f)));
+                }
+            }
+        }
+        return out;
+    }
+
+    private ObjectNode settingsFor(EsPort src, CollectionMove move) {
+        if (move.kind() == Kind.INTERNAL) {
+            return shaped(move.sourceType().equals("users") ? Json.object()
+                    : InternalCollections.of(move.sourceType(), settings.targetVersion()).settings());
+        }
+        return MappingTransforms.settings(src.indexSettings(move.sourceIndex()),
+                settings.targetShards().orElse(null), settings.targetReplicas().orElse(null));
+    }
+
+    private ObjectNode shaped(ObjectNode base) {
+        ObjectNode s = base.deepCopy();
+        settings.targetShards().ifPresent(n -> s.put("number_of_shards", n));
+        settings.targetReplicas().ifPresent(n -> s.put("number_of_replicas", n));
+        return s;
+    }
+
+    private ObjectNode mappingFor(EsPort src, CollectionMove move, List<String> findings) {
+        Optional<JsonNode> v1 = src.typeMapping(move.sourceIndex(), move.sourceType());
+        if (move.kind() == Kind.INTERNAL) {
+            return move.sourceType().equals("users")
+                    ? InternalCollections.usersMapping(v1.orElse(null), settings.targetVersion(), findings)
+                    : InternalCollections.of(move.sourceType(), settings.targetVersion()).mappings();
+        }
+        return MappingTransforms.mapping(move.source(), v1.orElse(null), findings);
+    }
+
+    /** The document transformation of a collection (null result = not copied). */
+    public Function<Doc, Doc> transformFor(CollectionMove move, List<String> findings) {
+        if (move.kind() == Kind.PUBLIC) {
+            TrashcanPolicy trashcan = settings.trashcanPolicy();
+            return d -> {
+                ObjectNode s = DocumentTransforms.data(d.source(), trashcan);
+                return s == null ? null : new Doc(d.id(), s);
+            };
+        }
+        if (move.kind() == Kind.PLUGIN) {
+            return d -> new Doc(d.id(), DocumentTransforms.stripKuzzleInfo(d.source()));
+        }
+        return switch (move.sourceType()) {
+            case "profiles" -> d -> new Doc(d.id(), DocumentTransforms.profile(d.source()));
+            case "roles" -> d -> new Doc(d.id(), DocumentTransforms.role(d.id(), d.source(), settings.closurePolicy(),
+                    settings.dropRemovedActions(), findings));
+            case "validations" -> d -> new Doc(DocumentTransforms.validationId(d.id(), d.source()), d.source());
+            default -> d -> new Doc(d.id(), DocumentTransforms.stripKuzzleInfo(d.source()));
+        };
+    }
+
+    // ---------------------------------------------------------------- cache
+
+    public void cache(StepContext ctx) {
+        try (TokenCache cache = connectors.cache()) {
+            if (cache == null) {
+                return;
+            }
+            TokenCache.Counts counts = cache.migrate(settings.cacheMode(), ctx.cursor().orElse("0"), 500, c -> {
+                ctx.saveCursor(c);
+            });
+            LOG.info("Kuzzle upgrade cache: {} token keys scanned, {} copied, {} expired meanwhile, {} v1 keys deleted",
+                    counts.scanned(), counts.copied(), counts.vanished(), counts.deleted());
+        }
+    }
+
+    public List<PlannedAction> cacheDryRun(StepContext ctx) {
+        try (TokenCache cache = connectors.cache()) {
+            if (cache == null) {
+                return List.of(PlannedAction.of("skip", "no Redis given: token keys are not migrated"));
+            }
+            return List.of(PlannedAction.of(settings.cacheMode().name().toLowerCase() + "-tokens",
+                    TokenCache.V1_PREFIX + "* -> " + TokenCache.V2_PREFIX + "*", Map.of(
+                            "v1Tokens", Long.toString(cache.countV1()),
+                            "v2TokensAlready", Long.toString(cache.countV2()),
+                            "target", cache.isInPlace() ? "in-place" : "separate")));
+        }
+    }
+
+    // ---------------------------------------------------------------- verify
+
+    /** Counts and samples every collection, counts tokens; writes the JSON report; fails on a difference. */
+    public ObjectNode verify(StepContext ctx) {
+        ObjectNode report = Json.object();
+        report.put("plan", settings.planId());
+        report.put("targetKuzzle", settings.targetVersion().toString());
+        report.put("mode", settings.inPlace() ? "in-place" : "separate target");
+        ArrayNode collections = report.putArray("collections");
+        List<String> failures = new ArrayList<>();
+        try (EsPort src = connectors.source(); EsPort dst = connectors.target()) {
+            Layout layout = planner.plan(src.inventory());
+            String type = dst.majorVersion() == 5 ? "default" : null;
+            String config = KuzzleNames.internalTarget(settings.v2InternalIndexName(), "config");
+            for (CollectionMove move : layout.moves()) {
+                dst.refresh(move.target());
+                boolean dropTrash = move.kind() == Kind.PUBLIC && settings.trashcanPolicy() == TrashcanPolicy.DROP;
+                long expected = src.count(move.sourceIndex(), move.sourceType(), dropTrash);
+                if (move.target().equals(config)) {
+                    for (String marker : List.of(DATA_MODEL_ID, doneMarkerId())) {
+                        if (src.get(move.sourceIndex(), move.sourceType(), marker).isEmpty()) {
+                            expected++;
+                        }
+                    }
+                }
+                long actual = dst.count(move.target(), null, false);
+                int sampled = 0;
+                List<String> mismatches = new ArrayList<>();
+                Function<Doc, Doc> transform = transformFor(move, new ArrayList<>());
+                for (Doc d : src.sample(move.sourceIndex(), move.sourceType(), settings.sampleSize())) {
+                    sampled++;
+                    Doc want = transform.apply(new Doc(d.id(), d.source().deepCopy()));
+                    Optional<ObjectNode> got = dst.get(move.target(), type, want == null ? d.id() : want.id());
+                    boolean ok = want == null ? got.isEmpty() : got.isPresent() && got.get().equals(want.source());
+                    if (!ok) {
+                        mismatches.add(d.id());
+                    }
+                }
+                ObjectNode c = collections.addObject();
+                c.put("source", move.source());
+                c.put("target", move.target());
+                c.put("expected", expected);
+                c.put("actual", actual);
+                c.put("sampled", sampled);
+                ArrayNode mm = c.putArray("sampleMismatches");
+                mismatches.forEach(mm::add);
+                boolean ok = expected == actual && mismatches.isEmpty();
+                c.put("ok", ok);
+                if (!ok) {
+                    failures.add(move.target() + " (expected " + expected + ", found " + actual + ", "
+                            + mismatches.size() + " sample mismatches)");
+                }
+            }
+            ArrayNode skipped = report.putArray("skipped");
+            layout.skipped().forEach(skipped::add);
+        }
+        try (TokenCache cache = connectors.cache()) {
+            if (cache != null) {
+                ObjectNode tokens = report.putObject("tokens");
+                long v1 = cache.countV1();
+                long v2 = cache.countV2();
+                List<Long> ttls = cache.v2Ttls(10_000);
+                tokens.put("v1Remaining", v1);
+                tokens.put("v2", v2);
+                tokens.put("v2Persistent", ttls.stream().filter(t -> t == -1).count());
+                tokens.put("v2MinTtlMs", ttls.stream().filter(t -> t >= 0).mapToLong(Long::longValue).min().orElse(-1));
+                tokens.put("v2MaxTtlMs", ttls.stream().filter(t -> t >= 0).mapToLong(Long::longValue).max().orElse(-1));
+                if (settings.cacheMode() == io.upgradesdk.upgrade.kuzzle.CacheMode.COPY && v2 < v1) {
+                    failures.add("tokens: " + v1 + " v1 token keys but only " + v2 + " v2 ones");
+                }
+            }
+        }
+        report.put("ok", failures.isEmpty());
+        settings.reportFile().ifPresent(f -> writeReport(f, report));
+        if (!failures.isEmpty()) {
+            throw new UpgradeException(KuzzleErrorCode.VERIFICATION_FAILED, "verification found differences: "
+                    + String.join("; ", failures) + "; see the report"
+                    + settings.reportFile().map(p -> " " + p).orElse("") + ", fix the cause and run the plan again");
+        }
+        LOG.info("Kuzzle upgrade verified {} collections", collections.size());
+        return report;
+    }
+
+    private static void writeReport(Path file, ObjectNode report) {
+        try {
+            Files.writeString(file, Json.MAPPER.copy().enable(SerializationFeature.INDENT_OUTPUT)
+                    .writeValueAsString(report) + "\n", StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UpgradeException(KuzzleErrorCode.VERIFICATION_FAILED, "cannot write the report " + file + " ("
+                    + e.getClass().getSimpleName() + "); check the directory", e);
+        }
+    }
+
+    // ---------------------------------------------------------------- destroy
+
+    /** The v1 indices the destroy step would delete (in-place only; never an index this plan writes). */
+    public List<String> destroyCandidates(EsPort src) {
+        if (!settings.inPlace() || settings.destroyPolicy() == DestroyPolicy.NOTHING) {
+            return List.of();
+        }
+        Layout layout = planner.plan(src.inventory());
+        List<String> out = new ArrayList<>();
+        out.add(settings.v1InternalIndex());
+        if (settings.destroyPolicy() != DestroyPolicy.INTERNAL) {
+            out.addAll(layout.pluginIndices());
+        }
+        if (settings.destroyPolicy() == DestroyPolicy.EVERYTHING) {
+            out.addAll(layout.removablePublic());
+        }
+        out.removeAll(layout.targets());
+        return out.stream().filter(src::exists).toList();
+    }
+
+    public void destroy(StepContext ctx) {
+        try (EsPort src = connectors.source()) {
+            List<String> doomed = destroyCandidates(src);
+            if (doomed.isEmpty()) {
+                LOG.info("Kuzzle upgrade: previous structure left intact (destroy policy {}, {})",
+                        settings.destroyPolicy(), settings.inPlace() ? "in-place" : "separate target");
+                return;
+            }
+            src.deleteIndices(doomed);
+            LOG.info("Kuzzle upgrade: previous structure destroyed: {}", doomed);
+        }
+    }
+
+    public List<PlannedAction> destroyDryRun(StepContext ctx) {
+        try (EsPort src = connectors.source()) {
+            List<String> doomed = destroyCandidates(src);
+            if (doomed.isEmpty()) {
+                return List.of(PlannedAction.of("keep", "v1 structure (destroy policy " + settings.destroyPolicy()
+                        + (settings.inPlace() ? "" : ", separate target") + ")"));
+            }
+            return doomed.stream().map(i -> PlannedAction.of("delete-index", i,
+                    Map.of("requiresConfirmation", "true", "policy", settings.destroyPolicy().name()))).toList();
+        }
+    }
+}

@@ -1,0 +1,205 @@
+package io.upgradesdk.upgrade.kuzzle.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.LongConsumer;
+
+/** An in-memory cluster for unit tests of the steps (typed like ES 5 when {@code major == 5}). */
+final class FakeEs implements EsPort {
+
+    static final class Index {
+        ObjectNode settings = Json.object();
+        final Map<String, JsonNode> mappings = new LinkedHashMap<>();
+        final Map<String, TreeMap<String, ObjectNode>> docs = new LinkedHashMap<>();
+        final Set<String> aliases = new LinkedHashSet<>();
+        ObjectNode createBody;
+    }
+
+    final String identity;
+    final int major;
+    final Map<String, Index> indices = new TreeMap<>();
+    /** Throws after this many written pages (all copies together), to simulate a killed run; -1 = never. */
+    int crashAfterPages = -1;
+    long pagesWritten;
+    long documentsRead;
+    final List<String> writes = new ArrayList<>();
+
+    FakeEs(String identity, int major) {
+        this.identity = identity;
+        this.major = major;
+    }
+
+    FakeEs doc(String index, String type, String id, String json) {
+        Index i = indices.computeIfAbsent(index, k -> new Index());
+        i.mappings.putIfAbsent(type, Json.object());
+        i.docs.computeIfAbsent(type, k -> new TreeMap<>()).put(id, Json.parseObject(json));
+        return this;
+    }
+
+    FakeEs mapping(String index, String type, String json) {
+        indices.computeIfAbsent(index, k -> new Index()).mappings.put(type, Json.parseObject(json));
+        return this;
+    }
+
+    FakeEs settings(String index, String json) {
+        indices.computeIfAbsent(index, k -> new Index()).settings = Json.parseObject(json);
+        return this;
+    }
+
+    Map<String, ObjectNode> docsOf(String index) {
+        Map<String, ObjectNode> all = new TreeMap<>();
+        Index i = indices.get(index);
+        if (i != null) {
+            i.docs.values().forEach(all::putAll);
+        }
+        return all;
+    }
+
+    @Override
+    public int majorVersion() {
+        return major;
+    }
+
+    @Override
+    public String clusterIdentity() {
+        return identity;
+    }
+
+    @Override
+    public List<SourceIndex> inventory() {
+        List<SourceIndex> out = new ArrayList<>();
+        indices.forEach((name, i) -> out.add(new SourceIndex(name, new ArrayList<>(i.mappings.keySet()))));
+        return out;
+    }
+
+    @Override
+    public Optional<JsonNode> typeMapping(String index, String type) {
+        Index i = indices.get(index);
+        return i == null ? Optional.empty() : Optional.ofNullable(i.mappings.get(type));
+    }
+
+    @Override
+    public JsonNode indexSettings(String index) {
+        return indices.get(index).settings;
+    }
+
+    @Override
+    public boolean exists(String index) {
+        return indices.containsKey(index);
+    }
+
+    @Override
+    public void createIndex(String index, ObjectNode body) {
+        if (indices.containsKey(index)) {
+            throw new IllegalStateException("resource_already_exists_exception " + index);
+        }
+        writes.add("create " + index);
+        Index i = new Index();
+        i.createBody = body;
+        i.mappings.put(major == 5 ? "default" : "_doc", body.get("mappings"));
+        indices.put(index, i);
+    }
+
+    @Override
+    public void putAlias(String index, String alias) {
+        writes.add("alias " + alias);
+        indices.get(index).aliases.add(alias);
+    }
+
+    @Override
+    public void deleteIndices(Collection<String> names) {
+        writes.add("delete " + names);
+        names.forEach(indices::remove);
+    }
+
+    @Override
+    public long count(String index, String type, boolean excludeTrashed) {
+        Index i = indices.get(index);
+        if (i == null) {
+            return 0;
+        }
+        return i.docs.entrySet().stream().filter(e -> type == null || e.getKey().equals(type))
+                .flatMap(e -> e.getValue().values().stream())
+                .filter(d -> !excludeTrashed || !DocumentTransforms.isTrashed(d)).count();
+    }
+
+    @Override
+    public void refresh(String index) {
+    }
+
+    private String typeKey(String type) {
+        return type == null ? "_doc" : type;
+    }
+
+    @Override
+    public Optional<ObjectNode> get(String index, String type, String id) {
+        Index i = indices.get(index);
+        if (i == null) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(i.docs.getOrDefault(typeKey(type), new TreeMap<>()).get(id)).map(ObjectNode::deepCopy);
+    }
+
+    @Override
+    public void put(String index, String type, Doc doc) {
+        writes.add("put " + index + "/" + doc.id());
+        indices.get(index).docs.computeIfAbsent(typeKey(type), k -> new TreeMap<>()).put(doc.id(), doc.source().deepCopy());
+    }
+
+    @Override
+    public List<Doc> sample(String index, String type, int size) {
+        return indices.get(index).docs.getOrDefault(type, new TreeMap<>()).entrySet().stream().limit(size)
+                .map(e -> new Doc(e.getKey(), e.getValue().deepCopy())).toList();
+    }
+
+    @Override
+    public CopyResult copy(String sourceIndex, String sourceType, EsPort target, String targetIndex, String targetType,
+            int pageSize, String resumeCursor, Function<Doc, Doc> transform, Consumer<String> cursorSink,
+            LongConsumer progress) {
+        TreeMap<String, ObjectNode> docs = indices.get(sourceIndex).docs.getOrDefault(sourceType, new TreeMap<>());
+        Map<String, ObjectNode> rest = resumeCursor == null ? docs : docs.tailMap(resumeCursor, false);
+        FakeEs dst = (FakeEs) target;
+        long read = 0;
+        long written = 0;
+        long dropped = 0;
+        List<Map.Entry<String, ObjectNode>> page = new ArrayList<>();
+        List<Map.Entry<String, ObjectNode>> all = new ArrayList<>(rest.entrySet());
+        for (int k = 0; k < all.size(); k += pageSize) {
+            page.clear();
+            page.addAll(all.subList(k, Math.min(all.size(), k + pageSize)));
+            for (Map.Entry<String, ObjectNode> e : page) {
+                read++;
+                documentsRead++;
+                Doc out = transform.apply(new Doc(e.getKey(), e.getValue().deepCopy()));
+                if (out == null) {
+                    dropped++;
+                } else {
+                    dst.put(targetIndex, targetType, out);
+                    written++;
+                }
+            }
+            if (crashAfterPages >= 0 && pagesWritten >= crashAfterPages) {
+                throw new IllegalStateException("simulated kill");
+            }
+            pagesWritten++;
+            cursorSink.accept(page.get(page.size() - 1).getKey());
+            progress.accept(read);
+        }
+        return new CopyResult(read, written, dropped);
+    }
+
+    @Override
+    public void close() {
+    }
+}
