@@ -1,0 +1,371 @@
+package io.upgradesdk.upgrade.elasticsearch.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.upgradesdk.upgrade.UpgradeException;
+import io.upgradesdk.upgrade.elasticsearch.ElasticsearchErrorCode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Copies documents from indices of one cluster to another (or the same) with bulk requests, one
+ * page at a time (bounded memory: {@code batchSize} documents), resumable from a cursor.
+ *
+ * <p>Reading: indices matching the source pattern are copied one after the other (sorted by name).
+ * Within an index, pages are read with {@code search_after} on {@code _uid} (5.x) or {@code _id}
+ * (6.x/7.x), or on {@link Builder#sortField} when given; on 8.x without a sort field a scroll is used
+ * (a resumed copy whose scroll expired restarts that index: writes are idempotent index operations).
+ * Documents keep their mapping type on 5.x/6.x sources ({@link EsDocument#type()}).
+ *
+ * <p>Writing: the {@link DocumentTransform} maps each document to its target (index, type, id,
+ * source) or drops it; each bulk answer is checked item by item (rejections are transient, other
+ * item errors permanent). After each page the cursor (a small JSON text) is handed to the
+ * checkpoint callback; it never contains document data.
+ */
+public final class DocumentCopier {
+
+    /** Maps a source document to the document to write, or null to skip it. */
+    @FunctionalInterface
+    public interface DocumentTransform {
+        EsDocument apply(EsDocument source);
+    }
+
+    /** Counters of a copy (including work done before a resume). */
+    public record Result(long read, long written, long skipped) {
+    }
+
+    /** Progress callback. */
+    @FunctionalInterface
+    public interface Progress {
+        void update(long read, long total, String index);
+    }
+
+    private static final ObjectMapper JSON = EsClient.json();
+
+    private final EsClient source;
+    private final EsClient target;
+    private final String sourcePattern;
+    private final JsonNode query;
+    private final int batchSize;
+    private final String sortField;
+    private final DocumentTransform transform;
+    private final boolean refresh;
+
+    private DocumentCopier(Builder b) {
+        this.source = b.source;
+        this.target = b.target;
+        this.sourcePattern = b.sourcePattern;
+        this.query = b.query;
+        this.batchSize = b.batchSize;
+        this.sortField = b.sortField;
+        this.transform = b.transform;
+        this.refresh = b.refresh;
+    }
+
+    /** A builder copying from {@code source} to {@code target}. */
+    public static Builder builder(EsClient source, EsClient target) {
+        return new Builder(source, target);
+    }
+
+    /** The concrete indices matching the source pattern, sorted. */
+    public List<String> sourceIndices() {
+        JsonNode cat = source.send("GET", "/_cat/indices/" + enc(sourcePattern) + "?format=json&h=index", null);
+        List<String> out = new ArrayList<>();
+        cat.forEach(n -> out.add(n.path("index").asText()));
+        out.removeIf(i -> i.startsWith("."));
+        out.sort(String::compareTo);
+        return out;
+    }
+
+    /** Total number of documents to copy (matching the query). */
+    public long total() {
+        long n = 0;
+        for (String index : sourceIndices()) {
+            n += count(index);
+        }
+        return n;
+    }
+
+    private long count(String index) {
+        ObjectNode body = JSON.createObjectNode();
+        body.set("query", query);
+        return source.send("POST", "/" + enc(index) + "/_count", body).path("count").asLong();
+    }
+
+    /**
+     * Copies everything from {@code cursor} (null = from the start), calling {@code checkpoint} with
+     * the new cursor after each written page.
+     */
+    public Result copy(String cursor, Consumer<String> checkpoint, Progress progress) {
+        requireNonNull(checkpoint, "checkpoint");
+        Cursor c = cursor == null ? new Cursor() : Cursor.parse(cursor);
+        List<String> indices = sourceIndices();
+        long total = progress == null ? -1 : total();
+        EsVersion v = source.version();
+        for (; c.i < indices.size(); c.i++, c.after = null, c.scroll = null) {
+            String index = indices.get(c.i);
+            if (c.index != null && !c.index.equals(index)) {
+                c.after = null;
+                c.scroll = null;
+            }
+            c.index = index;
+            boolean useScroll = sortField == null && v.major() >= 8;
+            while (true) {
+                JsonNode hits = useScroll ? scrollPage(index, c) : searchAfterPage(index, c, v);
+                if (hits.size() == 0) {
+                    clearScroll(c);
+                    break;
+                }
+                writePage(hits, c);
+                if (!useScroll) {
+                    c.after = (ArrayNode) hits.get(hits.size() - 1).path("sort");
+                }
+                checkpoint.accept(c.toJson());
+                if (progress != null) {
+                    progress.update(c.read, total, index);
+                }
+                if (hits.size() < batchSize && !useScroll) {
+                    break;
+                }
+            }
+        }
+        if (refresh) {
+            target.send("POST", "/_refresh", null);
+        }
+        checkpoint.accept(c.toJson());
+        return new Result(c.read, c.written, c.skipped);
+    }
+
+    private JsonNode searchAfterPage(String index, Cursor c, EsVersion v) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("size", batchSize);
+        body.set("query", query);
+        String sort = sortField != null ? sortField : v.major() <= 5 ? "_uid" : "_id";
+        body.putArray("sort").addObject().put(sort, "asc");
+        if (c.after != null) {
+            body.set("search_after", c.after);
+        }
+        return source.send("POST", "/" + enc(index) + "/_search", body).path("hits").path("hits");
+    }
+
+    private JsonNode scrollPage(String index, Cursor c) {
+        if (c.scroll != null) {
+            EsClient.EsResponse r = source.exchange("POST", "/_search/scroll",
+                    JSON.createObjectNode().put("scroll", "10m").put("scroll_id", c.scroll));
+            if (r.status() == 200) {
+                c.scroll = r.body().path("_scroll_id").asText(null);
+                return r.body().path("hits").path("hits");
+            }
+            if (r.status() != 404) {
+                throw source.failure("POST", "/_search/scroll", r.status(), r.body());
+            }
+            // scroll expired (e.g. resumed long after): restart this index, writes are idempotent
+        }
+        ObjectNode body = JSON.createObjectNode();
+        body.put("size", batchSize);
+        body.set("query", query);
+        body.putArray("sort").add("_doc");
+        JsonNode r = source.send("POST", "/" + enc(index) + "/_search?scroll=10m", body);
+        c.scroll = r.path("_scroll_id").asText(null);
+        return r.path("hits").path("hits");
+    }
+
+    private void clearScroll(Cursor c) {
+        if (c.scroll != null) {
+            source.exchange("DELETE", "/_search/scroll", JSON.createObjectNode().put("scroll_id", c.scroll));
+            c.scroll = null;
+        }
+    }
+
+    private void writePage(JsonNode hits, Cursor c) {
+        StringBuilder nd = new StringBuilder(hits.size() * 256);
+        int actions = 0;
+        boolean typedTarget = target.version().major() < 7;
+        try {
+            for (JsonNode hit : hits) {
+                c.read++;
+                String type = hit.path("_type").asText(null);
+                if (type != null && ("_doc".equals(type) && source.version().major() >= 7)) {
+                    type = null;
+                }
+                EsDocument doc = new EsDocument(hit.path("_index").asText(), type, hit.path("_id").asText(),
+                        hit.path("_source").isObject() ? (ObjectNode) hit.path("_source") : JSON.createObjectNode());
+                EsDocument out = transform.apply(doc);
+                if (out == null) {
+                    c.skipped++;
+                    continue;
+                }
+                ObjectNode meta = JSON.createObjectNode();
+                ObjectNode action = meta.putObject("index");
+                action.put("_index", out.index());
+                if (typedTarget) {
+                    action.put("_type", out.type() == null ? "_doc" : out.type());
+                }
+                action.put("_id", out.id());
+                nd.append(JSON.writeValueAsString(meta)).append('\n');
+                nd.append(JSON.writeValueAsString(out.source())).append('\n');
+                actions++;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (actions > 0) {
+            JsonNode answer = target.sendNdjson("/_bulk", nd.toString());
+            checkBulk(target, answer);
+            c.written += actions;
+        }
+    }
+
+    /** Fails when any bulk item failed: transient when all failures are rejections (429). */
+    public static void checkBulk(EsClient client, JsonNode answer) {
+        if (!answer.path("errors").asBoolean(false)) {
+            return;
+        }
+        List<String> failures = new ArrayList<>();
+        boolean allRejected = true;
+        for (JsonNode item : answer.path("items")) {
+            JsonNode op = item.elements().next();
+            if (op.has("error")) {
+                int status = op.path("status").asInt();
+                allRejected &= status == 429;
+                if (failures.size() < 5) {
+                    failures.add(op.path("_index").asText() + "/" + op.path("_id").asText() + ": "
+                            + op.path("error").path("type").asText() + " " + op.path("error").path("reason").asText());
+                }
+            }
+        }
+        throw new UpgradeException(allRejected ? ElasticsearchErrorCode.UNAVAILABLE : ElasticsearchErrorCode.BULK_ITEM_FAILED,
+                "bulk write to " + client.name() + " failed for some documents, e.g. " + failures
+                        + (allRejected ? "; the cluster rejected them (busy), retry" : "; fix the target mapping or the transform"));
+    }
+
+    static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20").replace("%2A", "*").replace("%2C", ",");
+    }
+
+    /** Resume position: index ordinal, search_after values or scroll id, counters. */
+    static final class Cursor {
+        int i;
+        String index;
+        ArrayNode after;
+        String scroll;
+        long read;
+        long written;
+        long skipped;
+
+        static Cursor parse(String text) {
+            try {
+                JsonNode n = JSON.readTree(text);
+                Cursor c = new Cursor();
+                c.i = n.path("i").asInt();
+                c.index = n.path("index").asText(null);
+                c.after = n.path("after").isArray() ? (ArrayNode) n.path("after") : null;
+                c.scroll = n.path("scroll").asText(null);
+                c.read = n.path("read").asLong();
+                c.written = n.path("written").asLong();
+                c.skipped = n.path("skipped").asLong();
+                return c;
+            } catch (IOException e) {
+                throw new UpgradeException(ElasticsearchErrorCode.INVALID_CONFIGURATION,
+                        "the copy cursor '" + text + "' is not readable; mark the step undone to start it again");
+            }
+        }
+
+        String toJson() {
+            ObjectNode n = JSON.createObjectNode();
+            n.put("i", i);
+            if (index != null) {
+                n.put("index", index);
+            }
+            if (after != null) {
+                n.set("after", after);
+            }
+            if (scroll != null) {
+                n.put("scroll", scroll);
+            }
+            n.put("read", read).put("written", written).put("skipped", skipped);
+            return n.toString();
+        }
+    }
+
+    /** Builder of {@link DocumentCopier}. */
+    public static final class Builder {
+        private final EsClient source;
+        private final EsClient target;
+        private String sourcePattern;
+        private JsonNode query = JSON.createObjectNode().set("match_all", JSON.createObjectNode());
+        private int batchSize = 1000;
+        private String sortField;
+        private DocumentTransform transform = d -> d;
+        private boolean refresh = true;
+
+        private Builder(EsClient source, EsClient target) {
+            this.source = requireNonNull(source, "source");
+            this.target = requireNonNull(target, "target");
+        }
+
+        /** Source index name or pattern ({@code logs-*}, comma lists). */
+        public Builder sourceIndex(String pattern) {
+            this.sourcePattern = requireNonNull(pattern, "pattern");
+            return this;
+        }
+
+        /** Query selecting the documents (default match_all). */
+        public Builder query(JsonNode query) {
+            this.query = requireNonNull(query, "query");
+            return this;
+        }
+
+        /** Documents per page (default 1000): bounds memory. */
+        public Builder batchSize(int size) {
+            if (size < 1 || size > 10_000) {
+                throw new UpgradeException(ElasticsearchErrorCode.INVALID_CONFIGURATION,
+                        "batchSize must be within 1..10000, was " + size);
+            }
+            this.batchSize = size;
+            return this;
+        }
+
+        /** A unique, sortable field to page on instead of {@code _id}/{@code _uid}. */
+        public Builder sortField(String field) {
+            this.sortField = requireNonNull(field, "field");
+            return this;
+        }
+
+        /** Maps each document to its target; the default keeps index, id and source. */
+        public Builder transform(DocumentTransform transform) {
+            this.transform = requireNonNull(transform, "transform");
+            return this;
+        }
+
+        /** Target index for every document (typeless), keeping id and source. */
+        public Builder targetIndex(String index) {
+            requireNonNull(index, "index");
+            this.transform = d -> d.withTarget(index, null);
+            return this;
+        }
+
+        /** Whether to refresh the target at the end (default true). */
+        public Builder refresh(boolean refresh) {
+            this.refresh = refresh;
+            return this;
+        }
+
+        public DocumentCopier build() {
+            if (sourcePattern == null) {
+                throw new UpgradeException(ElasticsearchErrorCode.INVALID_CONFIGURATION,
+                        "no source index given; call sourceIndex(\"name-or-pattern\")");
+            }
+            return new DocumentCopier(this);
+        }
+    }
+}

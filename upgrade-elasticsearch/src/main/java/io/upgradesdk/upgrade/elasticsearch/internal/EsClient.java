@@ -1,0 +1,256 @@
+package io.upgradesdk.upgrade.elasticsearch.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import io.upgradesdk.upgrade.UpgradeException;
+import io.upgradesdk.upgrade.elasticsearch.ElasticsearchEndpoint;
+import io.upgradesdk.upgrade.elasticsearch.ElasticsearchErrorCode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.apache.http.Header;
+import org.apache.http.HttpHost;
+import org.apache.http.entity.ContentType;
+import org.apache.http.entity.StringEntity;
+import org.apache.http.message.BasicHeader;
+import org.apache.http.util.EntityUtils;
+import org.elasticsearch.client.Request;
+import org.elasticsearch.client.Response;
+import org.elasticsearch.client.ResponseException;
+import org.elasticsearch.client.RestClient;
+import org.elasticsearch.client.RestClientBuilder;
+
+/**
+ * A small, version-tolerant Elasticsearch client: the low-level {@link RestClient} plus Jackson,
+ * working the same against 5.6, 7.17 and 8.x (no typed API calls, no {@code GET /}). Failures
+ * become {@link UpgradeException}s with {@link ElasticsearchErrorCode}s: unreachable and busy
+ * clusters are transient, 401/403 are permanent and say to check the credentials.
+ *
+ * <p>Shared by the Elasticsearch and Kuzzle modules; not a public API.
+ */
+public final class EsClient implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final RestClient rest;
+    private final String name;
+    private volatile EsVersion version;
+
+    /** Wraps an existing RestClient (closing this client closes it). */
+    public EsClient(RestClient rest, String name) {
+        this.rest = rest;
+        this.name = name;
+    }
+
+    /** Opens a client for an endpoint (auth, TLS with custom CA, request timeout). */
+    public static EsClient connect(ElasticsearchEndpoint endpoint) {
+        HttpHost[] hosts = endpoint.urls().stream()
+                .map(u -> new HttpHost(u.getHost(), port(u), u.getScheme())).toArray(HttpHost[]::new);
+        RestClientBuilder b = RestClient.builder(hosts);
+        if (endpoint.username().isPresent()) {
+            String token = endpoint.username().get() + ":" + endpoint.password().get().reveal();
+            b.setDefaultHeaders(new Header[] {new BasicHeader("Authorization",
+                    "Basic " + Base64.getEncoder().encodeToString(token.getBytes(StandardCharsets.UTF_8)))});
+        } else if (endpoint.apiKey().isPresent()) {
+            b.setDefaultHeaders(new Header[] {new BasicHeader("Authorization", "ApiKey " + endpoint.apiKey().get().reveal())});
+        }
+        int timeout = (int) Math.min(Integer.MAX_VALUE, endpoint.requestTimeout().toMillis());
+        b.setRequestConfigCallback(rc -> rc.setConnectTimeout(Math.min(timeout, 10_000)).setSocketTimeout(timeout));
+        if (endpoint.caCertificate().isPresent()) {
+            SSLContext ssl = sslContext(endpoint);
+            b.setHttpClientConfigCallback(h -> h.setSSLContext(ssl));
+        }
+        return new EsClient(b.build(), endpoint.displayName());
+    }
+
+    private static int port(URI u) {
+        return u.getPort() > 0 ? u.getPort() : "https".equals(u.getScheme()) ? 443 : 9200;
+    }
+
+    private static SSLContext sslContext(ElasticsearchEndpoint endpoint) {
+        try (InputStream in = Files.newInputStream(endpoint.caCertificate().get())) {
+            Collection<? extends Certificate> certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
+            KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
+            ks.load(null, null);
+            int i = 0;
+            for (Certificate c : certs) {
+                ks.setCertificateEntry("ca-" + i++, c);
+            }
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(ks);
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, tmf.getTrustManagers(), null);
+            return ctx;
+        } catch (Exception e) {
+            throw new UpgradeException(ElasticsearchErrorCode.INVALID_CONFIGURATION, "cannot read the CA certificate "
+                    + endpoint.caCertificate().get() + " (" + e.getMessage() + "); give a PEM X.509 certificate", e);
+        }
+    }
+
+    /** The shared Jackson mapper. */
+    public static ObjectMapper json() {
+        return JSON;
+    }
+
+    /** The name used in messages (first URL). */
+    public String name() {
+        return name;
+    }
+
+    /** The low-level client. */
+    public RestClient rest() {
+        return rest;
+    }
+
+    /** GET, failing on any non-2xx. */
+    public JsonNode get(String path) {
+        return send("GET", path, null);
+    }
+
+    /** Sends a request with a JSON body (a String, a JsonNode or any Jackson-serialisable value, or null). */
+    public JsonNode send(String method, String path, Object body) {
+        EsResponse r = exchange(method, path, body);
+        if (r.status() / 100 != 2) {
+            throw failure(method, path, r.status(), r.body());
+        }
+        return r.body();
+    }
+
+    /** GET returning empty on 404. */
+    public Optional<JsonNode> getIfExists(String path) {
+        EsResponse r = exchange("GET", path, null);
+        if (r.status() == 404) {
+            return Optional.empty();
+        }
+        if (r.status() / 100 != 2) {
+            throw failure("GET", path, r.status(), r.body());
+        }
+        return Optional.of(r.body());
+    }
+
+    /** True when HEAD/GET {@code path} answers 200. */
+    public boolean exists(String path) {
+        return exchange("HEAD", path, null).status() == 200;
+    }
+
+    /** Sends an NDJSON body (bulk). */
+    public JsonNode sendNdjson(String path, String ndjson) {
+        Request req = new Request("POST", path);
+        req.setEntity(new StringEntity(ndjson, ContentType.create("application/x-ndjson", StandardCharsets.UTF_8)));
+        EsResponse r = perform(req, "POST", path);
+        if (r.status() / 100 != 2) {
+            throw failure("POST", path, r.status(), r.body());
+        }
+        return r.body();
+    }
+
+    /** Sends a request and returns status and body, failing only when the cluster is unreachable. */
+    public EsResponse exchange(String method, String path, Object body) {
+        Request req = new Request(method, path);
+        if (body != null) {
+            String text;
+            try {
+                text = body instanceof String s ? s : JSON.writeValueAsString(body);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot serialise a request body", e);
+            }
+            req.setEntity(new StringEntity(text, ContentType.APPLICATION_JSON));
+        }
+        return perform(req, method, path);
+    }
+
+    private EsResponse perform(Request req, String method, String path) {
+        Response response;
+        try {
+            response = rest.performRequest(req);
+        } catch (ResponseException e) {
+            response = e.getResponse();
+        } catch (ConnectException e) {
+            throw new UpgradeException(ElasticsearchErrorCode.UNREACHABLE, "Elasticsearch at " + name
+                    + " is unreachable (" + e.getMessage() + "); check the URL and that the cluster is running", e);
+        } catch (IOException e) {
+            throw new UpgradeException(ElasticsearchErrorCode.UNREACHABLE, "Elasticsearch at " + name
+                    + " did not answer " + method + " " + path + " (" + e + "); check the URL, TLS settings and "
+                    + "that the cluster is running", e);
+        }
+        int status = response.getStatusLine().getStatusCode();
+        JsonNode body = MissingNode.getInstance();
+        try {
+            if (response.getEntity() != null) {
+                String text = EntityUtils.toString(response.getEntity(), StandardCharsets.UTF_8);
+                if (!text.isBlank()) {
+                    try {
+                        body = JSON.readTree(text);
+                    } catch (IOException notJson) {
+                        body = JSON.getNodeFactory().textNode(text);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UpgradeException(ElasticsearchErrorCode.UNREACHABLE, "reading the answer of " + name
+                    + " to " + method + " " + path + " failed (" + e.getMessage() + "); retry", e);
+        }
+        return new EsResponse(status, body);
+    }
+
+    /** Maps a non-2xx answer to an UpgradeException naming the problem and the fix. */
+    public UpgradeException failure(String method, String path, int status, JsonNode body) {
+        String type = body.path("error").path("type").asText("");
+        String reason = body.path("error").path("reason").asText(body.isTextual() ? body.asText() : "");
+        String what = method + " " + path + " on " + name + " failed with HTTP " + status
+                + (type.isEmpty() ? "" : " " + type) + (reason.isEmpty() ? "" : ": " + reason);
+        if (status == 401 || status == 403) {
+            return new UpgradeException(ElasticsearchErrorCode.AUTHENTICATION, what
+                    + "; check credentials (user/password or API key) and the user's privileges");
+        }
+        if (status == 429 || status == 502 || status == 503 || status == 504) {
+            return new UpgradeException(ElasticsearchErrorCode.UNAVAILABLE, what + "; the cluster is busy or not ready, retry later");
+        }
+        return new UpgradeException(ElasticsearchErrorCode.REQUEST_FAILED, what
+                + "; fix the request or the cluster state named above");
+    }
+
+    /**
+     * The version of the node answering ({@code GET /_nodes/_local}, which works on 5.x–8.x,
+     * unlike {@code GET /} on 8.19's test distribution). Cached.
+     */
+    public EsVersion version() {
+        EsVersion v = version;
+        if (v == null) {
+            JsonNode nodes = get("/_nodes/_local?filter_path=nodes.*.version").path("nodes");
+            v = EsVersion.parse(nodes.elements().next().path("version").asText());
+            version = v;
+        }
+        return v;
+    }
+
+    /** Clears the cached version (after a node restart). */
+    public void forgetVersion() {
+        version = null;
+    }
+
+    @Override
+    public void close() {
+        try {
+            rest.close();
+        } catch (IOException ignored) {
+            // closing an HTTP pool
+        }
+    }
+
+    /** A status and a parsed body ({@code MissingNode} when empty, a text node when not JSON). */
+    public record EsResponse(int status, JsonNode body) {
+    }
+}

@@ -1,0 +1,105 @@
+package io.upgradesdk.upgrade.elasticsearch.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.upgradesdk.testservers.ElasticsearchServer;
+import io.upgradesdk.upgrade.UpgradeException;
+import io.upgradesdk.upgrade.elasticsearch.ElasticsearchEndpoint;
+import io.upgradesdk.upgrade.elasticsearch.ElasticsearchErrorCode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+@Tag("integration")
+class DocumentCopierIT {
+
+    static void seed(EsClient client, String index, String type, int count) {
+        StringBuilder nd = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            nd.append("{\"index\":{\"_index\":\"").append(index).append('"');
+            if (type != null) {
+                nd.append(",\"_type\":\"").append(type).append('"');
+            }
+            nd.append(",\"_id\":\"").append(type == null ? "" : type).append(i).append("\"}}\n");
+            nd.append("{\"n\":").append(i).append(",\"name\":\"doc ").append(i).append("\"}\n");
+        }
+        DocumentCopier.checkBulk(client, client.sendNdjson("/_bulk?refresh=true", nd.toString()));
+    }
+
+    @Test
+    void copies56MultiTypeIndexInto717TypedByTransform() {
+        ElasticsearchServer es5 = ElasticsearchServer.get(ElasticsearchServer.V5);
+        ElasticsearchServer es7 = ElasticsearchServer.get(ElasticsearchServer.V7);
+        try (EsClient src = EsClient.connect(ElasticsearchEndpoint.of(es5.url()));
+                EsClient dst = EsClient.connect(ElasticsearchEndpoint.of(es7.url()))) {
+            String index = es5.newIndexPrefix("multitype") + "data";
+            seed(src, index, "users", 30);
+            seed(src, index, "profiles", 20);
+            String target = es7.newIndexPrefix("multitype") + "out";
+            List<String> checkpoints = new ArrayList<>();
+            DocumentCopier.Result r = DocumentCopier.builder(src, dst).sourceIndex(index).batchSize(7)
+                    .transform(d -> d.withTarget(target + "-" + d.type(), null)).build()
+                    .copy(null, checkpoints::add, null);
+            assertThat(r.read()).isEqualTo(50);
+            assertThat(r.written()).isEqualTo(50);
+            assertThat(checkpoints).hasSizeGreaterThan(7);
+            assertThat(dst.get("/" + target + "-users/_count").path("count").asLong()).isEqualTo(30);
+            assertThat(dst.get("/" + target + "-profiles/_count").path("count").asLong()).isEqualTo(20);
+            assertThat(dst.get("/" + target + "-users/_doc/users7").path("_source").path("n").asInt()).isEqualTo(7);
+        }
+    }
+
+    @Test
+    void copyInterruptedAfterACheckpointResumesWithoutLossFrom717To819() {
+        ElasticsearchServer es7 = ElasticsearchServer.get(ElasticsearchServer.V7);
+        ElasticsearchServer es8 = ElasticsearchServer.get(ElasticsearchServer.V8);
+        try (EsClient src = EsClient.connect(ElasticsearchEndpoint.of(es7.url()));
+                EsClient dst = EsClient.connect(ElasticsearchEndpoint.of(es8.url()))) {
+            String prefix = es7.newIndexPrefix("resume");
+            seed(src, prefix + "a", null, 120);
+            seed(src, prefix + "b", null, 45);
+            String target = es8.newIndexPrefix("resume") + "all";
+            DocumentCopier copier = DocumentCopier.builder(src, dst).sourceIndex(prefix + "*").batchSize(50)
+                    .transform(d -> new EsDocument(target, null, d.index() + ":" + d.id(), d.source())).build();
+            AtomicInteger pages = new AtomicInteger();
+            String[] last = new String[1];
+            assertThatThrownBy(() -> copier.copy(null, c -> {
+                last[0] = c;
+                if (pages.incrementAndGet() == 2) {
+                    throw new IllegalStateException("crash after page 2");
+                }
+            }, null)).hasMessageContaining("crash");
+            assertThat(last[0]).doesNotContain("doc ");
+            List<Long> progress = new ArrayList<>();
+            DocumentCopier.Result r = copier.copy(last[0], c -> { }, (done, total, idx) -> progress.add(done));
+            assertThat(r.read()).isEqualTo(165);
+            assertThat(dst.get("/" + target + "/_count").path("count").asLong()).isEqualTo(165);
+            assertThat(progress).isSorted().last().isEqualTo(165L);
+        }
+    }
+
+    @Test
+    void scrollsAn819SourceAndReportsFailedBulkItems() {
+        ElasticsearchServer es8 = ElasticsearchServer.get(ElasticsearchServer.V8);
+        try (EsClient c = EsClient.connect(ElasticsearchEndpoint.of(es8.url()))) {
+            String prefix = es8.newIndexPrefix("bulkfail");
+            seed(c, prefix + "src", null, 30);
+            c.send("PUT", "/" + prefix + "dst", "{\"mappings\":{\"properties\":{\"name\":{\"type\":\"integer\"}}}}");
+            DocumentCopier copier = DocumentCopier.builder(c, c).sourceIndex(prefix + "src").batchSize(10)
+                    .targetIndex(prefix + "dst").build();
+            assertThatThrownBy(() -> copier.copy(null, x -> { }, null))
+                    .isInstanceOfSatisfying(UpgradeException.class, e -> {
+                        assertThat(e.code()).isEqualTo(ElasticsearchErrorCode.BULK_ITEM_FAILED);
+                        assertThat(e.getMessage()).contains("failed to parse field [name]");
+                    });
+            JsonNode ok = DocumentCopier.builder(c, c).sourceIndex(prefix + "src").batchSize(10)
+                    .targetIndex(prefix + "copy").build().copy(null, x -> { }, null) != null
+                    ? c.get("/" + prefix + "copy/_count") : null;
+            assertThat(ok.path("count").asLong()).isEqualTo(30);
+        }
+    }
+}
