@@ -1,7 +1,6 @@
 package io.upgradesdk.upgrade.kuzzle.internal;
 
-import io.upgradesdk.upgrade.UpgradeException;
-import io.upgradesdk.upgrade.kuzzle.KuzzleErrorCode;
+import io.upgradesdk.upgrade.elasticsearch.internal.EsClient;
 import io.upgradesdk.upgrade.kuzzle.KuzzleUpgradeSettings;
 
 /** Connectors to the real servers named by the settings. */
@@ -15,12 +14,12 @@ public final class LiveConnectors implements Connectors {
 
     @Override
     public EsPort source() {
-        throw new UpgradeException(KuzzleErrorCode.INVALID_SETTINGS, "Elasticsearch access is not wired yet");
+        return new RestEsPort(EsClient.connect(settings.sourceElasticsearch()));
     }
 
     @Override
     public EsPort target() {
-        return settings.inPlace() ? source() : source();
+        return new RestEsPort(EsClient.connect(settings.targetElasticsearch().orElse(settings.sourceElasticsearch())));
     }
 
     @Override

@@ -225,7 +225,7 @@ class KuzzlePlanTest {
         assertThat(es.indices.keySet()).doesNotContain("%kuzzle", "nyc-open-data",
                 "%plugin:kuzzle-plugin-auth-passport-local");
         assertThat(es.indices.keySet()).contains("%kuzzle.users", "%kuzzle.config", "&nyc-open-data.yellowtaxi",
-                "&nyc-open-data.green-taxi", ".kibana", "empty-index");
+                "&nyc-open-data.green-taxi", ".kibana", "nyc-open-data-empty");
     }
 
     @Test

@@ -28,6 +28,11 @@ final class V1Dataset {
 
     /** {@code publicDocs} documents per public collection (plus the fixed ones). */
     static V1Dataset standard(int publicDocs, int largeDocs) {
+        return standard("%kuzzle", "kuzzle-plugin-auth-passport-local", "nyc-open-data", publicDocs, largeDocs);
+    }
+
+    /** The dataset under other names (tests sharing one cluster); {@code nyc} also prefixes the other public indexes. */
+    static V1Dataset standard(String internalIndex, String plugin, String nyc, int publicDocs, int largeDocs) {
         V1Dataset d = new V1Dataset();
         Map<String, String> internal = new LinkedHashMap<>();
         internal.put("config", "{\"properties\":{}}");
@@ -38,31 +43,31 @@ final class V1Dataset {
         internal.put("validations", "{\"properties\":{\"index\":{\"type\":\"keyword\"},\"collection\":"
                 + "{\"type\":\"keyword\"},\"validation\":{\"type\":\"object\",\"enabled\":false}}}");
         internal.put("plugins", "{\"properties\":{\"config\":{\"type\":\"object\",\"enabled\":false}}}");
-        d.indices.add(new IndexDef("%kuzzle", "{}", internal));
-        d.doc("%kuzzle", "config", "security.jwt.secret", "{\"seed\":\"" + SEED + "\"}");
-        d.doc("%kuzzle", "roles", "admin", "{\"controllers\":{\"*\":{\"actions\":{\"*\":true}}}}");
-        d.doc("%kuzzle", "roles", "editor", "{\"controllers\":{\"document\":{\"actions\":{\"get\":true,\"search\":true,"
+        d.indices.add(new IndexDef(internalIndex, "{}", internal));
+        d.doc(internalIndex, "config", "security.jwt.secret", "{\"seed\":\"" + SEED + "\"}");
+        d.doc(internalIndex, "roles", "admin", "{\"controllers\":{\"*\":{\"actions\":{\"*\":true}}}}");
+        d.doc(internalIndex, "roles", "editor", "{\"controllers\":{\"document\":{\"actions\":{\"get\":true,\"search\":true,"
                 + "\"update\":{\"test\":\"return $request.input.resource._id === $currentUserId;\",\"args\":{}}}},"
                 + "\"index\":{\"actions\":{\"refresh\":true,\"getAutoRefresh\":true}},"
                 + "\"server\":{\"actions\":{\"info\":true}}}}");
-        d.doc("%kuzzle", "profiles", "admin", "{\"policies\":[{\"roleId\":\"admin\"}]}");
-        d.doc("%kuzzle", "profiles", "editor", "{\"policies\":[{\"roleId\":\"editor\",\"restrictedTo\":["
-                + "{\"index\":\"nyc-open-data\",\"collections\":[\"YellowTaxi\",\"green-taxi\"]},{\"index\":\"archive\"}]},"
+        d.doc(internalIndex, "profiles", "admin", "{\"policies\":[{\"roleId\":\"admin\"}]}");
+        d.doc(internalIndex, "profiles", "editor", "{\"policies\":[{\"roleId\":\"editor\",\"restrictedTo\":["
+                + "{\"index\":\"" + nyc + "\",\"collections\":[\"YellowTaxi\",\"green-taxi\"]},{\"index\":\"archive\"}]},"
                 + "{\"roleId\":\"default\"}]}");
-        d.doc("%kuzzle", "users", "alice-kuid", "{\"profileIds\":[\"editor\"],\"fullName\":\"Alice\",\"_kuzzle_info\":"
+        d.doc(internalIndex, "users", "alice-kuid", "{\"profileIds\":[\"editor\"],\"fullName\":\"Alice\",\"_kuzzle_info\":"
                 + "{\"author\":\"-1\",\"createdAt\":1569920000000,\"updatedAt\":null,\"updater\":null}}");
-        d.doc("%kuzzle", "users", "admin-kuid", "{\"profileIds\":[\"admin\"],\"fullName\":\"Admin\",\"_kuzzle_info\":"
+        d.doc(internalIndex, "users", "admin-kuid", "{\"profileIds\":[\"admin\"],\"fullName\":\"Admin\",\"_kuzzle_info\":"
                 + "{\"author\":\"-1\",\"createdAt\":1569920000000,\"updatedAt\":null,\"updater\":null}}");
-        d.doc("%kuzzle", "validations", "nyc-open-data#YellowTaxi", "{\"index\":\"nyc-open-data\",\"collection\":"
+        d.doc(internalIndex, "validations", nyc + "#YellowTaxi", "{\"index\":\"" + nyc + "\",\"collection\":"
                 + "\"YellowTaxi\",\"validation\":{\"strict\":true,\"fields\":{\"licence\":{\"type\":\"string\","
                 + "\"mandatory\":true}}}}");
 
-        d.indices.add(new IndexDef("%plugin:kuzzle-plugin-auth-passport-local", "{}", Map.of("users",
+        d.indices.add(new IndexDef("%plugin:" + plugin, "{}", Map.of("users",
                 "{\"properties\":{\"kuid\":{\"type\":\"keyword\"},\"userPassword\":{\"type\":\"keyword\"},"
                         + "\"userSalt\":{\"type\":\"keyword\"},\"algorithm\":{\"type\":\"keyword\"},"
                         + "\"stretching\":{\"type\":\"boolean\"},\"pepper\":{\"type\":\"boolean\"},"
                         + "\"encryption\":{\"type\":\"keyword\"}}}")));
-        d.doc("%plugin:kuzzle-plugin-auth-passport-local", "users", "alice", "{\"kuid\":\"alice-kuid\","
+        d.doc("%plugin:" + plugin, "users", "alice", "{\"kuid\":\"alice-kuid\","
                 + "\"userPassword\":\"9b1e77\",\"userSalt\":\"c0ffee\",\"algorithm\":\"sha512\",\"stretching\":true,"
                 + "\"pepper\":false,\"encryption\":\"hmac\"}");
 
@@ -74,19 +79,19 @@ final class V1Dataset {
                 + "\"trip\":{\"type\":\"integer\"},\"payload\":{\"type\":\"text\",\"index\":false}," + KUZZLE_INFO_V1 + "}}");
         nyc.put("green-taxi", "{\"properties\":{\"licence\":{\"type\":\"keyword\"},\"trip\":{\"type\":\"integer\"},"
                 + KUZZLE_INFO_V1 + "}}");
-        d.indices.add(new IndexDef("nyc-open-data", "{\"index\":{\"number_of_shards\":1,\"number_of_replicas\":0,"
+        d.indices.add(new IndexDef(nyc, "{\"index\":{\"number_of_shards\":1,\"number_of_replicas\":0,"
                 + "\"analysis\":{\"analyzer\":{\"folded\":{\"type\":\"custom\",\"tokenizer\":\"standard\","
                 + "\"filter\":[\"lowercase\"]}}}}}", nyc));
         for (int i = 0; i < publicDocs; i++) {
-            d.doc("nyc-open-data", "YellowTaxi", String.format("y%06d", i), taxi(i, i % 10 == 3));
-            d.doc("nyc-open-data", "green-taxi", String.format("g%06d", i), taxi(i, false));
+            d.doc(nyc, "YellowTaxi", String.format("y%06d", i), taxi(i, i % 10 == 3));
+            d.doc(nyc, "green-taxi", String.format("g%06d", i), taxi(i, false));
         }
         String big = "x".repeat(200_000);
         for (int i = 0; i < largeDocs; i++) {
-            d.doc("nyc-open-data", "green-taxi", "large-" + i, "{\"licence\":\"L" + i + "\",\"trip\":" + i
+            d.doc(nyc, "green-taxi", "large-" + i, "{\"licence\":\"L" + i + "\",\"trip\":" + i
                     + ",\"blob\":\"" + big + "\"}");
         }
-        d.indices.add(new IndexDef("empty-index", "{}", Map.of()));
+        d.indices.add(new IndexDef(nyc + "-empty", "{}", Map.of()));
         d.indices.add(new IndexDef(".kibana", "{}", Map.of("config", "{\"properties\":{\"buildNum\":{\"type\":\"keyword\"}}}")));
         d.doc(".kibana", "config", "5.6.16", "{\"buildNum\":\"15000\"}");
         return d;

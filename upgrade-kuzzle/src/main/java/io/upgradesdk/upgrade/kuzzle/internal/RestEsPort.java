@@ -1,0 +1,196 @@
+package io.upgradesdk.upgrade.kuzzle.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.upgradesdk.upgrade.elasticsearch.internal.DocumentCopier;
+import io.upgradesdk.upgrade.elasticsearch.internal.EsClient;
+import io.upgradesdk.upgrade.elasticsearch.internal.EsDocument;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.LongConsumer;
+import java.util.stream.Collectors;
+
+/**
+ * {@link EsPort} over the upgrade-elasticsearch client layer ({@link EsClient}) and copy engine
+ * ({@link DocumentCopier}: search_after paging, bulk with every item checked (B1), cursor per page).
+ */
+public final class RestEsPort implements EsPort {
+
+    private final EsClient client;
+
+    public RestEsPort(EsClient client) {
+        this.client = client;
+    }
+
+    EsClient client() {
+        return client;
+    }
+
+    static String enc(String name) {
+        return URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private boolean typed() {
+        return majorVersion() < 7;
+    }
+
+    @Override
+    public int majorVersion() {
+        return client.version().major();
+    }
+
+    @Override
+    public String clusterIdentity() {
+        JsonNode state = client.getIfExists("/_cluster/state/metadata?filter_path=metadata.cluster_uuid")
+                .orElse(Json.object());
+        String uuid = state.path("metadata").path("cluster_uuid").asText("");
+        if (!uuid.isEmpty() && !uuid.equals("_na_")) {
+            return uuid;
+        }
+        Iterator<String> ids = client.get("/_nodes/_local?filter_path=nodes.*.name").path("nodes").fieldNames();
+        return ids.hasNext() ? "node:" + ids.next() : client.name();
+    }
+
+    @Override
+    public List<SourceIndex> inventory() {
+        JsonNode all = client.get("/_mapping");
+        List<SourceIndex> out = new ArrayList<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = all.fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> e = it.next();
+            JsonNode mappings = e.getValue().path("mappings");
+            List<String> types = new ArrayList<>();
+            if (typed()) {
+                mappings.fieldNames().forEachRemaining(t -> {
+                    if (!t.equals("_default_")) {
+                        types.add(t);
+                    }
+                });
+            } else if (!mappings.isEmpty()) {
+                types.add("_doc");
+            }
+            out.add(new SourceIndex(e.getKey(), types));
+        }
+        return out;
+    }
+
+    @Override
+    public Optional<JsonNode> typeMapping(String index, String type) {
+        Optional<JsonNode> r = client.getIfExists("/" + enc(index) + "/_mapping/" + enc(type));
+        return r.map(n -> n.path(index).path("mappings").path(type)).filter(JsonNode::isObject);
+    }
+
+    @Override
+    public JsonNode indexSettings(String index) {
+        return client.get("/" + enc(index) + "/_settings").path(index).path("settings");
+    }
+
+    @Override
+    public boolean exists(String index) {
+        return client.exists("/" + enc(index));
+    }
+
+    @Override
+    public void createIndex(String index, ObjectNode body) {
+        client.send("PUT", "/" + enc(index), body);
+    }
+
+    @Override
+    public void putAlias(String index, String alias) {
+        client.send("PUT", "/" + enc(index) + "/_alias/" + enc(alias), null);
+    }
+
+    @Override
+    public void deleteIndices(Collection<String> indices) {
+        if (indices.isEmpty()) {
+            return;
+        }
+        client.send("DELETE", "/" + indices.stream().map(RestEsPort::enc).collect(Collectors.joining(",")), null);
+    }
+
+    private ObjectNode query(String type, boolean excludeTrashed) {
+        ObjectNode bool = Json.object();
+        if (type != null && typed()) {
+            bool.putArray("filter").addObject().putObject("type").put("value", type);
+        }
+        if (excludeTrashed) {
+            bool.putArray("must_not").addObject().putObject("term").put("_kuzzle_info.active", false);
+        }
+        ObjectNode q = Json.object();
+        if (bool.isEmpty()) {
+            q.putObject("match_all");
+        } else {
+            q.set("bool", bool);
+        }
+        return q;
+    }
+
+    @Override
+    public long count(String index, String type, boolean excludeTrashed) {
+        ObjectNode body = Json.object();
+        body.set("query", query(type, excludeTrashed));
+        return client.send("POST", "/" + enc(index) + "/_count", body).path("count").asLong();
+    }
+
+    @Override
+    public void refresh(String index) {
+        client.send("POST", "/" + enc(index) + "/_refresh", null);
+    }
+
+    @Override
+    public Optional<ObjectNode> get(String index, String type, String id) {
+        String t = type == null ? "_doc" : type;
+        return client.getIfExists("/" + enc(index) + "/" + enc(t) + "/" + enc(id))
+                .filter(n -> n.path("found").asBoolean(false))
+                .map(n -> (ObjectNode) n.get("_source"));
+    }
+
+    @Override
+    public void put(String index, String type, Doc doc) {
+        String t = type == null ? "_doc" : type;
+        client.send("PUT", "/" + enc(index) + "/" + enc(t) + "/" + enc(doc.id()), doc.source());
+    }
+
+    @Override
+    public List<Doc> sample(String index, String type, int size) {
+        ObjectNode body = Json.object();
+        body.put("size", size);
+        body.set("query", query(type, false));
+        body.putArray("sort").addObject().put(typed() ? "_uid" : "_id", "asc");
+        ArrayNode hits = (ArrayNode) client.send("POST", "/" + enc(index) + "/_search", body).path("hits").path("hits");
+        List<Doc> out = new ArrayList<>();
+        hits.forEach(h -> out.add(new Doc(h.path("_id").asText(), (ObjectNode) h.get("_source"))));
+        return out;
+    }
+
+    @Override
+    public CopyResult copy(String sourceIndex, String sourceType, EsPort target, String targetIndex, String targetType,
+            int pageSize, String resumeCursor, Function<Doc, Doc> transform, Consumer<String> cursorSink,
+            LongConsumer progress) {
+        DocumentCopier copier = DocumentCopier.builder(client, ((RestEsPort) target).client())
+                .sourceIndex(sourceIndex)
+                .query(query(sourceType, false))
+                .batchSize(pageSize)
+                .refresh(false)
+                .transform(d -> {
+                    Doc out = transform.apply(new Doc(d.id(), d.source()));
+                    return out == null ? null : new EsDocument(targetIndex, targetType, out.id(), out.source());
+                })
+                .build();
+        DocumentCopier.Result r = copier.copy(resumeCursor, cursorSink, (read, total, index) -> progress.accept(read));
+        return new CopyResult(r.read(), r.written(), r.skipped());
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+}
