@@ -71,17 +71,17 @@ final class V1Dataset {
                 + "\"userPassword\":\"9b1e77\",\"userSalt\":\"c0ffee\",\"algorithm\":\"sha512\",\"stretching\":true,"
                 + "\"pepper\":false,\"encryption\":\"hmac\"}");
 
-        Map<String, String> nyc = new LinkedHashMap<>();
-        nyc.put("YellowTaxi", "{\"dynamic\":\"true\",\"_meta\":{\"owner\":\"ops\"},\"_all\":{\"enabled\":false},"
+        Map<String, String> nycTypes = new LinkedHashMap<>();
+        nycTypes.put("YellowTaxi", "{\"dynamic\":\"true\",\"_meta\":{\"owner\":\"ops\"},\"_all\":{\"enabled\":false},"
                 + "\"dynamic_templates\":[{\"notes\":{\"match\":\"note_*\",\"mapping\":{\"type\":\"text\","
                 + "\"analyzer\":\"folded\"}}}],\"properties\":{\"licence\":{\"type\":\"keyword\"},"
                 + "\"driver\":{\"type\":\"text\",\"analyzer\":\"folded\",\"include_in_all\":true},"
                 + "\"trip\":{\"type\":\"integer\"},\"payload\":{\"type\":\"text\",\"index\":false}," + KUZZLE_INFO_V1 + "}}");
-        nyc.put("green-taxi", "{\"properties\":{\"licence\":{\"type\":\"keyword\"},\"trip\":{\"type\":\"integer\"},"
+        nycTypes.put("green-taxi", "{\"properties\":{\"licence\":{\"type\":\"keyword\"},\"trip\":{\"type\":\"integer\"},"
                 + KUZZLE_INFO_V1 + "}}");
         d.indices.add(new IndexDef(nyc, "{\"index\":{\"number_of_shards\":1,\"number_of_replicas\":0,"
                 + "\"analysis\":{\"analyzer\":{\"folded\":{\"type\":\"custom\",\"tokenizer\":\"standard\","
-                + "\"filter\":[\"lowercase\"]}}}}}", nyc));
+                + "\"filter\":[\"lowercase\"]}}}}}", nycTypes));
         for (int i = 0; i < publicDocs; i++) {
             d.doc(nyc, "YellowTaxi", String.format("y%06d", i), taxi(i, i % 10 == 3));
             d.doc(nyc, "green-taxi", String.format("g%06d", i), taxi(i, false));
