@@ -94,6 +94,14 @@ public final class KongDatabase {
         return MigrationState.compute(subsystems, rows());
     }
 
+    /** The state for {@code version}, or empty when the catalogue does not know it (Enterprise, pre-1.0). */
+    public Optional<MigrationState> find(KongVersion version) {
+        if (catalog.find(version).isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(state(version));
+    }
+
     /**
      * {@code kong migrations list} for Kong {@code version}: the text and exit code (0 up to date,
      * 3 needs bootstrap, 4 pending, 5 new). A database error gives exit 1 with {@code Error: ...}

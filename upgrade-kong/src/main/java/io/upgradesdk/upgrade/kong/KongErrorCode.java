@@ -22,7 +22,12 @@ public enum KongErrorCode implements ErrorCode {
     /** The database has pending migrations of a previous upgrade; run finish first. */
     PENDING_MIGRATIONS,
     /** Another node holds the {@code migrations} lock (Kong prints "another node is performing database changes"). */
-    LOCK_HELD,
+    LOCK_HELD {
+        @Override
+        public boolean isTransient() {
+            return true;
+        }
+    },
     /** The migrations lock expired or was taken over while this run held it. */
     LOCK_LOST,
     /** A migration's up or teardown failed. */
