@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #builder()} starts a dedicated server for tests that need a password, ACL users, TLS,
  * persistence, cluster mode or a restart ({@link #restart()}, {@link #kill()} + {@link #startAgain()}); close it
  * when done (it is also stopped at JVM exit). The server runs in the foreground as a child process,
- * so {@link #pid()} can be signalled. Set {@code REDIS_SERVER} to use another binary.
+ * so {@link #pid()} can be signalled. Set {@code REDIS_SERVER} (or the system property
+ * {@code redis.server.binary}) to use another binary.
  */
 public final class RedisServer implements AutoCloseable {
 
@@ -363,7 +364,8 @@ public final class RedisServer implements AutoCloseable {
     private static String tail(Path log) {
         try {
             List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-            return "log " + log + ":\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
+            List<String> last = lines.subList(Math.max(0, lines.size() - 15), lines.size());
+            return "log " + log + ":\n" + String.join("\n", last);
         } catch (IOException e) {
             return "log " + log + " unreadable: " + e.getMessage();
         }
@@ -449,7 +451,10 @@ public final class RedisServer implements AutoCloseable {
             return this;
         }
 
-        /** Serves TLS only, with a self-signed certificate for 127.0.0.1 made by openssl ({@link #tlsCertificate()}). */
+        /**
+         * Serves TLS only, with a self-signed certificate for 127.0.0.1 made by openssl
+         * ({@link #tlsCertificate()}).
+         */
         public Builder tls() {
             this.tls = true;
             return this;
@@ -467,7 +472,8 @@ public final class RedisServer implements AutoCloseable {
 
         /** Starts the server and registers a shutdown hook that stops it. */
         public RedisServer start() {
-            Path binary = Path.of(System.getenv().getOrDefault("REDIS_SERVER", DEFAULT_BINARY));
+            Path binary = Path.of(System.getProperty("redis.server.binary",
+                    System.getenv().getOrDefault("REDIS_SERVER", DEFAULT_BINARY)));
             if (!Files.isExecutable(binary)) {
                 throw new IllegalStateException("redis-server not found at " + binary + ": run bin/test, which"
                         + " apt-get installs redis-server and redis-tools (or apt-get install redis-server"

@@ -27,8 +27,10 @@ import java.util.stream.Collectors;
  * <pre>
  * args:   &lt;HostStoreFactory class&gt; &lt;owner&gt; [setting=value ...]
  * out:    @@ READY &lt;pid&gt;
- * in:     RUN plan=&lt;id&gt; startAt=&lt;epoch ms&gt; leaseMs=.. lockWaitMs=.. steps=.. units=.. unitSleepMs=.. effects=&lt;file&gt;
- * out:    @@ DONE outcome=&lt;SUCCEEDED|FAILED|..|EXCEPTION&gt; code=&lt;error code or -&gt; steps=&lt;outcome,..&gt; message=&lt;base64&gt;
+ * in:     RUN plan=&lt;id&gt; startAt=&lt;epoch ms&gt; leaseMs=.. lockWaitMs=.. steps=.. units=..
+ *             unitSleepMs=.. effects=&lt;file&gt;
+ * out:    @@ DONE outcome=&lt;SUCCEEDED|FAILED|..|EXCEPTION&gt; code=&lt;error code or -&gt;
+ *             steps=&lt;outcome,..&gt; message=&lt;base64&gt;
  * in:     EXIT
  * </pre>
  *
@@ -86,7 +88,8 @@ public final class RaceHost {
         try {
             UpgradeReport report = runner.up(plan);
             String stepOutcomes = report.steps().stream().map(s -> s.outcome().name()).collect(Collectors.joining(","));
-            return "DONE outcome=" + report.outcome() + " code=" + (report.errorCode() == null ? "-" : report.errorCode())
+            String code = report.errorCode() == null ? "-" : report.errorCode();
+            return "DONE outcome=" + report.outcome() + " code=" + code
                     + " steps=" + stepOutcomes + " message=" + encode(report.error());
         } catch (UpgradeException e) {
             return "DONE outcome=EXCEPTION code=" + e.code().id() + " steps=- message=" + encode(e.getMessage());

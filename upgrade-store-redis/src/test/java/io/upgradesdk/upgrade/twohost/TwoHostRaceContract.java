@@ -45,6 +45,8 @@ public abstract class TwoHostRaceContract {
     private static final Duration ANSWER = Duration.ofSeconds(60);
     private static final int STEPS = 3;
     private static final int UNITS = 2;
+    /** Each unit sleeps this long, so a run lasts ~350 ms: far longer than the hosts' start skew. */
+    private static final long UNIT_SLEEP_MS = 50;
 
     private HostProcess hostA;
     private HostProcess hostB;
@@ -88,8 +90,8 @@ public abstract class TwoHostRaceContract {
             String planId = "race-" + UUID.randomUUID();
             Path effects = workDir.resolve(planId + ".log");
             long startAt = System.currentTimeMillis() + 150;
-            hostA.run(planId, startAt, Duration.ofSeconds(5), Duration.ZERO, STEPS, UNITS, 10, effects);
-            hostB.run(planId, startAt, Duration.ofSeconds(5), Duration.ZERO, STEPS, UNITS, 10, effects);
+            hostA.run(planId, startAt, Duration.ofSeconds(5), Duration.ZERO, STEPS, UNITS, UNIT_SLEEP_MS, effects);
+            hostB.run(planId, startAt, Duration.ofSeconds(5), Duration.ZERO, STEPS, UNITS, UNIT_SLEEP_MS, effects);
             List<HostProcess.Result> results = List.of(hostA.result(ANSWER), hostB.result(ANSWER));
 
             List<HostProcess.Result> winners = results.stream().filter(HostProcess.Result::succeeded).toList();
@@ -114,8 +116,10 @@ public abstract class TwoHostRaceContract {
             String planId = "wait-" + UUID.randomUUID();
             Path effects = workDir.resolve(planId + ".log");
             long startAt = System.currentTimeMillis() + 150;
-            hostA.run(planId, startAt, Duration.ofSeconds(5), Duration.ofSeconds(20), STEPS, UNITS, 10, effects);
-            hostB.run(planId, startAt, Duration.ofSeconds(5), Duration.ofSeconds(20), STEPS, UNITS, 10, effects);
+            hostA.run(planId, startAt, Duration.ofSeconds(5), Duration.ofSeconds(20), STEPS, UNITS, UNIT_SLEEP_MS,
+                    effects);
+            hostB.run(planId, startAt, Duration.ofSeconds(5), Duration.ofSeconds(20), STEPS, UNITS, UNIT_SLEEP_MS,
+                    effects);
             List<HostProcess.Result> results = List.of(hostA.result(ANSWER), hostB.result(ANSWER));
 
             assertThat(results).as("trial %s", trial).allSatisfy(r -> assertThat(r.succeeded()).isTrue());
@@ -133,7 +137,7 @@ public abstract class TwoHostRaceContract {
     void frozenHolderIsTakenOverAndRefusedAtItsNextWrite() throws Exception {
         String planId = "freeze-" + UUID.randomUUID();
         Path effects = workDir.resolve(planId + ".log");
-        Duration lease = Duration.ofMillis(1000);
+        Duration lease = Duration.ofMillis(2000);
         int units = 40;
         hostA.run(planId, 0, lease, Duration.ZERO, 2, units, 100, effects);
         Checkpoint beforeFreeze = awaitCursorOfStep2(planId, 3);

@@ -156,8 +156,8 @@ public final class RedisCheckpointStore implements CheckpointStore {
         LeaseRules.checkDuration(duration);
         String planId = Check.planId(lease.planId());
         List<Object> reply = call("renew the lease of plan '" + planId + "'",
-                () -> RedisScript.RENEW.multi(commands, new String[] {leaseKey(planId), tokenKey(planId)}, lease.owner(),
-                        Long.toString(lease.token()), millis(duration), millis(duration)));
+                () -> RedisScript.RENEW.multi(commands, new String[] {leaseKey(planId), tokenKey(planId)},
+                        lease.owner(), Long.toString(lease.token()), millis(duration), millis(duration)));
         Lease recorded = recorded(planId, reply);
         if ((Long) reply.get(0) == 0) {
             throw LeaseRules.leaseLost(lease, recorded, "renew the lease" + dataLossHint(reply));
@@ -245,6 +245,20 @@ public final class RedisCheckpointStore implements CheckpointStore {
         return Long.toString(Math.max(1, duration.toMillis()));
     }
 
+    /** Where the store writes, for messages: host and port, never credentials. */
+    private static String describe(RedisURI uri, boolean cluster) {
+        if (cluster) {
+            return "Redis Cluster";
+        }
+        if (uri == null) {
+            return "Redis";
+        }
+        if (uri.getHost() == null && uri.getSentinelMasterId() != null) {
+            return "Redis (Sentinel master '" + uri.getSentinelMasterId() + "')";
+        }
+        return "Redis at " + uri.getHost() + ":" + uri.getPort();
+    }
+
     /**
      * Validating builder of {@link RedisCheckpointStore}. Give exactly one connection source; the
      * store closes only what it opened itself.
@@ -314,8 +328,7 @@ public final class RedisCheckpointStore implements CheckpointStore {
             Check.argument(sources == 1, "RedisCheckpointStore needs exactly one of uri(...), client(...),"
                     + " connection(...), clusterClient(...), clusterConnection(...); %s given", sources);
             List<AutoCloseable> owned = new ArrayList<>();
-            String target = uri != null ? "Redis at " + uri.getHost() + ":" + uri.getPort()
-                    : clusterClient != null || clusterConnection != null ? "Redis Cluster" : "Redis";
+            String target = describe(uri, clusterClient != null || clusterConnection != null);
             try {
                 if (connection != null) {
                     return new RedisCheckpointStore(connection.sync(), List.of(), keyPrefix, target);

@@ -133,7 +133,8 @@ class RedisConnectionOptionsTest {
         int db = server.freshDatabase();
         RedisClient client = RedisClient.create(RedisURI.create(server.uri(db)));
         try (StatefulRedisConnection<String, String> connection = client.connect()) {
-            RedisCheckpointStore store = RedisCheckpointStore.builder().connection(connection).keyPrefix("lay:").build();
+            RedisCheckpointStore store = RedisCheckpointStore.builder().connection(connection).keyPrefix("lay:")
+                    .build();
             Lease lease = store.acquireLease("plan-x", "host-a", Duration.ofSeconds(5));
             store.save(sample("plan-x"), lease);
             store.close();
