@@ -38,7 +38,7 @@ class RedisConnectionOptionsTest {
     @BeforeAll
     static void startSecuredRedis() {
         secured = RedisServer.builder().password(DEFAULT_PASSWORD)
-                .aclUser("upgrade on >" + UPGRADE_PASSWORD + " ~acl:* +@all -@dangerous")
+                .aclUser("upgrade on >" + UPGRADE_PASSWORD + " ~acl:* +@read +@write +@scripting +time")
                 .aclUser("outsider on >outsider-pw ~elsewhere:* +@all -@dangerous")
                 .start();
     }
