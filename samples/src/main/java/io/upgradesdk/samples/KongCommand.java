@@ -1,0 +1,407 @@
+package io.upgradesdk.samples;
+
+import io.upgradesdk.upgrade.Confirmation;
+import io.upgradesdk.upgrade.FileCheckpointStore;
+import io.upgradesdk.upgrade.Secret;
+import io.upgradesdk.upgrade.UpgradeException;
+import io.upgradesdk.upgrade.UpgradePlan;
+import io.upgradesdk.upgrade.UpgradeReport;
+import io.upgradesdk.upgrade.UpgradeRunner;
+import io.upgradesdk.upgrade.kong.CommandOutput;
+import io.upgradesdk.upgrade.kong.KongAdminClient;
+import io.upgradesdk.upgrade.kong.KongBackup;
+import io.upgradesdk.upgrade.kong.KongDatabase;
+import io.upgradesdk.upgrade.kong.KongDeployment;
+import io.upgradesdk.upgrade.kong.KongUpgradePath;
+import io.upgradesdk.upgrade.kong.KongUpgradePaths;
+import io.upgradesdk.upgrade.kong.KongUpgradePlans;
+import io.upgradesdk.upgrade.kong.KongVersion;
+import io.upgradesdk.upgrade.kong.ProcessKongCli;
+import io.upgradesdk.upgrade.kong.TrafficShift;
+import java.io.Console;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code kong}: Kong's migration state, upgrade paths and upgrade plans from the command line.
+ * {@code list}/{@code status} exit with Kong's codes (0 up to date, 3 needs bootstrap, 4 pending, 5 new).
+ * Needs the PostgreSQL JDBC driver on the classpath for database access.
+ */
+@Command(name = "kong", mixinStandardHelpOptions = true,
+        description = "Kong Gateway migrations on PostgreSQL: list, status, path, upgrade.",
+        subcommands = {KongCommand.ListCommand.class, KongCommand.StatusCommand.class, KongCommand.PathCommand.class,
+                KongCommand.UpgradeCommand.class})
+public final class KongCommand implements Runnable {
+
+    @Override
+    public void run() {
+        picocli.CommandLine.usage(this, System.out);
+    }
+
+    /** Database options shared by the subcommands. */
+    static final class PgOptions {
+        @Option(names = "--pg-url", required = true, description = "JDBC URL of Kong's database, e.g. "
+                + "jdbc:postgresql://127.0.0.1:5432/kong")
+        String url;
+
+        @Option(names = "--pg-user", defaultValue = "kong", description = "Database user. Default: ${DEFAULT-VALUE}")
+        String user;
+
+        @Option(names = "--pg-password", arity = "0..1", interactive = true,
+                description = "Database password (prompted when given without a value; or set KONG_PG_PASSWORD)")
+        char[] password;
+
+        @Option(names = "--pg-schema", description = "Kong's pg_schema. Default: the user's current schema")
+        String schema;
+
+        @Option(names = "--plugins", split = ",", description = "Kong's bundled plugins setting. Default: all bundled")
+        Set<String> plugins;
+
+        Secret secret() {
+            if (password != null) {
+                return Secret.of("kong.pg.password", new String(password));
+            }
+            String env = System.getenv("KONG_PG_PASSWORD");
+            return env == null ? null : Secret.of("kong.pg.password", env);
+        }
+
+        DataSource dataSource() {
+            return new UrlDataSource(url, user, secret());
+        }
+
+        KongDatabase database() {
+            KongDatabase.Builder b = KongDatabase.builder().dataSource(dataSource()).schema(schema);
+            if (plugins != null) {
+                b.plugins(plugins);
+            }
+            return b.build();
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "What 'kong migrations list' prints for a Kong version; exits 0/3/4/5 as Kong does.")
+    static final class ListCommand implements Callable<Integer> {
+        @Mixin
+        PgOptions pg;
+
+        @Option(names = "--kong-version", description = "Kong version to evaluate for. Default: newest in the catalogue")
+        String version;
+
+        @Override
+        public Integer call() {
+            KongDatabase db = pg.database();
+            KongVersion v = version == null ? db.catalog().latest().version() : KongVersion.parse(version);
+            CommandOutput out = db.list(v);
+            System.out.print(out.stdout());
+            System.err.print(out.stderr());
+            return out.exitCode();
+        }
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true,
+            description = "What 'kong migrations status' prints (JSON); exit code as for list.")
+    static final class StatusCommand implements Callable<Integer> {
+        @Mixin
+        PgOptions pg;
+
+        @Option(names = "--kong-version", description = "Kong version to evaluate for. Default: newest in the catalogue")
+        String version;
+
+        @Override
+        public Integer call() {
+            KongDatabase db = pg.database();
+            KongVersion v = version == null ? db.catalog().latest().version() : KongVersion.parse(version);
+            var state = db.state(v);
+            System.out.println(state.toStatusJson());
+            return state.exitCode();
+        }
+    }
+
+    @Command(name = "path", mixinStandardHelpOptions = true,
+            description = "Whether an upgrade path is supported, through which versions, and what it runs.")
+    static final class PathCommand implements Callable<Integer> {
+        @Option(names = "--from", required = true, description = "Running version (x.y.z, x.y.z.n for Enterprise)")
+        String from;
+
+        @Option(names = "--to", required = true, description = "Target version")
+        String to;
+
+        @Override
+        public Integer call() {
+            KongUpgradePath p = KongUpgradePaths.bundled().path(from, to);
+            PrintWriter out = new PrintWriter(System.out, true);
+            out.printf("%s -> %s: %s%n", p.from(), p.to(), p.supported() ? (p.isDirect() ? "supported, direct"
+                    : "supported through " + p.intermediates()) : "NOT supported");
+            if (p.supported()) {
+                out.printf("kind: %s%nstrategies: %s%ndowntime required: %s%nup --force: %s%n", p.kind(), p.strategies(),
+                        p.requiresDowntime(), p.needsForce());
+                if (p.migrationsKnown()) {
+                    out.printf("migrations (%d):%n", p.migrationCount());
+                    p.migrations().forEach((sub, list) -> out.printf("  %s: %s%n", sub,
+                            String.join(", ", list.stream().map(m -> m.name() + (m.teardown() ? " (teardown)" : "")).toList())));
+                }
+            }
+            p.notes().forEach(n -> out.println("note: " + n));
+            return p.supported() ? 0 : 1;
+        }
+    }
+
+    @Command(name = "upgrade", mixinStandardHelpOptions = true,
+            description = {"Run a Kong upgrade as a resumable plan. Node operations are shell commands you supply.",
+                    "Exit 0 done, 1 failed, 2 stopped before the point of no return (use --yes)."})
+    static final class UpgradeCommand implements Callable<Integer> {
+        @Mixin
+        PgOptions pg;
+
+        @Option(names = "--strategy", required = true, description = "in-place | dual-cluster | blue-green")
+        String strategy;
+
+        @Option(names = "--kong-version", required = true, description = "Target Kong version")
+        String target;
+
+        @Option(names = "--admin-url", required = true, description = "Admin API of an old node (source version)")
+        URI adminUrl;
+
+        @Option(names = "--new-admin-url", required = true, split = ",", description = "Admin/Status API URLs of the new nodes")
+        List<URI> newNodes;
+
+        @Option(names = "--kong-cmd", defaultValue = "kong", split = " ",
+                description = "How to run the NEW Kong's CLI. Default: ${DEFAULT-VALUE}")
+        List<String> kongCmd;
+
+        @Option(names = "--kong-conf", description = "kong.conf of the new version (-c)")
+        Path kongConf;
+
+        @Option(names = "--backup-dir", defaultValue = "kong-backups", description = "pg_dump -F d target. Default: ${DEFAULT-VALUE}")
+        Path backupDir;
+
+        @Option(names = "--pg-dump", defaultValue = "pg_dump", description = "pg_dump binary. Default: ${DEFAULT-VALUE}")
+        Path pgDump;
+
+        @Option(names = "--start-new-cmd", defaultValue = "true", description = "Shell command starting the new nodes")
+        String startNew;
+
+        @Option(names = "--stop-old-cmd", defaultValue = "true", description = "Shell command stopping the old nodes")
+        String stopOld;
+
+        @Option(names = "--start-old-cmd", defaultValue = "true", description = "Shell command restarting the old nodes")
+        String startOld;
+
+        @Option(names = "--shift-cmd", defaultValue = "true", description = "Shell command shifting traffic to new nodes")
+        String shift;
+
+        @Option(names = "--shift-back-cmd", defaultValue = "true", description = "Shell command shifting traffic back")
+        String shiftBack;
+
+        @Option(names = "--decommission-cmd", defaultValue = "true", description = "Shell command removing old nodes")
+        String decommission;
+
+        @Option(names = "--new-pg-url", description = "Dual-cluster: JDBC URL of the new cluster's database")
+        String newPgUrl;
+
+        @Option(names = "--restore-cmd", defaultValue = "false",
+                description = "Dual-cluster: shell command restoring the backup into the new database")
+        String restoreCmd;
+
+        @Option(names = "--checkpoints", defaultValue = "kong-upgrade.checkpoint.json", description = "Checkpoint file")
+        Path checkpoints;
+
+        @Option(names = "--dry-run", description = "Show what would happen; change nothing.")
+        boolean dryRun;
+
+        @Option(names = "--finish", description = "Also run the finish phase (the point of no return).")
+        boolean finish;
+
+        @Option(names = "--yes", description = "Confirm the point of no return in advance.")
+        boolean yes;
+
+        @Override
+        public Integer call() throws Exception {
+            KongUpgradePath.Strategy s = switch (strategy.toLowerCase()) {
+                case "in-place" -> KongUpgradePath.Strategy.IN_PLACE;
+                case "dual-cluster" -> KongUpgradePath.Strategy.DUAL_CLUSTER;
+                case "blue-green" -> KongUpgradePath.Strategy.BLUE_GREEN;
+                default -> throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                        "--strategy must be in-place, dual-cluster or blue-green, not '" + strategy + "'");
+            };
+            KongDatabase db = pg.database();
+            ProcessKongCli.Builder cli = ProcessKongCli.builder().command(kongCmd);
+            if (kongConf != null) {
+                cli.config(kongConf);
+            }
+            Secret password = pg.secret();
+            if (password != null) {
+                cli.secretEnv("KONG_PG_PASSWORD", password);
+            }
+            URI jdbc = URI.create(pg.url.substring("jdbc:".length()));
+            KongUpgradePlans.Builder builder = KongUpgradePlans.builder("kong-upgrade-to-" + target).strategy(s)
+                    .target(KongVersion.parse(target)).oldNode(KongAdminClient.of(adminUrl)).database(db)
+                    .cli(cli.build()).deployment(new ShellDeployment(this)).traffic(new TrafficShift() {
+                        @Override
+                        public void shiftToNew() throws Exception {
+                            sh(shift);
+                        }
+
+                        @Override
+                        public void shiftBack() throws Exception {
+                            sh(shiftBack);
+                        }
+                    })
+                    .backup(KongBackup.pgDump(pgDump, jdbc.getHost(), jdbc.getPort() < 0 ? 5432 : jdbc.getPort(),
+                            jdbc.getPath().substring(1), pg.user, password, backupDir));
+            if (s == KongUpgradePath.Strategy.DUAL_CLUSTER) {
+                if (newPgUrl == null) {
+                    System.err.println("dual-cluster needs --new-pg-url (and --restore-cmd)");
+                    return 1;
+                }
+                builder.newDatabase(KongDatabase.builder().dataSource(new UrlDataSource(newPgUrl, pg.user, password))
+                        .schema(pg.schema).build()).restore(ctx -> sh(restoreCmd));
+            }
+            UpgradePlan plan = builder.build();
+            try (FileCheckpointStore store = new FileCheckpointStore(checkpoints)) {
+                UpgradeRunner runner = UpgradeRunner.builder().store(store).confirmation(confirmation())
+                        .listener(new ConsoleListener(System.out)).build();
+                if (dryRun) {
+                    System.out.println(runner.preview(plan));
+                    return 0;
+                }
+                UpgradeReport report = finish ? runner.run(plan) : runner.up(plan);
+                System.out.println(report);
+                return report.isSuccess() ? 0 : report.outcome() == UpgradeReport.Outcome.AWAITING_CONFIRMATION ? 2 : 1;
+            } catch (UpgradeException e) {
+                System.err.println("Error: " + e.getMessage());
+                return 1;
+            }
+        }
+
+        private Confirmation confirmation() {
+            if (yes) {
+                return Confirmation.givenInAdvance();
+            }
+            Console console = System.console();
+            if (console == null) {
+                return Confirmation.deny();
+            }
+            return request -> {
+                String answer = console.readLine("%s [y/N] ", request.question());
+                return answer != null && answer.trim().equalsIgnoreCase("y");
+            };
+        }
+    }
+
+    /** Node operations as shell commands. */
+    private record ShellDeployment(UpgradeCommand c) implements KongDeployment {
+        @Override
+        public void stopOldNodes() throws Exception {
+            sh(c.stopOld);
+        }
+
+        @Override
+        public void startOldNodes() throws Exception {
+            sh(c.startOld);
+        }
+
+        @Override
+        public void startNewNodes() throws Exception {
+            sh(c.startNew);
+        }
+
+        @Override
+        public List<URI> newNodes() {
+            return c.newNodes;
+        }
+
+        @Override
+        public void decommissionOldNodes() throws Exception {
+            sh(c.decommission);
+        }
+    }
+
+    static void sh(String command) throws Exception {
+        Process p = new ProcessBuilder(new ArrayList<>(List.of("sh", "-c", command))).inheritIO().start();
+        int exit = p.waitFor();
+        if (exit != 0) {
+            throw new IllegalStateException("'" + command + "' exited " + exit + "; fix it and run again");
+        }
+    }
+
+    /** A DataSource over DriverManager (the PostgreSQL driver must be on the classpath). */
+    static final class UrlDataSource implements DataSource {
+        private final String url;
+        private final String user;
+        private final Secret password;
+
+        UrlDataSource(String url, String user, Secret password) {
+            this.url = url;
+            this.user = user;
+            this.password = password;
+        }
+
+        @Override
+        public Connection getConnection() throws SQLException {
+            return getConnection(user, password == null ? null : password.reveal());
+        }
+
+        @Override
+        public Connection getConnection(String username, String pw) throws SQLException {
+            try {
+                return DriverManager.getConnection(url, username, pw);
+            } catch (SQLException e) {
+                if ("08001".equals(e.getSQLState()) && e.getMessage() != null && e.getMessage().contains("No suitable driver")) {
+                    throw new SQLException("no JDBC driver for " + url + ": put the PostgreSQL driver "
+                            + "(org.postgresql:postgresql) on the classpath", e);
+                }
+                throw e;
+            }
+        }
+
+        @Override
+        public PrintWriter getLogWriter() {
+            return null;
+        }
+
+        @Override
+        public void setLogWriter(PrintWriter out) {
+        }
+
+        @Override
+        public void setLoginTimeout(int seconds) {
+            DriverManager.setLoginTimeout(seconds);
+        }
+
+        @Override
+        public int getLoginTimeout() {
+            return DriverManager.getLoginTimeout();
+        }
+
+        @Override
+        public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+            throw new SQLFeatureNotSupportedException();
+        }
+
+        @Override
+        public <T> T unwrap(Class<T> iface) throws SQLException {
+            throw new SQLException("not a wrapper");
+        }
+
+        @Override
+        public boolean isWrapperFor(Class<?> iface) {
+            return false;
+        }
+    }
+}
