@@ -87,6 +87,34 @@ class RunnerWithMockedStoreTest {
     }
 
     @Test
+    void eachStepCostsOneWriteTheNextStartIsRecordedWithThePreviousSuccess() {
+        UpgradePlan plan = UpgradePlan.builder("plan").step(recording("a")).step(recording("b")).step(recording("c"))
+                .build();
+
+        runner().build().up(plan);
+
+        ArgumentCaptor<Checkpoint> saved = ArgumentCaptor.forClass(Checkpoint.class);
+        verify(store, times(4)).save(saved.capture(), any());
+        Checkpoint second = saved.getAllValues().get(1);
+        assertThat(second.step("a").state()).isEqualTo(StepState.SUCCEEDED);
+        assertThat(second.step("b").state()).isEqualTo(StepState.RUNNING);
+        assertThat(second.step("b").attempts()).isEqualTo(1);
+    }
+
+    @Test
+    void thePointOfNoReturnIsNotMarkedStartedBeforeItsConfirmation() {
+        UpgradePlan plan = UpgradePlan.builder("plan").step(recording("copy"))
+                .step(UpgradeStep.builder("destroy").phase(Phase.FINISH).pointOfNoReturn().execute(ctx -> { }).build())
+                .build();
+
+        runner().build().run(plan);
+
+        ArgumentCaptor<Checkpoint> saved = ArgumentCaptor.forClass(Checkpoint.class);
+        verify(store, atLeastOnce()).save(saved.capture(), any());
+        assertThat(saved.getAllValues()).allMatch(c -> c.step("destroy").attempts() == 0);
+    }
+
+    @Test
     void aResumedRunSkipsCompletedStepsAndResumesFromTheSavedCursor() {
         UpgradePlan plan = UpgradePlan.builder("plan").step(recording("first"))
                 .step(UpgradeStep.builder("copy").execute(ctx -> executed.add("copy from " + ctx.cursor().orElse("start")))
@@ -215,7 +243,8 @@ class RunnerWithMockedStoreTest {
         assertThat(report.errorCode()).isEqualTo("UPGRADE_LEASE_LOST");
         assertThat(executed).containsExactly("first");
         ArgumentCaptor<Checkpoint> saved = ArgumentCaptor.forClass(Checkpoint.class);
-        verify(store, times(3)).save(saved.capture(), any());
+        // first RUNNING, then first SUCCEEDED together with second RUNNING (refused): nothing after.
+        verify(store, times(2)).save(saved.capture(), any());
         assertThat(saved.getAllValues()).noneMatch(c -> c.step("third").attempts() > 0);
         verify(store, never()).releaseLease(any());
     }

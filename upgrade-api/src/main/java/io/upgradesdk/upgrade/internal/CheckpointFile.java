@@ -1,9 +1,11 @@
 package io.upgradesdk.upgrade.internal;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import io.upgradesdk.upgrade.Checkpoint;
 import io.upgradesdk.upgrade.Lease;
 import java.time.Instant;
@@ -56,33 +58,41 @@ public final class CheckpointFile {
     }
 
     public byte[] toBytes() {
-        ObjectNode root = MAPPER.createObjectNode();
-        root.put("format", FORMAT);
-        root.put("version", VERSION);
-        ObjectNode plansNode = root.putObject("plans");
-        plans.forEach((planId, entry) -> {
-            ObjectNode node = plansNode.putObject(planId);
-            node.put("lastToken", entry.lastToken());
-            if (entry.lease() == null) {
-                node.putNull("lease");
-            } else {
-                ObjectNode lease = node.putObject("lease");
-                lease.put("owner", entry.lease().owner());
-                lease.put("token", entry.lease().token());
-                lease.put("expiresAt", entry.lease().expiresAt().toString());
-                lease.put("livenessLocked", entry.livenessLocked());
+        ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
+        try (JsonGenerator json = MAPPER.getFactory().createGenerator(out)) {
+            json.writeStartObject();
+            json.writeStringField("format", FORMAT);
+            json.writeNumberField("version", VERSION);
+            json.writeObjectFieldStart("plans");
+            for (Map.Entry<String, Entry> plan : plans.entrySet()) {
+                Entry entry = plan.getValue();
+                json.writeObjectFieldStart(plan.getKey());
+                json.writeNumberField("lastToken", entry.lastToken());
+                json.writeFieldName("lease");
+                if (entry.lease() == null) {
+                    json.writeNull();
+                } else {
+                    json.writeStartObject();
+                    json.writeStringField("owner", entry.lease().owner());
+                    json.writeNumberField("token", entry.lease().token());
+                    json.writeStringField("expiresAt", entry.lease().expiresAt().toString());
+                    json.writeBooleanField("livenessLocked", entry.livenessLocked());
+                    json.writeEndObject();
+                }
+                json.writeFieldName("checkpoint");
+                if (entry.checkpoint() == null) {
+                    json.writeNull();
+                } else {
+                    CheckpointJson.write(json, entry.checkpoint());
+                }
+                json.writeEndObject();
             }
-            if (entry.checkpoint() == null) {
-                node.putNull("checkpoint");
-            } else {
-                node.set("checkpoint", CheckpointJson.toNode(entry.checkpoint()));
-            }
-        });
-        try {
-            return MAPPER.writeValueAsBytes(root);
-        } catch (JsonProcessingException e) {
+            json.writeEndObject();
+            json.writeEndObject();
+        } catch (IOException e) {
             throw new IllegalStateException("cannot serialise checkpoint file", e);
         }
+        return out.toByteArray();
     }
 
     /** Parses a file's bytes; errors name {@code source} and say how to recover. */
@@ -90,7 +100,7 @@ public final class CheckpointFile {
         JsonNode root;
         try {
             root = MAPPER.readTree(bytes);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             String where = e instanceof JsonProcessingException j && j.getLocation() != null
                     ? " at line " + j.getLocation().getLineNr() + ", column " + j.getLocation().getColumnNr() : "";
             throw CheckpointJson.unreadable(source, "it is corrupted: not valid JSON" + where);

@@ -1,16 +1,17 @@
 package io.upgradesdk.upgrade.internal;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.upgradesdk.upgrade.AuditEntry;
 import io.upgradesdk.upgrade.Checkpoint;
 import io.upgradesdk.upgrade.StepRecord;
 import io.upgradesdk.upgrade.StepState;
 import io.upgradesdk.upgrade.UpgradeErrorCode;
 import io.upgradesdk.upgrade.UpgradeException;
+import java.io.IOException;
+import java.io.StringWriter;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -28,42 +29,49 @@ public final class CheckpointJson {
     }
 
     public static String write(Checkpoint checkpoint) {
-        try {
-            return MAPPER.writeValueAsString(toNode(checkpoint));
-        } catch (JsonProcessingException e) {
+        StringWriter out = new StringWriter(256 + 96 * checkpoint.steps().size());
+        try (JsonGenerator json = MAPPER.getFactory().createGenerator(out)) {
+            write(json, checkpoint);
+        } catch (IOException e) {
             throw new IllegalStateException("cannot serialise checkpoint", e);
         }
+        return out.toString();
     }
 
-    public static ObjectNode toNode(Checkpoint checkpoint) {
-        ObjectNode root = MAPPER.createObjectNode();
-        root.put("format", FORMAT);
-        root.put("version", VERSION);
-        root.put("planId", checkpoint.planId());
-        root.put("fingerprint", checkpoint.fingerprint());
-        root.put("revision", checkpoint.revision());
-        root.put("updatedAt", checkpoint.updatedAt().toString());
-        ArrayNode steps = root.putArray("steps");
+    /** Streams the checkpoint as one JSON object (no intermediate tree: checkpoints are written often). */
+    public static void write(JsonGenerator json, Checkpoint checkpoint) throws IOException {
+        json.writeStartObject();
+        json.writeStringField("format", FORMAT);
+        json.writeNumberField("version", VERSION);
+        json.writeStringField("planId", checkpoint.planId());
+        json.writeStringField("fingerprint", checkpoint.fingerprint());
+        json.writeNumberField("revision", checkpoint.revision());
+        json.writeStringField("updatedAt", checkpoint.updatedAt().toString());
+        json.writeArrayFieldStart("steps");
         for (StepRecord step : checkpoint.steps()) {
-            ObjectNode node = steps.addObject();
-            node.put("id", step.stepId());
-            node.put("state", step.state().name());
-            node.put("attempts", step.attempts());
-            putNullable(node, "cursor", step.cursor());
-            putNullable(node, "startedAt", step.startedAt());
-            putNullable(node, "finishedAt", step.finishedAt());
-            putNullable(node, "error", step.error());
+            json.writeStartObject();
+            json.writeStringField("id", step.stepId());
+            json.writeStringField("state", step.state().name());
+            json.writeNumberField("attempts", step.attempts());
+            writeNullable(json, "cursor", step.cursor());
+            writeNullable(json, "startedAt", step.startedAt());
+            writeNullable(json, "finishedAt", step.finishedAt());
+            writeNullable(json, "error", step.error());
+            json.writeEndObject();
         }
-        ArrayNode audit = root.putArray("audit");
+        json.writeEndArray();
+        json.writeArrayFieldStart("audit");
         for (AuditEntry entry : checkpoint.audit()) {
-            ObjectNode node = audit.addObject();
-            node.put("at", entry.at().toString());
-            node.put("by", entry.by());
-            node.put("action", entry.action());
-            putNullable(node, "stepId", entry.stepId());
-            node.put("reason", entry.reason());
+            json.writeStartObject();
+            json.writeStringField("at", entry.at().toString());
+            json.writeStringField("by", entry.by());
+            json.writeStringField("action", entry.action());
+            writeNullable(json, "stepId", entry.stepId());
+            json.writeStringField("reason", entry.reason());
+            json.writeEndObject();
         }
-        return root;
+        json.writeEndArray();
+        json.writeEndObject();
     }
 
     public static Checkpoint read(String json, String source) {
@@ -137,11 +145,11 @@ public final class CheckpointJson {
         return text == null ? null : Instant.parse(text);
     }
 
-    private static void putNullable(ObjectNode node, String field, Object value) {
+    private static void writeNullable(JsonGenerator json, String field, Object value) throws IOException {
         if (value == null) {
-            node.putNull(field);
+            json.writeNullField(field);
         } else {
-            node.put(field, value.toString());
+            json.writeStringField(field, value.toString());
         }
     }
 }

@@ -60,6 +60,8 @@ public final class PlanRun implements StepContextImpl.Host, AutoCloseable {
     private volatile UpgradeException leaseLost;
     private ScheduledExecutorService heartbeat;
     private Checkpoint checkpoint;
+    /** The step the last save already marked as started (one durable write per step, not two). */
+    private String preStarted;
 
     private PlanRun(RunnerSettings settings, UpgradePlan plan, Operation operation) {
         this.settings = settings;
@@ -327,7 +329,7 @@ public final class PlanRun implements StepContextImpl.Host, AutoCloseable {
                 markNotRun(steps.subList(i + 1, steps.size()));
                 return Outcome.AWAITING_CONFIRMATION;
             }
-            if (!executeStep(step)) {
+            if (!executeStep(step, i + 1 < steps.size() ? steps.get(i + 1) : null)) {
                 markNotRun(steps.subList(i + 1, steps.size()));
                 return Outcome.FAILED;
             }
@@ -355,10 +357,13 @@ public final class PlanRun implements StepContextImpl.Host, AutoCloseable {
     }
 
     /** Runs a step under its retry policy; false when it failed. */
-    private boolean executeStep(UpgradeStep step) {
+    private boolean executeStep(UpgradeStep step, UpgradeStep next) {
         Instant begin = now();
         Attempted result = withRetries(step, attempt -> {
-            saveStep(checkpoint.step(step.id()).started(now()).attempted());
+            if (attempt > 1 || !step.id().equals(preStarted)) {
+                saveStep(checkpoint.step(step.id()).started(now()).attempted());
+            }
+            preStarted = null;
             emit(new UpgradeEvent.StepStarted(now(), plan.id(), step.id(), step.phase(), attempt,
                     checkpoint.step(step.id()).cursor()));
             step.execute(context(step, attempt));
@@ -368,10 +373,26 @@ public final class PlanRun implements StepContextImpl.Host, AutoCloseable {
             saveStep(checkpoint.step(step.id()).finished(StepState.FAILED, now(), message));
             return failed(step, result, message, begin);
         }
-        saveStep(checkpoint.step(step.id()).finished(StepState.SUCCEEDED, now(), null));
+        saveSucceeded(step, next);
         emit(new UpgradeEvent.StepSucceeded(now(), plan.id(), step.id(), result.attempts(), since(begin)));
         reports.add(new StepReport(step.id(), step.phase(), StepOutcome.SUCCEEDED, result.attempts(), since(begin), null));
         return true;
+    }
+
+    /**
+     * Records the step's success and, in the same write, marks the next step started when it
+     * will run right away: one durable write per step. The point of no return is never marked
+     * before its confirmation.
+     */
+    private void saveSucceeded(UpgradeStep step, UpgradeStep next) {
+        Instant now = now();
+        Checkpoint after = checkpoint.withStep(checkpoint.step(step.id()).finished(StepState.SUCCEEDED, now, null), now);
+        boolean startNext = next != null && !next.isPointOfNoReturn() && !after.step(next.id()).state().isDone();
+        if (startNext) {
+            after = after.withStep(after.step(next.id()).started(now).attempted(), now);
+        }
+        save(after);
+        preStarted = startNext ? next.id() : null;
     }
 
     /** What a body run under a retry policy came to: attempts made, and the final error or null. */
