@@ -1,0 +1,2 @@
+/** Implementation of the plan engine: not public API, may change in any release. */
+package io.upgradesdk.upgrade.internal;
