@@ -1,0 +1,78 @@
+package io.upgradesdk.upgrade.elasticsearch;
+
+import static java.util.Objects.requireNonNull;
+
+import io.upgradesdk.upgrade.Sleeper;
+import io.upgradesdk.upgrade.UpgradePlan;
+import io.upgradesdk.upgrade.UpgradeStep;
+import io.upgradesdk.upgrade.elasticsearch.internal.EsClient;
+import io.upgradesdk.upgrade.elasticsearch.internal.Preflight;
+import io.upgradesdk.upgrade.elasticsearch.internal.SnapshotRestoreSteps;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The entry point of the Elasticsearch module: builds {@link UpgradePlan}s (run them with an
+ * {@code UpgradeRunner}) for upgrading Elasticsearch 7.17 to 8.x the ways Elastic documents.
+ *
+ * <pre>{@code
+ * ElasticsearchUpgrade es = ElasticsearchUpgrade.create();
+ * UpgradePlan plan = es.snapshotRestorePlan(SnapshotRestoreSettings.builder(source, target)
+ *     .repository("upgrade", "/mnt/snapshots").indices(List.of("logs-*")).build());
+ * runner.up(plan).throwIfFailed();
+ * }</pre>
+ *
+ * Plans: {@link #preflightPlan}, {@link #snapshotRestorePlan}, {@link #rollingUpgradePlan},
+ * {@link #reindexPlan}. Every step is idempotent and resumable; clusters are reached with the
+ * low-level REST client, version-tolerant across 7.17 and 8.x.
+ */
+public final class ElasticsearchUpgrade {
+
+    private final Sleeper sleeper;
+    private final Duration pollInterval;
+    private final Preflight.Clients clients;
+
+    private ElasticsearchUpgrade(Sleeper sleeper, Duration pollInterval) {
+        this.sleeper = sleeper;
+        this.pollInterval = pollInterval;
+        this.clients = EsClient::connect;
+    }
+
+    /** Real sleeps, polling every second. */
+    public static ElasticsearchUpgrade create() {
+        return new ElasticsearchUpgrade(Sleeper.system(), Duration.ofSeconds(1));
+    }
+
+    /** With an injected sleeper and poll interval (tests, benchmarks, hosts with their own scheduler). */
+    public static ElasticsearchUpgrade create(Sleeper sleeper, Duration pollInterval) {
+        requireNonNull(sleeper, "sleeper");
+        requireNonNull(pollInterval, "pollInterval");
+        if (pollInterval.isNegative()) {
+            throw new IllegalArgumentException("pollInterval must not be negative");
+        }
+        return new ElasticsearchUpgrade(sleeper, pollInterval);
+    }
+
+    /** The pre-flight checks as steps, ids prefixed with {@code idPrefix} (may be empty). */
+    public List<UpgradeStep> preflightSteps(PreflightSettings settings, String idPrefix) {
+        return Preflight.steps(requireNonNull(settings, "settings"), requireNonNull(idPrefix, "idPrefix"), clients);
+    }
+
+    /** A plan of the pre-flight checks only (plan id {@code es-preflight}). */
+    public UpgradePlan preflightPlan(PreflightSettings settings) {
+        UpgradePlan.Builder b = UpgradePlan.builder("es-preflight");
+        preflightSteps(settings, "").forEach(b::step);
+        return b.build();
+    }
+
+    /**
+     * Snapshot the source, restore into the new target, verify, post-upgrade checks; FINISH
+     * optionally deletes the source indices (plan id {@code es-snapshot-restore}).
+     */
+    public UpgradePlan snapshotRestorePlan(SnapshotRestoreSettings settings) {
+        UpgradePlan.Builder b = UpgradePlan.builder("es-snapshot-restore");
+        new SnapshotRestoreSteps(requireNonNull(settings, "settings"), clients, sleeper, pollInterval).steps()
+                .forEach(b::step);
+        return b.build();
+    }
+}

@@ -1,0 +1,365 @@
+package io.upgradesdk.upgrade.elasticsearch.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.upgradesdk.upgrade.Phase;
+import io.upgradesdk.upgrade.PlannedAction;
+import io.upgradesdk.upgrade.Sleeper;
+import io.upgradesdk.upgrade.StepContext;
+import io.upgradesdk.upgrade.UpgradeException;
+import io.upgradesdk.upgrade.UpgradeStep;
+import io.upgradesdk.upgrade.elasticsearch.ElasticsearchEndpoint;
+import io.upgradesdk.upgrade.elasticsearch.ElasticsearchErrorCode;
+import io.upgradesdk.upgrade.elasticsearch.HealthStatus;
+import io.upgradesdk.upgrade.elasticsearch.SnapshotRestoreSettings;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/** The steps of the snapshot-and-restore upgrade. */
+public final class SnapshotRestoreSteps {
+
+    private static final ObjectMapper JSON = EsClient.json();
+
+    private final SnapshotRestoreSettings s;
+    private final Preflight.Clients clients;
+    private final Sleeper sleeper;
+    private final Duration poll;
+
+    public SnapshotRestoreSteps(SnapshotRestoreSettings s, Preflight.Clients clients, Sleeper sleeper, Duration poll) {
+        this.s = s;
+        this.clients = clients;
+        this.sleeper = sleeper;
+        this.poll = poll;
+    }
+
+    /** All steps in order. */
+    public List<UpgradeStep> steps() {
+        List<UpgradeStep> steps = new ArrayList<>();
+        s.preflight().ifPresent(p -> steps.addAll(Preflight.steps(p, "source-", clients)));
+        steps.add(Preflight.check("target-versions", "every node of the target runs " + s.targetMajor() + ".x",
+                clients, s.target(), (c, ctx) -> checkTargetVersions(c, s.targetMajor())));
+        steps.add(registerRepository("register-source-repository", s.source(), false));
+        steps.add(registerRepository("register-target-repository", s.target(), true));
+        steps.add(snapshot());
+        steps.add(restore());
+        steps.add(verify());
+        steps.add(PostChecks.step("post-upgrade-checks", s.target(), s.targetMajor(), HealthStatus.YELLOW, clients));
+        if (s.deleteSourceIndices()) {
+            steps.add(deleteSource());
+        }
+        return steps;
+    }
+
+    static void checkTargetVersions(EsClient c, int major) {
+        List<String> wrong = new ArrayList<>();
+        Preflight.nodeVersions(c).forEach((n, v) -> {
+            if (v.major() != major) {
+                wrong.add(n + " runs " + v);
+            }
+        });
+        if (!wrong.isEmpty()) {
+            throw Preflight.failed("the target cluster " + c.name() + " must run " + major + ".x, but " + wrong
+                    + "; point the target at a new " + major + ".x cluster");
+        }
+    }
+
+    private UpgradeStep registerRepository(String id, ElasticsearchEndpoint e, boolean readonly) {
+        String path = "/_snapshot/" + s.repository();
+        return UpgradeStep.builder(id)
+                .description("register fs repository " + s.repository() + " (" + s.location() + ") on "
+                        + e.displayName() + (readonly ? " read-only" : ""))
+                .execute(ctx -> {
+                    try (EsClient c = clients.apply(e)) {
+                        ObjectNode body = JSON.createObjectNode().put("type", "fs");
+                        ObjectNode settings = body.putObject("settings").put("location", s.location());
+                        if (readonly) {
+                            settings.put("readonly", true);
+                        }
+                        EsClient.EsResponse r = c.exchange("PUT", path, body);
+                        if (r.status() / 100 != 2) {
+                            String reason = r.body().path("error").toString();
+                            if (reason.contains("path.repo")) {
+                                throw new UpgradeException(ElasticsearchErrorCode.PREFLIGHT_FAILED, "the cluster "
+                                        + c.name() + " refuses the repository location " + s.location()
+                                        + " because it is not listed in path.repo; add it to path.repo in "
+                                        + "elasticsearch.yml on every node, restart them, and rerun");
+                            }
+                            throw c.failure("PUT", path, r.status(), r.body());
+                        }
+                    }
+                })
+                .dryRun(ctx -> List.of(PlannedAction.of("register-repository", e.displayName(),
+                        Map.of("repository", s.repository(), "location", s.location(), "readonly", "" + readonly))))
+                .compensation(ctx -> {
+                    try (EsClient c = clients.apply(e)) {
+                        c.exchange("DELETE", path, null);
+                    }
+                })
+                .build();
+    }
+
+    private String snapshotPath() {
+        return "/_snapshot/" + s.repository() + "/" + s.snapshot();
+    }
+
+    private UpgradeStep snapshot() {
+        return UpgradeStep.builder("snapshot")
+                .description("snapshot " + s.indices() + " of " + s.source().displayName() + " into " + s.repository()
+                        + "/" + s.snapshot())
+                .execute(ctx -> {
+                    try (EsClient c = clients.apply(s.source())) {
+                        takeSnapshot(c, ctx);
+                    }
+                })
+                .dryRun(ctx -> List.of(PlannedAction.of("snapshot", s.source().displayName(),
+                        Map.of("snapshot", s.repository() + "/" + s.snapshot(), "indices", String.join(",", s.indices())))))
+                .compensation(ctx -> {
+                    try (EsClient c = clients.apply(s.source())) {
+                        c.exchange("DELETE", snapshotPath(), null);
+                    }
+                })
+                .build();
+    }
+
+    void takeSnapshot(EsClient c, StepContext ctx) {
+        Waits waits = new Waits(ctx.clock(), sleeper, poll);
+        EsClient.EsResponse existing = c.exchange("GET", snapshotPath(), null);
+        if (existing.status() == 404 || existing.body().path("snapshots").size() == 0) {
+            ObjectNode body = JSON.createObjectNode();
+            body.put("indices", String.join(",", s.indices()));
+            body.put("include_global_state", true);
+            body.put("ignore_unavailable", false);
+            c.send("PUT", snapshotPath() + "?wait_for_completion=false", body);
+            ctx.saveCursor("snapshot-started");
+        } else if (existing.status() / 100 != 2) {
+            throw c.failure("GET", snapshotPath(), existing.status(), existing.body());
+        }
+        waits.until("snapshot " + s.snapshot() + " on " + c.name(), s.timeout(),
+                "check GET " + snapshotPath() + "/_status and the repository disk, then rerun", () -> {
+                    JsonNode st = c.get(snapshotPath() + "/_status").path("snapshots").path(0);
+                    JsonNode shards = st.path("shards_stats");
+                    ctx.progress(shards.path("done").asLong(), shards.path("total").asLong(-1),
+                            "snapshot " + s.snapshot() + " " + st.path("state").asText());
+                    String state = c.get(snapshotPath()).path("snapshots").path(0).path("state").asText();
+                    return !state.equals("IN_PROGRESS") && !state.isEmpty();
+                });
+        JsonNode info = c.get(snapshotPath()).path("snapshots").path(0);
+        String state = info.path("state").asText();
+        int failed = info.path("shards").path("failed").asInt();
+        int total = info.path("shards").path("total").asInt();
+        if (!"SUCCESS".equals(state) || failed > 0) {
+            throw new UpgradeException(ElasticsearchErrorCode.SNAPSHOT_FAILED, "snapshot " + s.snapshot() + " on "
+                    + c.name() + " ended " + state + " with " + failed + " of " + total + " shards failed "
+                    + info.path("failures") + "; fix the cause, delete it (DELETE " + snapshotPath()
+                    + ") and rerun");
+        }
+        ctx.progress(total, total, "snapshot " + s.snapshot() + " SUCCESS, " + total + " shards");
+    }
+
+    /** Source index -> target index for the indices of the snapshot selected by the settings. */
+    Map<String, String> selection(EsClient target) {
+        JsonNode info = target.get(snapshotPath()).path("snapshots").path(0);
+        Map<String, String> out = new LinkedHashMap<>();
+        List<Pattern> patterns = s.indices().stream().map(SnapshotRestoreSteps::glob).toList();
+        Pattern rename = s.renamePattern().map(Pattern::compile).orElse(null);
+        Set<String> sorted = new TreeSet<>();
+        info.path("indices").forEach(i -> sorted.add(i.asText()));
+        for (String index : sorted) {
+            if (index.startsWith(".") && !s.includeSystemIndices()) {
+                continue;
+            }
+            if (patterns.stream().anyMatch(p -> p.matcher(index).matches())) {
+                out.put(index, rename == null ? index : rename.matcher(index).replaceAll(s.renameReplacement().get()));
+            }
+        }
+        return out;
+    }
+
+    static Pattern glob(String p) {
+        StringBuilder re = new StringBuilder();
+        for (char ch : p.toCharArray()) {
+            re.append(ch == '*' ? ".*" : Pattern.quote(String.valueOf(ch)));
+        }
+        return Pattern.compile(re.toString());
+    }
+
+    private UpgradeStep restore() {
+        return UpgradeStep.builder("restore")
+                .description("restore " + s.repository() + "/" + s.snapshot() + " into " + s.target().displayName()
+                        + " and wait for recovery")
+                .execute(ctx -> {
+                    try (EsClient c = clients.apply(s.target())) {
+                        restoreInto(c, ctx);
+                    }
+                })
+                .dryRun(ctx -> {
+                    Map<String, String> d = new LinkedHashMap<>();
+                    d.put("snapshot", s.repository() + "/" + s.snapshot());
+                    d.put("global_state", "" + s.includeGlobalState());
+                    d.put("system_indices", "" + s.includeSystemIndices());
+                    s.renamePattern().ifPresent(p -> d.put("rename", p + " -> " + s.renameReplacement().get()));
+                    return List.of(PlannedAction.of("restore", s.target().displayName(), d));
+                })
+                .compensation(ctx -> {
+                    try (EsClient c = clients.apply(s.target())) {
+                        if (c.getIfExists(snapshotPath()).isPresent()) {
+                            for (String t : selection(c).values()) {
+                                c.exchange("DELETE", "/" + DocumentCopier.enc(t), null);
+                            }
+                        }
+                    }
+                })
+                .build();
+    }
+
+    void restoreInto(EsClient c, StepContext ctx) {
+        Map<String, String> selected = selection(c);
+        if (selected.isEmpty()) {
+            throw new UpgradeException(ElasticsearchErrorCode.SNAPSHOT_FAILED, "snapshot " + s.snapshot()
+                    + " holds no index matching " + s.indices() + "; check the index patterns");
+        }
+        boolean resumed = ctx.cursor().isPresent();
+        List<String> missing = new ArrayList<>();
+        List<String> present = new ArrayList<>();
+        selected.forEach((src, dst) -> (c.exists("/" + DocumentCopier.enc(dst)) ? present : missing).add(src));
+        if (!present.isEmpty() && !resumed) {
+            throw new UpgradeException(ElasticsearchErrorCode.PREFLIGHT_FAILED, "the target " + c.name()
+                    + " already has indices named " + present.stream().map(selected::get).toList()
+                    + "; delete them there or restore under other names with rename(pattern, replacement)");
+        }
+        if (!missing.isEmpty()) {
+            ObjectNode body = JSON.createObjectNode();
+            body.put("indices", String.join(",", missing));
+            body.put("ignore_unavailable", false);
+            body.put("include_global_state", s.includeGlobalState() && !resumed);
+            body.put("include_aliases", s.includeAliases());
+            if (!s.includeSystemIndices() && c.version().major() >= 8) {
+                body.putArray("feature_states").add("none");
+            }
+            s.renamePattern().ifPresent(p -> {
+                body.put("rename_pattern", p);
+                body.put("rename_replacement", s.renameReplacement().get());
+            });
+            c.send("POST", snapshotPath() + "/_restore?wait_for_completion=false", body);
+        }
+        ctx.saveCursor("restore-requested");
+        ctx.progress(0, selected.size(), "restore requested for " + missing.size() + " indices ("
+                + present.size() + " already there)");
+        String targets = String.join(",", selected.values().stream().map(DocumentCopier::enc).toList());
+        Waits waits = new Waits(ctx.clock(), sleeper, poll);
+        waits.until("recovery of the restored indices on " + c.name(), s.timeout(),
+                "check GET /_cat/recovery and /_cluster/allocation/explain on the target; a failed index can be "
+                        + "deleted there and the plan rerun", () -> {
+                    JsonNode h = c.get("/_cluster/health/" + targets + "?level=indices");
+                    long done = 0;
+                    for (String t : selected.values()) {
+                        JsonNode ih = h.path("indices").path(t);
+                        if (!ih.isMissingNode() && !"red".equals(ih.path("status").asText())
+                                && ih.path("initializing_shards").asInt() == 0) {
+                            done++;
+                        }
+                    }
+                    ctx.progress(done, selected.size(), "restored indices recovered");
+                    return done == selected.size();
+                });
+    }
+
+    private UpgradeStep verify() {
+        return UpgradeStep.builder("verify")
+                .description("compare document counts, mappings, aliases" + (s.includeGlobalState() ? " and templates" : "")
+                        + " of the restored indices with the source")
+                .execute(ctx -> {
+                    try (EsClient src = clients.apply(s.source()); EsClient dst = clients.apply(s.target())) {
+                        verify(src, dst, ctx);
+                    }
+                })
+                .dryRun(ctx -> List.of(PlannedAction.of("verify", s.target().displayName())))
+                .build();
+    }
+
+    void verify(EsClient src, EsClient dst, StepContext ctx) {
+        Map<String, String> selected = selection(dst);
+        List<String> problems = new ArrayList<>();
+        long checked = 0;
+        for (Map.Entry<String, String> e : selected.entrySet()) {
+            String a = DocumentCopier.enc(e.getKey());
+            String b = DocumentCopier.enc(e.getValue());
+            long ca = src.get("/" + a + "/_count").path("count").asLong();
+            long cb = dst.get("/" + b + "/_count").path("count").asLong();
+            if (ca != cb) {
+                problems.add(e.getValue() + " has " + cb + " documents, source " + e.getKey() + " has " + ca);
+            }
+            JsonNode ma = src.get("/" + a + "/_mapping").path(e.getKey()).path("mappings");
+            JsonNode mb = dst.get("/" + b + "/_mapping").path(e.getValue()).path("mappings");
+            if (!ma.equals(mb)) {
+                problems.add("mapping of " + e.getValue() + " differs from " + e.getKey() + ": " + mb + " vs " + ma);
+            }
+            if (s.includeAliases()) {
+                Set<String> aa = names(src.get("/" + a + "/_alias").path(e.getKey()).path("aliases"));
+                Set<String> ab = names(dst.get("/" + b + "/_alias").path(e.getValue()).path("aliases"));
+                if (!aa.equals(ab)) {
+                    problems.add("aliases of " + e.getValue() + " are " + ab + ", source has " + aa);
+                }
+            }
+            ctx.progress(++checked, selected.size(), "verified " + e.getValue());
+        }
+        if (s.includeGlobalState()) {
+            for (String api : List.of("/_index_template", "/_template")) {
+                Set<String> ta = templateNames(src, api);
+                Set<String> tb = templateNames(dst, api);
+                ta.removeAll(tb);
+                if (!ta.isEmpty()) {
+                    problems.add("templates missing on the target (" + api + "): " + ta);
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new UpgradeException(ElasticsearchErrorCode.VERIFICATION_FAILED, "the restored data on " + dst.name()
+                    + " does not match the source: " + problems + "; stop writes to the source before the snapshot, "
+                    + "delete the restored indices on the target, and rerun (or roll back)");
+        }
+    }
+
+    private static Set<String> names(JsonNode object) {
+        Set<String> out = new TreeSet<>();
+        object.fieldNames().forEachRemaining(out::add);
+        return out;
+    }
+
+    private static Set<String> templateNames(EsClient c, String api) {
+        Set<String> out = new TreeSet<>();
+        JsonNode t = c.get(api);
+        if (t.has("index_templates")) {
+            t.path("index_templates").forEach(x -> out.add(x.path("name").asText()));
+        } else {
+            out.addAll(names(t));
+        }
+        out.removeIf(n -> n.startsWith("."));
+        return out;
+    }
+
+    private UpgradeStep deleteSource() {
+        return UpgradeStep.builder("delete-source-indices").phase(Phase.FINISH).pointOfNoReturn()
+                .description("delete the restored indices from the source cluster " + s.source().displayName())
+                .execute(ctx -> {
+                    try (EsClient src = clients.apply(s.source()); EsClient dst = clients.apply(s.target())) {
+                        for (String index : selection(dst).keySet()) {
+                            EsClient.EsResponse r = src.exchange("DELETE", "/" + DocumentCopier.enc(index), null);
+                            if (r.status() / 100 != 2 && r.status() != 404) {
+                                throw src.failure("DELETE", "/" + index, r.status(), r.body());
+                            }
+                        }
+                    }
+                })
+                .dryRun(ctx -> List.of(PlannedAction.of("delete-indices", s.source().displayName(),
+                        Map.of("indices", String.join(",", s.indices())))))
+                .build();
+    }
+}

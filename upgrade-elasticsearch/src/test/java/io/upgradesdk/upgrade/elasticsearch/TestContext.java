@@ -1,0 +1,60 @@
+package io.upgradesdk.upgrade.elasticsearch;
+
+import io.upgradesdk.upgrade.Secret;
+import io.upgradesdk.upgrade.StepContext;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** A plain StepContext for running one step directly in a test. */
+final class TestContext implements StepContext {
+
+    final List<String> progress = new ArrayList<>();
+    String cursor;
+
+    @Override
+    public String planId() {
+        return "test";
+    }
+
+    @Override
+    public String stepId() {
+        return "step";
+    }
+
+    @Override
+    public int attempt() {
+        return 1;
+    }
+
+    @Override
+    public boolean isDryRun() {
+        return false;
+    }
+
+    @Override
+    public Optional<String> cursor() {
+        return Optional.ofNullable(cursor);
+    }
+
+    @Override
+    public void saveCursor(String c) {
+        cursor = c;
+    }
+
+    @Override
+    public void progress(long done, long total, String message) {
+        progress.add(message);
+    }
+
+    @Override
+    public Secret secret(String name) {
+        throw new IllegalArgumentException(name);
+    }
+
+    @Override
+    public Clock clock() {
+        return Clock.systemUTC();
+    }
+}
