@@ -33,8 +33,9 @@ import org.slf4j.LoggerFactory;
  *       with {@link SchemaMigration.Builder#nonTransactional()};</li>
  *   <li>the lock expiry comes from the database clock, not the node's;</li>
  *   <li>the lock is renewed while held (every {@code lockTimeout/3}), so long migrations keep it;</li>
- *   <li>fencing: before recording, the run checks inside the same transaction that it still holds
- *       the lock (and pins its row); a run that lost it rolls back with {@code KONG_LOCK_LOST};</li>
+ *   <li>fencing: the recording statement itself writes only if this run still holds the unexpired
+ *       lock (pinning the lock row {@code FOR SHARE} until commit); a run that lost it rolls the
+ *       migration back with {@code KONG_LOCK_LOST};</li>
  *   <li>{@code executed} (and {@code pending}) stay sets: {@code force} re-runs do not append
  *       duplicates;</li>
  *   <li>another node holding the lock is a distinct failure ({@code KONG_LOCK_HELD}, naming the
@@ -390,11 +391,9 @@ public final class SchemaMigrator {
                     m.up().run(c);
                 }
             }, () -> {
-                lock.checkHeld(c);
-                if (m.hasTeardown()) {
-                    dao.recordPending(c, subsystem, m.name());
-                } else {
-                    dao.recordExecuted(c, subsystem, m.name());
+                if (lock.isLost() || !(m.hasTeardown() ? dao.recordPending(c, subsystem, m.name(), lock.owner())
+                        : dao.recordExecuted(c, subsystem, m.name(), lock.owner()))) {
+                    throw lock.fenceFailed();
                 }
             });
             if (phase == Phase.UP || !m.hasTeardown()) {
@@ -403,8 +402,9 @@ public final class SchemaMigrator {
         }
         if (m.hasTeardown()) {
             step(c, m, "teardown", m.isTransactional(), () -> m.teardown().run(c), () -> {
-                lock.checkHeld(c);
-                dao.recordTeardown(c, subsystem, m.name());
+                if (lock.isLost() || !dao.recordTeardown(c, subsystem, m.name(), lock.owner())) {
+                    throw lock.fenceFailed();
+                }
             });
         }
         return false;

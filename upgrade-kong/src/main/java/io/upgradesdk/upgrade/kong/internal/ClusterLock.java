@@ -141,7 +141,22 @@ public final class ClusterLock implements AutoCloseable {
             }
             markLost("the lock expired or was taken over");
         }
-        throw new UpgradeException(KongErrorCode.LOCK_LOST, "this run (node " + owner + ") lost the '" + key + "' lock ("
+        throw lostError();
+    }
+
+    /** True once the renewal or a fenced write found the lock gone. */
+    public boolean isLost() {
+        return lost.get();
+    }
+
+    /** Marks the lock lost (a fenced write found it gone) and returns the {@code LOCK_LOST} error to throw. */
+    public UpgradeException fenceFailed() {
+        markLost("the lock expired or was taken over");
+        return lostError();
+    }
+
+    private UpgradeException lostError() {
+        return new UpgradeException(KongErrorCode.LOCK_LOST, "this run (node " + owner + ") lost the '" + key + "' lock ("
                 + lostWhy.get() + ") and did not record its last migration; another node may be migrating. Check "
                 + "'list'/'status', then run again (migrations are re-entrant); raise the lock timeout if runs are slow");
     }

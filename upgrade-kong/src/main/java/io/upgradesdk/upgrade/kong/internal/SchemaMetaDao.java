@@ -120,51 +120,81 @@ public final class SchemaMetaDao {
 
     /** Records {@code up} of a migration without teardown. */
     public void recordExecuted(Connection c, String subsystem, String name) throws SQLException {
-        String t = table(c, "schema_meta");
-        String append = asSet
-                ? "CASE WHEN EXCLUDED.last_executed = ANY(COALESCE(" + t + ".executed, '{}')) THEN " + t + ".executed"
-                        + " ELSE array_append(COALESCE(" + t + ".executed, '{}'::TEXT[]), EXCLUDED.last_executed) END"
-                : "array_append(COALESCE(" + t + ".executed, '{}'::TEXT[]), EXCLUDED.last_executed)";
-        update(c, "INSERT INTO " + t + " (key, subsystem, last_executed, executed) VALUES ('schema_meta', ?, ?, ARRAY[?]::TEXT[]) "
-                + "ON CONFLICT (key, subsystem) DO UPDATE SET last_executed = EXCLUDED.last_executed, executed = " + append,
-                subsystem, name, name);
+        recordExecuted(c, subsystem, name, null);
     }
 
     /** Records {@code up} of a migration with a teardown (pending). */
     public void recordPending(Connection c, String subsystem, String name) throws SQLException {
-        String t = table(c, "schema_meta");
-        String append = asSet
-                ? "CASE WHEN ? = ANY(COALESCE(" + t + ".pending, '{}')) THEN " + t + ".pending"
-                        + " ELSE array_append(" + t + ".pending, ?::TEXT) END"
-                : "array_append(" + t + ".pending, ?::TEXT)";
-        if (asSet) {
-            update(c, "INSERT INTO " + t + " (key, subsystem, pending) VALUES ('schema_meta', ?, ARRAY[?]::TEXT[]) "
-                    + "ON CONFLICT (key, subsystem) DO UPDATE SET pending = " + append, subsystem, name, name, name);
-        } else {
-            update(c, "INSERT INTO " + t + " (key, subsystem, pending) VALUES ('schema_meta', ?, ARRAY[?]::TEXT[]) "
-                    + "ON CONFLICT (key, subsystem) DO UPDATE SET pending = " + append, subsystem, name, name);
-        }
+        recordPending(c, subsystem, name, null);
     }
 
     /** Records a teardown: executed appended, every occurrence removed from pending. */
     public void recordTeardown(Connection c, String subsystem, String name) throws SQLException {
+        recordTeardown(c, subsystem, name, null);
+    }
+
+    /**
+     * Like {@link #recordExecuted(Connection, String, String)}, fenced: writes only while
+     * {@code fenceOwner} holds the unexpired {@code migrations} lock (its row is locked FOR SHARE
+     * until the transaction ends). Returns false (nothing written) when it does not.
+     */
+    public boolean recordExecuted(Connection c, String subsystem, String name, String fenceOwner) throws SQLException {
         String t = table(c, "schema_meta");
-        String append = asSet
+        return upsert(c, "(key, subsystem, last_executed, executed)", "'schema_meta', ?, ?, ARRAY[?]::TEXT[]",
+                new String[] {subsystem, name, name}, "last_executed = EXCLUDED.last_executed, executed = "
+                        + appendExecuted(t), new String[0], fenceOwner);
+    }
+
+    /** Fenced {@link #recordPending(Connection, String, String)}; see the fenced recordExecuted. */
+    public boolean recordPending(Connection c, String subsystem, String name, String fenceOwner) throws SQLException {
+        String t = table(c, "schema_meta");
+        String set = asSet
+                ? "pending = CASE WHEN ? = ANY(COALESCE(" + t + ".pending, '{}')) THEN " + t + ".pending"
+                        + " ELSE array_append(" + t + ".pending, ?::TEXT) END"
+                : "pending = array_append(" + t + ".pending, ?::TEXT)";
+        return upsert(c, "(key, subsystem, pending)", "'schema_meta', ?, ARRAY[?]::TEXT[]", new String[] {subsystem, name},
+                set, asSet ? new String[] {name, name} : new String[] {name}, fenceOwner);
+    }
+
+    /** Fenced {@link #recordTeardown(Connection, String, String)}; see the fenced recordExecuted. */
+    public boolean recordTeardown(Connection c, String subsystem, String name, String fenceOwner) throws SQLException {
+        String t = table(c, "schema_meta");
+        return upsert(c, "(key, subsystem, last_executed, executed)", "'schema_meta', ?, ?, ARRAY[?]::TEXT[]",
+                new String[] {subsystem, name, name}, "last_executed = EXCLUDED.last_executed, executed = "
+                        + appendExecuted(t) + ", pending = array_remove(COALESCE(" + t + ".pending, '{}'::TEXT[]), "
+                        + "EXCLUDED.last_executed)", new String[0], fenceOwner);
+    }
+
+    private String appendExecuted(String t) {
+        return asSet
                 ? "CASE WHEN EXCLUDED.last_executed = ANY(COALESCE(" + t + ".executed, '{}')) THEN " + t + ".executed"
                         + " ELSE array_append(COALESCE(" + t + ".executed, '{}'::TEXT[]), EXCLUDED.last_executed) END"
                 : "array_append(COALESCE(" + t + ".executed, '{}'::TEXT[]), EXCLUDED.last_executed)";
-        update(c, "INSERT INTO " + t + " (key, subsystem, last_executed, executed) VALUES ('schema_meta', ?, ?, ARRAY[?]::TEXT[]) "
-                + "ON CONFLICT (key, subsystem) DO UPDATE SET last_executed = EXCLUDED.last_executed, executed = " + append
-                + ", pending = array_remove(COALESCE(" + t + ".pending, '{}'::TEXT[]), EXCLUDED.last_executed)",
-                subsystem, name, name);
     }
 
-    private static void update(Connection c, String sql, String... args) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setString(i + 1, args[i]);
+    private boolean upsert(Connection c, String columns, String values, String[] valueArgs, String set, String[] setArgs,
+            String fenceOwner) throws SQLException {
+        String schema = quote(schema(c));
+        StringBuilder sql = new StringBuilder("INSERT INTO ").append(schema).append(".schema_meta ").append(columns)
+                .append(" SELECT ").append(values);
+        if (fenceOwner != null) {
+            sql.append(" WHERE EXISTS (SELECT 1 FROM ").append(schema).append(".locks WHERE key = 'migrations' AND owner = ?"
+                    + " AND ttl > clock_timestamp() FOR SHARE)");
+        }
+        sql.append(" ON CONFLICT (key, subsystem) DO UPDATE SET ").append(set);
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            int i = 1;
+            for (String a : valueArgs) {
+                ps.setString(i++, a);
             }
-            ps.executeUpdate();
+            if (fenceOwner != null) {
+                ps.setString(i++, fenceOwner);
+            }
+            for (String a : setArgs) {
+                ps.setString(i++, a);
+            }
+            return ps.executeUpdate() == 1;
         }
     }
+
 }
