@@ -26,7 +26,8 @@ class PostgresServerTest {
 
     @Test
     void theServerProcessDoesNotRunAsRoot() throws Exception {
-        String pid = PostgresServer.get().psql("postgres", "SELECT pg_backend_pid()").trim();
+        String dataDir = PostgresServer.get().psql("postgres", "SHOW data_directory").trim();
+        String pid = java.nio.file.Files.readAllLines(java.nio.file.Path.of(dataDir, "postmaster.pid")).get(0).trim();
 
         String uidLine = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc", pid, "status")).stream()
                 .filter(l -> l.startsWith("Uid:")).findFirst().orElseThrow();
