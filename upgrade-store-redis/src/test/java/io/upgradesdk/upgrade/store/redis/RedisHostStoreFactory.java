@@ -2,7 +2,7 @@ package io.upgradesdk.upgrade.store.redis;
 
 import io.lettuce.core.RedisURI;
 import io.upgradesdk.upgrade.CheckpointStore;
-import io.upgradesdk.upgrade.twohost.HostStoreFactory;
+import io.upgradesdk.upgrade.testkit.twohost.HostStoreFactory;
 import java.time.Duration;
 import java.util.Map;
 

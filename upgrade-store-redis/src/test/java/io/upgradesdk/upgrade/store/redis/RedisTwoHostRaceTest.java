@@ -1,8 +1,8 @@
 package io.upgradesdk.upgrade.store.redis;
 
 import io.upgradesdk.testservers.RedisServer;
-import io.upgradesdk.upgrade.twohost.HostStoreFactory;
-import io.upgradesdk.upgrade.twohost.TwoHostRaceContract;
+import io.upgradesdk.upgrade.testkit.twohost.HostStoreFactory;
+import io.upgradesdk.upgrade.testkit.twohost.TwoHostRaceContract;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
 

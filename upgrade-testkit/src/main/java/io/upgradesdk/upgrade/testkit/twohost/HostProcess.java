@@ -1,4 +1,4 @@
-package io.upgradesdk.upgrade.twohost;
+package io.upgradesdk.upgrade.testkit.twohost;
 
 import java.io.BufferedReader;
 import java.io.IOException;

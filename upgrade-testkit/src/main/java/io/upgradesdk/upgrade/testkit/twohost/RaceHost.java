@@ -1,4 +1,4 @@
-package io.upgradesdk.upgrade.twohost;
+package io.upgradesdk.upgrade.testkit.twohost;
 
 import io.upgradesdk.upgrade.CheckpointStore;
 import io.upgradesdk.upgrade.RetryPolicy;

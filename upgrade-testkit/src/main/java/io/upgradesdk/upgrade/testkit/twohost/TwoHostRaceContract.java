@@ -1,4 +1,4 @@
-package io.upgradesdk.upgrade.twohost;
+package io.upgradesdk.upgrade.testkit.twohost;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
