@@ -27,7 +27,11 @@ public record LayoutPlanner(String v1InternalIndex, String v2InternalName, Kuzzl
     }
 
     public Layout plan(List<SourceIndex> inventory) {
-        List<SourceIndex> sorted = new ArrayList<>(inventory);
+        // a stable order whatever order the cluster lists things in
+        List<SourceIndex> sorted = new ArrayList<>();
+        for (SourceIndex i : inventory) {
+            sorted.add(new SourceIndex(i.name(), i.types().stream().sorted().toList()));
+        }
         sorted.sort(Comparator.comparing(SourceIndex::name));
         List<CollectionMove> internal = new ArrayList<>();
         List<CollectionMove> plugins = new ArrayList<>();

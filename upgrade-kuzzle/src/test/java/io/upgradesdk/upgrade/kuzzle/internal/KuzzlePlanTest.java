@@ -199,7 +199,7 @@ class KuzzlePlanTest {
         assertThat(actions).anyMatch(a -> a.action().equals("config-change")
                 && a.target().equals("renamed services.db -> services.storageEngine"));
         assertThat(actions).anyMatch(a -> a.action().equals("role-change") && a.target().contains("document:update"));
-        assertThat(actions).anyMatch(a -> a.action().equals("skip") && a.target().startsWith(".kibana"));
+        assertThat(actions).anyMatch(a -> a.action().equals("skip") && a.target().startsWith(".kibana-nyc-open-data"));
         assertThat(actions).filteredOn(a -> a.action().equals("delete-index")).extracting(PlannedAction::target)
                 .containsExactlyInAnyOrder("%kuzzle", "%plugin:kuzzle-plugin-auth-passport-local", "nyc-open-data");
         assertThat(preview.requiresConfirmation()).isTrue();
@@ -225,7 +225,7 @@ class KuzzlePlanTest {
         assertThat(es.indices.keySet()).doesNotContain("%kuzzle", "nyc-open-data",
                 "%plugin:kuzzle-plugin-auth-passport-local");
         assertThat(es.indices.keySet()).contains("%kuzzle.users", "%kuzzle.config", "&nyc-open-data.yellowtaxi",
-                "&nyc-open-data.green-taxi", ".kibana", "nyc-open-data-empty");
+                "&nyc-open-data.green-taxi", ".kibana-nyc-open-data", "nyc-open-data-empty");
     }
 
     @Test

@@ -30,8 +30,9 @@ class LayoutPlannerTest {
         assertThat(layout.moves(Kind.PLUGIN)).extracting(CollectionMove::target)
                 .containsExactly("%plugin-kuzzle-plugin-auth-passport-local.users");
         assertThat(layout.moves(Kind.PUBLIC)).extracting(CollectionMove::target)
-                .containsExactly("&nyc-open-data.yellow-taxi", "&nyc-open-data.yellowcab");
-        assertThat(layout.moves(Kind.PUBLIC).get(1).renamed()).isTrue();
+                .containsExactly("&nyc-open-data.yellowcab", "&nyc-open-data.yellow-taxi");
+        assertThat(layout.moves(Kind.PUBLIC).get(0).renamed()).isTrue();
+        assertThat(layout.moves(Kind.PUBLIC).get(1).renamed()).isFalse();
         assertThat(layout.moves()).allSatisfy(m -> assertThat(m.alias()).isNull());
         assertThat(layout.skipped()).anyMatch(s -> s.startsWith("%kuzzle/plugins"));
         assertThat(layout.removablePublic()).containsExactly("nyc-open-data");

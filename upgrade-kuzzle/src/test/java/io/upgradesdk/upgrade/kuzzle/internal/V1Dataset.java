@@ -92,8 +92,8 @@ final class V1Dataset {
                     + ",\"blob\":\"" + big + "\"}");
         }
         d.indices.add(new IndexDef(nyc + "-empty", "{}", Map.of()));
-        d.indices.add(new IndexDef(".kibana", "{}", Map.of("config", "{\"properties\":{\"buildNum\":{\"type\":\"keyword\"}}}")));
-        d.doc(".kibana", "config", "5.6.16", "{\"buildNum\":\"15000\"}");
+        d.indices.add(new IndexDef(".kibana-" + nyc, "{}", Map.of("config", "{\"properties\":{\"buildNum\":{\"type\":\"keyword\"}}}")));
+        d.doc(".kibana-" + nyc, "config", "5.6.16", "{\"buildNum\":\"15000\"}");
         return d;
     }
 

@@ -1,0 +1,114 @@
+package io.upgradesdk.upgrade.kuzzle.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.upgradesdk.upgrade.elasticsearch.ElasticsearchEndpoint;
+import io.upgradesdk.upgrade.elasticsearch.internal.EsClient;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Loads a {@link V1Dataset} into a real Elasticsearch 5.6 and reads indices back. */
+final class EsFixtures {
+
+    private EsFixtures() {
+    }
+
+    static EsClient client(String url) {
+        return EsClient.connect(ElasticsearchEndpoint.of(url));
+    }
+
+    static void load(String url, V1Dataset data) {
+        try (EsClient es = client(url)) {
+            for (V1Dataset.IndexDef i : data.indices) {
+                ObjectNode body = Json.object();
+                body.set("settings", Json.parseObject(i.settings()));
+                ObjectNode mappings = body.putObject("mappings");
+                i.mappings().forEach((t, m) -> mappings.set(t, Json.parseObject(m)));
+                es.send("PUT", "/" + RestEsPort.enc(i.name()), body);
+            }
+            StringBuilder nd = new StringBuilder();
+            int n = 0;
+            for (V1Dataset.DocDef d : data.docs) {
+                ObjectNode meta = Json.object();
+                meta.putObject("index").put("_index", d.index()).put("_type", d.type()).put("_id", d.id());
+                nd.append(Json.write(meta)).append('\n').append(d.json()).append('\n');
+                if (++n % 500 == 0) {
+                    bulk(es, nd);
+                }
+            }
+            bulk(es, nd);
+            es.send("POST", "/_refresh", null);
+        }
+    }
+
+    private static void bulk(EsClient es, StringBuilder nd) {
+        if (nd.length() > 0) {
+            JsonNode r = es.sendNdjson("/_bulk", nd.toString());
+            if (r.path("errors").asBoolean()) {
+                throw new IllegalStateException("fixture bulk failed: " + r.toString().substring(0, 500));
+            }
+            nd.setLength(0);
+        }
+    }
+
+    /** Every document of an index (≤ 10000), by id. */
+    static Map<String, ObjectNode> docs(String url, String index) {
+        try (EsClient es = client(url)) {
+            es.send("POST", "/" + RestEsPort.enc(index) + "/_refresh", null);
+            JsonNode hits = es.send("POST", "/" + RestEsPort.enc(index) + "/_search",
+                    Json.parseObject("{\"size\":10000}")).path("hits").path("hits");
+            Map<String, ObjectNode> out = new TreeMap<>();
+            hits.forEach(h -> out.put(h.path("_id").asText(), (ObjectNode) h.get("_source")));
+            return out;
+        }
+    }
+
+    /** Every document of one type of a 5.x index, by id. */
+    static Map<String, ObjectNode> docs(String url, String index, String type) {
+        try (EsClient es = client(url)) {
+            JsonNode hits = es.send("POST", "/" + RestEsPort.enc(index) + "/" + RestEsPort.enc(type) + "/_search",
+                    Json.parseObject("{\"size\":10000}")).path("hits").path("hits");
+            Map<String, ObjectNode> out = new TreeMap<>();
+            hits.forEach(h -> out.put(h.path("_id").asText(), (ObjectNode) h.get("_source")));
+            return out;
+        }
+    }
+
+    /** Documents visible after a refresh. */
+    static long count(String url, String index) {
+        try (EsClient es = client(url)) {
+            es.send("POST", "/" + RestEsPort.enc(index) + "/_refresh", null);
+            return es.send("POST", "/" + RestEsPort.enc(index) + "/_count", null).path("count").asLong();
+        }
+    }
+
+    static List<String> indices(String url, String containing) {
+        try (EsClient es = client(url)) {
+            List<String> out = new ArrayList<>();
+            es.get("/_cat/indices?format=json&h=index").forEach(n -> {
+                if (n.path("index").asText().contains(containing)) {
+                    out.add(n.path("index").asText());
+                }
+            });
+            out.sort(String::compareTo);
+            return out;
+        }
+    }
+
+    static void deleteAll(String url, String containing) {
+        List<String> names = indices(url, containing);
+        if (!names.isEmpty()) {
+            try (EsClient es = client(url); RestEsPort port = new RestEsPort(client(url))) {
+                port.deleteIndices(names);
+            }
+        }
+    }
+
+    static JsonNode get(String url, String path) {
+        try (EsClient es = client(url)) {
+            return es.get(path);
+        }
+    }
+}

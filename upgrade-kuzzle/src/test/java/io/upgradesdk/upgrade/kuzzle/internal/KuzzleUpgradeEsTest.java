@@ -1,0 +1,248 @@
+package io.upgradesdk.upgrade.kuzzle.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.upgradesdk.testservers.ElasticsearchServer;
+import io.upgradesdk.testservers.RedisServer;
+import io.upgradesdk.upgrade.Confirmation;
+import io.upgradesdk.upgrade.InMemoryCheckpointStore;
+import io.upgradesdk.upgrade.UpgradePlan;
+import io.upgradesdk.upgrade.UpgradeReport;
+import io.upgradesdk.upgrade.UpgradeReport.Outcome;
+import io.upgradesdk.upgrade.UpgradeRunner;
+import io.upgradesdk.upgrade.kuzzle.DestroyPolicy;
+import io.upgradesdk.upgrade.kuzzle.KuzzleUpgrade;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The whole upgrade on real Elasticsearch 5.6 → 7.17 / 8.19 (and in-place on 5.6) and real Redis. */
+@Tag("integration")
+class KuzzleUpgradeEsTest {
+
+    static final int DOCS = 300;
+
+    @TempDir
+    Path work;
+
+    private final List<Runnable> cleanups = new ArrayList<>();
+
+    @AfterEach
+    void cleanUp() {
+        cleanups.forEach(Runnable::run);
+    }
+
+    private ItScenario scenario(String... urls) {
+        ItScenario s = ItScenario.fresh();
+        for (String url : urls) {
+            cleanups.add(() -> EsFixtures.deleteAll(url, s.id()));
+        }
+        return s;
+    }
+
+    private static UpgradeRunner runner(Confirmation confirmation) {
+        return UpgradeRunner.builder().store(new InMemoryCheckpointStore()).owner("it").confirmation(confirmation).build();
+    }
+
+    private Path kuzzlerc() throws Exception {
+        Path rc = work.resolve(".kuzzlerc");
+        Files.writeString(rc, KuzzlercConverterTest.SPEC_V1);
+        return rc;
+    }
+
+    /** Asserts the target holds exactly the transformed v1 data, document by document. */
+    private static void assertMigrated(String src, String dst, ItScenario s) {
+        String nyc = s.nyc();
+        Map<String, ObjectNode> config = EsFixtures.docs(dst, "%" + s.v2Internal() + ".config");
+        assertThat(config.get("security.jwt.secret").get("seed").asText()).isEqualTo(V1Dataset.SEED);
+        assertThat(config.get(KuzzleSteps.DATA_MODEL_ID).get("version").asText()).isEqualTo("2.0.0");
+        assertThat(config).containsKey(s.v2Internal() + ".done").hasSize(3);
+        Map<String, ObjectNode> roles = EsFixtures.docs(dst, "%" + s.v2Internal() + ".roles");
+        assertThat(roles.get("editor").at("/controllers/document/actions/update").isBoolean()).isTrue();
+        assertThat(roles.get("editor").at("/controllers/index/actions").size()).isZero();
+        assertThat(EsFixtures.docs(dst, "%" + s.v2Internal() + ".profiles").get("editor")
+                .at("/policies/0/restrictedTo/0/collections/0").asText()).isEqualTo("yellowtaxi");
+        assertThat(EsFixtures.docs(dst, "%" + s.v2Internal() + ".users")).containsOnlyKeys("alice-kuid", "admin-kuid");
+        assertThat(EsFixtures.docs(dst, "%" + s.v2Internal() + ".validations")).containsOnlyKeys(nyc + "#yellowtaxi");
+        assertThat(EsFixtures.docs(dst, "%plugin-" + s.plugin() + ".users"))
+                .isEqualTo(EsFixtures.docs(src, "%plugin:" + s.plugin(), "users"));
+        for (String[] c : new String[][] {{"YellowTaxi", "yellowtaxi"}, {"green-taxi", "green-taxi"}}) {
+            Map<String, ObjectNode> expected = new java.util.TreeMap<>();
+            EsFixtures.docs(src, nyc, c[0]).forEach((id, doc) -> {
+                if (!DocumentTransforms.isTrashed(doc)) {
+                    if (doc.get("_kuzzle_info") instanceof ObjectNode info) {
+                        info.remove("active");
+                        info.remove("deletedAt");
+                    }
+                    expected.put(id, doc);
+                }
+            });
+            assertThat(EsFixtures.docs(dst, "&" + nyc + "." + c[1])).as(c[0]).isEqualTo(expected);
+        }
+        assertThat(EsFixtures.indices(dst, s.id())).noneMatch(i -> (i.startsWith("&") || i.startsWith("%"))
+                && (i.contains("empty") || i.contains("kibana")));
+    }
+
+    @Test
+    void new_stack_5_to_7_with_tokens_verified_document_by_document_and_rerun_changes_nothing() throws Exception {
+        String src = ElasticsearchServer.get(ElasticsearchServer.V5).url();
+        String dst = ElasticsearchServer.get(ElasticsearchServer.V7).url();
+        ItScenario s = scenario(src, dst);
+        EsFixtures.load(src, s.dataset(DOCS, 2));
+        RedisServer redis = RedisServer.get();
+        int fromDb = redis.freshDatabase();
+        int toDb = redis.freshDatabase();
+        RedisClient rc = RedisClient.create();
+        try {
+            RedisCommands<String, String> v1 = rc.connect(RedisURI.create(redis.uri(fromDb))).sync();
+            v1.set(TokenCache.V1_PREFIX + "alice-kuid#jwt1", "{\"_id\":\"alice-kuid#jwt1\"}", SetArgs.Builder.px(3_600_000));
+            v1.set(TokenCache.V1_PREFIX + "admin-kuid#jwt2", "{\"_id\":\"admin-kuid#jwt2\"}", SetArgs.Builder.px(60_000));
+            v1.set("repos/%kuzzle/users/alice-kuid", "{}");
+
+            UpgradePlan plan = KuzzleUpgrade.plan(s.settings(src, dst, work).kuzzlerc(kuzzlerc())
+                    .sourceRedis(RedisURI.create(redis.uri(fromDb))).targetRedis(RedisURI.create(redis.uri(toDb)))
+                    .pageSize(64).build());
+            UpgradeRunner runner = runner(Confirmation.deny());
+            assertThat(runner.preview(plan).toJson()).contains("&" + s.nyc() + ".yellowtaxi").contains("\"v1Tokens\"");
+
+            UpgradeReport report = runner.up(plan);
+
+            assertThat(report.outcome()).as(report.toString()).isEqualTo(Outcome.SUCCEEDED);
+            assertMigrated(src, dst, s);
+            JsonNode alias = EsFixtures.get(dst, "/_alias/" + RestEsPort.enc("@&" + s.nyc() + ".yellowtaxi"));
+            assertThat(alias.has("&" + s.nyc() + ".yellowtaxi")).isTrue();
+            JsonNode mapping = EsFixtures.get(dst, "/" + RestEsPort.enc("&" + s.nyc() + ".yellowtaxi") + "/_mapping");
+            assertThat(mapping.findValue("driver").path("analyzer").asText()).isEqualTo("folded");
+            assertThat(mapping.findValue("_kuzzle_info").path("properties").has("active")).isFalse();
+            RedisCommands<String, String> v2 = rc.connect(RedisURI.create(redis.uri(toDb))).sync();
+            assertThat(v2.get(TokenCache.V2_PREFIX + "alice-kuid#jwt1")).isEqualTo("{\"_id\":\"alice-kuid#jwt1\"}");
+            assertThat(v2.pttl(TokenCache.V2_PREFIX + "admin-kuid#jwt2")).isBetween(1L, 60_000L);
+            assertThat(v2.dbsize()).isEqualTo(2);
+            JsonNode verify = Json.MAPPER.readTree(work.resolve("report-" + s.id() + ".json").toFile());
+            assertThat(verify.get("ok").asBoolean()).isTrue();
+            assertThat(verify.at("/tokens/v2").asLong()).isEqualTo(2);
+            assertThat(Files.readString(work.resolve(".kuzzlerc.v2"))).contains("\"node\"");
+
+            List<String> targetsBefore = EsFixtures.indices(dst, s.id());
+            Map<String, ObjectNode> yellowBefore = EsFixtures.docs(dst, "&" + s.nyc() + ".yellowtaxi");
+            UpgradeReport again = runner.up(plan);
+            assertThat(again.steps()).allSatisfy(st ->
+                    assertThat(st.outcome()).isEqualTo(UpgradeReport.StepOutcome.ALREADY_DONE));
+            assertThat(EsFixtures.indices(dst, s.id())).isEqualTo(targetsBefore);
+            assertThat(EsFixtures.docs(dst, "&" + s.nyc() + ".yellowtaxi")).isEqualTo(yellowBefore);
+        } finally {
+            rc.shutdown();
+        }
+    }
+
+    @Test
+    void new_stack_5_to_8() throws Exception {
+        String src = ElasticsearchServer.get(ElasticsearchServer.V5).url();
+        String dst = ElasticsearchServer.get(ElasticsearchServer.V8).url();
+        ItScenario s = scenario(src, dst);
+        EsFixtures.load(src, s.dataset(DOCS, 1));
+        UpgradePlan plan = KuzzleUpgrade.plan(s.settings(src, dst, work).targetVersion("2.32.0").build());
+        UpgradeReport report = runner(Confirmation.deny()).up(plan);
+        assertThat(report.outcome()).as(report.toString()).isEqualTo(Outcome.SUCCEEDED);
+        assertMigrated(src, dst, s);
+    }
+
+    @Test
+    void in_place_on_5_destroy_is_refused_without_confirmation_and_keeps_what_was_written() throws Exception {
+        String es = ElasticsearchServer.get(ElasticsearchServer.V5).url();
+        ItScenario s = scenario(es);
+        EsFixtures.load(es, s.dataset(50, 0));
+        UpgradePlan plan = KuzzleUpgrade.plan(s.settings(es, null, work).destroyPolicy(DestroyPolicy.EVERYTHING).build());
+        InMemoryCheckpointStore store = new InMemoryCheckpointStore();
+        UpgradeRunner denying = UpgradeRunner.builder().store(store).owner("it").build();
+        UpgradeReport up = denying.up(plan);
+        assertThat(up.outcome()).as(up.toString()).isEqualTo(Outcome.SUCCEEDED);
+        assertMigrated(es, es, s);
+
+        assertThat(denying.finish(plan).outcome()).isEqualTo(Outcome.AWAITING_CONFIRMATION);
+        assertThat(EsFixtures.indices(es, s.id())).contains(s.internal(), s.nyc(), "%plugin:" + s.plugin());
+
+        UpgradeReport finish = UpgradeRunner.builder().store(store).owner("it")
+                .confirmation(Confirmation.givenInAdvance()).build().run(plan);
+        assertThat(finish.outcome()).as(finish.toString()).isEqualTo(Outcome.SUCCEEDED);
+        List<String> left = EsFixtures.indices(es, s.id());
+        assertThat(left).doesNotContain(s.internal(), s.nyc(), "%plugin:" + s.plugin());
+        assertThat(left).contains("%" + s.v2Internal() + ".config", "&" + s.nyc() + ".yellowtaxi",
+                "&" + s.nyc() + ".green-taxi", "%plugin-" + s.plugin() + ".users", s.nyc() + "-empty");
+    }
+
+    @Test
+    void B1_a_document_the_target_rejects_fails_the_copy_instead_of_vanishing() throws Exception {
+        String src = ElasticsearchServer.get(ElasticsearchServer.V5).url();
+        String dst = ElasticsearchServer.get(ElasticsearchServer.V7).url();
+        ItScenario s = scenario(src, dst);
+        V1Dataset data = s.dataset(20, 0);
+        // the v1 index allowed 3000 fields; the v2 indice has Elasticsearch's default limit (1000)
+        data.indices.add(new V1Dataset.IndexDef(s.nyc() + "-wide", "{\"index\":{\"mapping\":{\"total_fields\":"
+                + "{\"limit\":3000}}}}", Map.of("things", "{\"properties\":{}}")));
+        StringBuilder wide = new StringBuilder("{");
+        for (int i = 0; i < 1200; i++) {
+            wide.append(i == 0 ? "" : ",").append("\"f").append(i).append("\":").append(i);
+        }
+        data.docs.add(new V1Dataset.DocDef(s.nyc() + "-wide", "things", "narrow", "{\"a\":1}"));
+        data.docs.add(new V1Dataset.DocDef(s.nyc() + "-wide", "things", "wide", wide.append("}").toString()));
+        EsFixtures.load(src, data);
+        UpgradeReport report = runner(Confirmation.deny()).up(KuzzleUpgrade.plan(s.settings(src, dst, work)
+                .selection(io.upgradesdk.upgrade.kuzzle.DataSelection.indices(s.nyc(), s.nyc() + "-wide")).build()));
+        assertThat(report.outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(report.step("kuzzle-public-storages").orElseThrow().outcome())
+                .isEqualTo(UpgradeReport.StepOutcome.FAILED);
+        assertThat(report.error()).contains("Limit of total fields [1000]").contains("wide");
+    }
+
+    @Test
+    void a_run_killed_with_SIGKILL_mid_collection_resumes_and_ends_with_exact_counts() throws Exception {
+        String src = ElasticsearchServer.get(ElasticsearchServer.V5).url();
+        String dst = ElasticsearchServer.get(ElasticsearchServer.V7).url();
+        ItScenario s = scenario(src, dst);
+        EsFixtures.load(src, s.dataset(1500, 0));
+        Path checkpoint = work.resolve("checkpoint.json");
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process host = new ProcessBuilder(javaBin, "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp",
+                System.getProperty("java.class.path"), KillableUpgradeHost.class.getName(), checkpoint.toString(), src,
+                dst, s.id(), work.toString()).redirectErrorStream(true).redirectOutput(work.resolve("host.log").toFile())
+                .start();
+        String yellow = "&" + s.nyc() + ".yellowtaxi";
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
+        while (host.isAlive() && System.nanoTime() < deadline) {
+            if (EsFixtures.indices(dst, s.id()).contains(yellow) && EsFixtures.count(dst, yellow) >= 200) {
+                break; // the yellow taxis are being copied
+            }
+            Thread.sleep(5);
+        }
+        assertThat(host.isAlive()).as("host still copying; log: %s", Files.readString(work.resolve("host.log"))).isTrue();
+        host.destroyForcibly(); // SIGKILL
+        host.waitFor();
+        long partial = EsFixtures.docs(dst, yellow).size();
+        assertThat(partial).isBetween(1L, 1349L);
+        assertThat(EsFixtures.indices(dst, s.id())).doesNotContain("&" + s.nyc() + ".green-taxi");
+
+        try (io.upgradesdk.upgrade.FileCheckpointStore store = new io.upgradesdk.upgrade.FileCheckpointStore(checkpoint)) {
+            UpgradeReport resumed = UpgradeRunner.builder().store(store).owner("it").lockWait(java.time.Duration.ofSeconds(10))
+                    .build().up(KuzzleUpgrade.plan(s.settings(src, dst, work).pageSize(KillableUpgradeHost.PAGE).build()));
+            assertThat(resumed.outcome()).as(resumed.toString()).isEqualTo(Outcome.SUCCEEDED);
+            assertThat(resumed.step("kuzzle-internal-storage").orElseThrow().outcome())
+                    .isEqualTo(UpgradeReport.StepOutcome.ALREADY_DONE);
+        }
+        assertThat(EsFixtures.docs(dst, yellow)).hasSize(1350);
+        assertThat(EsFixtures.docs(dst, "&" + s.nyc() + ".green-taxi")).hasSize(1500);
+        assertMigrated(src, dst, s);
+    }
+}
