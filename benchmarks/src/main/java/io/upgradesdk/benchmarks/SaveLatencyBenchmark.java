@@ -1,6 +1,7 @@
-package io.upgradesdk.upgrade.store.redis.bench;
+package io.upgradesdk.benchmarks;
 
 import io.lettuce.core.RedisURI;
+import io.upgradesdk.testservers.PostgresServer;
 import io.upgradesdk.testservers.RedisServer;
 import io.upgradesdk.upgrade.Checkpoint;
 import io.upgradesdk.upgrade.CheckpointStore;
@@ -9,6 +10,7 @@ import io.upgradesdk.upgrade.InMemoryCheckpointStore;
 import io.upgradesdk.upgrade.Lease;
 import io.upgradesdk.upgrade.UpgradePlan;
 import io.upgradesdk.upgrade.UpgradeStep;
+import io.upgradesdk.upgrade.store.jdbc.JdbcCheckpointStore;
 import io.upgradesdk.upgrade.store.redis.RedisCheckpointStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,17 +21,19 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * Checkpoint save latency per store, measured in one run: in-memory, file (fsync + atomic rename),
- * Redis without persistence and Redis with AOF {@code appendfsync always} (both real servers on
- * 127.0.0.1 started by {@link RedisServer}). Each save is a fenced write of a 10-step checkpoint
+ * Redis without persistence, Redis with AOF {@code appendfsync always}, and JDBC on PostgreSQL
+ * (real servers on 127.0.0.1 started by {@link RedisServer} and {@link PostgresServer}; PostgreSQL
+ * as the test starter runs it, with {@code fsync=off}). Each save is a fenced write of a 10-step checkpoint
  * whose cursor changed. The in-memory store keeps the object; the others serialise it with
  * {@code toJson()}, whose cost alone is the first line, for reference. A plain main, not a test:
  *
  * <pre>
- * mvn -B -q -pl test-servers install -DskipTests -o
- * mvn -B -q -Pbench -pl upgrade-store-redis test-compile exec:exec -o [-Dbench.args="1000 5000"]
+ * mvn -B -q -Pbench -pl benchmarks -am package -DskipTests
+ * java -cp benchmarks/target/benchmarks.jar io.upgradesdk.benchmarks.SaveLatencyBenchmark [1000 5000]
  * </pre>
  *
  * Arguments: warm-up saves and measured saves per store (default 1000 and 5000).
@@ -51,6 +55,7 @@ public final class SaveLatencyBenchmark {
         stores.put("file (fsync)", () -> new FileCheckpointStore(dir.resolve("checkpoints.json")));
         stores.put("redis (no persistence)", () -> redis(volatileRedis));
         stores.put("redis (AOF fsync always)", () -> redis(durableRedis));
+        stores.put("jdbc (postgresql)", SaveLatencyBenchmark::jdbc);
 
         System.out.printf(Locale.ROOT, "Checkpoint save latency, %d warm-up + %d measured saves per store, %s%n",
                 warmup, measured, Runtime.version());
@@ -86,6 +91,14 @@ public final class SaveLatencyBenchmark {
         RedisURI uri = RedisURI.builder().withHost(server.host()).withPort(server.port())
                 .withTimeout(Duration.ofSeconds(10)).build();
         return RedisCheckpointStore.builder().uri(uri).keyPrefix(server.uniqueKeyPrefix("bench")).build();
+    }
+
+    private static CheckpointStore jdbc() {
+        PostgresServer server = PostgresServer.get();
+        PGSimpleDataSource dataSource = new PGSimpleDataSource();
+        dataSource.setUrl(server.jdbcUrl(server.newDatabase("bench_save")));
+        dataSource.setUser(server.user());
+        return JdbcCheckpointStore.builder(dataSource).build();
     }
 
     private static UpgradePlan plan() {
