@@ -64,7 +64,7 @@ public final class SchemaMigrator {
     private final boolean allowUnknown;
     private final String codeVersion;
     private final Consumer<String> output;
-    private final SchemaMetaDao dao;
+    private volatile SchemaMetaDao dao;
 
     private SchemaMigrator(Builder b) {
         this.dataSource = b.dataSource;
@@ -79,7 +79,7 @@ public final class SchemaMigrator {
         this.allowUnknown = b.allowUnknown;
         this.codeVersion = b.codeVersion;
         this.output = b.output;
-        this.dao = new SchemaMetaDao(schema, true);
+        this.dao = schema == null ? null : new SchemaMetaDao(schema, true);
     }
 
     public static Builder builder() {
@@ -101,7 +101,7 @@ public final class SchemaMigrator {
     /** The current state (Kong's §4 algorithm over the declared subsystems). */
     public MigrationState status() {
         try (Connection c = dataSource.getConnection()) {
-            return MigrationState.compute(kongSubsystems, dao.readRows(c));
+            return MigrationState.compute(kongSubsystems, dao().readRows(c));
         } catch (SQLException e) {
             throw KongDatabase.databaseError("read schema_meta", e);
         }
@@ -135,7 +135,7 @@ public final class SchemaMigrator {
         }
         run.say("Bootstrapping database...");
         try (Connection c = dataSource.getConnection()) {
-            dao.bootstrap(c);
+            dao().bootstrap(c);
         } catch (SQLException e) {
             throw KongDatabase.databaseError("create schema_meta and locks", e);
         }
@@ -238,7 +238,7 @@ public final class SchemaMigrator {
             throw new UpgradeException(KongErrorCode.NOTHING_TO_RESET,
                     "Database not bootstrapped, nothing to reset (run bootstrap to create it)");
         }
-        ClusterLock lock = new ClusterLock(dataSource, dao, LOCK_KEY, owner, lockTimeout);
+        ClusterLock lock = new ClusterLock(dataSource, dao(), LOCK_KEY, owner, lockTimeout);
         boolean locked;
         try {
             locked = lock.tryAcquire();
@@ -251,7 +251,7 @@ public final class SchemaMigrator {
         }
         run.say("Resetting database...");
         try (Connection c = dataSource.getConnection()) {
-            String s = dao.schema(c);
+            String s = dao().schema(c);
             c.setAutoCommit(false);
             try (Statement st = c.createStatement()) {
                 st.execute("DROP SCHEMA IF EXISTS " + SchemaMetaDao.quote(s) + " CASCADE");
@@ -271,6 +271,20 @@ public final class SchemaMigrator {
     // ------------------------------------------------------------------ internals
 
     private enum Phase { UP, UP_AND_TEARDOWN, TEARDOWN }
+
+    /** The DAO, with the schema resolved once (the connection's current schema when none was configured). */
+    private SchemaMetaDao dao() {
+        SchemaMetaDao d = dao;
+        if (d == null) {
+            try (Connection c = dataSource.getConnection()) {
+                d = new SchemaMetaDao(new SchemaMetaDao(null, true).schema(c), true);
+            } catch (SQLException e) {
+                throw KongDatabase.databaseError("resolve the current schema", e);
+            }
+            dao = d;
+        }
+        return d;
+    }
 
     private interface Locked {
         void run(ClusterLock lock) throws SQLException;
@@ -309,7 +323,7 @@ public final class SchemaMigrator {
     }
 
     private void withLock(Duration wait, Locked body) {
-        ClusterLock lock = new ClusterLock(dataSource, dao, LOCK_KEY, owner, lockTimeout);
+        ClusterLock lock = new ClusterLock(dataSource, dao(), LOCK_KEY, owner, lockTimeout);
         try {
             long deadline = System.nanoTime() + wait.toNanos();
             long delayMs = 100;
@@ -341,7 +355,7 @@ public final class SchemaMigrator {
         int executed = 0;
         int pending = 0;
         try (Connection c = dataSource.getConnection()) {
-            String s = dao.schema(c);
+            String s = dao().schema(c);
             try (Statement st = c.createStatement()) {
                 st.execute("SET search_path TO " + SchemaMetaDao.quote(s));
             }
@@ -391,8 +405,8 @@ public final class SchemaMigrator {
                     m.up().run(c);
                 }
             }, () -> {
-                if (lock.isLost() || !(m.hasTeardown() ? dao.recordPending(c, subsystem, m.name(), lock.owner())
-                        : dao.recordExecuted(c, subsystem, m.name(), lock.owner()))) {
+                if (lock.isLost() || !(m.hasTeardown() ? dao().recordPending(c, subsystem, m.name(), lock.owner())
+                        : dao().recordExecuted(c, subsystem, m.name(), lock.owner()))) {
                     throw lock.fenceFailed();
                 }
             });
@@ -402,7 +416,7 @@ public final class SchemaMigrator {
         }
         if (m.hasTeardown()) {
             step(c, m, "teardown", m.isTransactional(), () -> m.teardown().run(c), () -> {
-                if (lock.isLost() || !dao.recordTeardown(c, subsystem, m.name(), lock.owner())) {
+                if (lock.isLost() || !dao().recordTeardown(c, subsystem, m.name(), lock.owner())) {
                     throw lock.fenceFailed();
                 }
             });

@@ -322,6 +322,17 @@ class SchemaMigratorTest {
     }
 
     @Test
+    void withoutAConfiguredSchemaItWorksInTheCurrentOne() {
+        SchemaMigrator m = SchemaMigrator.builder().dataSource(pg.dataSource).subsystem(CORE).subsystem(PLUGIN).build();
+
+        m.bootstrap();
+
+        assertThat(pg.queryString("SELECT to_regclass('public.schema_meta')::text")).isEqualTo("schema_meta");
+        assertThat(pg.queryString("SELECT to_regclass('public.foo')::text")).isEqualTo("foo");
+        assertThat(m.list().exitCode()).isZero();
+    }
+
+    @Test
     void invalidDefinitionsAreRefusedWithKongsMessage() {
         assertThatThrownBy(() -> SchemaMigration.builder("000_empty").build())
                 .hasMessageContaining("at least one of these fields must be non-empty: 'postgres.up', 'postgres.up_f', "
