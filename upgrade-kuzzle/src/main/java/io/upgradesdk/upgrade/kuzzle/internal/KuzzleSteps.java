@@ -165,11 +165,12 @@ public final class KuzzleSteps {
                 List<String> findings = new ArrayList<>();
                 String label = move.source() + " -> " + move.target();
                 final long position = index;
+                final long total = src.count(move.sourceIndex(), move.sourceType(), false);
                 EsPort.CopyResult result = src.copy(move.sourceIndex(), move.sourceType(), dst, move.target(), targetType,
                         settings.pageSize(), state.currentCursor, transformFor(move, findings), c -> {
                             state.currentCursor = c;
                             ctx.saveCursor(state.toJson());
-                        }, n -> ctx.progress(n, -1, label + " (" + position + "/" + moves.size() + ")"));
+                        }, n -> ctx.progress(n, total, label + " (" + position + "/" + moves.size() + ")"));
                 findings.forEach(f -> LOG.warn("Kuzzle upgrade: {}", f));
                 if (move.kind() == Kind.INTERNAL && move.sourceType().equals("config")) {
                     writeBootstrapMarkers(dst, move.target(), targetType, ctx);
