@@ -6,7 +6,9 @@ import io.upgradesdk.upgrade.Sleeper;
 import io.upgradesdk.upgrade.UpgradePlan;
 import io.upgradesdk.upgrade.UpgradeStep;
 import io.upgradesdk.upgrade.elasticsearch.internal.EsClient;
+import io.upgradesdk.upgrade.elasticsearch.internal.PostChecks;
 import io.upgradesdk.upgrade.elasticsearch.internal.Preflight;
+import io.upgradesdk.upgrade.elasticsearch.internal.RollingUpgradeStep;
 import io.upgradesdk.upgrade.elasticsearch.internal.SnapshotRestoreSteps;
 import java.time.Duration;
 import java.util.List;
@@ -73,6 +75,22 @@ public final class ElasticsearchUpgrade {
         UpgradePlan.Builder b = UpgradePlan.builder("es-snapshot-restore");
         new SnapshotRestoreSteps(requireNonNull(settings, "settings"), clients, sleeper, pollInterval).steps()
                 .forEach(b::step);
+        return b.build();
+    }
+
+    /**
+     * Rolling upgrade node by node through {@code host}, then post-upgrade checks (plan id
+     * {@code es-rolling-upgrade}). The checkpoint records the nodes done: a resumed run continues
+     * with the next node.
+     */
+    public UpgradePlan rollingUpgradePlan(RollingUpgradeSettings settings, NodeHost host) {
+        requireNonNull(settings, "settings");
+        requireNonNull(host, "host");
+        UpgradePlan.Builder b = UpgradePlan.builder("es-rolling-upgrade");
+        settings.preflight().ifPresent(p -> preflightSteps(p, "").forEach(b::step));
+        b.step(new RollingUpgradeStep(settings, host, clients, sleeper, pollInterval));
+        int major = Integer.parseInt(settings.targetVersion().split("\\.")[0]);
+        b.step(PostChecks.step("post-upgrade-checks", settings.cluster(), major, settings.requiredHealth(), clients));
         return b.build();
     }
 }

@@ -25,12 +25,24 @@ public final class Waits {
     /** Waits until {@code done} is true; fails with ES_TIMEOUT naming {@code what} and the fix. */
     public void until(String what, Duration timeout, String fix, BooleanSupplier done) {
         Instant deadline = clock.instant().plus(timeout);
-        while (!done.getAsBoolean()) {
+        while (!poll(done)) {
             if (clock.instant().isAfter(deadline)) {
                 throw new UpgradeException(ElasticsearchErrorCode.TIMEOUT,
                         "waited " + timeout.toSeconds() + " s for " + what + "; " + fix);
             }
             pause();
+        }
+    }
+
+    /** Evaluates the condition; a transient failure (node restarting, no master yet) counts as "not yet". */
+    private static boolean poll(BooleanSupplier done) {
+        try {
+            return done.getAsBoolean();
+        } catch (UpgradeException e) {
+            if (e.isTransient()) {
+                return false;
+            }
+            throw e;
         }
     }
 
