@@ -104,12 +104,17 @@ public final class KongCommand implements Runnable {
 
         @Override
         public Integer call() {
-            KongDatabase db = pg.database();
-            KongVersion v = version == null ? db.catalog().latest().version() : KongVersion.parse(version);
-            CommandOutput out = db.list(v);
-            System.out.print(out.stdout());
-            System.err.print(out.stderr());
-            return out.exitCode();
+            try {
+                KongDatabase db = pg.database();
+                KongVersion v = version == null ? db.catalog().latest().version() : KongVersion.parse(version);
+                CommandOutput out = db.list(v);
+                System.out.print(out.stdout());
+                System.err.print(out.stderr());
+                return out.exitCode();
+            } catch (UpgradeException e) {
+                System.err.println("Error: " + e.getMessage());
+                return 1;
+            }
         }
     }
 
@@ -124,11 +129,16 @@ public final class KongCommand implements Runnable {
 
         @Override
         public Integer call() {
-            KongDatabase db = pg.database();
-            KongVersion v = version == null ? db.catalog().latest().version() : KongVersion.parse(version);
-            var state = db.state(v);
-            System.out.println(state.toStatusJson());
-            return state.exitCode();
+            try {
+                KongDatabase db = pg.database();
+                KongVersion v = version == null ? db.catalog().latest().version() : KongVersion.parse(version);
+                var state = db.state(v);
+                System.out.println(state.toStatusJson());
+                return state.exitCode();
+            } catch (UpgradeException e) {
+                System.err.println("Error: " + e.getMessage());
+                return 1;
+            }
         }
     }
 
@@ -143,7 +153,13 @@ public final class KongCommand implements Runnable {
 
         @Override
         public Integer call() {
-            KongUpgradePath p = KongUpgradePaths.bundled().path(from, to);
+            KongUpgradePath p;
+            try {
+                p = KongUpgradePaths.bundled().path(from, to);
+            } catch (UpgradeException e) {
+                System.err.println("Error: " + e.getMessage());
+                return 1;
+            }
             PrintWriter out = new PrintWriter(System.out, true);
             out.printf("%s -> %s: %s%n", p.from(), p.to(), p.supported() ? (p.isDirect() ? "supported, direct"
                     : "supported through " + p.intermediates()) : "NOT supported");

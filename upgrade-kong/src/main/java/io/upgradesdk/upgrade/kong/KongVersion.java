@@ -18,6 +18,9 @@ public final class KongVersion implements Comparable<KongVersion> {
     private static final Pattern FORMAT = Pattern.compile(
             "(\\d+)\\.(\\d+)(?:\\.(\\d+))?(?:\\.(\\d+))?(?:-?(?:enterprise-edition|ee))?(?:-?(rc|alpha|beta)\\.?(\\d+))?");
 
+    /** Enterprise's pre-1.x names, e.g. {@code 0.36-2}. */
+    private static final Pattern OLD_ENTERPRISE = Pattern.compile("(\\d+)\\.(\\d+)-(\\d+)");
+
     private final int major;
     private final int minor;
     private final int patch;
@@ -36,10 +39,14 @@ public final class KongVersion implements Comparable<KongVersion> {
 
     /**
      * Parses {@code 3.4.2}, {@code 3.0.0-rc1}, {@code 2.8.4.1} (Enterprise) or {@code 0.36-2}-style
-     * Enterprise names ({@code 0.36.2}). A four-number version is Enterprise.
+     * Enterprise names (read as Enterprise 0.36.2.0). A four-number version is Enterprise.
      */
     public static KongVersion parse(String text) {
         Objects.requireNonNull(text, "version");
+        Matcher old = OLD_ENTERPRISE.matcher(text.trim());
+        if (old.matches()) {
+            return enterprise(Integer.parseInt(old.group(1)), Integer.parseInt(old.group(2)), Integer.parseInt(old.group(3)), 0);
+        }
         Matcher m = FORMAT.matcher(text.trim());
         if (!m.matches()) {
             throw new UpgradeException(KongErrorCode.INVALID_VERSION, "'" + text + "' is not a Kong version: "

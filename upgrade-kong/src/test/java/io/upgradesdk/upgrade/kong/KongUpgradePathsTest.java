@@ -118,6 +118,8 @@ class KongUpgradePathsTest {
         assertThat(KongVersion.parse("3.0.0-rc1")).isLessThan(KongVersion.parse("3.0.0"));
         assertThat(KongVersion.parse("2.8.4.1").isEnterprise()).isTrue();
         assertThat(KongVersion.parse("2.8.4.1").toString()).isEqualTo("2.8.4.1");
+        assertThat(KongVersion.parse("0.36-2")).isEqualTo(KongVersion.enterprise(0, 36, 2, 0));
+        assertThat(KongVersion.parse("2.8.4.1-enterprise-edition").isEnterprise()).isTrue();
         assertThatThrownBy(() -> KongVersion.parse("latest")).isInstanceOf(UpgradeException.class)
                 .hasMessageContaining("x.y.z");
     }

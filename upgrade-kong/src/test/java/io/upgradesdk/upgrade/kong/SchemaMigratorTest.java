@@ -254,6 +254,35 @@ class SchemaMigratorTest {
     }
 
     @Test
+    void aProcessKilledBetweenUpAndItsRecordLeavesNothingBehindAndTheNextRunMigratesOnce(@org.junit.jupiter.api.io.TempDir
+            java.nio.file.Path dir) throws Exception {
+        migrator(CORE).build().bootstrap();
+        java.nio.file.Path marker = dir.resolve("marker");
+        Process jvm = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), CrashingMigrationMain.class.getName(), pg.url(),
+                marker.toString()).redirectErrorStream(true).redirectOutput(dir.resolve("out.txt").toFile()).start();
+        try {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!java.nio.file.Files.exists(marker)) {
+                assertThat(jvm.isAlive()).as("the migrating JVM died early").isTrue();
+                assertThat(System.nanoTime()).as("the migration never started").isLessThan(deadline);
+                Thread.sleep(50);
+            }
+        } finally {
+            jvm.destroyForcibly().waitFor(); // SIGKILL: a crash after up's SQL, before its record
+        }
+
+        assertThat(pg.queryString("SELECT to_regclass('app.crashed')")).isNull();
+        assertThat(pg.queryString("SELECT count(*) FROM app.schema_meta WHERE subsystem = 'crash'")).isEqualTo("0");
+        SchemaSubsystem crash = SchemaSubsystem.of("crash", SchemaMigration.sql("000_crash",
+                "CREATE TABLE crashed (x INT); INSERT INTO crashed VALUES (1)"));
+        // the dead node's lock row expires (1 s, database clock); the next run waits for it and migrates once
+        MigrationRun run = migrator(CORE, crash).lockWait(Duration.ofSeconds(10)).build().up();
+        assertThat(run.executed()).containsExactly("crash/000_crash");
+        assertThat(count("SELECT count(*) FROM app.crashed")).isEqualTo(1);
+    }
+
+    @Test
     void aNonTransactionalMigrationKeepsKongsSemanticsAndMustBeReentrant() {
         migrator(CORE).build().bootstrap();
         SchemaSubsystem sub = SchemaSubsystem.of("idx", SchemaMigration.builder("000_idx")
