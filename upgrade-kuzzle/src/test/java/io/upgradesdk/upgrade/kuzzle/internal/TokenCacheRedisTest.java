@@ -152,4 +152,17 @@ class TokenCacheRedisTest {
                     .hasMessageNotContaining("nope");
         }
     }
+
+    @Test
+    void B11_a_redis_cluster_is_refused_with_a_clear_message_before_any_key_is_touched() {
+        try (RedisServer cluster = RedisServer.builder().cluster().start()) {
+            cluster.command("SET", TokenCache.V1_PREFIX + "k#" + JWT, "v");
+            assertThatThrownBy(() -> new TokenCache(RedisURI.create(cluster.uri(0)), null, null))
+                    .isInstanceOf(UpgradeException.class)
+                    .hasMessageContaining("cluster mode")
+                    .extracting(e -> ((UpgradeException) e).code()).isEqualTo(KuzzleErrorCode.INVALID_SETTINGS);
+            assertThat(cluster.command("EXISTS", TokenCache.V1_PREFIX + "k#" + JWT)).isEqualTo("1");
+            assertThat(cluster.command("EXISTS", TokenCache.V2_PREFIX + "k#" + JWT)).isEqualTo("0");
+        }
+    }
 }

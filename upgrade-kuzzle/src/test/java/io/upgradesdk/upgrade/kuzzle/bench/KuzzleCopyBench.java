@@ -1,0 +1,187 @@
+package io.upgradesdk.upgrade.kuzzle.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.upgradesdk.testservers.ElasticsearchServer;
+import io.upgradesdk.upgrade.InMemoryCheckpointStore;
+import io.upgradesdk.upgrade.UpgradeReport;
+import io.upgradesdk.upgrade.UpgradeRunner;
+import io.upgradesdk.upgrade.elasticsearch.ElasticsearchEndpoint;
+import io.upgradesdk.upgrade.elasticsearch.internal.EsClient;
+import io.upgradesdk.upgrade.kuzzle.DataSelection;
+import io.upgradesdk.upgrade.kuzzle.KuzzleUpgrade;
+import io.upgradesdk.upgrade.kuzzle.KuzzleUpgradeSettings;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Random;
+
+/**
+ * Copy benchmark (not a test): N public documents of ~1 KB in Elasticsearch 5.6, copied to 7.17
+ * by (a) the original script's algorithm (scroll pages of 50, one unchecked bulk per page),
+ * (b) a bare scroll-and-bulk at the best of several page sizes, and (c) this module's public
+ * storage step (checked bulk, per-page cursor, transforms). One run, same machine, same data.
+ *
+ * <pre>
+ * mvn -q -pl upgrade-kuzzle test-compile -o
+ * java -Xmx256m -cp upgrade-kuzzle/target/test-classes:upgrade-kuzzle/target/classes:$(cat cp.txt) \
+ *     io.upgradesdk.upgrade.kuzzle.bench.KuzzleCopyBench [documents]
+ * </pre>
+ */
+public final class KuzzleCopyBench {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private KuzzleCopyBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int n = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
+        String src = ElasticsearchServer.get(ElasticsearchServer.V5).url();
+        String dst = ElasticsearchServer.get(ElasticsearchServer.V7).url();
+        String id = Long.toString(System.nanoTime() % 1_000_000);
+        String index = "bench-" + id;
+        try (EsClient s = EsClient.connect(ElasticsearchEndpoint.of(src));
+                EsClient d = EsClient.connect(ElasticsearchEndpoint.of(dst))) {
+            long t0 = System.nanoTime();
+            load(s, index, id, n);
+            System.out.printf("loaded %d docs (~1 KB) into ES %s in %.1f s%n", n, ElasticsearchServer.V5, secs(t0));
+
+            double a = scrollAndBulk(s, d, index, "&a" + id + ".taxi", 50, true);
+            System.out.printf("(a) script algorithm, pages of 50:      %8.0f docs/s%n", a);
+            double best = 0;
+            int bestSize = 0;
+            for (int size : new int[] {1000, 2000, 5000}) {
+                double b = scrollAndBulk(s, d, index, "&b" + size + "-" + id + ".taxi", size, false);
+                System.out.printf("(b) bare scroll+bulk, pages of %-5d:   %8.0f docs/s%n", size, b);
+                if (b > best) {
+                    best = b;
+                    bestSize = size;
+                }
+            }
+            double ours = ours(src, dst, index, id, n);
+            System.out.printf("(c) upgrade-kuzzle public step:         %8.0f docs/s%n", ours);
+            System.out.printf("ratios: ours/(a) = %.2f (target >= 5), ours/(b best, %d) = %.2f (target >= 0.9)%n",
+                    ours / a, bestSize, ours / best);
+            System.out.printf("peak heap used by this JVM: %d MB (max %d MB)%n", peakHeapMb(),
+                    Runtime.getRuntime().maxMemory() >> 20);
+            for (String i : new String[] {index, "%kzlbench" + id}) {
+                s.exchange("DELETE", "/" + enc(i), null);
+            }
+            d.exchange("DELETE", "/" + enc("&a" + id + ".taxi") + "," + enc("&b1000-" + id + ".taxi") + ","
+                    + enc("&b2000-" + id + ".taxi") + "," + enc("&b5000-" + id + ".taxi") + ","
+                    + enc("&" + index + ".taxi") + "," + enc("%kzlbench" + id + ".config"), null);
+        }
+        System.exit(0);
+    }
+
+    private static void load(EsClient s, String index, String id, int n) throws Exception {
+        s.send("PUT", "/" + index, JSON.readTree("{\"settings\":{\"number_of_shards\":1,\"number_of_replicas\":0,"
+                + "\"refresh_interval\":\"-1\"},\"mappings\":{\"taxi\":{\"properties\":{\"licence\":{\"type\":\"keyword\"},"
+                + "\"trip\":{\"type\":\"integer\"},\"notes\":{\"type\":\"text\"},\"_kuzzle_info\":{\"properties\":{"
+                + "\"active\":{\"type\":\"boolean\"},\"author\":{\"type\":\"keyword\"},\"createdAt\":{\"type\":\"date\"},"
+                + "\"deletedAt\":{\"type\":\"date\"},\"updatedAt\":{\"type\":\"date\"},\"updater\":{\"type\":\"keyword\"}}}}}}}"));
+        s.send("PUT", "/" + enc("%kzlbench" + id), JSON.readTree("{\"mappings\":{\"config\":{\"properties\":{}}}}"));
+        s.send("PUT", "/" + enc("%kzlbench" + id) + "/config/security.jwt.secret", JSON.readTree("{\"seed\":\"00\"}"));
+        Random r = new Random(42);
+        String words = "the quick brown fox jumps over the lazy dog while taxis drive across new york city at night ";
+        StringBuilder nd = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            StringBuilder notes = new StringBuilder();
+            while (notes.length() < 820) {
+                int from = r.nextInt(words.length() - 20);
+                notes.append(words, from, from + 20);
+            }
+            nd.append("{\"index\":{\"_id\":\"d").append(i).append("\"}}\n");
+            nd.append("{\"licence\":\"L").append(i).append("\",\"trip\":").append(i).append(",\"notes\":\"")
+                    .append(notes).append("\",\"_kuzzle_info\":{\"author\":\"alice-kuid\",\"createdAt\":1569920000000,"
+                            + "\"updatedAt\":null,\"updater\":null,\"active\":true,\"deletedAt\":null}}\n");
+            if ((i + 1) % 5000 == 0 || i == n - 1) {
+                JsonNode res = s.sendNdjson("/" + index + "/taxi/_bulk", nd.toString());
+                if (res.path("errors").asBoolean()) {
+                    throw new IllegalStateException("load failed");
+                }
+                nd.setLength(0);
+            }
+        }
+        s.send("PUT", "/" + index + "/_settings", JSON.readTree("{\"index\":{\"refresh_interval\":\"1s\"}}"));
+        s.send("POST", "/" + index + "/_refresh", null);
+    }
+
+    /** Scroll (sort _doc) + one bulk per page; {@code script}: create ops, response not inspected, like bin/upgrade. */
+    private static double scrollAndBulk(EsClient s, EsClient d, String index, String target, int size, boolean script)
+            throws Exception {
+        d.send("PUT", "/" + enc(target), JSON.readTree("{\"settings\":{\"number_of_shards\":1,\"number_of_replicas\":0}}"));
+        long t0 = System.nanoTime();
+        JsonNode page = s.send("POST", "/" + index + "/taxi/_search?scroll=1m",
+                JSON.readTree("{\"size\":" + size + ",\"sort\":[\"_doc\"]}"));
+        long total = page.path("hits").path("total").asLong();
+        long moved = 0;
+        while (moved < total) {
+            StringBuilder nd = new StringBuilder();
+            JsonNode hits = page.path("hits").path("hits");
+            if (hits.size() == 0) {
+                break;
+            }
+            for (JsonNode h : hits) {
+                ObjectNode source = (ObjectNode) h.get("_source");
+                if (source.get("_kuzzle_info") instanceof ObjectNode info) {
+                    info.remove("active");
+                    info.remove("deletedAt");
+                }
+                nd.append("{\"").append(script ? "create" : "index").append("\":{\"_index\":")
+                        .append(JSON.writeValueAsString(target)).append(",\"_id\":")
+                        .append(JSON.writeValueAsString(h.get("_id").asText())).append("}}\n")
+                        .append(JSON.writeValueAsString(source)).append('\n');
+            }
+            JsonNode res = d.sendNdjson("/_bulk" + (script ? "?_source=false" : ""), nd.toString());
+            if (!script && res.path("errors").asBoolean()) {
+                throw new IllegalStateException("bulk failed");
+            }
+            moved += hits.size();
+            page = s.send("POST", "/_search/scroll", JSON.createObjectNode().put("scroll", "1m")
+                    .put("scroll_id", page.path("_scroll_id").asText()));
+        }
+        double rate = moved / secs(t0);
+        d.send("POST", "/" + enc(target) + "/_refresh", null);
+        long count = d.send("GET", "/" + enc(target) + "/_count", null).path("count").asLong();
+        if (count != total) {
+            throw new IllegalStateException(target + ": " + count + " of " + total);
+        }
+        return rate;
+    }
+
+    private static double ours(String src, String dst, String index, String id, int n) {
+        KuzzleUpgradeSettings settings = KuzzleUpgradeSettings.builder().planId("bench-" + id)
+                .sourceElasticsearch(ElasticsearchEndpoint.of(src)).targetElasticsearch(ElasticsearchEndpoint.of(dst))
+                .v1InternalIndex("%kzlbench" + id).v2InternalIndexName("kzlbench" + id)
+                .selection(DataSelection.indices(index)).targetVersion("2.14.0").targetShape(1, 0).sampleSize(5)
+                .pageSize(Integer.getInteger("bench.page", 1000))
+                .build();
+        UpgradeReport r = UpgradeRunner.builder().store(new InMemoryCheckpointStore()).owner("bench").build()
+                .up(KuzzleUpgrade.plan(settings)).throwIfFailed();
+        long ms = r.step("kuzzle-public-storages").orElseThrow().duration().toMillis();
+        return n / (ms / 1000.0);
+    }
+
+    private static long peakHeapMb() {
+        long peak = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                peak += pool.getPeakUsage().getUsed();
+            }
+        }
+        return peak >> 20;
+    }
+
+    private static double secs(long t0) {
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}
