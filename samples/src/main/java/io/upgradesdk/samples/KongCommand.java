@@ -288,6 +288,9 @@ public final class KongCommand implements Runnable {
                 builder.newDatabase(KongDatabase.builder().dataSource(new UrlDataSource(newPgUrl, pg.user, password))
                         .schema(pg.schema).build()).restore(ctx -> sh(restoreCmd));
             }
+            if (password != null) {
+                builder.secret(password);
+            }
             UpgradePlan plan = builder.build();
             try (FileCheckpointStore store = new FileCheckpointStore(checkpoints)) {
                 UpgradeRunner runner = UpgradeRunner.builder().store(store).confirmation(confirmation())

@@ -66,6 +66,7 @@ public final class KongUpgradePlans {
         private Sleeper sleeper = Sleeper.system();
         private Function<URI, KongAdminClient> adminClients = KongAdminClient::of;
         private boolean force;
+        private final List<io.upgradesdk.upgrade.Secret> secrets = new ArrayList<>();
 
         private Builder(String planId) {
             this.planId = Objects.requireNonNull(planId, "planId");
@@ -134,6 +135,12 @@ public final class KongUpgradePlans {
         /** Dual-cluster only (required there): fills the new database from the backup. */
         public Builder restore(KongRestore restore) {
             this.restore = Objects.requireNonNull(restore, "restore");
+            return this;
+        }
+
+        /** A secret the plan's clients use (database password, Admin token): the runner redacts its value. */
+        public Builder secret(io.upgradesdk.upgrade.Secret secret) {
+            secrets.add(Objects.requireNonNull(secret, "secret"));
             return this;
         }
 
@@ -217,6 +224,7 @@ public final class KongUpgradePlans {
 
         UpgradePlan plan() {
             UpgradePlan.Builder plan = UpgradePlan.builder(b.planId);
+            b.secrets.forEach(plan::secret);
             plan.step(preflight()).step(backup());
             switch (b.strategy) {
                 case IN_PLACE -> {

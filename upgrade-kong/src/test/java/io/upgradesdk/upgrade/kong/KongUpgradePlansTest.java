@@ -166,6 +166,19 @@ class KongUpgradePlansTest {
     }
 
     @Test
+    void aSecretGivenToThePlanNeverAppearsInTheReport() {
+        io.upgradesdk.upgrade.Secret password = io.upgradesdk.upgrade.Secret.of("kong.pg.password", "s3cr3t-pw");
+        UpgradePlan plan = plan(Strategy.BLUE_GREEN, "ok").secret(password).backup(ctx -> {
+            throw new IllegalStateException("pg_dump: password authentication failed for s3cr3t-pw");
+        }).build();
+
+        UpgradeReport report = runner(Confirmation.deny()).up(plan);
+
+        assertThat(report.outcome()).isEqualTo(UpgradeReport.Outcome.FAILED);
+        assertThat(report.toJson() + report).doesNotContain("s3cr3t-pw").contains("password authentication failed");
+    }
+
+    @Test
     void aFailingCliStopsThePlanWithItsError() {
         UpgradeReport report = runner(Confirmation.deny()).up(plan(Strategy.BLUE_GREEN, "fail").build());
 
