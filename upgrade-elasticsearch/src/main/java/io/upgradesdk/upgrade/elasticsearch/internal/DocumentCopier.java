@@ -248,7 +248,8 @@ public final class DocumentCopier {
                         + (allRejected ? "; the cluster rejected them (busy), retry" : "; fix the target mapping or the transform"));
     }
 
-    static String enc(String s) {
+    /** URL-encodes a path segment, keeping wildcards and commas. */
+    public static String enc(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20").replace("%2A", "*").replace("%2C", ",");
     }
 
