@@ -31,6 +31,8 @@ public final class KuzzleSteps {
     private static final Logger LOG = LoggerFactory.getLogger(KuzzleSteps.class);
     /** Id of the v2 data-model marker in the internal config collection. */
     public static final String DATA_MODEL_ID = "internalIndex.dataModelVersion";
+    /** Upper bound of the source bytes of one page (read and bulk), whatever the page size. */
+    static final long MAX_PAGE_BYTES = 16L << 20;
 
     private final KuzzleUpgradeSettings settings;
     private final Connectors connectors;
@@ -167,7 +169,7 @@ public final class KuzzleSteps {
                 final long position = index;
                 final long total = src.count(move.sourceIndex(), move.sourceType(), false);
                 EsPort.CopyResult result = src.copy(move.sourceIndex(), move.sourceType(), dst, move.target(), targetType,
-                        settings.pageSize(), state.currentCursor, transformFor(move, findings), c -> {
+                        pageSize(src, move), state.currentCursor, transformFor(move, findings), c -> {
                             state.currentCursor = c;
                             ctx.saveCursor(state.toJson());
                         }, n -> ctx.progress(n, total, label + " (" + position + "/" + moves.size() + ")"));
@@ -195,6 +197,19 @@ public final class KuzzleSteps {
                 writeBootstrapMarkers(dst, config, targetType, ctx);
             }
         }
+    }
+
+    /**
+     * Documents per page: the configured page size, lowered so that a page of the largest sampled
+     * documents stays under {@link #MAX_PAGE_BYTES} (bounded memory with large documents, issue #1982).
+     */
+    int pageSize(EsPort src, CollectionMove move) {
+        long largest = 1;
+        for (Doc d : src.sample(move.sourceIndex(), move.sourceType(), 50)) {
+            largest = Math.max(largest, Json.write(d.source()).length());
+        }
+        long fit = Math.max(1, MAX_PAGE_BYTES / largest);
+        return (int) Math.min(settings.pageSize(), fit);
     }
 
     private void writeBootstrapMarkers(EsPort dst, String configIndex, String type, StepContext ctx) {

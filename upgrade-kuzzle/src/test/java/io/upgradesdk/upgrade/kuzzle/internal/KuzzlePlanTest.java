@@ -304,4 +304,16 @@ class KuzzlePlanTest {
                 .sourceElasticsearch(ElasticsearchEndpoint.of("http://a:9200")).targetVersion("1.12.0").build())
                 .hasMessageContaining("2.x.y");
     }
+
+    @Test
+    void pages_of_large_documents_are_bounded_in_bytes() throws Exception {
+        FakeEs src = V1Dataset.standard(3, 2).loadInto(new FakeEs("es5", 5));
+        KuzzleSteps steps = new KuzzleSteps(settings(false).pageSize(5000).build(), new FakeConnectors(src, src));
+        CollectionMove green = new CollectionMove(CollectionMove.Kind.PUBLIC, "nyc-open-data", "green-taxi",
+                "&nyc-open-data.green-taxi", null, false);
+        CollectionMove yellow = new CollectionMove(CollectionMove.Kind.PUBLIC, "nyc-open-data", "YellowTaxi",
+                "&nyc-open-data.yellowtaxi", null, true);
+        assertThat(steps.pageSize(src, green)).isLessThan(100).isGreaterThan(10); // 200 KB documents
+        assertThat(steps.pageSize(src, yellow)).isEqualTo(5000);
+    }
 }
