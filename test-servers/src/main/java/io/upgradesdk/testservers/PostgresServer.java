@@ -167,7 +167,11 @@ public final class PostgresServer {
     }
 
     static Path findBin() {
-        String env = System.getenv("PG_BIN");
+        return findBin(System.getenv("PG_BIN"), Path.of("/usr/lib/postgresql"));
+    }
+
+    /** The newest {@code <root>/<version>/bin} with initdb and pg_ctl, or {@code env} when set. */
+    static Path findBin(String env, Path root) {
         if (env != null && !env.isBlank()) {
             Path bin = Path.of(env);
             if (Files.isExecutable(bin.resolve("initdb"))) {
@@ -175,7 +179,6 @@ public final class PostgresServer {
             }
             throw missing("PG_BIN=" + env + " has no executable initdb");
         }
-        Path root = Path.of("/usr/lib/postgresql");
         List<Path> candidates = new ArrayList<>();
         if (Files.isDirectory(root)) {
             try (Stream<Path> versions = Files.list(root)) {
@@ -188,7 +191,7 @@ public final class PostgresServer {
         }
         return candidates.stream()
                 .max(Comparator.comparingInt(PostgresServer::majorVersion))
-                .orElseThrow(() -> missing("no /usr/lib/postgresql/<version>/bin/initdb found"));
+                .orElseThrow(() -> missing("no " + root + "/<version>/bin/initdb found"));
     }
 
     private static int majorVersion(Path bin) {

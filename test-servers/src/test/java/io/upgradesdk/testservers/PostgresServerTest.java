@@ -25,6 +25,14 @@ class PostgresServerTest {
     }
 
     @Test
+    void aMissingBinaryTellsToRunBinTest(@org.junit.jupiter.api.io.TempDir java.nio.file.Path empty) {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> PostgresServer.findBin(null, empty))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("Run bin/test");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> PostgresServer.findBin(empty.toString(), empty))
+                .hasMessageContaining("PG_BIN=" + empty);
+    }
+
+    @Test
     void theServerProcessDoesNotRunAsRoot() throws Exception {
         String dataDir = PostgresServer.get().psql("postgres", "SHOW data_directory").trim();
         String pid = java.nio.file.Files.readAllLines(java.nio.file.Path.of(dataDir, "postmaster.pid")).get(0).trim();
