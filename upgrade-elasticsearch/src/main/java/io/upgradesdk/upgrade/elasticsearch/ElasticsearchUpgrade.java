@@ -8,6 +8,7 @@ import io.upgradesdk.upgrade.UpgradeStep;
 import io.upgradesdk.upgrade.elasticsearch.internal.EsClient;
 import io.upgradesdk.upgrade.elasticsearch.internal.PostChecks;
 import io.upgradesdk.upgrade.elasticsearch.internal.Preflight;
+import io.upgradesdk.upgrade.elasticsearch.internal.ReindexSteps;
 import io.upgradesdk.upgrade.elasticsearch.internal.RollingUpgradeStep;
 import io.upgradesdk.upgrade.elasticsearch.internal.SnapshotRestoreSteps;
 import java.time.Duration;
@@ -91,6 +92,18 @@ public final class ElasticsearchUpgrade {
         b.step(new RollingUpgradeStep(settings, host, clients, sleeper, pollInterval));
         int major = Integer.parseInt(settings.targetVersion().split("\\.")[0]);
         b.step(PostChecks.step("post-upgrade-checks", settings.cluster(), major, settings.requiredHealth(), clients));
+        return b.build();
+    }
+
+    /**
+     * Reindex an index into a new one (mappings and settings copied, asynchronous task polled,
+     * counts verified, alias moved); FINISH deletes the old index (plan id {@code es-reindex-<dest>}).
+     * Also "reindex from remote" with {@link ReindexSettings.Builder#remoteSource}.
+     */
+    public UpgradePlan reindexPlan(ReindexSettings settings) {
+        UpgradePlan.Builder b = UpgradePlan.builder("es-reindex-" + settings.destIndex());
+        settings.remoteSource().flatMap(ElasticsearchEndpoint::password).ifPresent(b::secret);
+        new ReindexSteps(settings, clients, sleeper, pollInterval).steps().forEach(b::step);
         return b.build();
     }
 }

@@ -16,7 +16,7 @@ public final class SnapshotRestoreChild {
     }
 
     public static void main(String[] args) throws Exception {
-        SnapshotRestoreSettings settings = SnapshotRestoreIT.settings(args[0], args[1], args[2], args[3]);
+        SnapshotRestoreSettings settings = SnapshotRestoreTest.settings(args[0], args[1], args[2], args[3]);
         UpgradeRunner runner = UpgradeRunner.builder().store(new FileCheckpointStore(Path.of(args[4])))
                 .owner("child").leaseDuration(Duration.ofSeconds(3))
                 .listener(e -> {

@@ -7,16 +7,16 @@ import io.upgradesdk.upgrade.testkit.MutableClock;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 
-/** The store contract against a real 7.17 node. */
+/** The store contract against a real 8.19 node (lease expiry follows the injected clock). */
 @Tag("integration")
-class ElasticsearchCheckpointStore717ContractIT extends CheckpointStoreContract {
+class ElasticsearchCheckpointStoreContractTest extends CheckpointStoreContract {
 
     private static ElasticsearchServer es;
     private static String index;
 
     @BeforeAll
     static void start() {
-        es = ElasticsearchServer.get(ElasticsearchServer.V7);
+        es = ElasticsearchServer.get(ElasticsearchServer.V8);
         index = es.newIndexPrefix("store") + "checkpoints";
     }
 

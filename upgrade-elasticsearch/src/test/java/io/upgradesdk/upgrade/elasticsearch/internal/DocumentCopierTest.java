@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 @Tag("integration")
-class DocumentCopierIT {
+class DocumentCopierTest {
 
     static void seed(EsClient client, String index, String type, int count) {
         StringBuilder nd = new StringBuilder();

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A real two-node 7.17.29 cluster upgraded node by node to 8.19.21 on the same data directories. */
 @Tag("integration")
-class RollingUpgradeIT {
+class RollingUpgradeTest {
 
     @Test
     void twoNode717ClusterUpgradedTo819NodeByNodeWithAKillBetweenNodes(@TempDir Path tmp) throws Exception {

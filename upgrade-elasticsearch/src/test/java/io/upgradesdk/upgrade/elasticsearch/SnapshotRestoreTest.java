@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Snapshot on real 7.17.29, restore on real 8.19.21. */
 @Tag("integration")
-class SnapshotRestoreIT {
+class SnapshotRestoreTest {
 
     static SnapshotRestoreSettings settings(String source, String target, String location, String prefix) {
         ElasticsearchEndpoint src = ElasticsearchEndpoint.of(source);

@@ -14,7 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 @Tag("integration")
-class EsClientIT {
+class EsClientTest {
 
     @ParameterizedTest
     @ValueSource(strings = {ElasticsearchServer.V5, ElasticsearchServer.V7, ElasticsearchServer.V8})

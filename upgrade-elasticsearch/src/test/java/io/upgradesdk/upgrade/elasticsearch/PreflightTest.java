@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /** Pre-flight checks against real 7.17 and 8.19 nodes. */
 @Tag("integration")
-class PreflightIT {
+class PreflightTest {
 
     private static UpgradeStep step(PreflightSettings s, String id) {
         return ElasticsearchUpgrade.create().preflightSteps(s, "").stream().filter(x -> x.id().equals(id))

@@ -7,16 +7,16 @@ import io.upgradesdk.upgrade.testkit.MutableClock;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 
-/** The store contract against a real 8.19 node (lease expiry follows the injected clock). */
+/** The store contract against a real 7.17 node. */
 @Tag("integration")
-class ElasticsearchCheckpointStoreContractIT extends CheckpointStoreContract {
+class ElasticsearchCheckpointStore717ContractTest extends CheckpointStoreContract {
 
     private static ElasticsearchServer es;
     private static String index;
 
     @BeforeAll
     static void start() {
-        es = ElasticsearchServer.get(ElasticsearchServer.V8);
+        es = ElasticsearchServer.get(ElasticsearchServer.V7);
         index = es.newIndexPrefix("store") + "checkpoints";
     }
 
