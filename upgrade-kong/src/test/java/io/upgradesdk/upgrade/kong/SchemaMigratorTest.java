@@ -300,7 +300,7 @@ class SchemaMigratorTest {
         migrator(CORE).build().bootstrap();
         List<Long> ttlMillis = new ArrayList<>();
         SchemaSubsystem sub = SchemaSubsystem.of("long", SchemaMigration.builder("000_long").up(c -> {
-            Thread.sleep(2500);
+            Thread.sleep(3000); // longer than the 2 s lock timeout: only renewal keeps the lock
             ttlMillis.add(Long.parseLong(pg.queryString(
                     "SELECT (extract(epoch FROM ttl - clock_timestamp()) * 1000)::bigint FROM app.locks")));
             try {
@@ -313,11 +313,12 @@ class SchemaMigratorTest {
             }
         }).build());
 
-        MigrationRun run = migrator(CORE, sub).lockTimeout(Duration.ofSeconds(1)).renewEvery(Duration.ofMillis(200))
+        MigrationRun run = migrator(CORE, sub).lockTimeout(Duration.ofSeconds(2)).renewEvery(Duration.ofMillis(200))
                 .build().up();
 
         assertThat(run.executed()).containsExactly("long/000_long");
-        assertThat(ttlMillis).singleElement().satisfies(ms -> assertThat(ms).isBetween(500L, 1000L));
+        // still in the future after 3 s (renewed), never more than the timeout ahead of the DATABASE clock
+        assertThat(ttlMillis).singleElement().satisfies(ms -> assertThat(ms).isBetween(1L, 2000L));
     }
 
     @Test
