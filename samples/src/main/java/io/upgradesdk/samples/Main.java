@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "upgrade-samples", mixinStandardHelpOptions = true, version = "upgrade-samples 0.1.0",
         description = "Sample host applications of the upgrade SDK.",
-        subcommands = {DemoCommand.class, KongCommand.class, KuzzleCommand.class})
+        subcommands = {DemoCommand.class, KongCommand.class, KuzzleCommand.class, ElasticsearchCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

@@ -1,0 +1,227 @@
+package io.upgradesdk.samples;
+
+import io.upgradesdk.upgrade.Confirmation;
+import io.upgradesdk.upgrade.FileCheckpointStore;
+import io.upgradesdk.upgrade.Secret;
+import io.upgradesdk.upgrade.UpgradeException;
+import io.upgradesdk.upgrade.UpgradePlan;
+import io.upgradesdk.upgrade.UpgradeReport;
+import io.upgradesdk.upgrade.UpgradeRunner;
+import io.upgradesdk.upgrade.elasticsearch.CommandNodeHost;
+import io.upgradesdk.upgrade.elasticsearch.ElasticsearchEndpoint;
+import io.upgradesdk.upgrade.elasticsearch.ElasticsearchUpgrade;
+import io.upgradesdk.upgrade.elasticsearch.HealthStatus;
+import io.upgradesdk.upgrade.elasticsearch.PreflightSettings;
+import io.upgradesdk.upgrade.elasticsearch.RollingUpgradeSettings;
+import io.upgradesdk.upgrade.elasticsearch.SnapshotRestoreSettings;
+import java.io.Console;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * Elasticsearch 7.17 → 8.x: pre-flight checks, snapshot & restore into a new cluster, rolling
+ * upgrade node by node; each resumable from its checkpoint file. Passwords and API keys are read
+ * from environment variables, never from the command line.
+ */
+@Command(name = "elasticsearch", mixinStandardHelpOptions = true,
+        description = "Upgrade Elasticsearch 7.17 to 8.x (pre-flight, snapshot & restore, rolling), resumably.",
+        subcommands = {ElasticsearchCommand.PreflightCommand.class, ElasticsearchCommand.SnapshotRestoreCommand.class,
+                ElasticsearchCommand.RollingCommand.class})
+public final class ElasticsearchCommand implements Runnable {
+
+    @Override
+    public void run() {
+        picocli.CommandLine.usage(this, System.out);
+    }
+
+    /** Options every subcommand shares. */
+    static final class Common {
+        @Option(names = "--checkpoints", required = true, paramLabel = "FILE", description = "Checkpoint file (resume point).")
+        Path checkpoints;
+
+        @Option(names = "--dry-run", description = "Show what would happen; change nothing.")
+        boolean dryRun;
+
+        @Option(names = "--yes", description = "Confirm the point of no return in advance (non-interactive).")
+        boolean yes;
+
+        @Option(names = "--finish", description = "Also run the FINISH phase (point of no return).")
+        boolean finish;
+
+        @Option(names = "--user", paramLabel = "USER", description = "Basic-auth user (password from ES_PASSWORD).")
+        String user;
+
+        @Option(names = "--api-key-env", paramLabel = "VAR", description = "Environment variable holding an encoded API key.")
+        String apiKeyEnv;
+
+        @Option(names = "--ca-cert", paramLabel = "PEM", description = "CA certificate to trust for https.")
+        Path caCert;
+
+        @Option(names = "--allow-unchecked-deprecations",
+                description = "Continue when the Deprecation Info API is missing (reported as not checked).")
+        boolean allowUncheckedDeprecations;
+
+        ElasticsearchEndpoint endpoint(String urls) {
+            ElasticsearchEndpoint.Builder b = ElasticsearchEndpoint.builder();
+            Arrays.stream(urls.split(",")).map(String::trim).filter(u -> !u.isEmpty()).forEach(b::url);
+            if (user != null) {
+                String pw = System.getenv("ES_PASSWORD");
+                if (pw == null) {
+                    throw new IllegalArgumentException("--user needs the password in the environment variable ES_PASSWORD");
+                }
+                b.basicAuth(user, Secret.of("es.password", pw));
+            }
+            if (apiKeyEnv != null) {
+                String key = System.getenv(apiKeyEnv);
+                if (key == null) {
+                    throw new IllegalArgumentException("environment variable " + apiKeyEnv + " (API key) is not set");
+                }
+                b.apiKey(Secret.of("es.api-key", key));
+            }
+            if (caCert != null) {
+                b.caCertificate(caCert);
+            }
+            return b.build();
+        }
+
+        int run(Supplier<UpgradePlan> planFactory) {
+            UpgradePlan plan;
+            try {
+                plan = planFactory.get();
+            } catch (UpgradeException | IllegalArgumentException e) {
+                System.err.println("Invalid options: " + e.getMessage());
+                return 2;
+            }
+            try (FileCheckpointStore store = new FileCheckpointStore(checkpoints)) {
+                UpgradeRunner.Builder rb = UpgradeRunner.builder().store(store).confirmation(confirmation())
+                        .listener(new ConsoleListener(System.out)).leaseDuration(Duration.ofSeconds(60));
+                plan.secrets().forEach(rb::secret);
+                UpgradeRunner runner = rb.build();
+                if (dryRun) {
+                    System.out.println(runner.preview(plan));
+                    return 0;
+                }
+                UpgradeReport result = finish ? runner.run(plan) : runner.up(plan);
+                System.out.println(result);
+                System.out.println("Checkpoint: " + checkpoints.toAbsolutePath());
+                return result.isSuccess() ? 0 : result.outcome() == UpgradeReport.Outcome.AWAITING_CONFIRMATION ? 2 : 1;
+            }
+        }
+
+        private Confirmation confirmation() {
+            if (yes) {
+                return Confirmation.givenInAdvance();
+            }
+            Console console = System.console();
+            if (console == null) {
+                return Confirmation.deny();
+            }
+            return request -> {
+                String answer = console.readLine("%s [y/N] ", request.question());
+                return answer != null && answer.trim().equalsIgnoreCase("y");
+            };
+        }
+    }
+
+    /** {@code elasticsearch preflight --cluster URL}. */
+    @Command(name = "preflight", mixinStandardHelpOptions = true, description = "Run the pre-flight checks only.")
+    static final class PreflightCommand implements Callable<Integer> {
+        @Mixin
+        Common common;
+
+        @Option(names = "--cluster", required = true, paramLabel = "URL[,URL]", description = "The 7.17 cluster.")
+        String cluster;
+
+        @Option(names = "--location", paramLabel = "PATH", description = "Snapshot location to check against path.repo.")
+        String location;
+
+        @Override
+        public Integer call() {
+            return common.run(() -> {
+                PreflightSettings.Builder b = PreflightSettings.builder(common.endpoint(cluster))
+                        .allowUncheckedDeprecations(common.allowUncheckedDeprecations);
+                if (location != null) {
+                    b.repositoryLocation(location);
+                }
+                return ElasticsearchUpgrade.create().preflightPlan(b.build());
+            });
+        }
+    }
+
+    /** {@code elasticsearch snapshot-restore --source URL --target URL --repository NAME --location PATH}. */
+    @Command(name = "snapshot-restore", mixinStandardHelpOptions = true,
+            description = "Snapshot the 7.17 cluster and restore into a new 8.x cluster; --finish deletes the source indices.")
+    static final class SnapshotRestoreCommand implements Callable<Integer> {
+        @Mixin
+        Common common;
+
+        @Option(names = "--source", required = true, paramLabel = "URL[,URL]")
+        String source;
+
+        @Option(names = "--target", required = true, paramLabel = "URL[,URL]")
+        String target;
+
+        @Option(names = "--repository", required = true, paramLabel = "NAME")
+        String repository;
+
+        @Option(names = "--location", required = true, paramLabel = "PATH", description = "fs repository path shared by both.")
+        String location;
+
+        @Option(names = "--indices", defaultValue = "*", paramLabel = "PATTERN[,PATTERN]")
+        String indices;
+
+        @Option(names = "--global-state", description = "Restore templates and persistent settings too.")
+        boolean globalState;
+
+        @Override
+        public Integer call() {
+            return common.run(() -> {
+                ElasticsearchEndpoint src = common.endpoint(source);
+                return ElasticsearchUpgrade.create().snapshotRestorePlan(SnapshotRestoreSettings
+                        .builder(src, common.endpoint(target))
+                        .repository(repository, location)
+                        .indices(List.of(indices.split(",")))
+                        .includeGlobalState(globalState)
+                        .deleteSourceIndicesOnFinish(common.finish)
+                        .preflight(PreflightSettings.builder(src).repositoryLocation(location)
+                                .allowUncheckedDeprecations(common.allowUncheckedDeprecations).build())
+                        .build());
+            });
+        }
+    }
+
+    /** {@code elasticsearch rolling --cluster URL --node-command 'CMD {node}'}. */
+    @Command(name = "rolling", mixinStandardHelpOptions = true,
+            description = "Rolling upgrade: node by node, the node command stops, upgrades and starts {node}.")
+    static final class RollingCommand implements Callable<Integer> {
+        @Mixin
+        Common common;
+
+        @Option(names = "--cluster", required = true, paramLabel = "URL[,URL]", description = "Give several node URLs.")
+        String cluster;
+
+        @Option(names = "--node-command", required = true, paramLabel = "'CMD {node}'")
+        String nodeCommand;
+
+        @Option(names = "--target-version", defaultValue = "8", paramLabel = "VERSION")
+        String targetVersion;
+
+        @Option(names = "--health", defaultValue = "green", paramLabel = "green|yellow")
+        String health;
+
+        @Override
+        public Integer call() {
+            return common.run(() -> ElasticsearchUpgrade.create().rollingUpgradePlan(
+                    RollingUpgradeSettings.builder(common.endpoint(cluster), targetVersion)
+                            .requiredHealth(HealthStatus.parse(health)).build(),
+                    new CommandNodeHost(nodeCommand, Duration.ofMinutes(30))));
+        }
+    }
+}
