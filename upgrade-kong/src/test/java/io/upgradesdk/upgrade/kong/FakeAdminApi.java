@@ -15,6 +15,7 @@ final class FakeAdminApi implements AutoCloseable {
     /** /status/ready answers 503 this many times before 200; negative = endpoint absent (404). */
     final AtomicInteger notReadyFor = new AtomicInteger();
     volatile boolean databaseReachable = true;
+    volatile String lastToken;
     private final HttpServer server;
 
     FakeAdminApi(String initialVersion) throws IOException {
@@ -22,6 +23,7 @@ final class FakeAdminApi implements AutoCloseable {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", exchange -> {
             String path = exchange.getRequestURI().getPath();
+            lastToken = exchange.getRequestHeaders().getFirst("Kong-Admin-Token");
             int status = 200;
             String body;
             switch (path) {

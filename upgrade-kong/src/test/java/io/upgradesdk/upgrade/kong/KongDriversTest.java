@@ -1,0 +1,69 @@
+package io.upgradesdk.upgrade.kong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.upgradesdk.upgrade.Secret;
+import io.upgradesdk.upgrade.UpgradeException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The CLI process driver and the Admin API client, against a shell stand-in and a local HTTP server. */
+class KongDriversTest {
+
+    @Test
+    void theCliRunsAsAProcessWithSecretsInTheEnvironmentOnly() throws Exception {
+        ProcessKongCli cli = ProcessKongCli.builder()
+                .command(List.of("sh", "-c", "echo \"args: $*\"; echo \"pw=$KONG_PG_PASSWORD\"; echo oops >&2; exit 4", "kong"))
+                .config(java.nio.file.Path.of("/etc/kong/kong.conf"))
+                .env("KONG_PLUGINS", "bundled").secretEnv("KONG_PG_PASSWORD", Secret.of("pg", "hunter2")).build();
+
+        CommandOutput out = cli.migrations("list", List.of("--v"));
+
+        assertThat(out.exitCode()).isEqualTo(4);
+        assertThat(out.stdout()).isEqualTo("args: migrations list -c /etc/kong/kong.conf --v\npw=hunter2\n");
+        assertThat(out.stderr()).isEqualTo("oops\n");
+        assertThat(cli.toString()).doesNotContain("hunter2").contains("KONG_PG_PASSWORD");
+    }
+
+    @Test
+    void aMissingKongBinaryFailsNamingTheFix() {
+        ProcessKongCli cli = ProcessKongCli.builder().command(List.of("/nonexistent/kong")).build();
+
+        assertThatThrownBy(() -> cli.migrations("up", List.of())).isInstanceOf(UpgradeException.class)
+                .hasMessageContaining("Install Kong on this host or configure ProcessKongCli.command");
+    }
+
+    @Test
+    void theAdminClientReadsVersionStatusAndReadinessAndSendsTheToken() throws Exception {
+        try (FakeAdminApi api = new FakeAdminApi("3.4.3.5-enterprise-edition")) {
+            KongAdminClient client = KongAdminClient.of(URI.create(api.uri() + "/"), HttpClient.newHttpClient(),
+                    Secret.of("kong.admin.token", "tok-123"));
+
+            KongAdminClient.NodeInfo info = client.info();
+            assertThat(info.version()).isEqualTo(KongVersion.enterprise(3, 4, 3, 5));
+            assertThat(info.nodeId()).isEqualTo("node-1");
+            assertThat(api.lastToken).isEqualTo("tok-123");
+            assertThat(client.toString()).doesNotContain("tok-123");
+
+            api.notReadyFor.set(1);
+            assertThat(client.readiness()).isEqualTo(new KongAdminClient.Readiness(false, "router builds not yet complete"));
+            assertThat(client.readiness().ready()).isTrue();
+
+            api.notReadyFor.set(-1);
+            api.databaseReachable = false;
+            assertThat(client.readiness()).isEqualTo(new KongAdminClient.Readiness(false, "/status: database not reachable"));
+        }
+    }
+
+    @Test
+    void anUnreachableNodeIsNodeNotReady() {
+        KongAdminClient client = KongAdminClient.of(URI.create("http://127.0.0.1:1"));
+
+        assertThatThrownBy(client::info).isInstanceOf(UpgradeException.class)
+                .satisfies(e -> assertThat(((UpgradeException) e).code()).isEqualTo(KongErrorCode.NODE_NOT_READY))
+                .hasMessageContaining("admin_listen");
+    }
+}
