@@ -51,6 +51,7 @@ public final class KuzzleUpgradeSettings {
     private final Integer targetReplicas;
     private final Path reportFile;
     private final int sampleSize;
+    private final boolean copySourceAliases;
 
     private KuzzleUpgradeSettings(Builder b) {
         planId = b.planId;
@@ -77,6 +78,7 @@ public final class KuzzleUpgradeSettings {
         targetReplicas = b.targetReplicas;
         reportFile = b.reportFile;
         sampleSize = b.sampleSize;
+        copySourceAliases = b.copySourceAliases;
     }
 
     public static Builder builder() {
@@ -190,6 +192,11 @@ public final class KuzzleUpgradeSettings {
         return sampleSize;
     }
 
+    /** Whether ES aliases of v1 public indexes are put on every indice made from them (default false). */
+    public boolean copySourceAliases() {
+        return copySourceAliases;
+    }
+
     @Override
     public String toString() {
         return "KuzzleUpgradeSettings[" + planId + ", es " + sourceElasticsearch.displayName() + " -> "
@@ -224,6 +231,7 @@ public final class KuzzleUpgradeSettings {
         private Integer targetReplicas;
         private Path reportFile;
         private int sampleSize = 20;
+        private boolean copySourceAliases;
 
         private Builder() {
         }
@@ -354,6 +362,16 @@ public final class KuzzleUpgradeSettings {
         /** Documents compared per collection by the verify step (default 20). */
         public Builder sampleSize(int size) {
             this.sampleSize = size;
+            return this;
+        }
+
+        /**
+         * Put each Elasticsearch alias of a v1 public index (with its filter and routing) on every
+         * v2 indice made from that index (the script's "upgrade aliases?" question, default no).
+         * These are not Kuzzle {@code @} aliases; Kuzzle 2.14–2.17 may reject indices with extra aliases.
+         */
+        public Builder copySourceAliases(boolean copy) {
+            this.copySourceAliases = copy;
             return this;
         }
 

@@ -40,6 +40,12 @@ public interface EsPort extends AutoCloseable {
     /** Adds an alias to an index (no other parameter; B15). */
     void putAlias(String index, String alias);
 
+    /** Adds an alias with its definition ({@code filter}, routing) to an index (no {@code _type}; B15). */
+    void putAlias(String index, String alias, ObjectNode definition);
+
+    /** The aliases of one concrete index (never a cluster-wide listing; B15): name → definition. */
+    java.util.Map<String, ObjectNode> aliases(String index);
+
     /** Deletes indices (never wildcards). */
     void deleteIndices(Collection<String> indices);
 

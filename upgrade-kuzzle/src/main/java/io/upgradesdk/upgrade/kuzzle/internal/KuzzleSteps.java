@@ -161,6 +161,10 @@ public final class KuzzleSteps {
                 if (move.alias() != null) {
                     dst.putAlias(move.target(), move.alias());
                 }
+                if (move.kind() == Kind.PUBLIC && settings.copySourceAliases()) {
+                    src.aliases(move.sourceIndex()).forEach((alias, definition) ->
+                            dst.putAlias(move.target(), alias, definition));
+                }
                 if (move.renamed()) {
                     LOG.warn("Kuzzle upgrade: collection {} renamed to {}", move.source(), move.target());
                 }
@@ -242,6 +246,10 @@ public final class KuzzleSteps {
                     details.put("renamed", "true");
                 }
                 out.add(PlannedAction.of("copy", move.source() + " -> " + move.target(), details));
+                if (kind == Kind.PUBLIC && settings.copySourceAliases()) {
+                    src.aliases(move.sourceIndex()).keySet().forEach(a ->
+                            out.add(PlannedAction.of("alias", a + " -> " + move.target())));
+                }
             }
             if (kind == Kind.INTERNAL) {
                 String config = KuzzleNames.internalTarget(settings.v2InternalIndexName(), "config");

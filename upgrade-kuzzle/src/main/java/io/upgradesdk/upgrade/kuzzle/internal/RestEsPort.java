@@ -109,6 +109,19 @@ public final class RestEsPort implements EsPort {
     }
 
     @Override
+    public void putAlias(String index, String alias, ObjectNode definition) {
+        client.send("PUT", "/" + enc(index) + "/_alias/" + enc(alias), definition.isEmpty() ? null : definition);
+    }
+
+    @Override
+    public Map<String, ObjectNode> aliases(String index) {
+        JsonNode all = client.get("/" + enc(index) + "/_alias").path(index).path("aliases");
+        Map<String, ObjectNode> out = new java.util.TreeMap<>();
+        all.fields().forEachRemaining(e -> out.put(e.getKey(), (ObjectNode) e.getValue()));
+        return out;
+    }
+
+    @Override
     public void deleteIndices(Collection<String> indices) {
         if (indices.isEmpty()) {
             return;

@@ -117,6 +117,22 @@ final class FakeEs implements EsPort {
         indices.get(index).aliases.add(alias);
     }
 
+    final List<String> aliasLookups = new ArrayList<>();
+    final Map<String, Map<String, ObjectNode>> aliasDefinitions = new TreeMap<>();
+
+    @Override
+    public void putAlias(String index, String alias, ObjectNode definition) {
+        writes.add("alias " + alias);
+        indices.get(index).aliases.add(alias);
+        aliasDefinitions.computeIfAbsent(index, k -> new TreeMap<>()).put(alias, definition.deepCopy());
+    }
+
+    @Override
+    public Map<String, ObjectNode> aliases(String index) {
+        aliasLookups.add(index);
+        return aliasDefinitions.getOrDefault(index, Map.of());
+    }
+
     @Override
     public void deleteIndices(Collection<String> names) {
         writes.add("delete " + names);

@@ -316,4 +316,27 @@ class KuzzlePlanTest {
         assertThat(steps.pageSize(src, green)).isLessThan(100).isGreaterThan(10); // 200 KB documents
         assertThat(steps.pageSize(src, yellow)).isEqualTo(5000);
     }
+
+    @Test
+    void B15_source_aliases_are_copied_per_index_with_their_definition_when_asked() throws Exception {
+        FakeEs src = V1Dataset.standard(3, 0).loadInto(new FakeEs("es5", 5));
+        src.doc("archive", "old", "a1", "{}");
+        src.aliasDefinitions.put("nyc-open-data", new TreeMap<>(Map.of("recent-trips",
+                Json.parseObject("{\"filter\":{\"range\":{\"trip\":{\"gte\":2}}}}"))));
+        FakeEs dst = new FakeEs("es7", 7);
+        UpgradePlan plan = KuzzlePlanFactory.build(settings(false).copySourceAliases(true)
+                .selection(DataSelection.indices("nyc-open-data")).build(), new FakeConnectors(src, dst));
+        assertThat(runner(Confirmation.deny()).up(plan).outcome()).isEqualTo(Outcome.SUCCEEDED);
+        for (String t : List.of("&nyc-open-data.yellowtaxi", "&nyc-open-data.green-taxi")) {
+            assertThat(dst.aliasDefinitions.get(t).get("recent-trips").at("/filter/range/trip/gte").asInt()).isEqualTo(2);
+        }
+        assertThat(src.aliasLookups).isNotEmpty().containsOnly("nyc-open-data");
+        assertThat(dst.aliasDefinitions).doesNotContainKey("%kuzzle.users");
+
+        FakeEs src2 = V1Dataset.standard(3, 0).loadInto(new FakeEs("es5", 5));
+        FakeEs dst2 = new FakeEs("es7", 7);
+        runner(Confirmation.deny()).up(KuzzlePlanFactory.build(settings(false).planId("p2").build(),
+                new FakeConnectors(src2, dst2))).throwIfFailed();
+        assertThat(src2.aliasLookups).as("default: no alias copy").isEmpty();
+    }
 }

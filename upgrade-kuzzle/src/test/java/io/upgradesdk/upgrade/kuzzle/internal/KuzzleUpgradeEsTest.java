@@ -101,6 +101,10 @@ class KuzzleUpgradeEsTest {
         String dst = ElasticsearchServer.get(ElasticsearchServer.V7).url();
         ItScenario s = scenario(src, dst);
         EsFixtures.load(src, s.dataset(DOCS, 2));
+        try (io.upgradesdk.upgrade.elasticsearch.internal.EsClient es = EsFixtures.client(src)) {
+            es.send("PUT", "/" + s.nyc() + "/_alias/recent-" + s.id(),
+                    Json.parseObject("{\"filter\":{\"range\":{\"trip\":{\"gte\":100}}}}"));
+        }
         RedisServer redis = RedisServer.get();
         int fromDb = redis.freshDatabase();
         int toDb = redis.freshDatabase();
@@ -113,7 +117,7 @@ class KuzzleUpgradeEsTest {
 
             UpgradePlan plan = KuzzleUpgrade.plan(s.settings(src, dst, work).kuzzlerc(kuzzlerc())
                     .sourceRedis(RedisURI.create(redis.uri(fromDb))).targetRedis(RedisURI.create(redis.uri(toDb)))
-                    .pageSize(64).build());
+                    .pageSize(64).copySourceAliases(true).build());
             UpgradeRunner runner = runner(Confirmation.deny());
             assertThat(runner.preview(plan).toJson()).contains("&" + s.nyc() + ".yellowtaxi").contains("\"v1Tokens\"");
 
@@ -125,6 +129,10 @@ class KuzzleUpgradeEsTest {
             assertThat(alias.has("&" + s.nyc() + ".yellowtaxi")).isTrue();
             JsonNode mapping = EsFixtures.get(dst, "/" + RestEsPort.enc("&" + s.nyc() + ".yellowtaxi") + "/_mapping");
             assertThat(mapping.findValue("driver").path("analyzer").asText()).isEqualTo("folded");
+            JsonNode copied = EsFixtures.get(dst, "/_alias/recent-" + s.id());
+            assertThat(copied.at("/" + RestEsPort.enc("&" + s.nyc() + ".green-taxi").replace("%26", "&")
+                    + "/aliases/recent-" + s.id() + "/filter/range/trip/gte").asInt()).isEqualTo(100);
+            assertThat(copied.size()).isEqualTo(2);
             assertThat(mapping.findValue("_kuzzle_info").path("properties").has("active")).isFalse();
             RedisCommands<String, String> v2 = rc.connect(RedisURI.create(redis.uri(toDb))).sync();
             assertThat(v2.get(TokenCache.V2_PREFIX + "alice-kuid#jwt1")).isEqualTo("{\"_id\":\"alice-kuid#jwt1\"}");
