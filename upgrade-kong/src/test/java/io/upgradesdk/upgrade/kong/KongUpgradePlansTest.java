@@ -179,6 +179,24 @@ class KongUpgradePlansTest {
     }
 
     @Test
+    void pgDumpBackupWritesADirectoryFormatDumpOrFailsNamingTheFix(@org.junit.jupiter.api.io.TempDir Path dir) {
+        io.upgradesdk.testservers.PostgresServer server = io.upgradesdk.testservers.PostgresServer.get();
+        KongBackup good = KongBackup.pgDump(server.binDir().resolve("pg_dump"), server.host(), server.port(), pg.name,
+                server.user(), io.upgradesdk.upgrade.Secret.of("pg", "any"), dir);
+        KongBackup bad = KongBackup.pgDump(server.binDir().resolve("pg_dump"), server.host(), server.port(),
+                "no_such_db", server.user(), null, dir);
+        UpgradePlan ok = UpgradePlan.builder("backup-ok").step(io.upgradesdk.upgrade.UpgradeStep.builder("backup")
+                .execute(good::backup).build()).build();
+        UpgradePlan ko = UpgradePlan.builder("backup-ko").step(io.upgradesdk.upgrade.UpgradeStep.builder("backup")
+                .execute(bad::backup).build()).build();
+
+        assertThat(runner(Confirmation.deny()).up(ok).isSuccess()).isTrue();
+        assertThat(dir.resolve("backup-ok").resolve("toc.dat")).exists();
+        UpgradeReport failed = runner(Confirmation.deny()).up(ko);
+        assertThat(failed.error()).contains("pg_dump of no_such_db failed").contains("run again");
+    }
+
+    @Test
     void aFailingCliStopsThePlanWithItsError() {
         UpgradeReport report = runner(Confirmation.deny()).up(plan(Strategy.BLUE_GREEN, "fail").build());
 

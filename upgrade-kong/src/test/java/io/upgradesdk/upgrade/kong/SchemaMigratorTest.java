@@ -237,6 +237,24 @@ class SchemaMigratorTest {
     }
 
     @Test
+    void aWaiterGivesUpAfterLockWaitWhileTheHolderCarriesOn() throws Exception {
+        migrator(CORE).build().bootstrap();
+        SchemaSubsystem slow = SchemaSubsystem.of("slow", SchemaMigration.builder("000_slow")
+                .upSql("SELECT pg_sleep(2)").build());
+        List<Future<Object>> results = race(1, i -> migrator(CORE, slow).owner("holder").build().up());
+        while (pg.queryString("SELECT count(*) FROM app.locks").equals("0")) {
+            Thread.sleep(10);
+        }
+        long t0 = System.nanoTime();
+
+        assertThatThrownBy(() -> migrator(CORE, slow).owner("waiter").lockWait(Duration.ofMillis(500)).build().up())
+                .satisfies(e -> assertThat(((UpgradeException) e).code()).isEqualTo(KongErrorCode.LOCK_HELD))
+                .hasMessageContaining("node holder");
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(450));
+        assertThat(results.get(0).get()).isInstanceOf(MigrationRun.class);
+    }
+
+    @Test
     void losingTheLockBetweenUpAndItsRecordRollsTheMigrationBack() {
         migrator(CORE).build().bootstrap();
         // the up "crashes" the lock: another operator deletes our row mid-migration
