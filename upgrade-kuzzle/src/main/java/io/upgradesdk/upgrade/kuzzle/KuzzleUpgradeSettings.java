@@ -52,6 +52,8 @@ public final class KuzzleUpgradeSettings {
     private final Path reportFile;
     private final int sampleSize;
     private final boolean copySourceAliases;
+    private final Integer memoryStorageSourceDb;
+    private final Integer memoryStorageTargetDb;
 
     private KuzzleUpgradeSettings(Builder b) {
         planId = b.planId;
@@ -79,6 +81,8 @@ public final class KuzzleUpgradeSettings {
         reportFile = b.reportFile;
         sampleSize = b.sampleSize;
         copySourceAliases = b.copySourceAliases;
+        memoryStorageSourceDb = b.memoryStorageSourceDb;
+        memoryStorageTargetDb = b.memoryStorageTargetDb;
     }
 
     public static Builder builder() {
@@ -192,6 +196,16 @@ public final class KuzzleUpgradeSettings {
         return sampleSize;
     }
 
+    /** Source database of Kuzzle's memory storage to copy to a separate target Redis, if asked. */
+    public Optional<Integer> memoryStorageSourceDb() {
+        return Optional.ofNullable(memoryStorageSourceDb);
+    }
+
+    /** Target database of the memory storage copy. */
+    public Optional<Integer> memoryStorageTargetDb() {
+        return Optional.ofNullable(memoryStorageTargetDb);
+    }
+
     /** Whether ES aliases of v1 public indexes are put on every indice made from them (default false). */
     public boolean copySourceAliases() {
         return copySourceAliases;
@@ -232,6 +246,8 @@ public final class KuzzleUpgradeSettings {
         private Path reportFile;
         private int sampleSize = 20;
         private boolean copySourceAliases;
+        private Integer memoryStorageSourceDb;
+        private Integer memoryStorageTargetDb;
 
         private Builder() {
         }
@@ -375,6 +391,17 @@ public final class KuzzleUpgradeSettings {
             return this;
         }
 
+        /**
+         * Also copy Kuzzle's memory storage ({@code services.memoryStorage.database}, default 5) to
+         * a separate target Redis, keys unchanged, TTLs kept; the target is never flushed. Only
+         * meaningful with {@link #targetRedis}: in-place, the memory storage needs no change.
+         */
+        public Builder copyMemoryStorage(int sourceDb, int targetDb) {
+            this.memoryStorageSourceDb = sourceDb;
+            this.memoryStorageTargetDb = targetDb;
+            return this;
+        }
+
         public KuzzleUpgradeSettings build() {
             check(sourceElasticsearch != null, "sourceElasticsearch is required: give the URL of the Kuzzle 1 cluster");
             check(targetVersion != null, "targetVersion is required: give the Kuzzle 2 release, e.g. targetVersion(\"2.20.0\")");
@@ -386,6 +413,8 @@ public final class KuzzleUpgradeSettings {
                     "destroyPolicy " + destroyPolicy + " needs an in-place upgrade: with a separate target the v1"
                             + " cluster is not touched; use DestroyPolicy.NOTHING or drop targetElasticsearch");
             check(targetRedis == null || sourceRedis != null, "targetRedis needs sourceRedis");
+            check(memoryStorageSourceDb == null || targetRedis != null, "copyMemoryStorage needs a separate"
+                    + " targetRedis: in-place, the memory storage keys keep their names and need no change");
             check(!v2InternalIndexName.isEmpty() && !v2InternalIndexName.contains(".")
                     && v2InternalIndexName.equals(v2InternalIndexName.toLowerCase(java.util.Locale.ROOT)),
                     "v2InternalIndexName must be a lower-case name without '.', was '" + v2InternalIndexName + "'");

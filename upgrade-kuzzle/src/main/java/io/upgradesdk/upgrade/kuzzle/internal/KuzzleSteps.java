@@ -327,6 +327,11 @@ public final class KuzzleSteps {
             });
             LOG.info("Kuzzle upgrade cache: {} token keys scanned, {} copied, {} expired meanwhile, {} v1 keys deleted",
                     counts.scanned(), counts.copied(), counts.vanished(), counts.deleted());
+            if (settings.memoryStorageSourceDb().isPresent()) {
+                long n = cache.copyDatabase(settings.memoryStorageSourceDb().get(),
+                        settings.memoryStorageTargetDb().orElseThrow(), 500);
+                LOG.info("Kuzzle upgrade cache: {} memory storage keys copied", n);
+            }
         }
     }
 
@@ -339,7 +344,9 @@ public final class KuzzleSteps {
                     TokenCache.V1_PREFIX + "* -> " + TokenCache.V2_PREFIX + "*", Map.of(
                             "v1Tokens", Long.toString(cache.countV1()),
                             "v2TokensAlready", Long.toString(cache.countV2()),
-                            "target", cache.isInPlace() ? "in-place" : "separate")));
+                            "target", cache.isInPlace() ? "in-place" : "separate",
+                            "memoryStorage", settings.memoryStorageSourceDb().map(db -> "copy db " + db + " -> db "
+                                    + settings.memoryStorageTargetDb().orElseThrow()).orElse("not copied"))));
         }
     }
 

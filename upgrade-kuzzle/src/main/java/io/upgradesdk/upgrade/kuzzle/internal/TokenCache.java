@@ -45,6 +45,9 @@ public final class TokenCache implements AutoCloseable {
     private final StatefulRedisConnection<String, byte[]> source;
     private final StatefulRedisConnection<String, byte[]> target;
     private final boolean sameDatabase;
+    private final RedisURI sourceUri;
+    private final RedisURI targetUri;
+    private final boolean sameServer;
     private Consumer<String> beforeCopy = key -> { };
 
     /**
@@ -56,8 +59,11 @@ public final class TokenCache implements AutoCloseable {
         if (options != null) {
             client.setOptions(options);
         }
+        this.sourceUri = sourceUri;
+        this.targetUri = targetUri == null ? sourceUri : targetUri;
         StatefulRedisConnection<String, byte[]> s = null;
         StatefulRedisConnection<String, byte[]> t = null;
+        boolean same = true;
         try {
             s = connect(sourceUri, "source");
             refuseCluster(s, "source");
@@ -67,8 +73,8 @@ public final class TokenCache implements AutoCloseable {
             } else {
                 t = connect(targetUri, "target");
                 refuseCluster(t, "target");
-                boolean sameServer = runId(s).equals(runId(t));
-                if (sameServer && sourceUri.getDatabase() == targetUri.getDatabase()) {
+                same = runId(s).equals(runId(t));
+                if (same && sourceUri.getDatabase() == targetUri.getDatabase()) {
                     throw new UpgradeException(KuzzleErrorCode.SAME_ENDPOINT, "the separate target Redis "
                             + describe(targetUri) + " is the source server and database " + describe(sourceUri)
                             + "; declare the cache upgrade in-place (no target) or give another server or database");
@@ -77,6 +83,7 @@ public final class TokenCache implements AutoCloseable {
             }
             this.source = s;
             this.target = t;
+            this.sameServer = same;
         } catch (RuntimeException e) {
             if (t != null && t != s) {
                 t.close();
@@ -141,6 +148,52 @@ public final class TokenCache implements AutoCloseable {
                     + " copied keys are replaced, not duplicated", e);
         }
         return new Counts(scanned, copied, vanished, deleted);
+    }
+
+    /**
+     * Copies every key of database {@code sourceDb} of the source server to database
+     * {@code targetDb} of the target server, names unchanged (Kuzzle's memory storage, {@code ms:*}
+     * API), with value bytes and remaining TTL; never flushes anything. Refused when it would copy a
+     * database onto itself (B13). Returns the number of keys copied.
+     */
+    public long copyDatabase(int sourceDb, int targetDb, int pageSize) {
+        if (sameServer && sourceDb == targetDb) {
+            throw new UpgradeException(KuzzleErrorCode.SAME_ENDPOINT, "memory storage database " + sourceDb
+                    + " would be copied onto itself (" + describe(sourceUri) + "); give a separate target Redis or"
+                    + " another target database");
+        }
+        long copied = 0;
+        try (StatefulRedisConnection<String, byte[]> from = client.connect(CODEC,
+                        RedisURI.builder(sourceUri).withDatabase(sourceDb).build());
+                StatefulRedisConnection<String, byte[]> to = client.connect(CODEC,
+                        RedisURI.builder(targetUri).withDatabase(targetDb).build())) {
+            RedisCommands<String, byte[]> src = from.sync();
+            RedisCommands<String, byte[]> dst = to.sync();
+            ScanCursor cursor = ScanCursor.INITIAL;
+            ScanArgs args = ScanArgs.Builder.limit(pageSize);
+            do {
+                KeyScanCursor<String> page = src.scan(cursor, args);
+                for (String key : page.getKeys()) {
+                    Long pttl = src.pttl(key);
+                    byte[] payload = src.dump(key);
+                    if (payload == null || pttl == null || pttl == -2) {
+                        continue;
+                    }
+                    dst.restore(key, payload, RestoreArgs.Builder.ttl(pttl < 0 ? 0 : pttl).replace());
+                    copied++;
+                }
+                cursor = page;
+            } while (!cursor.isFinished());
+        } catch (RedisException e) {
+            throw new UpgradeException(KuzzleErrorCode.REDIS_FAILED, "Redis failed while copying the memory storage ("
+                    + e.getClass().getSimpleName() + "); run again: copied keys are replaced, not duplicated", e);
+        }
+        return copied;
+    }
+
+    /** True when source and target are the same Redis server (any database). */
+    public boolean isSameServer() {
+        return sameServer;
     }
 
     /** For verification: every v2 key's remaining TTL in ms (-1 = persistent), sampled up to {@code max}. */

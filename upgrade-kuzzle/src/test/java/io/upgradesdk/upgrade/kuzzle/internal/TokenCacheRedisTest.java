@@ -165,4 +165,25 @@ class TokenCacheRedisTest {
             assertThat(cluster.command("EXISTS", TokenCache.V2_PREFIX + "k#" + JWT)).isEqualTo("0");
         }
     }
+
+    @Test
+    void memory_storage_is_copied_to_a_separate_target_with_ttls_and_never_onto_itself() {
+        int ms = redis.freshDatabase();
+        int target = redis.freshDatabase();
+        RedisCommands<String, String> msCmd = client.connect(RedisURI.create(redis.uri(ms))).sync();
+        msCmd.set("ms:counter", "41");
+        msCmd.set("ms:session", "x", SetArgs.Builder.px(90_000));
+        try (RedisServer other = RedisServer.builder().start()) {
+            try (TokenCache cache = new TokenCache(RedisURI.create(redis.uri(db)),
+                    RedisURI.create(other.uri(0)), null)) {
+                assertThat(cache.copyDatabase(ms, 5, 1)).isEqualTo(2);
+            }
+            assertThat(other.command("SELECT", "5", "GET", "ms:counter")).isEqualTo("41");
+            assertThat(Long.parseLong(other.command("SELECT", "5", "PTTL", "ms:session"))).isBetween(1L, 90_000L);
+        }
+        try (TokenCache cache = new TokenCache(RedisURI.create(redis.uri(db)), RedisURI.create(redis.uri(target)), null)) {
+            assertThatThrownBy(() -> cache.copyDatabase(ms, ms, 10)).hasMessageContaining("onto itself");
+        }
+        assertThat(msCmd.dbsize()).isEqualTo(2);
+    }
 }
