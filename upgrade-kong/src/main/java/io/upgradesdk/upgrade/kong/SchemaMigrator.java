@@ -359,26 +359,35 @@ public final class SchemaMigrator {
             try (Statement st = c.createStatement()) {
                 st.execute("SET search_path TO " + SchemaMetaDao.quote(s));
             }
-            String db = c.getCatalog();
-            for (SubsystemMigrations group : todo) {
-                SchemaSubsystem subsystem = subsystem(group.subsystem());
-                run.say("migrating " + subsystem.name() + " on database '" + db + "'...");
-                for (String name : group.migrations()) {
-                    SchemaMigration m = subsystem.migration(name);
-                    boolean isPending = runOne(c, lock, subsystem.name(), m, phase);
-                    String id = subsystem.name() + "/" + name;
-                    if (isPending) {
-                        pending++;
-                        run.pending.add(id);
-                    } else {
-                        executed++;
-                        run.executed.add(id);
+            try {
+                String db = c.getCatalog();
+                for (SubsystemMigrations group : todo) {
+                    SchemaSubsystem subsystem = subsystem(group.subsystem());
+                    run.say("migrating " + subsystem.name() + " on database '" + db + "'...");
+                    for (String name : group.migrations()) {
+                        SchemaMigration m = subsystem.migration(name);
+                        boolean isPending = runOne(c, lock, subsystem.name(), m, phase);
+                        String id = subsystem.name() + "/" + name;
+                        if (isPending) {
+                            pending++;
+                            run.pending.add(id);
+                        } else {
+                            executed++;
+                            run.executed.add(id);
+                        }
+                        run.say(subsystem.name() + " migrated up to: " + name + (isPending ? " (pending)" : " (executed)"));
                     }
-                    run.say(subsystem.name() + " migrated up to: " + name + (isPending ? " (pending)" : " (executed)"));
                 }
-            }
-            try (Statement st = c.createStatement()) {
-                st.execute("RESET search_path");
+            } finally {
+                try (Statement st = c.createStatement()) {
+                    if (!c.getAutoCommit()) {
+                        c.rollback();
+                        c.setAutoCommit(true);
+                    }
+                    st.execute("RESET search_path");
+                } catch (SQLException e) {
+                    LOG.debug("could not reset the connection (it is closed next): {}", e.getMessage());
+                }
             }
         }
         int total = executed + pending;
