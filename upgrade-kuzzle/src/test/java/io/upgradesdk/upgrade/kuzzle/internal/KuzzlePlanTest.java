@@ -339,4 +339,17 @@ class KuzzlePlanTest {
                 new FakeConnectors(src2, dst2))).throwIfFailed();
         assertThat(src2.aliasLookups).as("default: no alias copy").isEmpty();
     }
+
+    @Test
+    void bootstrap_markers_are_written_even_when_v1_had_no_config_collection() throws Exception {
+        FakeEs src = V1Dataset.standard(2, 0).loadInto(new FakeEs("es5", 5));
+        src.indices.get("%kuzzle").mappings.remove("config");
+        src.indices.get("%kuzzle").docs.remove("config");
+        FakeEs dst = new FakeEs("es7", 7);
+        UpgradeReport r = runner(Confirmation.deny()).up(KuzzlePlanFactory.build(settings(false).build(),
+                new FakeConnectors(src, dst)));
+        assertThat(r.outcome()).as(r.toString()).isEqualTo(Outcome.SUCCEEDED);
+        assertThat(dst.docsOf("%kuzzle.config")).containsOnlyKeys(KuzzleSteps.DATA_MODEL_ID, "kuzzle.done");
+        assertThat(dst.indices.get("%kuzzle.config").aliases).containsExactly("@%kuzzle.config");
+    }
 }
