@@ -94,7 +94,11 @@ public final class KongDatabase {
         return MigrationState.compute(subsystems, rows());
     }
 
-    /** The state for {@code version}, or empty when the catalogue does not know it (Enterprise, pre-1.0). */
+    /**
+     * The state for {@code version}, or empty when the catalogue does not know its OSS base (pre-1.0,
+     * newer than the catalogue). For an Enterprise version the state covers only the OSS migrations of
+     * the same OSS release (Enterprise-only migrations are not catalogued).
+     */
     public Optional<MigrationState> find(KongVersion version) {
         if (catalog.find(version).isEmpty()) {
             return Optional.empty();
