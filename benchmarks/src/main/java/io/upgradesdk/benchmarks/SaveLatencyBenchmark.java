@@ -1,6 +1,7 @@
 package io.upgradesdk.benchmarks;
 
 import io.lettuce.core.RedisURI;
+import io.upgradesdk.testservers.ElasticsearchServer;
 import io.upgradesdk.testservers.PostgresServer;
 import io.upgradesdk.testservers.RedisServer;
 import io.upgradesdk.upgrade.Checkpoint;
@@ -10,6 +11,8 @@ import io.upgradesdk.upgrade.InMemoryCheckpointStore;
 import io.upgradesdk.upgrade.Lease;
 import io.upgradesdk.upgrade.UpgradePlan;
 import io.upgradesdk.upgrade.UpgradeStep;
+import io.upgradesdk.upgrade.elasticsearch.ElasticsearchCheckpointStore;
+import io.upgradesdk.upgrade.elasticsearch.ElasticsearchEndpoint;
 import io.upgradesdk.upgrade.store.jdbc.JdbcCheckpointStore;
 import io.upgradesdk.upgrade.store.redis.RedisCheckpointStore;
 import java.nio.file.Files;
@@ -25,9 +28,9 @@ import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * Checkpoint save latency per store, measured in one run: in-memory, file (fsync + atomic rename),
- * Redis without persistence, Redis with AOF {@code appendfsync always}, and JDBC on PostgreSQL
- * (real servers on 127.0.0.1 started by {@link RedisServer} and {@link PostgresServer}; PostgreSQL
- * as the test starter runs it, with {@code fsync=off}). Each save is a fenced write of a 10-step checkpoint
+ * Redis without persistence, Redis with AOF {@code appendfsync always}, JDBC on PostgreSQL and
+ * an Elasticsearch 8.x index (real servers on 127.0.0.1 started by the test-servers starters;
+ * PostgreSQL as the test starter runs it, with {@code fsync=off}). Each save is a fenced write of a 10-step checkpoint
  * whose cursor changed. The in-memory store keeps the object; the others serialise it with
  * {@code toJson()}, whose cost alone is the first line, for reference. A plain main, not a test:
  *
@@ -56,6 +59,7 @@ public final class SaveLatencyBenchmark {
         stores.put("redis (no persistence)", () -> redis(volatileRedis));
         stores.put("redis (AOF fsync always)", () -> redis(durableRedis));
         stores.put("jdbc (postgresql)", SaveLatencyBenchmark::jdbc);
+        stores.put("elasticsearch 8.x", SaveLatencyBenchmark::elasticsearch);
 
         System.out.printf(Locale.ROOT, "Checkpoint save latency, %d warm-up + %d measured saves per store, %s%n",
                 warmup, measured, Runtime.version());
@@ -99,6 +103,12 @@ public final class SaveLatencyBenchmark {
         dataSource.setUrl(server.jdbcUrl(server.newDatabase("bench_save")));
         dataSource.setUser(server.user());
         return JdbcCheckpointStore.builder(dataSource).build();
+    }
+
+    private static CheckpointStore elasticsearch() {
+        ElasticsearchServer es = ElasticsearchServer.get(ElasticsearchServer.V8);
+        return ElasticsearchCheckpointStore.builder(ElasticsearchEndpoint.of(es.url()))
+                .index(es.newIndexPrefix("bench") + "checkpoints").build();
     }
 
     private static UpgradePlan plan() {
