@@ -37,6 +37,9 @@ public interface EsPort extends AutoCloseable {
     /** Creates an index with this body ({@code settings} + {@code mappings}). */
     void createIndex(String index, ObjectNode body);
 
+    /** Updates dynamic index settings, e.g. {@code {"index":{"refresh_interval":null}}}. */
+    void putSettings(String index, ObjectNode settings);
+
     /** Adds an alias to an index (no other parameter; B15). */
     void putAlias(String index, String alias);
 

@@ -154,7 +154,11 @@ public final class KuzzleSteps {
                 }
                 if (!dst.exists(move.target())) {
                     List<String> findings = new ArrayList<>();
-                    dst.createIndex(move.target(), MappingTransforms.createBody(settingsFor(src, move),
+                    ObjectNode indexSettings = settingsFor(src, move);
+                    // no periodic refresh while bulk loading; restored after the copy
+                    ObjectNode idx = indexSettings.get("index") instanceof ObjectNode i ? i : indexSettings.putObject("index");
+                    idx.put("refresh_interval", "-1");
+                    dst.createIndex(move.target(), MappingTransforms.createBody(indexSettings,
                             mappingFor(src, move, findings), targetType != null));
                     findings.forEach(f -> LOG.info("Kuzzle upgrade mapping: {}", f));
                 }
@@ -178,6 +182,8 @@ public final class KuzzleSteps {
                             ctx.saveCursor(state.toJson());
                         }, n -> ctx.progress(n, total, label + " (" + position + "/" + moves.size() + ")"));
                 findings.forEach(f -> LOG.warn("Kuzzle upgrade: {}", f));
+                dst.putSettings(move.target(), restoreRefresh());
+                dst.refresh(move.target());
                 if (move.kind() == Kind.INTERNAL && move.sourceType().equals("config")) {
                     writeBootstrapMarkers(dst, move.target(), targetType, ctx);
                 }
@@ -275,6 +281,12 @@ public final class KuzzleSteps {
         }
         return MappingTransforms.settings(src.indexSettings(move.sourceIndex()),
                 settings.targetShards().orElse(null), settings.targetReplicas().orElse(null));
+    }
+
+    private static ObjectNode restoreRefresh() {
+        ObjectNode body = Json.object();
+        body.putObject("index").putNull("refresh_interval");
+        return body;
     }
 
     private ObjectNode shaped(ObjectNode base) {

@@ -104,6 +104,11 @@ public final class RestEsPort implements EsPort {
     }
 
     @Override
+    public void putSettings(String index, ObjectNode settings) {
+        client.send("PUT", "/" + enc(index) + "/_settings", settings);
+    }
+
+    @Override
     public void putAlias(String index, String alias) {
         client.send("PUT", "/" + enc(index) + "/_alias/" + enc(alias), null);
     }

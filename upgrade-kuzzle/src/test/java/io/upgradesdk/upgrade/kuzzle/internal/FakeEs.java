@@ -24,6 +24,7 @@ final class FakeEs implements EsPort {
         final Map<String, TreeMap<String, ObjectNode>> docs = new LinkedHashMap<>();
         final Set<String> aliases = new LinkedHashSet<>();
         ObjectNode createBody;
+        final List<ObjectNode> settingsUpdates = new ArrayList<>();
     }
 
     final String identity;
@@ -109,6 +110,12 @@ final class FakeEs implements EsPort {
         i.createBody = body;
         i.mappings.put(major == 5 ? "default" : "_doc", body.get("mappings"));
         indices.put(index, i);
+    }
+
+    @Override
+    public void putSettings(String index, ObjectNode settings) {
+        writes.add("settings " + index);
+        indices.get(index).settingsUpdates.add(settings.deepCopy());
     }
 
     @Override

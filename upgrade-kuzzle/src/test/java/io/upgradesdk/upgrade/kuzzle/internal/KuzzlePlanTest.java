@@ -116,6 +116,9 @@ class KuzzlePlanTest {
         // mapping and settings carried (B2), ES5-only removed
         JsonNode body = dst.indices.get("&nyc-open-data.yellowtaxi").createBody;
         assertThat(body.at("/settings/index/analysis/analyzer/folded/tokenizer").asText()).isEqualTo("standard");
+        assertThat(body.at("/settings/index/refresh_interval").asText()).isEqualTo("-1");
+        assertThat(dst.indices.get("&nyc-open-data.yellowtaxi").settingsUpdates).singleElement()
+                .satisfies(u -> assertThat(u.at("/index/refresh_interval").isNull()).isTrue());
         assertThat(body.at("/mappings/dynamic_templates/0/notes/mapping/analyzer").asText()).isEqualTo("folded");
         assertThat(body.at("/mappings/_all").isMissingNode()).isTrue();
         assertThat(body.at("/mappings/properties/driver/include_in_all").isMissingNode()).isTrue();

@@ -129,6 +129,9 @@ class KuzzleUpgradeEsTest {
             assertThat(alias.has("&" + s.nyc() + ".yellowtaxi")).isTrue();
             JsonNode mapping = EsFixtures.get(dst, "/" + RestEsPort.enc("&" + s.nyc() + ".yellowtaxi") + "/_mapping");
             assertThat(mapping.findValue("driver").path("analyzer").asText()).isEqualTo("folded");
+            JsonNode indexSettings = EsFixtures.get(dst, "/" + RestEsPort.enc("&" + s.nyc() + ".yellowtaxi") + "/_settings");
+            assertThat(indexSettings.findValue("refresh_interval")).as("bulk-load setting restored").isNull();
+            assertThat(indexSettings.findValue("analysis")).isNotNull();
             JsonNode copied = EsFixtures.get(dst, "/_alias/recent-" + s.id());
             assertThat(copied.at("/" + RestEsPort.enc("&" + s.nyc() + ".green-taxi").replace("%26", "&")
                     + "/aliases/recent-" + s.id() + "/filter/range/trip/gte").asInt()).isEqualTo(100);
