@@ -121,7 +121,7 @@ public final class KongAdminClient {
             return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UpgradeException(KongErrorCode.NODE_NOT_READY, "Kong Admin API " + base + path + " is unreachable: "
-                    + e.getMessage() + ". Check the node is running and the admin_listen address", e);
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ". Check the node is running and the admin_listen address", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UpgradeException(UpgradeErrorCode.INTERRUPTED, "interrupted calling " + base + path);
