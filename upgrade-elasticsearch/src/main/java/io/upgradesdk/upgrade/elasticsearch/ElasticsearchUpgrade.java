@@ -13,6 +13,8 @@ import io.upgradesdk.upgrade.elasticsearch.internal.RollingUpgradeStep;
 import io.upgradesdk.upgrade.elasticsearch.internal.SnapshotRestoreSteps;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The entry point of the Elasticsearch module: builds {@link UpgradePlan}s (run them with an
@@ -29,16 +31,31 @@ import java.util.List;
  * {@link #reindexPlan}. Every step is idempotent and resumable; clusters are reached with the
  * low-level REST client, version-tolerant across 7.17 and 8.x.
  */
-public final class ElasticsearchUpgrade {
+public final class ElasticsearchUpgrade implements AutoCloseable {
 
     private final Sleeper sleeper;
     private final Duration pollInterval;
+    private final Map<ElasticsearchEndpoint, EsClient> connections = new ConcurrentHashMap<>();
     private final Preflight.Clients clients;
 
     private ElasticsearchUpgrade(Sleeper sleeper, Duration pollInterval) {
         this.sleeper = sleeper;
         this.pollInterval = pollInterval;
-        this.clients = EsClient::connect;
+        this.clients = e -> connections.computeIfAbsent(e, EsClient::connect).borrowed();
+    }
+
+    /**
+     * Closes the connections the plans of this instance opened (one pool per endpoint, shared by
+     * all steps). Plans built from a closed instance reconnect on demand.
+     */
+    @Override
+    public void close() {
+        for (ElasticsearchEndpoint e : List.copyOf(connections.keySet())) {
+            EsClient c = connections.remove(e);
+            if (c != null) {
+                c.close();
+            }
+        }
     }
 
     /** Real sleeps, polling every second. */

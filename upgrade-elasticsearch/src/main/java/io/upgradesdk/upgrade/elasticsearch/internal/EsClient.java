@@ -46,12 +46,23 @@ public final class EsClient implements AutoCloseable {
 
     private final RestClient rest;
     private final String name;
+    private final boolean owner;
     private volatile EsVersion version;
 
     /** Wraps an existing RestClient (closing this client closes it). */
     public EsClient(RestClient rest, String name) {
+        this(rest, name, true);
+    }
+
+    private EsClient(RestClient rest, String name, boolean owner) {
         this.rest = rest;
         this.name = name;
+        this.owner = owner;
+    }
+
+    /** A view sharing this client's connections whose {@link #close()} does nothing. */
+    public EsClient borrowed() {
+        return new EsClient(rest, name, false);
     }
 
     /** Opens a client for an endpoint (auth, TLS with custom CA, request timeout). */
@@ -243,6 +254,9 @@ public final class EsClient implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!owner) {
+            return;
+        }
         try {
             rest.close();
         } catch (IOException ignored) {

@@ -261,7 +261,10 @@ public final class SnapshotRestoreSteps {
                     long done = 0;
                     for (String t : selected.values()) {
                         JsonNode ih = h.path("indices").path(t);
-                        if (!ih.isMissingNode() && !"red".equals(ih.path("status").asText())
+                        // 8.x reports a restoring index yellow while its primaries are still unassigned:
+                        // require every primary active and nothing initializing
+                        if (!ih.isMissingNode() && ih.path("number_of_shards").asInt() > 0
+                                && ih.path("active_primary_shards").asInt() == ih.path("number_of_shards").asInt()
                                 && ih.path("initializing_shards").asInt() == 0) {
                             done++;
                         }

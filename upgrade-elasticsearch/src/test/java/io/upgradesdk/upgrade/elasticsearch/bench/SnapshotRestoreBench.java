@@ -1,0 +1,144 @@
+package io.upgradesdk.upgrade.elasticsearch.bench;
+
+import io.upgradesdk.testservers.ElasticsearchServer;
+import io.upgradesdk.upgrade.FileCheckpointStore;
+import io.upgradesdk.upgrade.UpgradePlan;
+import io.upgradesdk.upgrade.UpgradeReport;
+import io.upgradesdk.upgrade.UpgradeRunner;
+import io.upgradesdk.upgrade.elasticsearch.ElasticsearchEndpoint;
+import io.upgradesdk.upgrade.elasticsearch.ElasticsearchUpgrade;
+import io.upgradesdk.upgrade.elasticsearch.PreflightSettings;
+import io.upgradesdk.upgrade.elasticsearch.SnapshotRestoreSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Benchmark (a main, not run by surefire): wall time of the snapshot-restore plan against the same
+ * REST calls issued bare, on the same data (default 100,000 documents in 4 indices), real 7.17.29
+ * source and 8.19.21 target. Rounds alternate bare / plan; medians and the ratio are printed.
+ *
+ * <pre>
+ * mvn -q -pl upgrade-elasticsearch test-compile exec:java -Dexec.classpathScope=test \
+ *     -Dexec.mainClass=io.upgradesdk.upgrade.elasticsearch.bench.SnapshotRestoreBench [-Dexec.args="100000 3"]
+ * </pre>
+ */
+public final class SnapshotRestoreBench {
+
+    private SnapshotRestoreBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int docs = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        ElasticsearchServer src = ElasticsearchServer.get(ElasticsearchServer.V7);
+        ElasticsearchServer dst = ElasticsearchServer.get(ElasticsearchServer.V8);
+        String prefix = src.newIndexPrefix("bench");
+        seed(src, prefix, docs);
+        String location = ElasticsearchServer.newRepoDir("bench").toString();
+        List<Long> bare = new ArrayList<>();
+        List<Long> plan = new ArrayList<>();
+        List<Long> planWithChecks = new ArrayList<>();
+        // warm-up round (JIT, connection pools, repository files), not counted
+        bareRun(src, dst, prefix, location, "warm0");
+        planRun(src, dst, prefix, location, "warm1", false);
+        for (int r = 0; r < rounds; r++) {
+            bare.add(bareRun(src, dst, prefix, location, "bare" + r));
+            plan.add(planRun(src, dst, prefix, location, "plan" + r, false));
+            planWithChecks.add(planRun(src, dst, prefix, location, "full" + r, true));
+        }
+        long b = median(bare);
+        long p = median(plan);
+        long f = median(planWithChecks);
+        System.out.printf("documents=%d rounds=%d%n", docs, rounds);
+        System.out.printf("bare REST calls        median %d ms %s%n", b, bare);
+        System.out.printf("plan (same calls)      median %d ms %s  ratio %.3f%n", p, plan, (double) p / b);
+        System.out.printf("plan + pre-flight      median %d ms %s  ratio %.3f%n", f, planWithChecks, (double) f / b);
+        System.exit(0);
+    }
+
+    static void seed(ElasticsearchServer es, String prefix, int docs) {
+        for (int i = 0; i < 4; i++) {
+            es.request("PUT", "/" + prefix + "i" + i, "{\"settings\":{\"number_of_shards\":1,\"number_of_replicas\":0},"
+                    + "\"mappings\":{\"properties\":{\"msg\":{\"type\":\"text\"},\"n\":{\"type\":\"integer\"},"
+                    + "\"tag\":{\"type\":\"keyword\"}}}}").ok();
+        }
+        StringBuilder nd = new StringBuilder();
+        for (int i = 0; i < docs; i++) {
+            nd.append("{\"index\":{\"_index\":\"").append(prefix).append("i").append(i % 4).append("\",\"_id\":\"")
+                    .append(i).append("\"}}\n{\"msg\":\"benchmark message number ").append(i)
+                    .append(" with some text\",\"n\":").append(i).append(",\"tag\":\"t").append(i % 17).append("\"}\n");
+            if (nd.length() > 4_000_000 || i == docs - 1) {
+                es.request("POST", "/_bulk", nd.toString()).ok();
+                nd.setLength(0);
+            }
+        }
+        es.request("POST", "/" + prefix + "*/_refresh", null).ok();
+    }
+
+    /** The calls the plan's essential steps issue, issued directly with blocking waits. */
+    static long bareRun(ElasticsearchServer src, ElasticsearchServer dst, String prefix, String location, String tag) {
+        String repo = prefix + tag + "-repo";
+        String snap = "/_snapshot/" + repo + "/" + tag;
+        long t0 = System.nanoTime();
+        src.request("PUT", "/_snapshot/" + repo, "{\"type\":\"fs\",\"settings\":{\"location\":\"" + location + "\"}}").ok();
+        dst.request("PUT", "/_snapshot/" + repo, "{\"type\":\"fs\",\"settings\":{\"location\":\"" + location
+                + "\",\"readonly\":true}}").ok();
+        src.request("PUT", snap + "?wait_for_completion=true", "{\"indices\":\"" + prefix + "*\",\"include_global_state\":true}").ok();
+        dst.request("POST", snap + "/_restore?wait_for_completion=true", "{\"indices\":\"" + prefix + "*\","
+                + "\"include_global_state\":false,\"feature_states\":[\"none\"],\"rename_pattern\":\"" + prefix + "(.*)\","
+                + "\"rename_replacement\":\"" + prefix + tag + "-$1\"}").ok();
+        dst.request("GET", "/_cluster/health/" + prefix + tag + "-*?wait_for_status=yellow&wait_for_no_initializing_shards=true"
+                + "&timeout=120s", null).ok();
+        for (int i = 0; i < 4; i++) {
+            String a = src.request("GET", "/" + prefix + "i" + i + "/_count", null).ok().body();
+            String b = dst.request("GET", "/" + prefix + tag + "-i" + i + "/_count", null).ok().body();
+            if (!a.equals(b)) {
+                throw new IllegalStateException("counts differ: " + a + " vs " + b);
+            }
+        }
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        cleanup(dst, prefix + tag);
+        return ms;
+    }
+
+    static long planRun(ElasticsearchServer src, ElasticsearchServer dst, String prefix, String location, String tag,
+            boolean preflight) throws Exception {
+        ElasticsearchEndpoint s = ElasticsearchEndpoint.of(src.url());
+        SnapshotRestoreSettings.Builder b = SnapshotRestoreSettings.builder(s, ElasticsearchEndpoint.of(dst.url()))
+                .repository(prefix + tag + "-repo", location).snapshot(tag).indices(List.of(prefix + "*"))
+                .rename(prefix + "(.*)", prefix + tag + "-$1");
+        if (preflight) {
+            b.preflight(PreflightSettings.builder(s).allowUncheckedDeprecations(true).repositoryLocation(location).build());
+        } else {
+            b.withoutPreflight();
+        }
+        Path dir = Files.createTempDirectory("es-bench");
+        long t0 = System.nanoTime();
+        UpgradeReport report;
+        try (ElasticsearchUpgrade es = ElasticsearchUpgrade.create(d -> Thread.sleep(d.toMillis()), Duration.ofMillis(50));
+                FileCheckpointStore store = new FileCheckpointStore(dir.resolve("checkpoint.json"))) {
+            UpgradePlan plan = es.snapshotRestorePlan(b.build());
+            report = UpgradeRunner.builder().store(store).build().up(plan);
+        }
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        if (!report.isSuccess()) {
+            throw new IllegalStateException(report.toString());
+        }
+        cleanup(dst, prefix + tag);
+        return ms;
+    }
+
+    static void cleanup(ElasticsearchServer dst, String prefix) {
+        dst.request("DELETE", "/" + prefix + "-*", null);
+    }
+
+    static long median(List<Long> values) {
+        List<Long> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        return sorted.get(sorted.size() / 2);
+    }
+}
