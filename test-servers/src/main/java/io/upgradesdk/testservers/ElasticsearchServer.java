@@ -150,6 +150,17 @@ public final class ElasticsearchServer {
     }
 
     /**
+     * A dedicated single node with extra elasticsearch.yml lines and extra files in its config
+     * directory (e.g. {@code users} and {@code users_roles} of the file realm), rewritten at every
+     * start (not started).
+     */
+    public static ElasticsearchNode newNode(String version, String extraYml, Map<String, String> configFiles) {
+        ElasticsearchDistribution.major(version);
+        return create(version, "n" + COUNTER.incrementAndGet(), "n" + COUNTER.get(), freePort(), freePort(), List.of(),
+                List.of(), extraYml, configFiles);
+    }
+
+    /**
      * Starts a new cluster of {@code size} master-eligible data nodes of {@code version} (in
      * parallel) and waits until all joined.
      */
@@ -172,7 +183,7 @@ public final class ElasticsearchServer {
         }
         List<ElasticsearchNode> nodes = new ArrayList<>();
         for (int i = 0; i < size; i++) {
-            nodes.add(create(version, names.get(i), cluster, ports.get(i)[0], ports.get(i)[1], seeds, names, ""));
+            nodes.add(create(version, names.get(i), cluster, ports.get(i)[0], ports.get(i)[1], seeds, names, "", Map.of()));
         }
         for (ElasticsearchNode n : nodes) {
             n.startAsync(version);
@@ -188,11 +199,11 @@ public final class ElasticsearchServer {
     private static ElasticsearchNode newNode(String version, String name, List<String> seeds, List<String> masters,
             String extraYml) {
         ElasticsearchDistribution.major(version);
-        return create(version, name, name, freePort(), freePort(), seeds, masters, extraYml);
+        return create(version, name, name, freePort(), freePort(), seeds, masters, extraYml, Map.of());
     }
 
     private static ElasticsearchNode create(String version, String name, String cluster, int http, int transport,
-            List<String> seeds, List<String> masters, String extraYml) {
+            List<String> seeds, List<String> masters, String extraYml, Map<String, String> configFiles) {
         Path dir = base().resolve(name);
         try {
             Files.createDirectories(dir);
@@ -200,7 +211,7 @@ public final class ElasticsearchServer {
             throw new UncheckedIOException(e);
         }
         ElasticsearchNode n = new ElasticsearchNode(name, cluster, dir, http, transport, seeds, masters,
-                System.getProperty("es.heap", "256m"), repoRoot(), extraYml);
+                System.getProperty("es.heap", "256m"), repoRoot(), extraYml, configFiles);
         synchronized (NODES) {
             NODES.add(n);
         }
