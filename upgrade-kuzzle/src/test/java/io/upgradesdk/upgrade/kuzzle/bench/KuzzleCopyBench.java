@@ -40,6 +40,19 @@ public final class KuzzleCopyBench {
 
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
+        long[] peak = new long[1];
+        Thread sampler = new Thread(() -> {
+            while (true) {
+                peak[0] = Math.max(peak[0], ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "heap-sampler");
+        sampler.setDaemon(true);
+        sampler.start();
         String src = ElasticsearchServer.get(ElasticsearchServer.V5).url();
         String dst = ElasticsearchServer.get(ElasticsearchServer.V7).url();
         String id = Long.toString(System.nanoTime() % 1_000_000);
@@ -63,11 +76,12 @@ public final class KuzzleCopyBench {
                 }
             }
             double ours = ours(src, dst, index, id, n);
-            System.out.printf("(c) upgrade-kuzzle public step:         %8.0f docs/s%n", ours);
+            System.out.printf("(c) upgrade-kuzzle public step, page %d: %8.0f docs/s%n",
+                    Integer.getInteger("bench.page", 1000), ours);
             System.out.printf("ratios: ours/(a) = %.2f (target >= 5), ours/(b best, %d) = %.2f (target >= 0.9)%n",
                     ours / a, bestSize, ours / best);
-            System.out.printf("peak heap used by this JVM: %d MB (max %d MB)%n", peakHeapMb(),
-                    Runtime.getRuntime().maxMemory() >> 20);
+            System.out.printf("heap: max used %d MB sampled every 20 ms (sum of pool peaks %d MB), -Xmx %d MB%n",
+                    peak[0] >> 20, peakHeapMb(), Runtime.getRuntime().maxMemory() >> 20);
             for (String i : new String[] {index, "%kzlbench" + id}) {
                 s.exchange("DELETE", "/" + enc(i), null);
             }
