@@ -256,4 +256,20 @@ class KuzzleUpgradeEsTest {
         assertThat(EsFixtures.docs(dst, "&" + s.nyc() + ".green-taxi")).hasSize(1500);
         assertMigrated(src, dst, s);
     }
+
+    @Test
+    void B13_a_separate_target_url_naming_the_source_cluster_is_refused_before_writing() throws Exception {
+        ElasticsearchServer es5 = ElasticsearchServer.get(ElasticsearchServer.V5);
+        String src = es5.url();
+        ItScenario s = scenario(src);
+        EsFixtures.load(src, s.dataset(5, 0));
+        String sameClusterOtherName = "http://localhost:" + es5.port();
+        UpgradeReport r = runner(Confirmation.deny()).up(KuzzleUpgrade.plan(s.settings(src, sameClusterOtherName, work)
+                .kuzzlerc(kuzzlerc()).build()));
+        assertThat(r.outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(r.error()).contains("is the source cluster");
+        assertThat(EsFixtures.indices(src, s.id())).noneMatch(i -> i.startsWith("&")
+                || i.startsWith("%" + s.v2Internal() + ".") || i.startsWith("%plugin-"));
+        assertThat(Files.exists(work.resolve(".kuzzlerc.v2"))).isFalse();
+    }
 }
