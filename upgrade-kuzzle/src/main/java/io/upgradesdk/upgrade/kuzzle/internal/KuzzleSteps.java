@@ -417,7 +417,26 @@ public final class KuzzleSteps {
             }
             ArrayNode skipped = report.putArray("skipped");
             layout.skipped().forEach(skipped::add);
+            if (layout.moves(Kind.INTERNAL).stream().anyMatch(m -> m.sourceType().equals("roles"))) {
+                List<String> findings = new ArrayList<>();
+                for (Doc role : src.sample(settings.v1InternalIndex(), "roles", 1000)) {
+                    DocumentTransforms.role(role.id(), role.source(), settings.closurePolicy(),
+                            settings.dropRemovedActions(), findings);
+                }
+                ArrayNode roles = report.putArray("roleChanges");
+                findings.forEach(roles::add);
+            }
         }
+        settings.kuzzlerc().ifPresent(rc -> {
+            KuzzlercConverter.Result r = KuzzlercFiles.read(rc);
+            ObjectNode config = report.putObject("config");
+            config.put("v1", rc.toString());
+            config.put("v2", settings.kuzzlercOutput().orElseThrow().toString());
+            ArrayNode changes = config.putArray("changes");
+            r.changes().forEach(changes::add);
+            ArrayNode notes = config.putArray("notes");
+            r.notes().forEach(notes::add);
+        });
         try (TokenCache cache = connectors.cache()) {
             if (cache != null) {
                 ObjectNode tokens = report.putObject("tokens");

@@ -129,7 +129,9 @@ class KuzzlePlanTest {
         JsonNode verify = Json.MAPPER.readTree(dir.resolve("report.json").toFile());
         assertThat(verify.get("ok").asBoolean()).isTrue();
         assertThat(verify.get("collections")).hasSize(8);
-        assertThat(verify.toString()).doesNotContain(V1Dataset.SEED).doesNotContain("9b1e77");
+        assertThat(verify.at("/config/changes/0").asText()).isEqualTo("renamed services.db -> services.storageEngine");
+        assertThat(verify.get("roleChanges").toString()).contains("role editor: document:update was a permission closure");
+        assertThat(verify.toString()).doesNotContain(V1Dataset.SEED).doesNotContain("9b1e77").doesNotContain("s3cr3t");
     }
 
     @Test
