@@ -1,7 +1,9 @@
 package io.upgradesdk.upgrade.elasticsearch.bench;
 
 import io.upgradesdk.testservers.ElasticsearchServer;
+import io.upgradesdk.upgrade.CheckpointStore;
 import io.upgradesdk.upgrade.FileCheckpointStore;
+import io.upgradesdk.upgrade.InMemoryCheckpointStore;
 import io.upgradesdk.upgrade.UpgradePlan;
 import io.upgradesdk.upgrade.UpgradeReport;
 import io.upgradesdk.upgrade.UpgradeRunner;
@@ -19,7 +21,9 @@ import java.util.List;
 /**
  * Benchmark (a main, not run by surefire): wall time of the snapshot-restore plan against the same
  * REST calls issued bare, on the same data (default 100,000 documents in 4 indices), real 7.17.29
- * source and 8.19.21 target. Rounds alternate bare / plan; medians and the ratio are printed.
+ * source and 8.19.21 target. Rounds alternate bare / plan (FileCheckpointStore) / plan with pre-flight /
+ * plan with the in-memory store; medians and ratios are printed. Options: {@code -Dbench.pollMillis=50}
+ * (the plan's poll interval), {@code -Dbench.memoryStore=true} (in-memory store for the main plan line).
  *
  * <pre>
  * mvn -q -pl upgrade-elasticsearch test-compile exec:java -Dexec.classpathScope=test \
@@ -42,6 +46,7 @@ public final class SnapshotRestoreBench {
         List<Long> bare = new ArrayList<>();
         List<Long> plan = new ArrayList<>();
         List<Long> planWithChecks = new ArrayList<>();
+        List<Long> planInMemory = new ArrayList<>();
         // warm-up round (JIT, connection pools, repository files), not counted
         bareRun(src, dst, prefix, location, "warm0");
         planRun(src, dst, prefix, location, "warm1", false);
@@ -49,6 +54,7 @@ public final class SnapshotRestoreBench {
             bare.add(bareRun(src, dst, prefix, location, "bare" + r));
             plan.add(planRun(src, dst, prefix, location, "plan" + r, false));
             planWithChecks.add(planRun(src, dst, prefix, location, "full" + r, true));
+            planInMemory.add(planRun(src, dst, prefix, location, "mem" + r, false, true));
         }
         long b = median(bare);
         long p = median(plan);
@@ -57,6 +63,9 @@ public final class SnapshotRestoreBench {
         System.out.printf("bare REST calls        median %d ms %s%n", b, bare);
         System.out.printf("plan (same calls)      median %d ms %s  ratio %.3f%n", p, plan, (double) p / b);
         System.out.printf("plan + pre-flight      median %d ms %s  ratio %.3f%n", f, planWithChecks, (double) f / b);
+        long m = median(planInMemory);
+        System.out.printf("plan, in-memory store  median %d ms %s  ratio %.3f (checkpoint fsyncs excluded)%n", m,
+                planInMemory, (double) m / b);
         System.exit(0);
     }
 
@@ -79,26 +88,42 @@ public final class SnapshotRestoreBench {
         es.request("POST", "/" + prefix + "*/_refresh", null).ok();
     }
 
-    /** The calls the plan's essential steps issue, issued directly with blocking waits. */
+    /**
+     * The REST calls the plan (without pre-flight) issues, issued directly: target version check,
+     * repository registrations, snapshot and restore (blocking instead of polled), then the same
+     * verification (counts, mappings, aliases per index) and post-upgrade checks.
+     */
     static long bareRun(ElasticsearchServer src, ElasticsearchServer dst, String prefix, String location, String tag) {
         String repo = prefix + tag + "-repo";
         String snap = "/_snapshot/" + repo + "/" + tag;
         long t0 = System.nanoTime();
+        dst.request("GET", "/_nodes?filter_path=nodes.*.name,nodes.*.version", null).ok();
         src.request("PUT", "/_snapshot/" + repo, "{\"type\":\"fs\",\"settings\":{\"location\":\"" + location + "\"}}").ok();
         dst.request("PUT", "/_snapshot/" + repo, "{\"type\":\"fs\",\"settings\":{\"location\":\"" + location
                 + "\",\"readonly\":true}}").ok();
         src.request("PUT", snap + "?wait_for_completion=true", "{\"indices\":\"" + prefix + "*\",\"include_global_state\":true}").ok();
         dst.request("POST", snap + "/_restore?wait_for_completion=true", "{\"indices\":\"" + prefix + "*\","
-                + "\"include_global_state\":false,\"feature_states\":[\"none\"],\"rename_pattern\":\"" + prefix + "(.*)\","
-                + "\"rename_replacement\":\"" + prefix + tag + "-$1\"}").ok();
-        dst.request("GET", "/_cluster/health/" + prefix + tag + "-*?wait_for_status=yellow&wait_for_no_initializing_shards=true"
-                + "&timeout=120s", null).ok();
+                + "\"include_global_state\":false,\"include_aliases\":true,\"feature_states\":[\"none\"],"
+                + "\"rename_pattern\":\"" + prefix + "(.*)\",\"rename_replacement\":\"" + prefix + tag + "-$1\"}").ok();
+        dst.request("GET", "/_cluster/health/" + prefix + tag + "-*?level=indices", null).ok();
         for (int i = 0; i < 4; i++) {
-            String a = src.request("GET", "/" + prefix + "i" + i + "/_count", null).ok().body();
-            String b = dst.request("GET", "/" + prefix + tag + "-i" + i + "/_count", null).ok().body();
-            if (!a.equals(b)) {
-                throw new IllegalStateException("counts differ: " + a + " vs " + b);
+            String a = prefix + "i" + i;
+            String b = prefix + tag + "-i" + i;
+            String ca = src.request("GET", "/" + a + "/_count", null).ok().body();
+            String cb = dst.request("GET", "/" + b + "/_count", null).ok().body();
+            if (!ca.equals(cb)) {
+                throw new IllegalStateException("counts differ: " + ca + " vs " + cb);
             }
+            src.request("GET", "/" + a + "/_mapping", null).ok();
+            dst.request("GET", "/" + b + "/_mapping", null).ok();
+            src.request("GET", "/" + a + "/_alias", null).ok();
+            dst.request("GET", "/" + b + "/_alias", null).ok();
+        }
+        dst.request("GET", "/_nodes?filter_path=nodes.*.name,nodes.*.version", null).ok();
+        dst.request("GET", "/_cluster/health", null).ok();
+        dst.request("GET", "/_cat/indices?format=json&h=index,health", null).ok();
+        for (int i = 0; i < 4; i++) {
+            dst.request("GET", "/" + prefix + tag + "-i" + i + "/_count", null).ok();
         }
         long ms = (System.nanoTime() - t0) / 1_000_000;
         cleanup(dst, prefix + tag);
@@ -107,6 +132,11 @@ public final class SnapshotRestoreBench {
 
     static long planRun(ElasticsearchServer src, ElasticsearchServer dst, String prefix, String location, String tag,
             boolean preflight) throws Exception {
+        return planRun(src, dst, prefix, location, tag, preflight, Boolean.getBoolean("bench.memoryStore"));
+    }
+
+    static long planRun(ElasticsearchServer src, ElasticsearchServer dst, String prefix, String location, String tag,
+            boolean preflight, boolean memoryStore) throws Exception {
         ElasticsearchEndpoint s = ElasticsearchEndpoint.of(src.url());
         SnapshotRestoreSettings.Builder b = SnapshotRestoreSettings.builder(s, ElasticsearchEndpoint.of(dst.url()))
                 .repository(prefix + tag + "-repo", location).snapshot(tag).indices(List.of(prefix + "*"))
@@ -119,8 +149,10 @@ public final class SnapshotRestoreBench {
         Path dir = Files.createTempDirectory("es-bench");
         long t0 = System.nanoTime();
         UpgradeReport report;
-        try (ElasticsearchUpgrade es = ElasticsearchUpgrade.create(d -> Thread.sleep(d.toMillis()), Duration.ofMillis(50));
-                FileCheckpointStore store = new FileCheckpointStore(dir.resolve("checkpoint.json"))) {
+        try (ElasticsearchUpgrade es = ElasticsearchUpgrade.create(d -> Thread.sleep(d.toMillis()),
+                Duration.ofMillis(Long.getLong("bench.pollMillis", 50)));
+                CheckpointStore store = memoryStore ? new InMemoryCheckpointStore()
+                        : new FileCheckpointStore(dir.resolve("checkpoint.json"))) {
             UpgradePlan plan = es.snapshotRestorePlan(b.build());
             report = UpgradeRunner.builder().store(store).build().up(plan);
         }
