@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.upgradesdk.upgrade.internal.CheckpointFile;
 import io.upgradesdk.upgrade.internal.LeaseRules;
+import io.upgradesdk.upgrade.internal.StepJsonCache;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -48,6 +49,7 @@ public final class FileCheckpointStore implements CheckpointStore {
     private final Clock clock;
     private final FileChannel lockChannel;
     private final Map<String, FileLock> livenessLocks = new HashMap<>();
+    private final StepJsonCache stepJson = new StepJsonCache();
     private CheckpointFile cached;
     private Object cachedKey;
 
@@ -241,7 +243,8 @@ public final class FileCheckpointStore implements CheckpointStore {
     }
 
     private void write(CheckpointFile content) {
-        byte[] bytes = content.toBytes();
+        byte[] bytes = content.toBytes(stepJson);
+        stepJson.endWrite();
         try (FileChannel out = FileChannel.open(tempFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             ByteBuffer buffer = ByteBuffer.wrap(bytes);

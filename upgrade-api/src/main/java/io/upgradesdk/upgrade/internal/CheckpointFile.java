@@ -8,10 +8,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import io.upgradesdk.upgrade.Checkpoint;
 import io.upgradesdk.upgrade.Lease;
+import io.upgradesdk.upgrade.StepRecord;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The content of a checkpoint file: per plan, its checkpoint, its lease and the last fencing
@@ -58,6 +60,11 @@ public final class CheckpointFile {
     }
 
     public byte[] toBytes() {
+        return toBytes(CheckpointJson::stepJson);
+    }
+
+    /** The file's bytes, each step's JSON taken from {@code steps} (the file store passes a cache). */
+    public byte[] toBytes(Function<StepRecord, String> steps) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
         try (JsonGenerator json = MAPPER.getFactory().createGenerator(out)) {
             json.writeStartObject();
@@ -83,7 +90,7 @@ public final class CheckpointFile {
                 if (entry.checkpoint() == null) {
                     json.writeNull();
                 } else {
-                    CheckpointJson.write(json, entry.checkpoint());
+                    CheckpointJson.write(json, entry.checkpoint(), steps);
                 }
                 json.writeEndObject();
             }

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.function.Function;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -40,6 +41,15 @@ public final class CheckpointJson {
 
     /** Streams the checkpoint as one JSON object (no intermediate tree: checkpoints are written often). */
     public static void write(JsonGenerator json, Checkpoint checkpoint) throws IOException {
+        write(json, checkpoint, CheckpointJson::stepJson);
+    }
+
+    /**
+     * Streams the checkpoint, taking each step's JSON from {@code steps} (a writer that writes
+     * often passes a cache). Untouched pending steps are left out: a missing step reads as pending.
+     */
+    public static void write(JsonGenerator json, Checkpoint checkpoint, Function<StepRecord, String> steps)
+            throws IOException {
         json.writeStartObject();
         json.writeStringField("format", FORMAT);
         json.writeNumberField("version", VERSION);
@@ -49,15 +59,9 @@ public final class CheckpointJson {
         json.writeStringField("updatedAt", checkpoint.updatedAt().toString());
         json.writeArrayFieldStart("steps");
         for (StepRecord step : checkpoint.steps()) {
-            json.writeStartObject();
-            json.writeStringField("id", step.stepId());
-            json.writeStringField("state", step.state().name());
-            json.writeNumberField("attempts", step.attempts());
-            writeNullable(json, "cursor", step.cursor());
-            writeNullable(json, "startedAt", step.startedAt());
-            writeNullable(json, "finishedAt", step.finishedAt());
-            writeNullable(json, "error", step.error());
-            json.writeEndObject();
+            if (!isUntouched(step)) {
+                json.writeRawValue(steps.apply(step));
+            }
         }
         json.writeEndArray();
         json.writeArrayFieldStart("audit");
@@ -72,6 +76,30 @@ public final class CheckpointJson {
         }
         json.writeEndArray();
         json.writeEndObject();
+    }
+
+    /** One step's JSON object; null fields are omitted. */
+    public static String stepJson(StepRecord step) {
+        StringWriter out = new StringWriter(128);
+        try (JsonGenerator json = MAPPER.getFactory().createGenerator(out)) {
+            json.writeStartObject();
+            json.writeStringField("id", step.stepId());
+            json.writeStringField("state", step.state().name());
+            json.writeNumberField("attempts", step.attempts());
+            writeNullable(json, "cursor", step.cursor());
+            writeNullable(json, "startedAt", step.startedAt());
+            writeNullable(json, "finishedAt", step.finishedAt());
+            writeNullable(json, "error", step.error());
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot serialise step " + step.stepId(), e);
+        }
+        return out.toString();
+    }
+
+    private static boolean isUntouched(StepRecord step) {
+        return step.state() == StepState.PENDING && step.attempts() == 0 && step.cursor() == null
+                && step.startedAt() == null && step.finishedAt() == null && step.error() == null;
     }
 
     public static Checkpoint read(String json, String source) {
@@ -146,9 +174,7 @@ public final class CheckpointJson {
     }
 
     private static void writeNullable(JsonGenerator json, String field, Object value) throws IOException {
-        if (value == null) {
-            json.writeNullField(field);
-        } else {
+        if (value != null) {
             json.writeStringField(field, value.toString());
         }
     }
