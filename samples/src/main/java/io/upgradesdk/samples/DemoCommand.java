@@ -1,12 +1,11 @@
 package io.upgradesdk.samples;
 
+import io.upgradesdk.samples.internal.PlanCli;
 import io.upgradesdk.samples.internal.ConfigFolderUpgrade;
-import io.upgradesdk.upgrade.Confirmation;
 import io.upgradesdk.upgrade.FileCheckpointStore;
 import io.upgradesdk.upgrade.UpgradePlan;
 import io.upgradesdk.upgrade.UpgradeReport;
 import io.upgradesdk.upgrade.UpgradeRunner;
-import java.io.Console;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -72,7 +71,7 @@ public final class DemoCommand implements Callable<Integer> {
         try (FileCheckpointStore store = new FileCheckpointStore(checkpointFile)) {
             UpgradeRunner runner = UpgradeRunner.builder()
                     .store(store)
-                    .confirmation(confirmation())
+                    .confirmation(PlanCli.confirmation(yes))
                     .listener(new ConsoleListener(System.out))
                     .leaseDuration(Duration.ofSeconds(15))
                     .build();
@@ -92,21 +91,8 @@ public final class DemoCommand implements Callable<Integer> {
                 System.out.println("UP phase done; v1/ and v2/ coexist. Run with --finish to retire v1/.");
             }
             System.out.println("Checkpoint: " + checkpointFile.toAbsolutePath());
-            return report.isSuccess() ? 0 : report.outcome() == UpgradeReport.Outcome.AWAITING_CONFIRMATION ? 2 : 1;
+            return PlanCli.exitCode(report);
         }
     }
 
-    private Confirmation confirmation() {
-        if (yes) {
-            return Confirmation.givenInAdvance();
-        }
-        Console console = System.console();
-        if (console == null) {
-            return Confirmation.deny();
-        }
-        return request -> {
-            String answer = console.readLine("%s [y/N] ", request.question());
-            return answer != null && answer.trim().equalsIgnoreCase("y");
-        };
-    }
 }

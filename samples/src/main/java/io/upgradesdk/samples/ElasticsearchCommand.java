@@ -1,6 +1,6 @@
 package io.upgradesdk.samples;
 
-import io.upgradesdk.upgrade.Confirmation;
+import io.upgradesdk.samples.internal.PlanCli;
 import io.upgradesdk.upgrade.FileCheckpointStore;
 import io.upgradesdk.upgrade.Secret;
 import io.upgradesdk.upgrade.UpgradeException;
@@ -14,7 +14,6 @@ import io.upgradesdk.upgrade.elasticsearch.HealthStatus;
 import io.upgradesdk.upgrade.elasticsearch.PreflightSettings;
 import io.upgradesdk.upgrade.elasticsearch.RollingUpgradeSettings;
 import io.upgradesdk.upgrade.elasticsearch.SnapshotRestoreSettings;
-import java.io.Console;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -100,7 +99,7 @@ public final class ElasticsearchCommand implements Runnable {
                 return 2;
             }
             try (FileCheckpointStore store = new FileCheckpointStore(checkpoints)) {
-                UpgradeRunner.Builder rb = UpgradeRunner.builder().store(store).confirmation(confirmation())
+                UpgradeRunner.Builder rb = UpgradeRunner.builder().store(store).confirmation(PlanCli.confirmation(yes))
                         .listener(new ConsoleListener(System.out)).leaseDuration(Duration.ofSeconds(60));
                 plan.secrets().forEach(rb::secret);
                 UpgradeRunner runner = rb.build();
@@ -111,23 +110,10 @@ public final class ElasticsearchCommand implements Runnable {
                 UpgradeReport result = finish ? runner.run(plan) : runner.up(plan);
                 System.out.println(result);
                 System.out.println("Checkpoint: " + checkpoints.toAbsolutePath());
-                return result.isSuccess() ? 0 : result.outcome() == UpgradeReport.Outcome.AWAITING_CONFIRMATION ? 2 : 1;
+                return PlanCli.exitCode(result);
             }
         }
 
-        private Confirmation confirmation() {
-            if (yes) {
-                return Confirmation.givenInAdvance();
-            }
-            Console console = System.console();
-            if (console == null) {
-                return Confirmation.deny();
-            }
-            return request -> {
-                String answer = console.readLine("%s [y/N] ", request.question());
-                return answer != null && answer.trim().equalsIgnoreCase("y");
-            };
-        }
     }
 
     /** {@code elasticsearch preflight --cluster URL}. */

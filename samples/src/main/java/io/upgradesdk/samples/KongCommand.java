@@ -1,6 +1,6 @@
 package io.upgradesdk.samples;
 
-import io.upgradesdk.upgrade.Confirmation;
+import io.upgradesdk.samples.internal.PlanCli;
 import io.upgradesdk.upgrade.FileCheckpointStore;
 import io.upgradesdk.upgrade.Secret;
 import io.upgradesdk.upgrade.UpgradeException;
@@ -18,7 +18,6 @@ import io.upgradesdk.upgrade.kong.KongUpgradePlans;
 import io.upgradesdk.upgrade.kong.KongVersion;
 import io.upgradesdk.upgrade.kong.ProcessKongCli;
 import io.upgradesdk.upgrade.kong.TrafficShift;
-import java.io.Console;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
@@ -293,7 +292,7 @@ public final class KongCommand implements Runnable {
             }
             UpgradePlan plan = builder.build();
             try (FileCheckpointStore store = new FileCheckpointStore(checkpoints)) {
-                UpgradeRunner runner = UpgradeRunner.builder().store(store).confirmation(confirmation())
+                UpgradeRunner runner = UpgradeRunner.builder().store(store).confirmation(PlanCli.confirmation(yes))
                         .listener(new ConsoleListener(System.out)).build();
                 if (dryRun) {
                     System.out.println(runner.preview(plan));
@@ -301,26 +300,13 @@ public final class KongCommand implements Runnable {
                 }
                 UpgradeReport report = finish ? runner.run(plan) : runner.up(plan);
                 System.out.println(report);
-                return report.isSuccess() ? 0 : report.outcome() == UpgradeReport.Outcome.AWAITING_CONFIRMATION ? 2 : 1;
+                return PlanCli.exitCode(report);
             } catch (UpgradeException e) {
                 System.err.println("Error: " + e.getMessage());
                 return 1;
             }
         }
 
-        private Confirmation confirmation() {
-            if (yes) {
-                return Confirmation.givenInAdvance();
-            }
-            Console console = System.console();
-            if (console == null) {
-                return Confirmation.deny();
-            }
-            return request -> {
-                String answer = console.readLine("%s [y/N] ", request.question());
-                return answer != null && answer.trim().equalsIgnoreCase("y");
-            };
-        }
     }
 
     /** Node operations as shell commands. */

@@ -1,7 +1,7 @@
 package io.upgradesdk.samples;
 
+import io.upgradesdk.samples.internal.PlanCli;
 import io.lettuce.core.RedisURI;
-import io.upgradesdk.upgrade.Confirmation;
 import io.upgradesdk.upgrade.FileCheckpointStore;
 import io.upgradesdk.upgrade.UpgradeException;
 import io.upgradesdk.upgrade.UpgradePlan;
@@ -12,7 +12,6 @@ import io.upgradesdk.upgrade.kuzzle.CacheMode;
 import io.upgradesdk.upgrade.kuzzle.DestroyPolicy;
 import io.upgradesdk.upgrade.kuzzle.KuzzleUpgrade;
 import io.upgradesdk.upgrade.kuzzle.KuzzleUpgradeSettings;
-import java.io.Console;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -112,7 +111,7 @@ public final class KuzzleCommand implements Callable<Integer> {
         try (FileCheckpointStore store = new FileCheckpointStore(checkpoints)) {
             UpgradeRunner runner = UpgradeRunner.builder()
                     .store(store)
-                    .confirmation(confirmation())
+                    .confirmation(PlanCli.confirmation(yes))
                     .listener(new ConsoleListener(System.out))
                     .leaseDuration(Duration.ofSeconds(60))
                     .build();
@@ -126,21 +125,8 @@ public final class KuzzleCommand implements Callable<Integer> {
                 System.out.println("Not confirmed: the v1 structure is intact. Run again with --finish --yes to destroy it.");
             }
             System.out.println("Checkpoint: " + checkpoints.toAbsolutePath());
-            return result.isSuccess() ? 0 : result.outcome() == UpgradeReport.Outcome.AWAITING_CONFIRMATION ? 2 : 1;
+            return PlanCli.exitCode(result);
         }
     }
 
-    private Confirmation confirmation() {
-        if (yes) {
-            return Confirmation.givenInAdvance();
-        }
-        Console console = System.console();
-        if (console == null) {
-            return Confirmation.deny();
-        }
-        return request -> {
-            String answer = console.readLine("%s [y/N] ", request.question());
-            return answer != null && answer.trim().equalsIgnoreCase("y");
-        };
-    }
 }
