@@ -30,19 +30,27 @@ public final class PostChecks {
                     if (!h.isAtLeast(minimum)) {
                         problems.add("health is " + h.apiValue());
                     }
-                    long docs = 0;
                     int indices = 0;
                     for (JsonNode i : c.get("/_cat/indices?format=json&h=index,health")) {
                         String name = i.path("index").asText();
                         if (name.startsWith(".")) {
                             continue;
                         }
+                        indices++;
                         if ("red".equals(i.path("health").asText())) {
                             problems.add("index " + name + " is red");
-                            continue;
                         }
-                        docs += c.get("/" + DocumentCopier.enc(name) + "/_count").path("count").asLong();
-                        indices++;
+                    }
+                    // One count over every non-system index: each shard must answer (no per-index round trips).
+                    JsonNode count = c.get("/*,-.*/_count?expand_wildcards=open&allow_no_indices=true");
+                    long docs = count.path("count").asLong();
+                    JsonNode shards = count.path("_shards");
+                    if (shards.path("failed").asInt() > 0) {
+                        List<String> failures = new ArrayList<>();
+                        shards.path("failures").forEach(f -> failures.add(f.path("index").asText() + ": "
+                                + f.path("reason").path("type").asText()));
+                        problems.add(shards.path("failed").asInt() + " of " + shards.path("total").asInt()
+                                + " shards did not answer the count " + failures);
                     }
                     if (!problems.isEmpty()) {
                         throw new UpgradeException(ElasticsearchErrorCode.VERIFICATION_FAILED, "post-upgrade checks "
