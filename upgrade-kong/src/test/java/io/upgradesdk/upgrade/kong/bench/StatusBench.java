@@ -13,7 +13,8 @@ import org.postgresql.ds.PGSimpleDataSource;
 /**
  * {@code status} (state computation over JDBC) on a database holding every subsystem of the newest
  * catalogued release, warm: per call, with a new connection each time and with one reused
- * connection. Run: {@code java -cp <test classpath> io.upgradesdk.upgrade.kong.bench.StatusBench}.
+ * connection. Run: {@code mvn -q -pl upgrade-kong test-compile exec:java -Dexec.classpathScope=test
+ * -Dexec.mainClass=io.upgradesdk.upgrade.kong.bench.StatusBench}.
  * Target: under 20 ms per call warm.
  */
 public final class StatusBench {

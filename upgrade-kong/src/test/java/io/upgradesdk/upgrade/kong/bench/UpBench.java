@@ -17,7 +17,7 @@ import org.postgresql.ds.PGSimpleDataSource;
  * executed bare through JDBC (autocommit, one connection), on the same server, in one run.
  * Two workloads: a small DDL migration ({@code CREATE TABLE} with a primary key) and a trivial
  * one-row insert (worst case: the engine's per-migration bookkeeping dominates). Target ratio ≤ 1.5.
- * Run: {@code java -cp <test classpath> io.upgradesdk.upgrade.kong.bench.UpBench}.
+ * Run: {@code mvn -q -pl upgrade-kong test-compile exec:java -Dexec.classpathScope=test -Dexec.mainClass=io.upgradesdk.upgrade.kong.bench.UpBench}.
  */
 public final class UpBench {
 
