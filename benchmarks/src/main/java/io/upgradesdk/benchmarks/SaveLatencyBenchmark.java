@@ -58,7 +58,8 @@ public final class SaveLatencyBenchmark {
         stores.put("file (fsync)", () -> new FileCheckpointStore(dir.resolve("checkpoints.json")));
         stores.put("redis (no persistence)", () -> redis(volatileRedis));
         stores.put("redis (AOF fsync always)", () -> redis(durableRedis));
-        stores.put("jdbc (postgresql)", SaveLatencyBenchmark::jdbc);
+        stores.put("jdbc, new connection/call", () -> jdbc(false));
+        stores.put("jdbc, pooled connections", () -> jdbc(true));
         stores.put("elasticsearch 8.x", SaveLatencyBenchmark::elasticsearch);
 
         System.out.printf(Locale.ROOT, "Checkpoint save latency, %d warm-up + %d measured saves per store, %s%n",
@@ -97,10 +98,20 @@ public final class SaveLatencyBenchmark {
         return RedisCheckpointStore.builder().uri(uri).keyPrefix(server.uniqueKeyPrefix("bench")).build();
     }
 
-    private static CheckpointStore jdbc() {
+    /** The store on PostgreSQL, with a new connection per call or with the driver's own small pool. */
+    @SuppressWarnings("deprecation")
+    private static CheckpointStore jdbc(boolean pooled) {
         PostgresServer server = PostgresServer.get();
+        String url = server.jdbcUrl(server.newDatabase("bench_save"));
+        if (pooled) {
+            org.postgresql.ds.PGPoolingDataSource pool = new org.postgresql.ds.PGPoolingDataSource();
+            pool.setUrl(url);
+            pool.setUser(server.user());
+            pool.setMaxConnections(4);
+            return JdbcCheckpointStore.builder(pool).build();
+        }
         PGSimpleDataSource dataSource = new PGSimpleDataSource();
-        dataSource.setUrl(server.jdbcUrl(server.newDatabase("bench_save")));
+        dataSource.setUrl(url);
         dataSource.setUser(server.user());
         return JdbcCheckpointStore.builder(dataSource).build();
     }
