@@ -92,9 +92,8 @@ public final class KongCommand implements Runnable {
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true,
-            description = "What 'kong migrations list' prints for a Kong version; exits 0/3/4/5 as Kong does.")
-    static final class ListCommand implements Callable<Integer> {
+    /** What list and status share: the database options, the version, and error reporting. */
+    abstract static class DatabaseReadCommand implements Callable<Integer> {
         @Mixin
         PgOptions pg;
 
@@ -105,39 +104,37 @@ public final class KongCommand implements Runnable {
         public Integer call() {
             try {
                 KongDatabase db = pg.database();
-                KongVersion v = version == null ? db.catalog().latest().version() : KongVersion.parse(version);
-                CommandOutput out = db.list(v);
-                System.out.print(out.stdout());
-                System.err.print(out.stderr());
-                return out.exitCode();
+                return print(db, version == null ? db.catalog().latest().version() : KongVersion.parse(version));
             } catch (UpgradeException e) {
                 System.err.println("Error: " + e.getMessage());
                 return 1;
             }
         }
+
+        /** Prints what Kong would print and returns Kong's exit code. */
+        abstract int print(KongDatabase db, KongVersion version);
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "What 'kong migrations list' prints for a Kong version; exits 0/3/4/5 as Kong does.")
+    static final class ListCommand extends DatabaseReadCommand {
+        @Override
+        int print(KongDatabase db, KongVersion version) {
+            CommandOutput out = db.list(version);
+            System.out.print(out.stdout());
+            System.err.print(out.stderr());
+            return out.exitCode();
+        }
     }
 
     @Command(name = "status", mixinStandardHelpOptions = true,
             description = "What 'kong migrations status' prints (JSON); exit code as for list.")
-    static final class StatusCommand implements Callable<Integer> {
-        @Mixin
-        PgOptions pg;
-
-        @Option(names = "--kong-version", description = "Kong version to evaluate for. Default: newest in the catalogue")
-        String version;
-
+    static final class StatusCommand extends DatabaseReadCommand {
         @Override
-        public Integer call() {
-            try {
-                KongDatabase db = pg.database();
-                KongVersion v = version == null ? db.catalog().latest().version() : KongVersion.parse(version);
-                var state = db.state(v);
-                System.out.println(state.toStatusJson());
-                return state.exitCode();
-            } catch (UpgradeException e) {
-                System.err.println("Error: " + e.getMessage());
-                return 1;
-            }
+        int print(KongDatabase db, KongVersion version) {
+            var state = db.state(version);
+            System.out.println(state.toStatusJson());
+            return state.exitCode();
         }
     }
 

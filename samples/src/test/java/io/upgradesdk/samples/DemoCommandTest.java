@@ -2,15 +2,11 @@ package io.upgradesdk.samples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The demo as a user runs it: seed, preview, up, interrupt and resume, finish. */
@@ -19,19 +15,8 @@ class DemoCommandTest {
     @TempDir
     Path dir;
 
-    private final ByteArrayOutputStream output = new ByteArrayOutputStream();
-    private PrintStream originalOut;
-
-    @BeforeEach
-    void captureOutput() {
-        originalOut = System.out;
-        System.setOut(new PrintStream(output, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restoreOutput() {
-        System.setOut(originalOut);
-    }
+    @RegisterExtension
+    final StandardOutput output = new StandardOutput();
 
     private int demo(String... args) {
         String[] all = new String[args.length + 4];
@@ -44,7 +29,7 @@ class DemoCommandTest {
     }
 
     private String out() {
-        return output.toString(StandardCharsets.UTF_8);
+        return output.text();
     }
 
     @Test

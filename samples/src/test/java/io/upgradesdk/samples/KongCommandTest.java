@@ -3,33 +3,18 @@ package io.upgradesdk.samples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.upgradesdk.testservers.PostgresServer;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The kong subcommand as an operator runs it. */
 class KongCommandTest {
 
-    private final ByteArrayOutputStream output = new ByteArrayOutputStream();
-    private PrintStream originalOut;
-
-    @BeforeEach
-    void captureOutput() {
-        originalOut = System.out;
-        System.setOut(new PrintStream(output, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restoreOutput() {
-        System.setOut(originalOut);
-    }
+    @RegisterExtension
+    final StandardOutput output = new StandardOutput();
 
     private String out() {
-        return output.toString(StandardCharsets.UTF_8);
+        return output.text();
     }
 
     @Test
