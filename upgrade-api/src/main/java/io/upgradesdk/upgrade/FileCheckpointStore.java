@@ -20,6 +20,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -226,8 +227,7 @@ public final class FileCheckpointStore implements CheckpointStore {
 
     private CheckpointFile read() {
         try {
-            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-            Object key = java.util.Arrays.asList(attributes.fileKey(), attributes.lastModifiedTime(), attributes.size());
+            Object key = fileVersion();
             if (cached != null && key.equals(cachedKey)) {
                 return cached;
             }
@@ -265,12 +265,17 @@ public final class FileCheckpointStore implements CheckpointStore {
         }
         forceDirectory();
         try {
-            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+            cachedKey = fileVersion();
             cached = content;
-            cachedKey = java.util.Arrays.asList(attributes.fileKey(), attributes.lastModifiedTime(), attributes.size());
         } catch (IOException e) {
             cached = null;
         }
+    }
+
+    /** Identifies the file's current content: each write renames a new file (new inode) over it. */
+    private Object fileVersion() throws IOException {
+        BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+        return Arrays.asList(attributes.fileKey(), attributes.lastModifiedTime(), attributes.size());
     }
 
     private void forceDirectory() {

@@ -3,7 +3,6 @@ package io.upgradesdk.upgrade;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Instant;
-import java.util.Optional;
 
 /**
  * What a checkpoint holds about one step.
@@ -26,10 +25,6 @@ public record StepRecord(String stepId, StepState state, int attempts, String cu
 
     public static StepRecord pending(String stepId) {
         return new StepRecord(stepId, StepState.PENDING, 0, null, null, null, null);
-    }
-
-    public Optional<String> cursorValue() {
-        return Optional.ofNullable(cursor);
     }
 
     public StepRecord started(Instant at) {

@@ -48,27 +48,4 @@ public final class Redactor {
         String text = message == null ? error.getClass().getSimpleName() : error.getClass().getSimpleName() + ": " + message;
         return redact(text);
     }
-
-    /**
-     * A copy of {@code error}'s chain with every message redacted and the stack traces kept, safe
-     * to attach as the cause of an exception that a host may log.
-     */
-    public Throwable sanitize(Throwable error) {
-        if (error == null) {
-            return null;
-        }
-        RedactedError copy = new RedactedError(error.getClass().getName() + ": " + redact(error.getMessage()),
-                error.getCause() == error ? null : sanitize(error.getCause()));
-        copy.setStackTrace(error.getStackTrace());
-        return copy;
-    }
-
-    /** Stands in for an exception whose message may have held a secret. */
-    static final class RedactedError extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        RedactedError(String message, Throwable cause) {
-            super(message, cause, false, true);
-        }
-    }
 }
