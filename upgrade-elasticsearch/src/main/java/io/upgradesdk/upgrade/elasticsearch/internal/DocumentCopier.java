@@ -2,12 +2,14 @@ package io.upgradesdk.upgrade.elasticsearch.internal;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.upgradesdk.upgrade.UpgradeException;
 import io.upgradesdk.upgrade.elasticsearch.ElasticsearchErrorCode;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URLEncoder;
@@ -15,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
 /**
  * Copies documents from indices of one cluster to another (or the same) with bulk requests, one
@@ -28,8 +31,10 @@ import java.util.function.Consumer;
  *
  * <p>Writing: the {@link DocumentTransform} maps each document to its target (index, type, id,
  * source) or drops it; each bulk answer is checked item by item (rejections are transient, other
- * item errors permanent). After each page the cursor (a small JSON text) is handed to the
- * checkpoint callback; it never contains document data.
+ * item errors permanent, their messages stripped of document values). Up to
+ * {@link Builder#writeConcurrency} bulk requests are in flight while the next page is read. After
+ * each page the cursor (a small JSON text) is handed to the checkpoint callback, in page order and
+ * only once every earlier page is written; it never contains document data.
  */
 public final class DocumentCopier {
 
@@ -59,6 +64,7 @@ public final class DocumentCopier {
     private final String sortField;
     private final DocumentTransform transform;
     private final boolean refresh;
+    private final int writeConcurrency;
 
     private DocumentCopier(Builder b) {
         this.source = b.source;
@@ -69,6 +75,7 @@ public final class DocumentCopier {
         this.sortField = b.sortField;
         this.transform = b.transform;
         this.refresh = b.refresh;
+        this.writeConcurrency = b.writeConcurrency;
     }
 
     /** A builder copying from {@code source} to {@code target}. */
@@ -103,7 +110,8 @@ public final class DocumentCopier {
 
     /**
      * Copies everything from {@code cursor} (null = from the start), calling {@code checkpoint} with
-     * the new cursor after each written page.
+     * the new cursor after each written page. Callbacks run on the calling thread; a cursor is handed
+     * over only once its page and every page before it are written.
      */
     public Result copy(String cursor, Consumer<String> checkpoint, Progress progress) {
         requireNonNull(checkpoint, "checkpoint");
@@ -111,32 +119,36 @@ public final class DocumentCopier {
         List<String> indices = sourceIndices();
         long total = progress == null ? -1 : total();
         EsVersion v = source.version();
-        for (; c.i < indices.size(); c.i++, c.after = null, c.scroll = null) {
-            String index = indices.get(c.i);
-            if (c.index != null && !c.index.equals(index)) {
-                c.after = null;
-                c.scroll = null;
+        try (BulkPipeline writes = new BulkPipeline(target, writeConcurrency, checkpoint, progress, total)) {
+            for (; c.i < indices.size(); c.i++, c.after = null, c.scroll = null) {
+                String index = indices.get(c.i);
+                if (c.index != null && !c.index.equals(index)) {
+                    c.after = null;
+                    c.scroll = null;
+                }
+                c.index = index;
+                boolean useScroll = sortField == null && v.major() >= 8;
+                while (true) {
+                    JsonNode hits = useScroll ? scrollPage(index, c) : searchAfterPage(index, c, v);
+                    if (hits.size() == 0) {
+                        clearScroll(c);
+                        break;
+                    }
+                    BulkPipeline.Page page = encodePage(hits, c);
+                    if (!useScroll) {
+                        c.after = (ArrayNode) hits.get(hits.size() - 1).path("sort");
+                    }
+                    writes.submit(page, c.toJson(), c.read, index);
+                    if (useScroll) {
+                        // a scroll cannot be rewound: the server's position must not run ahead of the cursor
+                        writes.awaitAll();
+                    }
+                    if (hits.size() < batchSize && !useScroll) {
+                        break;
+                    }
+                }
             }
-            c.index = index;
-            boolean useScroll = sortField == null && v.major() >= 8;
-            while (true) {
-                JsonNode hits = useScroll ? scrollPage(index, c) : searchAfterPage(index, c, v);
-                if (hits.size() == 0) {
-                    clearScroll(c);
-                    break;
-                }
-                writePage(hits, c);
-                if (!useScroll) {
-                    c.after = (ArrayNode) hits.get(hits.size() - 1).path("sort");
-                }
-                checkpoint.accept(c.toJson());
-                if (progress != null) {
-                    progress.update(c.read, total, index);
-                }
-                if (hits.size() < batchSize && !useScroll) {
-                    break;
-                }
-            }
+            writes.awaitAll();
         }
         if (refresh) {
             target.send("POST", "/_refresh", null);
@@ -144,6 +156,9 @@ public final class DocumentCopier {
         checkpoint.accept(c.toJson());
         return new Result(c.read, c.written, c.skipped);
     }
+
+    private static final String HIT_FIELDS = "filter_path=_scroll_id,hits.hits._index,hits.hits._type,hits.hits._id,"
+            + "hits.hits._source,hits.hits.sort";
 
     private JsonNode searchAfterPage(String index, Cursor c, EsVersion v) {
         ObjectNode body = JSON.createObjectNode();
@@ -154,12 +169,12 @@ public final class DocumentCopier {
         if (c.after != null) {
             body.set("search_after", c.after);
         }
-        return source.send("POST", "/" + enc(index) + "/_search", body).path("hits").path("hits");
+        return source.send("POST", "/" + enc(index) + "/_search?" + HIT_FIELDS, body).path("hits").path("hits");
     }
 
     private JsonNode scrollPage(String index, Cursor c) {
         if (c.scroll != null) {
-            EsClient.EsResponse r = source.exchange("POST", "/_search/scroll",
+            EsClient.EsResponse r = source.exchange("POST", "/_search/scroll?" + HIT_FIELDS,
                     JSON.createObjectNode().put("scroll", "10m").put("scroll_id", c.scroll));
             if (r.status() == 200) {
                 c.scroll = r.body().path("_scroll_id").asText(null);
@@ -174,7 +189,7 @@ public final class DocumentCopier {
         body.put("size", batchSize);
         body.set("query", query);
         body.putArray("sort").add("_doc");
-        JsonNode r = source.send("POST", "/" + enc(index) + "/_search?scroll=10m", body);
+        JsonNode r = source.send("POST", "/" + enc(index) + "/_search?scroll=10m&" + HIT_FIELDS, body);
         c.scroll = r.path("_scroll_id").asText(null);
         return r.path("hits").path("hits");
     }
@@ -186,66 +201,92 @@ public final class DocumentCopier {
         }
     }
 
-    private void writePage(JsonNode hits, Cursor c) {
-        StringBuilder nd = new StringBuilder(hits.size() * 256);
-        int actions = 0;
+    /** Transforms a page into one UTF-8 bulk body; counts read, skipped and (to be) written documents. */
+    private BulkPipeline.Page encodePage(JsonNode hits, Cursor c) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(hits.size() * 512);
+        List<String> ids = new ArrayList<>(hits.size());
         boolean typedTarget = target.version().major() < 7;
-        try {
+        boolean typelessSource = source.version().major() >= 7;
+        try (JsonGenerator g = JSON.getFactory().createGenerator(out)) {
+            g.setRootValueSeparator(null);
             for (JsonNode hit : hits) {
                 c.read++;
                 String type = hit.path("_type").asText(null);
-                if (type != null && ("_doc".equals(type) && source.version().major() >= 7)) {
+                if (typelessSource && "_doc".equals(type)) {
                     type = null;
                 }
                 EsDocument doc = new EsDocument(hit.path("_index").asText(), type, hit.path("_id").asText(),
                         hit.path("_source").isObject() ? (ObjectNode) hit.path("_source") : JSON.createObjectNode());
-                EsDocument out = transform.apply(doc);
-                if (out == null) {
+                EsDocument doc2 = transform.apply(doc);
+                if (doc2 == null) {
                     c.skipped++;
                     continue;
                 }
-                ObjectNode meta = JSON.createObjectNode();
-                ObjectNode action = meta.putObject("index");
-                action.put("_index", out.index());
+                g.writeStartObject();
+                g.writeObjectFieldStart("index");
+                g.writeStringField("_index", doc2.index());
                 if (typedTarget) {
-                    action.put("_type", out.type() == null ? "_doc" : out.type());
+                    g.writeStringField("_type", doc2.type() == null ? "_doc" : doc2.type());
                 }
-                action.put("_id", out.id());
-                nd.append(JSON.writeValueAsString(meta)).append('\n');
-                nd.append(JSON.writeValueAsString(out.source())).append('\n');
-                actions++;
+                g.writeStringField("_id", doc2.id());
+                g.writeEndObject();
+                g.writeEndObject();
+                g.writeRaw('\n');
+                g.writeTree(doc2.source());
+                g.writeRaw('\n');
+                ids.add(doc2.index() + "/" + doc2.id());
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        if (actions > 0) {
-            JsonNode answer = target.sendNdjson("/_bulk", nd.toString());
-            checkBulk(target, answer);
-            c.written += actions;
-        }
+        c.written += ids.size();
+        return new BulkPipeline.Page(out.toByteArray(), ids);
     }
 
     /** Fails when any bulk item failed: transient when all failures are rejections (429). */
     public static void checkBulk(EsClient client, JsonNode answer) {
+        checkBulk(client, answer, List.of());
+    }
+
+    /**
+     * Like {@link #checkBulk(EsClient, JsonNode)} for an answer filtered down to statuses and errors:
+     * {@code ids} ("index/id" in request order) names the failed documents.
+     */
+    static void checkBulk(EsClient client, JsonNode answer, List<String> ids) {
         if (!answer.path("errors").asBoolean(false)) {
             return;
         }
         List<String> failures = new ArrayList<>();
         boolean allRejected = true;
+        int position = 0;
         for (JsonNode item : answer.path("items")) {
             JsonNode op = item.elements().next();
             if (op.has("error")) {
                 int status = op.path("status").asInt();
                 allRejected &= status == 429;
                 if (failures.size() < 5) {
-                    failures.add(op.path("_index").asText() + "/" + op.path("_id").asText() + ": "
-                            + op.path("error").path("type").asText() + " " + op.path("error").path("reason").asText());
+                    String name = op.has("_id") ? op.path("_index").asText() + "/" + op.path("_id").asText()
+                            : position < ids.size() ? ids.get(position) : "item " + position;
+                    failures.add(name + ": " + op.path("error").path("type").asText() + " "
+                            + withoutDocumentData(op.path("error").path("reason").asText()));
                 }
             }
+            position++;
         }
         throw new UpgradeException(allRejected ? ElasticsearchErrorCode.UNAVAILABLE : ElasticsearchErrorCode.BULK_ITEM_FAILED,
                 "bulk write to " + client.name() + " failed for some documents, e.g. " + failures
                         + (allRejected ? "; the cluster rejected them (busy), retry" : "; fix the target mapping or the transform"));
+    }
+
+    private static final Pattern VALUE_PREVIEW = Pattern.compile("(?s)[.,;]?\\s*(Preview of field's value|For input string)\\b.*");
+
+    /**
+     * An item error reason without the document values Elasticsearch quotes in it ("Preview of
+     * field's value: '...'" on 7.x/8.x): a document may hold secrets, the message goes to logs.
+     */
+    static String withoutDocumentData(String reason) {
+        String cut = VALUE_PREVIEW.matcher(reason).replaceFirst("");
+        return cut.length() > 300 ? cut.substring(0, 300) + "..." : cut;
     }
 
     /** URL-encodes a path segment, keeping wildcards and commas. */
@@ -308,6 +349,7 @@ public final class DocumentCopier {
         private String sortField;
         private DocumentTransform transform = d -> d;
         private boolean refresh = true;
+        private int writeConcurrency = 2;
 
         private Builder(EsClient source, EsClient target) {
             this.source = requireNonNull(source, "source");
@@ -358,6 +400,19 @@ public final class DocumentCopier {
         /** Whether to refresh the target at the end (default true). */
         public Builder refresh(boolean refresh) {
             this.refresh = refresh;
+            return this;
+        }
+
+        /**
+         * Bulk requests in flight at once (default 2): the next page is read while earlier pages are
+         * written. Memory grows with it: about {@code (concurrency + 1) × batchSize} documents.
+         */
+        public Builder writeConcurrency(int concurrency) {
+            if (concurrency < 1 || concurrency > 16) {
+                throw new UpgradeException(ElasticsearchErrorCode.INVALID_CONFIGURATION,
+                        "writeConcurrency must be within 1..16, was " + concurrency);
+            }
+            this.writeConcurrency = concurrency;
             return this;
         }
 

@@ -22,6 +22,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.apache.http.Header;
 import org.apache.http.HttpHost;
+import org.apache.http.entity.ByteArrayEntity;
 import org.apache.http.entity.ContentType;
 import org.apache.http.entity.StringEntity;
 import org.apache.http.message.BasicHeader;
@@ -43,6 +44,7 @@ import org.elasticsearch.client.RestClientBuilder;
 public final class EsClient implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ContentType NDJSON = ContentType.create("application/x-ndjson", StandardCharsets.UTF_8);
 
     private final RestClient rest;
     private final String name;
@@ -158,8 +160,13 @@ public final class EsClient implements AutoCloseable {
 
     /** Sends an NDJSON body (bulk). */
     public JsonNode sendNdjson(String path, String ndjson) {
+        return sendNdjson(path, ndjson.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Sends an NDJSON body already encoded as UTF-8 (bulk), without copying it. */
+    public JsonNode sendNdjson(String path, byte[] ndjson) {
         Request req = new Request("POST", path);
-        req.setEntity(new StringEntity(ndjson, ContentType.create("application/x-ndjson", StandardCharsets.UTF_8)));
+        req.setEntity(new ByteArrayEntity(ndjson, NDJSON));
         EsResponse r = perform(req, "POST", path);
         if (r.status() / 100 != 2) {
             throw failure("POST", path, r.status(), r.body());
@@ -200,12 +207,15 @@ public final class EsClient implements AutoCloseable {
         JsonNode body = MissingNode.getInstance();
         try {
             if (response.getEntity() != null) {
-                String text = EntityUtils.toString(response.getEntity(), StandardCharsets.UTF_8);
-                if (!text.isBlank()) {
+                byte[] bytes = EntityUtils.toByteArray(response.getEntity());
+                if (bytes.length > 0) {
                     try {
-                        body = JSON.readTree(text);
+                        body = JSON.readTree(bytes);
                     } catch (IOException notJson) {
-                        body = JSON.getNodeFactory().textNode(text);
+                        body = JSON.getNodeFactory().textNode(new String(bytes, StandardCharsets.UTF_8));
+                    }
+                    if (body == null || body.isMissingNode()) {
+                        body = MissingNode.getInstance();
                     }
                 }
             }

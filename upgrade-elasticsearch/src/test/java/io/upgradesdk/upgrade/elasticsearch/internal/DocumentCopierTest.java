@@ -94,12 +94,52 @@ class DocumentCopierTest {
             assertThatThrownBy(() -> copier.copy(null, x -> { }, null))
                     .isInstanceOfSatisfying(UpgradeException.class, e -> {
                         assertThat(e.code()).isEqualTo(ElasticsearchErrorCode.BULK_ITEM_FAILED);
-                        assertThat(e.getMessage()).contains("failed to parse field [name]");
+                        assertThat(e.getMessage()).contains("failed to parse field [name]").contains("/3:")
+                                .doesNotContain("doc 3");
                     });
             JsonNode ok = DocumentCopier.builder(c, c).sourceIndex(prefix + "src").batchSize(10)
                     .targetIndex(prefix + "copy").build().copy(null, x -> { }, null) != null
                     ? c.get("/" + prefix + "copy/_count") : null;
             assertThat(ok.path("count").asLong()).isEqualTo(30);
+        }
+    }
+
+    @Test
+    void concurrentWritesCommitCursorsInPageOrderAndNeverPastAFailedPage() {
+        ElasticsearchServer es7 = ElasticsearchServer.get(ElasticsearchServer.V7);
+        try (EsClient c = EsClient.connect(ElasticsearchEndpoint.of(es7.url()))) {
+            String prefix = es7.newIndexPrefix("pipeline");
+            StringBuilder nd = new StringBuilder();
+            for (int i = 0; i < 200; i++) {
+                nd.append("{\"index\":{\"_index\":\"").append(prefix).append("src\",\"_id\":\"")
+                        .append(String.format("%03d", i)).append("\"}}\n{\"n\":")
+                        .append(i == 155 ? "\"secret-value-155\"" : Integer.toString(i)).append("}\n");
+            }
+            c.send("PUT", "/" + prefix + "src", "{\"mappings\":{\"properties\":{\"n\":{\"type\":\"keyword\"}}}}");
+            DocumentCopier.checkBulk(c, c.sendNdjson("/_bulk?refresh=true", nd.toString()));
+            c.send("PUT", "/" + prefix + "dst", "{\"mappings\":{\"properties\":{\"n\":{\"type\":\"integer\"}}}}");
+            DocumentCopier copier = DocumentCopier.builder(c, c).sourceIndex(prefix + "src").batchSize(10)
+                    .writeConcurrency(4).targetIndex(prefix + "dst").build();
+            List<Long> committed = new ArrayList<>();
+            List<String> cursors = new ArrayList<>();
+            assertThatThrownBy(() -> copier.copy(null, cursor -> {
+                cursors.add(cursor);
+                committed.add(DocumentCopier.Cursor.parse(cursor).read);
+            }, null)).isInstanceOfSatisfying(UpgradeException.class, e -> {
+                assertThat(e.code()).isEqualTo(ElasticsearchErrorCode.BULK_ITEM_FAILED);
+                assertThat(e.getMessage()).contains(prefix + "dst/155").doesNotContain("secret-value");
+            });
+            assertThat(committed).isSorted().doesNotHaveDuplicates().allMatch(n -> n % 10 == 0);
+            assertThat(committed.get(committed.size() - 1)).isLessThanOrEqualTo(150);
+
+            c.send("POST", "/" + prefix + "src/_update/155?refresh=true", "{\"doc\":{\"n\":155}}");
+            List<Long> progress = new ArrayList<>();
+            DocumentCopier.Result r = copier.copy(cursors.get(cursors.size() - 1), x -> { },
+                    (done, total, index) -> progress.add(done));
+            assertThat(r.read()).isEqualTo(200);
+            assertThat(r.written()).isEqualTo(200);
+            assertThat(progress).isSorted().last().isEqualTo(200L);
+            assertThat(c.get("/" + prefix + "dst/_count").path("count").asLong()).isEqualTo(200);
         }
     }
 }

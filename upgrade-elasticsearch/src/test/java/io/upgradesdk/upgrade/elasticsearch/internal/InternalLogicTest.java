@@ -97,4 +97,27 @@ class InternalLogicTest {
                     assertThat(e.getMessage()).contains("i/2: mapper_parsing_exception bad");
                 });
     }
+
+    @Test
+    void bulkItemReasonsLoseTheDocumentValuesElasticsearchQuotes() {
+        assertThat(DocumentCopier.withoutDocumentData("[1:9] failed to parse field [token] of type [long] in document "
+                + "with id 'u1'. Preview of field's value: 'eyJhbGciOi.secret'"))
+                .isEqualTo("[1:9] failed to parse field [token] of type [long] in document with id 'u1'");
+        assertThat(DocumentCopier.withoutDocumentData("failed to parse [n]; For input string: \"hunter2\""))
+                .isEqualTo("failed to parse [n]");
+        assertThat(DocumentCopier.withoutDocumentData("x".repeat(400))).hasSize(303);
+        assertThat(DocumentCopier.withoutDocumentData("mapper [n] cannot be changed")).isEqualTo("mapper [n] cannot be changed");
+    }
+
+    @Test
+    void filteredBulkAnswersNameFailedDocumentsByPosition() throws Exception {
+        JsonNode answer = json("{\"errors\":true,\"items\":[{\"index\":{\"status\":201}},{\"index\":{\"status\":400,"
+                + "\"error\":{\"type\":\"mapper_parsing_exception\",\"reason\":\"failed to parse field [n]. "
+                + "Preview of field's value: 'pw'\"}}}]}");
+        EsClient client = new EsClient(null, "http://es:9200");
+        assertThatThrownBy(() -> DocumentCopier.checkBulk(client, answer, List.of("users/a", "users/b")))
+                .isInstanceOf(UpgradeException.class)
+                .hasMessageContaining("users/b: mapper_parsing_exception failed to parse field [n]")
+                .hasMessageNotContaining("users/a").hasMessageNotContaining("'pw'");
+    }
 }

@@ -1,0 +1,134 @@
+package io.upgradesdk.upgrade.elasticsearch.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * Bulk writes of encoded pages with up to {@code concurrency} requests in flight, committed in page
+ * order: a page's cursor reaches the checkpoint callback (on the submitting thread) only after that
+ * page and all earlier ones are written. The first failed page fails the copy; pages after it are
+ * never committed, so a resumed copy starts at the first unwritten page.
+ */
+final class BulkPipeline implements AutoCloseable {
+
+    /** An encoded bulk body and the "index/id" of each action in it, in order. */
+    record Page(byte[] body, List<String> ids) {
+    }
+
+    private record Pending(Future<?> write, String cursor, long read, String index) {
+    }
+
+    private static final String BULK = "/_bulk?filter_path=errors,items.*.status,items.*.error.type,"
+            + "items.*.error.reason";
+
+    private final EsClient target;
+    private final int concurrency;
+    private final Consumer<String> checkpoint;
+    private final DocumentCopier.Progress progress;
+    private final long total;
+    private final Deque<Pending> pending = new ArrayDeque<>();
+    private ExecutorService pool;
+
+    BulkPipeline(EsClient target, int concurrency, Consumer<String> checkpoint, DocumentCopier.Progress progress,
+            long total) {
+        this.target = target;
+        this.concurrency = concurrency;
+        this.checkpoint = checkpoint;
+        this.progress = progress;
+        this.total = total;
+    }
+
+    /**
+     * Queues a page (waiting while {@code concurrency} writes are in flight) and commits every page
+     * already written. An empty page is committed in turn without a request.
+     */
+    void submit(Page page, String cursor, long read, String index) {
+        while (pending.size() >= concurrency) {
+            commitHead();
+        }
+        commitFinished();
+        Future<?> write = page.ids().isEmpty() ? CompletableFuture.completedFuture(null)
+                : pool().submit(() -> write(page));
+        pending.add(new Pending(write, cursor, read, index));
+    }
+
+    /** Waits for every queued page and commits them in order. */
+    void awaitAll() {
+        while (!pending.isEmpty()) {
+            commitHead();
+        }
+    }
+
+    private void write(Page page) {
+        JsonNode answer = target.sendNdjson(BULK, page.body());
+        DocumentCopier.checkBulk(target, answer, page.ids());
+    }
+
+    private void commitFinished() {
+        while (!pending.isEmpty() && pending.peekFirst().write().isDone()) {
+            commitHead();
+        }
+    }
+
+    private void commitHead() {
+        Pending head = pending.peekFirst();
+        try {
+            head.write().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a bulk write", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException("bulk write failed", e.getCause());
+        } catch (CancellationException e) {
+            throw new IllegalStateException("bulk write cancelled", e);
+        }
+        pending.removeFirst();
+        checkpoint.accept(head.cursor());
+        if (progress != null) {
+            progress.update(head.read(), total, head.index());
+        }
+    }
+
+    private ExecutorService pool() {
+        if (pool == null) {
+            AtomicInteger n = new AtomicInteger();
+            pool = Executors.newFixedThreadPool(concurrency, r -> {
+                Thread t = new Thread(r, "es-bulk-" + target.name() + "-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return pool;
+    }
+
+    /** Stops the writers; writes still in flight after a failure finish (they are idempotent) or are interrupted. */
+    @Override
+    public void close() {
+        if (pool == null) {
+            return;
+        }
+        pool.shutdown();
+        try {
+            if (!pool.awaitTermination(30, TimeUnit.SECONDS)) {
+                pool.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            pool.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+}
