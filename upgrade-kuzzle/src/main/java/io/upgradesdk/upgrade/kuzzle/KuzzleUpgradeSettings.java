@@ -40,6 +40,7 @@ public final class KuzzleUpgradeSettings {
     private final DataSelection selection;
     private final CacheMode cacheMode;
     private final int pageSize;
+    private final int writeConcurrency;
     private final DestroyPolicy destroyPolicy;
     private final TrashcanPolicy trashcanPolicy;
     private final ClosurePolicy closurePolicy;
@@ -69,6 +70,7 @@ public final class KuzzleUpgradeSettings {
         selection = b.selection;
         cacheMode = b.cacheMode;
         pageSize = b.pageSize;
+        writeConcurrency = b.writeConcurrency;
         destroyPolicy = b.destroyPolicy;
         trashcanPolicy = b.trashcanPolicy;
         closurePolicy = b.closurePolicy;
@@ -150,6 +152,10 @@ public final class KuzzleUpgradeSettings {
 
     public int pageSize() {
         return pageSize;
+    }
+
+    public int writeConcurrency() {
+        return writeConcurrency;
     }
 
     public DestroyPolicy destroyPolicy() {
@@ -234,6 +240,7 @@ public final class KuzzleUpgradeSettings {
         private DataSelection selection = DataSelection.all();
         private CacheMode cacheMode = CacheMode.COPY;
         private int pageSize = 1000;
+        private int writeConcurrency = 2;
         private DestroyPolicy destroyPolicy = DestroyPolicy.NOTHING;
         private TrashcanPolicy trashcanPolicy = TrashcanPolicy.DROP;
         private ClosurePolicy closurePolicy = ClosurePolicy.DENY;
@@ -323,6 +330,15 @@ public final class KuzzleUpgradeSettings {
             return this;
         }
 
+        /**
+         * Bulk requests in flight at once while the next page is read (default 2; the script sent one
+         * at a time). Memory grows with it: about {@code (writeConcurrency + 1) × pageSize} documents.
+         */
+        public Builder writeConcurrency(int writeConcurrency) {
+            this.writeConcurrency = writeConcurrency;
+            return this;
+        }
+
         public Builder destroyPolicy(DestroyPolicy policy) {
             this.destroyPolicy = requireNonNull(policy, "policy");
             return this;
@@ -406,6 +422,8 @@ public final class KuzzleUpgradeSettings {
             check(sourceElasticsearch != null, "sourceElasticsearch is required: give the URL of the Kuzzle 1 cluster");
             check(targetVersion != null, "targetVersion is required: give the Kuzzle 2 release, e.g. targetVersion(\"2.20.0\")");
             check(pageSize >= 1 && pageSize <= 10_000, "pageSize must be between 1 and 10000, was " + pageSize);
+            check(writeConcurrency >= 1 && writeConcurrency <= 16,
+                    "writeConcurrency must be between 1 and 16, was " + writeConcurrency);
             check(sampleSize >= 0 && sampleSize <= 1000, "sampleSize must be between 0 and 1000, was " + sampleSize);
             check(targetShards == null || targetShards >= 1, "targetShape shards must be at least 1");
             check(targetReplicas == null || targetReplicas >= 0, "targetShape replicas must be 0 or more");

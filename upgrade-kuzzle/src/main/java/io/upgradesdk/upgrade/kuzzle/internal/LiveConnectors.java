@@ -14,7 +14,7 @@ public final class LiveConnectors implements Connectors {
 
     @Override
     public EsPort source() {
-        return new RestEsPort(EsClient.connect(settings.sourceElasticsearch()));
+        return new RestEsPort(EsClient.connect(settings.sourceElasticsearch()), settings.writeConcurrency());
     }
 
     @Override

@@ -26,9 +26,16 @@ import java.util.stream.Collectors;
 public final class RestEsPort implements EsPort {
 
     private final EsClient client;
+    private final int writeConcurrency;
 
     public RestEsPort(EsClient client) {
+        this(client, 1);
+    }
+
+    /** A port whose copies keep up to {@code writeConcurrency} bulk requests in flight. */
+    public RestEsPort(EsClient client, int writeConcurrency) {
         this.client = client;
+        this.writeConcurrency = writeConcurrency;
     }
 
     EsClient client() {
@@ -197,6 +204,7 @@ public final class RestEsPort implements EsPort {
                 .sourceIndex(sourceIndex)
                 .query(query(sourceType, false))
                 .batchSize(pageSize)
+                .writeConcurrency(writeConcurrency)
                 .refresh(false)
                 .transform(d -> {
                     Doc out = transform.apply(new Doc(d.id(), d.source()));

@@ -67,7 +67,8 @@ public final class KuzzleCopyBench {
             System.out.printf("(a) script algorithm, pages of 50:      %8.0f docs/s%n", a);
             double best = 0;
             int bestSize = 0;
-            for (int size : new int[] {1000, 2000, 5000}) {
+            for (String sizeText : System.getProperty("bench.bare", "1000,2000,5000").split(",")) {
+                int size = Integer.parseInt(sizeText.trim());
                 double b = scrollAndBulk(s, d, index, "&b" + size + "-" + id + ".taxi", size, false);
                 System.out.printf("(b) bare scroll+bulk, pages of %-5d:   %8.0f docs/s%n", size, b);
                 if (b > best) {
@@ -75,19 +76,21 @@ public final class KuzzleCopyBench {
                     bestSize = size;
                 }
             }
-            double ours = ours(src, dst, index, id, n);
-            System.out.printf("(c) upgrade-kuzzle public step, page %d: %8.0f docs/s%n",
-                    Integer.getInteger("bench.page", 1000), ours);
-            System.out.printf("ratios: ours/(a) = %.2f (target >= 5), ours/(b best, %d) = %.2f (target >= 0.9)%n",
-                    ours / a, bestSize, ours / best);
+            int page = Integer.getInteger("bench.page", 1000);
+            for (String w : System.getProperty("bench.writes", "2").split(",")) {
+                int writes = Integer.parseInt(w.trim());
+                double ours = ours(src, dst, index, id, n, page, writes);
+                System.out.printf("(c) upgrade-kuzzle public step, page %d, %d bulk writes in flight: %8.0f docs/s%n",
+                        page, writes, ours);
+                System.out.printf("ratios: ours/(a) = %.2f (target >= 5), ours/(b best, %d) = %.2f (target >= 0.9)%n",
+                        ours / a, bestSize, ours / best);
+                d.send("DELETE", "/" + enc("&" + index + ".taxi") + "," + enc("%kzlbench" + id + ".config"), null);
+            }
             System.out.printf("heap: max used %d MB sampled every 20 ms (sum of pool peaks %d MB), -Xmx %d MB%n",
                     peak[0] >> 20, peakHeapMb(), Runtime.getRuntime().maxMemory() >> 20);
             for (String i : new String[] {index, "%kzlbench" + id}) {
                 s.exchange("DELETE", "/" + enc(i), null);
             }
-            d.exchange("DELETE", "/" + enc("&a" + id + ".taxi") + "," + enc("&b1000-" + id + ".taxi") + ","
-                    + enc("&b2000-" + id + ".taxi") + "," + enc("&b5000-" + id + ".taxi") + ","
-                    + enc("&" + index + ".taxi") + "," + enc("%kzlbench" + id + ".config"), null);
         }
         System.exit(0);
     }
@@ -165,15 +168,17 @@ public final class KuzzleCopyBench {
         if (count != total) {
             throw new IllegalStateException(target + ": " + count + " of " + total);
         }
+        // deleted at once so that its background merges do not slow the next measurement
+        d.send("DELETE", "/" + enc(target), null);
         return rate;
     }
 
-    private static double ours(String src, String dst, String index, String id, int n) {
+    private static double ours(String src, String dst, String index, String id, int n, int page, int writes) {
         KuzzleUpgradeSettings settings = KuzzleUpgradeSettings.builder().planId("bench-" + id)
                 .sourceElasticsearch(ElasticsearchEndpoint.of(src)).targetElasticsearch(ElasticsearchEndpoint.of(dst))
                 .v1InternalIndex("%kzlbench" + id).v2InternalIndexName("kzlbench" + id)
                 .selection(DataSelection.indices(index)).targetVersion("2.14.0").targetShape(1, 0).sampleSize(5)
-                .pageSize(Integer.getInteger("bench.page", 1000))
+                .pageSize(page).writeConcurrency(writes)
                 .build();
         UpgradeReport r = UpgradeRunner.builder().store(new InMemoryCheckpointStore()).owner("bench").build()
                 .up(KuzzleUpgrade.plan(settings)).throwIfFailed();

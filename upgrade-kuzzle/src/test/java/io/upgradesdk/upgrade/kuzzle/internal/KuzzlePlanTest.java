@@ -308,6 +308,10 @@ class KuzzlePlanTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> KuzzleUpgradeSettings.builder()
                 .sourceElasticsearch(ElasticsearchEndpoint.of("http://a:9200")).targetVersion("1.12.0").build())
                 .hasMessageContaining("2.x.y");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> KuzzleUpgradeSettings.builder()
+                .sourceElasticsearch(ElasticsearchEndpoint.of("http://a:9200")).targetVersion("2.10.0")
+                .writeConcurrency(0).build())
+                .hasMessageContaining("writeConcurrency must be between 1 and 16, was 0");
     }
 
     @Test
