@@ -26,10 +26,14 @@ import java.util.Random;
  * storage step (checked bulk, per-page cursor, transforms). One run, same machine, same data.
  *
  * <pre>
- * mvn -q -pl upgrade-kuzzle test-compile -o
- * java -Xmx256m -cp upgrade-kuzzle/target/test-classes:upgrade-kuzzle/target/classes:$(cat cp.txt) \
+ * mvn -q -pl upgrade-kuzzle -am install -DskipTests
+ * mvn -q -pl upgrade-kuzzle dependency:build-classpath -Dmdep.outputFile=cp.txt -Dmdep.includeScope=test
+ * java -Xmx256m -Dbench.page=5000 -Dbench.bare=1000,2000,5000 -Dbench.writes=1,2 \
+ *     -cp upgrade-kuzzle/target/test-classes:upgrade-kuzzle/target/classes:$(cat cp.txt) \
  *     io.upgradesdk.upgrade.kuzzle.bench.KuzzleCopyBench [documents]
  * </pre>
+ * {@code bench.page}: our page size; {@code bench.bare}: page sizes tried for (b);
+ * {@code bench.writes}: bulk requests in flight for (c), one measurement per value.
  */
 public final class KuzzleCopyBench {
 
@@ -180,10 +184,17 @@ public final class KuzzleCopyBench {
                 .selection(DataSelection.indices(index)).targetVersion("2.14.0").targetShape(1, 0).sampleSize(5)
                 .pageSize(page).writeConcurrency(writes)
                 .build();
+        long cpu0 = processCpuNanos();
         UpgradeReport r = UpgradeRunner.builder().store(new InMemoryCheckpointStore()).owner("bench").build()
                 .up(KuzzleUpgrade.plan(settings)).throwIfFailed();
+        long cpuMs = (processCpuNanos() - cpu0) / 1_000_000;
         long ms = r.step("kuzzle-public-storages").orElseThrow().duration().toMillis();
+        System.out.printf("    this JVM used %d ms of CPU for a %d ms public-storage step (whole plan)%n", cpuMs, ms);
         return n / (ms / 1000.0);
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static long peakHeapMb() {
