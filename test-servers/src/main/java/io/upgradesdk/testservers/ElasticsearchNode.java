@@ -48,6 +48,8 @@ public final class ElasticsearchNode implements AutoCloseable {
     private volatile String version;
     private volatile long pid = -1;
     private volatile boolean bootstrapped;
+    private volatile SelfSignedCertificate tls;
+    private volatile HttpClient http = HTTP;
 
     ElasticsearchNode(String name, String clusterName, Path dir, int httpPort, int transportPort,
             List<String> seedHosts, List<String> initialMasters, String heap, Path repoRoot, String extraYml,
@@ -80,9 +82,21 @@ public final class ElasticsearchNode implements AutoCloseable {
         return transportPort;
     }
 
-    /** {@code http://127.0.0.1:<port>}. */
+    /** {@code http://127.0.0.1:<port>}, or {@code https://} for a TLS node. */
     public String url() {
-        return "http://127.0.0.1:" + httpPort;
+        return (tls == null ? "http" : "https") + "://127.0.0.1:" + httpPort;
+    }
+
+    /** The self-signed certificate a TLS node presents (PEM; the CA for clients), else null. */
+    public Path tlsCertificate() {
+        return tls == null ? null : tls.certificate();
+    }
+
+    /** Serves HTTPS with {@code certificate}; this node's own test calls trust it. */
+    void useTls(SelfSignedCertificate certificate) {
+        this.tls = certificate;
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
+                .sslContext(certificate.trustingContext()).build();
     }
 
     /** The version the node runs (or ran last). */
@@ -266,14 +280,14 @@ public final class ElasticsearchNode implements AutoCloseable {
 
     /** A plain HTTP call to this node (JSON body or null); for test set-up and assertions. */
     public ElasticsearchServer.Response request(String method, String path, String jsonBody) {
-        return ElasticsearchServer.request(url(), method, path, jsonBody, "application/json");
+        return ElasticsearchServer.request(http, url(), method, path, jsonBody, "application/json");
     }
 
     private int statusOf(String method, String path) {
         try {
             HttpRequest req = HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(2))
                     .method(method, HttpRequest.BodyPublishers.noBody()).build();
-            return HTTP.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
+            return http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {
             return -1;
         } catch (InterruptedException e) {

@@ -202,6 +202,32 @@ public final class ElasticsearchServer {
         return create(version, name, name, freePort(), freePort(), seeds, masters, extraYml, Map.of());
     }
 
+    /**
+     * A dedicated 8.x node with security on and HTTPS only, presenting a self-signed certificate
+     * made by openssl ({@link ElasticsearchNode#tlsCertificate()}), plus extra elasticsearch.yml lines
+     * and config files such as the file realm's {@code users} (not started).
+     */
+    public static ElasticsearchNode newTlsNode(String version, String extraYml, Map<String, String> configFiles) {
+        if (ElasticsearchDistribution.major(version) < 8) {
+            throw new IllegalArgumentException("TLS nodes are 8.x only (the 5.x/7.x test zips have no security)");
+        }
+        String name = "n" + COUNTER.incrementAndGet();
+        SelfSignedCertificate cert = SelfSignedCertificate.create(base().resolve(name + "-tls"));
+        Map<String, String> files = new HashMap<>(configFiles);
+        try {
+            files.put("http.crt", Files.readString(cert.certificate()));
+            files.put("http.key", Files.readString(cert.privateKey()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String yml = String.join("\n", "xpack.security.enabled: true", "xpack.security.http.ssl.enabled: true",
+                "xpack.security.http.ssl.certificate: http.crt", "xpack.security.http.ssl.key: http.key",
+                "xpack.security.transport.ssl.enabled: false", extraYml == null ? "" : extraYml);
+        ElasticsearchNode n = create(version, name, name, freePort(), freePort(), List.of(), List.of(), yml, files);
+        n.useTls(cert);
+        return n;
+    }
+
     private static ElasticsearchNode create(String version, String name, String cluster, int http, int transport,
             List<String> seeds, List<String> masters, String extraYml, Map<String, String> configFiles) {
         Path dir = base().resolve(name);
@@ -299,6 +325,11 @@ public final class ElasticsearchServer {
     }
 
     static Response request(String baseUrl, String method, String path, String body, String contentType) {
+        return request(HTTP, baseUrl, method, path, body, contentType);
+    }
+
+    static Response request(HttpClient client, String baseUrl, String method, String path, String body,
+            String contentType) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(300))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
@@ -306,7 +337,7 @@ public final class ElasticsearchServer {
             b.header("Content-Type", contentType);
         }
         try {
-            HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             return new Response(r.statusCode(), r.body());
         } catch (IOException e) {
             throw new UncheckedIOException(method + " " + baseUrl + path + " failed", e);

@@ -400,25 +400,6 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
-    private static void generateCertificate(Path tlsDir) {
-        try {
-            Files.createDirectories(tlsDir);
-            Process p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
-                    "-keyout", tlsDir.resolve("key.pem").toString(), "-out", tlsDir.resolve("cert.pem").toString())
-                    .redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new IllegalStateException("openssl could not create a self-signed certificate: " + out);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("openssl not runnable (apt-get install openssl)", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
-    }
-
     /** Options of a dedicated server; {@link #start()} starts it. */
     public static final class Builder {
         private String password;
@@ -486,7 +467,7 @@ public final class RedisServer implements AutoCloseable {
                 throw new UncheckedIOException("cannot create a temp dir for Redis", e);
             }
             if (tls) {
-                generateCertificate(dir.resolve("tls"));
+                SelfSignedCertificate.create(dir.resolve("tls"));
             }
             RedisServer server = new RedisServer(this, binary, dir, freePort());
             Runtime.getRuntime().addShutdownHook(server.shutdownHook);
