@@ -6,6 +6,8 @@ import io.upgradesdk.upgrade.ErrorCode;
 public enum ElasticsearchErrorCode implements ErrorCode {
     /** The cluster cannot be reached (connection refused, DNS, TLS handshake, timeout). */
     UNREACHABLE(true),
+    /** TLS cannot work: the server's certificate is not trusted, or one side does not speak TLS. */
+    TLS_FAILED(false),
     /** The cluster answered 401/403: credentials or privileges are wrong. */
     AUTHENTICATION(false),
     /** The cluster is busy or not ready (429, 502, 503, 504); worth retrying. */

@@ -18,7 +18,9 @@ import java.security.cert.CertificateFactory;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.Optional;
+import java.security.cert.CertificateException;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManagerFactory;
 import org.apache.http.Header;
 import org.apache.http.HttpHost;
@@ -199,6 +201,11 @@ public final class EsClient implements AutoCloseable {
             throw new UpgradeException(ElasticsearchErrorCode.UNREACHABLE, "Elasticsearch at " + name
                     + " is unreachable (" + e.getMessage() + "); check the URL and that the cluster is running", e);
         } catch (IOException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof SSLException tls) {
+                    throw tlsFailure(tls, method, path);
+                }
+            }
             throw new UpgradeException(ElasticsearchErrorCode.UNREACHABLE, "Elasticsearch at " + name
                     + " did not answer " + method + " " + path + " (" + e + "); check the URL, TLS settings and "
                     + "that the cluster is running", e);
@@ -224,6 +231,25 @@ public final class EsClient implements AutoCloseable {
                     + " to " + method + " " + path + " failed (" + e.getMessage() + "); retry", e);
         }
         return new EsResponse(status, body);
+    }
+
+    /** A certificate not trusted or a scheme mismatch is permanent; other TLS hiccups are transient. */
+    private UpgradeException tlsFailure(SSLException e, String method, String path) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof CertificateException) {
+                return new UpgradeException(ElasticsearchErrorCode.TLS_FAILED, "Elasticsearch at " + name
+                        + " presented a certificate this client does not trust (" + t.getMessage() + "); give the "
+                        + "cluster's CA certificate (PEM) with caCertificate(path), or check the host name in the URL", e);
+            }
+        }
+        String message = String.valueOf(e.getMessage());
+        if (message.toLowerCase(java.util.Locale.ROOT).contains("unrecognized ssl message")
+                || message.toLowerCase(java.util.Locale.ROOT).contains("plaintext connection")) {
+            return new UpgradeException(ElasticsearchErrorCode.TLS_FAILED, "Elasticsearch at " + name
+                    + " does not speak TLS on this port (" + message + "); use an http:// URL, or enable TLS on the cluster", e);
+        }
+        return new UpgradeException(ElasticsearchErrorCode.UNREACHABLE, "the TLS connection to Elasticsearch at " + name
+                + " failed during " + method + " " + path + " (" + message + "); retry, and check the TLS settings", e);
     }
 
     /** Maps a non-2xx answer to an UpgradeException naming the problem and the fix. */
