@@ -18,8 +18,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 
 /** The steps of the snapshot-and-restore upgrade. */
@@ -128,29 +130,48 @@ public final class SnapshotRestoreSteps {
                 .build();
     }
 
+    /**
+     * Starts the snapshot with a blocking request on a background thread (so the step ends the
+     * moment Elasticsearch finishes, whatever the poll interval) and polls its status meanwhile for
+     * progress; a resumed run finds the snapshot started before and only polls.
+     */
     void takeSnapshot(EsClient c, StepContext ctx) {
         Waits waits = new Waits(ctx.clock(), sleeper, poll);
         EsClient.EsResponse existing = c.exchange("GET", snapshotPath(), null);
+        CompletableFuture<JsonNode> blocking = null;
         if (existing.status() == 404 || existing.body().path("snapshots").size() == 0) {
             ObjectNode body = JSON.createObjectNode();
             body.put("indices", String.join(",", s.indices()));
             body.put("include_global_state", true);
             body.put("ignore_unavailable", false);
-            c.send("PUT", snapshotPath() + "?wait_for_completion=false", body);
             ctx.saveCursor("snapshot-started");
+            blocking = Waits.inBackground("es-snapshot-" + s.snapshot(),
+                    () -> c.send("PUT", snapshotPath() + "?wait_for_completion=true", body));
         } else if (existing.status() / 100 != 2) {
             throw c.failure("GET", snapshotPath(), existing.status(), existing.body());
         }
+        CompletableFuture<JsonNode> answer = blocking;
         waits.until("snapshot " + s.snapshot() + " on " + c.name(), s.timeout(),
-                "check GET " + snapshotPath() + "/_status and the repository disk, then rerun", () -> {
-                    JsonNode st = c.get(snapshotPath() + "/_status").path("snapshots").path(0);
+                "check GET " + snapshotPath() + "/_status and the repository disk, then rerun", answer, () -> {
+                    if (Waits.outcome(answer).isPresent()) {
+                        return true;
+                    }
+                    // 404: the background request has not registered the snapshot yet
+                    Optional<JsonNode> status = c.getIfExists(snapshotPath() + "/_status");
+                    if (status.isEmpty()) {
+                        return false;
+                    }
+                    JsonNode st = status.get().path("snapshots").path(0);
                     JsonNode shards = st.path("shards_stats");
                     ctx.progress(shards.path("done").asLong(), shards.path("total").asLong(-1),
                             "snapshot " + s.snapshot() + " " + st.path("state").asText());
-                    String state = c.get(snapshotPath()).path("snapshots").path(0).path("state").asText();
+                    String state = c.getIfExists(snapshotPath()).map(i -> i.path("snapshots").path(0).path("state").asText())
+                            .orElse("");
                     return !state.equals("IN_PROGRESS") && !state.isEmpty();
                 });
-        JsonNode info = c.get(snapshotPath()).path("snapshots").path(0);
+        JsonNode info = Waits.outcome(answer).map(a -> a.path("snapshot"))
+                .filter(i -> !i.path("state").asText().isEmpty())
+                .orElseGet(() -> c.get(snapshotPath()).path("snapshots").path(0));
         String state = info.path("state").asText();
         int failed = info.path("shards").path("failed").asInt();
         int total = info.path("shards").path("total").asInt();
@@ -226,6 +247,7 @@ public final class SnapshotRestoreSteps {
                     + " holds no index matching " + s.indices() + "; check the index patterns");
         }
         boolean resumed = ctx.cursor().isPresent();
+        CompletableFuture<JsonNode> blocking = null;
         List<String> missing = new ArrayList<>();
         List<String> present = new ArrayList<>();
         selected.forEach((src, dst) -> (c.exists("/" + DocumentCopier.enc(dst)) ? present : missing).add(src));
@@ -238,7 +260,8 @@ public final class SnapshotRestoreSteps {
             ObjectNode body = JSON.createObjectNode();
             body.put("indices", String.join(",", missing));
             body.put("ignore_unavailable", false);
-            body.put("include_global_state", s.includeGlobalState() && !resumed);
+            // global state only with the first restore: a resumed run restores just the missing indices
+            body.put("include_global_state", s.includeGlobalState() && present.isEmpty());
             body.put("include_aliases", s.includeAliases());
             if (!s.includeSystemIndices() && c.version().major() >= 8) {
                 body.putArray("feature_states").add("none");
@@ -247,17 +270,39 @@ public final class SnapshotRestoreSteps {
                 body.put("rename_pattern", p);
                 body.put("rename_replacement", s.renameReplacement().get());
             });
-            c.send("POST", snapshotPath() + "/_restore?wait_for_completion=false", body);
+            ctx.saveCursor("restore-requested");
+            // blocking on a background thread: the wait below ends as soon as the restore does
+            blocking = Waits.inBackground("es-restore-" + s.snapshot(),
+                    () -> c.send("POST", snapshotPath() + "/_restore?wait_for_completion=true", body));
+        } else {
+            ctx.saveCursor("restore-requested");
         }
-        ctx.saveCursor("restore-requested");
         ctx.progress(0, selected.size(), "restore requested for " + missing.size() + " indices ("
                 + present.size() + " already there)");
         String targets = String.join(",", selected.values().stream().map(DocumentCopier::enc).toList());
         Waits waits = new Waits(ctx.clock(), sleeper, poll);
+        CompletableFuture<JsonNode> answer = blocking;
         waits.until("recovery of the restored indices on " + c.name(), s.timeout(),
                 "check GET /_cat/recovery and /_cluster/allocation/explain on the target; a failed index can be "
-                        + "deleted there and the plan rerun", () -> {
-                    JsonNode h = c.get("/_cluster/health/" + targets + "?level=indices");
+                        + "deleted there and the plan rerun", answer, () -> {
+                    // a refused restore request, or one that failed shards, fails the step at once
+                    JsonNode shards = Waits.outcome(answer).map(a -> a.path("snapshot").path("shards"))
+                            .orElse(JSON.createObjectNode());
+                    if (shards.path("failed").asInt() > 0) {
+                        throw new UpgradeException(ElasticsearchErrorCode.SNAPSHOT_FAILED, "restoring " + s.snapshot()
+                                + " on " + c.name() + " failed for " + shards.path("failed").asInt() + " of "
+                                + shards.path("total").asInt() + " shards; check GET /_cat/recovery there, delete the "
+                                + "restored indices and rerun");
+                    }
+                    // 408/404: some index does not exist yet (the background request is being registered)
+                    EsClient.EsResponse r = c.exchange("GET", "/_cluster/health/" + targets + "?level=indices", null);
+                    if (r.status() == 408 || r.status() == 404) {
+                        return false;
+                    }
+                    if (r.status() / 100 != 2) {
+                        throw c.failure("GET", "/_cluster/health/" + targets, r.status(), r.body());
+                    }
+                    JsonNode h = r.body();
                     long done = 0;
                     for (String t : selected.values()) {
                         JsonNode ih = h.path("indices").path(t);

@@ -16,7 +16,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Benchmark (a main, not run by surefire): wall time of the snapshot-restore plan against the same
@@ -32,7 +34,19 @@ import java.util.List;
  */
 public final class SnapshotRestoreBench {
 
+    /** Per-step durations of the "plan" line, and per-phase durations of the bare line, in order. */
+    private static final Map<String, List<Long>> STEP_MS = new LinkedHashMap<>();
+    private static final Map<String, List<Long>> PHASE_MS = new LinkedHashMap<>();
+
     private SnapshotRestoreBench() {
+    }
+
+    private static long lap(String phase, long since, boolean record) {
+        long now = System.nanoTime();
+        if (record) {
+            PHASE_MS.computeIfAbsent(phase, k -> new ArrayList<>()).add((now - since) / 1_000_000);
+        }
+        return now;
     }
 
     public static void main(String[] args) throws Exception {
@@ -60,6 +74,8 @@ public final class SnapshotRestoreBench {
         long p = median(plan);
         long f = median(planWithChecks);
         System.out.printf("documents=%d rounds=%d%n", docs, rounds);
+        STEP_MS.forEach((step, values) -> System.out.printf("  plan step %-28s median %4d ms %s%n", step, median(values), values));
+        PHASE_MS.forEach((phase, values) -> System.out.printf("  bare %-33s median %4d ms %s%n", phase, median(values), values));
         System.out.printf("bare REST calls        median %d ms %s%n", b, bare);
         System.out.printf("plan (same calls)      median %d ms %s  ratio %.3f%n", p, plan, (double) p / b);
         System.out.printf("plan + pre-flight      median %d ms %s  ratio %.3f%n", f, planWithChecks, (double) f / b);
@@ -96,16 +112,21 @@ public final class SnapshotRestoreBench {
     static long bareRun(ElasticsearchServer src, ElasticsearchServer dst, String prefix, String location, String tag) {
         String repo = prefix + tag + "-repo";
         String snap = "/_snapshot/" + repo + "/" + tag;
+        boolean record = tag.startsWith("bare");
         long t0 = System.nanoTime();
+        long t = t0;
         dst.request("GET", "/_nodes?filter_path=nodes.*.name,nodes.*.version", null).ok();
         src.request("PUT", "/_snapshot/" + repo, "{\"type\":\"fs\",\"settings\":{\"location\":\"" + location + "\"}}").ok();
         dst.request("PUT", "/_snapshot/" + repo, "{\"type\":\"fs\",\"settings\":{\"location\":\"" + location
                 + "\",\"readonly\":true}}").ok();
+        t = lap("versions + repositories", t, record);
         src.request("PUT", snap + "?wait_for_completion=true", "{\"indices\":\"" + prefix + "*\",\"include_global_state\":true}").ok();
+        t = lap("snapshot (blocking)", t, record);
         dst.request("POST", snap + "/_restore?wait_for_completion=true", "{\"indices\":\"" + prefix + "*\","
                 + "\"include_global_state\":false,\"include_aliases\":true,\"feature_states\":[\"none\"],"
                 + "\"rename_pattern\":\"" + prefix + "(.*)\",\"rename_replacement\":\"" + prefix + tag + "-$1\"}").ok();
         dst.request("GET", "/_cluster/health/" + prefix + tag + "-*?level=indices", null).ok();
+        t = lap("restore (blocking) + health", t, record);
         for (int i = 0; i < 4; i++) {
             String a = prefix + "i" + i;
             String b = prefix + tag + "-i" + i;
@@ -119,12 +140,14 @@ public final class SnapshotRestoreBench {
             src.request("GET", "/" + a + "/_alias", null).ok();
             dst.request("GET", "/" + b + "/_alias", null).ok();
         }
+        t = lap("verify", t, record);
         dst.request("GET", "/_nodes?filter_path=nodes.*.name,nodes.*.version", null).ok();
         dst.request("GET", "/_cluster/health", null).ok();
         dst.request("GET", "/_cat/indices?format=json&h=index,health", null).ok();
         for (int i = 0; i < 4; i++) {
             dst.request("GET", "/" + prefix + tag + "-i" + i + "/_count", null).ok();
         }
+        lap("post checks", t, record);
         long ms = (System.nanoTime() - t0) / 1_000_000;
         cleanup(dst, prefix + tag);
         return ms;
@@ -159,6 +182,10 @@ public final class SnapshotRestoreBench {
         long ms = (System.nanoTime() - t0) / 1_000_000;
         if (!report.isSuccess()) {
             throw new IllegalStateException(report.toString());
+        }
+        if (tag.startsWith("plan")) {
+            report.steps().forEach(st -> STEP_MS.computeIfAbsent(st.stepId(), k -> new ArrayList<>())
+                    .add(st.duration().toMillis()));
         }
         cleanup(dst, prefix + tag);
         return ms;
