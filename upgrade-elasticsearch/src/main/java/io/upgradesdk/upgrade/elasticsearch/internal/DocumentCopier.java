@@ -17,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 
 /**
  * Copies documents from indices of one cluster to another (or the same) with bulk requests, one
@@ -268,7 +267,7 @@ public final class DocumentCopier {
                     String name = op.has("_id") ? op.path("_index").asText() + "/" + op.path("_id").asText()
                             : position < ids.size() ? ids.get(position) : "item " + position;
                     failures.add(name + ": " + op.path("error").path("type").asText() + " "
-                            + withoutDocumentData(op.path("error").path("reason").asText()));
+                            + EsClient.withoutDocumentData(op.path("error").path("reason").asText()));
                 }
             }
             position++;
@@ -276,17 +275,6 @@ public final class DocumentCopier {
         throw new UpgradeException(allRejected ? ElasticsearchErrorCode.UNAVAILABLE : ElasticsearchErrorCode.BULK_ITEM_FAILED,
                 "bulk write to " + client.name() + " failed for some documents, e.g. " + failures
                         + (allRejected ? "; the cluster rejected them (busy), retry" : "; fix the target mapping or the transform"));
-    }
-
-    private static final Pattern VALUE_PREVIEW = Pattern.compile("(?s)[.,;]?\\s*(Preview of field's value|For input string)\\b.*");
-
-    /**
-     * An item error reason without the document values Elasticsearch quotes in it ("Preview of
-     * field's value: '...'" on 7.x/8.x): a document may hold secrets, the message goes to logs.
-     */
-    static String withoutDocumentData(String reason) {
-        String cut = VALUE_PREVIEW.matcher(reason).replaceFirst("");
-        return cut.length() > 300 ? cut.substring(0, 300) + "..." : cut;
     }
 
     /** URL-encodes a path segment, keeping wildcards and commas. */

@@ -18,6 +18,7 @@ import java.security.cert.CertificateFactory;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import java.security.cert.CertificateException;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
@@ -252,10 +253,21 @@ public final class EsClient implements AutoCloseable {
                 + " failed during " + method + " " + path + " (" + message + "); retry, and check the TLS settings", e);
     }
 
+    private static final Pattern VALUE_PREVIEW = Pattern.compile("(?s)[.,;]?\\s*(Preview of field's value|For input string)\\b.*");
+
+    /**
+     * An item error reason without the document values Elasticsearch quotes in it ("Preview of
+     * field's value: '...'" on 7.x/8.x): a document may hold secrets, the message goes to logs.
+     */
+    public static String withoutDocumentData(String reason) {
+        String cut = VALUE_PREVIEW.matcher(reason).replaceFirst("");
+        return cut.length() > 300 ? cut.substring(0, 300) + "..." : cut;
+    }
+
     /** Maps a non-2xx answer to an UpgradeException naming the problem and the fix. */
     public UpgradeException failure(String method, String path, int status, JsonNode body) {
         String type = body.path("error").path("type").asText("");
-        String reason = body.path("error").path("reason").asText(body.isTextual() ? body.asText() : "");
+        String reason = withoutDocumentData(body.path("error").path("reason").asText(body.isTextual() ? body.asText() : ""));
         String what = method + " " + path + " on " + name + " failed with HTTP " + status
                 + (type.isEmpty() ? "" : " " + type) + (reason.isEmpty() ? "" : ": " + reason);
         if (status == 401 || status == 403) {

@@ -97,6 +97,9 @@ class DocumentCopierTest {
                         assertThat(e.getMessage()).contains("failed to parse field [name]").contains("/3:")
                                 .doesNotContain("doc 3");
                     });
+            assertThatThrownBy(() -> c.send("PUT", "/" + prefix + "dst/_doc/one", "{\"name\":\"top-secret-value\"}"))
+                    .isInstanceOf(UpgradeException.class).hasMessageContaining("failed to parse field [name]")
+                    .hasMessageNotContaining("top-secret-value");
             JsonNode ok = DocumentCopier.builder(c, c).sourceIndex(prefix + "src").batchSize(10)
                     .targetIndex(prefix + "copy").build().copy(null, x -> { }, null) != null
                     ? c.get("/" + prefix + "copy/_count") : null;

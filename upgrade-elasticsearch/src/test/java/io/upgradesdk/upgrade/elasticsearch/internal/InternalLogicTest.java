@@ -100,13 +100,13 @@ class InternalLogicTest {
 
     @Test
     void bulkItemReasonsLoseTheDocumentValuesElasticsearchQuotes() {
-        assertThat(DocumentCopier.withoutDocumentData("[1:9] failed to parse field [token] of type [long] in document "
+        assertThat(EsClient.withoutDocumentData("[1:9] failed to parse field [token] of type [long] in document "
                 + "with id 'u1'. Preview of field's value: 'eyJhbGciOi.secret'"))
                 .isEqualTo("[1:9] failed to parse field [token] of type [long] in document with id 'u1'");
-        assertThat(DocumentCopier.withoutDocumentData("failed to parse [n]; For input string: \"hunter2\""))
+        assertThat(EsClient.withoutDocumentData("failed to parse [n]; For input string: \"hunter2\""))
                 .isEqualTo("failed to parse [n]");
-        assertThat(DocumentCopier.withoutDocumentData("x".repeat(400))).hasSize(303);
-        assertThat(DocumentCopier.withoutDocumentData("mapper [n] cannot be changed")).isEqualTo("mapper [n] cannot be changed");
+        assertThat(EsClient.withoutDocumentData("x".repeat(400))).hasSize(303);
+        assertThat(EsClient.withoutDocumentData("mapper [n] cannot be changed")).isEqualTo("mapper [n] cannot be changed");
     }
 
     @Test
