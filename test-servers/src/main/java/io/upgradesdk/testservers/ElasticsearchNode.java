@@ -315,12 +315,12 @@ public final class ElasticsearchNode implements AutoCloseable {
         try (Stream<String> lines = Files.lines(dist.resolve("config/jvm.options"))) {
             jvm = lines.filter(l -> !l.matches(".*(gc\\.log|Xloggc|HeapDump|ErrorFile|PrintGC|GCLogFile|"
                     + "PrintTenuringDistribution|UseGCLogFileRotation|NumberOfGCLogFiles|^-Xm[sx]).*"))
-                    .filter(l -> major != 5 || !l.matches(".*(ConcMarkSweepGC|CMSInitiatingOccupancy|"
+                    .filter(l -> major > 6 || !l.matches(".*(ConcMarkSweepGC|CMSInitiatingOccupancy|"
                             + "UseCMSInitiatingOccupancyOnly|AlwaysPreTouch).*"))
                     .collect(Collectors.toCollection(ArrayList::new));
         }
-        if (major == 5) {
-            jvm.add("-XX:+UseG1GC");
+        if (major <= 6) {
+            jvm.add("-XX:+UseG1GC"); // CMS, their default, is gone from JDK 17
         }
         jvm.add("-Xms" + heap);
         jvm.add("-Xmx" + heap);
@@ -347,18 +347,18 @@ public final class ElasticsearchNode implements AutoCloseable {
         yml.append("node.name: \"").append(name).append("\"\n");
         yml.append("network.host: 127.0.0.1\n");
         yml.append("http.port: ").append(httpPort).append('\n');
-        yml.append(major == 5 ? "transport.tcp.port: " : "transport.port: ").append(transportPort).append('\n');
+        yml.append(major <= 6 ? "transport.tcp.port: " : "transport.port: ").append(transportPort).append('\n');
         yml.append("path.data: \"").append(dir.resolve("data")).append("\"\n");
         yml.append("path.logs: \"").append(dir.resolve("logs")).append("\"\n");
         yml.append("path.repo: [\"").append(repoRoot).append("\"]\n");
         yml.append("cluster.routing.allocation.disk.threshold_enabled: false\n");
-        if (major != 5) {
+        if (Files.isDirectory(dist.resolve("modules/x-pack-security"))) {
             if (!extraYml.contains("xpack.security.enabled")) {
                 yml.append("xpack.security.enabled: false\n");
             }
-            if (Files.isDirectory(dist.resolve("modules/reindex"))) {
-                yml.append("reindex.remote.whitelist: \"127.0.0.1:*, localhost:*\"\n");
-            }
+        }
+        if (major != 5 && Files.isDirectory(dist.resolve("modules/reindex"))) {
+            yml.append("reindex.remote.whitelist: \"127.0.0.1:*, localhost:*\"\n");
         }
         if (seedHosts.isEmpty()) {
             yml.append("discovery.type: single-node\n");

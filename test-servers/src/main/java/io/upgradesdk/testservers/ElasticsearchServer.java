@@ -47,6 +47,8 @@ public final class ElasticsearchServer {
 
     /** Newest 5.6 (multi-type indices; Kuzzle 1.x). */
     public static final String V5 = "5.6.16";
+    /** Newest 6.8: its indices are readable by 7.x, not by 8.x (start it, then restart the node on 7.17). */
+    public static final String V6 = "6.8.23";
     /** Newest 7.17. */
     public static final String V7 = "7.17.29";
     /** Newest 8.x. */

@@ -3,7 +3,9 @@ package io.upgradesdk.upgrade.elasticsearch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.upgradesdk.testservers.ElasticsearchNode;
 import io.upgradesdk.testservers.ElasticsearchServer;
+import io.upgradesdk.upgrade.Confirmation;
 import io.upgradesdk.upgrade.InMemoryCheckpointStore;
 import io.upgradesdk.upgrade.RetryPolicy;
 import io.upgradesdk.upgrade.UpgradeException;
@@ -107,5 +109,39 @@ class PreflightTest {
         fails(step(PreflightSettings.builder(ElasticsearchEndpoint.of(es5.url())).requiredVersionLine("5.6")
                 .targetMajor(7).build(), "preflight-old-indices"), ElasticsearchErrorCode.PREFLIGHT_FAILED,
                 "created on 5.x", "reindex them on 5.6 first");
+    }
+
+    /**
+     * A real index created on 6.8.23: the node is then restarted on 7.17 on the same data directory,
+     * as an upgraded 6.x cluster would be. Pre-flight for 8.x lists it with the fix; the reindex plan
+     * replaces it (same name kept as an alias) and pre-flight passes.
+     */
+    @Test
+    void anIndexCreatedOn6xBlocksAn8xUpgradeUntilTheReindexPlanReplacesIt() {
+        try (ElasticsearchNode node = ElasticsearchServer.newNode(ElasticsearchServer.V6)) {
+            node.start(ElasticsearchServer.V6);
+            node.request("PUT", "/legacy", "{\"settings\":{\"number_of_shards\":1,\"number_of_replicas\":0},"
+                    + "\"mappings\":{\"_doc\":{\"properties\":{\"n\":{\"type\":\"integer\"}}}}}").ok();
+            node.request("POST", "/legacy/_doc/_bulk?refresh=true", "{\"index\":{\"_id\":\"1\"}}\n{\"n\":1}\n"
+                    + "{\"index\":{\"_id\":\"2\"}}\n{\"n\":2}\n").ok();
+            node.stop();
+            node.start(ElasticsearchServer.V7);
+
+            ElasticsearchEndpoint e = ElasticsearchEndpoint.of(node.url());
+            fails(step(PreflightSettings.builder(e).build(), "preflight-old-indices"), ElasticsearchErrorCode.PREFLIGHT_FAILED,
+                    "legacy (created on 6.x)", "reindex them on 7.17 first (ElasticsearchUpgrade.reindexPlan)");
+
+            UpgradePlan reindex = ElasticsearchUpgrade.create().reindexPlan(
+                    ReindexSettings.builder(e, "legacy", "legacy-7").alias("legacy").build());
+            UpgradeRunner runner = UpgradeRunner.builder().store(new InMemoryCheckpointStore())
+                    .confirmation(Confirmation.givenInAdvance()).build();
+            assertThat(runner.up(reindex).isSuccess()).isTrue();
+            assertThat(runner.finish(reindex).isSuccess()).isTrue();
+
+            step(PreflightSettings.builder(e).build(), "preflight-old-indices").execute(new TestContext());
+            assertThat(node.request("GET", "/legacy/_count", null).ok().body()).contains("\"count\":2");
+        } catch (Exception ex) {
+            throw new AssertionError(ex);
+        }
     }
 }
