@@ -66,6 +66,10 @@ public final class KuzzleCommand implements Callable<Integer> {
     @Option(names = "--page-size", defaultValue = "1000", description = "Documents per page. Default: ${DEFAULT-VALUE}")
     int pageSize;
 
+    @Option(names = "--write-concurrency", defaultValue = "2",
+            description = "Bulk requests in flight while the next page is read. Default: ${DEFAULT-VALUE}")
+    int writeConcurrency;
+
     @Option(names = "--report", paramLabel = "FILE", description = "Where the verify step writes its JSON report.")
     Path report;
 
@@ -92,6 +96,7 @@ public final class KuzzleCommand implements Callable<Integer> {
                     .cacheMode(cache)
                     .destroyPolicy(destroy)
                     .pageSize(pageSize)
+                    .writeConcurrency(writeConcurrency)
                     .kuzzlerc(kuzzlerc)
                     .reportFile(report);
             if (targetEs != null) {

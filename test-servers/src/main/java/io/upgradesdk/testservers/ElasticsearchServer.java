@@ -205,6 +205,21 @@ public final class ElasticsearchServer {
     }
 
     /**
+     * Config files of the file realm ({@code users}, {@code users_roles}) holding one superuser
+     * with {@code password} (as an unsalted SHA-1 hash, which the file realm accepts), for
+     * {@link #newNode(String, String, Map)} or {@link #newTlsNode(String, String, Map)}.
+     */
+    public static Map<String, String> fileRealmSuperuser(String user, String password) {
+        try {
+            String sha = "{SHA}" + java.util.Base64.getEncoder().encodeToString(java.security.MessageDigest
+                    .getInstance("SHA-1").digest(password.getBytes(StandardCharsets.UTF_8)));
+            return Map.of("users", user + ":" + sha + "\n", "users_roles", "superuser:" + user + "\n");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
      * A dedicated 8.x node with security on and HTTPS only, presenting a self-signed certificate
      * made by openssl ({@link ElasticsearchNode#tlsCertificate()}), plus extra elasticsearch.yml lines
      * and config files such as the file realm's {@code users} (not started).

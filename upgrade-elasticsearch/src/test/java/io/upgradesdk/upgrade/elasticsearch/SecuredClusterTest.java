@@ -9,9 +9,7 @@ import io.upgradesdk.upgrade.Secret;
 import io.upgradesdk.upgrade.UpgradeException;
 import io.upgradesdk.upgrade.elasticsearch.internal.EsClient;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Base64;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -25,13 +23,11 @@ class SecuredClusterTest {
     private static ElasticsearchNode node;
 
     @BeforeAll
-    static void start() throws Exception {
-        String sha = "{SHA}" + Base64.getEncoder().encodeToString(
-                MessageDigest.getInstance("SHA-1").digest(PASSWORD.getBytes(StandardCharsets.UTF_8)));
+    static void start() {
         node = ElasticsearchServer.newNode(ElasticsearchServer.V8, String.join("\n",
                 "xpack.security.enabled: true", "xpack.security.http.ssl.enabled: false",
                 "xpack.security.transport.ssl.enabled: false", "xpack.security.authc.api_key.enabled: true"),
-                Map.of("users", "admin:" + sha + "\n", "users_roles", "superuser:admin\n"));
+                ElasticsearchServer.fileRealmSuperuser("admin", PASSWORD));
         node.start(ElasticsearchServer.V8);
     }
 

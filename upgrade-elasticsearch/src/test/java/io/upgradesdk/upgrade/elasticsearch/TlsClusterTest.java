@@ -12,12 +12,8 @@ import io.upgradesdk.upgrade.UpgradeException;
 import io.upgradesdk.upgrade.UpgradeReport;
 import io.upgradesdk.upgrade.UpgradeRunner;
 import io.upgradesdk.upgrade.elasticsearch.internal.EsClient;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -36,11 +32,9 @@ class TlsClusterTest {
     private static ElasticsearchNode node;
 
     @BeforeAll
-    static void start() throws Exception {
-        String sha = "{SHA}" + Base64.getEncoder().encodeToString(
-                MessageDigest.getInstance("SHA-1").digest(PASSWORD.getBytes(StandardCharsets.UTF_8)));
+    static void start() {
         node = ElasticsearchServer.newTlsNode(ElasticsearchServer.V8, "",
-                Map.of("users", "admin:" + sha + "\n", "users_roles", "superuser:admin\n"));
+                ElasticsearchServer.fileRealmSuperuser("admin", PASSWORD));
         node.start(ElasticsearchServer.V8);
     }
 

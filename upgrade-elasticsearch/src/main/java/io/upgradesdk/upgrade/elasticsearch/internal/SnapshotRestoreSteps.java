@@ -144,9 +144,10 @@ public final class SnapshotRestoreSteps {
             body.put("indices", String.join(",", s.indices()));
             body.put("include_global_state", true);
             body.put("ignore_unavailable", false);
+            boolean resumed = ctx.cursor().isPresent();
             ctx.saveCursor("snapshot-started");
-            blocking = Waits.inBackground("es-snapshot-" + s.snapshot(),
-                    () -> c.send("PUT", snapshotPath() + "?wait_for_completion=true", body));
+            blocking = Waits.inBackground("es-snapshot-" + s.snapshot(), () -> untilDone(c, "PUT",
+                    snapshotPath() + "?wait_for_completion=true", body, resumed));
         } else if (existing.status() / 100 != 2) {
             throw c.failure("GET", snapshotPath(), existing.status(), existing.body());
         }
@@ -182,6 +183,24 @@ public final class SnapshotRestoreSteps {
                     + ") and rerun");
         }
         ctx.progress(total, total, "snapshot " + s.snapshot() + " SUCCESS, " + total + " shards");
+    }
+
+    /**
+     * Sends a blocking snapshot or restore request. In a resumed run, a refusal because the
+     * snapshot or the indices "already exist" means the crashed run's request reached Elasticsearch
+     * after this run looked: null is returned and the caller's wait polls that operation instead.
+     */
+    static JsonNode untilDone(EsClient c, String method, String path, ObjectNode body, boolean resumed) {
+        EsClient.EsResponse r = c.exchange(method, path, body);
+        if (r.status() / 100 == 2) {
+            return r.body();
+        }
+        String error = r.body().path("error").toString();
+        if (resumed && (error.contains("already exists") || error.contains("already in-progress")
+                || error.contains("concurrent_snapshot_execution_exception"))) {
+            return null;
+        }
+        throw c.failure(method, path, r.status(), r.body());
     }
 
     /** Source index -> target index for the indices of the snapshot selected by the settings. */
@@ -272,8 +291,8 @@ public final class SnapshotRestoreSteps {
             });
             ctx.saveCursor("restore-requested");
             // blocking on a background thread: the wait below ends as soon as the restore does
-            blocking = Waits.inBackground("es-restore-" + s.snapshot(),
-                    () -> c.send("POST", snapshotPath() + "/_restore?wait_for_completion=true", body));
+            blocking = Waits.inBackground("es-restore-" + s.snapshot(), () -> untilDone(c, "POST",
+                    snapshotPath() + "/_restore?wait_for_completion=true", body, resumed));
         } else {
             ctx.saveCursor("restore-requested");
         }
