@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 
 /** The steps of the snapshot-and-restore upgrade. */
@@ -33,6 +34,8 @@ public final class SnapshotRestoreSteps {
     private final Preflight.Clients clients;
     private final Sleeper sleeper;
     private final Duration poll;
+    /** Indices of the snapshot taken by this plan's snapshot step in this process, or null. */
+    private final AtomicReference<JsonNode> snapshotIndices = new AtomicReference<>();
 
     public SnapshotRestoreSteps(SnapshotRestoreSettings s, Preflight.Clients clients, Sleeper sleeper, Duration poll) {
         this.s = s;
@@ -136,6 +139,7 @@ public final class SnapshotRestoreSteps {
      * progress; a resumed run finds the snapshot started before and only polls.
      */
     void takeSnapshot(EsClient c, StepContext ctx) {
+        snapshotIndices.set(null);
         Waits waits = new Waits(ctx.clock(), sleeper, poll);
         EsClient.EsResponse existing = c.exchange("GET", snapshotPath(), null);
         CompletableFuture<JsonNode> blocking = null;
@@ -182,6 +186,9 @@ public final class SnapshotRestoreSteps {
                     + info.path("failures") + "; fix the cause, delete it (DELETE " + snapshotPath()
                     + ") and rerun");
         }
+        if (info.path("indices").isArray()) {
+            snapshotIndices.set(info.path("indices"));
+        }
         ctx.progress(total, total, "snapshot " + s.snapshot() + " SUCCESS, " + total + " shards");
     }
 
@@ -203,14 +210,19 @@ public final class SnapshotRestoreSteps {
         throw c.failure(method, path, r.status(), r.body());
     }
 
-    /** Source index -> target index for the indices of the snapshot selected by the settings. */
+    /**
+     * Source index -> target index for the indices of the snapshot selected by the settings. The
+     * index list of the snapshot this plan took is kept from the snapshot step (a finished snapshot
+     * never changes); otherwise, e.g. in a resumed process, it is read from the repository.
+     */
     Map<String, String> selection(EsClient target) {
-        JsonNode info = target.get(snapshotPath()).path("snapshots").path(0);
+        JsonNode known = snapshotIndices.get();
+        JsonNode indices = known != null ? known : target.get(snapshotPath()).path("snapshots").path(0).path("indices");
         Map<String, String> out = new LinkedHashMap<>();
         List<Pattern> patterns = s.indices().stream().map(SnapshotRestoreSteps::glob).toList();
         Pattern rename = s.renamePattern().map(Pattern::compile).orElse(null);
         Set<String> sorted = new TreeSet<>();
-        info.path("indices").forEach(i -> sorted.add(i.asText()));
+        indices.forEach(i -> sorted.add(i.asText()));
         for (String index : sorted) {
             if (index.startsWith(".") && !s.includeSystemIndices()) {
                 continue;

@@ -43,6 +43,9 @@ public final class Waits {
      */
     public void until(String what, Duration timeout, String fix, Future<?> wake, BooleanSupplier done) {
         Instant deadline = clock.instant().plus(timeout);
+        if (wake != null && !wake.isDone()) {
+            awaitOrTimeout(wake); // a short operation answers before the first poll is due
+        }
         while (!poll(done)) {
             if (clock.instant().isAfter(deadline)) {
                 throw new UpgradeException(ElasticsearchErrorCode.TIMEOUT,

@@ -24,8 +24,9 @@ import java.util.Map;
  * Benchmark (a main, not run by surefire): wall time of the snapshot-restore plan against the same
  * REST calls issued bare, on the same data (default 100,000 documents in 4 indices), real 7.17.29
  * source and 8.19.21 target. Rounds alternate bare / plan (FileCheckpointStore) / plan with pre-flight /
- * plan with the in-memory store; medians and ratios are printed. Options: {@code -Dbench.pollMillis=50}
- * (the plan's poll interval), {@code -Dbench.memoryStore=true} (in-memory store for the main plan line).
+ * plan with the in-memory store; medians and ratios are printed. Options: {@code -Dbench.pollMillis=1000}
+ * (the plan's poll interval, default the product's 1 s; snapshot and restore end on Elasticsearch's answer, the
+ * interval only paces progress polls), {@code -Dbench.memoryStore=true} (in-memory store for the main plan line).
  *
  * <pre>
  * mvn -q -pl upgrade-elasticsearch test-compile exec:java -Dexec.classpathScope=test \
@@ -78,6 +79,13 @@ public final class SnapshotRestoreBench {
         PHASE_MS.forEach((phase, values) -> System.out.printf("  bare %-33s median %4d ms %s%n", phase, median(values), values));
         System.out.printf("bare REST calls        median %d ms %s%n", b, bare);
         System.out.printf("plan (same calls)      median %d ms %s  ratio %.3f%n", p, plan, (double) p / b);
+        List<Double> paired = new ArrayList<>();
+        for (int r = 0; r < rounds; r++) {
+            paired.add((double) plan.get(r) / bare.get(r));
+        }
+        Collections.sort(paired);
+        System.out.printf("plan/bare per round (adjacent runs), median %.3f of %s%n", paired.get(rounds / 2),
+                paired.stream().map(x -> String.format("%.2f", x)).toList());
         System.out.printf("plan + pre-flight      median %d ms %s  ratio %.3f%n", f, planWithChecks, (double) f / b);
         long m = median(planInMemory);
         System.out.printf("plan, in-memory store  median %d ms %s  ratio %.3f (checkpoint fsyncs excluded)%n", m,
@@ -173,7 +181,7 @@ public final class SnapshotRestoreBench {
         long t0 = System.nanoTime();
         UpgradeReport report;
         try (ElasticsearchUpgrade es = ElasticsearchUpgrade.create(d -> Thread.sleep(d.toMillis()),
-                Duration.ofMillis(Long.getLong("bench.pollMillis", 50)));
+                Duration.ofMillis(Long.getLong("bench.pollMillis", 1000)));
                 CheckpointStore store = memoryStore ? new InMemoryCheckpointStore()
                         : new FileCheckpointStore(dir.resolve("checkpoint.json"))) {
             UpgradePlan plan = es.snapshotRestorePlan(b.build());
