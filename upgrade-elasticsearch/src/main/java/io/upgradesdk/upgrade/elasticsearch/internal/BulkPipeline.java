@@ -1,6 +1,8 @@
 package io.upgradesdk.upgrade.elasticsearch.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.upgradesdk.upgrade.UpgradeErrorCode;
+import io.upgradesdk.upgrade.UpgradeException;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -87,14 +89,19 @@ final class BulkPipeline implements AutoCloseable {
             head.write().get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for a bulk write", e);
+            throw new UpgradeException(UpgradeErrorCode.INTERRUPTED,
+                    "interrupted while waiting for a bulk write; rerun to resume from the last written page", e);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
             }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
             throw new IllegalStateException("bulk write failed", e.getCause());
         } catch (CancellationException e) {
-            throw new IllegalStateException("bulk write cancelled", e);
+            throw new UpgradeException(UpgradeErrorCode.INTERRUPTED,
+                    "a bulk write was cancelled; rerun to resume from the last written page", e);
         }
         pending.removeFirst();
         checkpoint.accept(head.cursor());
