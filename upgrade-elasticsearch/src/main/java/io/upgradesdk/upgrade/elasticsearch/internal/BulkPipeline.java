@@ -1,8 +1,11 @@
 package io.upgradesdk.upgrade.elasticsearch.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.upgradesdk.upgrade.Sleeper;
 import io.upgradesdk.upgrade.UpgradeErrorCode;
 import io.upgradesdk.upgrade.UpgradeException;
+import io.upgradesdk.upgrade.elasticsearch.ElasticsearchErrorCode;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -34,7 +37,13 @@ final class BulkPipeline implements AutoCloseable {
     private static final String BULK = "/_bulk?filter_path=errors,items.*.status,items.*.error.type,"
             + "items.*.error.reason";
 
+    /** Attempts per bulk request when the cluster answers busy (429, 502-504) before failing the copy. */
+    static final int ATTEMPTS = 8;
+    private static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+
     private final EsClient target;
+    private final Sleeper sleeper;
     private final int concurrency;
     private final Consumer<String> checkpoint;
     private final DocumentCopier.Progress progress;
@@ -42,9 +51,10 @@ final class BulkPipeline implements AutoCloseable {
     private final Deque<Pending> pending = new ArrayDeque<>();
     private ExecutorService pool;
 
-    BulkPipeline(EsClient target, int concurrency, Consumer<String> checkpoint, DocumentCopier.Progress progress,
-            long total) {
+    BulkPipeline(EsClient target, Sleeper sleeper, int concurrency, Consumer<String> checkpoint,
+            DocumentCopier.Progress progress, long total) {
         this.target = target;
+        this.sleeper = sleeper;
         this.concurrency = concurrency;
         this.checkpoint = checkpoint;
         this.progress = progress;
@@ -72,9 +82,31 @@ final class BulkPipeline implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends a page, resending it with exponential backoff while the cluster answers busy: a rejected
+     * request or rejected items (indexing pressure, full write queue). Index operations are
+     * idempotent, so resending the whole page is safe.
+     */
     private void write(Page page) {
-        JsonNode answer = target.sendNdjson(BULK, page.body());
-        DocumentCopier.checkBulk(target, answer, page.ids());
+        Duration backoff = FIRST_BACKOFF;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                JsonNode answer = target.sendNdjson(BULK, page.body());
+                DocumentCopier.checkBulk(target, answer, page.ids());
+                return;
+            } catch (UpgradeException e) {
+                if (e.code() != ElasticsearchErrorCode.UNAVAILABLE || attempt >= ATTEMPTS) {
+                    throw e;
+                }
+            }
+            try {
+                sleeper.sleep(backoff);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new UpgradeException(UpgradeErrorCode.INTERRUPTED, "interrupted while backing off a bulk write", e);
+            }
+            backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+        }
     }
 
     private void commitFinished() {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.upgradesdk.upgrade.Sleeper;
 import io.upgradesdk.upgrade.UpgradeException;
 import io.upgradesdk.upgrade.elasticsearch.ElasticsearchErrorCode;
 import java.io.ByteArrayOutputStream;
@@ -30,7 +31,8 @@ import java.util.function.Consumer;
  *
  * <p>Writing: the {@link DocumentTransform} maps each document to its target (index, type, id,
  * source) or drops it; each bulk answer is checked item by item (rejections are transient, other
- * item errors permanent, their messages stripped of document values). Up to
+ * item errors permanent, their messages stripped of document values); a page the cluster rejects as
+ * busy is resent with backoff (up to 8 attempts). Up to
  * {@link Builder#writeConcurrency} bulk requests are in flight while the next page is read. After
  * each page the cursor (a small JSON text) is handed to the checkpoint callback, in page order and
  * only once every earlier page is written; it never contains document data.
@@ -64,6 +66,7 @@ public final class DocumentCopier {
     private final DocumentTransform transform;
     private final boolean refresh;
     private final int writeConcurrency;
+    private final Sleeper sleeper;
 
     private DocumentCopier(Builder b) {
         this.source = b.source;
@@ -75,6 +78,7 @@ public final class DocumentCopier {
         this.transform = b.transform;
         this.refresh = b.refresh;
         this.writeConcurrency = b.writeConcurrency;
+        this.sleeper = b.sleeper;
     }
 
     /** A builder copying from {@code source} to {@code target}. */
@@ -118,7 +122,7 @@ public final class DocumentCopier {
         List<String> indices = sourceIndices();
         long total = progress == null ? -1 : total();
         EsVersion v = source.version();
-        try (BulkPipeline writes = new BulkPipeline(target, writeConcurrency, checkpoint, progress, total)) {
+        try (BulkPipeline writes = new BulkPipeline(target, sleeper, writeConcurrency, checkpoint, progress, total)) {
             for (; c.i < indices.size(); c.i++, c.after = null, c.scroll = null) {
                 String index = indices.get(c.i);
                 if (c.index != null && !c.index.equals(index)) {
@@ -338,6 +342,7 @@ public final class DocumentCopier {
         private DocumentTransform transform = d -> d;
         private boolean refresh = true;
         private int writeConcurrency = 2;
+        private Sleeper sleeper = Sleeper.system();
 
         private Builder(EsClient source, EsClient target) {
             this.source = requireNonNull(source, "source");
@@ -401,6 +406,12 @@ public final class DocumentCopier {
                         "writeConcurrency must be within 1..16, was " + concurrency);
             }
             this.writeConcurrency = concurrency;
+            return this;
+        }
+
+        /** Waits between resends of a bulk request the cluster rejected as busy (default: real sleep). */
+        public Builder sleeper(Sleeper sleeper) {
+            this.sleeper = requireNonNull(sleeper, "sleeper");
             return this;
         }
 

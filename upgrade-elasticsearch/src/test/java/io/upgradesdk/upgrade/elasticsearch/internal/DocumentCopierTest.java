@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.upgradesdk.testservers.ElasticsearchNode;
 import io.upgradesdk.testservers.ElasticsearchServer;
 import io.upgradesdk.upgrade.UpgradeException;
 import io.upgradesdk.upgrade.elasticsearch.ElasticsearchEndpoint;
@@ -144,5 +145,54 @@ class DocumentCopierTest {
             assertThat(progress).isSorted().last().isEqualTo(200L);
             assertThat(c.get("/" + prefix + "dst/_count").path("count").asLong()).isEqualTo(200);
         }
+    }
+
+    /**
+     * A dedicated 7.17 node with a 1 MB indexing-pressure limit: six ~300 KB bulk requests in flight
+     * are partly rejected (429); the copier resends them with backoff and loses nothing. A single
+     * request above the limit is rejected every time: the copy fails after 8 attempts as UNAVAILABLE.
+     */
+    @Test
+    void busyRejectionsAreResentWithBackoffAndAnOversizedPageFailsAfterEightAttempts() {
+        try (ElasticsearchNode node = ElasticsearchServer.newNode(ElasticsearchServer.V7,
+                "indexing_pressure.memory.limit: 1mb");
+                EsClient c = EsClient.connect(ElasticsearchEndpoint.of(node.start(ElasticsearchServer.V7).url()))) {
+            String text = "x".repeat(1500);
+            StringBuilder nd = new StringBuilder();
+            c.send("PUT", "/src", "{\"settings\":{\"number_of_replicas\":0}}");
+            for (int i = 0; i < 3000; i++) {
+                nd.append("{\"index\":{\"_index\":\"src\",\"_id\":\"").append(i).append("\"}}\n{\"n\":").append(i)
+                        .append(",\"text\":\"").append(text).append("\"}\n");
+                if (nd.length() > 300_000) {
+                    DocumentCopier.checkBulk(c, c.sendNdjson("/_bulk", nd.toString()));
+                    nd.setLength(0);
+                }
+            }
+            DocumentCopier.checkBulk(c, c.sendNdjson("/_bulk?refresh=true", nd.toString()));
+            long rejectionsBefore = rejections(c);
+
+            DocumentCopier.Result r = DocumentCopier.builder(c, c).sourceIndex("src").targetIndex("dst").batchSize(200)
+                    .writeConcurrency(6).build().copy(null, x -> { }, null);
+            assertThat(r.written()).isEqualTo(3000);
+            assertThat(c.get("/dst/_count").path("count").asLong()).isEqualTo(3000);
+            assertThat(rejections(c)).as("the node rejected some bulk requests").isGreaterThan(rejectionsBefore);
+
+            List<java.time.Duration> pauses = new ArrayList<>();
+            assertThatThrownBy(() -> DocumentCopier.builder(c, c).sourceIndex("src").targetIndex("big").batchSize(1000).writeConcurrency(1)
+                    .sleeper(pauses::add).build().copy(null, x -> { }, null))
+                    .isInstanceOfSatisfying(UpgradeException.class, e -> {
+                        assertThat(e.code()).isEqualTo(ElasticsearchErrorCode.UNAVAILABLE);
+                        assertThat(e.getMessage()).contains("429", "retry");
+                    });
+            assertThat(pauses).hasSize(BulkPipeline.ATTEMPTS - 1).isSorted();
+        }
+    }
+
+    private static long rejections(EsClient c) {
+        long n = 0;
+        for (JsonNode node : c.get("/_nodes/stats/indexing_pressure").path("nodes")) {
+            n += node.path("indexing_pressure").path("memory").path("total").path("coordinating_rejections").asLong();
+        }
+        return n;
     }
 }
