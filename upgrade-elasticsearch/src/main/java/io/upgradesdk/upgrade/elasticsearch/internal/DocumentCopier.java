@@ -130,26 +130,7 @@ public final class DocumentCopier {
                     c.scroll = null;
                 }
                 c.index = index;
-                boolean useScroll = sortField == null && v.major() >= 8;
-                while (true) {
-                    JsonNode hits = useScroll ? scrollPage(index, c) : searchAfterPage(index, c, v);
-                    if (hits.size() == 0) {
-                        clearScroll(c);
-                        break;
-                    }
-                    BulkPipeline.Page page = encodePage(hits, c);
-                    if (!useScroll) {
-                        c.after = (ArrayNode) hits.get(hits.size() - 1).path("sort");
-                    }
-                    writes.submit(page, c.toJson(), c.read, index);
-                    if (useScroll) {
-                        // a scroll cannot be rewound: the server's position must not run ahead of the cursor
-                        writes.awaitAll();
-                    }
-                    if (hits.size() < batchSize && !useScroll) {
-                        break;
-                    }
-                }
+                copyIndex(index, c, v, writes);
             }
             writes.awaitAll();
         }
@@ -158,6 +139,29 @@ public final class DocumentCopier {
         }
         checkpoint.accept(c.toJson());
         return new Result(c.read, c.written, c.skipped);
+    }
+
+    /** Reads one index page by page, handing each encoded page to the writers. */
+    private void copyIndex(String index, Cursor c, EsVersion v, BulkPipeline writes) {
+        boolean useScroll = sortField == null && v.major() >= 8;
+        while (true) {
+            JsonNode hits = useScroll ? scrollPage(index, c) : searchAfterPage(index, c, v);
+            if (hits.size() == 0) {
+                clearScroll(c);
+                return;
+            }
+            BulkPipeline.Page page = encodePage(hits, c);
+            if (!useScroll) {
+                c.after = (ArrayNode) hits.get(hits.size() - 1).path("sort");
+            }
+            writes.submit(page, c.toJson(), c.read, index);
+            if (useScroll) {
+                // a scroll cannot be rewound: the server's position must not run ahead of the cursor
+                writes.awaitAll();
+            } else if (hits.size() < batchSize) {
+                return;
+            }
+        }
     }
 
     private static final String HIT_FIELDS = "filter_path=_scroll_id,hits.hits._index,hits.hits._type,hits.hits._id,"
