@@ -287,6 +287,7 @@ public final class SnapshotRestoreSteps {
                     + " already has indices named " + present.stream().map(selected::get).toList()
                     + "; delete them there or restore under other names with rename(pattern, replacement)");
         }
+        ctx.saveCursor("restore-requested");
         if (!missing.isEmpty()) {
             ObjectNode body = JSON.createObjectNode();
             body.put("indices", String.join(",", missing));
@@ -301,12 +302,9 @@ public final class SnapshotRestoreSteps {
                 body.put("rename_pattern", p);
                 body.put("rename_replacement", s.renameReplacement().get());
             });
-            ctx.saveCursor("restore-requested");
             // blocking on a background thread: the wait below ends as soon as the restore does
             blocking = Waits.inBackground("es-restore-" + s.snapshot(), () -> untilDone(c, "POST",
                     snapshotPath() + "/_restore?wait_for_completion=true", body, resumed));
-        } else {
-            ctx.saveCursor("restore-requested");
         }
         ctx.progress(0, selected.size(), "restore requested for " + missing.size() + " indices ("
                 + present.size() + " already there)");
