@@ -14,12 +14,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.util.Base64;
 import java.util.Collection;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import java.security.cert.CertificateException;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManagerFactory;
@@ -244,8 +245,8 @@ public final class EsClient implements AutoCloseable {
             }
         }
         String message = String.valueOf(e.getMessage());
-        if (message.toLowerCase(java.util.Locale.ROOT).contains("unrecognized ssl message")
-                || message.toLowerCase(java.util.Locale.ROOT).contains("plaintext connection")) {
+        String lower = message.toLowerCase(Locale.ROOT);
+        if (lower.contains("unrecognized ssl message") || lower.contains("plaintext connection")) {
             return new UpgradeException(ElasticsearchErrorCode.TLS_FAILED, "Elasticsearch at " + name
                     + " does not speak TLS on this port (" + message + "); use an http:// URL, or enable TLS on the cluster", e);
         }
@@ -256,8 +257,9 @@ public final class EsClient implements AutoCloseable {
     private static final Pattern VALUE_PREVIEW = Pattern.compile("(?s)[.,;]?\\s*(Preview of field's value|For input string)\\b.*");
 
     /**
-     * An item error reason without the document values Elasticsearch quotes in it ("Preview of
-     * field's value: '...'" on 7.x/8.x): a document may hold secrets, the message goes to logs.
+     * An error reason without the document values Elasticsearch quotes in it ("Preview of field's
+     * value: '...'" on 7.x/8.x, "For input string"), cut to 300 characters: a document may hold
+     * secrets, and the message goes to logs and reports.
      */
     public static String withoutDocumentData(String reason) {
         String cut = VALUE_PREVIEW.matcher(reason).replaceFirst("");
