@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Real Elasticsearch nodes on 127.0.0.1 for integration tests, from the "integ-test-zip"
  * distributions on Maven Central (resolved through {@code mvn}, unpacked into a machine-wide cache;
- * see {@link #V5}, {@link #V7}, {@link #V8}).
+ * see {@link #V5}, {@link #V6}, {@link #V7}, {@link #V8}).
  *
  * <ul>
  *   <li>{@link #get(String)}: the JVM's shared single-node server of a version, started on first
@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  *       Close them when done.</li>
  * </ul>
  * Every node has the same {@code path.repo} ({@link #repoRoot()}), so a snapshot taken on one node
- * can be restored on another. Security is off (plain HTTP). When the JVM runs as root the nodes run
+ * can be restored on another. Security is off (plain HTTP) except on nodes made by
+ * {@link #newTlsNode(String, String, Map)} (HTTPS, file-realm users). When the JVM runs as root the nodes run
  * as the system user {@code elasticsearch} (created with useradd when missing). Heap: 256m, or the
  * system property {@code es.heap}. Everything is stopped and removed at JVM exit.
  */
