@@ -224,24 +224,24 @@ public final class DocumentCopier {
                 }
                 EsDocument doc = new EsDocument(hit.path("_index").asText(), type, hit.path("_id").asText(),
                         hit.path("_source").isObject() ? (ObjectNode) hit.path("_source") : JSON.createObjectNode());
-                EsDocument doc2 = transform.apply(doc);
-                if (doc2 == null) {
+                EsDocument toWrite = transform.apply(doc);
+                if (toWrite == null) {
                     c.skipped++;
                     continue;
                 }
                 g.writeStartObject();
                 g.writeObjectFieldStart("index");
-                g.writeStringField("_index", doc2.index());
+                g.writeStringField("_index", toWrite.index());
                 if (typedTarget) {
-                    g.writeStringField("_type", doc2.type() == null ? "_doc" : doc2.type());
+                    g.writeStringField("_type", toWrite.type() == null ? "_doc" : toWrite.type());
                 }
-                g.writeStringField("_id", doc2.id());
+                g.writeStringField("_id", toWrite.id());
                 g.writeEndObject();
                 g.writeEndObject();
                 g.writeRaw('\n');
-                g.writeTree(doc2.source());
+                g.writeTree(toWrite.source());
                 g.writeRaw('\n');
-                ids.add(doc2.index() + "/" + doc2.id());
+                ids.add(toWrite.index() + "/" + toWrite.id());
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -150,7 +150,7 @@ public final class SnapshotRestoreSteps {
             body.put("ignore_unavailable", false);
             boolean resumed = ctx.cursor().isPresent();
             ctx.saveCursor("snapshot-started");
-            blocking = Waits.inBackground("es-snapshot-" + s.snapshot(), () -> untilDone(c, "PUT",
+            blocking = Waits.inBackground("es-snapshot-" + s.snapshot(), () -> sendBlocking(c, "PUT",
                     snapshotPath() + "?wait_for_completion=true", body, resumed));
         } else if (existing.status() / 100 != 2) {
             throw c.failure("GET", snapshotPath(), existing.status(), existing.body());
@@ -197,7 +197,7 @@ public final class SnapshotRestoreSteps {
      * snapshot or the indices "already exist" means the crashed run's request reached Elasticsearch
      * after this run looked: null is returned and the caller's wait polls that operation instead.
      */
-    static JsonNode untilDone(EsClient c, String method, String path, ObjectNode body, boolean resumed) {
+    static JsonNode sendBlocking(EsClient c, String method, String path, ObjectNode body, boolean resumed) {
         EsClient.EsResponse r = c.exchange(method, path, body);
         if (r.status() / 100 == 2) {
             return r.body();
@@ -303,7 +303,7 @@ public final class SnapshotRestoreSteps {
                 body.put("rename_replacement", s.renameReplacement().get());
             });
             // blocking on a background thread: the wait below ends as soon as the restore does
-            blocking = Waits.inBackground("es-restore-" + s.snapshot(), () -> untilDone(c, "POST",
+            blocking = Waits.inBackground("es-restore-" + s.snapshot(), () -> sendBlocking(c, "POST",
                     snapshotPath() + "/_restore?wait_for_completion=true", body, resumed));
         }
         ctx.progress(0, selected.size(), "restore requested for " + missing.size() + " indices ("

@@ -33,18 +33,18 @@ class ResumeRaceTest {
                 EsClient c8 = EsClient.connect(ElasticsearchEndpoint.of(es8.url()))) {
             ObjectNode snapshot = EsClient.json().createObjectNode().put("indices", p + "*");
             String create = repo + "/snap?wait_for_completion=true";
-            assertThat(SnapshotRestoreSteps.untilDone(c7, "PUT", create, snapshot, false).path("snapshot")
+            assertThat(SnapshotRestoreSteps.sendBlocking(c7, "PUT", create, snapshot, false).path("snapshot")
                     .path("state").asText()).isEqualTo("SUCCESS");
-            assertThat(SnapshotRestoreSteps.untilDone(c7, "PUT", create, snapshot, true)).isNull();
-            assertThatThrownBy(() -> SnapshotRestoreSteps.untilDone(c7, "PUT", create, snapshot, false))
+            assertThat(SnapshotRestoreSteps.sendBlocking(c7, "PUT", create, snapshot, true)).isNull();
+            assertThatThrownBy(() -> SnapshotRestoreSteps.sendBlocking(c7, "PUT", create, snapshot, false))
                     .isInstanceOf(UpgradeException.class).hasMessageContaining("already exists");
 
             ObjectNode restore = EsClient.json().createObjectNode().put("indices", p + "*");
             String restorePath = repo + "/snap/_restore?wait_for_completion=true";
-            assertThat(SnapshotRestoreSteps.untilDone(c8, "POST", restorePath, restore, false).path("snapshot")
+            assertThat(SnapshotRestoreSteps.sendBlocking(c8, "POST", restorePath, restore, false).path("snapshot")
                     .path("shards").path("failed").asInt()).isZero();
-            assertThat(SnapshotRestoreSteps.untilDone(c8, "POST", restorePath, restore, true)).isNull();
-            assertThatThrownBy(() -> SnapshotRestoreSteps.untilDone(c8, "POST", restorePath, restore, false))
+            assertThat(SnapshotRestoreSteps.sendBlocking(c8, "POST", restorePath, restore, true)).isNull();
+            assertThatThrownBy(() -> SnapshotRestoreSteps.sendBlocking(c8, "POST", restorePath, restore, false))
                     .isInstanceOf(UpgradeException.class).hasMessageContaining("already exists");
         }
     }
