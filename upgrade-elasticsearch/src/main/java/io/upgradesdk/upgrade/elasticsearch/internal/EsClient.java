@@ -17,9 +17,14 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.util.Base64;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
@@ -54,6 +59,8 @@ public final class EsClient implements AutoCloseable {
     private final String name;
     private final boolean owner;
     private volatile EsVersion version;
+    /** Characters of index names per request line (Elasticsearch refuses lines over 4 KB). */
+    private static final int MAX_NAME_LIST = 3000;
 
     /** Wraps an existing RestClient (closing this client closes it). */
     public EsClient(RestClient rest, String name) {
@@ -129,6 +136,45 @@ public final class EsClient implements AutoCloseable {
     /** The low-level client. */
     public RestClient rest() {
         return rest;
+    }
+
+    /**
+     * Of {@code names}, those that exist as an index (open or closed) or an alias: one request per
+     * {@link #nameLists batch of names}, instead of one HEAD per name.
+     */
+    public Set<String> existing(Collection<String> names) {
+        Set<String> found = new HashSet<>();
+        for (String list : nameLists(names)) {
+            JsonNode answer = get("/" + list + "/_alias?ignore_unavailable=true&allow_no_indices=true&expand_wildcards=all");
+            answer.fields().forEachRemaining(index -> {
+                found.add(index.getKey());
+                index.getValue().path("aliases").fieldNames().forEachRemaining(found::add);
+            });
+        }
+        Set<String> out = new LinkedHashSet<>(names);
+        out.retainAll(found);
+        return out;
+    }
+
+    /**
+     * Index names URL-encoded and comma-joined, split so that each list stays well under
+     * Elasticsearch's 4 KB limit on a request line.
+     */
+    public static List<String> nameLists(Collection<String> names) {
+        List<String> lists = new ArrayList<>();
+        StringBuilder list = new StringBuilder();
+        for (String name : names) {
+            String encoded = DocumentCopier.enc(name);
+            if (list.length() > 0 && list.length() + 1 + encoded.length() > MAX_NAME_LIST) {
+                lists.add(list.toString());
+                list.setLength(0);
+            }
+            list.append(list.length() == 0 ? "" : ",").append(encoded);
+        }
+        if (list.length() > 0) {
+            lists.add(list.toString());
+        }
+        return lists;
     }
 
     /** GET, failing on any non-2xx. */

@@ -281,7 +281,8 @@ public final class SnapshotRestoreSteps {
         CompletableFuture<JsonNode> blocking = null;
         List<String> missing = new ArrayList<>();
         List<String> present = new ArrayList<>();
-        selected.forEach((src, dst) -> (c.exists("/" + DocumentCopier.enc(dst)) ? present : missing).add(src));
+        Set<String> existing = c.existing(selected.values());
+        selected.forEach((src, dst) -> (existing.contains(dst) ? present : missing).add(src));
         if (!present.isEmpty() && !resumed) {
             throw new UpgradeException(ElasticsearchErrorCode.PREFLIGHT_FAILED, "the target " + c.name()
                     + " already has indices named " + present.stream().map(selected::get).toList()
@@ -308,7 +309,7 @@ public final class SnapshotRestoreSteps {
         }
         ctx.progress(0, selected.size(), "restore requested for " + missing.size() + " indices ("
                 + present.size() + " already there)");
-        String targets = String.join(",", selected.values().stream().map(DocumentCopier::enc).toList());
+        List<String> targetLists = EsClient.nameLists(selected.values());
         Waits waits = new Waits(ctx.clock(), sleeper, poll);
         CompletableFuture<JsonNode> answer = blocking;
         waits.until("recovery of the restored indices on " + c.name(), s.timeout(),
@@ -323,18 +324,21 @@ public final class SnapshotRestoreSteps {
                                 + shards.path("total").asInt() + " shards; check GET /_cat/recovery there, delete the "
                                 + "restored indices and rerun");
                     }
-                    // 408/404: some index does not exist yet (the background request is being registered)
-                    EsClient.EsResponse r = c.exchange("GET", "/_cluster/health/" + targets + "?level=indices", null);
-                    if (r.status() == 408 || r.status() == 404) {
-                        return false;
+                    ObjectNode indices = JSON.createObjectNode();
+                    for (String targets : targetLists) {
+                        // 408/404: some index does not exist yet (the background request is being registered)
+                        EsClient.EsResponse r = c.exchange("GET", "/_cluster/health/" + targets + "?level=indices", null);
+                        if (r.status() == 408 || r.status() == 404) {
+                            return false;
+                        }
+                        if (r.status() / 100 != 2) {
+                            throw c.failure("GET", "/_cluster/health/" + targets, r.status(), r.body());
+                        }
+                        r.body().path("indices").fields().forEachRemaining(i -> indices.set(i.getKey(), i.getValue()));
                     }
-                    if (r.status() / 100 != 2) {
-                        throw c.failure("GET", "/_cluster/health/" + targets, r.status(), r.body());
-                    }
-                    JsonNode h = r.body();
                     long done = 0;
                     for (String t : selected.values()) {
-                        JsonNode ih = h.path("indices").path(t);
+                        JsonNode ih = indices.path(t);
                         // 8.x reports a restoring index yellow while its primaries are still unassigned:
                         // require every primary active and nothing initializing
                         if (!ih.isMissingNode() && ih.path("number_of_shards").asInt() > 0

@@ -1,7 +1,6 @@
 package io.upgradesdk.upgrade.elasticsearch.bench;
 
 import io.upgradesdk.testservers.ElasticsearchServer;
-import io.upgradesdk.upgrade.CheckpointStore;
 import io.upgradesdk.upgrade.FileCheckpointStore;
 import io.upgradesdk.upgrade.InMemoryCheckpointStore;
 import io.upgradesdk.upgrade.UpgradePlan;
@@ -38,6 +37,9 @@ public final class SnapshotRestoreBench {
     /** Per-step durations of the "plan" line, and per-phase durations of the bare line, in order. */
     private static final Map<String, List<Long>> STEP_MS = new LinkedHashMap<>();
     private static final Map<String, List<Long>> PHASE_MS = new LinkedHashMap<>();
+    /** Wall time spent in the checkpoint store per plan run, by store. */
+    private static final Map<String, List<Long>> STORE_MS = new LinkedHashMap<>();
+    private static int storeWrites;
 
     private SnapshotRestoreBench() {
     }
@@ -77,6 +79,8 @@ public final class SnapshotRestoreBench {
         System.out.printf("documents=%d rounds=%d%n", docs, rounds);
         STEP_MS.forEach((step, values) -> System.out.printf("  plan step %-28s median %4d ms %s%n", step, median(values), values));
         PHASE_MS.forEach((phase, values) -> System.out.printf("  bare %-33s median %4d ms %s%n", phase, median(values), values));
+        STORE_MS.forEach((store, values) -> System.out.printf("  time in the %s store per plan run (%d writes) median %d ms %s%n",
+                store, storeWrites, median(values), values));
         System.out.printf("bare REST calls        median %d ms %s%n", b, bare);
         System.out.printf("plan (same calls)      median %d ms %s  ratio %.3f%n", p, plan, (double) p / b);
         List<Double> paired = new ArrayList<>();
@@ -182,10 +186,14 @@ public final class SnapshotRestoreBench {
         UpgradeReport report;
         try (ElasticsearchUpgrade es = ElasticsearchUpgrade.create(d -> Thread.sleep(d.toMillis()),
                 Duration.ofMillis(Long.getLong("bench.pollMillis", 1000)));
-                CheckpointStore store = memoryStore ? new InMemoryCheckpointStore()
-                        : new FileCheckpointStore(dir.resolve("checkpoint.json"))) {
+                TimedStore store = new TimedStore(memoryStore ? new InMemoryCheckpointStore()
+                        : new FileCheckpointStore(dir.resolve("checkpoint.json")))) {
             UpgradePlan plan = es.snapshotRestorePlan(b.build());
             report = UpgradeRunner.builder().store(store).build().up(plan);
+            if (tag.startsWith("plan") || tag.startsWith("mem")) {
+                STORE_MS.computeIfAbsent(memoryStore ? "in-memory" : "file", k -> new ArrayList<>()).add(store.millis());
+                storeWrites = store.writes();
+            }
         }
         long ms = (System.nanoTime() - t0) / 1_000_000;
         if (!report.isSuccess()) {
