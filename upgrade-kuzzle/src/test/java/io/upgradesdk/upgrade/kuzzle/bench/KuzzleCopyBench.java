@@ -38,6 +38,8 @@ import java.util.Random;
 public final class KuzzleCopyBench {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static long sourcePid;
+    private static long targetPid;
 
     private KuzzleCopyBench() {
     }
@@ -57,8 +59,12 @@ public final class KuzzleCopyBench {
         }, "heap-sampler");
         sampler.setDaemon(true);
         sampler.start();
-        String src = ElasticsearchServer.get(ElasticsearchServer.V5).url();
-        String dst = ElasticsearchServer.get(ElasticsearchServer.V7).url();
+        ElasticsearchServer srcNode = ElasticsearchServer.get(ElasticsearchServer.V5);
+        ElasticsearchServer dstNode = ElasticsearchServer.get(ElasticsearchServer.V7);
+        String src = srcNode.url();
+        String dst = dstNode.url();
+        sourcePid = srcNode.node().pid();
+        targetPid = dstNode.node().pid();
         String id = Long.toString(System.nanoTime() % 1_000_000);
         String index = "bench-" + id;
         try (EsClient s = EsClient.connect(ElasticsearchEndpoint.of(src));
@@ -136,6 +142,7 @@ public final class KuzzleCopyBench {
     private static double scrollAndBulk(EsClient s, EsClient d, String index, String target, int size, boolean script)
             throws Exception {
         d.send("PUT", "/" + enc(target), JSON.readTree("{\"settings\":{\"number_of_shards\":1,\"number_of_replicas\":0}}"));
+        long[] cpu0 = cpuSnapshot();
         long t0 = System.nanoTime();
         JsonNode page = s.send("POST", "/" + index + "/taxi/_search?scroll=1m",
                 JSON.readTree("{\"size\":" + size + ",\"sort\":[\"_doc\"]}"));
@@ -167,6 +174,7 @@ public final class KuzzleCopyBench {
                     .put("scroll_id", page.path("_scroll_id").asText()));
         }
         double rate = moved / secs(t0);
+        printCpu(cpu0, (long) (secs(t0) * 1000));
         d.send("POST", "/" + enc(target) + "/_refresh", null);
         long count = d.send("GET", "/" + enc(target) + "/_count", null).path("count").asLong();
         if (count != total) {
@@ -185,12 +193,36 @@ public final class KuzzleCopyBench {
                 .pageSize(page).writeConcurrency(writes)
                 .build();
         long cpu0 = processCpuNanos();
+        long[] nodes0 = cpuSnapshot();
         UpgradeReport r = UpgradeRunner.builder().store(new InMemoryCheckpointStore()).owner("bench").build()
                 .up(KuzzleUpgrade.plan(settings)).throwIfFailed();
         long cpuMs = (processCpuNanos() - cpu0) / 1_000_000;
         long ms = r.step("kuzzle-public-storages").orElseThrow().duration().toMillis();
         System.out.printf("    this JVM used %d ms of CPU for a %d ms public-storage step (whole plan)%n", cpuMs, ms);
+        printCpu(nodes0, ms);
         return n / (ms / 1000.0);
+    }
+
+    /** CPU ms used so far by this JVM, the source node and the target node. */
+    private static long[] cpuSnapshot() {
+        return new long[] {processCpuNanos() / 1_000_000, nodeCpuMs(sourcePid), nodeCpuMs(targetPid)};
+    }
+
+    private static void printCpu(long[] before, long wallMs) {
+        long[] now = cpuSnapshot();
+        System.out.printf("    CPU ms over %d ms: bench JVM %d, source node %d, target node %d%n", wallMs,
+                now[0] - before[0], now[1] - before[1], now[2] - before[2]);
+    }
+
+    /** utime + stime of a process from /proc (Linux), in ms; 0 elsewhere. */
+    private static long nodeCpuMs(long pid) {
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
+        } catch (java.io.IOException | RuntimeException e) {
+            return 0;
+        }
     }
 
     private static long processCpuNanos() {
