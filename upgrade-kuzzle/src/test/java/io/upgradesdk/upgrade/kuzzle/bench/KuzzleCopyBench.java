@@ -33,7 +33,9 @@ import java.util.Random;
  *     io.upgradesdk.upgrade.kuzzle.bench.KuzzleCopyBench [documents]
  * </pre>
  * {@code bench.page}: our page size; {@code bench.bare}: page sizes tried for (b);
- * {@code bench.writes}: bulk requests in flight for (c), one measurement per value.
+ * {@code bench.writes}: bulk requests in flight for (c), one measurement per value;
+ * {@code bench.rounds} (default 2): the whole set is measured that many times, because the first
+ * round runs on cold JVMs and on a source node still merging the loaded segments.
  */
 public final class KuzzleCopyBench {
 
@@ -73,28 +75,10 @@ public final class KuzzleCopyBench {
             load(s, index, id, n);
             System.out.printf("loaded %d docs (~1 KB) into ES %s in %.1f s%n", n, ElasticsearchServer.V5, secs(t0));
 
-            double a = scrollAndBulk(s, d, index, "&a" + id + ".taxi", 50, true);
-            System.out.printf("(a) script algorithm, pages of 50:      %8.0f docs/s%n", a);
-            double best = 0;
-            int bestSize = 0;
-            for (String sizeText : System.getProperty("bench.bare", "1000,2000,5000").split(",")) {
-                int size = Integer.parseInt(sizeText.trim());
-                double b = scrollAndBulk(s, d, index, "&b" + size + "-" + id + ".taxi", size, false);
-                System.out.printf("(b) bare scroll+bulk, pages of %-5d:   %8.0f docs/s%n", size, b);
-                if (b > best) {
-                    best = b;
-                    bestSize = size;
-                }
-            }
-            int page = Integer.getInteger("bench.page", 1000);
-            for (String w : System.getProperty("bench.writes", "2").split(",")) {
-                int writes = Integer.parseInt(w.trim());
-                double ours = ours(src, dst, index, id, n, page, writes);
-                System.out.printf("(c) upgrade-kuzzle public step, page %d, %d bulk writes in flight: %8.0f docs/s%n",
-                        page, writes, ours);
-                System.out.printf("ratios: ours/(a) = %.2f (target >= 5), ours/(b best, %d) = %.2f (target >= 0.9)%n",
-                        ours / a, bestSize, ours / best);
-                d.send("DELETE", "/" + enc("&" + index + ".taxi") + "," + enc("%kzlbench" + id + ".config"), null);
+            int rounds = Integer.getInteger("bench.rounds", 2);
+            for (int round = 1; round <= rounds; round++) {
+                System.out.printf("round %d of %d%n", round, rounds);
+                measureRound(s, d, src, dst, index, id, n);
             }
             System.out.printf("heap: max used %d MB sampled every 20 ms (sum of pool peaks %d MB), -Xmx %d MB%n",
                     peak[0] >> 20, peakHeapMb(), Runtime.getRuntime().maxMemory() >> 20);
@@ -103,6 +87,34 @@ public final class KuzzleCopyBench {
             }
         }
         System.exit(0);
+    }
+
+    /** One measurement of (a), (b) at each page size and (c) at each write concurrency, on warm nodes after the first. */
+    private static void measureRound(EsClient s, EsClient d, String src, String dst, String index, String id, int n)
+            throws Exception {
+        double a = scrollAndBulk(s, d, index, "&a" + id + ".taxi", 50, true);
+        System.out.printf("(a) script algorithm, pages of 50:      %8.0f docs/s%n", a);
+        double best = 0;
+        int bestSize = 0;
+        for (String sizeText : System.getProperty("bench.bare", "1000,2000,5000").split(",")) {
+            int size = Integer.parseInt(sizeText.trim());
+            double b = scrollAndBulk(s, d, index, "&b" + size + "-" + id + ".taxi", size, false);
+            System.out.printf("(b) bare scroll+bulk, pages of %-5d:   %8.0f docs/s%n", size, b);
+            if (b > best) {
+                best = b;
+                bestSize = size;
+            }
+        }
+        int page = Integer.getInteger("bench.page", 1000);
+        for (String w : System.getProperty("bench.writes", "2").split(",")) {
+            int writes = Integer.parseInt(w.trim());
+            double ours = ours(src, dst, index, id, n, page, writes);
+            System.out.printf("(c) upgrade-kuzzle public step, page %d, %d bulk writes in flight: %8.0f docs/s%n",
+                    page, writes, ours);
+            System.out.printf("ratios: ours/(a) = %.2f (target >= 5), ours/(b best, %d) = %.2f (target >= 0.9)%n",
+                    ours / a, bestSize, ours / best);
+            d.send("DELETE", "/" + enc("&" + index + ".taxi") + "," + enc("%kzlbench" + id + ".config"), null);
+        }
     }
 
     private static void load(EsClient s, String index, String id, int n) throws Exception {
