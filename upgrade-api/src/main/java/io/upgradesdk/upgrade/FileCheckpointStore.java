@@ -3,6 +3,7 @@ package io.upgradesdk.upgrade;
 import static java.util.Objects.requireNonNull;
 
 import io.upgradesdk.upgrade.internal.CheckpointFile;
+import io.upgradesdk.upgrade.internal.CheckpointSlots;
 import io.upgradesdk.upgrade.internal.LeaseRules;
 import io.upgradesdk.upgrade.internal.StepJsonCache;
 import java.io.IOException;
@@ -30,9 +31,15 @@ import java.util.function.Function;
  * The embedded default store: all plans' checkpoints and leases in one JSON file.
  *
  * <ul>
- *   <li>Every change is written to a temporary file, forced to disk, atomically renamed over the
- *       file and the directory forced, so a crash ({@code kill -9}, power loss) leaves either the
- *       old or the new content, never a mix.</li>
+ *   <li>The file holds two copies of its content in fixed-size slots, each with a sequence number
+ *       and a checksum. A change overwrites the older slot in place and forces it to disk: one
+ *       data-only sync, which does not wait for a file-system journal commit behind other
+ *       programs' writes. A crash ({@code kill -9}, power loss) mid-write damages at most that
+ *       slot, and the other still holds the previous state: a reader gets the old or the new
+ *       content, never a mix. A new file, or content that outgrows its slot, is written to a
+ *       temporary file, forced, renamed over the file and the directory forced. Files written in
+ *       the single-document layout of earlier versions are read, and converted at the next
+ *       change. {@code jq '.slots | max_by(.seq).content' FILE} shows the current content.</li>
  *   <li>Processes sharing the file serialise their changes with an OS lock on
  *       {@code <file>.lock}. The lease holder also keeps an OS lock for as long as it holds the
  *       lease, so when its process dies the lease is taken over at once instead of at expiry.</li>
@@ -53,6 +60,12 @@ public final class FileCheckpointStore implements CheckpointStore {
     private final StepJsonCache stepJson = new StepJsonCache();
     private CheckpointFile cached;
     private Object cachedKey;
+    /** Where the newest content of the file is, as last read or written; null: not in the slotted layout. */
+    private SlotState slots;
+
+    /** The newest slot's sequence number and index, and the slots' capacity. */
+    private record SlotState(long seq, int slot, int capacity) {
+    }
 
     /** A store in {@code file} (created on first write; its directory must exist). */
     public FileCheckpointStore(Path file) {
@@ -226,25 +239,78 @@ public final class FileCheckpointStore implements CheckpointStore {
     }
 
     private CheckpointFile read() {
-        try {
-            Object key = fileVersion();
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+            Object key = version(in);
             if (cached != null && key.equals(cachedKey)) {
                 return cached;
             }
-            CheckpointFile content = CheckpointFile.parse(Files.readAllBytes(file), file.toString());
+            byte[] bytes = readAll(in);
+            CheckpointFile content;
+            if (CheckpointSlots.isSlotted(bytes)) {
+                CheckpointSlots.Newest newest = CheckpointSlots.newest(bytes, file.toString());
+                content = CheckpointFile.parse(newest.content(), file.toString());
+                slots = new SlotState(newest.seq(), newest.slot(), newest.capacity());
+            } else {
+                content = CheckpointFile.parse(bytes, file.toString());
+                slots = null;
+            }
             cached = content;
             cachedKey = key;
             return content;
         } catch (NoSuchFileException e) {
+            slots = null;
             return CheckpointFile.empty();
         } catch (IOException e) {
             throw unavailable("read", e);
         }
     }
 
+    /**
+     * Writes {@code content} durably. Usually it overwrites the older slot in place and forces only
+     * the data; the whole file is rewritten (temporary file, rename) only when it is new, in the
+     * single-document layout of earlier versions, or when the content outgrows a slot.
+     */
     private void write(CheckpointFile content) {
         byte[] bytes = content.toBytes(stepJson);
         stepJson.endWrite();
+        SlotState next = slots == null ? null : overwriteOlderSlot(bytes, slots);
+        if (next == null) {
+            long seq = slots == null ? 1 : slots.seq() + 1;
+            byte[] whole = CheckpointSlots.wholeFile(seq, bytes);
+            replaceFile(whole);
+            next = new SlotState(seq, 0, CheckpointSlots.capacity(whole));
+        }
+        slots = next;
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+            cachedKey = version(in);
+            cached = content;
+        } catch (IOException e) {
+            cached = null;
+        }
+    }
+
+    /** The new slot state, or null when the content does not fit a slot. */
+    private SlotState overwriteOlderSlot(byte[] content, SlotState current) {
+        long seq = current.seq() + 1;
+        byte[] slot = CheckpointSlots.slot(seq, content, current.capacity());
+        if (slot == null) {
+            return null;
+        }
+        int target = 1 - current.slot();
+        try (FileChannel out = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ByteBuffer buffer = ByteBuffer.wrap(slot);
+            long at = CheckpointSlots.offset(current.capacity(), target);
+            while (buffer.hasRemaining()) {
+                at += out.write(buffer, at);
+            }
+            out.force(false);
+        } catch (IOException e) {
+            throw unavailable("write", e);
+        }
+        return new SlotState(seq, target, current.capacity());
+    }
+
+    private void replaceFile(byte[] bytes) {
         try (FileChannel out = FileChannel.open(tempFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             ByteBuffer buffer = ByteBuffer.wrap(bytes);
@@ -264,18 +330,44 @@ public final class FileCheckpointStore implements CheckpointStore {
             throw unavailable("replace", e);
         }
         forceDirectory();
-        try {
-            cachedKey = fileVersion();
-            cached = content;
-        } catch (IOException e) {
-            cached = null;
-        }
     }
 
-    /** Identifies the file's current content: each write renames a new file (new inode) over it. */
-    private Object fileVersion() throws IOException {
+    /**
+     * Identifies the file's current content without reading it all: the slots' sequence numbers
+     * (every write raises one), or for a file in the older single-document layout its inode, time
+     * and size (each of its writes renamed a new file over it).
+     */
+    private Object version(FileChannel in) throws IOException {
         BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-        return Arrays.asList(attributes.fileKey(), attributes.lastModifiedTime(), attributes.size());
+        byte[] head = readAt(in, 0, 128);
+        int capacity = CheckpointSlots.isSlotted(head) ? CheckpointSlots.capacity(head) : -1;
+        if (capacity < 0) {
+            return Arrays.asList(attributes.fileKey(), attributes.lastModifiedTime(), attributes.size());
+        }
+        return Arrays.asList(attributes.fileKey(), attributes.size(),
+                CheckpointSlots.seq(readAt(in, CheckpointSlots.offset(capacity, 0), CheckpointSlots.PREFIX_BYTES)),
+                CheckpointSlots.seq(readAt(in, CheckpointSlots.offset(capacity, 1), CheckpointSlots.PREFIX_BYTES)));
+    }
+
+    private static byte[] readAt(FileChannel in, long position, int length) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(length);
+        long at = position;
+        while (buffer.hasRemaining()) {
+            int n = in.read(buffer, at);
+            if (n < 0) {
+                break;
+            }
+            at += n;
+        }
+        return Arrays.copyOf(buffer.array(), buffer.position());
+    }
+
+    private static byte[] readAll(FileChannel in) throws IOException {
+        long size = in.size();
+        if (size > Integer.MAX_VALUE - 16) {
+            throw new IOException("the file is larger than 2 GB");
+        }
+        return readAt(in, 0, (int) size);
     }
 
     private void forceDirectory() {
