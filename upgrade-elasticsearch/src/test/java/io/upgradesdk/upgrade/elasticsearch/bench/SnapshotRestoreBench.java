@@ -10,6 +10,12 @@ import io.upgradesdk.upgrade.elasticsearch.ElasticsearchEndpoint;
 import io.upgradesdk.upgrade.elasticsearch.ElasticsearchUpgrade;
 import io.upgradesdk.upgrade.elasticsearch.PreflightSettings;
 import io.upgradesdk.upgrade.elasticsearch.SnapshotRestoreSettings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,7 +29,8 @@ import java.util.Map;
  * Benchmark (a main, not run by surefire): wall time of the snapshot-restore plan against the same
  * REST calls issued bare, on the same data (default 100,000 documents in 4 indices), real 7.17.29
  * source and 8.19.21 target. Rounds alternate bare / plan (FileCheckpointStore) / plan with pre-flight /
- * plan with the in-memory store; medians and ratios are printed. Options: {@code -Dbench.pollMillis=1000}
+ * plan with the in-memory store; medians and ratios are printed. Every run starts without open
+ * connections: the plan creates its clients, and the bare line a new JDK HTTP client. Options: {@code -Dbench.pollMillis=1000}
  * (the plan's poll interval, default the product's 1 s; snapshot and restore end on Elasticsearch's answer, the
  * interval only paces progress polls), {@code -Dbench.memoryStore=true} (in-memory store for the main plan line).
  *
@@ -40,6 +47,8 @@ public final class SnapshotRestoreBench {
     /** Wall time spent in the checkpoint store per plan run, by store. */
     private static final Map<String, List<Long>> STORE_MS = new LinkedHashMap<>();
     private static int storeWrites;
+    private static final Map<String, List<Long>> OUTSIDE_MS = new LinkedHashMap<>();
+    private static long closeStarted;
 
     private SnapshotRestoreBench() {
     }
@@ -79,6 +88,8 @@ public final class SnapshotRestoreBench {
         System.out.printf("documents=%d rounds=%d%n", docs, rounds);
         STEP_MS.forEach((step, values) -> System.out.printf("  plan step %-28s median %4d ms %s%n", step, median(values), values));
         PHASE_MS.forEach((phase, values) -> System.out.printf("  bare %-33s median %4d ms %s%n", phase, median(values), values));
+        OUTSIDE_MS.forEach((what, values) -> System.out.printf("  plan run, %s: median %d ms %s%n", what,
+                median(values), values));
         STORE_MS.forEach((store, values) -> System.out.printf("  time in the %s store per plan run (%d writes) median %d ms %s%n",
                 store, storeWrites, median(values), values));
         System.out.printf("bare REST calls        median %d ms %s%n", b, bare);
@@ -121,12 +132,17 @@ public final class SnapshotRestoreBench {
      * repository registrations, snapshot and restore (blocking instead of polled), then the same
      * verification (counts, mappings, aliases per index) and post-upgrade checks.
      */
-    static long bareRun(ElasticsearchServer src, ElasticsearchServer dst, String prefix, String location, String tag) {
+    static long bareRun(ElasticsearchServer srcServer, ElasticsearchServer dstServer, String prefix, String location,
+            String tag) {
         String repo = prefix + tag + "-repo";
         String snap = "/_snapshot/" + repo + "/" + tag;
         boolean record = tag.startsWith("bare");
         long t0 = System.nanoTime();
         long t = t0;
+        // a new HTTP client per run, as the plan run creates its clients: neither side starts with warm connections
+        HttpClient http = HttpClient.newHttpClient();
+        Bare src = new Bare(http, srcServer.url());
+        Bare dst = new Bare(http, dstServer.url());
         dst.request("GET", "/_nodes?filter_path=nodes.*.name,nodes.*.version", null).ok();
         src.request("PUT", "/_snapshot/" + repo, "{\"type\":\"fs\",\"settings\":{\"location\":\"" + location + "\"}}").ok();
         dst.request("PUT", "/_snapshot/" + repo, "{\"type\":\"fs\",\"settings\":{\"location\":\"" + location
@@ -161,8 +177,30 @@ public final class SnapshotRestoreBench {
         }
         lap("post checks", t, record);
         long ms = (System.nanoTime() - t0) / 1_000_000;
-        cleanup(dst, prefix + tag);
+        cleanup(dstServer, prefix + tag);
         return ms;
+    }
+
+    /** Bare requests to one node over a given JDK HTTP client. */
+    private record Bare(HttpClient http, String url) {
+
+        ElasticsearchServer.Response request(String method, String path, String body) {
+            try {
+                HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(300))
+                        .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofString(body));
+                if (body != null) {
+                    b.header("Content-Type", path.endsWith("_bulk") ? "application/x-ndjson" : "application/json");
+                }
+                HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+                return new ElasticsearchServer.Response(r.statusCode(), r.body());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     static long planRun(ElasticsearchServer src, ElasticsearchServer dst, String prefix, String location, String tag,
@@ -190,12 +228,19 @@ public final class SnapshotRestoreBench {
                         : new FileCheckpointStore(dir.resolve("checkpoint.json")))) {
             UpgradePlan plan = es.snapshotRestorePlan(b.build());
             report = UpgradeRunner.builder().store(store).build().up(plan);
+            closeStarted = System.nanoTime();
             if (tag.startsWith("plan") || tag.startsWith("mem")) {
                 STORE_MS.computeIfAbsent(memoryStore ? "in-memory" : "file", k -> new ArrayList<>()).add(store.millis());
                 storeWrites = store.writes();
             }
         }
         long ms = (System.nanoTime() - t0) / 1_000_000;
+        if (tag.startsWith("plan")) {
+            long steps = report.steps().stream().mapToLong(st -> st.duration().toMillis()).sum();
+            OUTSIDE_MS.computeIfAbsent("outside steps (setup, lease, report, close)", k -> new ArrayList<>()).add(ms - steps);
+            OUTSIDE_MS.computeIfAbsent("of which closing clients and store", k -> new ArrayList<>())
+                    .add((System.nanoTime() - closeStarted) / 1_000_000);
+        }
         if (!report.isSuccess()) {
             throw new IllegalStateException(report.toString());
         }
