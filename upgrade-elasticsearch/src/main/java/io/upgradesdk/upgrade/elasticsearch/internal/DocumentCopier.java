@@ -143,6 +143,29 @@ public final class DocumentCopier {
 
     /** Reads one index page by page, handing each encoded page to the writers. */
     private void copyIndex(String index, Cursor c, EsVersion v, BulkPipeline writes) {
+        try {
+            readPages(index, c, v, writes);
+        } finally {
+            if (sortField == null && v.major() <= 5) {
+                releaseUidFielddata(index);
+            }
+        }
+    }
+
+    /**
+     * On 5.x, paging on {@code _uid} loads that field's fielddata into the source node's heap
+     * (about 40 bytes a document) and keeps it there: it is released once the index is read, so
+     * that a source cluster still serving traffic gets its memory back. Best effort.
+     */
+    private void releaseUidFielddata(String index) {
+        try {
+            source.exchange("POST", "/" + enc(index) + "/_cache/clear?fielddata=true&fields=_uid", null);
+        } catch (UpgradeException e) {
+            // the copy itself succeeded or failed on its own; the cache ages out anyway
+        }
+    }
+
+    private void readPages(String index, Cursor c, EsVersion v, BulkPipeline writes) {
         boolean useScroll = sortField == null && v.major() >= 8;
         while (true) {
             JsonNode hits = useScroll ? scrollPage(index, c) : searchAfterPage(index, c, v);

@@ -51,7 +51,30 @@ class DocumentCopierTest {
             assertThat(dst.get("/" + target + "-users/_count").path("count").asLong()).isEqualTo(30);
             assertThat(dst.get("/" + target + "-profiles/_count").path("count").asLong()).isEqualTo(20);
             assertThat(dst.get("/" + target + "-users/_doc/users7").path("_source").path("n").asInt()).isEqualTo(7);
+            assertThat(uidFielddataBytes(src, index)).as("the _uid fielddata paging loaded is released").isZero();
         }
+    }
+
+    @Test
+    void pagingOn56LoadsUidFielddataThatTheCopyReleases() {
+        ElasticsearchServer es5 = ElasticsearchServer.get(ElasticsearchServer.V5);
+        ElasticsearchServer es7 = ElasticsearchServer.get(ElasticsearchServer.V7);
+        try (EsClient src = EsClient.connect(ElasticsearchEndpoint.of(es5.url()));
+                EsClient dst = EsClient.connect(ElasticsearchEndpoint.of(es7.url()))) {
+            String index = es5.newIndexPrefix("fielddata") + "data";
+            seed(src, index, "users", 20);
+            src.send("POST", "/" + index + "/_search", "{\"size\":1,\"sort\":[{\"_uid\":\"asc\"}]}");
+            assertThat(uidFielddataBytes(src, index)).as("what search_after on _uid leaves on 5.x").isPositive();
+            String target = es7.newIndexPrefix("fielddata") + "copy";
+            DocumentCopier.builder(src, dst).sourceIndex(index).targetIndex(target).build().copy(null, c -> { }, null);
+            assertThat(uidFielddataBytes(src, index)).isZero();
+            assertThat(dst.get("/" + target + "/_count").path("count").asLong()).isEqualTo(20);
+        }
+    }
+
+    private static long uidFielddataBytes(EsClient client, String index) {
+        return client.get("/" + index + "/_stats/fielddata?fields=_uid").path("indices").path(index).path("total")
+                .path("fielddata").path("memory_size_in_bytes").asLong();
     }
 
     @Test
