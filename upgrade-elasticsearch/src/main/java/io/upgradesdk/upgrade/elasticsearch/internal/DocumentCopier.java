@@ -143,19 +143,17 @@ public final class DocumentCopier {
 
     /** Reads one index page by page, handing each encoded page to the writers. */
     private void copyIndex(String index, Cursor c, EsVersion v, BulkPipeline writes) {
-        try {
-            readPages(index, c, v, writes);
-        } finally {
-            if (sortField == null && v.major() <= 5) {
-                releaseUidFielddata(index);
-            }
+        readPages(index, c, v, writes);
+        if (sortField == null && v.major() <= 5) {
+            releaseUidFielddata(index);
         }
     }
 
     /**
      * On 5.x, paging on {@code _uid} loads that field's fielddata into the source node's heap
      * (about 40 bytes a document) and keeps it there: it is released once the index is read, so
-     * that a source cluster still serving traffic gets its memory back. Best effort.
+     * that a source cluster still serving traffic gets its memory back. Best effort; a failed copy
+     * skips it (its resume needs the fielddata again).
      */
     private void releaseUidFielddata(String index) {
         try {
