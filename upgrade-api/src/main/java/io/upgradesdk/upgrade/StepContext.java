@@ -1,5 +1,6 @@
 package io.upgradesdk.upgrade;
 
+import io.upgradesdk.upgrade.internal.CursorJson;
 import java.time.Clock;
 import java.util.Optional;
 
@@ -34,6 +35,24 @@ public interface StepContext {
      * cursor contains a secret value.
      */
     void saveCursor(String cursor);
+
+    /**
+     * The cursor this step saved last, read from its JSON form as {@code type} (a record or a class
+     * with a default constructor); empty when the step starts from the beginning. Fields of the
+     * stored JSON that {@code type} lacks are ignored, so a state class may evolve. Fails with
+     * {@link UpgradeErrorCode#CHECKPOINT_UNREADABLE} when the saved cursor is not such JSON.
+     */
+    default <T> Optional<T> cursor(Class<T> type) {
+        return cursor().map(saved -> CursorJson.read(stepId(), saved, type));
+    }
+
+    /**
+     * Durably records {@code state} as this step's cursor, stored as JSON and read back with
+     * {@link #cursor(Class)}; same rules as {@link #saveCursor(String)} (fenced, secrets refused).
+     */
+    default void saveCursor(Object state) {
+        saveCursor(CursorJson.write(stepId(), state));
+    }
 
     /** Reports progress; {@code total} is negative when unknown. Does not write the checkpoint. */
     void progress(long done, long total, String message);
