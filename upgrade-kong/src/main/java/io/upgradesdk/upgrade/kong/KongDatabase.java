@@ -1,5 +1,7 @@
 package io.upgradesdk.upgrade.kong;
 
+import static io.upgradesdk.upgrade.kong.internal.DatabaseErrors.databaseError;
+
 import io.upgradesdk.upgrade.UpgradeException;
 import io.upgradesdk.upgrade.kong.internal.SchemaMetaDao;
 import java.sql.Connection;
@@ -161,11 +163,6 @@ public final class KongDatabase {
 
     static UpgradeException invalid(String message) {
         return new UpgradeException(io.upgradesdk.upgrade.UpgradeErrorCode.INVALID_CONFIGURATION, message);
-    }
-
-    static UpgradeException databaseError(String what, SQLException e) {
-        return new UpgradeException(KongErrorCode.DATABASE_ERROR, "[PostgreSQL error] could not " + what + ": "
-                + e.getMessage() + ". Check that the database is reachable and the user may read the Kong schema", e);
     }
 
     /** Validating builder of {@link KongDatabase}. */

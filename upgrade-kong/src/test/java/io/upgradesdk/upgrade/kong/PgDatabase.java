@@ -8,17 +8,17 @@ import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /** A fresh database on the JVM's real PostgreSQL server, for one test. */
-final class PgDatabase {
+public final class PgDatabase {
 
-    final String name;
-    final DataSource dataSource;
+    public final String name;
+    public final DataSource dataSource;
 
     private PgDatabase(String name, DataSource dataSource) {
         this.name = name;
         this.dataSource = dataSource;
     }
 
-    static PgDatabase fresh(String prefix) {
+    public static PgDatabase fresh(String prefix) {
         PostgresServer server = PostgresServer.get();
         String name = server.newDatabase(prefix);
         PGSimpleDataSource ds = new PGSimpleDataSource();
@@ -28,11 +28,11 @@ final class PgDatabase {
         return new PgDatabase(name, ds);
     }
 
-    String url() {
+    public String url() {
         return PostgresServer.get().jdbcUrl(name);
     }
 
-    void exec(String sql) {
+    public void exec(String sql) {
         try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
             st.execute(sql);
         } catch (SQLException e) {
@@ -40,7 +40,7 @@ final class PgDatabase {
         }
     }
 
-    String queryString(String sql) {
+    public String queryString(String sql) {
         try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
                 var rs = st.executeQuery(sql)) {
             return rs.next() ? rs.getString(1) : null;

@@ -1,9 +1,9 @@
 package io.upgradesdk.upgrade.kong.bench;
 
-import io.upgradesdk.upgrade.kong.MigrationRun;
-import io.upgradesdk.upgrade.kong.SchemaMigration;
-import io.upgradesdk.upgrade.kong.SchemaMigrator;
-import io.upgradesdk.upgrade.kong.SchemaSubsystem;
+import io.upgradesdk.upgrade.kong.schema.MigrationRun;
+import io.upgradesdk.upgrade.kong.schema.SchemaMigration;
+import io.upgradesdk.upgrade.kong.schema.SchemaMigrator;
+import io.upgradesdk.upgrade.kong.schema.SchemaSubsystem;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.ArrayList;

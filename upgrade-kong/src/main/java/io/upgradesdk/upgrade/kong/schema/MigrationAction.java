@@ -1,4 +1,4 @@
-package io.upgradesdk.upgrade.kong;
+package io.upgradesdk.upgrade.kong.schema;
 
 import java.sql.Connection;
 

@@ -1,5 +1,6 @@
-package io.upgradesdk.upgrade.kong;
+package io.upgradesdk.upgrade.kong.schema;
 
+import io.upgradesdk.upgrade.kong.MigrationState;
 import java.util.List;
 
 /**

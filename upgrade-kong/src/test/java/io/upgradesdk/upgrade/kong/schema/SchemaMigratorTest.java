@@ -1,9 +1,15 @@
-package io.upgradesdk.upgrade.kong;
+package io.upgradesdk.upgrade.kong.schema;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.upgradesdk.upgrade.UpgradeException;
+import io.upgradesdk.upgrade.kong.CommandOutput;
+import io.upgradesdk.upgrade.kong.KongDatabase;
+import io.upgradesdk.upgrade.kong.KongErrorCode;
+import io.upgradesdk.upgrade.kong.MigrationState;
+import io.upgradesdk.upgrade.kong.PgDatabase;
+import io.upgradesdk.upgrade.kong.SubsystemMigrations;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;

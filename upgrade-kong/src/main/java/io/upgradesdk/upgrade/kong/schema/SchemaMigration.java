@@ -1,6 +1,8 @@
-package io.upgradesdk.upgrade.kong;
+package io.upgradesdk.upgrade.kong.schema;
 
 import io.upgradesdk.upgrade.UpgradeException;
+import io.upgradesdk.upgrade.kong.KongErrorCode;
+import io.upgradesdk.upgrade.kong.KongMigration;
 import java.util.Objects;
 import java.util.regex.Pattern;
 

@@ -1,8 +1,15 @@
-package io.upgradesdk.upgrade.kong;
+package io.upgradesdk.upgrade.kong.schema;
+
+import static io.upgradesdk.upgrade.kong.internal.DatabaseErrors.databaseError;
 
 import io.upgradesdk.upgrade.Sleeper;
 import io.upgradesdk.upgrade.UpgradeErrorCode;
 import io.upgradesdk.upgrade.UpgradeException;
+import io.upgradesdk.upgrade.kong.CommandOutput;
+import io.upgradesdk.upgrade.kong.KongErrorCode;
+import io.upgradesdk.upgrade.kong.KongSubsystem;
+import io.upgradesdk.upgrade.kong.MigrationState;
+import io.upgradesdk.upgrade.kong.SubsystemMigrations;
 import io.upgradesdk.upgrade.kong.internal.ClusterLock;
 import io.upgradesdk.upgrade.kong.internal.SchemaMetaDao;
 import java.sql.Connection;
@@ -103,7 +110,7 @@ public final class SchemaMigrator {
         try (Connection c = dataSource.getConnection()) {
             return MigrationState.compute(kongSubsystems, dao().readRows(c));
         } catch (SQLException e) {
-            throw KongDatabase.databaseError("read schema_meta", e);
+            throw databaseError("read schema_meta", e);
         }
     }
 
@@ -137,7 +144,7 @@ public final class SchemaMigrator {
         try (Connection c = dataSource.getConnection()) {
             dao().bootstrap(c);
         } catch (SQLException e) {
-            throw KongDatabase.databaseError("create schema_meta and locks", e);
+            throw databaseError("create schema_meta and locks", e);
         }
         withLock(Duration.ZERO, lock -> {
             MigrationState state = status();
@@ -262,7 +269,7 @@ public final class SchemaMigrator {
                 throw e;
             }
         } catch (SQLException e) {
-            throw KongDatabase.databaseError("reset the schema", e);
+            throw databaseError("reset the schema", e);
         }
         run.say("Database successfully reset");
         return run.done(0, status());
@@ -279,7 +286,7 @@ public final class SchemaMigrator {
             try (Connection c = dataSource.getConnection()) {
                 d = new SchemaMetaDao(new SchemaMetaDao(null, true).schema(c), true);
             } catch (SQLException e) {
-                throw KongDatabase.databaseError("resolve the current schema", e);
+                throw databaseError("resolve the current schema", e);
             }
             dao = d;
         }
@@ -345,7 +352,7 @@ public final class SchemaMigrator {
         try {
             body.run(lock);
         } catch (SQLException e) {
-            throw KongDatabase.databaseError("run migrations", e);
+            throw databaseError("run migrations", e);
         } finally {
             lock.release();
         }

@@ -1,4 +1,4 @@
-package io.upgradesdk.upgrade.kong;
+package io.upgradesdk.upgrade.kong.schema;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
