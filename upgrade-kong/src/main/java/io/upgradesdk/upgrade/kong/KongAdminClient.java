@@ -44,7 +44,12 @@ public final class KongAdminClient {
 
     /** A client of the node at {@code base} (e.g. {@code http://10.0.0.5:8001}). */
     public static KongAdminClient of(URI base) {
-        return of(base, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(), null);
+        return of(base, newHttpClient(), null);
+    }
+
+    /** The HTTP client {@link #of(URI)} makes (5 s connect timeout); {@link KongUpgrade} shares one. */
+    static HttpClient newHttpClient() {
+        return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     }
 
     /** With an injected {@link HttpClient} and an optional Admin token. */

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * HTTP server ({@link FakeAdminApi}): Kong itself cannot be installed on these machines.
  */
 @Tag("integration")
-class KongUpgradePlansTest {
+class KongUpgradeTest {
 
     private static final KongVersion V28 = KongVersion.parse("2.8.4");
     private static final KongVersion V30 = KongVersion.parse("3.0.0");
@@ -52,6 +52,7 @@ class KongUpgradePlansTest {
     void stopServers() {
         oldNode.close();
         newNode.close();
+        kongUpgrade.close();
     }
 
     private KongCli cli(String mode) {
@@ -105,11 +106,18 @@ class KongUpgradePlansTest {
         };
     }
 
-    private KongUpgradePlans.Builder plan(Strategy strategy, String cliMode) {
-        return KongUpgradePlans.builder("kong-28-to-30").strategy(strategy).target(V30)
+    private final KongUpgrade kongUpgrade = KongUpgrade.builder().pollInterval(Duration.ofMillis(10)).sleeper(d -> { })
+            .build();
+
+    private KongUpgradeSettings.Builder plan(Strategy strategy, String cliMode) {
+        return KongUpgradeSettings.builder("kong-28-to-30").strategy(strategy).target(V30)
                 .oldNode(KongAdminClient.of(oldNode.uri())).database(kong).cli(cli(cliMode))
                 .deployment(deployment()).traffic(traffic()).backup(ctx -> calls.add("backup"))
-                .readiness(Duration.ofSeconds(10), Duration.ofMillis(10)).sleeper(d -> { });
+                .readyTimeout(Duration.ofSeconds(10));
+    }
+
+    private UpgradePlan build(KongUpgradeSettings.Builder settings) {
+        return kongUpgrade.upgradePlan(settings.build());
     }
 
     private final InMemoryCheckpointStore store = new InMemoryCheckpointStore();
@@ -122,7 +130,7 @@ class KongUpgradePlansTest {
     @Test
     void blueGreenRunsUpThenWaitsForConfirmationBeforeFinish() {
         newNode.notReadyFor.set(2);
-        UpgradePlan plan = plan(Strategy.BLUE_GREEN, "ok").build();
+        UpgradePlan plan = build(plan(Strategy.BLUE_GREEN, "ok"));
         UpgradeRunner runner = runner(Confirmation.deny());
 
         UpgradeReport up = runner.up(plan);
@@ -146,7 +154,7 @@ class KongUpgradePlansTest {
     void inPlaceStopsOldNodesMigratesAndStartsNewOnes() {
         newNode.notReadyFor.set(-1); // a node without /status/ready: falls back to /status
 
-        UpgradeReport report = runner(Confirmation.givenInAdvance()).run(plan(Strategy.IN_PLACE, "ok").build());
+        UpgradeReport report = runner(Confirmation.givenInAdvance()).run(build(plan(Strategy.IN_PLACE, "ok")));
 
         assertThat(report.outcome()).as(report.toString()).isEqualTo(UpgradeReport.Outcome.SUCCEEDED);
         assertThat(calls).containsExactly("backup", "stop-old", "start-new");
@@ -156,7 +164,7 @@ class KongUpgradePlansTest {
 
     @Test
     void anotherNodeHoldingTheLockIsNotSuccessEvenThoughKongExitsZero() {
-        UpgradeReport report = runner(Confirmation.deny()).up(plan(Strategy.BLUE_GREEN, "locked").build());
+        UpgradeReport report = runner(Confirmation.deny()).up(build(plan(Strategy.BLUE_GREEN, "locked")));
 
         assertThat(report.outcome()).isEqualTo(UpgradeReport.Outcome.FAILED);
         assertThat(report.error()).contains("another node is performing database changes (Kong exits 0 here)");
@@ -168,9 +176,9 @@ class KongUpgradePlansTest {
     @Test
     void aSecretGivenToThePlanNeverAppearsInTheReport() {
         io.upgradesdk.upgrade.Secret password = io.upgradesdk.upgrade.Secret.of("kong.pg.password", "s3cr3t-pw");
-        UpgradePlan plan = plan(Strategy.BLUE_GREEN, "ok").secret(password).backup(ctx -> {
+        UpgradePlan plan = build(plan(Strategy.BLUE_GREEN, "ok").secret(password).backup(ctx -> {
             throw new IllegalStateException("pg_dump: password authentication failed for s3cr3t-pw");
-        }).build();
+        }));
 
         UpgradeReport report = runner(Confirmation.deny()).up(plan);
 
@@ -198,7 +206,7 @@ class KongUpgradePlansTest {
 
     @Test
     void aFailingCliStopsThePlanWithItsError() {
-        UpgradeReport report = runner(Confirmation.deny()).up(plan(Strategy.BLUE_GREEN, "fail").build());
+        UpgradeReport report = runner(Confirmation.deny()).up(build(plan(Strategy.BLUE_GREEN, "fail")));
 
         assertThat(report.outcome()).isEqualTo(UpgradeReport.Outcome.FAILED);
         assertThat(report.error()).contains("exited 1").contains("boom");
@@ -208,7 +216,7 @@ class KongUpgradePlansTest {
     void preflightRefusesPendingMigrationsOfAPreviousUpgrade() throws Exception {
         new KongRecorder(pg.dataSource, null).up(kong.subsystems(V30));
 
-        UpgradeReport report = runner(Confirmation.deny()).up(plan(Strategy.BLUE_GREEN, "ok").build());
+        UpgradeReport report = runner(Confirmation.deny()).up(build(plan(Strategy.BLUE_GREEN, "ok")));
 
         assertThat(report.outcome()).isEqualTo(UpgradeReport.Outcome.FAILED);
         assertThat(report.error()).contains("core/016_280_to_300").contains("kong migrations finish");
@@ -219,7 +227,7 @@ class KongUpgradePlansTest {
     void preflightRefusesAPathThatIsNotDirect() {
         oldNode.version = "2.6.0";
 
-        UpgradeReport report = runner(Confirmation.deny()).up(plan(Strategy.BLUE_GREEN, "ok").build());
+        UpgradeReport report = runner(Confirmation.deny()).up(build(plan(Strategy.BLUE_GREEN, "ok")));
 
         assertThat(report.outcome()).as(report.toString()).isEqualTo(UpgradeReport.Outcome.FAILED);
         assertThat(report.error()).contains("upgrade through");
@@ -229,17 +237,20 @@ class KongUpgradePlansTest {
     void aNewNodeThatNeverBecomesReadyFailsTheWait() {
         newNode.notReadyFor.set(Integer.MAX_VALUE);
 
-        UpgradeReport report = runner(Confirmation.deny()).up(plan(Strategy.BLUE_GREEN, "ok")
-                .readiness(Duration.ofMillis(300), Duration.ofMillis(20)).sleeper(d -> Thread.sleep(d.toMillis())).build());
+        try (KongUpgrade realSleeps = KongUpgrade.builder().pollInterval(Duration.ofMillis(20))
+                .sleeper(d -> Thread.sleep(d.toMillis())).build()) {
+            UpgradeReport report = runner(Confirmation.deny()).up(realSleeps.upgradePlan(plan(Strategy.BLUE_GREEN, "ok")
+                    .readyTimeout(Duration.ofMillis(300)).build()));
 
-        assertThat(report.outcome()).isEqualTo(UpgradeReport.Outcome.FAILED);
-        assertThat(report.error()).contains("is not ready after");
-        assertThat(report.error()).contains("router builds not yet complete");
+            assertThat(report.outcome()).isEqualTo(UpgradeReport.Outcome.FAILED);
+            assertThat(report.error()).contains("is not ready after");
+            assertThat(report.error()).contains("router builds not yet complete");
+        }
     }
 
     @Test
     void rollbackBeforeFinishShiftsTrafficBack() {
-        UpgradePlan plan = plan(Strategy.BLUE_GREEN, "ok").build();
+        UpgradePlan plan = build(plan(Strategy.BLUE_GREEN, "ok"));
         UpgradeRunner runner = runner(Confirmation.deny());
         runner.up(plan);
 
@@ -251,8 +262,8 @@ class KongUpgradePlansTest {
 
     @Test
     void previewListsTheMigrationsWithoutRunningAnything() {
-        Preview preview = runner(Confirmation.deny()).preview(plan(Strategy.DUAL_CLUSTER, "ok")
-                .newDatabase(kong).restore(ctx -> calls.add("restore")).build());
+        Preview preview = runner(Confirmation.deny()).preview(build(plan(Strategy.DUAL_CLUSTER, "ok")
+                .newDatabase(kong).restore(ctx -> calls.add("restore"))));
 
         assertThat(preview.toString()).contains("016_280_to_300");
         assertThat(calls).isEmpty();
@@ -267,8 +278,8 @@ class KongUpgradePlansTest {
                 .command(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
                         System.getProperty("java.class.path"), FakeKongCli.class.getName()))
                 .env("FAKE_KONG_PG_URL", copy.url()).env("FAKE_KONG_VERSION", "3.0.0").build();
-        UpgradePlan plan = plan(Strategy.DUAL_CLUSTER, "ok").cli(newCli).newDatabase(newDb)
-                .restore(ctx -> new KongRecorder(copy.dataSource, null).bootstrap(kong.subsystems(V28))).build();
+        UpgradePlan plan = build(plan(Strategy.DUAL_CLUSTER, "ok").cli(newCli).newDatabase(newDb)
+                .restore(ctx -> new KongRecorder(copy.dataSource, null).bootstrap(kong.subsystems(V28))));
 
         UpgradeReport report = runner(Confirmation.givenInAdvance()).run(plan);
 
