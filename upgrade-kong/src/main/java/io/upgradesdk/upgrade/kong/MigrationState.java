@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,7 +44,7 @@ public final class MigrationState {
         this.pending = List.copyOf(pending);
         this.missing = List.copyOf(missing);
         this.fresh = List.copyOf(fresh);
-        this.unknownRecorded = unknownRecorded;
+        this.unknownRecorded = Collections.unmodifiableMap(new LinkedHashMap<>(unknownRecorded));
     }
 
     /**
@@ -53,79 +55,114 @@ public final class MigrationState {
      * @param rows       the {@code schema_meta} rows, or null when the table is absent
      */
     public static MigrationState compute(List<KongSubsystem> subsystems, Collection<SchemaMetaRow> rows) {
-        List<SubsystemMigrations> executed = new ArrayList<>();
-        List<SubsystemMigrations> pending = new ArrayList<>();
-        List<SubsystemMigrations> missing = new ArrayList<>();
-        List<SubsystemMigrations> fresh = new ArrayList<>();
-        Map<String, List<String>> unknown = new LinkedHashMap<>();
         if (rows == null) {
-            for (KongSubsystem s : subsystems) {
-                add(fresh, s, s.migrations().stream().map(KongMigration::name).toList());
-            }
-            return new MigrationState(true, executed, pending, missing, fresh, Map.of());
+            Categories all = new Categories();
+            subsystems.forEach(s -> all.add(s, Classified.allNew(s)));
+            return all.toState(true);
         }
         Map<String, SchemaMetaRow> bySubsystem = new LinkedHashMap<>();
         for (SchemaMetaRow row : rows) {
             bySubsystem.put(row.subsystem(), row);
         }
+        Categories all = new Categories();
         for (KongSubsystem s : subsystems) {
             SchemaMetaRow row = bySubsystem.get(s.name());
+            all.add(s, row == null ? Classified.allNew(s) : Classified.of(s, row));
+        }
+        return all.toState(false);
+    }
+
+    /** One subsystem's migration names by category, and the recorded names the code does not know. */
+    private record Classified(List<String> executed, List<String> pending, List<String> missing, List<String> fresh,
+            List<String> unknown) {
+
+        /** Never run (no row, or no table): every migration is new. */
+        static Classified allNew(KongSubsystem s) {
+            return new Classified(List.of(), List.of(), List.of(), names(s.migrations()), List.of());
+        }
+
+        /**
+         * Kong's §4 walk over the code's migrations in order: executed or pending as recorded; a name
+         * recorded in neither is new when it comes after {@code last_executed} (or there is none) and
+         * missing before it, which, as in Kong, only the {@code last_executed} migration itself can be.
+         */
+        static Classified of(KongSubsystem s, SchemaMetaRow row) {
+            Set<String> exec = new HashSet<>(row.executed());
+            Set<String> pend = new HashSet<>(row.pending());
             List<String> e = new ArrayList<>();
             List<String> p = new ArrayList<>();
             List<String> m = new ArrayList<>();
             List<String> n = new ArrayList<>();
-            if (row == null) {
-                s.migrations().forEach(mig -> n.add(mig.name()));
-            } else {
-                Set<String> exec = new HashSet<>(row.executed());
-                Set<String> pend = new HashSet<>(row.pending());
-                int n0 = -1;
-                List<KongMigration> list = s.migrations();
-                for (int i = 1; i <= list.size(); i++) {
-                    String name = list.get(i - 1).name();
-                    if (name.equals(row.lastExecuted())) {
-                        n0 = i + 1;
-                    }
-                    if (exec.contains(name)) {
-                        e.add(name);
-                    } else if (pend.contains(name)) {
-                        p.add(name);
-                    } else if (n0 == -1 || i >= n0) {
-                        n.add(name);
-                    } else {
-                        m.add(name);
-                    }
+            int firstNew = -1;
+            List<KongMigration> list = s.migrations();
+            for (int i = 1; i <= list.size(); i++) {
+                String name = list.get(i - 1).name();
+                if (name.equals(row.lastExecuted())) {
+                    firstNew = i + 1;
                 }
-                Set<String> known = new HashSet<>();
-                list.forEach(mig -> known.add(mig.name()));
-                List<String> foreign = new ArrayList<>();
-                for (String name : concat(row.executed(), row.pending())) {
-                    if (!known.contains(name) && !foreign.contains(name)) {
-                        foreign.add(name);
-                    }
-                }
-                if (!foreign.isEmpty()) {
-                    unknown.put(s.name(), List.copyOf(foreign));
+                if (exec.contains(name)) {
+                    e.add(name);
+                } else if (pend.contains(name)) {
+                    p.add(name);
+                } else if (firstNew == -1 || i >= firstNew) {
+                    n.add(name);
+                } else {
+                    m.add(name);
                 }
             }
-            add(executed, s, e);
-            add(pending, s, p);
-            add(missing, s, m);
-            add(fresh, s, n);
+            return new Classified(e, p, m, n, unknownNames(list, row));
         }
-        return new MigrationState(false, executed, pending, missing, fresh, unknown);
+
+        /** Names recorded (executed or pending) that the code does not declare, once each, in record order. */
+        private static List<String> unknownNames(List<KongMigration> declared, SchemaMetaRow row) {
+            Set<String> known = new HashSet<>(names(declared));
+            Set<String> unknown = new LinkedHashSet<>();
+            for (String name : concat(row.executed(), row.pending())) {
+                if (!known.contains(name)) {
+                    unknown.add(name);
+                }
+            }
+            return List.copyOf(unknown);
+        }
+
+        private static List<String> names(List<KongMigration> migrations) {
+            return migrations.stream().map(KongMigration::name).toList();
+        }
+    }
+
+    /** The per-category lists being collected, subsystem by subsystem, in run order. */
+    private static final class Categories {
+        final List<SubsystemMigrations> executed = new ArrayList<>();
+        final List<SubsystemMigrations> pending = new ArrayList<>();
+        final List<SubsystemMigrations> missing = new ArrayList<>();
+        final List<SubsystemMigrations> fresh = new ArrayList<>();
+        final Map<String, List<String>> unknown = new LinkedHashMap<>();
+
+        void add(KongSubsystem s, Classified c) {
+            addIfAny(executed, s, c.executed());
+            addIfAny(pending, s, c.pending());
+            addIfAny(missing, s, c.missing());
+            addIfAny(fresh, s, c.fresh());
+            if (!c.unknown().isEmpty()) {
+                unknown.put(s.name(), c.unknown());
+            }
+        }
+
+        private static void addIfAny(List<SubsystemMigrations> target, KongSubsystem s, List<String> names) {
+            if (!names.isEmpty()) {
+                target.add(new SubsystemMigrations(s.name(), s.namespace(), names));
+            }
+        }
+
+        MigrationState toState(boolean needsBootstrap) {
+            return new MigrationState(needsBootstrap, executed, pending, missing, fresh, unknown);
+        }
     }
 
     private static List<String> concat(List<String> a, List<String> b) {
         List<String> all = new ArrayList<>(a);
         all.addAll(b);
         return all;
-    }
-
-    private static void add(List<SubsystemMigrations> target, KongSubsystem s, List<String> names) {
-        if (!names.isEmpty()) {
-            target.add(new SubsystemMigrations(s.name(), s.namespace(), names));
-        }
     }
 
     /** True when the {@code schema_meta} table does not exist. */
