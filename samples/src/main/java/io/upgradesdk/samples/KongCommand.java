@@ -10,11 +10,13 @@ import io.upgradesdk.upgrade.UpgradeRunner;
 import io.upgradesdk.upgrade.kong.CommandOutput;
 import io.upgradesdk.upgrade.kong.KongAdminClient;
 import io.upgradesdk.upgrade.kong.KongBackup;
+import io.upgradesdk.upgrade.kong.KongCli;
 import io.upgradesdk.upgrade.kong.KongDatabase;
 import io.upgradesdk.upgrade.kong.KongDeployment;
 import io.upgradesdk.upgrade.kong.KongUpgradePath;
 import io.upgradesdk.upgrade.kong.KongUpgradePaths;
-import io.upgradesdk.upgrade.kong.KongUpgradePlans;
+import io.upgradesdk.upgrade.kong.KongUpgrade;
+import io.upgradesdk.upgrade.kong.KongUpgradeSettings;
 import io.upgradesdk.upgrade.kong.KongVersion;
 import io.upgradesdk.upgrade.kong.ProcessKongCli;
 import io.upgradesdk.upgrade.kong.TrafficShift;
@@ -25,7 +27,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -79,12 +80,15 @@ public final class KongCommand implements Runnable {
             return env == null ? null : Secret.of("kong.pg.password", env);
         }
 
-        DataSource dataSource() {
-            return new UrlDataSource(url, user, secret());
+        /** Kong's database at {@code --pg-url}. */
+        KongDatabase database() {
+            return database(url);
         }
 
-        KongDatabase database() {
-            KongDatabase.Builder b = KongDatabase.builder().dataSource(dataSource()).schema(schema);
+        /** A Kong database at {@code jdbcUrl}, with this user, password, schema and plugins. */
+        KongDatabase database(String jdbcUrl) {
+            KongDatabase.Builder b = KongDatabase.builder().dataSource(new UrlDataSource(jdbcUrl, user, secret()))
+                    .schema(schema);
             if (plugins != null) {
                 b.plugins(plugins);
             }
@@ -106,8 +110,7 @@ public final class KongCommand implements Runnable {
                 KongDatabase db = pg.database();
                 return print(db, version == null ? db.catalog().latest().version() : KongVersion.parse(version));
             } catch (UpgradeException e) {
-                System.err.println("Error: " + e.getMessage());
-                return 1;
+                return error(e);
             }
         }
 
@@ -153,8 +156,7 @@ public final class KongCommand implements Runnable {
             try {
                 p = KongUpgradePaths.bundled().path(from, to);
             } catch (UpgradeException e) {
-                System.err.println("Error: " + e.getMessage());
-                return 1;
+                return error(e);
             }
             PrintWriter out = new PrintWriter(System.out, true);
             out.printf("%s -> %s: %s%n", p.from(), p.to(), p.supported() ? (p.isDirect() ? "supported, direct"
@@ -180,6 +182,9 @@ public final class KongCommand implements Runnable {
         @Mixin
         PgOptions pg;
 
+        @Mixin
+        ShellHooks hooks;
+
         @Option(names = "--strategy", required = true, description = "in-place | dual-cluster | blue-green")
         String strategy;
 
@@ -188,9 +193,6 @@ public final class KongCommand implements Runnable {
 
         @Option(names = "--admin-url", required = true, description = "Admin API of an old node (source version)")
         URI adminUrl;
-
-        @Option(names = "--new-admin-url", required = true, split = ",", description = "Admin/Status API URLs of the new nodes")
-        List<URI> newNodes;
 
         @Option(names = "--kong-cmd", defaultValue = "kong", split = " ",
                 description = "How to run the NEW Kong's CLI. Default: ${DEFAULT-VALUE}")
@@ -204,6 +206,97 @@ public final class KongCommand implements Runnable {
 
         @Option(names = "--pg-dump", defaultValue = "pg_dump", description = "pg_dump binary. Default: ${DEFAULT-VALUE}")
         Path pgDump;
+
+        @Option(names = "--new-pg-url", description = "Dual-cluster: JDBC URL of the new cluster's database")
+        String newPgUrl;
+
+        @Option(names = "--checkpoints", defaultValue = "kong-upgrade.checkpoint.json", description = "Checkpoint file")
+        Path checkpoints;
+
+        @Option(names = "--dry-run", description = "Show what would happen; change nothing.")
+        boolean dryRun;
+
+        @Option(names = "--finish", description = "Also run the finish phase (the point of no return).")
+        boolean finish;
+
+        @Option(names = "--yes", description = "Confirm the point of no return in advance.")
+        boolean yes;
+
+        @Override
+        public Integer call() throws Exception {
+            KongUpgradePath.Strategy s = parseStrategy();
+            if (s == KongUpgradePath.Strategy.DUAL_CLUSTER && newPgUrl == null) {
+                System.err.println("dual-cluster needs --new-pg-url (and --restore-cmd)");
+                return 1;
+            }
+            try (KongUpgrade kong = KongUpgrade.create()) {
+                return run(kong.upgradePlan(settings(s)));
+            } catch (UpgradeException e) {
+                return error(e);
+            }
+        }
+
+        private KongUpgradePath.Strategy parseStrategy() {
+            return switch (strategy.toLowerCase()) {
+                case "in-place" -> KongUpgradePath.Strategy.IN_PLACE;
+                case "dual-cluster" -> KongUpgradePath.Strategy.DUAL_CLUSTER;
+                case "blue-green" -> KongUpgradePath.Strategy.BLUE_GREEN;
+                default -> throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                        "--strategy must be in-place, dual-cluster or blue-green, not '" + strategy + "'");
+            };
+        }
+
+        /** What to upgrade: the options as settings; node operations and traffic are the shell hooks. */
+        private KongUpgradeSettings settings(KongUpgradePath.Strategy s) {
+            Secret password = pg.secret();
+            KongUpgradeSettings.Builder settings = KongUpgradeSettings.builder("kong-upgrade-to-" + target).strategy(s)
+                    .target(KongVersion.parse(target)).oldNode(KongAdminClient.of(adminUrl)).database(pg.database())
+                    .cli(cli(password)).deployment(hooks).traffic(hooks).backup(backup(password));
+            if (s == KongUpgradePath.Strategy.DUAL_CLUSTER) {
+                settings.newDatabase(pg.database(newPgUrl)).restore(ctx -> sh(hooks.restoreCmd));
+            }
+            if (password != null) {
+                settings.secret(password);
+            }
+            return settings.build();
+        }
+
+        private KongCli cli(Secret password) {
+            ProcessKongCli.Builder cli = ProcessKongCli.builder().command(kongCmd);
+            if (kongConf != null) {
+                cli.config(kongConf);
+            }
+            if (password != null) {
+                cli.secretEnv("KONG_PG_PASSWORD", password);
+            }
+            return cli.build();
+        }
+
+        private KongBackup backup(Secret password) {
+            URI jdbc = URI.create(pg.url.substring("jdbc:".length()));
+            return KongBackup.pgDump(pgDump, jdbc.getHost(), jdbc.getPort() < 0 ? 5432 : jdbc.getPort(),
+                    jdbc.getPath().substring(1), pg.user, password, backupDir);
+        }
+
+        private int run(UpgradePlan plan) {
+            try (FileCheckpointStore store = new FileCheckpointStore(checkpoints)) {
+                UpgradeRunner runner = UpgradeRunner.builder().store(store).confirmation(PlanCli.confirmation(yes))
+                        .listener(new ConsoleListener(System.out)).build();
+                if (dryRun) {
+                    System.out.println(runner.preview(plan));
+                    return 0;
+                }
+                UpgradeReport report = finish ? runner.run(plan) : runner.up(plan);
+                System.out.println(report);
+                return PlanCli.exitCode(report);
+            }
+        }
+    }
+
+    /** Node operations and the traffic switch as shell commands (each default {@code true}: nothing to do). */
+    static final class ShellHooks implements KongDeployment, TrafficShift {
+        @Option(names = "--new-admin-url", required = true, split = ",", description = "Admin/Status API URLs of the new nodes")
+        List<URI> newNodes;
 
         @Option(names = "--start-new-cmd", defaultValue = "true", description = "Shell command starting the new nodes")
         String startNew;
@@ -223,115 +316,50 @@ public final class KongCommand implements Runnable {
         @Option(names = "--decommission-cmd", defaultValue = "true", description = "Shell command removing old nodes")
         String decommission;
 
-        @Option(names = "--new-pg-url", description = "Dual-cluster: JDBC URL of the new cluster's database")
-        String newPgUrl;
-
         @Option(names = "--restore-cmd", defaultValue = "false",
                 description = "Dual-cluster: shell command restoring the backup into the new database")
         String restoreCmd;
 
-        @Option(names = "--checkpoints", defaultValue = "kong-upgrade.checkpoint.json", description = "Checkpoint file")
-        Path checkpoints;
-
-        @Option(names = "--dry-run", description = "Show what would happen; change nothing.")
-        boolean dryRun;
-
-        @Option(names = "--finish", description = "Also run the finish phase (the point of no return).")
-        boolean finish;
-
-        @Option(names = "--yes", description = "Confirm the point of no return in advance.")
-        boolean yes;
-
-        @Override
-        public Integer call() throws Exception {
-            KongUpgradePath.Strategy s = switch (strategy.toLowerCase()) {
-                case "in-place" -> KongUpgradePath.Strategy.IN_PLACE;
-                case "dual-cluster" -> KongUpgradePath.Strategy.DUAL_CLUSTER;
-                case "blue-green" -> KongUpgradePath.Strategy.BLUE_GREEN;
-                default -> throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                        "--strategy must be in-place, dual-cluster or blue-green, not '" + strategy + "'");
-            };
-            KongDatabase db = pg.database();
-            ProcessKongCli.Builder cli = ProcessKongCli.builder().command(kongCmd);
-            if (kongConf != null) {
-                cli.config(kongConf);
-            }
-            Secret password = pg.secret();
-            if (password != null) {
-                cli.secretEnv("KONG_PG_PASSWORD", password);
-            }
-            URI jdbc = URI.create(pg.url.substring("jdbc:".length()));
-            KongUpgradePlans.Builder builder = KongUpgradePlans.builder("kong-upgrade-to-" + target).strategy(s)
-                    .target(KongVersion.parse(target)).oldNode(KongAdminClient.of(adminUrl)).database(db)
-                    .cli(cli.build()).deployment(new ShellDeployment(this)).traffic(new TrafficShift() {
-                        @Override
-                        public void shiftToNew() throws Exception {
-                            sh(shift);
-                        }
-
-                        @Override
-                        public void shiftBack() throws Exception {
-                            sh(shiftBack);
-                        }
-                    })
-                    .backup(KongBackup.pgDump(pgDump, jdbc.getHost(), jdbc.getPort() < 0 ? 5432 : jdbc.getPort(),
-                            jdbc.getPath().substring(1), pg.user, password, backupDir));
-            if (s == KongUpgradePath.Strategy.DUAL_CLUSTER) {
-                if (newPgUrl == null) {
-                    System.err.println("dual-cluster needs --new-pg-url (and --restore-cmd)");
-                    return 1;
-                }
-                builder.newDatabase(KongDatabase.builder().dataSource(new UrlDataSource(newPgUrl, pg.user, password))
-                        .schema(pg.schema).build()).restore(ctx -> sh(restoreCmd));
-            }
-            if (password != null) {
-                builder.secret(password);
-            }
-            UpgradePlan plan = builder.build();
-            try (FileCheckpointStore store = new FileCheckpointStore(checkpoints)) {
-                UpgradeRunner runner = UpgradeRunner.builder().store(store).confirmation(PlanCli.confirmation(yes))
-                        .listener(new ConsoleListener(System.out)).build();
-                if (dryRun) {
-                    System.out.println(runner.preview(plan));
-                    return 0;
-                }
-                UpgradeReport report = finish ? runner.run(plan) : runner.up(plan);
-                System.out.println(report);
-                return PlanCli.exitCode(report);
-            } catch (UpgradeException e) {
-                System.err.println("Error: " + e.getMessage());
-                return 1;
-            }
-        }
-
-    }
-
-    /** Node operations as shell commands. */
-    private record ShellDeployment(UpgradeCommand c) implements KongDeployment {
         @Override
         public void stopOldNodes() throws Exception {
-            sh(c.stopOld);
+            sh(stopOld);
         }
 
         @Override
         public void startOldNodes() throws Exception {
-            sh(c.startOld);
+            sh(startOld);
         }
 
         @Override
         public void startNewNodes() throws Exception {
-            sh(c.startNew);
+            sh(startNew);
         }
 
         @Override
         public List<URI> newNodes() {
-            return c.newNodes;
+            return newNodes;
         }
 
         @Override
         public void decommissionOldNodes() throws Exception {
-            sh(c.decommission);
+            sh(decommission);
         }
+
+        @Override
+        public void shiftToNew() throws Exception {
+            sh(shift);
+        }
+
+        @Override
+        public void shiftBack() throws Exception {
+            sh(shiftBack);
+        }
+    }
+
+    /** Prints an error the way Kong does and returns Kong's error exit code. */
+    static int error(UpgradeException e) {
+        System.err.println("Error: " + e.getMessage());
+        return 1;
     }
 
     static void sh(String command) throws Exception {

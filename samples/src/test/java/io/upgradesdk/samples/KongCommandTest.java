@@ -25,6 +25,34 @@ class KongCommandTest {
     }
 
     @Test
+    void upgradeRefusesADualClusterWithoutTheNewDatabaseAndAnUnknownStrategy() {
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream original = System.err;
+        System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            String[] common = {"kong", "upgrade", "--kong-version", "3.0.0", "--admin-url", "http://127.0.0.1:1",
+                    "--new-admin-url", "http://127.0.0.1:2", "--pg-url", "jdbc:postgresql://127.0.0.1:1/kong"};
+
+            int dualCluster = Main.commandLine().execute(concat(common, "--strategy", "dual-cluster"));
+            int unknown = Main.commandLine().execute(concat(common, "--strategy", "sideways"));
+
+            assertThat(dualCluster).isEqualTo(1);
+            assertThat(unknown).isEqualTo(2);
+            assertThat(err.toString(java.nio.charset.StandardCharsets.UTF_8))
+                    .contains("dual-cluster needs --new-pg-url (and --restore-cmd)")
+                    .contains("--strategy must be in-place, dual-cluster or blue-green, not 'sideways'");
+        } finally {
+            System.setErr(original);
+        }
+    }
+
+    private static String[] concat(String[] first, String... more) {
+        String[] all = java.util.Arrays.copyOf(first, first.length + more.length);
+        System.arraycopy(more, 0, all, first.length, more.length);
+        return all;
+    }
+
+    @Test
     @Tag("integration")
     void listOnAnEmptyDatabaseSaysItNeedsBootstrapWithKongsExitCode() {
         PostgresServer server = PostgresServer.get();
