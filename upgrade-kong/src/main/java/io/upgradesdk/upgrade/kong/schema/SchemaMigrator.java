@@ -548,10 +548,7 @@ public final class SchemaMigrator {
 
         /** Lock TTL (Kong's --lock-timeout; default 60 s); renewed every third of it while held. */
         public Builder lockTimeout(Duration timeout) {
-            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-                throw new UpgradeException(UpgradeErrorCode.INVALID_CONFIGURATION, "lockTimeout must be positive");
-            }
-            this.lockTimeout = timeout;
+            this.lockTimeout = positive(timeout, "lockTimeout");
             return this;
         }
 
@@ -563,11 +560,15 @@ public final class SchemaMigrator {
 
         /** Renewal period (default lockTimeout / 3). */
         public Builder renewEvery(Duration every) {
-            if (every == null || every.isNegative() || every.isZero()) {
-                throw new UpgradeException(UpgradeErrorCode.INVALID_CONFIGURATION, "renewEvery must be positive");
-            }
-            this.renewEvery = every;
+            this.renewEvery = positive(every, "renewEvery");
             return this;
+        }
+
+        private static Duration positive(Duration value, String name) {
+            if (value == null || value.isNegative() || value.isZero()) {
+                throw new UpgradeException(UpgradeErrorCode.INVALID_CONFIGURATION, name + " must be positive");
+            }
+            return value;
         }
 
         /** Node id written in {@code locks.owner}; default a random UUID (as Kong). */
