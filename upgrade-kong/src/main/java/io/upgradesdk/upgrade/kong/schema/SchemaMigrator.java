@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * A Kong-style expand/contract migration engine for the host's own PostgreSQL schema: subsystems of
  * {@link SchemaMigration}s, the commands {@code bootstrap | up | finish | list | status | reset}
  * with {@code force}, and state kept in Kong's {@code schema_meta} / {@code locks} layout (so
- * {@link KongDatabase} and Kong-aware tooling read it). Messages follow Kong's.
+ * {@link io.upgradesdk.upgrade.kong.KongDatabase} and Kong-aware tooling read it). Messages follow Kong's.
  *
  * <p><b>Deviations from Kong</b> (each fixes a defect from Kong's issues; each is tested):
  * <ol>
