@@ -19,7 +19,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -90,14 +90,21 @@ public final class ElasticsearchCommand implements Runnable {
             return b.build();
         }
 
-        int run(Supplier<UpgradePlan> planFactory) {
-            UpgradePlan plan;
-            try {
-                plan = planFactory.get();
-            } catch (UpgradeException | IllegalArgumentException e) {
-                System.err.println("Invalid options: " + e.getMessage());
-                return 2;
+        /** Builds the plan with one {@link ElasticsearchUpgrade} (closed at the end, with its connections) and runs it. */
+        int run(Function<ElasticsearchUpgrade, UpgradePlan> planFactory) {
+            try (ElasticsearchUpgrade es = ElasticsearchUpgrade.create()) {
+                UpgradePlan plan;
+                try {
+                    plan = planFactory.apply(es);
+                } catch (UpgradeException | IllegalArgumentException e) {
+                    System.err.println("Invalid options: " + e.getMessage());
+                    return 2;
+                }
+                return run(plan);
             }
+        }
+
+        private int run(UpgradePlan plan) {
             try (FileCheckpointStore store = new FileCheckpointStore(checkpoints)) {
                 UpgradeRunner.Builder rb = UpgradeRunner.builder().store(store).confirmation(PlanCli.confirmation(yes))
                         .listener(new ConsoleListener(System.out)).leaseDuration(Duration.ofSeconds(60));
@@ -130,13 +137,13 @@ public final class ElasticsearchCommand implements Runnable {
 
         @Override
         public Integer call() {
-            return common.run(() -> {
+            return common.run(es -> {
                 PreflightSettings.Builder b = PreflightSettings.builder(common.endpoint(cluster))
                         .allowUncheckedDeprecations(common.allowUncheckedDeprecations);
                 if (location != null) {
                     b.repositoryLocation(location);
                 }
-                return ElasticsearchUpgrade.create().preflightPlan(b.build());
+                return es.preflightPlan(b.build());
             });
         }
     }
@@ -168,9 +175,9 @@ public final class ElasticsearchCommand implements Runnable {
 
         @Override
         public Integer call() {
-            return common.run(() -> {
+            return common.run(es -> {
                 ElasticsearchEndpoint src = common.endpoint(source);
-                return ElasticsearchUpgrade.create().snapshotRestorePlan(SnapshotRestoreSettings
+                return es.snapshotRestorePlan(SnapshotRestoreSettings
                         .builder(src, common.endpoint(target))
                         .repository(repository, location)
                         .indices(List.of(indices.split(",")))
@@ -204,7 +211,7 @@ public final class ElasticsearchCommand implements Runnable {
 
         @Override
         public Integer call() {
-            return common.run(() -> ElasticsearchUpgrade.create().rollingUpgradePlan(
+            return common.run(es -> es.rollingUpgradePlan(
                     RollingUpgradeSettings.builder(common.endpoint(cluster), targetVersion)
                             .requiredHealth(HealthStatus.parse(health)).build(),
                     new CommandNodeHost(nodeCommand, Duration.ofMinutes(30))));

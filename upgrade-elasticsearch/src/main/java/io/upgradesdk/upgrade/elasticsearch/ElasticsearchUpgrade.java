@@ -10,6 +10,7 @@ import io.upgradesdk.upgrade.elasticsearch.internal.PostChecks;
 import io.upgradesdk.upgrade.elasticsearch.internal.Preflight;
 import io.upgradesdk.upgrade.elasticsearch.internal.ReindexSteps;
 import io.upgradesdk.upgrade.elasticsearch.internal.RollingUpgradeStep;
+import io.upgradesdk.upgrade.elasticsearch.internal.SettingsChecks;
 import io.upgradesdk.upgrade.elasticsearch.internal.SnapshotRestoreSteps;
 import java.time.Duration;
 import java.util.List;
@@ -19,17 +20,23 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The entry point of the Elasticsearch module: builds {@link UpgradePlan}s (run them with an
  * {@code UpgradeRunner}) for upgrading Elasticsearch 7.17 to 8.x the ways Elastic documents.
+ * Built with the runtime options ({@link #builder()}, or {@link #create()} for the defaults); each
+ * plan kind comes from a {@code <kind>Plan(settings)} method.
  *
  * <pre>{@code
- * ElasticsearchUpgrade es = ElasticsearchUpgrade.create();
- * UpgradePlan plan = es.snapshotRestorePlan(SnapshotRestoreSettings.builder(source, target)
- *     .repository("upgrade", "/mnt/snapshots").indices(List.of("logs-*")).build());
- * runner.up(plan).throwIfFailed();
+ * try (ElasticsearchUpgrade es = ElasticsearchUpgrade.builder()
+ *         .sleeper(sleeper).pollInterval(Duration.ofSeconds(1))
+ *         .build()) {
+ *     UpgradePlan plan = es.snapshotRestorePlan(SnapshotRestoreSettings.builder(source, target)
+ *         .repository("upgrade", "/mnt/snapshots").indices(List.of("logs-*")).build());
+ *     runner.up(plan).throwIfFailed();
+ * }
  * }</pre>
  *
  * Plans: {@link #preflightPlan}, {@link #snapshotRestorePlan}, {@link #rollingUpgradePlan},
  * {@link #reindexPlan}. Every step is idempotent and resumable; clusters are reached with the
- * low-level REST client, version-tolerant across 7.17 and 8.x.
+ * low-level REST client, version-tolerant across 7.17 and 8.x. Closing the instance closes the
+ * connections its plans opened.
  */
 public final class ElasticsearchUpgrade implements AutoCloseable {
 
@@ -38,10 +45,20 @@ public final class ElasticsearchUpgrade implements AutoCloseable {
     private final Map<ElasticsearchEndpoint, EsClient> connections = new ConcurrentHashMap<>();
     private final Preflight.Clients clients;
 
-    private ElasticsearchUpgrade(Sleeper sleeper, Duration pollInterval) {
-        this.sleeper = sleeper;
-        this.pollInterval = pollInterval;
+    private ElasticsearchUpgrade(Builder b) {
+        this.sleeper = b.sleeper;
+        this.pollInterval = b.pollInterval;
         this.clients = e -> connections.computeIfAbsent(e, EsClient::connect).borrowed();
+    }
+
+    /** A builder of the runtime options: real sleeps, polling every second unless set. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** With the default runtime options: {@code builder().build()}. */
+    public static ElasticsearchUpgrade create() {
+        return builder().build();
     }
 
     /**
@@ -58,19 +75,32 @@ public final class ElasticsearchUpgrade implements AutoCloseable {
         }
     }
 
-    /** Real sleeps, polling every second. */
-    public static ElasticsearchUpgrade create() {
-        return new ElasticsearchUpgrade(Sleeper.system(), Duration.ofSeconds(1));
-    }
+    /** Builder of {@link ElasticsearchUpgrade}; {@link #build()} validates. */
+    public static final class Builder {
+        private Sleeper sleeper = Sleeper.system();
+        private Duration pollInterval = Duration.ofSeconds(1);
 
-    /** With an injected sleeper and poll interval (tests, benchmarks, hosts with their own scheduler). */
-    public static ElasticsearchUpgrade create(Sleeper sleeper, Duration pollInterval) {
-        requireNonNull(sleeper, "sleeper");
-        requireNonNull(pollInterval, "pollInterval");
-        if (pollInterval.isNegative()) {
-            throw new IllegalArgumentException("pollInterval must not be negative");
+        private Builder() {
         }
-        return new ElasticsearchUpgrade(sleeper, pollInterval);
+
+        /** How waits pause between polls (default: real sleeps); tests and benchmarks inject their own. */
+        public Builder sleeper(Sleeper sleeper) {
+            this.sleeper = requireNonNull(sleeper, "sleeper");
+            return this;
+        }
+
+        /** Pause between two polls of a snapshot, restore, reindex task or node (default 1 s). */
+        public Builder pollInterval(Duration pollInterval) {
+            this.pollInterval = requireNonNull(pollInterval, "pollInterval");
+            return this;
+        }
+
+        /** The entry point; fails with {@code ES_INVALID_CONFIGURATION} on a negative poll interval. */
+        public ElasticsearchUpgrade build() {
+            SettingsChecks.require(!pollInterval.isNegative(),
+                    "pollInterval must not be negative, was " + pollInterval + "; give zero or more");
+            return new ElasticsearchUpgrade(this);
+        }
     }
 
     /** The pre-flight checks as steps, ids prefixed with {@code idPrefix} (may be empty). */
@@ -118,6 +148,7 @@ public final class ElasticsearchUpgrade implements AutoCloseable {
      * Also "reindex from remote" with {@link ReindexSettings.Builder#remoteSource}.
      */
     public UpgradePlan reindexPlan(ReindexSettings settings) {
+        requireNonNull(settings, "settings");
         UpgradePlan.Builder b = UpgradePlan.builder("es-reindex-" + settings.destIndex());
         settings.remoteSource().flatMap(ElasticsearchEndpoint::password).ifPresent(b::secret);
         new ReindexSteps(settings, clients, sleeper, pollInterval).steps().forEach(b::step);

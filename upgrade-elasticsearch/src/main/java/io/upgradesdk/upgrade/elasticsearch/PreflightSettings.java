@@ -1,8 +1,9 @@
 package io.upgradesdk.upgrade.elasticsearch;
 
+import static io.upgradesdk.upgrade.elasticsearch.internal.SettingsChecks.require;
 import static java.util.Objects.requireNonNull;
 
-import io.upgradesdk.upgrade.UpgradeException;
+import io.upgradesdk.upgrade.elasticsearch.internal.SettingsChecks;
 import java.util.Optional;
 
 /**
@@ -11,26 +12,31 @@ import java.util.Optional;
  * deprecation (the Deprecation Info API; where it is missing the check fails unless
  * {@link Builder#allowUncheckedDeprecations(boolean)}), no index created before the target's
  * oldest readable major, disk use under the high watermark, the snapshot repository location
- * allowed by {@code path.repo} (when a repository is given). Immutable; see {@link #builder(ElasticsearchEndpoint)}.
+ * allowed by {@code path.repo} (when a repository is given). Immutable; build with
+ * {@link #builder(ElasticsearchEndpoint)}; invalid values fail with {@code ES_INVALID_CONFIGURATION}.
+ *
+ * @param cluster the cluster checked
+ * @param requiredVersionLine version prefix every node must run, e.g. {@code 7.17}
+ * @param targetMajor the major version being upgraded to (indices older than {@code targetMajor - 1} block)
+ * @param minimumHealth the lowest health accepted
+ * @param allowUncheckedDeprecations whether a missing Deprecation Info API is reported as "not checked"
+ *     instead of failing the check
+ * @param repositoryLocation the fs repository location to check against {@code path.repo}, if any
+ * @param maxDiskPercent highest disk use allowed on any node (percent); 0 = the cluster's high watermark
  */
-public final class PreflightSettings {
+public record PreflightSettings(ElasticsearchEndpoint cluster, String requiredVersionLine, int targetMajor,
+        HealthStatus minimumHealth, boolean allowUncheckedDeprecations, Optional<String> repositoryLocation,
+        int maxDiskPercent) {
 
-    private final ElasticsearchEndpoint cluster;
-    private final String requiredVersionLine;
-    private final int targetMajor;
-    private final HealthStatus minimumHealth;
-    private final boolean allowUncheckedDeprecations;
-    private final String repositoryLocation;
-    private final int maxDiskPercent;
-
-    private PreflightSettings(Builder b) {
-        this.cluster = b.cluster;
-        this.requiredVersionLine = b.requiredVersionLine;
-        this.targetMajor = b.targetMajor;
-        this.minimumHealth = b.minimumHealth;
-        this.allowUncheckedDeprecations = b.allowUncheckedDeprecations;
-        this.repositoryLocation = b.repositoryLocation;
-        this.maxDiskPercent = b.maxDiskPercent;
+    /** Validates every setting; prefer {@link #builder(ElasticsearchEndpoint)}. */
+    public PreflightSettings {
+        requireNonNull(cluster, "cluster");
+        SettingsChecks.version(requiredVersionLine, "requiredVersionLine", "7.17 or 7.17.29");
+        require(targetMajor >= 6, "targetMajor must be 6 or more, was " + targetMajor);
+        requireNonNull(minimumHealth, "minimumHealth");
+        requireNonNull(repositoryLocation, "repositoryLocation");
+        require(maxDiskPercent >= 0 && maxDiskPercent <= 100,
+                "maxDiskPercent must be within 1..100 (0: the cluster's high watermark), was " + maxDiskPercent);
     }
 
     /** A builder for checks on {@code cluster}. */
@@ -38,39 +44,7 @@ public final class PreflightSettings {
         return new Builder(cluster);
     }
 
-    public ElasticsearchEndpoint cluster() {
-        return cluster;
-    }
-
-    /** Version prefix every node must run, e.g. {@code 7.17}. */
-    public String requiredVersionLine() {
-        return requiredVersionLine;
-    }
-
-    /** The major version being upgraded to (indices older than {@code targetMajor - 1} block). */
-    public int targetMajor() {
-        return targetMajor;
-    }
-
-    public HealthStatus minimumHealth() {
-        return minimumHealth;
-    }
-
-    public boolean allowUncheckedDeprecations() {
-        return allowUncheckedDeprecations;
-    }
-
-    /** The fs repository location to check against {@code path.repo}, if any. */
-    public Optional<String> repositoryLocation() {
-        return Optional.ofNullable(repositoryLocation);
-    }
-
-    /** Highest disk use allowed on any node (percent); 0 = the cluster's high watermark. */
-    public int maxDiskPercent() {
-        return maxDiskPercent;
-    }
-
-    /** Builder of {@link PreflightSettings}. */
+    /** Builder of {@link PreflightSettings}; {@link #build()} validates. */
     public static final class Builder {
         private final ElasticsearchEndpoint cluster;
         private String requiredVersionLine = "7.17";
@@ -86,18 +60,12 @@ public final class PreflightSettings {
 
         /** Version prefix every node must run (default {@code 7.17}, the last 7.x line). */
         public Builder requiredVersionLine(String line) {
-            if (line == null || !line.matches("\\d+(\\.\\d+){0,2}")) {
-                throw invalid("requiredVersionLine must look like 7.17 or 7.17.29, was '" + line + "'");
-            }
             this.requiredVersionLine = line;
             return this;
         }
 
         /** Target major version (default 8). */
         public Builder targetMajor(int major) {
-            if (major < 6) {
-                throw invalid("targetMajor must be 6 or more, was " + major);
-            }
             this.targetMajor = major;
             return this;
         }
@@ -125,19 +93,14 @@ public final class PreflightSettings {
 
         /** Highest disk use allowed (1..100); default: the cluster's high watermark (90% if unset). */
         public Builder maxDiskPercent(int percent) {
-            if (percent < 1 || percent > 100) {
-                throw invalid("maxDiskPercent must be within 1..100, was " + percent);
-            }
             this.maxDiskPercent = percent;
             return this;
         }
 
+        /** The settings; fails with {@code ES_INVALID_CONFIGURATION} naming the first invalid one. */
         public PreflightSettings build() {
-            return new PreflightSettings(this);
-        }
-
-        private static UpgradeException invalid(String message) {
-            return new UpgradeException(ElasticsearchErrorCode.INVALID_CONFIGURATION, message);
+            return new PreflightSettings(cluster, requiredVersionLine, targetMajor, minimumHealth,
+                    allowUncheckedDeprecations, Optional.ofNullable(repositoryLocation), maxDiskPercent);
         }
     }
 }

@@ -1,8 +1,9 @@
 package io.upgradesdk.upgrade.elasticsearch;
 
+import static io.upgradesdk.upgrade.elasticsearch.internal.SettingsChecks.require;
 import static java.util.Objects.requireNonNull;
 
-import io.upgradesdk.upgrade.UpgradeException;
+import io.upgradesdk.upgrade.elasticsearch.internal.SettingsChecks;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -12,23 +13,33 @@ import java.util.Optional;
  * copied) by an asynchronous {@code _reindex} task; then the alias is moved; FINISH deletes the
  * old index. With {@link Builder#remoteSource} the source index is read from another cluster
  * ("reindex from remote"; that cluster must be in the destination's {@code reindex.remote.whitelist}).
+ * Immutable; build with {@link #builder(ElasticsearchEndpoint, String, String)}; invalid values fail
+ * with {@code ES_INVALID_CONFIGURATION}.
+ *
+ * @param cluster the cluster holding the destination (and, without a remote source, the source)
+ * @param remoteSource the cluster the source index is read from, if not {@code cluster}
+ * @param sourceIndex the index copied
+ * @param destIndex the new index
+ * @param alias alias pointed at the new index; when it equals the source index name, the old index is
+ *     replaced by the alias atomically in FINISH (clients keep using the old name)
+ * @param timeout longest wait for the reindex task
  */
-public final class ReindexSettings {
+public record ReindexSettings(ElasticsearchEndpoint cluster, Optional<ElasticsearchEndpoint> remoteSource,
+        String sourceIndex, String destIndex, Optional<String> alias, Duration timeout) {
 
-    private final ElasticsearchEndpoint cluster;
-    private final ElasticsearchEndpoint remoteSource;
-    private final String sourceIndex;
-    private final String destIndex;
-    private final String alias;
-    private final Duration timeout;
-
-    private ReindexSettings(Builder b) {
-        this.cluster = b.cluster;
-        this.remoteSource = b.remoteSource;
-        this.sourceIndex = b.sourceIndex;
-        this.destIndex = b.destIndex;
-        this.alias = b.alias;
-        this.timeout = b.timeout;
+    /** Validates every setting; prefer {@link #builder(ElasticsearchEndpoint, String, String)}. */
+    public ReindexSettings {
+        requireNonNull(cluster, "cluster");
+        requireNonNull(remoteSource, "remoteSource");
+        SettingsChecks.name(sourceIndex, "source index");
+        SettingsChecks.name(destIndex, "destination index");
+        require(!sourceIndex.equals(destIndex),
+                "source and destination index are both '" + sourceIndex + "'; pick a new destination name");
+        require(remoteSource.isEmpty() || remoteSource.get().caCertificate().isEmpty() && remoteSource.get().apiKey()
+                .isEmpty(), "reindex from remote supports http(s) with basic auth only; the remote's TLS CA must be "
+                        + "configured on the destination cluster (reindex.ssl.*), and API keys are not supported");
+        alias.ifPresent(a -> SettingsChecks.name(a, "alias"));
+        SettingsChecks.positive(timeout, "timeout");
     }
 
     /** Reindex {@code sourceIndex} into {@code destIndex} on {@code cluster}. */
@@ -36,35 +47,7 @@ public final class ReindexSettings {
         return new Builder(cluster, sourceIndex, destIndex);
     }
 
-    public ElasticsearchEndpoint cluster() {
-        return cluster;
-    }
-
-    public Optional<ElasticsearchEndpoint> remoteSource() {
-        return Optional.ofNullable(remoteSource);
-    }
-
-    public String sourceIndex() {
-        return sourceIndex;
-    }
-
-    public String destIndex() {
-        return destIndex;
-    }
-
-    /**
-     * Alias pointed at the new index. When it equals the source index name, the old index is
-     * replaced by the alias atomically in FINISH (clients keep using the old name).
-     */
-    public Optional<String> alias() {
-        return Optional.ofNullable(alias);
-    }
-
-    public Duration timeout() {
-        return timeout;
-    }
-
-    /** Builder of {@link ReindexSettings}. */
+    /** Builder of {@link ReindexSettings}; {@link #build()} validates. */
     public static final class Builder {
         private final ElasticsearchEndpoint cluster;
         private final String sourceIndex;
@@ -75,51 +58,32 @@ public final class ReindexSettings {
 
         private Builder(ElasticsearchEndpoint cluster, String sourceIndex, String destIndex) {
             this.cluster = requireNonNull(cluster, "cluster");
-            this.sourceIndex = name(sourceIndex);
-            this.destIndex = name(destIndex);
-            if (sourceIndex.equals(destIndex)) {
-                throw invalid("source and destination index are both '" + sourceIndex + "'; pick a new destination name");
-            }
+            this.sourceIndex = sourceIndex;
+            this.destIndex = destIndex;
         }
 
-        /** Read the source index from this other cluster (reindex from remote). */
+        /** Read the source index from this other cluster (reindex from remote; basic auth or none). */
         public Builder remoteSource(ElasticsearchEndpoint remote) {
             this.remoteSource = requireNonNull(remote, "remote");
-            if (remote.caCertificate().isPresent() || remote.apiKey().isPresent()) {
-                throw invalid("reindex from remote supports http(s) with basic auth only; the remote's TLS CA must be "
-                        + "configured on the destination cluster (reindex.ssl.*), and API keys are not supported");
-            }
             return this;
         }
 
         /** Alias to point at the new index (may be the source index name; see {@link ReindexSettings#alias()}). */
         public Builder alias(String alias) {
-            this.alias = name(alias);
+            this.alias = requireNonNull(alias, "alias");
             return this;
         }
 
         /** Longest wait for the reindex task (default 2 h). */
         public Builder timeout(Duration timeout) {
-            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-                throw invalid("timeout must be positive");
-            }
             this.timeout = timeout;
             return this;
         }
 
+        /** The settings; fails with {@code ES_INVALID_CONFIGURATION} naming the first invalid one. */
         public ReindexSettings build() {
-            return new ReindexSettings(this);
-        }
-
-        private static String name(String n) {
-            if (n == null || !n.matches("[a-z0-9][a-z0-9._-]*")) {
-                throw invalid("index or alias name '" + n + "' must be lower case letters, digits, '.', '_' or '-'");
-            }
-            return n;
-        }
-
-        private static UpgradeException invalid(String message) {
-            return new UpgradeException(ElasticsearchErrorCode.INVALID_CONFIGURATION, message);
+            return new ReindexSettings(cluster, Optional.ofNullable(remoteSource), sourceIndex, destIndex,
+                    Optional.ofNullable(alias), timeout);
         }
     }
 }

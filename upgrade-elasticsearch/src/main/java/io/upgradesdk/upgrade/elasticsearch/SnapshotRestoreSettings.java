@@ -1,8 +1,10 @@
 package io.upgradesdk.upgrade.elasticsearch;
 
+import static io.upgradesdk.upgrade.elasticsearch.internal.SettingsChecks.invalid;
+import static io.upgradesdk.upgrade.elasticsearch.internal.SettingsChecks.require;
 import static java.util.Objects.requireNonNull;
 
-import io.upgradesdk.upgrade.UpgradeException;
+import io.upgradesdk.upgrade.elasticsearch.internal.SettingsChecks;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -13,42 +15,57 @@ import java.util.regex.PatternSyntaxException;
  * Settings of the "snapshot the old cluster, restore into a new one" upgrade: both clusters, the
  * shared {@code fs} repository (registered read-write on the source, read-only on the target),
  * which indices, renaming, global state, and whether FINISH deletes the source indices.
- * Immutable; see {@link #builder(ElasticsearchEndpoint, ElasticsearchEndpoint)}.
+ * Immutable; build with {@link #builder(ElasticsearchEndpoint, ElasticsearchEndpoint)}; invalid
+ * values fail with {@code ES_INVALID_CONFIGURATION}.
+ *
+ * @param source the cluster snapshotted
+ * @param target the new cluster restored into
+ * @param repository repository name (same on both clusters)
+ * @param location fs repository location, reachable by every node of both clusters and listed in their path.repo
+ * @param snapshot snapshot name
+ * @param indices index names or wildcard patterns to snapshot and restore
+ * @param renamePattern Java regex renaming restored indices, if any
+ * @param renameReplacement its replacement, present exactly when {@code renamePattern} is
+ * @param includeGlobalState whether the cluster's global state (templates, persistent settings) is restored
+ * @param includeAliases whether aliases are restored with the indices
+ * @param includeSystemIndices whether system/hidden indices (names starting with '.') are restored
+ * @param deleteSourceIndices whether a FINISH step (point of no return) deletes the restored indices from the source
+ * @param preflight pre-flight checks of the source, if enabled
+ * @param targetMajor the major every target node must run
+ * @param timeout longest wait for a snapshot, a restore or recovery
  */
-public final class SnapshotRestoreSettings {
+public record SnapshotRestoreSettings(ElasticsearchEndpoint source, ElasticsearchEndpoint target, String repository,
+        String location, String snapshot, List<String> indices, Optional<String> renamePattern,
+        Optional<String> renameReplacement, boolean includeGlobalState, boolean includeAliases,
+        boolean includeSystemIndices, boolean deleteSourceIndices, Optional<PreflightSettings> preflight,
+        int targetMajor, Duration timeout) {
 
-    private final ElasticsearchEndpoint source;
-    private final ElasticsearchEndpoint target;
-    private final String repository;
-    private final String location;
-    private final String snapshot;
-    private final List<String> indices;
-    private final String renamePattern;
-    private final String renameReplacement;
-    private final boolean includeGlobalState;
-    private final boolean includeAliases;
-    private final boolean includeSystemIndices;
-    private final boolean deleteSourceIndices;
-    private final PreflightSettings preflight;
-    private final int targetMajor;
-    private final Duration timeout;
+    /** Validates every setting; prefer {@link #builder(ElasticsearchEndpoint, ElasticsearchEndpoint)}. */
+    public SnapshotRestoreSettings {
+        requireNonNull(source, "source");
+        requireNonNull(target, "target");
+        require(repository != null, "no snapshot repository given; call repository(\"name\", \"/shared/dir\")");
+        SettingsChecks.name(repository, "repository");
+        requireNonNull(location, "location");
+        SettingsChecks.name(snapshot, "snapshot");
+        require(indices != null && !indices.isEmpty() && indices.stream().noneMatch(p -> p == null || p.isBlank()),
+                "indices must be a non-empty list of names or patterns such as logs-*");
+        indices = List.copyOf(indices);
+        renamePattern.ifPresent(SnapshotRestoreSettings::checkRegex);
+        require(renamePattern.isPresent() == renameReplacement.isPresent(),
+                "rename needs both a pattern and a replacement; call rename(pattern, replacement)");
+        requireNonNull(preflight, "preflight");
+        SettingsChecks.positive(timeout, "timeout");
+        require(!source.urls().equals(target.urls()), "source and target are the same cluster ("
+                + source.displayName() + "); restore into a new cluster");
+    }
 
-    private SnapshotRestoreSettings(Builder b) {
-        this.source = b.source;
-        this.target = b.target;
-        this.repository = b.repository;
-        this.location = b.location;
-        this.snapshot = b.snapshot;
-        this.indices = List.copyOf(b.indices);
-        this.renamePattern = b.renamePattern;
-        this.renameReplacement = b.renameReplacement;
-        this.includeGlobalState = b.includeGlobalState;
-        this.includeAliases = b.includeAliases;
-        this.includeSystemIndices = b.includeSystemIndices;
-        this.deleteSourceIndices = b.deleteSourceIndices;
-        this.preflight = b.preflight;
-        this.targetMajor = b.targetMajor;
-        this.timeout = b.timeout;
+    private static void checkRegex(String pattern) {
+        try {
+            Pattern.compile(pattern);
+        } catch (PatternSyntaxException e) {
+            throw invalid("rename pattern '" + pattern + "' is not a valid regex: " + e.getDescription());
+        }
     }
 
     /** A builder copying from {@code source} to the new cluster {@code target}. */
@@ -56,74 +73,7 @@ public final class SnapshotRestoreSettings {
         return new Builder(source, target);
     }
 
-    public ElasticsearchEndpoint source() {
-        return source;
-    }
-
-    public ElasticsearchEndpoint target() {
-        return target;
-    }
-
-    /** Repository name (same on both clusters). */
-    public String repository() {
-        return repository;
-    }
-
-    /** fs repository location, reachable by every node of both clusters and listed in their path.repo. */
-    public String location() {
-        return location;
-    }
-
-    /** Snapshot name. */
-    public String snapshot() {
-        return snapshot;
-    }
-
-    /** Index names or wildcard patterns to snapshot and restore (default {@code *}). */
-    public List<String> indices() {
-        return indices;
-    }
-
-    public Optional<String> renamePattern() {
-        return Optional.ofNullable(renamePattern);
-    }
-
-    public Optional<String> renameReplacement() {
-        return Optional.ofNullable(renameReplacement);
-    }
-
-    public boolean includeGlobalState() {
-        return includeGlobalState;
-    }
-
-    public boolean includeAliases() {
-        return includeAliases;
-    }
-
-    public boolean includeSystemIndices() {
-        return includeSystemIndices;
-    }
-
-    public boolean deleteSourceIndices() {
-        return deleteSourceIndices;
-    }
-
-    /** Pre-flight checks of the source, if enabled. */
-    public Optional<PreflightSettings> preflight() {
-        return Optional.ofNullable(preflight);
-    }
-
-    /** The major every target node must run. */
-    public int targetMajor() {
-        return targetMajor;
-    }
-
-    /** Longest wait for a snapshot, a restore or recovery. */
-    public Duration timeout() {
-        return timeout;
-    }
-
-    /** Builder of {@link SnapshotRestoreSettings}. */
+    /** Builder of {@link SnapshotRestoreSettings}; {@link #build()} validates. */
     public static final class Builder {
         private final ElasticsearchEndpoint source;
         private final ElasticsearchEndpoint target;
@@ -149,34 +99,26 @@ public final class SnapshotRestoreSettings {
 
         /** The fs repository: a name and a directory shared by both clusters (required). */
         public Builder repository(String name, String location) {
-            this.repository = name(requireNonNull(name, "name"), "repository");
+            this.repository = requireNonNull(name, "name");
             this.location = requireNonNull(location, "location");
             return this;
         }
 
         /** Snapshot name (default {@code upgrade-snapshot}). */
         public Builder snapshot(String name) {
-            this.snapshot = name(requireNonNull(name, "name"), "snapshot");
+            this.snapshot = requireNonNull(name, "name");
             return this;
         }
 
         /** Index names or patterns (default all non-system indices). */
         public Builder indices(List<String> patterns) {
-            if (patterns == null || patterns.isEmpty() || patterns.stream().anyMatch(p -> p == null || p.isBlank())) {
-                throw invalid("indices must be a non-empty list of names or patterns such as logs-*");
-            }
-            this.indices = List.copyOf(patterns);
+            this.indices = patterns;
             return this;
         }
 
         /** Renames restored indices: Java regex and replacement, as Elasticsearch's restore does. */
         public Builder rename(String pattern, String replacement) {
-            try {
-                Pattern.compile(requireNonNull(pattern, "pattern"));
-            } catch (PatternSyntaxException e) {
-                throw invalid("rename pattern '" + pattern + "' is not a valid regex: " + e.getDescription());
-            }
-            this.renamePattern = pattern;
+            this.renamePattern = requireNonNull(pattern, "pattern");
             this.renameReplacement = requireNonNull(replacement, "replacement");
             return this;
         }
@@ -227,36 +169,25 @@ public final class SnapshotRestoreSettings {
 
         /** Longest wait for a snapshot, restore or recovery (default 30 min). */
         public Builder timeout(Duration timeout) {
-            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-                throw invalid("timeout must be positive");
-            }
             this.timeout = timeout;
             return this;
         }
 
+        /** The settings; fails with {@code ES_INVALID_CONFIGURATION} naming the first invalid one. */
         public SnapshotRestoreSettings build() {
-            if (repository == null) {
-                throw invalid("no snapshot repository given; call repository(\"name\", \"/shared/dir\")");
-            }
-            if (source.urls().equals(target.urls())) {
-                throw invalid("source and target are the same cluster (" + source.displayName()
-                        + "); restore into a new cluster");
-            }
-            if (preflight == null && !preflightDisabled) {
-                preflight = PreflightSettings.builder(source).targetMajor(targetMajor).repositoryLocation(location).build();
-            }
-            return new SnapshotRestoreSettings(this);
+            return new SnapshotRestoreSettings(source, target, repository, location, snapshot, indices,
+                    Optional.ofNullable(renamePattern), Optional.ofNullable(renameReplacement), includeGlobalState,
+                    includeAliases, includeSystemIndices, deleteSourceIndices, effectivePreflight(), targetMajor,
+                    timeout);
         }
 
-        private static String name(String n, String what) {
-            if (!n.matches("[a-z0-9][a-z0-9._-]*")) {
-                throw invalid(what + " name '" + n + "' must be lower case letters, digits, '.', '_' or '-'");
+        /** The given pre-flight, none when disabled, else the standard checks plus the repository path. */
+        private Optional<PreflightSettings> effectivePreflight() {
+            if (preflightDisabled || preflight != null || repository == null) {
+                return Optional.ofNullable(preflight);
             }
-            return n;
-        }
-
-        private static UpgradeException invalid(String message) {
-            return new UpgradeException(ElasticsearchErrorCode.INVALID_CONFIGURATION, message);
+            return Optional.of(PreflightSettings.builder(source).targetMajor(targetMajor)
+                    .repositoryLocation(location).build());
         }
     }
 }

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 @Tag("integration")
 class ReindexTest {
 
-    private static final ElasticsearchUpgrade ES = ElasticsearchUpgrade.create(d -> Thread.sleep(d.toMillis()),
-            Duration.ofMillis(100));
+    private static final ElasticsearchUpgrade ES = ElasticsearchUpgrade.builder()
+            .sleeper(d -> Thread.sleep(d.toMillis())).pollInterval(Duration.ofMillis(100)).build();
 
     @Test
     void reindexesLocallyCopiesMappingAndReplacesTheOldIndexByAnAliasOnFinish() {

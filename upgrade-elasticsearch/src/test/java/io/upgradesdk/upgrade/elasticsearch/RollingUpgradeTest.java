@@ -72,7 +72,8 @@ class RollingUpgradeTest {
             ElasticsearchEndpoint endpoint = ElasticsearchEndpoint.builder().url(n0.url()).url(n1.url()).build();
             RollingUpgradeSettings settings = RollingUpgradeSettings.builder(endpoint, ElasticsearchServer.V8)
                     .nodeOrder(List.of(n0.name(), n1.name())).nodeTimeout(Duration.ofMinutes(4)).build();
-            ElasticsearchUpgrade es = ElasticsearchUpgrade.create(d -> Thread.sleep(d.toMillis()), Duration.ofMillis(250));
+            ElasticsearchUpgrade es = ElasticsearchUpgrade.builder().sleeper(d -> Thread.sleep(d.toMillis()))
+                .pollInterval(Duration.ofMillis(250)).build();
             List<String> hostCalls = Collections.synchronizedList(new ArrayList<>());
             CountDownLatch stuck = new CountDownLatch(1);
             NodeHost dyingHost = node -> {

@@ -31,7 +31,8 @@ public final class SnapshotRestoreChild {
                         }
                     }
                 }).build();
-        var report = runner.up(ElasticsearchUpgrade.create(d -> Thread.sleep(d.toMillis()), Duration.ofMillis(200))
+        var report = runner.up(ElasticsearchUpgrade.builder().sleeper(d -> Thread.sleep(d.toMillis()))
+                .pollInterval(Duration.ofMillis(200)).build()
                 .snapshotRestorePlan(settings));
         System.out.println("FINISHED_WITHOUT_KILL " + report.toJson());
     }

@@ -104,12 +104,13 @@ class SnapshotRestoreTest {
         assertThat(runner.status(ElasticsearchUpgrade.create().snapshotRestorePlan(
                 settings(es7.url(), es8.url(), location, prefix))).step("restore").state())
                 .isNotEqualTo(StepState.SUCCEEDED);
-        UpgradeReport report = runner.up(ElasticsearchUpgrade.create(d -> Thread.sleep(d.toMillis()),
-                Duration.ofMillis(200)).snapshotRestorePlan(settings(es7.url(), es8.url(), location, prefix)));
+        UpgradeReport report = runner.up(ElasticsearchUpgrade.builder().sleeper(d -> Thread.sleep(d.toMillis()))
+                .pollInterval(Duration.ofMillis(200)).build()
+                .snapshotRestorePlan(settings(es7.url(), es8.url(), location, prefix)));
         assertThat(report.outcome()).as(report.toJson()).isEqualTo(UpgradeReport.Outcome.SUCCEEDED);
         assertThat(events).filteredOn(e -> e instanceof UpgradeEvent.StepStarted s && s.stepId().equals("restore"))
                 .singleElement().satisfies(e -> assertThat(((UpgradeEvent.StepStarted) e).resumeCursor())
-                        .isEqualTo("restore-requested"));
+                        .isEqualTo("{\"snapshot\":\"" + prefix + "snap\"}"));
         assertThat(events).filteredOn(e -> e instanceof UpgradeEvent.StepStarted s && s.stepId().equals("snapshot"))
                 .isEmpty();
 

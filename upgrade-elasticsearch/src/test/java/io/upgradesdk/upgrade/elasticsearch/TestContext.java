@@ -7,11 +7,25 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** A plain StepContext for running one step directly in a test. */
-final class TestContext implements StepContext {
+/**
+ * A plain StepContext for running one step directly in a test: starts from {@link #cursor} (null:
+ * from the beginning) and records every progress message and every cursor saved.
+ */
+public final class TestContext implements StepContext {
 
-    final List<String> progress = new ArrayList<>();
-    String cursor;
+    public final List<String> progress = new ArrayList<>();
+    public final List<String> saved = new ArrayList<>();
+    public String cursor;
+
+    public TestContext() {
+    }
+
+    /** A context resuming from {@code cursor}, as a checkpoint written earlier holds it. */
+    public static TestContext resumingFrom(String cursor) {
+        TestContext ctx = new TestContext();
+        ctx.cursor = cursor;
+        return ctx;
+    }
 
     @Override
     public String planId() {
@@ -41,6 +55,7 @@ final class TestContext implements StepContext {
     @Override
     public void saveCursor(String c) {
         cursor = c;
+        saved.add(c);
     }
 
     @Override

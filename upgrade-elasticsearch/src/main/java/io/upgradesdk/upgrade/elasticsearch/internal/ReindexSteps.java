@@ -37,10 +37,38 @@ public final class ReindexSteps {
         this.sleeper = sleeper;
     }
 
+    /**
+     * The typed cursor of the create step: the destination index is being created by this plan, so
+     * a resumed run accepts it when it exists. Before records the step saved the plain string
+     * {@value #PLAIN}.
+     */
+    record DestCreation(String index) {
+        static final String PLAIN = "creating";
+    }
+
+    /**
+     * The typed cursor of the reindex step: the id of the asynchronous task a resumed run keeps
+     * polling. Before records the step saved the task id itself as the cursor.
+     */
+    record ReindexTask(String taskId) {
+    }
+
+    /** All steps in order: create, reindex, verify, the optional alias swap; FINISH deletes the old index. */
     public List<UpgradeStep> steps() {
         List<UpgradeStep> out = new ArrayList<>();
         String src = s.remoteSource().map(r -> r.displayName() + "/").orElse("") + s.sourceIndex();
-        out.add(UpgradeStep.builder("create-dest-index")
+        out.add(createDestStep(src));
+        out.add(reindexStep(src));
+        out.add(verifyStep(src));
+        s.alias().filter(a -> !a.equals(s.sourceIndex())).ifPresent(a -> out.add(swapAliasStep(a)));
+        if (s.remoteSource().isEmpty()) {
+            out.add(deleteOldIndexStep());
+        }
+        return out;
+    }
+
+    private UpgradeStep createDestStep(String src) {
+        return UpgradeStep.builder("create-dest-index")
                 .description("create " + s.destIndex() + " with the mappings and settings of " + src)
                 .execute(this::createDest)
                 .dryRun(ctx -> List.of(PlannedAction.of("create-index", s.destIndex(), Map.of("copy-of", src))))
@@ -49,54 +77,65 @@ public final class ReindexSteps {
                         c.exchange("DELETE", "/" + s.destIndex(), null);
                     }
                 })
-                .build());
-        out.add(UpgradeStep.builder("reindex")
+                .build();
+    }
+
+    private UpgradeStep reindexStep(String src) {
+        return UpgradeStep.builder("reindex")
                 .description("reindex " + src + " into " + s.destIndex() + " (asynchronous task, polled)")
                 .execute(this::reindex)
                 .dryRun(ctx -> List.of(PlannedAction.of("reindex", s.destIndex(), Map.of("from", src))))
-                .build());
-        out.add(UpgradeStep.builder("verify-reindex")
+                .build();
+    }
+
+    private UpgradeStep verifyStep(String src) {
+        return UpgradeStep.builder("verify-reindex")
                 .description("the document count of " + s.destIndex() + " equals that of " + src)
                 .execute(this::verify)
-                .build());
-        s.alias().filter(a -> !a.equals(s.sourceIndex())).ifPresent(a -> out.add(UpgradeStep.builder("swap-alias")
-                .description("point alias " + a + " at " + s.destIndex() + " instead of " + s.sourceIndex())
+                .build();
+    }
+
+    private UpgradeStep swapAliasStep(String alias) {
+        return UpgradeStep.builder("swap-alias")
+                .description("point alias " + alias + " at " + s.destIndex() + " instead of " + s.sourceIndex())
                 .execute(ctx -> {
                     try (EsClient c = clients.apply(s.cluster())) {
                         ObjectNode body = JSON.createObjectNode();
                         ArrayNode actions = body.putArray("actions");
-                        if (s.remoteSource().isEmpty() && c.exists("/" + s.sourceIndex() + "/_alias/" + a)) {
-                            actions.addObject().putObject("remove").put("index", s.sourceIndex()).put("alias", a);
+                        if (s.remoteSource().isEmpty() && c.exists("/" + s.sourceIndex() + "/_alias/" + alias)) {
+                            actions.addObject().putObject("remove").put("index", s.sourceIndex()).put("alias", alias);
                         }
-                        actions.addObject().putObject("add").put("index", s.destIndex()).put("alias", a);
+                        actions.addObject().putObject("add").put("index", s.destIndex()).put("alias", alias);
                         c.send("POST", "/_aliases", body);
                     }
                 })
-                .dryRun(ctx -> List.of(PlannedAction.of("swap-alias", a, Map.of("to", s.destIndex()))))
-                .build()));
-        if (s.remoteSource().isEmpty()) {
-            out.add(UpgradeStep.builder("delete-old-index").phase(Phase.FINISH).pointOfNoReturn()
-                    .description("delete the old index " + s.sourceIndex() + s.alias().filter(a -> a.equals(s.sourceIndex()))
-                            .map(a -> " and put alias " + a + " on " + s.destIndex() + " atomically").orElse(""))
-                    .execute(ctx -> {
-                        try (EsClient c = clients.apply(s.cluster())) {
-                            boolean isIndex = c.exists("/" + s.sourceIndex()) && !c.exists("/_alias/" + s.sourceIndex());
-                            if (!isIndex) {
-                                return; // already done
-                            }
-                            ObjectNode body = JSON.createObjectNode();
-                            ArrayNode actions = body.putArray("actions");
-                            actions.addObject().putObject("remove_index").put("index", s.sourceIndex());
-                            if (s.alias().filter(a -> a.equals(s.sourceIndex())).isPresent()) {
-                                actions.addObject().putObject("add").put("index", s.destIndex()).put("alias", s.sourceIndex());
-                            }
-                            c.send("POST", "/_aliases", body);
+                .dryRun(ctx -> List.of(PlannedAction.of("swap-alias", alias, Map.of("to", s.destIndex()))))
+                .build();
+    }
+
+    /** FINISH, point of no return: deletes the old index (and gives its name to the new one as an alias, if asked). */
+    private UpgradeStep deleteOldIndexStep() {
+        boolean aliasTakesOldName = s.alias().filter(a -> a.equals(s.sourceIndex())).isPresent();
+        return UpgradeStep.builder("delete-old-index").phase(Phase.FINISH).pointOfNoReturn()
+                .description("delete the old index " + s.sourceIndex() + (aliasTakesOldName
+                        ? " and put alias " + s.sourceIndex() + " on " + s.destIndex() + " atomically" : ""))
+                .execute(ctx -> {
+                    try (EsClient c = clients.apply(s.cluster())) {
+                        boolean isIndex = c.exists("/" + s.sourceIndex()) && !c.exists("/_alias/" + s.sourceIndex());
+                        if (!isIndex) {
+                            return; // already done
                         }
-                    })
-                    .dryRun(ctx -> List.of(PlannedAction.of("delete-index", s.sourceIndex())))
-                    .build());
-        }
-        return out;
+                        ObjectNode body = JSON.createObjectNode();
+                        ArrayNode actions = body.putArray("actions");
+                        actions.addObject().putObject("remove_index").put("index", s.sourceIndex());
+                        if (aliasTakesOldName) {
+                            actions.addObject().putObject("add").put("index", s.destIndex()).put("alias", s.sourceIndex());
+                        }
+                        c.send("POST", "/_aliases", body);
+                    }
+                })
+                .dryRun(ctx -> List.of(PlannedAction.of("delete-index", s.sourceIndex())))
+                .build();
     }
 
     private EsClient sourceClient() {
@@ -106,13 +145,14 @@ public final class ReindexSteps {
     private void createDest(StepContext ctx) {
         try (EsClient c = clients.apply(s.cluster()); EsClient src = sourceClient()) {
             if (c.exists("/" + s.destIndex())) {
-                if (ctx.cursor().isPresent()) {
+                if (StepCursors.read(ctx, DestCreation.class, StepCursors.marker(ctx, DestCreation.PLAIN,
+                        new DestCreation(s.destIndex()))).isPresent()) {
                     return;
                 }
                 throw new UpgradeException(ElasticsearchErrorCode.PREFLIGHT_FAILED, "the destination index "
                         + s.destIndex() + " already exists on " + c.name() + "; delete it or choose another name");
             }
-            ctx.saveCursor("creating");
+            ctx.saveCursor(new DestCreation(s.destIndex()));
             JsonNode mappings = src.get("/" + s.sourceIndex() + "/_mapping").path(s.sourceIndex()).path("mappings");
             JsonNode flat = src.get("/" + s.sourceIndex() + "/_settings?flat_settings=true").path(s.sourceIndex())
                     .path("settings");
@@ -156,49 +196,61 @@ public final class ReindexSteps {
         return merged;
     }
 
+    /** Starts the {@code _reindex} task unless a resumed run has its id, then waits for it to complete. */
     private void reindex(StepContext ctx) {
         try (EsClient c = clients.apply(s.cluster())) {
-            String task = ctx.cursor().orElse(null);
-            if (task == null) {
-                ObjectNode body = JSON.createObjectNode();
-                ObjectNode source = body.putObject("source").put("index", s.sourceIndex());
-                s.remoteSource().ifPresent(r -> {
-                    ObjectNode remote = source.putObject("remote").put("host", r.urls().get(0).toString());
-                    r.username().ifPresent(u -> remote.put("username", u));
-                    r.password().ifPresent(p -> remote.put("password", p.reveal()));
+            ReindexTask task = StepCursors.read(ctx, ReindexTask.class, ReindexTask::new)
+                    .orElseGet(() -> startTask(c, ctx));
+            requireSucceeded(awaitTask(c, ctx, task.taskId()), task.taskId());
+        }
+    }
+
+    /** Sends the asynchronous {@code _reindex} request and saves the task id it answers. */
+    private ReindexTask startTask(EsClient c, StepContext ctx) {
+        ObjectNode body = JSON.createObjectNode();
+        ObjectNode source = body.putObject("source").put("index", s.sourceIndex());
+        s.remoteSource().ifPresent(r -> {
+            ObjectNode remote = source.putObject("remote").put("host", r.urls().get(0).toString());
+            r.username().ifPresent(u -> remote.put("username", u));
+            r.password().ifPresent(p -> remote.put("password", p.reveal()));
+        });
+        body.putObject("dest").put("index", s.destIndex()).put("op_type", "index");
+        EsClient.EsResponse r = c.exchange("POST", "/_reindex?wait_for_completion=false&refresh=true", body);
+        if (r.status() == 405 || r.status() == 404 || r.status() == 400 && r.body().toString().contains("no handler")) {
+            throw new UpgradeException(ElasticsearchErrorCode.REQUEST_FAILED, c.name() + " has no _reindex API "
+                    + "(the reindex module is missing); install it or copy the documents another way");
+        }
+        if (r.status() / 100 != 2) {
+            throw c.failure("POST", "/_reindex", r.status(), r.body());
+        }
+        ReindexTask task = new ReindexTask(r.body().path("task").asText());
+        ctx.saveCursor(task);
+        return task;
+    }
+
+    /** Polls the task, reporting documents created and updated, until it completes; returns its last state. */
+    private JsonNode awaitTask(EsClient c, StepContext ctx, String taskId) {
+        JsonNode[] result = new JsonNode[1];
+        new Waits(ctx.clock(), sleeper, poll).until("reindex task " + taskId + " on " + c.name(), s.timeout(),
+                "check GET /_tasks/" + taskId + "; rerun to keep waiting", () -> {
+                    JsonNode t = c.get("/_tasks/" + taskId);
+                    JsonNode st = t.path("task").path("status");
+                    ctx.progress(st.path("created").asLong() + st.path("updated").asLong(), st.path("total").asLong(-1),
+                            "reindex " + s.sourceIndex() + " -> " + s.destIndex());
+                    if (t.path("completed").asBoolean()) {
+                        result[0] = t;
+                        return true;
+                    }
+                    return false;
                 });
-                body.putObject("dest").put("index", s.destIndex()).put("op_type", "index");
-                EsClient.EsResponse r = c.exchange("POST", "/_reindex?wait_for_completion=false&refresh=true", body);
-                if (r.status() == 405 || r.status() == 404 || r.status() == 400 && r.body().toString().contains("no handler")) {
-                    throw new UpgradeException(ElasticsearchErrorCode.REQUEST_FAILED, c.name() + " has no _reindex API "
-                            + "(the reindex module is missing); install it or copy the documents another way");
-                }
-                if (r.status() / 100 != 2) {
-                    throw c.failure("POST", "/_reindex", r.status(), r.body());
-                }
-                task = r.body().path("task").asText();
-                ctx.saveCursor(task);
-            }
-            String taskId = task;
-            JsonNode[] result = new JsonNode[1];
-            new Waits(ctx.clock(), sleeper, poll).until("reindex task " + taskId + " on " + c.name(), s.timeout(),
-                    "check GET /_tasks/" + taskId + "; rerun to keep waiting", () -> {
-                        JsonNode t = c.get("/_tasks/" + taskId);
-                        JsonNode st = t.path("task").path("status");
-                        ctx.progress(st.path("created").asLong() + st.path("updated").asLong(), st.path("total").asLong(-1),
-                                "reindex " + s.sourceIndex() + " -> " + s.destIndex());
-                        if (t.path("completed").asBoolean()) {
-                            result[0] = t;
-                            return true;
-                        }
-                        return false;
-                    });
-            JsonNode t = result[0];
-            if (t.has("error") || t.path("response").path("failures").size() > 0) {
-                throw new UpgradeException(ElasticsearchErrorCode.BULK_ITEM_FAILED, "reindex task " + taskId
-                        + " failed: " + (t.has("error") ? t.path("error") : t.path("response").path("failures").path(0))
-                        + "; fix the cause, mark the step undone and rerun");
-            }
+        return result[0];
+    }
+
+    private static void requireSucceeded(JsonNode t, String taskId) {
+        if (t.has("error") || t.path("response").path("failures").size() > 0) {
+            throw new UpgradeException(ElasticsearchErrorCode.BULK_ITEM_FAILED, "reindex task " + taskId
+                    + " failed: " + (t.has("error") ? t.path("error") : t.path("response").path("failures").path(0))
+                    + "; fix the cause, mark the step undone and rerun");
         }
     }
 

@@ -1,8 +1,8 @@
 package io.upgradesdk.upgrade.elasticsearch.internal;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.upgradesdk.upgrade.PlannedAction;
 import io.upgradesdk.upgrade.Sleeper;
@@ -103,92 +103,133 @@ public final class RollingUpgradeStep implements UpgradeStep {
         return (version + ".").startsWith(s.targetVersion() + ".");
     }
 
+    /**
+     * The typed cursor: the node order and cluster size fixed at the start, the nodes done, and the
+     * node between "prepared" and "rejoined" (absent otherwise). Its JSON is the one the step wrote
+     * as a hand-built object before, so checkpoints of either version resume with the other.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Progress(List<String> order, int size, List<String> done, String current) {
+
+        Progress {
+            order = List.copyOf(order);
+            done = List.copyOf(done);
+        }
+
+        static Progress start(List<String> order, int size) {
+            return new Progress(order, size, List.of(), null);
+        }
+
+        boolean isDone(String node) {
+            return done.contains(node);
+        }
+
+        boolean isMidway(String node) {
+            return node.equals(current);
+        }
+
+        Progress preparing(String node) {
+            return new Progress(order, size, done, node);
+        }
+
+        Progress finished(String node) {
+            List<String> more = new ArrayList<>(done);
+            more.add(node);
+            return new Progress(order, size, more, null);
+        }
+    }
+
     @Override
-    public void execute(StepContext ctx) throws Exception {
+    public void execute(StepContext ctx) {
         try (EsClient c = clients.apply(s.cluster())) {
-            ObjectNode cur = ctx.cursor().isPresent() ? (ObjectNode) JSON.readTree(ctx.cursor().get()) : null;
-            if (cur == null) {
-                Map<String, NodeInfo> nodes = nodes(c);
-                cur = JSON.createObjectNode();
-                ArrayNode order = cur.putArray("order");
-                order(c, nodes).forEach(order::add);
-                for (JsonNode n : order) {
-                    if (!nodes.containsKey(n.asText())) {
-                        throw new UpgradeException(ElasticsearchErrorCode.PREFLIGHT_FAILED, "node " + n.asText()
-                                + " is not in the cluster " + c.name() + " (nodes: " + nodes.keySet()
-                                + "); fix nodeOrder or start the node");
-                    }
-                }
-                cur.put("size", nodes.size());
-                cur.putArray("done");
-                ctx.saveCursor(cur.toString());
-            }
-            int size = cur.path("size").asInt();
-            int total = cur.path("order").size();
             Waits waits = new Waits(ctx.clock(), sleeper, poll);
-            for (JsonNode n : cur.path("order")) {
-                String node = n.asText();
-                if (contains(cur.path("done"), node)) {
-                    continue;
-                }
-                long t0 = System.nanoTime();
-                boolean midway = node.equals(cur.path("current").asText(null));
-                NodeInfo before = nodes(c).get(node);
-                boolean already = before != null && matches(before.version) && !midway;
-                if (!already) {
-                    if (!midway) {
-                        gates(c, waits, size, node);
-                        prepare(c, node, before);
-                        cur.put("current", node);
-                        ctx.saveCursor(cur.toString());
-                    }
-                    long h0 = System.nanoTime();
-                    NodeInfo now = nodes(c).get(node);
-                    if (now == null || !matches(now.version)) {
-                        try {
-                            host.upgradeNode(node);
-                        } catch (UpgradeException e) {
-                            throw e;
-                        } catch (Exception e) {
-                            throw new UpgradeException(ElasticsearchErrorCode.NODE_RESTART_FAILED, "the host could not "
-                                    + "upgrade node " + node + ": " + e + "; fix the node (it must come back on the same "
-                                    + "data directory with " + s.targetVersion() + ") and rerun: the plan resumes with it", e);
-                        }
-                    }
-                    long hostMs = (System.nanoTime() - h0) / 1_000_000;
-                    long w0 = System.nanoTime();
-                    waits.until("node " + node + " to rejoin " + c.name() + " with " + s.targetVersion(), s.nodeTimeout(),
-                            "check the node's logs; the plan resumes when rerun", () -> {
-                                NodeInfo i = nodes(c).get(node);
-                                return i != null && matches(i.version);
-                            });
-                    c.exchange("DELETE", "/_cluster/voting_config_exclusions?wait_for_removal=false", null);
-                    allocation(c, null);
-                    waitHealth(c, waits, "after node " + node);
-                    long waitMs = (System.nanoTime() - w0) / 1_000_000;
-                    long totalMs = (System.nanoTime() - t0) / 1_000_000;
-                    ((ArrayNode) cur.path("done")).add(node);
-                    cur.remove("current");
-                    ctx.saveCursor(cur.toString());
-                    ctx.progress(cur.path("done").size(), total, "node " + node + " upgraded in " + totalMs
-                            + " ms (host " + hostMs + " ms, rejoin+recovery " + waitMs + " ms, plan "
-                            + (totalMs - hostMs - waitMs) + " ms)");
-                } else {
-                    ((ArrayNode) cur.path("done")).add(node);
-                    ctx.saveCursor(cur.toString());
-                    ctx.progress(cur.path("done").size(), total, "node " + node + " already on " + before.version);
+            Progress progress = ctx.cursor(Progress.class).orElseGet(() -> start(c, ctx));
+            for (String node : progress.order()) {
+                if (!progress.isDone(node)) {
+                    progress = upgradeNode(c, ctx, waits, progress, node);
                 }
             }
         }
     }
 
-    private static boolean contains(JsonNode array, String value) {
-        for (JsonNode v : array) {
-            if (v.asText().equals(value)) {
-                return true;
+    /** Fixes the node order and cluster size, checks every ordered node is in the cluster, saves them. */
+    private Progress start(EsClient c, StepContext ctx) {
+        Map<String, NodeInfo> nodes = nodes(c);
+        List<String> order = order(c, nodes);
+        for (String node : order) {
+            if (!nodes.containsKey(node)) {
+                throw new UpgradeException(ElasticsearchErrorCode.PREFLIGHT_FAILED, "node " + node
+                        + " is not in the cluster " + c.name() + " (nodes: " + nodes.keySet()
+                        + "); fix nodeOrder or start the node");
             }
         }
-        return false;
+        Progress progress = Progress.start(order, nodes.size());
+        ctx.saveCursor(progress);
+        return progress;
+    }
+
+    /**
+     * One node: skipped when it already runs the target version; else gates, preparation (saved as
+     * "current", so a resumed run goes straight to the restart), the host's upgrade, rejoin and
+     * recovery, then recorded as done.
+     */
+    private Progress upgradeNode(EsClient c, StepContext ctx, Waits waits, Progress progress, String node) {
+        long t0 = System.nanoTime();
+        boolean midway = progress.isMidway(node);
+        NodeInfo before = nodes(c).get(node);
+        if (before != null && matches(before.version) && !midway) {
+            Progress done = progress.finished(node);
+            ctx.saveCursor(done);
+            ctx.progress(done.done().size(), done.order().size(), "node " + node + " already on " + before.version);
+            return done;
+        }
+        if (!midway) {
+            gates(c, waits, progress.size(), node);
+            prepare(c, node, before);
+            progress = progress.preparing(node);
+            ctx.saveCursor(progress);
+        }
+        long hostMs = upgradeThroughHost(c, node);
+        long waitMs = awaitRejoinAndRecovery(c, waits, node);
+        long totalMs = (System.nanoTime() - t0) / 1_000_000;
+        Progress done = progress.finished(node);
+        ctx.saveCursor(done);
+        ctx.progress(done.done().size(), done.order().size(), "node " + node + " upgraded in " + totalMs
+                + " ms (host " + hostMs + " ms, rejoin+recovery " + waitMs + " ms, plan "
+                + (totalMs - hostMs - waitMs) + " ms)");
+        return done;
+    }
+
+    /** Has the host upgrade the node unless it already runs the target version; returns the time taken (ms). */
+    private long upgradeThroughHost(EsClient c, String node) {
+        long h0 = System.nanoTime();
+        NodeInfo now = nodes(c).get(node);
+        if (now == null || !matches(now.version)) {
+            try {
+                host.upgradeNode(node);
+            } catch (UpgradeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new UpgradeException(ElasticsearchErrorCode.NODE_RESTART_FAILED, "the host could not "
+                        + "upgrade node " + node + ": " + e + "; fix the node (it must come back on the same "
+                        + "data directory with " + s.targetVersion() + ") and rerun: the plan resumes with it", e);
+            }
+        }
+        return (System.nanoTime() - h0) / 1_000_000;
+    }
+
+    /** Waits for the node to rejoin on the target version, re-enables allocation, waits for health (ms). */
+    private long awaitRejoinAndRecovery(EsClient c, Waits waits, String node) {
+        long w0 = System.nanoTime();
+        waits.until("node " + node + " to rejoin " + c.name() + " with " + s.targetVersion(), s.nodeTimeout(),
+                "check the node's logs; the plan resumes when rerun", () -> {
+                    NodeInfo i = nodes(c).get(node);
+                    return i != null && matches(i.version);
+                });
+        c.exchange("DELETE", "/_cluster/voting_config_exclusions?wait_for_removal=false", null);
+        allocation(c, null);
+        waitHealth(c, waits, "after node " + node);
+        return (System.nanoTime() - w0) / 1_000_000;
     }
 
     /** The named gates checked before each node; waits until they all pass. */

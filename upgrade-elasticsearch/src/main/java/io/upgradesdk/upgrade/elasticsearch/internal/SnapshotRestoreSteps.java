@@ -134,29 +134,74 @@ public final class SnapshotRestoreSteps {
     }
 
     /**
+     * The typed cursor of the snapshot step: the snapshot was requested, so a resumed run polls it
+     * (or finds its own request refused as "already exists"). Before records the step saved the
+     * plain string {@value #PLAIN}.
+     */
+    record SnapshotRequested(String snapshot) {
+        static final String PLAIN = "snapshot-started";
+    }
+
+    /**
+     * The typed cursor of the restore step: the restore was requested, so target indices of the
+     * selection that exist are this plan's own. Before records the step saved the plain string
+     * {@value #PLAIN}.
+     */
+    record RestoreRequested(String snapshot) {
+        static final String PLAIN = "restore-requested";
+    }
+
+    private Optional<SnapshotRequested> snapshotRequested(StepContext ctx) {
+        return StepCursors.read(ctx, SnapshotRequested.class,
+                StepCursors.marker(ctx, SnapshotRequested.PLAIN, new SnapshotRequested(s.snapshot())));
+    }
+
+    private Optional<RestoreRequested> restoreRequested(StepContext ctx) {
+        return StepCursors.read(ctx, RestoreRequested.class,
+                StepCursors.marker(ctx, RestoreRequested.PLAIN, new RestoreRequested(s.snapshot())));
+    }
+
+    /**
      * Starts the snapshot with a blocking request on a background thread (so the step ends the
      * moment Elasticsearch finishes, whatever the poll interval) and polls its status meanwhile for
      * progress; a resumed run finds the snapshot started before and only polls.
      */
     void takeSnapshot(EsClient c, StepContext ctx) {
         snapshotIndices.set(null);
-        Waits waits = new Waits(ctx.clock(), sleeper, poll);
+        CompletableFuture<JsonNode> answer = startSnapshotUnlessPresent(c, ctx);
+        awaitSnapshot(c, ctx, answer);
+        JsonNode info = Waits.outcome(answer).map(a -> a.path("snapshot"))
+                .filter(i -> !i.path("state").asText().isEmpty())
+                .orElseGet(() -> c.get(snapshotPath()).path("snapshots").path(0));
+        int total = requireSnapshotSucceeded(c, info);
+        if (info.path("indices").isArray()) {
+            snapshotIndices.set(info.path("indices"));
+        }
+        ctx.progress(total, total, "snapshot " + s.snapshot() + " SUCCESS, " + total + " shards");
+    }
+
+    /** Requests the snapshot (saving the cursor first) unless the repository has it; null when not requested. */
+    private CompletableFuture<JsonNode> startSnapshotUnlessPresent(EsClient c, StepContext ctx) {
         EsClient.EsResponse existing = c.exchange("GET", snapshotPath(), null);
-        CompletableFuture<JsonNode> blocking = null;
         if (existing.status() == 404 || existing.body().path("snapshots").size() == 0) {
             ObjectNode body = JSON.createObjectNode();
             body.put("indices", String.join(",", s.indices()));
             body.put("include_global_state", true);
             body.put("ignore_unavailable", false);
-            boolean resumed = ctx.cursor().isPresent();
-            ctx.saveCursor("snapshot-started");
-            blocking = Waits.inBackground("es-snapshot-" + s.snapshot(), () -> sendBlocking(c, "PUT",
+            boolean resumed = snapshotRequested(ctx).isPresent();
+            ctx.saveCursor(new SnapshotRequested(s.snapshot()));
+            return Waits.inBackground("es-snapshot-" + s.snapshot(), () -> sendBlocking(c, "PUT",
                     snapshotPath() + "?wait_for_completion=true", body, resumed));
-        } else if (existing.status() / 100 != 2) {
+        }
+        if (existing.status() / 100 != 2) {
             throw c.failure("GET", snapshotPath(), existing.status(), existing.body());
         }
-        CompletableFuture<JsonNode> answer = blocking;
-        waits.until("snapshot " + s.snapshot() + " on " + c.name(), s.timeout(),
+        return null;
+    }
+
+    /** Polls until the snapshot is no longer in progress (or the blocking request answered), reporting shards. */
+    private void awaitSnapshot(EsClient c, StepContext ctx, CompletableFuture<JsonNode> answer) {
+        new Waits(ctx.clock(), sleeper, poll).until("snapshot " + s.snapshot() + " on " + c.name(), s.timeout(),
                 "check GET " + snapshotPath() + "/_status and the repository disk, then rerun", answer, () -> {
                     if (Waits.outcome(answer).isPresent()) {
                         return true;
@@ -174,9 +219,10 @@ public final class SnapshotRestoreSteps {
                             .orElse("");
                     return !state.equals("IN_PROGRESS") && !state.isEmpty();
                 });
-        JsonNode info = Waits.outcome(answer).map(a -> a.path("snapshot"))
-                .filter(i -> !i.path("state").asText().isEmpty())
-                .orElseGet(() -> c.get(snapshotPath()).path("snapshots").path(0));
+    }
+
+    /** Fails unless the finished snapshot {@code info} succeeded on every shard; returns its shard count. */
+    private int requireSnapshotSucceeded(EsClient c, JsonNode info) {
         String state = info.path("state").asText();
         int failed = info.path("shards").path("failed").asInt();
         int total = info.path("shards").path("total").asInt();
@@ -186,10 +232,7 @@ public final class SnapshotRestoreSteps {
                     + info.path("failures") + "; fix the cause, delete it (DELETE " + snapshotPath()
                     + ") and rerun");
         }
-        if (info.path("indices").isArray()) {
-            snapshotIndices.set(info.path("indices"));
-        }
-        ctx.progress(total, total, "snapshot " + s.snapshot() + " SUCCESS, " + total + " shards");
+        return total;
     }
 
     /**
@@ -271,85 +314,119 @@ public final class SnapshotRestoreSteps {
                 .build();
     }
 
+    /**
+     * Restores the selected indices the target lacks (all of them on a first run) and waits until
+     * every selected index has recovered. A first run refuses target indices that exist already; a
+     * resumed run takes them for its own and restores only the rest.
+     */
     void restoreInto(EsClient c, StepContext ctx) {
-        Map<String, String> selected = selection(c);
-        if (selected.isEmpty()) {
-            throw new UpgradeException(ElasticsearchErrorCode.SNAPSHOT_FAILED, "snapshot " + s.snapshot()
-                    + " holds no index matching " + s.indices() + "; check the index patterns");
-        }
-        boolean resumed = ctx.cursor().isPresent();
-        CompletableFuture<JsonNode> blocking = null;
+        Map<String, String> selected = requireSelection(c);
+        boolean resumed = restoreRequested(ctx).isPresent();
+        Set<String> existing = c.existing(selected.values());
         List<String> missing = new ArrayList<>();
         List<String> present = new ArrayList<>();
-        Set<String> existing = c.existing(selected.values());
         selected.forEach((src, dst) -> (existing.contains(dst) ? present : missing).add(src));
         if (!present.isEmpty() && !resumed) {
             throw new UpgradeException(ElasticsearchErrorCode.PREFLIGHT_FAILED, "the target " + c.name()
                     + " already has indices named " + present.stream().map(selected::get).toList()
                     + "; delete them there or restore under other names with rename(pattern, replacement)");
         }
-        ctx.saveCursor("restore-requested");
-        if (!missing.isEmpty()) {
-            ObjectNode body = JSON.createObjectNode();
-            body.put("indices", String.join(",", missing));
-            body.put("ignore_unavailable", false);
-            // global state only with the first restore: a resumed run restores just the missing indices
-            body.put("include_global_state", s.includeGlobalState() && present.isEmpty());
-            body.put("include_aliases", s.includeAliases());
-            if (!s.includeSystemIndices() && c.version().major() >= 8) {
-                body.putArray("feature_states").add("none");
-            }
-            s.renamePattern().ifPresent(p -> {
-                body.put("rename_pattern", p);
-                body.put("rename_replacement", s.renameReplacement().get());
-            });
-            // blocking on a background thread: the wait below ends as soon as the restore does
-            blocking = Waits.inBackground("es-restore-" + s.snapshot(), () -> sendBlocking(c, "POST",
-                    snapshotPath() + "/_restore?wait_for_completion=true", body, resumed));
-        }
+        ctx.saveCursor(new RestoreRequested(s.snapshot()));
+        CompletableFuture<JsonNode> answer = missing.isEmpty() ? null : requestRestore(c, missing, present.isEmpty(), resumed);
         ctx.progress(0, selected.size(), "restore requested for " + missing.size() + " indices ("
                 + present.size() + " already there)");
+        awaitRecovery(c, ctx, selected, answer);
+    }
+
+    private Map<String, String> requireSelection(EsClient c) {
+        Map<String, String> selected = selection(c);
+        if (selected.isEmpty()) {
+            throw new UpgradeException(ElasticsearchErrorCode.SNAPSHOT_FAILED, "snapshot " + s.snapshot()
+                    + " holds no index matching " + s.indices() + "; check the index patterns");
+        }
+        return selected;
+    }
+
+    /**
+     * Sends the blocking restore request for {@code indices} on a background thread (the wait for
+     * recovery ends as soon as it answers). Global state only with the first restore: a resumed run
+     * restores just the missing indices.
+     */
+    private CompletableFuture<JsonNode> requestRestore(EsClient c, List<String> indices, boolean first,
+            boolean resumed) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("indices", String.join(",", indices));
+        body.put("ignore_unavailable", false);
+        body.put("include_global_state", s.includeGlobalState() && first);
+        body.put("include_aliases", s.includeAliases());
+        if (!s.includeSystemIndices() && c.version().major() >= 8) {
+            body.putArray("feature_states").add("none");
+        }
+        s.renamePattern().ifPresent(p -> {
+            body.put("rename_pattern", p);
+            body.put("rename_replacement", s.renameReplacement().get());
+        });
+        return Waits.inBackground("es-restore-" + s.snapshot(), () -> sendBlocking(c, "POST",
+                snapshotPath() + "/_restore?wait_for_completion=true", body, resumed));
+    }
+
+    /** Waits until every selected target index has all primaries active and nothing initializing. */
+    private void awaitRecovery(EsClient c, StepContext ctx, Map<String, String> selected,
+            CompletableFuture<JsonNode> answer) {
         List<String> targetLists = EsClient.nameLists(selected.values());
-        Waits waits = new Waits(ctx.clock(), sleeper, poll);
-        CompletableFuture<JsonNode> answer = blocking;
-        waits.until("recovery of the restored indices on " + c.name(), s.timeout(),
+        new Waits(ctx.clock(), sleeper, poll).until("recovery of the restored indices on " + c.name(), s.timeout(),
                 "check GET /_cat/recovery and /_cluster/allocation/explain on the target; a failed index can be "
                         + "deleted there and the plan rerun", answer, () -> {
-                    // a refused restore request, or one that failed shards, fails the step at once
-                    JsonNode shards = Waits.outcome(answer).map(a -> a.path("snapshot").path("shards"))
-                            .orElse(JSON.createObjectNode());
-                    if (shards.path("failed").asInt() > 0) {
-                        throw new UpgradeException(ElasticsearchErrorCode.SNAPSHOT_FAILED, "restoring " + s.snapshot()
-                                + " on " + c.name() + " failed for " + shards.path("failed").asInt() + " of "
-                                + shards.path("total").asInt() + " shards; check GET /_cat/recovery there, delete the "
-                                + "restored indices and rerun");
+                    failOnFailedRestore(c, answer);
+                    Optional<JsonNode> health = indexHealth(c, targetLists);
+                    if (health.isEmpty()) {
+                        return false;
                     }
-                    ObjectNode indices = JSON.createObjectNode();
-                    for (String targets : targetLists) {
-                        // 408/404: some index does not exist yet (the background request is being registered)
-                        EsClient.EsResponse r = c.exchange("GET", "/_cluster/health/" + targets + "?level=indices", null);
-                        if (r.status() == 408 || r.status() == 404) {
-                            return false;
-                        }
-                        if (r.status() / 100 != 2) {
-                            throw c.failure("GET", "/_cluster/health/" + targets, r.status(), r.body());
-                        }
-                        r.body().path("indices").fields().forEachRemaining(i -> indices.set(i.getKey(), i.getValue()));
-                    }
-                    long done = 0;
-                    for (String t : selected.values()) {
-                        JsonNode ih = indices.path(t);
-                        // 8.x reports a restoring index yellow while its primaries are still unassigned:
-                        // require every primary active and nothing initializing
-                        if (!ih.isMissingNode() && ih.path("number_of_shards").asInt() > 0
-                                && ih.path("active_primary_shards").asInt() == ih.path("number_of_shards").asInt()
-                                && ih.path("initializing_shards").asInt() == 0) {
-                            done++;
-                        }
-                    }
+                    long done = selected.values().stream().filter(t -> recovered(health.get().path(t))).count();
                     ctx.progress(done, selected.size(), "restored indices recovered");
                     return done == selected.size();
                 });
+    }
+
+    /** A refused restore request, or one that failed shards, fails the step at once. */
+    private void failOnFailedRestore(EsClient c, CompletableFuture<JsonNode> answer) {
+        JsonNode shards = Waits.outcome(answer).map(a -> a.path("snapshot").path("shards"))
+                .orElse(JSON.createObjectNode());
+        if (shards.path("failed").asInt() > 0) {
+            throw new UpgradeException(ElasticsearchErrorCode.SNAPSHOT_FAILED, "restoring " + s.snapshot()
+                    + " on " + c.name() + " failed for " + shards.path("failed").asInt() + " of "
+                    + shards.path("total").asInt() + " shards; check GET /_cat/recovery there, delete the "
+                    + "restored indices and rerun");
+        }
+    }
+
+    /**
+     * Index name to index health for the target indices; empty while some index does not exist yet
+     * (408/404: the background request is still being registered).
+     */
+    private static Optional<JsonNode> indexHealth(EsClient c, List<String> targetLists) {
+        ObjectNode indices = JSON.createObjectNode();
+        for (String targets : targetLists) {
+            EsClient.EsResponse r = c.exchange("GET", "/_cluster/health/" + targets + "?level=indices", null);
+            if (r.status() == 408 || r.status() == 404) {
+                return Optional.empty();
+            }
+            if (r.status() / 100 != 2) {
+                throw c.failure("GET", "/_cluster/health/" + targets, r.status(), r.body());
+            }
+            r.body().path("indices").fields().forEachRemaining(i -> indices.set(i.getKey(), i.getValue()));
+        }
+        return Optional.of(indices);
+    }
+
+    /**
+     * 8.x reports a restoring index yellow while its primaries are still unassigned: require every
+     * primary active and nothing initializing.
+     */
+    private static boolean recovered(JsonNode indexHealth) {
+        return !indexHealth.isMissingNode() && indexHealth.path("number_of_shards").asInt() > 0
+                && indexHealth.path("active_primary_shards").asInt() == indexHealth.path("number_of_shards").asInt()
+                && indexHealth.path("initializing_shards").asInt() == 0;
     }
 
     private UpgradeStep verify() {

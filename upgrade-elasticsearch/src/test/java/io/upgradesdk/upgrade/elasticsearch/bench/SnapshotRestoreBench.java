@@ -224,8 +224,8 @@ public final class SnapshotRestoreBench {
         Path dir = Files.createTempDirectory("es-bench");
         long t0 = System.nanoTime();
         UpgradeReport report;
-        try (ElasticsearchUpgrade es = ElasticsearchUpgrade.create(d -> Thread.sleep(d.toMillis()),
-                Duration.ofMillis(Long.getLong("bench.pollMillis", 1000)));
+        try (ElasticsearchUpgrade es = ElasticsearchUpgrade.builder().sleeper(d -> Thread.sleep(d.toMillis()))
+                .pollInterval(Duration.ofMillis(Long.getLong("bench.pollMillis", 1000))).build();
                 TimedStore store = new TimedStore(memoryStore ? new InMemoryCheckpointStore()
                         : new FileCheckpointStore(dir.resolve("checkpoint.json")))) {
             UpgradePlan plan = es.snapshotRestorePlan(b.build());

@@ -1,0 +1,60 @@
+package io.upgradesdk.samples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+class ElasticsearchCommandTest {
+
+    @RegisterExtension
+    final StandardOutput out = new StandardOutput();
+
+    @TempDir
+    Path dir;
+
+    private int run(String... args) {
+        return Main.commandLine().execute(args);
+    }
+
+    /** Runs with {@code System.err} captured; returns what the command printed there. */
+    private String errorsOf(int expectedExit, String... args) {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream old = System.err;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            assertThat(run(args)).isEqualTo(expectedExit);
+        } finally {
+            System.setErr(old);
+        }
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void invalid_settings_are_reported_before_connecting() {
+        String cp = dir.resolve("cp.json").toString();
+        assertThat(errorsOf(2, "elasticsearch", "rolling", "--cluster", "http://127.0.0.1:9", "--node-command",
+                "restart {node}", "--target-version", "eight", "--checkpoints", cp))
+                .contains("Invalid options: targetVersion must look like 8.19.21 or 8, was 'eight'");
+        assertThat(errorsOf(2, "elasticsearch", "snapshot-restore", "--source", "http://127.0.0.1:9", "--target",
+                "http://127.0.0.1:9", "--repository", "r", "--location", "/snap", "--checkpoints", cp))
+                .contains("Invalid options: source and target are the same cluster");
+        assertThat(errorsOf(2, "elasticsearch", "snapshot-restore", "--source", "http://127.0.0.1:9", "--target",
+                "http://127.0.0.1:10", "--repository", "Upgrade", "--location", "/snap", "--checkpoints", cp))
+                .contains("repository name 'Upgrade' must be lower case");
+    }
+
+    @Test
+    void a_dry_run_shows_the_snapshot_restore_plan_without_contacting_either_cluster() {
+        assertThat(run("elasticsearch", "snapshot-restore", "--source", "http://127.0.0.1:9", "--target",
+                "http://127.0.0.1:10", "--repository", "upgrade", "--location", "/snap", "--indices", "logs-*",
+                "--dry-run", "--checkpoints", dir.resolve("cp.json").toString())).isZero();
+        assertThat(out.text()).contains("register-source-repository", "snapshot", "restore", "verify",
+                "post-upgrade-checks");
+    }
+}
