@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import io.upgradesdk.upgrade.internal.Check;
 import io.upgradesdk.upgrade.internal.PlanRun;
+import io.upgradesdk.upgrade.internal.PreviewBuilder;
+import io.upgradesdk.upgrade.internal.RecoveryOperations;
 import io.upgradesdk.upgrade.internal.RunnerSettings;
 import java.net.InetAddress;
 import java.time.Clock;
@@ -47,12 +49,12 @@ public final class UpgradeRunner {
 
     /** What a run would do now: changes nothing, takes no lease, calls only the steps' dry runs. */
     public Preview preview(UpgradePlan plan) {
-        return PlanRun.preview(settings, plan);
+        return PreviewBuilder.preview(settings, plan);
     }
 
     /** Runs the UP steps not yet done. */
     public UpgradeReport up(UpgradePlan plan) {
-        return PlanRun.execute(settings, plan, Operation.UP);
+        return PlanRun.execute(settings, plan, RunOperation.UP);
     }
 
     /**
@@ -60,12 +62,12 @@ public final class UpgradeRunner {
      * every UP step is done. Stops before the point of no return unless confirmed.
      */
     public UpgradeReport finish(UpgradePlan plan) {
-        return PlanRun.execute(settings, plan, Operation.FINISH);
+        return PlanRun.execute(settings, plan, RunOperation.FINISH);
     }
 
     /** Runs both phases under one lease: UP, then FINISH. */
     public UpgradeReport run(UpgradePlan plan) {
-        return PlanRun.execute(settings, plan, Operation.RUN);
+        return PlanRun.execute(settings, plan, RunOperation.RUN);
     }
 
     /**
@@ -74,12 +76,12 @@ public final class UpgradeRunner {
      * has started.
      */
     public UpgradeReport rollback(UpgradePlan plan) {
-        return PlanRun.execute(settings, plan, Operation.ROLLBACK);
+        return PlanRun.execute(settings, plan, RunOperation.ROLLBACK);
     }
 
     /** The plan's state as stored; takes no lease. */
     public PlanStatus status(UpgradePlan plan) {
-        return PlanRun.status(settings, plan);
+        return RecoveryOperations.status(settings, plan);
     }
 
     /**
@@ -87,17 +89,17 @@ public final class UpgradeRunner {
      * the previous holder's later writes are refused. Recorded in the audit trail.
      */
     public PlanStatus forceReleaseLock(UpgradePlan plan, OperatorNote note) {
-        return PlanRun.recover(settings, plan, Operation.FORCE_RELEASE_LOCK, null, note);
+        return RecoveryOperations.forceReleaseLock(settings, plan, note);
     }
 
     /** Records a step as done without running it (the operator did it by hand). Audited. */
     public PlanStatus markDone(UpgradePlan plan, String stepId, OperatorNote note) {
-        return PlanRun.recover(settings, plan, Operation.MARK_DONE, plan.step(stepId).id(), note);
+        return RecoveryOperations.markDone(settings, plan, plan.step(stepId).id(), note);
     }
 
     /** Records a step as skipped: runs will not execute it. Audited. */
     public PlanStatus markSkipped(UpgradePlan plan, String stepId, OperatorNote note) {
-        return PlanRun.recover(settings, plan, Operation.MARK_SKIPPED, plan.step(stepId).id(), note);
+        return RecoveryOperations.markSkipped(settings, plan, plan.step(stepId).id(), note);
     }
 
     /** The owner name this runner writes into leases. */
@@ -119,6 +121,7 @@ public final class UpgradeRunner {
         private Duration leaseDuration = Duration.ofSeconds(60);
         private Duration lockWait = Duration.ZERO;
         private boolean heartbeat = true;
+        private Scheduler scheduler;
         private boolean adoptChangedPlan;
 
         private Builder() {
@@ -199,6 +202,17 @@ public final class UpgradeRunner {
         }
 
         /**
+         * The host's scheduler for the lease heartbeat, e.g. {@code Scheduler.using(executor)}; the
+         * host keeps it and closes it (the runner only cancels its own tasks). By default each run
+         * starts a daemon thread of its own and stops it when the run ends. Tests hand in a
+         * scheduler driven by their clock, so that moving the clock runs the due renewals.
+         */
+        public Builder scheduler(Scheduler scheduler) {
+            this.scheduler = requireNonNull(scheduler, "scheduler");
+            return this;
+        }
+
+        /**
          * Accepts a checkpoint written by a plan with a different fingerprint (steps added,
          * removed or re-versioned): records of steps still in the plan are kept. Off by default,
          * when such a checkpoint fails with {@link UpgradeErrorCode#FINGERPRINT_MISMATCH}.
@@ -213,7 +227,7 @@ public final class UpgradeRunner {
                     + " FileCheckpointStore(path)) for a durable one or store(new InMemoryCheckpointStore())");
             return new UpgradeRunner(new RunnerSettings(store, owner == null ? defaultOwner() : owner, retryPolicy,
                     confirmation, List.copyOf(listeners), Map.copyOf(secrets), clock, sleeper, leaseDuration,
-                    lockWait, heartbeat, adoptChangedPlan));
+                    lockWait, heartbeat, scheduler, adoptChangedPlan));
         }
 
         private static String defaultOwner() {
