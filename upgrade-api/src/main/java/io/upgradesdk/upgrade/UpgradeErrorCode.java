@@ -31,6 +31,12 @@ public enum UpgradeErrorCode implements ErrorCode {
             return true;
         }
     },
+    /**
+     * The checkpoint store answered against the {@link CheckpointStore} contract (a null or foreign
+     * lease, a null {@code Optional}, ...): a defect of the store, or a mock not stubbed for the
+     * calls a run makes. The message names the store class and the rule.
+     */
+    STORE_CONTRACT_BROKEN,
     /** A secret would have been written to a checkpoint, event or report. */
     SECRET_EXPOSED,
     /** The run was interrupted (thread interrupt). */

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.upgradesdk.upgrade.internal.ReportJson;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -19,7 +20,9 @@ import java.util.Optional;
  * @param startedAt   when it started
  * @param finishedAt  when it ended
  * @param steps       per step, in plan order (rollback: in compensation order)
- * @param errorCode   the error code when the outcome is {@link Outcome#FAILED}, else null
+ * @param errorCode   the {@link UpgradeErrorCode} id when the outcome is {@link Outcome#FAILED}
+ *                    ({@code UPGRADE_STEP_FAILED}, {@code UPGRADE_LEASE_LOST}, {@code UPGRADE_INTERRUPTED} or
+ *                    {@code UPGRADE_STORE_UNAVAILABLE}), else null
  * @param error       the error message (redacted) when failed, else null
  */
 public record UpgradeReport(String planId, String fingerprint, Operation operation, Outcome outcome,
@@ -36,7 +39,10 @@ public record UpgradeReport(String planId, String fingerprint, Operation operati
     public enum Outcome {
         /** Everything asked was done (or was already done). */
         SUCCEEDED,
-        /** A step failed, or the lease was lost; the checkpoint says where to resume. */
+        /**
+         * A step failed, the lease was lost, the run was interrupted or the checkpoint could not be
+         * saved; the checkpoint says where to resume.
+         */
         FAILED,
         /** Stopped before the point of no return because no confirmation was given. */
         AWAITING_CONFIRMATION
@@ -80,8 +86,9 @@ public record UpgradeReport(String planId, String fingerprint, Operation operati
     }
 
     /**
-     * Throws when the operation did not succeed: {@link UpgradeErrorCode#STEP_FAILED} (or the
-     * recorded code) when it failed, {@link UpgradeErrorCode#CONFIRMATION_REQUIRED} when it awaits
+     * Throws when the operation did not succeed: with the recorded code when it failed
+     * ({@link UpgradeErrorCode#STEP_FAILED}, {@code LEASE_LOST}, {@code INTERRUPTED} or
+     * {@code STORE_UNAVAILABLE}), {@link UpgradeErrorCode#CONFIRMATION_REQUIRED} when it awaits
      * a confirmation. Returns this report otherwise.
      */
     public UpgradeReport throwIfFailed() {
@@ -91,8 +98,8 @@ public record UpgradeReport(String planId, String fingerprint, Operation operati
                     + " (e.g. --yes / Confirmation.givenInAdvance()) once you are sure");
         }
         if (outcome == Outcome.FAILED) {
-            ErrorCode code = UpgradeErrorCode.LEASE_LOST.id().equals(errorCode)
-                    ? UpgradeErrorCode.LEASE_LOST : UpgradeErrorCode.STEP_FAILED;
+            ErrorCode code = Arrays.stream(UpgradeErrorCode.values()).filter(c -> c.id().equals(errorCode)).findFirst()
+                    .orElse(UpgradeErrorCode.STEP_FAILED);
             throw new UpgradeException(code, error);
         }
         return this;

@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import io.upgradesdk.upgrade.internal.Check;
 import io.upgradesdk.upgrade.internal.PlanRun;
+import io.upgradesdk.upgrade.internal.PreviewBuilder;
+import io.upgradesdk.upgrade.internal.RecoveryOperations;
 import io.upgradesdk.upgrade.internal.RunnerSettings;
 import java.net.InetAddress;
 import java.time.Clock;
@@ -32,6 +34,27 @@ import java.util.Map;
  * {@link UpgradeErrorCode#LOCK_HELD}, or waiting up to {@link Builder#lockWait}), renews it while
  * running and releases it at the end. A checkpoint is saved after every step and whenever a step
  * saves a cursor; a rerun skips completed steps and resumes the interrupted one from its cursor.
+ * The heartbeat's {@link Builder#scheduler scheduler} can be the host's; the host then closes it.
+ *
+ * <h2>Thrown or reported</h2>
+ * <p><b>What stops an operation before it starts is thrown</b>, as an {@link UpgradeException},
+ * and changes nothing (a lease taken is released): a refusal ({@link UpgradeErrorCode#LOCK_HELD},
+ * {@link UpgradeErrorCode#FINGERPRINT_MISMATCH}, {@link UpgradeErrorCode#PHASE_ORDER},
+ * {@link UpgradeErrorCode#ROLLBACK_REFUSED}), an interrupt while waiting for the lock
+ * ({@link UpgradeErrorCode#INTERRUPTED}) or the store's own failure to read or lock (for example
+ * {@link UpgradeErrorCode#STORE_UNAVAILABLE}, {@link UpgradeErrorCode#CHECKPOINT_UNREADABLE}, or a
+ * store module's code). <b>Once a run has started</b> (its {@link UpgradeEvent.PlanStarted} event),
+ * <b>how it ended is reported</b> in the returned {@link UpgradeReport} and its
+ * {@link UpgradeEvent.PlanFinished} event: a step failure ({@link UpgradeErrorCode#STEP_FAILED}), a lost
+ * lease ({@link UpgradeErrorCode#LEASE_LOST}), an interrupt ({@link UpgradeErrorCode#INTERRUPTED}), a
+ * checkpoint that could not be saved after a step ({@link UpgradeErrorCode#STORE_UNAVAILABLE}), or a
+ * missing confirmation (outcome {@code AWAITING_CONFIRMATION}); {@link UpgradeReport#throwIfFailed()}
+ * turns any of them into the exception of that code ({@link UpgradeErrorCode#CONFIRMATION_REQUIRED}
+ * for the last). One exception to the rule: a store that breaks its contract is a defect, not an
+ * outcome, and is thrown whenever it is found ({@link UpgradeErrorCode#STORE_CONTRACT_BROKEN}, after
+ * the {@code PlanFinished} event if the run had started); so is an exception thrown by the host's own
+ * {@link Confirmation}. Operations that return a {@link Preview} or a {@link PlanStatus} have no
+ * report: everything that goes wrong there is thrown. Each method lists its codes.
  */
 public final class UpgradeRunner {
 
@@ -45,59 +68,100 @@ public final class UpgradeRunner {
         return new Builder();
     }
 
-    /** What a run would do now: changes nothing, takes no lease, calls only the steps' dry runs. */
+    /**
+     * What a run would do now: changes nothing, takes no lease, calls only the steps' dry runs.
+     *
+     * <p>Thrown: the store's read failures, {@code STORE_CONTRACT_BROKEN}. Reported as the preview's
+     * warnings: a failing dry run, a held lease, a checkpoint of a changed plan.
+     */
     public Preview preview(UpgradePlan plan) {
-        return PlanRun.preview(settings, plan);
+        return PreviewBuilder.preview(settings, plan);
     }
 
-    /** Runs the UP steps not yet done. */
+    /**
+     * Runs the UP steps not yet done.
+     *
+     * <p>Thrown: {@code LOCK_HELD}, {@code INTERRUPTED} (while waiting for the lock),
+     * {@code FINGERPRINT_MISMATCH}, the store's read and lock failures, {@code STORE_CONTRACT_BROKEN}.
+     * Reported: {@code STEP_FAILED}, {@code LEASE_LOST}, {@code INTERRUPTED}, {@code STORE_UNAVAILABLE}, and outcome {@code AWAITING_CONFIRMATION} before an unconfirmed point of no return.
+     */
     public UpgradeReport up(UpgradePlan plan) {
-        return PlanRun.execute(settings, plan, Operation.UP);
+        return PlanRun.execute(settings, plan, RunOperation.UP);
     }
 
     /**
      * Runs the FINISH steps not yet done; fails with {@link UpgradeErrorCode#PHASE_ORDER} unless
      * every UP step is done. Stops before the point of no return unless confirmed.
+     *
+     * <p>Thrown: {@code LOCK_HELD}, {@code INTERRUPTED} (while waiting for the lock),
+     * {@code FINGERPRINT_MISMATCH}, {@code PHASE_ORDER}, the store's read and lock failures, {@code STORE_CONTRACT_BROKEN}.
+     * Reported: {@code STEP_FAILED}, {@code LEASE_LOST}, {@code INTERRUPTED}, {@code STORE_UNAVAILABLE}, and outcome {@code AWAITING_CONFIRMATION}.
      */
     public UpgradeReport finish(UpgradePlan plan) {
-        return PlanRun.execute(settings, plan, Operation.FINISH);
+        return PlanRun.execute(settings, plan, RunOperation.FINISH);
     }
 
-    /** Runs both phases under one lease: UP, then FINISH. */
+    /**
+     * Runs both phases under one lease: UP, then FINISH.
+     *
+     * <p>Thrown: {@code LOCK_HELD}, {@code INTERRUPTED} (while waiting for the lock),
+     * {@code FINGERPRINT_MISMATCH}, the store's read and lock failures, {@code STORE_CONTRACT_BROKEN}.
+     * Reported: {@code STEP_FAILED}, {@code LEASE_LOST}, {@code INTERRUPTED}, {@code STORE_UNAVAILABLE}, and outcome {@code AWAITING_CONFIRMATION}.
+     */
     public UpgradeReport run(UpgradePlan plan) {
-        return PlanRun.execute(settings, plan, Operation.RUN);
+        return PlanRun.execute(settings, plan, RunOperation.RUN);
     }
 
     /**
      * Runs the compensations of started UP steps in reverse order. Fails with
      * {@link UpgradeErrorCode#ROLLBACK_REFUSED} once the point of no return or any FINISH step
-     * has started.
+     * has started. Asks no confirmation.
+     *
+     * <p>Thrown: {@code LOCK_HELD}, {@code INTERRUPTED} (while waiting for the lock),
+     * {@code FINGERPRINT_MISMATCH}, {@code ROLLBACK_REFUSED}, the store's read and lock failures, {@code STORE_CONTRACT_BROKEN}.
+     * Reported: {@code STEP_FAILED}, {@code LEASE_LOST}, {@code INTERRUPTED}, {@code STORE_UNAVAILABLE} (a compensation that failed: {@code STEP_FAILED}).
      */
     public UpgradeReport rollback(UpgradePlan plan) {
-        return PlanRun.execute(settings, plan, Operation.ROLLBACK);
+        return PlanRun.execute(settings, plan, RunOperation.ROLLBACK);
     }
 
-    /** The plan's state as stored; takes no lease. */
+    /**
+     * The plan's state as stored; takes no lease.
+     *
+     * <p>Thrown: the store's read failures, {@code STORE_CONTRACT_BROKEN}.
+     */
     public PlanStatus status(UpgradePlan plan) {
-        return PlanRun.status(settings, plan);
+        return RecoveryOperations.status(settings, plan);
     }
 
     /**
      * Removes the plan's lease whoever holds it, for an operator who knows the holder is dead;
      * the previous holder's later writes are refused. Recorded in the audit trail.
+     *
+     * <p>Thrown (no report): {@code LOCK_HELD} when another run took the lease meanwhile,
+     * {@code INTERRUPTED}, {@code LEASE_LOST}, the store's failures, {@code STORE_CONTRACT_BROKEN}.
      */
     public PlanStatus forceReleaseLock(UpgradePlan plan, OperatorNote note) {
-        return PlanRun.recover(settings, plan, Operation.FORCE_RELEASE_LOCK, null, note);
+        return RecoveryOperations.forceReleaseLock(settings, plan, note);
     }
 
-    /** Records a step as done without running it (the operator did it by hand). Audited. */
+    /**
+     * Records a step as done without running it (the operator did it by hand). Audited.
+     *
+     * <p>Thrown (no report): {@code UNKNOWN_STEP}, {@code LOCK_HELD}, {@code INTERRUPTED},
+     * {@code FINGERPRINT_MISMATCH}, {@code LEASE_LOST}, the store's failures, {@code STORE_CONTRACT_BROKEN}.
+     */
     public PlanStatus markDone(UpgradePlan plan, String stepId, OperatorNote note) {
-        return PlanRun.recover(settings, plan, Operation.MARK_DONE, plan.step(stepId).id(), note);
+        return RecoveryOperations.markDone(settings, plan, plan.step(stepId).id(), note);
     }
 
-    /** Records a step as skipped: runs will not execute it. Audited. */
+    /**
+     * Records a step as skipped: runs will not execute it. Audited.
+     *
+     * <p>Thrown (no report): as {@link #markDone}.
+     */
     public PlanStatus markSkipped(UpgradePlan plan, String stepId, OperatorNote note) {
-        return PlanRun.recover(settings, plan, Operation.MARK_SKIPPED, plan.step(stepId).id(), note);
+        return RecoveryOperations.markSkipped(settings, plan, plan.step(stepId).id(), note);
     }
 
     /** The owner name this runner writes into leases. */
@@ -119,6 +183,7 @@ public final class UpgradeRunner {
         private Duration leaseDuration = Duration.ofSeconds(60);
         private Duration lockWait = Duration.ZERO;
         private boolean heartbeat = true;
+        private Scheduler scheduler;
         private boolean adoptChangedPlan;
 
         private Builder() {
@@ -199,6 +264,17 @@ public final class UpgradeRunner {
         }
 
         /**
+         * The host's scheduler for the lease heartbeat, e.g. {@code Scheduler.using(executor)}; the
+         * host keeps it and closes it (the runner only cancels its own tasks). By default each run
+         * starts a daemon thread of its own and stops it when the run ends. Tests hand in a
+         * scheduler driven by their clock, so that moving the clock runs the due renewals.
+         */
+        public Builder scheduler(Scheduler scheduler) {
+            this.scheduler = requireNonNull(scheduler, "scheduler");
+            return this;
+        }
+
+        /**
          * Accepts a checkpoint written by a plan with a different fingerprint (steps added,
          * removed or re-versioned): records of steps still in the plan are kept. Off by default,
          * when such a checkpoint fails with {@link UpgradeErrorCode#FINGERPRINT_MISMATCH}.
@@ -213,7 +289,7 @@ public final class UpgradeRunner {
                     + " FileCheckpointStore(path)) for a durable one or store(new InMemoryCheckpointStore())");
             return new UpgradeRunner(new RunnerSettings(store, owner == null ? defaultOwner() : owner, retryPolicy,
                     confirmation, List.copyOf(listeners), Map.copyOf(secrets), clock, sleeper, leaseDuration,
-                    lockWait, heartbeat, adoptChangedPlan));
+                    lockWait, heartbeat, scheduler, adoptChangedPlan));
         }
 
         private static String defaultOwner() {

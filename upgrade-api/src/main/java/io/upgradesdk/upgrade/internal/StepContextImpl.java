@@ -67,14 +67,19 @@ final class StepContextImpl implements StepContext {
     @Override
     public void saveCursor(String cursor) {
         if (dryRun) {
-            throw new UpgradeException(UpgradeErrorCode.INVALID_PLAN, "step '" + stepId + "' saved a cursor during a"
-                    + " dry run; dry runs must not change anything: check ctx.isDryRun() in the step");
+            throw savedDuringDryRun(stepId);
         }
         if (cursor == null) {
             throw new UpgradeException(UpgradeErrorCode.INVALID_PLAN, "step '" + stepId + "' saved a null cursor;"
                     + " save a value that says where to resume");
         }
         host.saveCursor(stepId, cursor);
+    }
+
+    /** The refusal of a cursor saved by a dry run. */
+    static UpgradeException savedDuringDryRun(String stepId) {
+        return new UpgradeException(UpgradeErrorCode.INVALID_PLAN, "step '" + stepId + "' saved a cursor during a"
+                + " dry run; dry runs must not change anything: check ctx.isDryRun() in the step");
     }
 
     @Override

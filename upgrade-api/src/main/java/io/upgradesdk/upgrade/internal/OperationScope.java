@@ -1,0 +1,102 @@
+package io.upgradesdk.upgrade.internal;
+
+import io.upgradesdk.upgrade.CheckpointStore;
+import io.upgradesdk.upgrade.RetryPolicy;
+import io.upgradesdk.upgrade.Secret;
+import io.upgradesdk.upgrade.UpgradeErrorCode;
+import io.upgradesdk.upgrade.UpgradeEvent;
+import io.upgradesdk.upgrade.UpgradeListener;
+import io.upgradesdk.upgrade.UpgradePlan;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What every part of one runner operation on one plan shares: the settings, the plan, the store
+ * (checked against its contract), the secrets and their redactor, events, the clock and sleeper.
+ */
+final class OperationScope {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OperationScope.class);
+
+    private final RunnerSettings settings;
+    private final UpgradePlan plan;
+    private final CheckpointStore store;
+    private final Map<String, Secret> secrets;
+    private final Redactor redactor;
+    private final Map<RetryPolicy, Attempts> attempts = new IdentityHashMap<>();
+
+    OperationScope(RunnerSettings settings, UpgradePlan plan) {
+        this.settings = settings;
+        this.plan = plan;
+        this.store = new ContractCheckedStore(settings.store());
+        Map<String, Secret> all = new LinkedHashMap<>(settings.secrets());
+        plan.secrets().forEach(s -> all.putIfAbsent(s.name(), s));
+        this.secrets = Map.copyOf(all);
+        this.redactor = new Redactor(all.values());
+    }
+
+    RunnerSettings settings() {
+        return settings;
+    }
+
+    UpgradePlan plan() {
+        return plan;
+    }
+
+    String planId() {
+        return plan.id();
+    }
+
+    /** The runner's store, every answer checked against the {@code CheckpointStore} contract. */
+    CheckpointStore store() {
+        return store;
+    }
+
+    Map<String, Secret> secrets() {
+        return secrets;
+    }
+
+    Redactor redactor() {
+        return redactor;
+    }
+
+    /** The retry decisions of {@code policy}, shared by every use of that policy in this operation. */
+    Attempts attemptsFor(RetryPolicy policy) {
+        return attempts.computeIfAbsent(policy, p -> new Attempts(plan.id(), p));
+    }
+
+    /** Hands the event to every listener; a failing listener is logged and does not stop the run. */
+    void emit(UpgradeEvent event) {
+        for (UpgradeListener listener : settings.listeners()) {
+            try {
+                listener.onEvent(event);
+            } catch (RuntimeException e) {
+                LOG.warn("listener {} failed on {}: {}", listener, event.getClass().getSimpleName(),
+                        redactor.redact(e.getMessage()));
+            }
+        }
+    }
+
+    /** Waits with the runner's sleeper; an interrupt stops the run. */
+    void sleep(Duration duration) {
+        try {
+            settings.sleeper().sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StopRun(UpgradeErrorCode.INTERRUPTED, "the run was interrupted; run again to resume");
+        }
+    }
+
+    Instant now() {
+        return settings.clock().instant();
+    }
+
+    Duration since(Instant begin) {
+        return Duration.between(begin, now());
+    }
+}
