@@ -16,9 +16,11 @@ import org.junit.jupiter.api.Test;
 
 class KuzzleUpgradeSettingsTest {
 
+    private static final ElasticsearchEndpoint ES5 = ElasticsearchEndpoint.of("http://es5:9200");
+
     private static KuzzleUpgradeSettings.Builder minimal() {
         return KuzzleUpgradeSettings.builder()
-                .sourceElasticsearch(ElasticsearchEndpoint.of("http://es5:9200"))
+                .sourceElasticsearch(ES5)
                 .targetVersion("2.20.0");
     }
 
@@ -137,6 +139,13 @@ class KuzzleUpgradeSettingsTest {
                 valid.sampleSize(), false, Optional.empty(), Optional.empty()))
                 .isInstanceOf(UpgradeException.class)
                 .hasMessageContaining("Optional.empty()");
+    }
+
+    @Test
+    void settings_built_alike_are_equal() {
+        assertThat(minimal().selection(DataSelection.indices("nyc")).pluginRename("a", "b").build())
+                .isEqualTo(minimal().selection(DataSelection.indices("nyc")).pluginRename("a", "b").build())
+                .isNotEqualTo(minimal().build());
     }
 
     @Test

@@ -134,7 +134,7 @@ public final class DocumentTransforms {
 
     /**
      * Validation specs (spec §4.7.4): id {@code <index>#<collection>}; the collection part is
-     * lower-cased like the collection itself so the spec keeps applying (B7). Returns the new id.
+     * lower-cased like the collection itself so the spec keeps applying (defect B7). Returns the new id.
      */
     public static String validationId(String id, ObjectNode source) {
         stripKuzzleInfo(source);

@@ -14,9 +14,9 @@ import java.util.Optional;
 /**
  * Computes the {@link Layout} from the v1 index inventory. Pure: no I/O.
  *
- * @param v1InternalIndex the v1 internal index ({@code %kuzzle}); independent of the v2 name (B14)
+ * @param v1InternalIndex the v1 internal index ({@code %kuzzle}); independent of the v2 name (defect B14)
  * @param v2InternalName  the v2 internal index name ({@code kuzzle})
- * @param pluginRenames   v1 plugin name → v2 plugin name, for plugins renamed in their v2 manifest (B14)
+ * @param pluginRenames   v1 plugin name → v2 plugin name, for plugins renamed in their v2 manifest (defect B14)
  */
 public record LayoutPlanner(String v1InternalIndex, String v2InternalName, KuzzleVersion target,
         DataSelection selection, Map<String, String> pluginRenames) {
