@@ -88,6 +88,12 @@ public final class KuzzleCommand implements Callable<Integer> {
             System.err.println("Give either --target-es URL (new cluster) or --in-place (same cluster), not both.");
             return 2;
         }
+        try (KuzzleUpgrade kuzzle = KuzzleUpgrade.create()) {
+            return run(kuzzle);
+        }
+    }
+
+    private int run(KuzzleUpgrade kuzzle) {
         UpgradePlan plan;
         try {
             KuzzleUpgradeSettings.Builder settings = KuzzleUpgradeSettings.builder()
@@ -108,7 +114,7 @@ public final class KuzzleCommand implements Callable<Integer> {
             if (targetRedis != null) {
                 settings.targetRedis(RedisURI.create(targetRedis));
             }
-            plan = KuzzleUpgrade.plan(settings.build());
+            plan = kuzzle.upgradePlan(settings.build());
         } catch (UpgradeException | IllegalArgumentException e) {
             System.err.println("Invalid options: " + e.getMessage());
             return 2;

@@ -72,6 +72,18 @@ public final class DataSelection {
         return !all && indices.isEmpty() && collections.isEmpty();
     }
 
+    /** Equal when the same indexes and collections are selected (so equal settings compare equal). */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof DataSelection d && all == d.all && indices.equals(d.indices)
+                && collections.equals(d.collections);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(all, indices, collections);
+    }
+
     @Override
     public String toString() {
         if (all) {

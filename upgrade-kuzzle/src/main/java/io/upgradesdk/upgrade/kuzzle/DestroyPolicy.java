@@ -2,7 +2,8 @@ package io.upgradesdk.upgrade.kuzzle;
 
 /**
  * What the FINISH step deletes from the v1 structure after an in-place upgrade (the point of no
- * return). The default is {@link #NOTHING} (B5): destruction is always an explicit choice.
+ * return). The default is {@link #NOTHING}: destruction is always an explicit choice (the original
+ * script pre-selected "remove all upgraded structures").
  */
 public enum DestroyPolicy {
     /** Keep everything as is (default). */

@@ -1,19 +1,19 @@
 package io.upgradesdk.upgrade.kuzzle;
 
-import static java.util.Objects.requireNonNull;
-
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisURI;
 import io.upgradesdk.upgrade.UpgradeException;
 import io.upgradesdk.upgrade.elasticsearch.ElasticsearchEndpoint;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Everything the Kuzzle 1.x → 2.x upgrade needs, immutable; every interactive question of the
- * original script is a parameter here with a safe default. Built with {@link #builder()}:
+ * What the Kuzzle 1.x → 2.x upgrade migrates, immutable and validated; every interactive question
+ * of the original script is a setting here with a safe default. Built with {@link #builder()}:
  *
  * <pre>{@code
  * KuzzleUpgradeSettings settings = KuzzleUpgradeSettings.builder()
@@ -24,208 +24,139 @@ import java.util.Optional;
  *     .targetVersion("2.20.0")
  *     .build();
  * }</pre>
+ *
+ * Each component is described on the {@link Builder} method that sets it. Every constructor call,
+ * the builder's included, is validated here and fails with {@link KuzzleErrorCode#INVALID_SETTINGS}
+ * and a message that says what to change.
+ *
+ * @param targetElasticsearch   the v2 cluster; empty for an in-place upgrade
+ * @param sourceRedis           the v1 internal cache; empty = no cache step
+ * @param targetRedis           a separate target Redis; empty = in-place (same server and database)
+ * @param kuzzlercOutput        where the v2 configuration is written: {@code <kuzzlerc>.v2} unless set;
+ *                              empty without {@code kuzzlerc}
+ * @param memoryStorageSourceDb source database of Kuzzle's memory storage to copy to a separate target
+ * @param memoryStorageTargetDb target database of the memory storage copy
  */
-public final class KuzzleUpgradeSettings {
+public record KuzzleUpgradeSettings(
+        String planId,
+        ElasticsearchEndpoint sourceElasticsearch,
+        Optional<ElasticsearchEndpoint> targetElasticsearch,
+        Optional<RedisURI> sourceRedis,
+        Optional<RedisURI> targetRedis,
+        Optional<ClientOptions> redisClientOptions,
+        Optional<Path> kuzzlerc,
+        Optional<Path> kuzzlercOutput,
+        boolean overwriteKuzzlercOutput,
+        KuzzleVersion targetVersion,
+        DataSelection selection,
+        CacheMode cacheMode,
+        int pageSize,
+        int writeConcurrency,
+        DestroyPolicy destroyPolicy,
+        TrashcanPolicy trashcanPolicy,
+        ClosurePolicy closurePolicy,
+        boolean dropRemovedActions,
+        String v1InternalIndex,
+        String v2InternalIndexName,
+        Map<String, String> pluginRenames,
+        Optional<Integer> targetShards,
+        Optional<Integer> targetReplicas,
+        Optional<Path> reportFile,
+        int sampleSize,
+        boolean copySourceAliases,
+        Optional<Integer> memoryStorageSourceDb,
+        Optional<Integer> memoryStorageTargetDb) {
 
-    private final String planId;
-    private final ElasticsearchEndpoint sourceElasticsearch;
-    private final ElasticsearchEndpoint targetElasticsearch;
-    private final RedisURI sourceRedis;
-    private final RedisURI targetRedis;
-    private final ClientOptions redisClientOptions;
-    private final Path kuzzlerc;
-    private final Path kuzzlercOutput;
-    private final boolean overwriteKuzzlercOutput;
-    private final KuzzleVersion targetVersion;
-    private final DataSelection selection;
-    private final CacheMode cacheMode;
-    private final int pageSize;
-    private final int writeConcurrency;
-    private final DestroyPolicy destroyPolicy;
-    private final TrashcanPolicy trashcanPolicy;
-    private final ClosurePolicy closurePolicy;
-    private final boolean dropRemovedActions;
-    private final String v1InternalIndex;
-    private final String v2InternalIndexName;
-    private final Map<String, String> pluginRenames;
-    private final Integer targetShards;
-    private final Integer targetReplicas;
-    private final Path reportFile;
-    private final int sampleSize;
-    private final boolean copySourceAliases;
-    private final Integer memoryStorageSourceDb;
-    private final Integer memoryStorageTargetDb;
-
-    private KuzzleUpgradeSettings(Builder b) {
-        planId = b.planId;
-        sourceElasticsearch = b.sourceElasticsearch;
-        targetElasticsearch = b.targetElasticsearch;
-        sourceRedis = b.sourceRedis;
-        targetRedis = b.targetRedis;
-        redisClientOptions = b.redisClientOptions;
-        kuzzlerc = b.kuzzlerc;
-        kuzzlercOutput = b.kuzzlercOutput;
-        overwriteKuzzlercOutput = b.overwriteKuzzlercOutput;
-        targetVersion = b.targetVersion;
-        selection = b.selection;
-        cacheMode = b.cacheMode;
-        pageSize = b.pageSize;
-        writeConcurrency = b.writeConcurrency;
-        destroyPolicy = b.destroyPolicy;
-        trashcanPolicy = b.trashcanPolicy;
-        closurePolicy = b.closurePolicy;
-        dropRemovedActions = b.dropRemovedActions;
-        v1InternalIndex = b.v1InternalIndex;
-        v2InternalIndexName = b.v2InternalIndexName;
-        pluginRenames = Map.copyOf(b.pluginRenames);
-        targetShards = b.targetShards;
-        targetReplicas = b.targetReplicas;
-        reportFile = b.reportFile;
-        sampleSize = b.sampleSize;
-        copySourceAliases = b.copySourceAliases;
-        memoryStorageSourceDb = b.memoryStorageSourceDb;
-        memoryStorageTargetDb = b.memoryStorageTargetDb;
+    /** Validates every setting and fills the derived default ({@code kuzzlercOutput}). */
+    public KuzzleUpgradeSettings {
+        check(sourceElasticsearch != null, "sourceElasticsearch is required: give the URL of the Kuzzle 1 cluster");
+        check(targetVersion != null,
+                "targetVersion is required: give the Kuzzle 2 release, e.g. targetVersion(\"2.20.0\")");
+        requireSet(planId, "planId");
+        requireSet(selection, "selection");
+        requireSet(cacheMode, "cacheMode");
+        requireSet(destroyPolicy, "destroyPolicy");
+        requireSet(trashcanPolicy, "trashcanPolicy");
+        requireSet(closurePolicy, "closurePolicy");
+        requireSet(v1InternalIndex, "v1InternalIndex");
+        requireSet(v2InternalIndexName, "v2InternalIndexName");
+        requireSet(pluginRenames, "pluginRenames");
+        for (Optional<?> o : new Optional<?>[] {targetElasticsearch, sourceRedis, targetRedis, redisClientOptions,
+            kuzzlerc, kuzzlercOutput, targetShards, targetReplicas, reportFile, memoryStorageSourceDb,
+            memoryStorageTargetDb}) {
+            check(o != null, "an optional setting is null: pass Optional.empty() for \"not set\"");
+        }
+        checkRange("pageSize", pageSize, 1, 10_000);
+        checkRange("writeConcurrency", writeConcurrency, 1, 16);
+        checkRange("sampleSize", sampleSize, 0, 1000);
+        check(targetShards.map(n -> n >= 1).orElse(true), "targetShape shards must be at least 1");
+        check(targetReplicas.map(n -> n >= 0).orElse(true), "targetShape replicas must be 0 or more");
+        check(targetElasticsearch.isEmpty() || destroyPolicy == DestroyPolicy.NOTHING,
+                "destroyPolicy " + destroyPolicy + " needs an in-place upgrade: with a separate target the v1"
+                        + " cluster is not touched; use DestroyPolicy.NOTHING or drop targetElasticsearch");
+        check(targetRedis.isEmpty() || sourceRedis.isPresent(), "targetRedis needs sourceRedis");
+        check(memoryStorageSourceDb.isEmpty() || targetRedis.isPresent(), "copyMemoryStorage needs a separate"
+                + " targetRedis: in-place, the memory storage keys keep their names and need no change");
+        check(memoryStorageSourceDb.isPresent() == memoryStorageTargetDb.isPresent(),
+                "copyMemoryStorage needs both the source and the target database");
+        check(!v2InternalIndexName.isEmpty() && !v2InternalIndexName.contains(".")
+                        && v2InternalIndexName.equals(v2InternalIndexName.toLowerCase(Locale.ROOT)),
+                "v2InternalIndexName must be a lower-case name without '.', was '" + v2InternalIndexName + "'");
+        check(v1InternalIndex.startsWith("%"), "v1InternalIndex must start with '%', was '" + v1InternalIndex + "'");
+        check(targetElasticsearch.map(t -> !sameCluster(sourceElasticsearch, t)).orElse(true),
+                "targetElasticsearch is the source URL: for an in-place upgrade leave targetElasticsearch unset");
+        check(pluginRenames.entrySet().stream().allMatch(e -> e.getKey() != null && e.getValue() != null),
+                "pluginRename needs both the v1 and the v2 plugin name, was " + pluginRenames);
+        pluginRenames = Map.copyOf(pluginRenames);
+        kuzzlercOutput = kuzzlerc.isEmpty() ? Optional.empty()
+                : kuzzlercOutput.or(() -> kuzzlerc.map(rc -> rc.resolveSibling(rc.getFileName() + ".v2")));
     }
 
+    /** A builder with the defaults of the original script's prompts (see each method). */
     public static Builder builder() {
         return new Builder();
     }
 
-    public String planId() {
-        return planId;
-    }
-
-    public ElasticsearchEndpoint sourceElasticsearch() {
-        return sourceElasticsearch;
-    }
-
-    /** The target cluster; empty for an in-place upgrade (the source cluster receives the v2 indices). */
-    public Optional<ElasticsearchEndpoint> targetElasticsearch() {
-        return Optional.ofNullable(targetElasticsearch);
-    }
-
     /** True when the v2 indices are written next to the v1 ones, on the source cluster. */
     public boolean inPlace() {
-        return targetElasticsearch == null;
+        return targetElasticsearch.isEmpty();
     }
 
-    /** The v1 internal cache (Kuzzle's {@code services.internalCache}); empty = no cache step. */
-    public Optional<RedisURI> sourceRedis() {
-        return Optional.ofNullable(sourceRedis);
-    }
-
-    /** A separate target Redis; empty = in-place (same server and database as the source). */
-    public Optional<RedisURI> targetRedis() {
-        return Optional.ofNullable(targetRedis);
-    }
-
-    public Optional<ClientOptions> redisClientOptions() {
-        return Optional.ofNullable(redisClientOptions);
-    }
-
-    public Optional<Path> kuzzlerc() {
-        return Optional.ofNullable(kuzzlerc);
-    }
-
-    /** Where the v2 configuration is written: {@code <kuzzlerc>.v2} unless set. */
-    public Optional<Path> kuzzlercOutput() {
-        return kuzzlerc == null ? Optional.empty()
-                : Optional.of(kuzzlercOutput != null ? kuzzlercOutput
-                        : kuzzlerc.resolveSibling(kuzzlerc.getFileName() + ".v2"));
-    }
-
-    public boolean overwriteKuzzlercOutput() {
-        return overwriteKuzzlercOutput;
-    }
-
-    public KuzzleVersion targetVersion() {
-        return targetVersion;
-    }
-
-    public DataSelection selection() {
-        return selection;
-    }
-
-    public CacheMode cacheMode() {
-        return cacheMode;
-    }
-
-    public int pageSize() {
-        return pageSize;
-    }
-
-    public int writeConcurrency() {
-        return writeConcurrency;
-    }
-
-    public DestroyPolicy destroyPolicy() {
-        return destroyPolicy;
-    }
-
-    public TrashcanPolicy trashcanPolicy() {
-        return trashcanPolicy;
-    }
-
-    public ClosurePolicy closurePolicy() {
-        return closurePolicy;
-    }
-
-    public boolean dropRemovedActions() {
-        return dropRemovedActions;
-    }
-
-    public String v1InternalIndex() {
-        return v1InternalIndex;
-    }
-
-    public String v2InternalIndexName() {
-        return v2InternalIndexName;
-    }
-
-    public Map<String, String> pluginRenames() {
-        return pluginRenames;
-    }
-
-    public Optional<Integer> targetShards() {
-        return Optional.ofNullable(targetShards);
-    }
-
-    public Optional<Integer> targetReplicas() {
-        return Optional.ofNullable(targetReplicas);
-    }
-
-    public Optional<Path> reportFile() {
-        return Optional.ofNullable(reportFile);
-    }
-
-    public int sampleSize() {
-        return sampleSize;
-    }
-
-    /** Source database of Kuzzle's memory storage to copy to a separate target Redis, if asked. */
-    public Optional<Integer> memoryStorageSourceDb() {
-        return Optional.ofNullable(memoryStorageSourceDb);
-    }
-
-    /** Target database of the memory storage copy. */
-    public Optional<Integer> memoryStorageTargetDb() {
-        return Optional.ofNullable(memoryStorageTargetDb);
-    }
-
-    /** Whether ES aliases of v1 public indexes are put on every indice made from them (default false). */
-    public boolean copySourceAliases() {
-        return copySourceAliases;
-    }
-
+    /** Names endpoints, never credentials. */
     @Override
     public String toString() {
         return "KuzzleUpgradeSettings[" + planId + ", es " + sourceElasticsearch.displayName() + " -> "
-                + (inPlace() ? "in-place" : targetElasticsearch.displayName()) + ", kuzzle " + targetVersion
-                + ", data " + selection
-                + ", cache " + cacheMode + ", destroy " + destroyPolicy + "]";
+                + targetElasticsearch.map(ElasticsearchEndpoint::displayName).orElse("in-place")
+                + ", kuzzle " + targetVersion + ", data " + selection + ", cache " + cacheMode
+                + ", destroy " + destroyPolicy + "]";
     }
 
-    /** Validating builder; {@link #build()} fails with {@link KuzzleErrorCode#INVALID_SETTINGS}. */
+    private static boolean sameCluster(ElasticsearchEndpoint a, ElasticsearchEndpoint b) {
+        return a.urls().stream().anyMatch(u -> b.urls().stream().anyMatch(v -> comparable(u).equals(comparable(v))));
+    }
+
+    private static String comparable(URI url) {
+        return url.normalize().toString().replaceAll("/$", "");
+    }
+
+    private static void checkRange(String name, int value, int min, int max) {
+        check(value >= min && value <= max, name + " must be between " + min + " and " + max + ", was " + value);
+    }
+
+    private static void requireSet(Object value, String name) {
+        check(value != null, name + " must not be null: leave it unset to keep its default");
+    }
+
+    private static void check(boolean ok, String message) {
+        if (!ok) {
+            throw new UpgradeException(KuzzleErrorCode.INVALID_SETTINGS, message);
+        }
+    }
+
+    /**
+     * Collects the settings; unset ones keep the script's default. {@link #build()} validates them
+     * all at once (see {@link KuzzleUpgradeSettings}).
+     */
     public static final class Builder {
         private String planId = "kuzzle-1-to-2";
         private ElasticsearchEndpoint sourceElasticsearch;
@@ -261,29 +192,29 @@ public final class KuzzleUpgradeSettings {
 
         /** The checkpoint key of the plan (default {@code kuzzle-1-to-2}). */
         public Builder planId(String planId) {
-            this.planId = requireNonNull(planId, "planId");
+            this.planId = planId;
             return this;
         }
 
         /** The v1 cluster (Elasticsearch 5.x), e.g. {@code http://127.0.0.1:9200}. Required. */
-        public Builder sourceElasticsearch(ElasticsearchEndpoint uri) {
-            this.sourceElasticsearch = requireNonNull(uri, "uri");
+        public Builder sourceElasticsearch(ElasticsearchEndpoint endpoint) {
+            this.sourceElasticsearch = endpoint;
             return this;
         }
 
         /** The v2 cluster (7.x or 8.x). Leave unset for an in-place upgrade. */
-        public Builder targetElasticsearch(ElasticsearchEndpoint uri) {
-            this.targetElasticsearch = uri;
+        public Builder targetElasticsearch(ElasticsearchEndpoint endpoint) {
+            this.targetElasticsearch = endpoint;
             return this;
         }
 
-        /** The v1 internal cache; password, ACL user, TLS and database go in the URI. */
+        /** The v1 internal cache; password, ACL user, TLS and database go in the URI. Unset = no cache step. */
         public Builder sourceRedis(RedisURI uri) {
             this.sourceRedis = uri;
             return this;
         }
 
-        /** A separate target Redis; unset = in-place. One that is the source is refused at run time (B13). */
+        /** A separate target Redis; unset = in-place. One that is the source is refused at run time. */
         public Builder targetRedis(RedisURI uri) {
             this.targetRedis = uri;
             return this;
@@ -314,13 +245,15 @@ public final class KuzzleUpgradeSettings {
             return this;
         }
 
+        /** Which public indexes and collections to migrate (default {@link DataSelection#all()}). */
         public Builder selection(DataSelection selection) {
-            this.selection = requireNonNull(selection, "selection");
+            this.selection = selection;
             return this;
         }
 
+        /** Copy or move the token keys (default {@link CacheMode#COPY}). */
         public Builder cacheMode(CacheMode mode) {
-            this.cacheMode = requireNonNull(mode, "mode");
+            this.cacheMode = mode;
             return this;
         }
 
@@ -339,18 +272,21 @@ public final class KuzzleUpgradeSettings {
             return this;
         }
 
+        /** What the FINISH step deletes after an in-place upgrade (default {@link DestroyPolicy#NOTHING}). */
         public Builder destroyPolicy(DestroyPolicy policy) {
-            this.destroyPolicy = requireNonNull(policy, "policy");
+            this.destroyPolicy = policy;
             return this;
         }
 
+        /** What happens to v1 soft-deleted documents (default {@link TrashcanPolicy#DROP}). */
         public Builder trashcanPolicy(TrashcanPolicy policy) {
-            this.trashcanPolicy = requireNonNull(policy, "policy");
+            this.trashcanPolicy = policy;
             return this;
         }
 
+        /** What happens to permission closures in v1 roles (default {@link ClosurePolicy#DENY}). */
         public Builder closurePolicy(ClosurePolicy policy) {
-            this.closurePolicy = requireNonNull(policy, "policy");
+            this.closurePolicy = policy;
             return this;
         }
 
@@ -362,19 +298,19 @@ public final class KuzzleUpgradeSettings {
 
         /** The v1 internal index (default {@code %kuzzle}). */
         public Builder v1InternalIndex(String name) {
-            this.v1InternalIndex = requireNonNull(name, "name");
+            this.v1InternalIndex = name;
             return this;
         }
 
         /** Kuzzle 2's {@code services.storageEngine.internalIndex.name} (default {@code kuzzle}). */
         public Builder v2InternalIndexName(String name) {
-            this.v2InternalIndexName = requireNonNull(name, "name");
+            this.v2InternalIndexName = name;
             return this;
         }
 
         /** A plugin whose Kuzzle 2 manifest name differs from its v1 name. */
         public Builder pluginRename(String v1Name, String v2Name) {
-            pluginRenames.put(requireNonNull(v1Name, "v1Name"), requireNonNull(v2Name, "v2Name"));
+            pluginRenames.put(v1Name, v2Name);
             return this;
         }
 
@@ -418,39 +354,16 @@ public final class KuzzleUpgradeSettings {
             return this;
         }
 
+        /** The validated settings; fails with {@link KuzzleErrorCode#INVALID_SETTINGS}. */
         public KuzzleUpgradeSettings build() {
-            check(sourceElasticsearch != null, "sourceElasticsearch is required: give the URL of the Kuzzle 1 cluster");
-            check(targetVersion != null, "targetVersion is required: give the Kuzzle 2 release, e.g. targetVersion(\"2.20.0\")");
-            check(pageSize >= 1 && pageSize <= 10_000, "pageSize must be between 1 and 10000, was " + pageSize);
-            check(writeConcurrency >= 1 && writeConcurrency <= 16,
-                    "writeConcurrency must be between 1 and 16, was " + writeConcurrency);
-            check(sampleSize >= 0 && sampleSize <= 1000, "sampleSize must be between 0 and 1000, was " + sampleSize);
-            check(targetShards == null || targetShards >= 1, "targetShape shards must be at least 1");
-            check(targetReplicas == null || targetReplicas >= 0, "targetShape replicas must be 0 or more");
-            check(targetElasticsearch == null || destroyPolicy == DestroyPolicy.NOTHING,
-                    "destroyPolicy " + destroyPolicy + " needs an in-place upgrade: with a separate target the v1"
-                            + " cluster is not touched; use DestroyPolicy.NOTHING or drop targetElasticsearch");
-            check(targetRedis == null || sourceRedis != null, "targetRedis needs sourceRedis");
-            check(memoryStorageSourceDb == null || targetRedis != null, "copyMemoryStorage needs a separate"
-                    + " targetRedis: in-place, the memory storage keys keep their names and need no change");
-            check(!v2InternalIndexName.isEmpty() && !v2InternalIndexName.contains(".")
-                    && v2InternalIndexName.equals(v2InternalIndexName.toLowerCase(java.util.Locale.ROOT)),
-                    "v2InternalIndexName must be a lower-case name without '.', was '" + v2InternalIndexName + "'");
-            check(v1InternalIndex.startsWith("%"), "v1InternalIndex must start with '%', was '" + v1InternalIndex + "'");
-            check(sameUri(sourceElasticsearch, targetElasticsearch) == false,
-                    "targetElasticsearch is the source URL: for an in-place upgrade leave targetElasticsearch unset");
-            return new KuzzleUpgradeSettings(this);
-        }
-
-        private static boolean sameUri(ElasticsearchEndpoint a, ElasticsearchEndpoint b) {
-            return b != null && a.urls().stream().anyMatch(u -> b.urls().stream().anyMatch(
-                    v -> u.normalize().toString().replaceAll("/$", "").equals(v.normalize().toString().replaceAll("/$", ""))));
-        }
-
-        private static void check(boolean ok, String message) {
-            if (!ok) {
-                throw new UpgradeException(KuzzleErrorCode.INVALID_SETTINGS, message);
-            }
+            return new KuzzleUpgradeSettings(planId, sourceElasticsearch, Optional.ofNullable(targetElasticsearch),
+                    Optional.ofNullable(sourceRedis), Optional.ofNullable(targetRedis),
+                    Optional.ofNullable(redisClientOptions), Optional.ofNullable(kuzzlerc),
+                    Optional.ofNullable(kuzzlercOutput), overwriteKuzzlercOutput, targetVersion, selection, cacheMode,
+                    pageSize, writeConcurrency, destroyPolicy, trashcanPolicy, closurePolicy, dropRemovedActions,
+                    v1InternalIndex, v2InternalIndexName, pluginRenames, Optional.ofNullable(targetShards),
+                    Optional.ofNullable(targetReplicas), Optional.ofNullable(reportFile), sampleSize, copySourceAliases,
+                    Optional.ofNullable(memoryStorageSourceDb), Optional.ofNullable(memoryStorageTargetDb));
         }
     }
 }

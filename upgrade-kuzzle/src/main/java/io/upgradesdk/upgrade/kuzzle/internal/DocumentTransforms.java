@@ -90,39 +90,51 @@ public final class DocumentTransforms {
             List<String> names = new ArrayList<>();
             actions.fieldNames().forEachRemaining(names::add);
             for (String action : names) {
-                String qualified = controller.getKey() + ":" + action;
-                JsonNode right = actions.get(action);
-                if (REMOVED_ACTIONS.contains(qualified)) {
-                    if (dropRemovedActions) {
-                        actions.remove(action);
-                        findings.add("role " + roleId + ": " + qualified + " no longer exists in Kuzzle 2: removed");
-                        continue;
-                    }
-                    findings.add("role " + roleId + ": " + qualified + " no longer exists in Kuzzle 2: kept (dead entry)");
-                }
-                if (!right.isBoolean()) {
-                    switch (policy) {
-                        case DENY -> {
-                            actions.set(action, BooleanNode.FALSE);
-                            findings.add("role " + roleId + ": " + qualified + " was a permission closure: now false");
-                        }
-                        case ALLOW -> {
-                            actions.set(action, BooleanNode.TRUE);
-                            findings.add("role " + roleId + ": " + qualified + " was a permission closure: now true");
-                        }
-                        case KEEP -> findings.add("role " + roleId + ": " + qualified
-                                + " is a permission closure: kept verbatim, Kuzzle 2 denies it");
-                        default -> throw new IllegalStateException(policy.toString());
-                    }
+                String where = "role " + roleId + ": " + controller.getKey() + ":" + action;
+                boolean dropped = removedAction(where, controller.getKey() + ":" + action, actions, action,
+                        dropRemovedActions, findings);
+                if (!dropped && !actions.get(action).isBoolean()) {
+                    closure(where, actions, action, policy, findings);
                 }
             }
         }
         return source;
     }
 
+    /** Handles a right on an action Kuzzle 2 removed; true when it was dropped. */
+    private static boolean removedAction(String where, String qualified, ObjectNode actions, String action,
+            boolean drop, List<String> findings) {
+        if (!REMOVED_ACTIONS.contains(qualified)) {
+            return false;
+        }
+        if (drop) {
+            actions.remove(action);
+            findings.add(where + " no longer exists in Kuzzle 2: removed");
+            return true;
+        }
+        findings.add(where + " no longer exists in Kuzzle 2: kept (dead entry)");
+        return false;
+    }
+
+    /** Applies the closure policy to a right that is a permission closure, not a boolean. */
+    private static void closure(String where, ObjectNode actions, String action, ClosurePolicy policy,
+            List<String> findings) {
+        switch (policy) {
+            case DENY -> {
+                actions.set(action, BooleanNode.FALSE);
+                findings.add(where + " was a permission closure: now false");
+            }
+            case ALLOW -> {
+                actions.set(action, BooleanNode.TRUE);
+                findings.add(where + " was a permission closure: now true");
+            }
+            case KEEP -> findings.add(where + " is a permission closure: kept verbatim, Kuzzle 2 denies it");
+        }
+    }
+
     /**
      * Validation specs (spec §4.7.4): id {@code <index>#<collection>}; the collection part is
-     * lower-cased like the collection itself so the spec keeps applying (B7). Returns the new id.
+     * lower-cased like the collection itself so the spec keeps applying (defect B7). Returns the new id.
      */
     public static String validationId(String id, ObjectNode source) {
         stripKuzzleInfo(source);

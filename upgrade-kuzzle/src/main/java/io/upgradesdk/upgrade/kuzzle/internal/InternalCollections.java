@@ -8,8 +8,9 @@ import java.util.List;
 /**
  * The settings and mappings of Kuzzle 2's internal collections, as the target release creates
  * them (its default {@code services.storageEngine.internalIndex.collections}), with the
- * commonMapping {@code _kuzzle_info} merged in. Reads both configuration shapes: bare mapping
- * (≤ 2.19) and {@code {settings, mappings}} (≥ 2.20), the cause of B9.
+ * commonMapping {@code _kuzzle_info} merged in. Settings and mappings are kept apart whatever the
+ * release, so an index is never created with a 2.20+ configuration entry as its mapping (defect
+ * B9 of the original script, see the module README).
  */
 public final class InternalCollections {
 
@@ -40,19 +41,6 @@ public final class InternalCollections {
             default -> throw new IllegalArgumentException("not a Kuzzle internal collection: " + collection);
         };
         return withKuzzleInfo(new Spec(Json.object(), Json.parseObject(json)));
-    }
-
-    /**
-     * An entry of a Kuzzle 2 {@code internalIndex.collections} configuration, in either shape:
-     * {@code {settings, mappings}} (≥ 2.20) is split, a bare mapping is taken whole (B9).
-     */
-    public static Spec fromConfig(JsonNode entry) {
-        if (entry.has("mappings") && entry.get("mappings").isObject()
-                && (entry.has("settings") || entry.size() == 1)) {
-            ObjectNode settings = entry.get("settings") instanceof ObjectNode s ? s.deepCopy() : Json.object();
-            return withKuzzleInfo(new Spec(settings, ((ObjectNode) entry.get("mappings")).deepCopy()));
-        }
-        return withKuzzleInfo(new Spec(Json.object(), ((ObjectNode) entry).deepCopy()));
     }
 
     /** Users keep their v1 mapping (custom user content), with the v2 internal fields enforced. */

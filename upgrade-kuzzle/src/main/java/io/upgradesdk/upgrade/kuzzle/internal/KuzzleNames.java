@@ -31,9 +31,9 @@ public final class KuzzleNames {
         PLUGIN,
         /** A public data index. */
         PUBLIC,
-        /** An Elasticsearch system/hidden index ({@code .kibana}, {@code .tasks}, ...): never migrated (B8). */
+        /** An Elasticsearch system/hidden index ({@code .kibana}, {@code .tasks}, ...): never migrated (defect B8). */
         SYSTEM,
-        /** An indice in the Kuzzle 2 layout, e.g. written by an earlier in-place run (B6): never a source. */
+        /** An indice in the Kuzzle 2 layout, e.g. written by an earlier in-place run (defect B6): never a source. */
         V2,
         /** Another private ({@code %}) index: not Kuzzle data, left alone. */
         OTHER_PRIVATE
@@ -89,7 +89,7 @@ public final class KuzzleNames {
 
     /**
      * Why Kuzzle 2 cannot address this index or collection name (after lower-casing where the
-     * upgrade lower-cases), or empty when it can (2.14 API rules, spec §1.2; B16).
+     * upgrade lower-cases), or empty when it can (2.14 API rules, spec §1.2; defect B16).
      */
     public static Optional<String> v2NameProblem(String name) {
         if (name.isEmpty()) {
@@ -119,7 +119,7 @@ public final class KuzzleNames {
         return Optional.empty();
     }
 
-    /** Why a v2 plugin name is invalid (must match {@code ^[a-z\d-]+$}; B14), or empty. */
+    /** Why a v2 plugin name is invalid (must match {@code ^[a-z\d-]+$}; defect B14), or empty. */
     public static Optional<String> v2PluginNameProblem(String name) {
         return V2_PLUGIN_NAME.matcher(name).matches()
                 ? Optional.empty()

@@ -32,18 +32,12 @@ public final class KuzzlePlanFactory {
                 .step(UpgradeStep.builder(CONFIG)
                         .description("Convert the v1 .kuzzlerc and write the Kuzzle 2 file next to it")
                         .execute(steps::config).dryRun(steps::configDryRun).build())
-                .step(UpgradeStep.builder(INTERNAL)
-                        .description("Copy %kuzzle into %kuzzle.<collection> and write the bootstrap markers")
-                        .execute(ctx -> steps.storage(Kind.INTERNAL, ctx))
-                        .dryRun(ctx -> steps.storageDryRun(Kind.INTERNAL, ctx)).build())
-                .step(UpgradeStep.builder(PLUGINS)
-                        .description("Copy %plugin:<name> storages into %plugin-<name>.<collection>")
-                        .execute(ctx -> steps.storage(Kind.PLUGIN, ctx))
-                        .dryRun(ctx -> steps.storageDryRun(Kind.PLUGIN, ctx)).build())
-                .step(UpgradeStep.builder(PUBLIC)
-                        .description("Copy public <index>/<Type> collections into &<index>.<collection>")
-                        .execute(ctx -> steps.storage(Kind.PUBLIC, ctx))
-                        .dryRun(ctx -> steps.storageDryRun(Kind.PUBLIC, ctx)).build())
+                .step(storageStep(steps, INTERNAL, Kind.INTERNAL,
+                        "Copy %kuzzle into %kuzzle.<collection> and write the bootstrap markers"))
+                .step(storageStep(steps, PLUGINS, Kind.PLUGIN,
+                        "Copy %plugin:<name> storages into %plugin-<name>.<collection>"))
+                .step(storageStep(steps, PUBLIC, Kind.PUBLIC,
+                        "Copy public <index>/<Type> collections into &<index>.<collection>"))
                 .step(UpgradeStep.builder(CACHE)
                         .description("Move token keys repos/%kuzzle/token/* to repos/kuzzle/token/* with their TTL")
                         .execute(steps::cache).dryRun(steps::cacheDryRun).build())
@@ -57,5 +51,12 @@ public final class KuzzlePlanFactory {
                     .execute(steps::destroy).dryRun(steps::destroyDryRun).build());
         }
         return plan.build();
+    }
+
+    /** The step that copies every collection of one storage kind. */
+    private static UpgradeStep storageStep(KuzzleSteps steps, String id, Kind kind, String description) {
+        return UpgradeStep.builder(id).description(description)
+                .execute(ctx -> steps.storage(kind, ctx))
+                .dryRun(ctx -> steps.storageDryRun(kind, ctx)).build();
     }
 }

@@ -70,6 +70,15 @@ public final class KuzzlercConverter {
 
     /** Parses and converts; {@code origin} names the file in error messages. */
     public static Result convert(String origin, String text) {
+        ObjectNode v2 = parse(origin, text).deepCopy();
+        List<String> changes = new ArrayList<>();
+        applyRenames(origin, v2, changes);
+        removeObsolete(v2, changes);
+        return new Result(v2, changes, notes(v2));
+    }
+
+    /** The top-level object of the file; a syntax error names line and column, never the content. */
+    private static ObjectNode parse(String origin, String text) {
         JsonNode root;
         try {
             root = READER.readTree(text);
@@ -85,9 +94,11 @@ public final class KuzzlercConverter {
             throw new UpgradeException(KuzzleErrorCode.CONFIG_MALFORMED, origin
                     + " must hold a JSON object at its top level; fix the file and run again");
         }
-        ObjectNode v2 = ((ObjectNode) root).deepCopy();
-        List<String> changes = new ArrayList<>();
-        List<String> notes = new ArrayList<>();
+        return (ObjectNode) root;
+    }
+
+    /** Moves each renamed key to its v2 path, merging with a v2 key already there (conflicts refused). */
+    private static void applyRenames(String origin, ObjectNode v2, List<String> changes) {
         for (String[] rule : RENAMES) {
             JsonNode value = remove(v2, rule[0]);
             if (value == null) {
@@ -104,11 +115,19 @@ public final class KuzzlercConverter {
             }
             changes.add("renamed " + rule[0] + " -> " + rule[1]);
         }
+    }
+
+    private static void removeObsolete(ObjectNode v2, List<String> changes) {
         for (String path : OBSOLETE) {
             if (remove(v2, path) != null) {
                 changes.add("removed " + path + " (obsolete in Kuzzle 2)");
             }
         }
+    }
+
+    /** What the operator must know about the converted file (changed defaults, the secret to keep). */
+    private static List<String> notes(ObjectNode v2) {
+        List<String> notes = new ArrayList<>();
         if (get(v2, "security.jwt.secret") != null) {
             notes.add("security.jwt.secret is set: Kuzzle 2 must run with the same secret or every token becomes invalid");
         }
@@ -116,7 +135,7 @@ public final class KuzzlercConverter {
             notes.add("services.storageEngine.commonMapping.dynamic is not set: its default changed from \"true\" (v1) to"
                     + " \"false\" (v2); set it to \"true\" to keep v1 behaviour for new collections");
         }
-        return new Result(v2, changes, notes);
+        return notes;
     }
 
     /** Legacy client {@code host}/{@code hosts} values (strings or {host, port, protocol} objects) as URLs. */

@@ -11,7 +11,7 @@ import java.util.Set;
 /**
  * v1 (Elasticsearch 5) mapping and settings → v2 (Elasticsearch 7/8) ones: {@code _kuzzle_info}
  * replaced by the v2 one, ES5-only parameters removed or converted, {@code dynamic_templates}
- * and {@code _meta} carried, analysis settings carried (B2). Pure functions.
+ * and {@code _meta} carried, analysis settings carried (defect B2). Pure functions.
  */
 public final class MappingTransforms {
 
@@ -126,7 +126,7 @@ public final class MappingTransforms {
 
     /**
      * The settings to create a v2 indice with, from {@code GET index/_settings} of the v1 index
-     * (the object under {@code settings}): the analysis chain is carried (B2); shards and replicas
+     * (the object under {@code settings}): the analysis chain is carried (defect B2); shards and replicas
      * follow the target policy ({@code null} = Elasticsearch default).
      */
     public static ObjectNode settings(JsonNode v1Settings, Integer shards, Integer replicas) {

@@ -24,8 +24,8 @@ import java.util.function.Consumer;
 /**
  * Moves v1 token keys {@code repos/%kuzzle/token/…} to {@code repos/kuzzle/token/…} (spec §5) with
  * their remaining TTL and exact value bytes: SCAN (never KEYS), DUMP + PTTL + RESTORE REPLACE,
- * keys that expire mid-run counted and skipped (B12), only token keys ever deleted in move mode
- * (B12), no FLUSHDB ever, and a "separate" target that is the source refused (B13).
+ * keys that expire mid-run counted and skipped (defect B12), only token keys ever deleted in move mode
+ * (defect B12), no FLUSHDB ever, and a "separate" target that is the source refused (defect B13).
  * Key names hold JWTs: they are never logged or reported, only counted.
  */
 public final class TokenCache implements AutoCloseable {
@@ -52,7 +52,7 @@ public final class TokenCache implements AutoCloseable {
 
     /**
      * Connects; {@code targetUri} null means the target is the source (in-place).
-     * A non-null target that turns out to be the same server and database is refused (B13).
+     * A non-null target that turns out to be the same server and database is refused (defect B13).
      */
     public TokenCache(RedisURI sourceUri, RedisURI targetUri, ClientOptions options) {
         this.client = RedisClient.create();
@@ -154,7 +154,7 @@ public final class TokenCache implements AutoCloseable {
      * Copies every key of database {@code sourceDb} of the source server to database
      * {@code targetDb} of the target server, names unchanged (Kuzzle's memory storage, {@code ms:*}
      * API), with value bytes and remaining TTL; never flushes anything. Refused when it would copy a
-     * database onto itself (B13). Returns the number of keys copied.
+     * database onto itself (defect B13). Returns the number of keys copied.
      */
     public long copyDatabase(int sourceDb, int targetDb, int pageSize) {
         if (sameServer && sourceDb == targetDb) {
@@ -258,6 +258,7 @@ public final class TokenCache implements AutoCloseable {
         }
     }
 
+    /** Refuses a Redis Cluster node before any key is read or written (defect B11). */
     private static void refuseCluster(StatefulRedisConnection<String, byte[]> c, String role) {
         String info = c.sync().info("cluster");
         if (info != null && info.contains("cluster_enabled:1")) {

@@ -18,9 +18,10 @@ public final class KillableUpgradeHost {
     /** Args: checkpoint file, source URL, target URL, scenario id, work dir. */
     public static void main(String[] args) throws Exception {
         ItScenario s = new ItScenario(args[3]);
-        try (FileCheckpointStore store = new FileCheckpointStore(Path.of(args[0]))) {
+        try (FileCheckpointStore store = new FileCheckpointStore(Path.of(args[0]));
+                KuzzleUpgrade kuzzle = KuzzleUpgrade.create()) {
             UpgradeReport r = UpgradeRunner.builder().store(store).owner("killable").leaseDuration(Duration.ofSeconds(2))
-                    .build().up(KuzzleUpgrade.plan(s.settings(args[1], args[2], Path.of(args[4])).pageSize(PAGE).build()));
+                    .build().up(kuzzle.upgradePlan(s.settings(args[1], args[2], Path.of(args[4])).pageSize(PAGE).build()));
             System.out.println(r);
             System.exit(r.isSuccess() ? 0 : 1);
         }

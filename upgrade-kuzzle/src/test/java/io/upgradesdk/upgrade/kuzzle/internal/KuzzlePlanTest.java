@@ -113,7 +113,7 @@ class KuzzlePlanTest {
         assertThat(yellow).hasSize(27).doesNotContainKey("y000003");
         assertThat(yellow.get("y000000").get("_kuzzle_info").has("active")).isFalse();
         assertThat(dst.docsOf("&nyc-open-data.green-taxi")).hasSize(31);
-        // mapping and settings carried (B2), ES5-only removed
+        // mapping and settings carried (defect B2), ES5-only removed
         JsonNode body = dst.indices.get("&nyc-open-data.yellowtaxi").createBody;
         assertThat(body.at("/settings/index/analysis/analyzer/folded/tokenizer").asText()).isEqualTo("standard");
         assertThat(body.at("/settings/index/refresh_interval").asText()).isEqualTo("-1");
@@ -290,6 +290,21 @@ class KuzzlePlanTest {
         assertThat(r.error()).contains("nothing was written", "&nyc-open-data.yellowtaxi");
         assertThat(dst.writes).isEmpty();
         assertThat(Files.exists(dir.resolve(".kuzzlerc.v2"))).isFalse();
+    }
+
+    @Test
+    void B9_internal_storage_for_kuzzle_2_20_is_created_with_a_mapping_not_a_configuration_entry() throws Exception {
+        FakeEs src = V1Dataset.standard(3, 0).loadInto(new FakeEs("es5", 5));
+        FakeEs dst = new FakeEs("es7", 7);
+        UpgradeReport r = runner(Confirmation.deny()).up(KuzzlePlanFactory.build(
+                settings(false).targetVersion("2.20.0").build(), new FakeConnectors(src, dst)));
+        assertThat(r.outcome()).as(r.toString()).isEqualTo(Outcome.SUCCEEDED);
+        for (String c : KuzzleNames.INTERNAL_COLLECTIONS) {
+            JsonNode mappings = dst.indices.get("%kuzzle." + c).createBody.get("mappings");
+            assertThat(mappings.has("settings") || mappings.has("mappings")).as(c).isFalse();
+            assertThat(mappings.at("/properties/_kuzzle_info/properties/author/type").asText()).as(c)
+                    .isEqualTo("keyword");
+        }
     }
 
     @Test

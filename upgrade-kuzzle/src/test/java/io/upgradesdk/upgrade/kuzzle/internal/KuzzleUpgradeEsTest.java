@@ -39,9 +39,12 @@ class KuzzleUpgradeEsTest {
 
     private final List<Runnable> cleanups = new ArrayList<>();
 
+    private final KuzzleUpgrade kuzzle = KuzzleUpgrade.create();
+
     @AfterEach
     void cleanUp() {
         cleanups.forEach(Runnable::run);
+        kuzzle.close();
     }
 
     private ItScenario scenario(String... urls) {
@@ -115,7 +118,7 @@ class KuzzleUpgradeEsTest {
             v1.set(TokenCache.V1_PREFIX + "admin-kuid#jwt2", "{\"_id\":\"admin-kuid#jwt2\"}", SetArgs.Builder.px(60_000));
             v1.set("repos/%kuzzle/users/alice-kuid", "{}");
 
-            UpgradePlan plan = KuzzleUpgrade.plan(s.settings(src, dst, work).kuzzlerc(kuzzlerc())
+            UpgradePlan plan = kuzzle.upgradePlan(s.settings(src, dst, work).kuzzlerc(kuzzlerc())
                     .sourceRedis(RedisURI.create(redis.uri(fromDb))).targetRedis(RedisURI.create(redis.uri(toDb)))
                     .pageSize(64).copySourceAliases(true).build());
             UpgradeRunner runner = runner(Confirmation.deny());
@@ -164,7 +167,7 @@ class KuzzleUpgradeEsTest {
         String dst = ElasticsearchServer.get(ElasticsearchServer.V8).url();
         ItScenario s = scenario(src, dst);
         EsFixtures.load(src, s.dataset(DOCS, 1));
-        UpgradePlan plan = KuzzleUpgrade.plan(s.settings(src, dst, work).targetVersion("2.32.0").build());
+        UpgradePlan plan = kuzzle.upgradePlan(s.settings(src, dst, work).targetVersion("2.32.0").build());
         UpgradeReport report = runner(Confirmation.deny()).up(plan);
         assertThat(report.outcome()).as(report.toString()).isEqualTo(Outcome.SUCCEEDED);
         assertMigrated(src, dst, s);
@@ -175,7 +178,7 @@ class KuzzleUpgradeEsTest {
         String es = ElasticsearchServer.get(ElasticsearchServer.V5).url();
         ItScenario s = scenario(es);
         EsFixtures.load(es, s.dataset(50, 0));
-        UpgradePlan plan = KuzzleUpgrade.plan(s.settings(es, null, work).destroyPolicy(DestroyPolicy.EVERYTHING).build());
+        UpgradePlan plan = kuzzle.upgradePlan(s.settings(es, null, work).destroyPolicy(DestroyPolicy.EVERYTHING).build());
         InMemoryCheckpointStore store = new InMemoryCheckpointStore();
         UpgradeRunner denying = UpgradeRunner.builder().store(store).owner("it").build();
         UpgradeReport up = denying.up(plan);
@@ -210,7 +213,7 @@ class KuzzleUpgradeEsTest {
         data.docs.add(new V1Dataset.DocDef(s.nyc() + "-wide", "things", "narrow", "{\"a\":1}"));
         data.docs.add(new V1Dataset.DocDef(s.nyc() + "-wide", "things", "wide", wide.append("}").toString()));
         EsFixtures.load(src, data);
-        UpgradeReport report = runner(Confirmation.deny()).up(KuzzleUpgrade.plan(s.settings(src, dst, work)
+        UpgradeReport report = runner(Confirmation.deny()).up(kuzzle.upgradePlan(s.settings(src, dst, work)
                 .selection(io.upgradesdk.upgrade.kuzzle.DataSelection.indices(s.nyc(), s.nyc() + "-wide")).build()));
         assertThat(report.outcome()).isEqualTo(Outcome.FAILED);
         assertThat(report.step("kuzzle-public-storages").orElseThrow().outcome())
@@ -247,7 +250,7 @@ class KuzzleUpgradeEsTest {
 
         try (io.upgradesdk.upgrade.FileCheckpointStore store = new io.upgradesdk.upgrade.FileCheckpointStore(checkpoint)) {
             UpgradeReport resumed = UpgradeRunner.builder().store(store).owner("it").lockWait(java.time.Duration.ofSeconds(10))
-                    .build().up(KuzzleUpgrade.plan(s.settings(src, dst, work).pageSize(KillableUpgradeHost.PAGE).build()));
+                    .build().up(kuzzle.upgradePlan(s.settings(src, dst, work).pageSize(KillableUpgradeHost.PAGE).build()));
             assertThat(resumed.outcome()).as(resumed.toString()).isEqualTo(Outcome.SUCCEEDED);
             assertThat(resumed.step("kuzzle-internal-storage").orElseThrow().outcome())
                     .isEqualTo(UpgradeReport.StepOutcome.ALREADY_DONE);
@@ -264,7 +267,7 @@ class KuzzleUpgradeEsTest {
         ItScenario s = scenario(src);
         EsFixtures.load(src, s.dataset(5, 0));
         String sameClusterOtherName = "http://localhost:" + es5.port();
-        UpgradeReport r = runner(Confirmation.deny()).up(KuzzleUpgrade.plan(s.settings(src, sameClusterOtherName, work)
+        UpgradeReport r = runner(Confirmation.deny()).up(kuzzle.upgradePlan(s.settings(src, sameClusterOtherName, work)
                 .kuzzlerc(kuzzlerc()).build()));
         assertThat(r.outcome()).isEqualTo(Outcome.FAILED);
         assertThat(r.error()).contains("is the source cluster");

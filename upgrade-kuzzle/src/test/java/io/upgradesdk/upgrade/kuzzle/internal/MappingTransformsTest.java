@@ -62,22 +62,17 @@ class MappingTransformsTest {
     }
 
     @Test
-    void B9_internal_collections_of_2_20_are_created_with_separate_settings_and_mappings() {
-        ObjectNode kuzzle220Entry = Json.parseObject("{\"settings\":{\"number_of_shards\":1},"
-                + "\"mappings\":{\"dynamic\":\"false\",\"properties\":{\"profileIds\":{\"type\":\"keyword\"}}}}");
-        InternalCollections.Spec spec = InternalCollections.fromConfig(kuzzle220Entry);
-        assertThat(spec.settings()).isEqualTo(Json.parseObject("{\"number_of_shards\":1}"));
-        assertThat(spec.mappings().has("settings")).isFalse();
-        assertThat(spec.mappings().has("mappings")).isFalse();
-        assertThat(spec.mappings().at("/properties/profileIds/type").asText()).isEqualTo("keyword");
-        ObjectNode body = MappingTransforms.createBody(spec.settings(), spec.mappings(), false);
-        assertThat(body.at("/mappings/dynamic").asText()).isEqualTo("false");
-        assertThat(body.at("/settings/number_of_shards").asInt()).isEqualTo(1);
-
-        InternalCollections.Spec bare = InternalCollections.fromConfig(
-                Json.parseObject("{\"dynamic\":\"false\",\"properties\":{\"profileIds\":{\"type\":\"keyword\"}}}"));
-        assertThat(bare.mappings().at("/properties/profileIds/type").asText()).isEqualTo("keyword");
-        assertThat(bare.settings()).isEmpty();
+    void B9_internal_collections_are_created_with_settings_apart_from_the_mapping_on_every_release() {
+        for (String version : List.of("2.10.0", "2.19.0", "2.20.0", "2.32.0")) {
+            for (String c : List.of("config", "profiles", "roles", "validations")) {
+                InternalCollections.Spec spec = InternalCollections.of(c, KuzzleVersion.parse(version));
+                ObjectNode body = MappingTransforms.createBody(spec.settings(), spec.mappings(), false);
+                assertThat(body.get("mappings").has("settings")).as(version + " " + c).isFalse();
+                assertThat(body.get("mappings").has("mappings")).as(version + " " + c).isFalse();
+                assertThat(body.at("/mappings/dynamic").asText()).as(version + " " + c).isEqualTo("false");
+                assertThat(body.get("settings").isObject()).isTrue();
+            }
+        }
     }
 
     @Test
