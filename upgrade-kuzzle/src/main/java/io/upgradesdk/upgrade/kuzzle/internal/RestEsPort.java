@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.upgradesdk.upgrade.elasticsearch.CopyCursor;
 import io.upgradesdk.upgrade.elasticsearch.DocumentCopy;
 import io.upgradesdk.upgrade.elasticsearch.ElasticsearchConnection;
+import io.upgradesdk.upgrade.elasticsearch.ElasticsearchDocument;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -208,7 +209,8 @@ public final class RestEsPort implements EsPort {
                 .refreshAtEnd(false)
                 .transform(placed -> {
                     Doc out = transform.apply(new Doc(placed.id(), placed.source()));
-                    return out == null ? null : placed.withId(out.id()).withSource(out.source());
+                    return out == null ? null
+                            : new ElasticsearchDocument(placed.index(), placed.type(), out.id(), out.source());
                 })
                 .onCursor(cursor -> cursorSink.accept(cursor.value()))
                 .onPage(page -> progress.accept(page.read()));
