@@ -1,46 +1,55 @@
 package io.upgradesdk.upgrade.kuzzle.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.LinkedHashSet;
-import java.util.Set;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * The cursor of a storage step: finished target indices, and the one in progress with the copy
- * engine's cursor. Serialised as JSON into the step's checkpoint (names and cursors only, no data).
+ * The typed cursor of a storage step: the target indices already finished, and the one in
+ * progress with the copy's own cursor (names and cursors only, no data). Stored as JSON by
+ * {@code ctx.saveCursor(state)}, in the same shape the hand-written form had, so a checkpoint saved
+ * before the typed cursor still resumes:
+ * {@code {"done":["&nyc.taxi"],"current":{"target":"&nyc.bikes","cursor":"{\"i\":0,...}"}}}.
  */
-final class CopyState {
+record CopyState(List<String> done, Current current) {
 
-    final Set<String> done = new LinkedHashSet<>();
-    String current;
-    String currentCursor;
+    /** Nothing copied yet. */
+    static final CopyState START = new CopyState(List.of(), null);
 
-    static CopyState parse(String json) {
-        CopyState s = new CopyState();
-        if (json == null || json.isBlank()) {
-            return s;
-        }
-        ObjectNode node = Json.parseObject(json);
-        node.path("done").forEach(n -> s.done.add(n.asText()));
-        JsonNode cur = node.get("current");
-        if (cur != null && cur.isObject()) {
-            s.current = cur.path("target").asText();
-            JsonNode c = cur.get("cursor");
-            s.currentCursor = c == null || c.isNull() ? null : c.asText();
-        }
-        return s;
+    /** The collection being copied and the copy cursor after its last written page (null: none yet). */
+    record Current(String target, String cursor) {
     }
 
-    String toJson() {
-        ObjectNode node = Json.object();
-        ArrayNode d = node.putArray("done");
-        done.forEach(d::add);
-        if (current != null) {
-            ObjectNode cur = node.putObject("current");
-            cur.put("target", current);
-            cur.put("cursor", currentCursor);
-        }
-        return Json.write(node);
+    CopyState {
+        done = done == null ? List.of() : List.copyOf(done);
+    }
+
+    boolean finished(String target) {
+        return done.contains(target);
+    }
+
+    boolean inProgress(String target) {
+        return current != null && current.target().equals(target);
+    }
+
+    /** The copy cursor of the collection in progress, null when it starts from the beginning. */
+    String copyCursor() {
+        return current == null ? null : current.cursor();
+    }
+
+    /** Starts copying {@code target} from its beginning. */
+    CopyState begin(String target) {
+        return new CopyState(done, new Current(target, null));
+    }
+
+    /** The collection in progress has been written up to {@code cursor}. */
+    CopyState advance(String cursor) {
+        return new CopyState(done, new Current(current.target(), cursor));
+    }
+
+    /** The collection in progress is finished. */
+    CopyState finish() {
+        List<String> all = new ArrayList<>(done);
+        all.add(current.target());
+        return new CopyState(all, null);
     }
 }

@@ -127,86 +127,112 @@ public final class KuzzleSteps {
     public void storage(Kind kind, StepContext ctx) {
         try (EsPort src = connectors.source(); EsPort dst = connectors.target()) {
             Layout layout = planner.plan(src.inventory());
-            if (!layout.internalPresent() && kind == Kind.INTERNAL) {
-                // B10: never touch a target when the source is gone
-                throw new UpgradeException(KuzzleErrorCode.SOURCE_MISSING, "the v1 internal index "
-                        + settings.v1InternalIndex() + " is missing on the source; nothing was changed on the target."
-                        + " If the v1 structure was destroyed after a finished upgrade, there is nothing left to do");
-            }
-            CopyState state = CopyState.parse(ctx.cursor().orElse(null));
+            refuseWithoutInternalSource(layout, kind);
             String targetType = dst.majorVersion() == 5 ? "default" : null;
+            CopyState state = ctx.cursor(CopyState.class).orElse(CopyState.START);
             List<CollectionMove> moves = layout.moves(kind);
-            long index = 0;
-            for (CollectionMove move : moves) {
-                index++;
-                if (state.done.contains(move.target())) {
+            for (int i = 0; i < moves.size(); i++) {
+                CollectionMove move = moves.get(i);
+                if (state.finished(move.target())) {
                     continue;
                 }
-                boolean resuming = move.target().equals(state.current);
-                if (!resuming) {
-                    if (dst.exists(move.target())) {
-                        throw new UpgradeException(KuzzleErrorCode.TARGET_EXISTS, move.target() + " exists on the target"
-                                + " but was not created by this plan; delete it and run again");
-                    }
-                    state.current = move.target();
-                    state.currentCursor = null;
-                    ctx.saveCursor(state.toJson());
-                }
-                if (!dst.exists(move.target())) {
-                    List<String> findings = new ArrayList<>();
-                    ObjectNode indexSettings = settingsFor(src, move);
-                    // no periodic refresh while bulk loading; restored after the copy
-                    ObjectNode idx = indexSettings.get("index") instanceof ObjectNode i ? i : indexSettings.putObject("index");
-                    idx.put("refresh_interval", "-1");
-                    dst.createIndex(move.target(), MappingTransforms.createBody(indexSettings,
-                            mappingFor(src, move, findings), targetType != null));
-                    findings.forEach(f -> LOG.info("Kuzzle upgrade mapping: {}", f));
-                }
-                if (move.alias() != null) {
-                    dst.putAlias(move.target(), move.alias());
-                }
-                if (move.kind() == Kind.PUBLIC && settings.copySourceAliases()) {
-                    src.aliases(move.sourceIndex()).forEach((alias, definition) ->
-                            dst.putAlias(move.target(), alias, definition));
-                }
-                if (move.renamed()) {
-                    LOG.warn("Kuzzle upgrade: collection {} renamed to {}", move.source(), move.target());
-                }
-                List<String> findings = new ArrayList<>();
-                String label = move.source() + " -> " + move.target();
-                final long position = index;
-                final long total = src.count(move.sourceIndex(), move.sourceType(), false);
-                EsPort.CopyResult result = src.copy(move.sourceIndex(), move.sourceType(), dst, move.target(), targetType,
-                        pageSize(src, move), state.currentCursor, transformFor(move, findings), c -> {
-                            state.currentCursor = c;
-                            ctx.saveCursor(state.toJson());
-                        }, n -> ctx.progress(n, total, label + " (" + position + "/" + moves.size() + ")"));
-                findings.forEach(f -> LOG.warn("Kuzzle upgrade: {}", f));
-                dst.putSettings(move.target(), restoreRefresh());
-                dst.refresh(move.target());
-                if (move.kind() == Kind.INTERNAL && move.sourceType().equals("config")) {
-                    writeBootstrapMarkers(dst, move.target(), targetType, ctx);
-                }
-                LOG.info("Kuzzle upgrade migrated {}: {} documents written, {} dropped", label, result.written(),
-                        result.dropped());
-                state.done.add(move.target());
-                state.current = null;
-                state.currentCursor = null;
-                ctx.saveCursor(state.toJson());
+                state = prepareTarget(src, dst, move, targetType, state, ctx);
+                state = copyCollection(src, dst, move, targetType, state, ctx, "(" + (i + 1) + "/" + moves.size() + ")");
             }
             if (kind == Kind.INTERNAL && moves.stream().noneMatch(m -> m.sourceType().equals("config"))) {
-                String config = KuzzleNames.internalTarget(settings.v2InternalIndexName(), "config");
-                if (!dst.exists(config)) {
-                    InternalCollections.Spec spec = InternalCollections.of("config", settings.targetVersion());
-                    dst.createIndex(config, MappingTransforms.createBody(shaped(spec.settings()), spec.mappings(),
-                            targetType != null));
-                    if (settings.targetVersion().usesAliases()) {
-                        dst.putAlias(config, KuzzleNames.alias(config));
-                    }
-                }
-                writeBootstrapMarkers(dst, config, targetType, ctx);
+                writeConfigWithoutSource(dst, targetType, ctx);
             }
         }
+    }
+
+    /** B10: never touch a target when the source is gone. */
+    private void refuseWithoutInternalSource(Layout layout, Kind kind) {
+        if (!layout.internalPresent() && kind == Kind.INTERNAL) {
+            throw new UpgradeException(KuzzleErrorCode.SOURCE_MISSING, "the v1 internal index "
+                    + settings.v1InternalIndex() + " is missing on the source; nothing was changed on the target."
+                    + " If the v1 structure was destroyed after a finished upgrade, there is nothing left to do");
+        }
+    }
+
+    /**
+     * Makes the target index of a collection ready: refuses one this plan did not create, records
+     * the collection as in progress, creates the index (unless a resumed run already did) and its
+     * aliases.
+     */
+    private CopyState prepareTarget(EsPort src, EsPort dst, CollectionMove move, String targetType, CopyState state,
+            StepContext ctx) {
+        CopyState next = state;
+        if (!state.inProgress(move.target())) {
+            if (dst.exists(move.target())) {
+                throw new UpgradeException(KuzzleErrorCode.TARGET_EXISTS, move.target() + " exists on the target"
+                        + " but was not created by this plan; delete it and run again");
+            }
+            next = state.begin(move.target());
+            ctx.saveCursor(next);
+        }
+        if (!dst.exists(move.target())) {
+            createTargetIndex(src, dst, move, targetType);
+        }
+        if (move.alias() != null) {
+            dst.putAlias(move.target(), move.alias());
+        }
+        if (move.kind() == Kind.PUBLIC && settings.copySourceAliases()) {
+            src.aliases(move.sourceIndex()).forEach((alias, definition) -> dst.putAlias(move.target(), alias, definition));
+        }
+        if (move.renamed()) {
+            LOG.warn("Kuzzle upgrade: collection {} renamed to {}", move.source(), move.target());
+        }
+        return next;
+    }
+
+    /** Creates the v2 index of a collection, without periodic refresh while bulk loading (restored after the copy). */
+    private void createTargetIndex(EsPort src, EsPort dst, CollectionMove move, String targetType) {
+        List<String> findings = new ArrayList<>();
+        ObjectNode indexSettings = settingsFor(src, move);
+        ObjectNode idx = indexSettings.get("index") instanceof ObjectNode i ? i : indexSettings.putObject("index");
+        idx.put("refresh_interval", "-1");
+        dst.createIndex(move.target(), MappingTransforms.createBody(indexSettings, mappingFor(src, move, findings),
+                targetType != null));
+        findings.forEach(f -> LOG.info("Kuzzle upgrade mapping: {}", f));
+    }
+
+    /**
+     * Copies the documents of one collection from where {@code state} says, saving the cursor after
+     * every written page; then restores refresh, writes the bootstrap markers into the v2 config
+     * collection, and records the collection as finished.
+     */
+    private CopyState copyCollection(EsPort src, EsPort dst, CollectionMove move, String targetType, CopyState state,
+            StepContext ctx, String position) {
+        String label = move.source() + " -> " + move.target();
+        List<String> findings = new ArrayList<>();
+        long total = src.count(move.sourceIndex(), move.sourceType(), false);
+        EsPort.CopyResult result = src.copy(move.sourceIndex(), move.sourceType(), dst, move.target(), targetType,
+                pageSize(src, move), state.copyCursor(), transformFor(move, findings),
+                cursor -> ctx.saveCursor(state.advance(cursor)), n -> ctx.progress(n, total, label + " " + position));
+        findings.forEach(f -> LOG.warn("Kuzzle upgrade: {}", f));
+        dst.putSettings(move.target(), restoreRefresh());
+        dst.refresh(move.target());
+        if (move.kind() == Kind.INTERNAL && move.sourceType().equals("config")) {
+            writeBootstrapMarkers(dst, move.target(), targetType, ctx);
+        }
+        LOG.info("Kuzzle upgrade migrated {}: {} documents written, {} dropped", label, result.written(), result.dropped());
+        CopyState finished = state.finish();
+        ctx.saveCursor(finished);
+        return finished;
+    }
+
+    /** A v1 stack without a config collection still gets a v2 one holding the bootstrap markers. */
+    private void writeConfigWithoutSource(EsPort dst, String targetType, StepContext ctx) {
+        String config = KuzzleNames.internalTarget(settings.v2InternalIndexName(), "config");
+        if (!dst.exists(config)) {
+            InternalCollections.Spec spec = InternalCollections.of("config", settings.targetVersion());
+            dst.createIndex(config, MappingTransforms.createBody(shaped(spec.settings()), spec.mappings(),
+                    targetType != null));
+            if (settings.targetVersion().usesAliases()) {
+                dst.putAlias(config, KuzzleNames.alias(config));
+            }
+        }
+        writeBootstrapMarkers(dst, config, targetType, ctx);
     }
 
     /**
@@ -261,13 +287,8 @@ public final class KuzzleSteps {
                 String config = KuzzleNames.internalTarget(settings.v2InternalIndexName(), "config");
                 out.add(PlannedAction.of("write-marker", config + "/" + DATA_MODEL_ID));
                 out.add(PlannedAction.of("write-marker", config + "/" + doneMarkerId()));
-                if (layout.moves(kind).stream().anyMatch(m -> m.sourceType().equals("roles"))) {
-                    List<String> findings = new ArrayList<>();
-                    for (Doc role : src.sample(settings.v1InternalIndex(), "roles", 1000)) {
-                        DocumentTransforms.role(role.id(), role.source(), settings.closurePolicy(),
-                                settings.dropRemovedActions(), findings);
-                    }
-                    findings.forEach(f -> out.add(PlannedAction.of("role-change", f)));
+                if (copiesRoles(layout)) {
+                    roleChanges(src).forEach(f -> out.add(PlannedAction.of("role-change", f)));
                 }
             }
         }
@@ -374,85 +395,18 @@ public final class KuzzleSteps {
         List<String> failures = new ArrayList<>();
         try (EsPort src = connectors.source(); EsPort dst = connectors.target()) {
             Layout layout = planner.plan(src.inventory());
-            String type = dst.majorVersion() == 5 ? "default" : null;
-            String config = KuzzleNames.internalTarget(settings.v2InternalIndexName(), "config");
             for (CollectionMove move : layout.moves()) {
-                dst.refresh(move.target());
-                boolean dropTrash = move.kind() == Kind.PUBLIC && settings.trashcanPolicy() == TrashcanPolicy.DROP;
-                long expected = src.count(move.sourceIndex(), move.sourceType(), dropTrash);
-                if (move.target().equals(config)) {
-                    for (String marker : List.of(DATA_MODEL_ID, doneMarkerId())) {
-                        if (src.get(move.sourceIndex(), move.sourceType(), marker).isEmpty()) {
-                            expected++;
-                        }
-                    }
-                }
-                long actual = dst.count(move.target(), null, false);
-                int sampled = 0;
-                List<String> mismatches = new ArrayList<>();
-                Function<Doc, Doc> transform = transformFor(move, new ArrayList<>());
-                for (Doc d : src.sample(move.sourceIndex(), move.sourceType(), settings.sampleSize())) {
-                    sampled++;
-                    Doc want = transform.apply(new Doc(d.id(), d.source().deepCopy()));
-                    Optional<ObjectNode> got = dst.get(move.target(), type, want == null ? d.id() : want.id());
-                    boolean ok = want == null ? got.isEmpty() : got.isPresent() && got.get().equals(want.source());
-                    if (!ok) {
-                        mismatches.add(d.id());
-                    }
-                }
-                ObjectNode c = collections.addObject();
-                c.put("source", move.source());
-                c.put("target", move.target());
-                c.put("expected", expected);
-                c.put("actual", actual);
-                c.put("sampled", sampled);
-                ArrayNode mm = c.putArray("sampleMismatches");
-                mismatches.forEach(mm::add);
-                boolean ok = expected == actual && mismatches.isEmpty();
-                c.put("ok", ok);
-                if (!ok) {
-                    failures.add(move.target() + " (expected " + expected + ", found " + actual + ", "
-                            + mismatches.size() + " sample mismatches)");
-                }
+                verifyCollection(src, dst, move, collections.addObject(), failures);
             }
             ArrayNode skipped = report.putArray("skipped");
             layout.skipped().forEach(skipped::add);
-            if (layout.moves(Kind.INTERNAL).stream().anyMatch(m -> m.sourceType().equals("roles"))) {
-                List<String> findings = new ArrayList<>();
-                for (Doc role : src.sample(settings.v1InternalIndex(), "roles", 1000)) {
-                    DocumentTransforms.role(role.id(), role.source(), settings.closurePolicy(),
-                            settings.dropRemovedActions(), findings);
-                }
+            if (copiesRoles(layout)) {
                 ArrayNode roles = report.putArray("roleChanges");
-                findings.forEach(roles::add);
+                roleChanges(src).forEach(roles::add);
             }
         }
-        settings.kuzzlerc().ifPresent(rc -> {
-            KuzzlercConverter.Result r = KuzzlercFiles.read(rc);
-            ObjectNode config = report.putObject("config");
-            config.put("v1", rc.toString());
-            config.put("v2", settings.kuzzlercOutput().orElseThrow().toString());
-            ArrayNode changes = config.putArray("changes");
-            r.changes().forEach(changes::add);
-            ArrayNode notes = config.putArray("notes");
-            r.notes().forEach(notes::add);
-        });
-        try (TokenCache cache = connectors.cache()) {
-            if (cache != null) {
-                ObjectNode tokens = report.putObject("tokens");
-                long v1 = cache.countV1();
-                long v2 = cache.countV2();
-                List<Long> ttls = cache.v2Ttls(10_000);
-                tokens.put("v1Remaining", v1);
-                tokens.put("v2", v2);
-                tokens.put("v2Persistent", ttls.stream().filter(t -> t == -1).count());
-                tokens.put("v2MinTtlMs", ttls.stream().filter(t -> t >= 0).mapToLong(Long::longValue).min().orElse(-1));
-                tokens.put("v2MaxTtlMs", ttls.stream().filter(t -> t >= 0).mapToLong(Long::longValue).max().orElse(-1));
-                if (settings.cacheMode() == io.upgradesdk.upgrade.kuzzle.CacheMode.COPY && v2 < v1) {
-                    failures.add("tokens: " + v1 + " v1 token keys but only " + v2 + " v2 ones");
-                }
-            }
-        }
+        settings.kuzzlerc().ifPresent(rc -> reportConfig(rc, report.putObject("config")));
+        verifyTokens(report, failures);
         report.put("ok", failures.isEmpty());
         settings.reportFile().ifPresent(f -> writeReport(f, report));
         if (!failures.isEmpty()) {
@@ -462,6 +416,108 @@ public final class KuzzleSteps {
         }
         LOG.info("Kuzzle upgrade verified {} collections", collections.size());
         return report;
+    }
+
+    /** Compares one collection's count and a sample of its documents with the source; reports into {@code c}. */
+    private void verifyCollection(EsPort src, EsPort dst, CollectionMove move, ObjectNode c, List<String> failures) {
+        dst.refresh(move.target());
+        long expected = expectedCount(src, move);
+        long actual = dst.count(move.target(), null, false);
+        SampleCheck sample = checkSample(src, dst, move);
+        List<String> mismatches = sample.mismatches();
+        c.put("source", move.source());
+        c.put("target", move.target());
+        c.put("expected", expected);
+        c.put("actual", actual);
+        c.put("sampled", sample.sampled());
+        ArrayNode mm = c.putArray("sampleMismatches");
+        mismatches.forEach(mm::add);
+        boolean ok = expected == actual && mismatches.isEmpty();
+        c.put("ok", ok);
+        if (!ok) {
+            failures.add(move.target() + " (expected " + expected + ", found " + actual + ", "
+                    + mismatches.size() + " sample mismatches)");
+        }
+    }
+
+    /** The documents a collection should have on the target: the source's (without trash when dropped), plus missing markers. */
+    private long expectedCount(EsPort src, CollectionMove move) {
+        boolean dropTrash = move.kind() == Kind.PUBLIC && settings.trashcanPolicy() == TrashcanPolicy.DROP;
+        long expected = src.count(move.sourceIndex(), move.sourceType(), dropTrash);
+        if (move.target().equals(KuzzleNames.internalTarget(settings.v2InternalIndexName(), "config"))) {
+            for (String marker : List.of(DATA_MODEL_ID, doneMarkerId())) {
+                if (src.get(move.sourceIndex(), move.sourceType(), marker).isEmpty()) {
+                    expected++;
+                }
+            }
+        }
+        return expected;
+    }
+
+    /** Source documents compared with the target, and the ids of those whose transformed form differs there. */
+    private record SampleCheck(int sampled, List<String> mismatches) {
+    }
+
+    private SampleCheck checkSample(EsPort src, EsPort dst, CollectionMove move) {
+        int sampled = 0;
+        String type = dst.majorVersion() == 5 ? "default" : null;
+        List<String> mismatches = new ArrayList<>();
+        Function<Doc, Doc> transform = transformFor(move, new ArrayList<>());
+        for (Doc d : src.sample(move.sourceIndex(), move.sourceType(), settings.sampleSize())) {
+            sampled++;
+            Doc want = transform.apply(new Doc(d.id(), d.source().deepCopy()));
+            Optional<ObjectNode> got = dst.get(move.target(), type, want == null ? d.id() : want.id());
+            boolean ok = want == null ? got.isEmpty() : got.isPresent() && got.get().equals(want.source());
+            if (!ok) {
+                mismatches.add(d.id());
+            }
+        }
+        return new SampleCheck(sampled, mismatches);
+    }
+
+    private static boolean copiesRoles(Layout layout) {
+        return layout.moves(Kind.INTERNAL).stream().anyMatch(m -> m.sourceType().equals("roles"));
+    }
+
+    /** What the role transformation changes or drops, for the dry run and the report. */
+    private List<String> roleChanges(EsPort src) {
+        List<String> findings = new ArrayList<>();
+        for (Doc role : src.sample(settings.v1InternalIndex(), "roles", 1000)) {
+            DocumentTransforms.role(role.id(), role.source(), settings.closurePolicy(), settings.dropRemovedActions(),
+                    findings);
+        }
+        return findings;
+    }
+
+    private void reportConfig(Path kuzzlerc, ObjectNode config) {
+        KuzzlercConverter.Result r = KuzzlercFiles.read(kuzzlerc);
+        config.put("v1", kuzzlerc.toString());
+        config.put("v2", settings.kuzzlercOutput().orElseThrow().toString());
+        ArrayNode changes = config.putArray("changes");
+        r.changes().forEach(changes::add);
+        ArrayNode notes = config.putArray("notes");
+        r.notes().forEach(notes::add);
+    }
+
+    /** Counts v1 and v2 token keys and their TTLs into the report; in copy mode, fewer v2 than v1 keys is a failure. */
+    private void verifyTokens(ObjectNode report, List<String> failures) {
+        try (TokenCache cache = connectors.cache()) {
+            if (cache == null) {
+                return;
+            }
+            ObjectNode tokens = report.putObject("tokens");
+            long v1 = cache.countV1();
+            long v2 = cache.countV2();
+            List<Long> ttls = cache.v2Ttls(10_000);
+            tokens.put("v1Remaining", v1);
+            tokens.put("v2", v2);
+            tokens.put("v2Persistent", ttls.stream().filter(t -> t == -1).count());
+            tokens.put("v2MinTtlMs", ttls.stream().filter(t -> t >= 0).mapToLong(Long::longValue).min().orElse(-1));
+            tokens.put("v2MaxTtlMs", ttls.stream().filter(t -> t >= 0).mapToLong(Long::longValue).max().orElse(-1));
+            if (settings.cacheMode() == io.upgradesdk.upgrade.kuzzle.CacheMode.COPY && v2 < v1) {
+                failures.add("tokens: " + v1 + " v1 token keys but only " + v2 + " v2 ones");
+            }
+        }
     }
 
     private static void writeReport(Path file, ObjectNode report) {

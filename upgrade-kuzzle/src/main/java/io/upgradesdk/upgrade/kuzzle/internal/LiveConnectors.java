@@ -1,6 +1,6 @@
 package io.upgradesdk.upgrade.kuzzle.internal;
 
-import io.upgradesdk.upgrade.elasticsearch.internal.EsClient;
+import io.upgradesdk.upgrade.elasticsearch.ElasticsearchConnection;
 import io.upgradesdk.upgrade.kuzzle.KuzzleUpgradeSettings;
 
 /** Connectors to the real servers named by the settings. */
@@ -14,12 +14,12 @@ public final class LiveConnectors implements Connectors {
 
     @Override
     public EsPort source() {
-        return new RestEsPort(EsClient.connect(settings.sourceElasticsearch()), settings.writeConcurrency());
+        return new RestEsPort(ElasticsearchConnection.open(settings.sourceElasticsearch()), settings.writeConcurrency());
     }
 
     @Override
     public EsPort target() {
-        return new RestEsPort(EsClient.connect(settings.targetElasticsearch().orElse(settings.sourceElasticsearch())));
+        return new RestEsPort(ElasticsearchConnection.open(settings.targetElasticsearch().orElse(settings.sourceElasticsearch())));
     }
 
     @Override

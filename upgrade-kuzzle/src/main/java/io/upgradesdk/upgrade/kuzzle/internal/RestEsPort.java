@@ -3,9 +3,10 @@ package io.upgradesdk.upgrade.kuzzle.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.upgradesdk.upgrade.elasticsearch.internal.DocumentCopier;
-import io.upgradesdk.upgrade.elasticsearch.internal.EsClient;
-import io.upgradesdk.upgrade.elasticsearch.internal.EsDocument;
+import io.upgradesdk.upgrade.elasticsearch.CopyCursor;
+import io.upgradesdk.upgrade.elasticsearch.DocumentCopy;
+import io.upgradesdk.upgrade.elasticsearch.ElasticsearchConnection;
+import io.upgradesdk.upgrade.elasticsearch.ElasticsearchDocument;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -20,25 +21,25 @@ import java.util.function.LongConsumer;
 import java.util.stream.Collectors;
 
 /**
- * {@link EsPort} over the upgrade-elasticsearch client layer ({@link EsClient}) and copy engine
- * ({@link DocumentCopier}: search_after paging, bulk with every item checked (B1), cursor per page).
+ * {@link EsPort} over upgrade-elasticsearch's public API: an {@link ElasticsearchConnection} and
+ * {@link DocumentCopy} (search_after paging, bulk with every item checked (B1), cursor per page).
  */
 public final class RestEsPort implements EsPort {
 
-    private final EsClient client;
+    private final ElasticsearchConnection client;
     private final int writeConcurrency;
 
-    public RestEsPort(EsClient client) {
+    public RestEsPort(ElasticsearchConnection client) {
         this(client, 1);
     }
 
     /** A port whose copies keep up to {@code writeConcurrency} bulk requests in flight. */
-    public RestEsPort(EsClient client, int writeConcurrency) {
+    public RestEsPort(ElasticsearchConnection client, int writeConcurrency) {
         this.client = client;
         this.writeConcurrency = writeConcurrency;
     }
 
-    EsClient client() {
+    ElasticsearchConnection connection() {
         return client;
     }
 
@@ -52,7 +53,7 @@ public final class RestEsPort implements EsPort {
 
     @Override
     public int majorVersion() {
-        return client.version().major();
+        return client.majorVersion();
     }
 
     @Override
@@ -200,19 +201,24 @@ public final class RestEsPort implements EsPort {
     public CopyResult copy(String sourceIndex, String sourceType, EsPort target, String targetIndex, String targetType,
             int pageSize, String resumeCursor, Function<Doc, Doc> transform, Consumer<String> cursorSink,
             LongConsumer progress) {
-        DocumentCopier copier = DocumentCopier.builder(client, ((RestEsPort) target).client())
-                .sourceIndex(sourceIndex)
+        DocumentCopy.Builder copy = DocumentCopy.from(client, sourceIndex)
+                .to(((RestEsPort) target).connection(), targetIndex)
                 .query(query(sourceType, false))
-                .batchSize(pageSize)
+                .pageSize(pageSize)
                 .writeConcurrency(writeConcurrency)
-                .refresh(false)
-                .transform(d -> {
-                    Doc out = transform.apply(new Doc(d.id(), d.source()));
-                    return out == null ? null : new EsDocument(targetIndex, targetType, out.id(), out.source());
+                .refreshAtEnd(false)
+                .transform(placed -> {
+                    Doc out = transform.apply(new Doc(placed.id(), placed.source()));
+                    return out == null ? null
+                            : new ElasticsearchDocument(placed.index(), placed.type(), out.id(), out.source());
                 })
-                .build();
-        DocumentCopier.Result r = copier.copy(resumeCursor, cursorSink, (read, total, index) -> progress.accept(read));
-        return new CopyResult(r.read(), r.written(), r.skipped());
+                .onCursor(cursor -> cursorSink.accept(cursor.value()))
+                .onPage(page -> progress.accept(page.read()));
+        if (targetType != null) {
+            copy.targetType(targetType);
+        }
+        DocumentCopy.Result r = copy.build().run(resumeCursor == null ? null : CopyCursor.of(resumeCursor));
+        return new CopyResult(r.read(), r.written(), r.dropped());
     }
 
     @Override

@@ -7,8 +7,8 @@ import io.upgradesdk.testservers.ElasticsearchServer;
 import io.upgradesdk.upgrade.InMemoryCheckpointStore;
 import io.upgradesdk.upgrade.UpgradeReport;
 import io.upgradesdk.upgrade.UpgradeRunner;
+import io.upgradesdk.upgrade.elasticsearch.ElasticsearchConnection;
 import io.upgradesdk.upgrade.elasticsearch.ElasticsearchEndpoint;
-import io.upgradesdk.upgrade.elasticsearch.internal.EsClient;
 import io.upgradesdk.upgrade.kuzzle.DataSelection;
 import io.upgradesdk.upgrade.kuzzle.KuzzleUpgrade;
 import io.upgradesdk.upgrade.kuzzle.KuzzleUpgradeSettings;
@@ -69,8 +69,8 @@ public final class KuzzleCopyBench {
         targetPid = dstNode.node().pid();
         String id = Long.toString(System.nanoTime() % 1_000_000);
         String index = "bench-" + id;
-        try (EsClient s = EsClient.connect(ElasticsearchEndpoint.of(src));
-                EsClient d = EsClient.connect(ElasticsearchEndpoint.of(dst))) {
+        try (ElasticsearchConnection s = ElasticsearchConnection.open(ElasticsearchEndpoint.of(src));
+                ElasticsearchConnection d = ElasticsearchConnection.open(ElasticsearchEndpoint.of(dst))) {
             long t0 = System.nanoTime();
             load(s, index, id, n);
             System.out.printf("loaded %d docs (~1 KB) into ES %s in %.1f s%n", n, ElasticsearchServer.V5, secs(t0));
@@ -83,14 +83,16 @@ public final class KuzzleCopyBench {
             System.out.printf("heap: max used %d MB sampled every 20 ms (sum of pool peaks %d MB), -Xmx %d MB%n",
                     peak[0] >> 20, peakHeapMb(), Runtime.getRuntime().maxMemory() >> 20);
             for (String i : new String[] {index, "%kzlbench" + id}) {
-                s.exchange("DELETE", "/" + enc(i), null);
+                if (s.exists("/" + enc(i))) {
+                    s.send("DELETE", "/" + enc(i), null);
+                }
             }
         }
         System.exit(0);
     }
 
     /** One measurement of (a), (b) at each page size and (c) at each write concurrency, on warm nodes after the first. */
-    private static void measureRound(EsClient s, EsClient d, String src, String dst, String index, String id, int n)
+    private static void measureRound(ElasticsearchConnection s, ElasticsearchConnection d, String src, String dst, String index, String id, int n)
             throws Exception {
         double a = scrollAndBulk(s, d, index, "&a" + id + ".taxi", 50, true);
         System.out.printf("(a) script algorithm, pages of 50:      %8.0f docs/s%n", a);
@@ -117,7 +119,7 @@ public final class KuzzleCopyBench {
         }
     }
 
-    private static void load(EsClient s, String index, String id, int n) throws Exception {
+    private static void load(ElasticsearchConnection s, String index, String id, int n) throws Exception {
         s.send("PUT", "/" + index, JSON.readTree("{\"settings\":{\"number_of_shards\":1,\"number_of_replicas\":0,"
                 + "\"refresh_interval\":\"-1\"},\"mappings\":{\"taxi\":{\"properties\":{\"licence\":{\"type\":\"keyword\"},"
                 + "\"trip\":{\"type\":\"integer\"},\"notes\":{\"type\":\"text\"},\"_kuzzle_info\":{\"properties\":{"
@@ -151,7 +153,7 @@ public final class KuzzleCopyBench {
     }
 
     /** Scroll (sort _doc) + one bulk per page; {@code script}: create ops, response not inspected, like bin/upgrade. */
-    private static double scrollAndBulk(EsClient s, EsClient d, String index, String target, int size, boolean script)
+    private static double scrollAndBulk(ElasticsearchConnection s, ElasticsearchConnection d, String index, String target, int size, boolean script)
             throws Exception {
         d.send("PUT", "/" + enc(target), JSON.readTree("{\"settings\":{\"number_of_shards\":1,\"number_of_replicas\":0}}"));
         long[] cpu0 = cpuSnapshot();

@@ -2,8 +2,8 @@ package io.upgradesdk.upgrade.kuzzle.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.upgradesdk.upgrade.elasticsearch.ElasticsearchConnection;
 import io.upgradesdk.upgrade.elasticsearch.ElasticsearchEndpoint;
-import io.upgradesdk.upgrade.elasticsearch.internal.EsClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,12 +15,12 @@ final class EsFixtures {
     private EsFixtures() {
     }
 
-    static EsClient client(String url) {
-        return EsClient.connect(ElasticsearchEndpoint.of(url));
+    static ElasticsearchConnection client(String url) {
+        return ElasticsearchConnection.open(ElasticsearchEndpoint.of(url));
     }
 
     static void load(String url, V1Dataset data) {
-        try (EsClient es = client(url)) {
+        try (ElasticsearchConnection es = client(url)) {
             for (V1Dataset.IndexDef i : data.indices) {
                 ObjectNode body = Json.object();
                 body.set("settings", Json.parseObject(i.settings()));
@@ -43,7 +43,7 @@ final class EsFixtures {
         }
     }
 
-    private static void bulk(EsClient es, StringBuilder nd) {
+    private static void bulk(ElasticsearchConnection es, StringBuilder nd) {
         if (nd.length() > 0) {
             JsonNode r = es.sendNdjson("/_bulk", nd.toString());
             if (r.path("errors").asBoolean()) {
@@ -55,7 +55,7 @@ final class EsFixtures {
 
     /** Every document of an index (≤ 10000), by id. */
     static Map<String, ObjectNode> docs(String url, String index) {
-        try (EsClient es = client(url)) {
+        try (ElasticsearchConnection es = client(url)) {
             es.send("POST", "/" + RestEsPort.enc(index) + "/_refresh", null);
             JsonNode hits = es.send("POST", "/" + RestEsPort.enc(index) + "/_search",
                     Json.parseObject("{\"size\":10000}")).path("hits").path("hits");
@@ -67,7 +67,7 @@ final class EsFixtures {
 
     /** Every document of one type of a 5.x index, by id. */
     static Map<String, ObjectNode> docs(String url, String index, String type) {
-        try (EsClient es = client(url)) {
+        try (ElasticsearchConnection es = client(url)) {
             JsonNode hits = es.send("POST", "/" + RestEsPort.enc(index) + "/" + RestEsPort.enc(type) + "/_search",
                     Json.parseObject("{\"size\":10000}")).path("hits").path("hits");
             Map<String, ObjectNode> out = new TreeMap<>();
@@ -78,14 +78,14 @@ final class EsFixtures {
 
     /** Documents visible after a refresh. */
     static long count(String url, String index) {
-        try (EsClient es = client(url)) {
+        try (ElasticsearchConnection es = client(url)) {
             es.send("POST", "/" + RestEsPort.enc(index) + "/_refresh", null);
             return es.send("POST", "/" + RestEsPort.enc(index) + "/_count", null).path("count").asLong();
         }
     }
 
     static List<String> indices(String url, String containing) {
-        try (EsClient es = client(url)) {
+        try (ElasticsearchConnection es = client(url)) {
             List<String> out = new ArrayList<>();
             es.get("/_cat/indices?format=json&h=index").forEach(n -> {
                 if (n.path("index").asText().contains(containing)) {
@@ -100,14 +100,14 @@ final class EsFixtures {
     static void deleteAll(String url, String containing) {
         List<String> names = indices(url, containing);
         if (!names.isEmpty()) {
-            try (EsClient es = client(url); RestEsPort port = new RestEsPort(client(url))) {
+            try (RestEsPort port = new RestEsPort(client(url))) {
                 port.deleteIndices(names);
             }
         }
     }
 
     static JsonNode get(String url, String path) {
-        try (EsClient es = client(url)) {
+        try (ElasticsearchConnection es = client(url)) {
             return es.get(path);
         }
     }

@@ -16,6 +16,7 @@ import io.upgradesdk.upgrade.UpgradePlan;
 import io.upgradesdk.upgrade.UpgradeReport;
 import io.upgradesdk.upgrade.UpgradeReport.Outcome;
 import io.upgradesdk.upgrade.UpgradeRunner;
+import io.upgradesdk.upgrade.elasticsearch.ElasticsearchConnection;
 import io.upgradesdk.upgrade.kuzzle.DestroyPolicy;
 import io.upgradesdk.upgrade.kuzzle.KuzzleUpgrade;
 import java.nio.file.Files;
@@ -104,7 +105,7 @@ class KuzzleUpgradeEsTest {
         String dst = ElasticsearchServer.get(ElasticsearchServer.V7).url();
         ItScenario s = scenario(src, dst);
         EsFixtures.load(src, s.dataset(DOCS, 2));
-        try (io.upgradesdk.upgrade.elasticsearch.internal.EsClient es = EsFixtures.client(src)) {
+        try (ElasticsearchConnection es = EsFixtures.client(src)) {
             es.send("PUT", "/" + s.nyc() + "/_alias/recent-" + s.id(),
                     Json.parseObject("{\"filter\":{\"range\":{\"trip\":{\"gte\":100}}}}"));
         }

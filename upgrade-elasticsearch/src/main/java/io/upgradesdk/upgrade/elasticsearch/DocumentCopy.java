@@ -1,0 +1,265 @@
+package io.upgradesdk.upgrade.elasticsearch;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.upgradesdk.upgrade.UpgradeException;
+import io.upgradesdk.upgrade.elasticsearch.internal.DocumentCopier;
+import io.upgradesdk.upgrade.elasticsearch.internal.EsClient;
+import io.upgradesdk.upgrade.elasticsearch.internal.EsDocument;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+
+/**
+ * Copies the documents of an index (or pattern) from one cluster into an index of another (or the
+ * same) cluster, changing each one on the way, page by page with bounded memory, resumable from a
+ * {@link CopyCursor}. Works from 5.6 sources (with mapping types) to 8.x targets.
+ *
+ * <pre>{@code
+ * DocumentCopy copy = DocumentCopy.from(v7, "orders")
+ *     .to(v8, "orders-v2")
+ *     .transform(doc -> doc.source().has("deleted") ? null                    // drop
+ *             : doc.withId("order-" + doc.id()))                              // rename
+ *     .pageSize(2000)
+ *     .onCursor(cursor -> ctx.saveCursor(cursor.value()))                     // resume point
+ *     .onPage(p -> ctx.progress(p.read(), p.total(), p.index()))
+ *     .build();
+ * DocumentCopy.Result result = copy.run(ctx.cursor().map(CopyCursor::of).orElse(null));
+ * }</pre>
+ *
+ * <p>Reading pages on {@code _uid} (5.x) or {@code _id} (6.x, 7.x) with {@code search_after}, or
+ * with a scroll on 8.x (a resumed copy whose scroll expired reads that index again: writes are
+ * idempotent index operations). Writing: each page is one bulk request whose every item is checked
+ * (a rejected document fails the copy, busy rejections are resent with backoff); up to
+ * {@link Builder#writeConcurrency} requests are in flight while the next page is read. Callbacks run
+ * on the thread that called {@link #run}, in page order, once a page and every page before it are
+ * written. Immutable and reusable; build with {@link #from}.
+ */
+public final class DocumentCopy {
+
+    /** Source documents looked at to bound the bytes of a page ({@link Builder#maxPageBytes}). */
+    private static final int BYTE_BOUND_SAMPLE = 50;
+
+    /** Progress after a written page. */
+    public record Progress(String index, long read, long total) {
+    }
+
+    /**
+     * What a copy did, counting the work done before a resume too: documents read, written,
+     * and dropped by the transform; {@code cursor} resumes nowhere (the copy is complete).
+     */
+    public record Result(long read, long written, long dropped, CopyCursor cursor) {
+    }
+
+    private final ElasticsearchConnection source;
+    private final String sourceIndex;
+    private final ElasticsearchConnection target;
+    private final String targetIndex;
+    private final String targetType;
+    private final ObjectNode query;
+    private final UnaryOperator<ElasticsearchDocument> transform;
+    private final int pageSize;
+    private final long maxPageBytes;
+    private final int writeConcurrency;
+    private final boolean refreshAtEnd;
+    private final Consumer<Progress> onPage;
+    private final Consumer<CopyCursor> onCursor;
+
+    private DocumentCopy(Builder b) {
+        this.source = b.source;
+        this.sourceIndex = b.sourceIndex;
+        this.target = b.target;
+        this.targetIndex = b.targetIndex;
+        this.targetType = b.targetType;
+        this.query = b.query.deepCopy();
+        this.transform = b.transform;
+        this.pageSize = b.pageSize;
+        this.maxPageBytes = b.maxPageBytes;
+        this.writeConcurrency = b.writeConcurrency;
+        this.refreshAtEnd = b.refreshAtEnd;
+        this.onPage = b.onPage;
+        this.onCursor = b.onCursor;
+    }
+
+    /** A copy reading {@code sourceIndex} (a name, a pattern such as {@code logs-*}, or a comma list) of {@code source}. */
+    public static Builder from(ElasticsearchConnection source, String sourceIndex) {
+        return new Builder(source, sourceIndex);
+    }
+
+    /**
+     * Copies every document after {@code resumeFrom} (null: from the start) and returns the
+     * counters. Fails with an {@link UpgradeException} on the first page that cannot be written;
+     * the last cursor handed to {@link Builder#onCursor} then resumes at that page.
+     */
+    public Result run(CopyCursor resumeFrom) {
+        CopyCursor[] last = {resumeFrom};
+        Consumer<String> checkpoint = text -> {
+            CopyCursor cursor = CopyCursor.of(text);
+            last[0] = cursor;
+            if (onCursor != null) {
+                onCursor.accept(cursor);
+            }
+        };
+        DocumentCopier.Progress progress = onPage == null ? null
+                : (read, total, index) -> onPage.accept(new Progress(index, read, total));
+        DocumentCopier.Result r = copier().copy(resumeFrom == null ? null : resumeFrom.value(), checkpoint, progress);
+        return new Result(r.read(), r.written(), r.skipped(), last[0]);
+    }
+
+    private DocumentCopier copier() {
+        return DocumentCopier.builder(source.client(), target.client())
+                .sourceIndex(sourceIndex)
+                .query(query)
+                .batchSize(effectivePageSize())
+                .writeConcurrency(writeConcurrency)
+                .refresh(refreshAtEnd)
+                .transform(this::apply)
+                .build();
+    }
+
+    private EsDocument apply(EsDocument read) {
+        ElasticsearchDocument placed = new ElasticsearchDocument(targetIndex, targetType, read.id(), read.source());
+        ElasticsearchDocument out = transform.apply(placed);
+        return out == null ? null : new EsDocument(out.index(), out.type(), out.id(), out.source());
+    }
+
+    /**
+     * The page size, lowered so that a page of the largest of the first source documents stays
+     * under {@link #maxPageBytes} (bounded memory with large documents).
+     */
+    int effectivePageSize() {
+        if (maxPageBytes == 0) {
+            return pageSize;
+        }
+        ObjectNode body = EsClient.json().createObjectNode();
+        body.put("size", BYTE_BOUND_SAMPLE);
+        body.set("query", query);
+        JsonNode hits = source.send("POST", "/" + ElasticsearchConnection.encode(sourceIndex)
+                + "/_search?ignore_unavailable=true&allow_no_indices=true&filter_path=hits.hits._source", body)
+                .path("hits").path("hits");
+        long largest = 1;
+        for (JsonNode hit : hits) {
+            largest = Math.max(largest, hit.path("_source").toString().length());
+        }
+        return (int) Math.min(pageSize, Math.max(1, maxPageBytes / largest));
+    }
+
+    /** Builder of {@link DocumentCopy}: every option is checked by {@link #build()}. */
+    public static final class Builder {
+        private final ElasticsearchConnection source;
+        private final String sourceIndex;
+        private ElasticsearchConnection target;
+        private String targetIndex;
+        private String targetType;
+        private ObjectNode query = EsClient.json().createObjectNode().set("match_all", EsClient.json().createObjectNode());
+        private UnaryOperator<ElasticsearchDocument> transform = UnaryOperator.identity();
+        private int pageSize = 1000;
+        private long maxPageBytes;
+        private int writeConcurrency = 2;
+        private boolean refreshAtEnd = true;
+        private Consumer<Progress> onPage;
+        private Consumer<CopyCursor> onCursor;
+
+        private Builder(ElasticsearchConnection source, String sourceIndex) {
+            this.source = requireNonNull(source, "source");
+            this.sourceIndex = requireNonNull(sourceIndex, "sourceIndex");
+        }
+
+        /** Where documents go: {@code targetIndex} of {@code target} (may be the source connection). Required. */
+        public Builder to(ElasticsearchConnection target, String targetIndex) {
+            this.target = requireNonNull(target, "target");
+            this.targetIndex = requireNonNull(targetIndex, "targetIndex");
+            return this;
+        }
+
+        /**
+         * The mapping type documents get on a 5.x/6.x target (default none: {@code _doc} there);
+         * ignored by 7.x and later targets.
+         */
+        public Builder targetType(String type) {
+            this.targetType = requireNonNull(type, "type");
+            return this;
+        }
+
+        /** Only the documents matching this query (the object under {@code "query"}; default {@code match_all}). */
+        public Builder query(ObjectNode query) {
+            this.query = requireNonNull(query, "query").deepCopy();
+            return this;
+        }
+
+        /**
+         * Changes each document before it is written, or drops it by returning null. The transform
+         * receives the document placed in the target (target index and type, source id and
+         * source) and what it returns is written as it is: it may change the id, the source, or
+         * even the index. Runs on the thread that called {@link DocumentCopy#run}.
+         */
+        public Builder transform(UnaryOperator<ElasticsearchDocument> transform) {
+            this.transform = requireNonNull(transform, "transform");
+            return this;
+        }
+
+        /** Documents per page, 1..10000 (default 1000): one search and one bulk request each. */
+        public Builder pageSize(int documents) {
+            this.pageSize = documents;
+            return this;
+        }
+
+        /**
+         * An upper bound of the source bytes of a page, at least 1 MB (default none): the page size
+         * is lowered so that a page of the largest of the first 50 source documents stays under it.
+         */
+        public Builder maxPageBytes(long bytes) {
+            this.maxPageBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Bulk requests in flight at once, 1..16 (default 2): the next page is read while earlier
+         * ones are written. Memory grows with it: about {@code (concurrency + 1) × pageSize} documents.
+         */
+        public Builder writeConcurrency(int requests) {
+            this.writeConcurrency = requests;
+            return this;
+        }
+
+        /** Whether the target is refreshed at the end so that the copy is searchable (default true). */
+        public Builder refreshAtEnd(boolean refresh) {
+            this.refreshAtEnd = refresh;
+            return this;
+        }
+
+        /** Called after each written page, e.g. to report progress; adds a count request per source index. */
+        public Builder onPage(Consumer<Progress> callback) {
+            this.onPage = requireNonNull(callback, "callback");
+            return this;
+        }
+
+        /** Called with the cursor after each written page and once at the end: save it to resume. */
+        public Builder onCursor(Consumer<CopyCursor> callback) {
+            this.onCursor = requireNonNull(callback, "callback");
+            return this;
+        }
+
+        /** The copy; fails with {@link ElasticsearchErrorCode#INVALID_CONFIGURATION} naming the wrong option. */
+        public DocumentCopy build() {
+            if (target == null) {
+                throw invalid("no target given; call to(connection, \"target-index\")");
+            }
+            if (pageSize < 1 || pageSize > 10_000) {
+                throw invalid("pageSize must be within 1..10000, was " + pageSize);
+            }
+            if (maxPageBytes != 0 && maxPageBytes < (1 << 20)) {
+                throw invalid("maxPageBytes must be at least 1 MB (1048576), was " + maxPageBytes);
+            }
+            if (writeConcurrency < 1 || writeConcurrency > 16) {
+                throw invalid("writeConcurrency must be within 1..16, was " + writeConcurrency);
+            }
+            return new DocumentCopy(this);
+        }
+
+        private static UpgradeException invalid(String message) {
+            return new UpgradeException(ElasticsearchErrorCode.INVALID_CONFIGURATION, message);
+        }
+    }
+}

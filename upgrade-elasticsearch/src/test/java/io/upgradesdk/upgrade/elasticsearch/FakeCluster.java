@@ -1,0 +1,162 @@
+package io.upgradesdk.upgrade.elasticsearch;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An in-process HTTP server answering the few Elasticsearch 7.x/8.x requests the copy engine sends
+ * (node version, index listing, count, search_after pages on {@code _id}, bulk, refresh), over
+ * in-memory indices. Enough to test the public copy API without a real node; the real nodes test
+ * the engine itself.
+ */
+final class FakeCluster implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpServer server;
+    private final String version;
+    final Map<String, NavigableMap<String, ObjectNode>> indices = new ConcurrentHashMap<>();
+    /** How many times each "index/id" was written by a bulk request. */
+    final Map<String, AtomicInteger> writes = new ConcurrentHashMap<>();
+    /** The {@code size} of every page search. */
+    final List<Integer> pageSizes = new CopyOnWriteArrayList<>();
+    /** The bulk request (1-based) that fails with HTTP 400; 0 = none. */
+    volatile int failBulkNumber;
+    private final AtomicInteger bulks = new AtomicInteger();
+
+    FakeCluster(String version) throws IOException {
+        this.version = version;
+        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    ElasticsearchConnection connect() {
+        return ElasticsearchConnection.open(ElasticsearchEndpoint.of(url()));
+    }
+
+    /** Adds {@code count} documents {@code d000}.. with {@code {"n": i, "name": "doc i"}}. */
+    FakeCluster seed(String index, int count) {
+        NavigableMap<String, ObjectNode> docs = index(index);
+        for (int i = 0; i < count; i++) {
+            docs.put(String.format("d%03d", i), JSON.createObjectNode().put("n", i).put("name", "doc " + i));
+        }
+        return this;
+    }
+
+    NavigableMap<String, ObjectNode> index(String name) {
+        return indices.computeIfAbsent(name, k -> new ConcurrentSkipListMap<>());
+    }
+
+    private void handle(HttpExchange x) throws IOException {
+        try (x) {
+            String path = x.getRequestURI().getRawPath();
+            String query = x.getRequestURI().getRawQuery();
+            byte[] body = x.getRequestBody().readAllBytes();
+            String[] parts = path.substring(1).split("/");
+            Object answer;
+            int status = 200;
+            if (path.startsWith("/_nodes/_local")) {
+                answer = JSON.createObjectNode().set("nodes", JSON.createObjectNode().set("n1",
+                        JSON.createObjectNode().put("version", version)));
+            } else if (path.startsWith("/_cat/indices/")) {
+                ArrayNode out = JSON.createArrayNode();
+                new TreeMap<>(indices).keySet().stream().filter(i -> i.equals(decode(parts[2])))
+                        .forEach(i -> out.addObject().put("index", i));
+                answer = out;
+            } else if (path.equals("/_bulk")) {
+                if (bulks.incrementAndGet() == failBulkNumber) {
+                    status = 400;
+                    answer = JSON.createObjectNode().set("error", JSON.createObjectNode().put("type", "test_failure")
+                            .put("reason", "bulk request " + failBulkNumber + " refused by the test"));
+                } else {
+                    answer = bulk(new String(body, StandardCharsets.UTF_8));
+                }
+            } else if (path.equals("/_refresh") || parts.length == 2 && parts[1].equals("_refresh")) {
+                answer = JSON.createObjectNode();
+            } else if (parts.length == 2 && parts[1].equals("_count")) {
+                answer = JSON.createObjectNode().put("count", index(decode(parts[0])).size());
+            } else if (parts.length == 2 && parts[1].equals("_search")) {
+                answer = search(decode(parts[0]), JSON.readTree(body), query != null && query.contains("ignore_unavailable"));
+            } else {
+                status = 400;
+                answer = JSON.createObjectNode().set("error", JSON.createObjectNode().put("type", "unsupported")
+                        .put("reason", x.getRequestMethod() + " " + path + " is not faked"));
+            }
+            byte[] out = JSON.writeValueAsBytes(answer);
+            x.getResponseHeaders().set("Content-Type", "application/json");
+            x.sendResponseHeaders(status, out.length);
+            try (OutputStream os = x.getResponseBody()) {
+                os.write(out);
+            }
+        }
+    }
+
+    private ObjectNode search(String index, JsonNode request, boolean sample) {
+        NavigableMap<String, ObjectNode> docs = index(index);
+        int size = request.path("size").asInt(10);
+        if (!sample) {
+            pageSizes.add(size);
+        }
+        NavigableMap<String, ObjectNode> from = request.has("search_after")
+                ? docs.tailMap(request.path("search_after").get(0).asText(), false) : docs;
+        ObjectNode answer = JSON.createObjectNode();
+        ArrayNode hits = answer.putObject("hits").putArray("hits");
+        from.entrySet().stream().limit(size).forEach(e -> {
+            ObjectNode hit = hits.addObject().put("_index", index).put("_id", e.getKey());
+            hit.set("_source", e.getValue().deepCopy());
+            hit.putArray("sort").add(e.getKey());
+        });
+        return answer;
+    }
+
+    private ObjectNode bulk(String ndjson) throws IOException {
+        String[] lines = ndjson.split("\n");
+        ObjectNode answer = JSON.createObjectNode().put("errors", false);
+        ArrayNode items = answer.putArray("items");
+        List<Runnable> stores = new ArrayList<>();
+        for (int i = 0; i + 1 < lines.length; i += 2) {
+            JsonNode action = JSON.readTree(lines[i]).path("index");
+            ObjectNode source = (ObjectNode) JSON.readTree(lines[i + 1]);
+            String index = action.path("_index").asText();
+            String id = action.path("_id").asText();
+            stores.add(() -> {
+                index(index).put(id, source);
+                writes.computeIfAbsent(index + "/" + id, k -> new AtomicInteger()).incrementAndGet();
+            });
+            items.addObject().putObject("index").put("status", 201);
+        }
+        stores.forEach(Runnable::run);
+        return answer;
+    }
+
+    private static String decode(String segment) {
+        return java.net.URLDecoder.decode(segment, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
