@@ -52,19 +52,6 @@ public final class KuzzleUpgrade implements AutoCloseable {
         return KuzzlePlanFactory.build(settings, new LiveConnectors(settings));
     }
 
-    /**
-     * The plan for these settings, from a throw-away instance.
-     *
-     * @deprecated use {@code KuzzleUpgrade.create().upgradePlan(settings)}; kept for one release so
-     *     existing callers keep compiling.
-     */
-    @Deprecated(forRemoval = true)
-    public static UpgradePlan plan(KuzzleUpgradeSettings settings) {
-        try (KuzzleUpgrade kuzzle = create()) {
-            return kuzzle.upgradePlan(settings);
-        }
-    }
-
     /** Releases what this instance opened itself: nothing yet, steps close their own connections. */
     @Override
     public void close() {

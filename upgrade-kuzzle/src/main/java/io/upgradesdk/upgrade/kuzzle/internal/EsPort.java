@@ -20,7 +20,7 @@ public interface EsPort extends AutoCloseable {
     /** Major version of the cluster (5, 7, 8). */
     int majorVersion();
 
-    /** An identity of the cluster, equal for two URLs of the same cluster (B13). */
+    /** An identity of the cluster, equal for two URLs of the same cluster (defect B13). */
     String clusterIdentity();
 
     /** Every index with its mapping types (ES 5) — {@code _default_} excluded; typeless clusters give {@code _doc}. */
@@ -75,7 +75,7 @@ public interface EsPort extends AutoCloseable {
      * Copies every document of {@code sourceIndex}/{@code sourceType} (this cluster) into
      * {@code targetIndex} of {@code target} ({@code targetType} = "default" on a 5.x target, null
      * otherwise), applying {@code transform} (null result = drop). Every bulk item is checked: a
-     * rejected document fails the copy (B1). Resumes after {@code resumeCursor} (null = start);
+     * rejected document fails the copy (defect B1). Resumes after {@code resumeCursor} (null = start);
      * {@code cursorSink} receives a cursor after each written page; memory stays bounded by a page.
      */
     CopyResult copy(String sourceIndex, String sourceType, EsPort target, String targetIndex, String targetType,

@@ -145,7 +145,7 @@ public final class KuzzleSteps {
         }
     }
 
-    /** B10: never touch a target when the source is gone. */
+    /** Defect B10: never touch a target when the source is gone. */
     private void refuseWithoutInternalSource(Layout layout, Kind kind) {
         if (!layout.internalPresent() && kind == Kind.INTERNAL) {
             throw new UpgradeException(KuzzleErrorCode.SOURCE_MISSING, "the v1 internal index "

@@ -22,7 +22,7 @@ import java.util.stream.Collectors;
 
 /**
  * {@link EsPort} over upgrade-elasticsearch's public API: an {@link ElasticsearchConnection} and
- * {@link DocumentCopy} (search_after paging, bulk with every item checked (B1), cursor per page).
+ * {@link DocumentCopy} (search_after paging, bulk with every item checked (defect B1), cursor per page).
  */
 public final class RestEsPort implements EsPort {
 

@@ -208,8 +208,11 @@ public final class KuzzleCopyBench {
                 .build();
         long cpu0 = processCpuNanos();
         long[] nodes0 = cpuSnapshot();
-        UpgradeReport r = UpgradeRunner.builder().store(new InMemoryCheckpointStore()).owner("bench").build()
-                .up(KuzzleUpgrade.plan(settings)).throwIfFailed();
+        UpgradeReport r;
+        try (KuzzleUpgrade kuzzle = KuzzleUpgrade.create()) {
+            r = UpgradeRunner.builder().store(new InMemoryCheckpointStore()).owner("bench").build()
+                    .up(kuzzle.upgradePlan(settings)).throwIfFailed();
+        }
         long cpuMs = (processCpuNanos() - cpu0) / 1_000_000;
         long ms = r.step("kuzzle-public-storages").orElseThrow().duration().toMillis();
         System.out.printf("    this JVM used %d ms of CPU for a %d ms public-storage step (whole plan)%n", cpuMs, ms);
