@@ -20,6 +20,7 @@ import io.upgradesdk.upgrade.UpgradeException;
 import io.upgradesdk.upgrade.UpgradePlan;
 import io.upgradesdk.upgrade.UpgradeReport.StepOutcome;
 import io.upgradesdk.upgrade.testkit.CrashPoint;
+import io.upgradesdk.upgrade.testkit.MutableClock;
 import io.upgradesdk.upgrade.testkit.PlanState;
 import io.upgradesdk.upgrade.testkit.UpgradeTestExtension;
 import io.upgradesdk.upgrade.testkit.UpgradeTestKit;
@@ -165,8 +166,8 @@ class OrdersUpgradeTest {
     void aMockedStoreNeedsOnlyALease() {
         CheckpointStore store = mock(CheckpointStore.class);
         given(store.acquireLease(eq(OrdersUpgrade.PLAN_ID), anyString(), any())).willAnswer(call ->
-                new Lease(OrdersUpgrade.PLAN_ID, call.getArgument(1), 1, UpgradeTestKit.runner().build().clock()
-                        .instant().plus(call.<Duration>getArgument(2))));
+                new Lease(OrdersUpgrade.PLAN_ID, call.getArgument(1), 1,
+                        MutableClock.atEpochOfTests().instant().plus(call.<Duration>getArgument(2))));
         given(store.renewLease(any(), any())).willAnswer(call -> call.getArgument(0));
         UpgradeTestRunner t = UpgradeTestKit.runner().store(store).build();
 

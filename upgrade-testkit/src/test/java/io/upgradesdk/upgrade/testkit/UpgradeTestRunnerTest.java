@@ -225,4 +225,52 @@ class UpgradeTestRunnerTest {
 
         assertThat(caught).isEmpty();
     }
+
+    @Test
+    void aCrashBeforeTheSuccessIsSavedRunsTheWholeStepAgain() {
+        UpgradeTestRunner t = UpgradeTestKit.runner().build();
+        UpgradePlan plan = plan();
+
+        t.crashAt(CrashPoint.beforeSuccessSaved("copy")).up(plan);
+        assertThat(t.checkpoint(plan)).step("copy").hasState(StepState.RUNNING).hasCursor("3");
+
+        t.letLeaseExpire(plan).up(plan);
+        assertThat(effects).containsExactly("copy 1", "copy 2", "copy 3");
+        assertThat(t.checkpoint(plan)).step("copy").isDone().hasAttempts(2);
+    }
+
+    @Test
+    void everyWriteOfARunIsACrashPointAndTheRerunAlwaysCompletes() {
+        int writes = countWritesOfACleanRun();
+        for (int n = 1; n <= writes; n++) {
+            effects.clear();
+            UpgradeTestRunner t = UpgradeTestKit.runner().confirming().build();
+            UpgradePlan plan = plan();
+
+            t.crashAt(n % 2 == 0 ? CrashPoint.afterSave(n) : CrashPoint.beforeSave(n)).run(plan);
+            assertThat(t.letLeaseExpire(plan).run(plan)).as("crash at write %d", n).succeeded();
+
+            assertThat(effects).as("crash at write %d", n).containsSubsequence("copy 1", "copy 2", "copy 3", "drop");
+            assertThat(t.checkpoint(plan)).allStepsSucceeded();
+        }
+    }
+
+    private int countWritesOfACleanRun() {
+        UpgradeTestRunner t = UpgradeTestKit.runner().confirming().build();
+        t.run(plan());
+        effects.clear();
+        return t.checkpointsWritten().size();
+    }
+
+    @Test
+    void aStateFailedAtACursorIsRetriedFromThatCursor() {
+        UpgradeTestRunner t = UpgradeTestKit.runner().build();
+        UpgradePlan plan = plan();
+        t.given(PlanState.of(plan).failedAt("copy", "1", "timeout", 3));
+
+        assertThat(t.checkpoint(plan)).step("copy").hasState(StepState.FAILED).errorContains("timeout");
+        assertThat(t.up(plan)).succeeded();
+        assertThat(effects).containsExactly("copy 2", "copy 3");
+        assertThat(t.checkpoint(plan)).step("copy").hasAttempts(4);
+    }
 }
