@@ -263,13 +263,10 @@ public final class UpgradeTestRunner {
             try {
                 report = operation.apply(plan);
             } catch (SimulatedCrash crash) {
-                observed.disarm();
                 return new CrashedRun(crash, store().load(plan.id()), store().currentLease(plan.id()));
-            } catch (RuntimeException | Error e) {
+            } finally {
                 observed.disarm();
-                throw e;
             }
-            observed.disarm();
             throw new AssertionError("the run never reached the crash point (" + point + "); it ended: " + report);
         }
     }
