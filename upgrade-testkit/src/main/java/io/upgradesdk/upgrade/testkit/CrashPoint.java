@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import io.upgradesdk.upgrade.Checkpoint;
 import io.upgradesdk.upgrade.StepRecord;
 import io.upgradesdk.upgrade.StepState;
+import io.upgradesdk.upgrade.UpgradeErrorCode;
+import io.upgradesdk.upgrade.UpgradeException;
 import java.util.Objects;
 
 /**
@@ -36,7 +38,8 @@ public final class CrashPoint {
 
     private CrashPoint(Kind kind, String stepId, int nth, boolean beforeWriteLands, String description) {
         if (nth < 1) {
-            throw new IllegalArgumentException("a crash point counts from 1, was " + nth);
+            throw new UpgradeException(UpgradeErrorCode.INVALID_CONFIGURATION,
+                    "a crash point counts from 1, was " + nth);
         }
         this.kind = kind;
         this.stepId = stepId;

@@ -2,6 +2,8 @@ package io.upgradesdk.upgrade.testkit;
 
 import static java.util.Objects.requireNonNull;
 
+import io.upgradesdk.upgrade.UpgradeErrorCode;
+import io.upgradesdk.upgrade.UpgradeException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +43,8 @@ public final class EffectLedger {
     /** Records one application of {@code effect} (no line breaks). */
     public synchronized void apply(String effect) {
         if (effect.contains("\n")) {
-            throw new IllegalArgumentException("an effect is one line: " + effect);
+            throw new UpgradeException(UpgradeErrorCode.INVALID_CONFIGURATION,
+                    "an effect is one line: " + effect);
         }
         try {
             Files.writeString(file, effect + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,

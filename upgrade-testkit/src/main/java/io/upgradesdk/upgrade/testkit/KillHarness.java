@@ -2,6 +2,8 @@ package io.upgradesdk.upgrade.testkit;
 
 import static java.util.Objects.requireNonNull;
 
+import io.upgradesdk.upgrade.UpgradeErrorCode;
+import io.upgradesdk.upgrade.UpgradeException;
 import io.upgradesdk.upgrade.testkit.internal.ChildRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -115,7 +117,8 @@ public final class KillHarness {
         /** How many trials (default 20). */
         public Builder trials(int trials) {
             if (trials < 1) {
-                throw new IllegalArgumentException("trials must be at least 1, was " + trials);
+                throw new UpgradeException(UpgradeErrorCode.INVALID_CONFIGURATION,
+                        "trials must be at least 1, was " + trials);
             }
             this.trials = trials;
             return this;
@@ -130,7 +133,8 @@ public final class KillHarness {
         /** Each trial kills 1 to {@code max} runs in a row before the final run (default 1). */
         public Builder maxKillsPerTrial(int max) {
             if (max < 1) {
-                throw new IllegalArgumentException("maxKillsPerTrial must be at least 1, was " + max);
+                throw new UpgradeException(UpgradeErrorCode.INVALID_CONFIGURATION,
+                        "maxKillsPerTrial must be at least 1, was " + max);
             }
             this.maxKillsPerTrial = max;
             return this;
@@ -145,7 +149,8 @@ public final class KillHarness {
         /** Kill after this write count every time instead of a random one. */
         public Builder killAfterSave(int save) {
             if (save < 0) {
-                throw new IllegalArgumentException("killAfterSave must be zero or positive, was " + save);
+                throw new UpgradeException(UpgradeErrorCode.INVALID_CONFIGURATION,
+                        "killAfterSave must be zero or positive, was " + save);
             }
             this.fixedKillPoint = save;
             return this;
@@ -167,7 +172,8 @@ public final class KillHarness {
         public Report run(TrialCheck check) throws Exception {
             requireNonNull(check, "check");
             if (workDir == null) {
-                throw new IllegalStateException("KillHarness needs a workDir: call workDir(tempDir)");
+                throw new UpgradeException(UpgradeErrorCode.INVALID_CONFIGURATION,
+                        "KillHarness needs a workDir: call workDir(tempDir)");
             }
             return new KillHarness(this).runTrials(check);
         }
@@ -211,7 +217,8 @@ public final class KillHarness {
         requireSucceeded(child, signal, "the calibration run (no kill)");
         runCheck(check, work, "the calibration run (no kill): the check fails even without a kill");
         if (saves == 0) {
-            throw new IllegalStateException("the plan's clean run wrote no checkpoint; nothing to kill between");
+            throw new UpgradeException(UpgradeErrorCode.INVALID_PLAN,
+                    "the plan's clean run wrote no checkpoint; nothing to kill between");
         }
         return saves;
     }
