@@ -1,14 +1,20 @@
 package io.upgradesdk.samples;
 
-import io.upgradesdk.samples.internal.PlanCli;
 import io.upgradesdk.samples.internal.ConfigFolderUpgrade;
+import io.upgradesdk.samples.internal.KilledChildDemo;
+import io.upgradesdk.samples.internal.PlanCli;
 import io.upgradesdk.upgrade.FileCheckpointStore;
+import io.upgradesdk.upgrade.Operation;
 import io.upgradesdk.upgrade.UpgradePlan;
+import io.upgradesdk.upgrade.UpgradeEvent;
 import io.upgradesdk.upgrade.UpgradeReport;
 import io.upgradesdk.upgrade.UpgradeRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -19,9 +25,13 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Upgrade a folder of v1 JSON config files to a v2 layout, resumably.",
-                "First run: seeds demo-data/v1 and runs the UP phase. Interrupt it (Ctrl-C or --stop-after N)",
-                "and run again: it resumes after the last converted file."})
+                "First run (no checkpoint yet): seeds demo-data/v1, runs the UP phase in a child JVM, kills it",
+                "with SIGKILL after --crash-after files, and runs again here: it resumes after the last saved file.",
+                "Later runs resume or report the steps already done."})
 public final class DemoCommand implements Callable<Integer> {
+
+    /** The lease of the crash story's child: short, so the rerun takes it over after a few seconds. */
+    private static final Duration CHILD_LEASE = Duration.ofSeconds(3);
 
     @Option(names = "--dir", description = "Folder holding v1/ (seeded if absent). Default: ${DEFAULT-VALUE}",
             defaultValue = "demo-data")
@@ -52,14 +62,24 @@ public final class DemoCommand implements Callable<Integer> {
             defaultValue = "150")
     long delayMs;
 
-    @Option(names = "--stop-after", description = "Halt the JVM abruptly after N files, as a crash would.",
-            defaultValue = "0")
-    int stopAfter;
+    @Option(names = "--crash-after", defaultValue = "5", description = {"On the first run (no checkpoint yet): kill"
+            + " the child JVM running the upgrade after N files, then resume here. 0: no crash, one plain run."
+            + " Default: ${DEFAULT-VALUE}"})
+    int crashAfter;
+
+    /** Set on the child JVM of the crash story: wait to be killed after N files. */
+    @Option(names = "--child-hold-after", hidden = true, defaultValue = "0")
+    int childHoldAfter;
 
     @Override
     public Integer call() throws Exception {
         Files.createDirectories(dir);
-        ConfigFolderUpgrade upgrade = new ConfigFolderUpgrade(dir, Duration.ofMillis(delayMs), stopAfter);
+        Path checkpointFile = checkpoints != null ? checkpoints : dir.resolve("upgrade.checkpoint.json");
+        boolean story = crashAfter > 0 && childHoldAfter == 0 && !Files.exists(checkpointFile) && !dryRun && !status
+                && !rollback && !finish;
+        ConfigFolderUpgrade upgrade = childHoldAfter > 0
+                ? new ConfigFolderUpgrade(dir, Duration.ofMillis(delayMs), KilledChildDemo.holdAfter(childHoldAfter))
+                : new ConfigFolderUpgrade(dir, Duration.ofMillis(delayMs));
         if (!dryRun) {
             int seeded = upgrade.seedIfEmpty(files);
             if (seeded > 0) {
@@ -67,13 +87,22 @@ public final class DemoCommand implements Callable<Integer> {
             }
         }
         UpgradePlan plan = upgrade.plan();
-        Path checkpointFile = checkpoints != null ? checkpoints : dir.resolve("upgrade.checkpoint.json");
+        Optional<String> killedAfter = story ? killAChildMidway(plan, checkpointFile) : Optional.empty();
+        boolean resumingAfterKill = killedAfter.isPresent();
+        List<String> convertedHere = new ArrayList<>();
         try (FileCheckpointStore store = new FileCheckpointStore(checkpointFile)) {
             UpgradeRunner runner = UpgradeRunner.builder()
                     .store(store)
                     .confirmation(PlanCli.confirmation(yes))
                     .listener(new ConsoleListener(System.out))
-                    .leaseDuration(Duration.ofSeconds(15))
+                    .listener(event -> {
+                        if (event instanceof UpgradeEvent.StepProgress p && p.stepId().equals("convert-files")) {
+                            convertedHere.add(p.message());
+                        }
+                    })
+                    // the child of the crash story holds a short lease, so the rerun can take it over soon
+                    .leaseDuration(childHoldAfter > 0 ? CHILD_LEASE : Duration.ofSeconds(15))
+                    .lockWait(resumingAfterKill ? CHILD_LEASE.plusSeconds(5) : Duration.ZERO)
                     .build();
             if (status) {
                 System.out.println(runner.status(plan));
@@ -85,14 +114,42 @@ public final class DemoCommand implements Callable<Integer> {
             }
             UpgradeReport report = rollback ? runner.rollback(plan) : finish ? runner.run(plan) : runner.up(plan);
             System.out.println(report);
-            if (report.outcome() == UpgradeReport.Outcome.AWAITING_CONFIRMATION) {
-                System.out.println("Not confirmed: run again with --finish --yes to delete v1/.");
-            } else if (report.isSuccess() && !finish && !rollback) {
-                System.out.println("UP phase done; v1/ and v2/ coexist. Run with --finish to retire v1/.");
-            }
+            explain(report, killedAfter, convertedHere);
             System.out.println("Checkpoint: " + checkpointFile.toAbsolutePath());
             return PlanCli.exitCode(report);
         }
     }
 
+    /** Steps 1 and 2 of the story: the file the killed child had saved last, if it was killed. */
+    private Optional<String> killAChildMidway(UpgradePlan plan, Path checkpointFile) throws Exception {
+        System.out.printf("[1/3] Running the UP phase in a child JVM; it will be killed with kill -9 after file %d"
+                + " of %d.%n", crashAfter, files);
+        KilledChildDemo demo = new KilledChildDemo(System.out);
+        Optional<String> lastSaved = demo.runAndKill(List.of("demo", "--dir=" + dir, "--checkpoints=" + checkpointFile,
+                "--files=" + files, "--delay-ms=" + delayMs, "--crash-after=0", "--child-hold-after=" + crashAfter));
+        if (lastSaved.isEmpty()) {
+            System.out.printf("The child ended before file %d (only %d files?); nothing was killed.%n", crashAfter, files);
+            return Optional.empty();
+        }
+        demo.describeWhatWasLeft(checkpointFile, plan);
+        System.out.printf("[3/3] Running again in this JVM: it waits for the dead run's lease to expire (%d s), skips"
+                + " the finished steps and resumes convert-files after %s.%n", CHILD_LEASE.toSeconds(), lastSaved.get());
+        return lastSaved;
+    }
+
+    private static void explain(UpgradeReport report, Optional<String> killedAfter, List<String> convertedHere) {
+        if (report.outcome() == UpgradeReport.Outcome.AWAITING_CONFIRMATION) {
+            System.out.println("Not confirmed: run again with --finish --yes to delete v1/.");
+        } else if (report.isSuccess() && report.operation() == Operation.UP) {
+            killedAfter.ifPresent(last -> {
+                boolean noneAgain = convertedHere.stream().allMatch(f -> f.compareTo(last) > 0);
+                System.out.printf("After the kill, this run converted %d files (%s); the killed run had converted"
+                        + " up to %s. %s%n", convertedHere.size(), convertedHere.isEmpty() ? "none"
+                        : convertedHere.get(0) + " to " + convertedHere.get(convertedHere.size() - 1), last,
+                        noneAgain ? "No file was converted twice." : "Some files were converted again.");
+            });
+            System.out.println("UP phase done; v1/ and v2/ coexist. Next: demo --finish --yes retires v1/"
+                    + " (demo --dry-run previews, demo --rollback undoes, demo --status shows the checkpoint).");
+        }
+    }
 }

@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The demo as a user runs it: seed, preview, up, interrupt and resume, finish. */
+/** The demo as a user runs it: seed, preview, up, killed and resumed, finish. */
 class DemoCommandTest {
 
     @TempDir
@@ -18,14 +20,14 @@ class DemoCommandTest {
     @RegisterExtension
     final StandardOutput output = new StandardOutput();
 
+    /** The demo without its crash story (a plain run), unless the test passes --crash-after. */
     private int demo(String... args) {
-        String[] all = new String[args.length + 4];
-        all[0] = "demo";
-        all[1] = "--dir=" + dir;
-        all[2] = "--delay-ms=0";
-        all[3] = "--files=6";
-        System.arraycopy(args, 0, all, 4, args.length);
-        return Main.commandLine().execute(all);
+        List<String> all = new ArrayList<>(List.of("demo", "--dir=" + dir, "--delay-ms=0", "--files=6"));
+        if (Arrays.stream(args).noneMatch(a -> a.startsWith("--crash-after"))) {
+            all.add("--crash-after=0");
+        }
+        all.addAll(List.of(args));
+        return Main.commandLine().execute(all.toArray(String[]::new));
     }
 
     private String out() {
@@ -79,19 +81,26 @@ class DemoCommandTest {
     }
 
     @Test
-    void anInterruptedRunResumesAfterTheLastConvertedFile() throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process crashed = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "demo", "--dir=" + dir, "--delay-ms=0", "--files=6", "--stop-after=3")
-                .redirectErrorStream(true).redirectOutput(dir.resolve("crashed.log").toFile()).start();
-        assertThat(crashed.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(crashed.exitValue()).isEqualTo(137);
+    void theFirstRunIsKilledInAChildJvmAndResumedAfterTheLastSavedFileEndingWell() throws Exception {
+        assertThat(demo("--crash-after=3")).isZero();
 
-        assertThat(demo()).isZero();
-
-        assertThat(out()).contains("resuming after service-03.json").doesNotContain("service-02.json\n");
+        assertThat(out()).contains("[1/3]", "child | -> convert-files",
+                "[2/3] Killed the child JVM", "with SIGKILL (kill -9) right after it saved service-03.json",
+                "checkpoint: convert-files  RUNNING, cursor service-03.json", "lease: still held by the dead run",
+                "[3/3] Running again", "-> convert-files (resuming after service-03.json)",
+                "this run converted 3 files (service-04.json to service-06.json)", "No file was converted twice.",
+                "UP phase done");
         try (var files = Files.list(dir.resolve("v2"))) {
             assertThat(files.count()).isEqualTo(6);
         }
+    }
+
+    @Test
+    void aSecondRunFindsEverythingDoneAndCrashesNothing() {
+        demo();
+
+        assertThat(Main.commandLine().execute("demo", "--dir=" + dir, "--delay-ms=0")).isZero();
+
+        assertThat(out()).doesNotContain("[1/3]").contains("skip convert-files (already done)");
     }
 }

@@ -29,17 +29,27 @@ public final class ConfigFolderUpgrade {
 
     private final Path root;
     private final Duration delayPerFile;
-    private final int stopAfter;
+    private final FileSaved afterEachFile;
+
+    /** Told after each converted file whose cursor is saved (the demo's child JVM waits there to be killed). */
+    @FunctionalInterface
+    public interface FileSaved {
+        void saved(int filesDone, String fileName) throws Exception;
+    }
 
     /**
-     * @param root         the folder holding {@code v1/} (and, once converted, {@code v2/})
-     * @param delayPerFile a pause per file, so the demo can be watched and interrupted
-     * @param stopAfter    halt the JVM abruptly after this many files (0 = never), to show resume
+     * @param root          the folder holding {@code v1/} (and, once converted, {@code v2/})
+     * @param delayPerFile  a pause per file, so the demo can be watched and interrupted
+     * @param afterEachFile told after each converted file, once its cursor is saved
      */
-    public ConfigFolderUpgrade(Path root, Duration delayPerFile, int stopAfter) {
+    public ConfigFolderUpgrade(Path root, Duration delayPerFile, FileSaved afterEachFile) {
         this.root = root;
         this.delayPerFile = delayPerFile;
-        this.stopAfter = stopAfter;
+        this.afterEachFile = afterEachFile;
+    }
+
+    public ConfigFolderUpgrade(Path root, Duration delayPerFile) {
+        this(root, delayPerFile, (done, name) -> { });
     }
 
     public UpgradePlan plan() {
@@ -108,11 +118,7 @@ public final class ConfigFolderUpgrade {
             writeAtomically(v2().resolve(name), toV2(JSON.readTree(file.toFile())));
             ctx.saveCursor(name);
             ctx.progress(done, files.size(), name);
-            if (stopAfter > 0 && done >= stopAfter) {
-                System.out.println("   (--stop-after " + stopAfter + ": halting the JVM now, as a crash would)");
-                System.out.flush();
-                Runtime.getRuntime().halt(137);
-            }
+            afterEachFile.saved(done, name);
         }
     }
 

@@ -1,0 +1,124 @@
+package io.upgradesdk.upgrade.testkit.internal;
+
+import io.upgradesdk.upgrade.Checkpoint;
+import io.upgradesdk.upgrade.CheckpointStore;
+import io.upgradesdk.upgrade.Confirmation;
+import io.upgradesdk.upgrade.Lease;
+import io.upgradesdk.upgrade.OperatorNote;
+import io.upgradesdk.upgrade.UpgradeException;
+import io.upgradesdk.upgrade.UpgradePlan;
+import io.upgradesdk.upgrade.UpgradeReport;
+import io.upgradesdk.upgrade.UpgradeRunner;
+import io.upgradesdk.upgrade.testkit.KillablePlan;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The child JVM of {@code KillHarness}: runs a {@link KillablePlan} once and tells the parent,
+ * on stdout, each time a checkpoint write has landed, so the parent can kill it at a chosen point.
+ *
+ * <pre>
+ * args:  &lt;KillablePlan class&gt; &lt;trial folder&gt; &lt;UP|RUN&gt; &lt;takeover: true|false&gt;
+ * out:   @@ STARTED, then @@ SAVED &lt;n&gt; after each write, then @@ DONE &lt;outcome&gt; &lt;code&gt;
+ * exit:  0 succeeded, 3 refused (UpgradeException), 4 failed
+ * </pre>
+ *
+ * <p>With takeover, the run first force-releases the lease a killed run left (audited).
+ */
+public final class KilledHost {
+
+    private KilledHost() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        KillablePlan host = (KillablePlan) Class.forName(args[0]).getDeclaredConstructor().newInstance();
+        Path work = Path.of(args[1]);
+        boolean runBothPhases = args[2].equals("RUN");
+        boolean takeover = Boolean.parseBoolean(args[3]);
+        UpgradePlan plan = host.plan(work);
+        int exit;
+        try (CheckpointStore store = host.store(work)) {
+            SignallingStore signalling = new SignallingStore(store);
+            UpgradeRunner.Builder builder = UpgradeRunner.builder().store(signalling)
+                    .owner("kill-trial/" + ProcessHandle.current().pid())
+                    .confirmation(Confirmation.givenInAdvance())
+                    .leaseDuration(Duration.ofSeconds(30));
+            host.configure(builder, work);
+            UpgradeRunner runner = builder.build();
+            if (takeover) {
+                runner.forceReleaseLock(plan, OperatorNote.by("kill-harness", "the previous run was killed (SIGKILL)"));
+            }
+            signalling.start();
+            reply("STARTED");
+            try {
+                UpgradeReport report = runBothPhases ? runner.run(plan) : runner.up(plan);
+                reply("DONE " + report.outcome() + " " + (report.errorCode() == null ? "-" : report.errorCode()));
+                exit = report.isSuccess() ? 0 : 4;
+            } catch (UpgradeException e) {
+                reply("DONE EXCEPTION " + e.code().id());
+                System.err.println(e);
+                exit = 3;
+            }
+        }
+        System.exit(exit);
+    }
+
+    private static synchronized void reply(String line) {
+        System.out.println("@@ " + line);
+        System.out.flush();
+    }
+
+    /** Passes every call on; after each write that landed, tells the parent. */
+    private static final class SignallingStore implements CheckpointStore {
+        private final CheckpointStore target;
+        private volatile boolean started;
+        private int saves;
+
+        SignallingStore(CheckpointStore target) {
+            this.target = target;
+        }
+
+        void start() {
+            started = true;
+        }
+
+        @Override
+        public Optional<Checkpoint> load(String planId) {
+            return target.load(planId);
+        }
+
+        @Override
+        public void save(Checkpoint checkpoint, Lease lease) {
+            target.save(checkpoint, lease);
+            if (started) {
+                reply("SAVED " + (++saves));
+            }
+        }
+
+        @Override
+        public Lease acquireLease(String planId, String owner, Duration duration) {
+            return target.acquireLease(planId, owner, duration);
+        }
+
+        @Override
+        public Lease renewLease(Lease lease, Duration duration) {
+            return target.renewLease(lease, duration);
+        }
+
+        @Override
+        public void releaseLease(Lease lease) {
+            target.releaseLease(lease);
+        }
+
+        @Override
+        public Optional<Lease> currentLease(String planId) {
+            return target.currentLease(planId);
+        }
+
+        @Override
+        public void forceReleaseLease(String planId) {
+            target.forceReleaseLease(planId);
+        }
+    }
+}
