@@ -4,7 +4,7 @@ import io.upgradesdk.samples.internal.ConfigFolderUpgrade;
 import io.upgradesdk.samples.internal.KilledChildDemo;
 import io.upgradesdk.samples.internal.PlanCli;
 import io.upgradesdk.upgrade.FileCheckpointStore;
-import io.upgradesdk.upgrade.Operation;
+import io.upgradesdk.upgrade.RunOperation;
 import io.upgradesdk.upgrade.UpgradePlan;
 import io.upgradesdk.upgrade.UpgradeEvent;
 import io.upgradesdk.upgrade.UpgradeReport;
@@ -140,7 +140,7 @@ public final class DemoCommand implements Callable<Integer> {
     private static void explain(UpgradeReport report, Optional<String> killedAfter, List<String> convertedHere) {
         if (report.outcome() == UpgradeReport.Outcome.AWAITING_CONFIRMATION) {
             System.out.println("Not confirmed: run again with --finish --yes to delete v1/.");
-        } else if (report.isSuccess() && report.operation() == Operation.UP) {
+        } else if (report.isSuccess() && report.operation() == RunOperation.UP) {
             killedAfter.ifPresent(last -> {
                 boolean noneAgain = convertedHere.stream().allMatch(f -> f.compareTo(last) > 0);
                 System.out.printf("After the kill, this run converted %d files (%s); the killed run had converted"
