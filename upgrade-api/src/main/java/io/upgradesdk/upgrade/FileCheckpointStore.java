@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.upgradesdk.upgrade.internal.CheckpointFile;
 import io.upgradesdk.upgrade.internal.CheckpointSlots;
-import io.upgradesdk.upgrade.internal.LeaseRules;
+import io.upgradesdk.upgrade.spi.LeaseRules;
 import io.upgradesdk.upgrade.internal.StepJsonCache;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -2,7 +2,7 @@ package io.upgradesdk.upgrade;
 
 import static java.util.Objects.requireNonNull;
 
-import io.upgradesdk.upgrade.internal.LeaseRules;
+import io.upgradesdk.upgrade.spi.LeaseRules;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -59,8 +59,7 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
 
     @Override
     public synchronized void releaseLease(Lease lease) {
-        Lease current = leases.get(lease.planId());
-        if (current != null && current.sameAcquisition(lease)) {
+        if (LeaseRules.releases(leases.get(lease.planId()), lease)) {
             leases.remove(lease.planId());
         }
     }

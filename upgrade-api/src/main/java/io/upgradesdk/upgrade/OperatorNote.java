@@ -1,6 +1,6 @@
 package io.upgradesdk.upgrade;
 
-import io.upgradesdk.upgrade.internal.Check;
+import io.upgradesdk.upgrade.spi.Check;
 
 /**
  * Who performs a recovery operation and why; recorded in the checkpoint's audit trail.

@@ -2,7 +2,7 @@ package io.upgradesdk.upgrade;
 
 import static java.util.Objects.requireNonNull;
 
-import io.upgradesdk.upgrade.internal.Check;
+import io.upgradesdk.upgrade.spi.Check;
 import java.util.List;
 import java.util.Optional;
 

@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.common.hash.Hasher;
 import com.google.common.hash.Hashing;
-import io.upgradesdk.upgrade.internal.Check;
+import io.upgradesdk.upgrade.spi.Check;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;

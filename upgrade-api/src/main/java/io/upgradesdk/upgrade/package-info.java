@@ -10,7 +10,9 @@
  * {@link io.upgradesdk.upgrade.ErrorCode}; progress is published as typed
  * {@link io.upgradesdk.upgrade.UpgradeEvent}s.
  *
- * <p>Everything under {@code io.upgradesdk.upgrade.internal} is implementation and may change
- * in any release.
+ * <p>Those who write a store of their own find the lease rules and argument checks the built-in
+ * stores use in {@link io.upgradesdk.upgrade.spi}. Everything under
+ * {@code io.upgradesdk.upgrade.internal} is implementation, not exported, and may change in any
+ * release.
  */
 package io.upgradesdk.upgrade;

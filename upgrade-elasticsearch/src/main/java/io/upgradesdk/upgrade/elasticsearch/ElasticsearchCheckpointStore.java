@@ -11,7 +11,7 @@ import io.upgradesdk.upgrade.UpgradeErrorCode;
 import io.upgradesdk.upgrade.UpgradeException;
 import io.upgradesdk.upgrade.elasticsearch.internal.DocumentCopier;
 import io.upgradesdk.upgrade.elasticsearch.internal.EsClient;
-import io.upgradesdk.upgrade.internal.LeaseRules;
+import io.upgradesdk.upgrade.spi.LeaseRules;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

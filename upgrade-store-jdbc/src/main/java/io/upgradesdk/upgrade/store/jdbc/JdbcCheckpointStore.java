@@ -5,7 +5,7 @@ import io.upgradesdk.upgrade.CheckpointStore;
 import io.upgradesdk.upgrade.Lease;
 import io.upgradesdk.upgrade.UpgradeErrorCode;
 import io.upgradesdk.upgrade.UpgradeException;
-import io.upgradesdk.upgrade.internal.LeaseRules;
+import io.upgradesdk.upgrade.spi.LeaseRules;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,0 +1,14 @@
+/**
+ * Kong upgrades: the {@code migrations bootstrap/up/finish/list/reset} model on PostgreSQL, the
+ * migration catalogue, upgrade paths and plans, the Admin API client. Only the root package is
+ * exported; {@code internal} is not.
+ */
+module io.upgradesdk.upgrade.kong {
+    exports io.upgradesdk.upgrade.kong;
+
+    requires transitive io.upgradesdk.upgrade;
+    requires transitive java.sql;                   // builders take a DataSource
+    requires transitive java.net.http;              // KongAdminClient.of(URI, HttpClient, Secret)
+    requires com.fasterxml.jackson.databind;
+    requires org.slf4j;
+}
