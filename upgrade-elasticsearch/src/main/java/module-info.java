@@ -11,11 +11,13 @@ module io.upgradesdk.upgrade.elasticsearch {
     opens io.upgradesdk.upgrade.elasticsearch.internal to com.fasterxml.jackson.databind;
 
     requires transitive io.upgradesdk.upgrade;
+    // Public signatures use Jackson's JsonNode (DocumentCopy, ElasticsearchConnection) and the
+    // low-level RestClient (ElasticsearchConnection.using): hosts read both through this module.
     requires com.fasterxml.jackson.core;
-    requires com.fasterxml.jackson.databind;
+    requires transitive com.fasterxml.jackson.databind;
     // The low-level REST client has no module descriptor nor Automatic-Module-Name: its name is
     // derived from the jar name (elasticsearch-rest-client-VERSION.jar).
-    requires elasticsearch.rest.client;
+    requires transitive elasticsearch.rest.client;
     requires org.apache.httpcomponents.httpcore;
     requires org.apache.httpcomponents.httpclient;       // RequestConfig (timeouts)
     requires org.apache.httpcomponents.httpasyncclient;  // HttpAsyncClientBuilder (TLS, credentials)

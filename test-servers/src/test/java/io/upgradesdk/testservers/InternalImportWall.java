@@ -61,15 +61,6 @@ final class InternalImportWall {
         return breaches;
     }
 
-    /** Every foreign internal package each module uses, allowed or not: to spot stale allowances. */
-    Map<String, Set<String>> foreignInternalsByModule() {
-        Map<String, Set<String>> used = new TreeMap<>();
-        for (Breach breach : breaches(Map.of())) {
-            used.computeIfAbsent(breach.module(), m -> new TreeSet<>()).add(breach.internalPackage());
-        }
-        return used;
-    }
-
     private List<Path> modules() {
         try (Stream<Path> children = Files.list(root)) {
             return children.filter(dir -> Files.isRegularFile(dir.resolve("pom.xml")))

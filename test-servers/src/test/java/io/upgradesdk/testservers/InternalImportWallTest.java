@@ -16,31 +16,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class InternalImportWallTest {
 
-    /**
-     * Known breaches, to delete when they are gone. {@code upgrade-kuzzle} still uses the
-     * Elasticsearch client layer and copy engine until it moves to upgrade-elasticsearch's public
-     * copy API (issue 11); then this entry goes, and Kuzzle gets its module-info.
-     */
-    private static final Map<String, Set<String>> KUZZLE_UNTIL_PUBLIC_COPY_API = Map.of(
-            "upgrade-kuzzle", Set.of("io.upgradesdk.upgrade.elasticsearch.internal"));
-
     @Test
     void noModuleUsesAnotherModulesInternalPackage() {
         InternalImportWall wall = new InternalImportWall(repositoryRoot());
 
-        assertThat(wall.breaches(KUZZLE_UNTIL_PUBLIC_COPY_API))
+        assertThat(wall.breaches(Map.of()))
                 .as("code using another module's internal package: use that module's public API (its root or"
                         + " spi package), or ask for what is missing to be published there")
                 .isEmpty();
-    }
-
-    @Test
-    void everyAllowedBreachStillExists() {
-        Map<String, Set<String>> used = new InternalImportWall(repositoryRoot()).foreignInternalsByModule();
-
-        KUZZLE_UNTIL_PUBLIC_COPY_API.forEach((module, packages) -> assertThat(used.getOrDefault(module, Set.of()))
-                .as("%s no longer uses %s: delete its entry from the allowed breaches", module, packages)
-                .containsAll(packages));
     }
 
     @Test
