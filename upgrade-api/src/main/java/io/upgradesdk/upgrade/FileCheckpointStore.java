@@ -387,7 +387,7 @@ public final class FileCheckpointStore implements CheckpointStore {
             byte[] record = CheckpointLog.changeRecord(seq, CheckpointChanges.between(before, after));
             if (at.tail() + record.length <= at.capacity()) {
                 writeInPlace(at.areaOffset() + at.tail(), record);
-                position = at.appended(seq, at.tail() + record.length);
+                position = at.appended(seq, at.tail() + record.length - CheckpointLog.FRAME_BYTES);
             } else {
                 compact(after, at, seq);
             }

@@ -136,13 +136,16 @@ class FileCheckpointStoreTest {
             Lease lease = writer.acquireLease(plan.id(), "host", Duration.ofSeconds(10));
             Checkpoint checkpoint = Checkpoint.start(plan, NOW);
             for (int i = 0; i < 300; i++) {
-                checkpoint = steps(checkpoint, i % 50, "cursor-" + i + "-" + "x".repeat(100));
+                checkpoint = steps(checkpoint, i % 50, "cursor-" + i + "-" + "x".repeat(300));
                 writer.save(checkpoint, lease);
                 if (i % 7 == 0) {
                     assertThat(reader.load(plan.id())).contains(checkpoint);
                 }
             }
             assertThat(reader.load(plan.id())).contains(checkpoint);
+        }
+        try (FileCheckpointStore fresh = new FileCheckpointStore(file())) {
+            assertThat(fresh.load(plan.id())).as("read whole after each area was used twice").contains(checkpoint);
         }
     }
 

@@ -89,8 +89,10 @@ public final class CheckpointChanges {
     }
 
     /**
-     * Streams the whole checkpoint in the form {@link CheckpointJson#fromNode} reads, every step
-     * included (a base of the log keeps each record's position), each step's JSON from {@code steps}.
+     * Starts the checkpoint's object in the form {@link CheckpointJson#fromNode} reads, with
+     * {@code records} as its steps (all of them in a base, pending ones included, so that each
+     * keeps its position), each step's JSON from {@code steps}, and the audit trail or an empty one;
+     * the caller adds its own fields, if any, and ends the object.
      */
     static void writeCheckpoint(JsonGenerator json, Checkpoint checkpoint, List<StepRecord> records,
             Function<StepRecord, String> steps, boolean withAudit) throws IOException {

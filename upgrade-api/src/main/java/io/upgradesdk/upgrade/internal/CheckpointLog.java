@@ -19,7 +19,8 @@ import java.util.zip.CRC32;
  * area 0  C bytes:    base record, change record, change record, ..., then zeros or stale bytes
  * area 1  C bytes:    the same, holding older content (or nothing yet)
  * record:             length (int), seq (long), kind (byte 'B' base or 'C' change), CRC-32 (int) of
- *                     the 13 bytes before it and the payload, payload (UTF-8 JSON, length bytes)
+ *                     the 13 bytes before it and the payload, payload (UTF-8 JSON, length bytes);
+ *                     written with an empty frame (zeros) after it, which the next record overwrites
  * </pre>
  *
  * A save appends one change record at the tail of the active area, in place (the whole file is
@@ -95,15 +96,21 @@ public final class CheckpointLog {
         return 2L * (baseBytes + FRAME_BYTES) <= capacity;
     }
 
-    /** A base record followed by an empty frame, so that no stale record can seem to follow it. */
+    /**
+     * A base record followed by an empty frame, which ends the chain there (records left over
+     * from the area's earlier use would end it too: their sequence numbers are lower).
+     */
     public static byte[] baseRecord(long seq, byte[] payload) {
-        byte[] record = frame(seq, BASE, payload);
-        return Arrays.copyOf(record, record.length + FRAME_BYTES);
+        return terminated(frame(seq, BASE, payload));
     }
 
-    /** A change record. */
+    /** A change record followed by an empty frame; the next record overwrites that frame. */
     public static byte[] changeRecord(long seq, byte[] payload) {
-        return frame(seq, CHANGE, payload);
+        return terminated(frame(seq, CHANGE, payload));
+    }
+
+    private static byte[] terminated(byte[] record) {
+        return Arrays.copyOf(record, record.length + FRAME_BYTES);
     }
 
     /** A whole new file: the base in area 0, everything else zeros (written, so appends allocate nothing). */
