@@ -52,9 +52,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Its {@link #main disk mode} (a plain main, not JMH) sets the file store against the disk's
  * own limit in one run: the cost per step of plans of 100, 1,000 and 5,000 steps with the file
- * store, interleaved round by round with a bare loop of small in-place writes each followed by a
- * data-only sync ({@code FileChannel.force(false)}, {@code fdatasync}) on the same disk, and their
- * ratio (syncs' worth per step):
+ * store, each run followed by a bare loop of small in-place writes each followed by a data-only
+ * sync ({@code FileChannel.force(false)}, {@code fdatasync}) on the same disk, and their ratio
+ * (syncs' worth per step, each run against the syncs timed next to it):
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.upgradesdk.benchmarks.RunnerOverheadBenchmark [DIR] [ROUNDS]
@@ -138,9 +138,13 @@ public class RunnerOverheadBenchmark {
     // --- disk mode: the file store against the disk's own sync cost, in one run ---------------------
 
     private static final int[] DISK_PLAN_SIZES = {100, 1000, 5000};
-    private static final int SYNCS_PER_ROUND = 200;
+    private static final int SYNCS_PER_ROUND = 100;
 
-    /** Prints µs per step of the file store for each plan size, the bare sync's median and their ratio. */
+    /**
+     * Prints, per plan size, µs per step of the file store and its ratio to the median of a bare
+     * sync loop run right after each plan run (the disk's speed drifts on a shared machine: each
+     * run is set against syncs timed next to it), with the spread over rounds.
+     */
     public static void main(String[] args) throws Exception {
         Path base = args.length > 0 ? Path.of(args[0]) : Path.of("").toAbsolutePath();
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 7;
@@ -153,38 +157,37 @@ public class RunnerOverheadBenchmark {
         }
         Map<Integer, UpgradePlan> plans = new LinkedHashMap<>();
         Map<Integer, List<Double>> perStep = new LinkedHashMap<>();
+        Map<Integer, List<Double>> ratios = new LinkedHashMap<>();
         for (int size : DISK_PLAN_SIZES) {
             plans.put(size, noOpPlan(size));
             perStep.put(size, new ArrayList<>());
+            ratios.put(size, new ArrayList<>());
         }
         List<Double> syncs = new ArrayList<>();
-        List<Double> syncRoundMedians = new ArrayList<>();
         for (int round = 0; round <= rounds; round++) {
             for (int size : DISK_PLAN_SIZES) {
                 if (round == 0 && size > 1000) {
                     continue; // the warm-up round only warms the code up
                 }
                 double micros = microsPerStep(plans.get(size), directory);
+                List<Double> nextSyncs = Arrays.stream(bareSyncs(directory)).boxed().toList();
                 if (round > 0) {
                     perStep.get(size).add(micros);
+                    ratios.get(size).add(micros / median(nextSyncs));
+                    syncs.addAll(nextSyncs);
                 }
             }
-            double[] sample = bareSyncs(directory);
-            if (round > 0) {
-                Arrays.stream(sample).forEach(syncs::add);
-                syncRoundMedians.add(median(Arrays.stream(sample).boxed().toList()));
-            }
         }
-        double sync = median(syncs);
-        System.out.printf(Locale.ROOT, "bare in-place 64-byte write + fdatasync: median %.1f us (%d syncs;"
-                + " per-round medians %.1f..%.1f us)%n", sync, syncs.size(), min(syncRoundMedians),
-                max(syncRoundMedians));
-        System.out.printf(Locale.ROOT, "%8s %14s %22s %16s%n", "steps", "median us/step", "min..max us/step",
-                "syncs per step");
-        for (Map.Entry<Integer, List<Double>> entry : perStep.entrySet()) {
-            List<Double> values = entry.getValue();
-            System.out.printf(Locale.ROOT, "%8d %14.1f %22s %16.2f%n", entry.getKey(), median(values),
-                    String.format(Locale.ROOT, "%.1f..%.1f", min(values), max(values)), median(values) / sync);
+        System.out.printf(Locale.ROOT, "bare in-place 64-byte write + fdatasync: median %.1f us over all %d syncs%n",
+                median(syncs), syncs.size());
+        System.out.printf(Locale.ROOT, "%8s %14s %22s %22s %14s%n", "steps", "median us/step", "min..max us/step",
+                "syncs per step", "(min..max)");
+        for (int size : DISK_PLAN_SIZES) {
+            List<Double> values = perStep.get(size);
+            List<Double> ratio = ratios.get(size);
+            System.out.printf(Locale.ROOT, "%8d %14.1f %22s %22.2f %14s%n", size, median(values),
+                    String.format(Locale.ROOT, "%.1f..%.1f", min(values), max(values)), median(ratio),
+                    String.format(Locale.ROOT, "%.2f..%.2f", min(ratio), max(ratio)));
         }
     }
 

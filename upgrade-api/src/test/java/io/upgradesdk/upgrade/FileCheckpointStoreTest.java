@@ -131,10 +131,10 @@ class FileCheckpointStoreTest {
     @Test
     void anotherInstanceSeesTheChangesOfACompactionAndOfAppendsAfterIt() {
         UpgradePlan plan = numberedPlan(50);
+        Checkpoint checkpoint = Checkpoint.start(plan, NOW);
         try (FileCheckpointStore writer = new FileCheckpointStore(file());
                 FileCheckpointStore reader = new FileCheckpointStore(file())) {
             Lease lease = writer.acquireLease(plan.id(), "host", Duration.ofSeconds(10));
-            Checkpoint checkpoint = Checkpoint.start(plan, NOW);
             for (int i = 0; i < 300; i++) {
                 checkpoint = steps(checkpoint, i % 50, "cursor-" + i + "-" + "x".repeat(300));
                 writer.save(checkpoint, lease);
@@ -145,7 +145,7 @@ class FileCheckpointStoreTest {
             assertThat(reader.load(plan.id())).contains(checkpoint);
         }
         try (FileCheckpointStore fresh = new FileCheckpointStore(file())) {
-            assertThat(fresh.load(plan.id())).as("read whole after each area was used twice").contains(checkpoint);
+            assertThat(fresh.load(plan.id())).as("read whole after several compactions").contains(checkpoint);
         }
     }
 
