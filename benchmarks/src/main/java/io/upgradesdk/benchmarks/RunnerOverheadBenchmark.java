@@ -9,8 +9,18 @@ import io.upgradesdk.upgrade.UpgradeReport;
 import io.upgradesdk.upgrade.UpgradeRunner;
 import io.upgradesdk.upgrade.UpgradeStep;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -39,6 +49,20 @@ import org.openjdk.jmh.annotations.Warmup;
  * mvn -Pbench -pl benchmarks -am package -DskipTests
  * java -jar benchmarks/target/benchmarks.jar RunnerOverhead
  * </pre>
+ *
+ * <p>Its {@link #main disk mode} (a plain main, not JMH) sets the file store against the disk's
+ * own limit in one run: the cost per step of plans of 100, 1,000 and 5,000 steps with the file
+ * store, each run followed by a bare loop of small in-place writes each followed by a data-only
+ * sync ({@code FileChannel.force(false)}, {@code fdatasync}) on the same disk, and their ratio
+ * (syncs' worth per step, each run against the syncs timed next to it):
+ *
+ * <pre>
+ * java -cp benchmarks/target/benchmarks.jar io.upgradesdk.benchmarks.RunnerOverheadBenchmark [DIR] [ROUNDS]
+ * </pre>
+ *
+ * {@code DIR} must be on the disk to measure (not tmpfs; default: a new directory under the
+ * working directory), {@code ROUNDS} the measured rounds (default 7, after one warm-up round of
+ * the two smaller plans).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -109,5 +133,120 @@ public class RunnerOverheadBenchmark {
             step.execute(null);
         }
         return sink.get();
+    }
+
+    // --- disk mode: the file store against the disk's own sync cost, in one run ---------------------
+
+    private static final int[] DISK_PLAN_SIZES = {100, 1000, 5000};
+    private static final int SYNCS_PER_ROUND = 100;
+
+    /**
+     * Prints, per plan size, µs per step of the file store and its ratio to the median of a bare
+     * sync loop run right after each plan run (the disk's speed drifts on a shared machine: each
+     * run is set against syncs timed next to it), with the spread over rounds.
+     */
+    public static void main(String[] args) throws Exception {
+        Path base = args.length > 0 ? Path.of(args[0]) : Path.of("").toAbsolutePath();
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 7;
+        Path directory = Files.createTempDirectory(base, "runner-disk-bench");
+        FileStore disk = Files.getFileStore(directory);
+        System.out.printf(Locale.ROOT, "Runner with the file store on %s (%s, %s), %d rounds + 1 warm-up, %s%n",
+                directory, disk.name(), disk.type(), rounds, Runtime.version());
+        if ("tmpfs".equals(disk.type())) {
+            System.out.println("WARNING: tmpfs, where a sync costs nothing: pass a directory on a disk");
+        }
+        Map<Integer, UpgradePlan> plans = new LinkedHashMap<>();
+        Map<Integer, List<Double>> perStep = new LinkedHashMap<>();
+        Map<Integer, List<Double>> ratios = new LinkedHashMap<>();
+        for (int size : DISK_PLAN_SIZES) {
+            plans.put(size, noOpPlan(size));
+            perStep.put(size, new ArrayList<>());
+            ratios.put(size, new ArrayList<>());
+        }
+        List<Double> syncs = new ArrayList<>();
+        for (int round = 0; round <= rounds; round++) {
+            for (int size : DISK_PLAN_SIZES) {
+                if (round == 0 && size > 1000) {
+                    continue; // the warm-up round only warms the code up
+                }
+                double micros = microsPerStep(plans.get(size), directory);
+                List<Double> nextSyncs = Arrays.stream(bareSyncs(directory)).boxed().toList();
+                if (round > 0) {
+                    perStep.get(size).add(micros);
+                    ratios.get(size).add(micros / median(nextSyncs));
+                    syncs.addAll(nextSyncs);
+                }
+            }
+        }
+        System.out.printf(Locale.ROOT, "bare in-place 64-byte write + fdatasync: median %.1f us over all %d syncs%n",
+                median(syncs), syncs.size());
+        System.out.printf(Locale.ROOT, "%8s %14s %22s %22s %14s%n", "steps", "median us/step", "min..max us/step",
+                "syncs per step", "(min..max)");
+        for (int size : DISK_PLAN_SIZES) {
+            List<Double> values = perStep.get(size);
+            List<Double> ratio = ratios.get(size);
+            System.out.printf(Locale.ROOT, "%8d %14.1f %22s %22.2f %14s%n", size, median(values),
+                    String.format(Locale.ROOT, "%.1f..%.1f", min(values), max(values)), median(ratio),
+                    String.format(Locale.ROOT, "%.2f..%.2f", min(ratio), max(ratio)));
+        }
+    }
+
+    private static UpgradePlan noOpPlan(int steps) {
+        AtomicLong counter = new AtomicLong();
+        UpgradePlan.Builder builder = UpgradePlan.builder("bench-" + steps);
+        for (int i = 0; i < steps; i++) {
+            builder.step(UpgradeStep.builder("step-" + i).execute(ctx -> counter.incrementAndGet()).build());
+        }
+        return builder.build();
+    }
+
+    /** One run of the plan on a new checkpoint file: µs per step. */
+    private static double microsPerStep(UpgradePlan plan, Path directory) throws IOException {
+        Path file = directory.resolve("checkpoint.json");
+        Files.deleteIfExists(file);
+        try (CheckpointStore store = new FileCheckpointStore(file)) {
+            UpgradeRunner runner = UpgradeRunner.builder().store(store).owner("bench").heartbeat(false).build();
+            long start = System.nanoTime();
+            UpgradeReport report = runner.run(plan);
+            long took = System.nanoTime() - start;
+            if (!report.isSuccess()) {
+                throw new IllegalStateException(report.toString());
+            }
+            return took / 1000.0 / plan.steps().size();
+        }
+    }
+
+    /** µs of each of {@link #SYNCS_PER_ROUND} small in-place writes followed by a data-only sync. */
+    private static double[] bareSyncs(Path directory) throws IOException {
+        Path file = directory.resolve("sync-probe");
+        double[] micros = new double[SYNCS_PER_ROUND];
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
+            channel.write(ByteBuffer.allocate(4096), 0);
+            channel.force(true);
+            byte[] record = new byte[64];
+            for (int i = 0; i < micros.length; i++) {
+                Arrays.fill(record, (byte) ('a' + i % 26));
+                long start = System.nanoTime();
+                channel.write(ByteBuffer.wrap(record), 0);
+                channel.force(false);
+                micros[i] = (System.nanoTime() - start) / 1000.0;
+            }
+        }
+        return micros;
+    }
+
+    private static double median(List<Double> values) {
+        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    private static double min(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
+    }
+
+    private static double max(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
     }
 }

@@ -27,8 +27,8 @@ import java.util.function.Supplier;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * Checkpoint save latency per store, measured in one run: in-memory, file (fsync + atomic rename),
- * Redis without persistence, Redis with AOF {@code appendfsync always}, JDBC on PostgreSQL and
+ * Checkpoint save latency per store, measured in one run: in-memory, file (one change record
+ * appended in place, then {@code fdatasync}), Redis without persistence, Redis with AOF {@code appendfsync always}, JDBC on PostgreSQL and
  * an Elasticsearch 8.x index (real servers on 127.0.0.1 started by the test-servers starters;
  * PostgreSQL as the test starter runs it, with {@code fsync=off}). Each save is a fenced write of a 10-step checkpoint
  * whose cursor changed. The in-memory store keeps the object; the others serialise it with
@@ -55,7 +55,7 @@ public final class SaveLatencyBenchmark {
 
         Map<String, Supplier<CheckpointStore>> stores = new LinkedHashMap<>();
         stores.put("in-memory", InMemoryCheckpointStore::new);
-        stores.put("file (fsync)", () -> new FileCheckpointStore(dir.resolve("checkpoints.json")));
+        stores.put("file (append, fdatasync)", () -> new FileCheckpointStore(dir.resolve("checkpoints.json")));
         stores.put("redis (no persistence)", () -> redis(volatileRedis));
         stores.put("redis (AOF fsync always)", () -> redis(durableRedis));
         stores.put("jdbc, new connection/call", () -> jdbc(false));

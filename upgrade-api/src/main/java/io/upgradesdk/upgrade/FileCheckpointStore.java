@@ -2,7 +2,9 @@ package io.upgradesdk.upgrade;
 
 import static java.util.Objects.requireNonNull;
 
+import io.upgradesdk.upgrade.internal.CheckpointChanges;
 import io.upgradesdk.upgrade.internal.CheckpointFile;
+import io.upgradesdk.upgrade.internal.CheckpointLog;
 import io.upgradesdk.upgrade.internal.CheckpointSlots;
 import io.upgradesdk.upgrade.spi.LeaseRules;
 import io.upgradesdk.upgrade.internal.StepJsonCache;
@@ -21,28 +23,42 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * The embedded default store: all plans' checkpoints and leases in one JSON file.
+ * The embedded default store: all plans' checkpoints and leases in one file.
  *
  * <ul>
- *   <li>The file holds two copies of its content in fixed-size slots, each with a sequence number
- *       and a checksum. A change overwrites the older slot in place and forces it to disk: one
- *       data-only sync, which does not wait for a file-system journal commit behind other
- *       programs' writes. A crash ({@code kill -9}, power loss) mid-write damages at most that
- *       slot, and the other still holds the previous state: a reader gets the old or the new
- *       content, never a mix. A new file, or content that outgrows its slot, is written to a
- *       temporary file, forced, renamed over the file and the directory forced. Files written in
- *       the single-document layout of earlier versions are read, and converted at the next
- *       change. {@code jq '.slots | max_by(.seq).content' FILE} shows the current content.</li>
+ *   <li>The file is a log in two areas of fixed size, each a base (the whole content, with a
+ *       sequence number and a checksum) followed by one change record per save, each with the next
+ *       sequence number and its own checksum. A save appends only what changed (the step records
+ *       and plan fields that differ from the file's current content) at the end of the active
+ *       area, in place, and forces only the data: one data-only sync, which does not wait for a
+ *       file-system journal commit behind other programs' writes, and whose size follows the
+ *       change, not the plan. A crash ({@code kill -9}, power loss) mid-write tears at most that
+ *       record, whose checksum then fails: readers get the state before it. When the area is
+ *       full, the whole content is written as a new base at the start of the other area; a crash
+ *       during that write leaves the active area, and so the previous state, intact. A new file,
+ *       or content whose base outgrows half an area, is written to a temporary file, forced,
+ *       renamed over the file and the directory forced.</li>
+ *   <li>Files written in the layouts of earlier versions (two fixed slots, or one JSON document)
+ *       are read, and converted at the next change.</li>
+ *   <li>The file is not JSON any more (an earlier layout was readable with {@code jq}); to print
+ *       its current content as one JSON document, run
+ *       {@code java -cp upgrade-api.jar:jackson-databind.jar:... io.upgradesdk.upgrade.FileCheckpointStore FILE | jq}.</li>
  *   <li>Processes sharing the file serialise their changes with an OS lock on
- *       {@code <file>.lock}. The lease holder also keeps an OS lock for as long as it holds the
- *       lease, so when its process dies the lease is taken over at once instead of at expiry.</li>
+ *       {@code <file>.lock} and notice each other's changes by sequence number. The lease holder
+ *       also keeps an OS lock for as long as it holds the lease, so when its process dies the
+ *       lease is taken over at once instead of at expiry.</li>
  *   <li>A corrupted or foreign file fails with {@link UpgradeErrorCode#CHECKPOINT_UNREADABLE},
  *       naming the path and the fix; nothing is overwritten.</li>
  * </ul>
@@ -58,13 +74,30 @@ public final class FileCheckpointStore implements CheckpointStore {
     private final FileChannel lockChannel;
     private final Map<String, FileLock> livenessLocks = new HashMap<>();
     private final StepJsonCache stepJson = new StepJsonCache();
+    /** The file's content as last read or written. */
     private CheckpointFile cached;
-    private Object cachedKey;
-    /** Where the newest content of the file is, as last read or written; null: not in the slotted layout. */
-    private SlotState slots;
+    /** Where {@link #cached} ends in the log; null: the file is missing or in an earlier layout. */
+    private LogPosition position;
 
-    /** The newest slot's sequence number and index, and the slots' capacity. */
-    private record SlotState(long seq, int slot, int capacity) {
+    /**
+     * The file (identity), its areas' capacity, the sequence numbers at the start of each area
+     * when last seen, the active area, its last sequence number and the offset of its tail.
+     */
+    private record LogPosition(Object fileKey, int capacity, long firstBaseSeq, long secondBaseSeq, int area,
+            long lastSeq, int tail) {
+
+        LogPosition appended(long seq, int newTail) {
+            return new LogPosition(fileKey, capacity, firstBaseSeq, secondBaseSeq, area, seq, newTail);
+        }
+
+        LogPosition rebased(int newArea, long seq, int newTail) {
+            return new LogPosition(fileKey, capacity, newArea == 0 ? seq : firstBaseSeq,
+                    newArea == 1 ? seq : secondBaseSeq, newArea, seq, newTail);
+        }
+
+        long areaOffset() {
+            return CheckpointLog.areaOffset(capacity, area);
+        }
     }
 
     /** A store in {@code file} (created on first write; its directory must exist). */
@@ -184,6 +217,23 @@ public final class FileCheckpointStore implements CheckpointStore {
         }
     }
 
+    /**
+     * Prints the current content of a checkpoint file as one JSON document (the single-document
+     * layout, with {@code "format": "upgrade-sdk/checkpoint-file"}), for reading or {@code jq}.
+     * Argument: the checkpoint file. It takes the file's lock while it reads.
+     */
+    public static void main(String[] args) {
+        if (args.length != 1) {
+            System.err.println("usage: java -cp <upgrade-api and its dependencies> "
+                    + FileCheckpointStore.class.getName() + " CHECKPOINT_FILE");
+            System.exit(2);
+        }
+        try (FileCheckpointStore store = new FileCheckpointStore(Path.of(args[0]))) {
+            PrintStream out = System.out;
+            out.println(new String(store.locked(CheckpointFile::toBytes), StandardCharsets.UTF_8));
+        }
+    }
+
     @Override
     public String toString() {
         return "FileCheckpointStore[" + file + "]";
@@ -206,7 +256,7 @@ public final class FileCheckpointStore implements CheckpointStore {
             CheckpointFile before = read();
             CheckpointFile after = change.apply(before);
             if (after != before) {
-                write(after);
+                write(before, after);
             }
         } finally {
             release(mutex);
@@ -240,25 +290,11 @@ public final class FileCheckpointStore implements CheckpointStore {
 
     private CheckpointFile read() {
         try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
-            Object key = version(in);
-            if (cached != null && key.equals(cachedKey)) {
-                return cached;
-            }
-            byte[] bytes = readAll(in);
-            CheckpointFile content;
-            if (CheckpointSlots.isSlotted(bytes)) {
-                CheckpointSlots.Newest newest = CheckpointSlots.newest(bytes, file.toString());
-                content = CheckpointFile.parse(newest.content(), file.toString());
-                slots = new SlotState(newest.seq(), newest.slot(), newest.capacity());
-            } else {
-                content = CheckpointFile.parse(bytes, file.toString());
-                slots = null;
-            }
-            cached = content;
-            cachedKey = key;
-            return content;
+            CheckpointFile appended = cached != null && position != null ? readAppended(in) : null;
+            return appended != null ? appended : readWhole(in);
         } catch (NoSuchFileException e) {
-            slots = null;
+            cached = null;
+            position = null;
             return CheckpointFile.empty();
         } catch (IOException e) {
             throw unavailable("read", e);
@@ -266,40 +302,139 @@ public final class FileCheckpointStore implements CheckpointStore {
     }
 
     /**
-     * Writes {@code content} durably. Usually it overwrites the older slot in place and forces only
-     * the data; the whole file is rewritten (temporary file, rename) only when it is new, in the
-     * single-document layout of earlier versions, or when the content outgrows a slot.
+     * The content after the change records appended since the last read or write (often none),
+     * read from the tail on; null when the file was replaced or compacted since, so that it must
+     * be read whole. Neither area's start moved: only appends can have happened.
      */
-    private void write(CheckpointFile content) {
-        byte[] bytes = content.toBytes(stepJson);
-        stepJson.endWrite();
-        SlotState next = slots == null ? null : overwriteOlderSlot(bytes, slots);
-        if (next == null) {
-            long seq = slots == null ? 1 : slots.seq() + 1;
-            byte[] whole = CheckpointSlots.wholeFile(seq, bytes);
-            replaceFile(whole);
-            next = new SlotState(seq, 0, CheckpointSlots.capacity(whole));
+    private CheckpointFile readAppended(FileChannel in) throws IOException {
+        LogPosition at = position;
+        Object fileKey = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+        if (!Objects.equals(fileKey, at.fileKey()) || in.size() != CheckpointLog.fileSize(at.capacity())
+                || baseSeq(in, at.capacity(), 0) != at.firstBaseSeq()
+                || baseSeq(in, at.capacity(), 1) != at.secondBaseSeq()) {
+            return null;
         }
-        slots = next;
-        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
-            cachedKey = version(in);
-            cached = content;
+        List<byte[]> payloads = new ArrayList<>();
+        long last = at.lastSeq();
+        int tail = at.tail();
+        while (true) {
+            byte[] frame = readAt(in, at.areaOffset() + tail, CheckpointLog.FRAME_BYTES);
+            int length = frame.length < CheckpointLog.FRAME_BYTES ? -1 : ByteBuffer.wrap(frame).getInt();
+            if (length <= 0 || length > at.capacity() - tail - CheckpointLog.FRAME_BYTES) {
+                break;
+            }
+            byte[] bytes = readAt(in, at.areaOffset() + tail, CheckpointLog.FRAME_BYTES + length);
+            CheckpointLog.Record record = CheckpointLog.record(bytes, 0, false, last + 1);
+            if (record == null) {
+                break;
+            }
+            payloads.add(record.payload());
+            last = record.seq();
+            tail += record.size();
+        }
+        if (!payloads.isEmpty()) {
+            cached = CheckpointChanges.apply(cached, payloads, file.toString());
+            position = at.appended(last, tail);
+        }
+        return cached;
+    }
+
+    private static long baseSeq(FileChannel in, int capacity, int area) throws IOException {
+        return CheckpointLog.seqAt(readAt(in, CheckpointLog.areaOffset(capacity, area), CheckpointLog.FRAME_BYTES));
+    }
+
+    private CheckpointFile readWhole(FileChannel in) throws IOException {
+        Object fileKey = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+        byte[] bytes = readAll(in);
+        String source = file.toString();
+        CheckpointFile content;
+        LogPosition at = null;
+        if (CheckpointLog.isLog(bytes)) {
+            CheckpointLog.Chain chain = CheckpointLog.newest(bytes, source);
+            List<byte[]> payloads = chain.changes().stream().map(CheckpointLog.Record::payload).toList();
+            content = CheckpointChanges.apply(CheckpointFile.parse(chain.base().payload(), source), payloads, source);
+            int capacity = CheckpointLog.capacity(bytes);
+            at = new LogPosition(fileKey, capacity, seqAtArea(bytes, capacity, 0), seqAtArea(bytes, capacity, 1),
+                    chain.area(), chain.lastSeq(), chain.tail());
+        } else if (CheckpointSlots.isSlotted(bytes)) {
+            content = CheckpointFile.parse(CheckpointSlots.newest(bytes, source).content(), source);
+        } else {
+            content = CheckpointFile.parse(bytes, source);
+        }
+        cached = content;
+        position = at;
+        return content;
+    }
+
+    private static long seqAtArea(byte[] file, int capacity, int area) {
+        int start = (int) CheckpointLog.areaOffset(capacity, area);
+        return CheckpointLog.seqAt(Arrays.copyOfRange(file, start, start + CheckpointLog.FRAME_BYTES));
+    }
+
+    /**
+     * Writes {@code after} durably. Usually it appends one change record from {@code before} to
+     * the active area in place and forces only the data; when the area is full it writes a new
+     * base in the other area; the whole file is rewritten (temporary file, rename) only when it is
+     * new, in an earlier layout, or when the base outgrows half an area.
+     */
+    private void write(CheckpointFile before, CheckpointFile after) {
+        LogPosition at = position;
+        cached = null; // until the write succeeded: a failed one leaves the file to be read again
+        if (at == null) {
+            rewrite(after, 1);
+        } else {
+            long seq = at.lastSeq() + 1;
+            byte[] record = CheckpointLog.changeRecord(seq, CheckpointChanges.between(before, after));
+            if (at.tail() + record.length <= at.capacity()) {
+                writeInPlace(at.areaOffset() + at.tail(), record);
+                position = at.appended(seq, at.tail() + record.length - CheckpointLog.FRAME_BYTES);
+            } else {
+                compact(after, at, seq);
+            }
+        }
+        cached = after;
+    }
+
+    /** Writes the whole content as the base of the other area, which then becomes the active one. */
+    private void compact(CheckpointFile content, LogPosition at, long seq) {
+        byte[] snapshot = snapshot(content);
+        if (!CheckpointLog.baseFits(snapshot.length, at.capacity())) {
+            rewrite(content, seq, snapshot);
+            return;
+        }
+        int target = 1 - at.area();
+        byte[] record = CheckpointLog.baseRecord(seq, snapshot);
+        writeInPlace(CheckpointLog.areaOffset(at.capacity(), target), record);
+        position = at.rebased(target, seq, CheckpointLog.FRAME_BYTES + snapshot.length);
+    }
+
+    private void rewrite(CheckpointFile content, long seq) {
+        rewrite(content, seq, snapshot(content));
+    }
+
+    private void rewrite(CheckpointFile content, long seq, byte[] snapshot) {
+        int capacity = CheckpointLog.capacityFor(snapshot.length);
+        byte[] whole = CheckpointLog.newFile(capacity, seq, snapshot);
+        position = null;
+        replaceFile(whole);
+        try {
+            Object fileKey = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+            position = new LogPosition(fileKey, capacity, seq, 0, 0, seq, CheckpointLog.FRAME_BYTES + snapshot.length);
         } catch (IOException e) {
-            cached = null;
+            position = null; // read whole next time
         }
     }
 
-    /** The new slot state, or null when the content does not fit a slot. */
-    private SlotState overwriteOlderSlot(byte[] content, SlotState current) {
-        long seq = current.seq() + 1;
-        byte[] slot = CheckpointSlots.slot(seq, content, current.capacity());
-        if (slot == null) {
-            return null;
-        }
-        int target = 1 - current.slot();
+    private byte[] snapshot(CheckpointFile content) {
+        byte[] snapshot = content.toSnapshotBytes(stepJson);
+        stepJson.endWrite();
+        return snapshot;
+    }
+
+    private void writeInPlace(long offset, byte[] bytes) {
         try (FileChannel out = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            ByteBuffer buffer = ByteBuffer.wrap(slot);
-            long at = CheckpointSlots.offset(current.capacity(), target);
+            ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            long at = offset;
             while (buffer.hasRemaining()) {
                 at += out.write(buffer, at);
             }
@@ -307,7 +442,6 @@ public final class FileCheckpointStore implements CheckpointStore {
         } catch (IOException e) {
             throw unavailable("write", e);
         }
-        return new SlotState(seq, target, current.capacity());
     }
 
     private void replaceFile(byte[] bytes) {
@@ -330,23 +464,6 @@ public final class FileCheckpointStore implements CheckpointStore {
             throw unavailable("replace", e);
         }
         forceDirectory();
-    }
-
-    /**
-     * Identifies the file's current content without reading it all: the slots' sequence numbers
-     * (every write raises one), or for a file in the older single-document layout its inode, time
-     * and size (each of its writes renamed a new file over it).
-     */
-    private Object version(FileChannel in) throws IOException {
-        BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-        byte[] head = readAt(in, 0, 128);
-        int capacity = CheckpointSlots.isSlotted(head) ? CheckpointSlots.capacity(head) : -1;
-        if (capacity < 0) {
-            return Arrays.asList(attributes.fileKey(), attributes.lastModifiedTime(), attributes.size());
-        }
-        return Arrays.asList(attributes.fileKey(), attributes.size(),
-                CheckpointSlots.seq(readAt(in, CheckpointSlots.offset(capacity, 0), CheckpointSlots.PREFIX_BYTES)),
-                CheckpointSlots.seq(readAt(in, CheckpointSlots.offset(capacity, 1), CheckpointSlots.PREFIX_BYTES)));
     }
 
     private static byte[] readAt(FileChannel in, long position, int length) throws IOException {

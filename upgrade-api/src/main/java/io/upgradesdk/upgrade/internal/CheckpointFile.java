@@ -59,12 +59,30 @@ public final class CheckpointFile {
         return new CheckpointFile(copy);
     }
 
+    /** The ids of the plans in the file, in the order they were first written. */
+    public Iterable<String> planIds() {
+        return plans.keySet();
+    }
+
+    /** The file's bytes in the single-document layout (untouched pending steps left out). */
     public byte[] toBytes() {
         return toBytes(CheckpointJson::stepJson);
     }
 
     /** The file's bytes, each step's JSON taken from {@code steps} (the file store passes a cache). */
     public byte[] toBytes(Function<StepRecord, String> steps) {
+        return write(steps, false);
+    }
+
+    /**
+     * The bytes of a base of the {@link CheckpointLog}: the same document with every step record,
+     * pending ones included, so that change records can name steps by position.
+     */
+    public byte[] toSnapshotBytes(Function<StepRecord, String> steps) {
+        return write(steps, true);
+    }
+
+    private byte[] write(Function<StepRecord, String> steps, boolean everyStep) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
         try (JsonGenerator json = MAPPER.getFactory().createGenerator(out)) {
             json.writeStartObject();
@@ -74,21 +92,13 @@ public final class CheckpointFile {
             for (Map.Entry<String, Entry> plan : plans.entrySet()) {
                 Entry entry = plan.getValue();
                 json.writeObjectFieldStart(plan.getKey());
-                json.writeNumberField("lastToken", entry.lastToken());
-                json.writeFieldName("lease");
-                if (entry.lease() == null) {
-                    json.writeNull();
-                } else {
-                    json.writeStartObject();
-                    json.writeStringField("owner", entry.lease().owner());
-                    json.writeNumberField("token", entry.lease().token());
-                    json.writeStringField("expiresAt", entry.lease().expiresAt().toString());
-                    json.writeBooleanField("livenessLocked", entry.livenessLocked());
-                    json.writeEndObject();
-                }
+                writeLease(json, entry);
                 json.writeFieldName("checkpoint");
                 if (entry.checkpoint() == null) {
                     json.writeNull();
+                } else if (everyStep) {
+                    CheckpointChanges.writeCheckpoint(json, entry.checkpoint(), entry.checkpoint().steps(), steps, true);
+                    json.writeEndObject();
                 } else {
                     CheckpointJson.write(json, entry.checkpoint(), steps);
                 }
@@ -100,6 +110,35 @@ public final class CheckpointFile {
             throw new IllegalStateException("cannot serialise checkpoint file", e);
         }
         return out.toByteArray();
+    }
+
+    /** Writes an entry's {@code lastToken} and {@code lease} fields. */
+    static void writeLease(JsonGenerator json, Entry entry) throws IOException {
+        json.writeNumberField("lastToken", entry.lastToken());
+        json.writeFieldName("lease");
+        if (entry.lease() == null) {
+            json.writeNull();
+        } else {
+            json.writeStartObject();
+            json.writeStringField("owner", entry.lease().owner());
+            json.writeNumberField("token", entry.lease().token());
+            json.writeStringField("expiresAt", entry.lease().expiresAt().toString());
+            json.writeBooleanField("livenessLocked", entry.livenessLocked());
+            json.writeEndObject();
+        }
+    }
+
+    /** The lease in an entry's {@code lease} field, or null; unreadable (naming {@code source}) when malformed. */
+    static Lease readLease(String planId, JsonNode leaseNode, String source) {
+        if (!leaseNode.isObject()) {
+            return null;
+        }
+        try {
+            return new Lease(planId, leaseNode.path("owner").asText(), leaseNode.path("token").asLong(),
+                    Instant.parse(leaseNode.path("expiresAt").asText()));
+        } catch (RuntimeException e) {
+            throw CheckpointJson.unreadable(source, "the lease of plan '" + planId + "' is malformed");
+        }
     }
 
     /** Parses a file's bytes; errors name {@code source} and say how to recover. */
@@ -126,15 +165,7 @@ public final class CheckpointFile {
             Map.Entry<String, JsonNode> field = it.next();
             JsonNode node = field.getValue();
             JsonNode leaseNode = node.path("lease");
-            Lease lease = null;
-            if (leaseNode.isObject()) {
-                try {
-                    lease = new Lease(field.getKey(), leaseNode.path("owner").asText(), leaseNode.path("token").asLong(),
-                            Instant.parse(leaseNode.path("expiresAt").asText()));
-                } catch (RuntimeException e) {
-                    throw CheckpointJson.unreadable(source, "the lease of plan '" + field.getKey() + "' is malformed");
-                }
-            }
+            Lease lease = readLease(field.getKey(), leaseNode, source);
             JsonNode checkpointNode = node.path("checkpoint");
             Checkpoint checkpoint = checkpointNode.isObject()
                     ? CheckpointJson.fromNode(checkpointNode, source + " (plan '" + field.getKey() + "')") : null;

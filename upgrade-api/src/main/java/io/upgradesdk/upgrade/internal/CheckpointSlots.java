@@ -7,8 +7,9 @@ import java.util.regex.Pattern;
 import java.util.zip.CRC32;
 
 /**
- * The on-disk layout of the file store: two fixed-size slots, each holding a whole
- * {@link CheckpointFile} document with a sequence number and a CRC-32.
+ * Reads the two-slot layout the file store wrote before the {@link CheckpointLog}: two fixed-size
+ * slots, each holding a whole {@link CheckpointFile} document with a sequence number and a CRC-32.
+ * Such a file is read (the newest intact slot) and replaced by a log at the next change.
  *
  * <pre>
  * {"format":"upgrade-sdk/checkpoint-slots","version":1,"capacity":C,"slots":[
@@ -17,12 +18,6 @@ import java.util.zip.CRC32;
  * {"seq":S',...}                                                          (C bytes)
  * ]}
  * </pre>
- *
- * A write overwrites the slot that does not hold the newest content, in place, and forces only
- * the file's data: no new inode, rename or size change, so no file-system journal commit waits
- * behind other programs' writes. A crash mid-write tears at most that slot, whose CRC then fails,
- * and the other slot still holds the previous state. The file stays valid JSON between writes
- * ({@code jq '.slots | max_by(.seq).content'} shows the newest state).
  */
 public final class CheckpointSlots {
 
@@ -35,8 +30,7 @@ public final class CheckpointSlots {
     private static final byte[] BETWEEN = ",\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] END = "]}\n".getBytes(StandardCharsets.US_ASCII);
     /** Enough bytes to read a slot's prefix (sequence, CRC, length). */
-    public static final int PREFIX_BYTES = 80;
-    private static final int MIN_CAPACITY = 4096;
+    private static final int PREFIX_BYTES = 80;
 
     /** The newest intact slot of a file: its content, sequence number and slot index. */
     public record Newest(byte[] content, long seq, int slot, int capacity) {
@@ -66,12 +60,6 @@ public final class CheckpointSlots {
     /** Total size of a file of slots of {@code capacity} bytes. */
     public static long size(int capacity) {
         return offset(capacity, 1) + capacity + END.length;
-    }
-
-    /** The sequence number in a slot's first bytes, or -1 when they are not a slot prefix. */
-    public static long seq(byte[] slotStart) {
-        Matcher m = SLOT.matcher(ascii(slotStart, 0, Math.min(slotStart.length, PREFIX_BYTES)));
-        return m.lookingAt() ? Long.parseLong(m.group(1)) : -1;
     }
 
     /**
@@ -109,42 +97,6 @@ public final class CheckpointSlots {
         byte[] content = Arrays.copyOfRange(file, start, (int) (start + length));
         return crc(content) == Long.parseLong(m.group(2))
                 ? new Newest(content, Long.parseLong(m.group(1)), slot, capacity) : null;
-    }
-
-    /** One slot of exactly {@code capacity} bytes holding {@code content}, or null when it does not fit. */
-    public static byte[] slot(long seq, byte[] content, int capacity) {
-        byte[] prefix = ("{\"seq\":" + seq + ",\"crc\":" + crc(content) + ",\"length\":" + content.length + ",\"content\":")
-                .getBytes(StandardCharsets.US_ASCII);
-        if (prefix.length + content.length + 2 > capacity) {
-            return null; // room for the closing brace and the final newline
-        }
-        byte[] out = new byte[capacity];
-        Arrays.fill(out, (byte) ' ');
-        System.arraycopy(prefix, 0, out, 0, prefix.length);
-        System.arraycopy(content, 0, out, prefix.length, content.length);
-        out[prefix.length + content.length] = '}';
-        out[capacity - 1] = '\n';
-        return out;
-    }
-
-    /**
-     * A whole new file with {@code content} in both slots, its capacity at least twice what the
-     * content needs so that it can grow without a rewrite for a while.
-     */
-    public static byte[] wholeFile(long seq, byte[] content) {
-        int capacity = MIN_CAPACITY;
-        while (capacity < 2L * (content.length + PREFIX_BYTES)) {
-            capacity *= 2;
-        }
-        byte[] slot = slot(seq, content, capacity);
-        byte[] header = header(capacity);
-        byte[] out = new byte[(int) size(capacity)];
-        System.arraycopy(header, 0, out, 0, header.length);
-        System.arraycopy(slot, 0, out, (int) offset(capacity, 0), capacity);
-        System.arraycopy(BETWEEN, 0, out, (int) offset(capacity, 0) + capacity, BETWEEN.length);
-        System.arraycopy(slot, 0, out, (int) offset(capacity, 1), capacity);
-        System.arraycopy(END, 0, out, out.length - END.length, END.length);
-        return out;
     }
 
     private static byte[] header(int capacity) {
