@@ -1,12 +1,9 @@
 package io.upgradesdk.samples;
 
-import io.upgradesdk.samples.internal.PlanCli;
-import io.upgradesdk.upgrade.FileCheckpointStore;
+import io.upgradesdk.samples.internal.PlanRunOptions;
 import io.upgradesdk.upgrade.Secret;
 import io.upgradesdk.upgrade.UpgradeException;
 import io.upgradesdk.upgrade.UpgradePlan;
-import io.upgradesdk.upgrade.UpgradeReport;
-import io.upgradesdk.upgrade.UpgradeRunner;
 import io.upgradesdk.upgrade.elasticsearch.CommandNodeHost;
 import io.upgradesdk.upgrade.elasticsearch.ElasticsearchEndpoint;
 import io.upgradesdk.upgrade.elasticsearch.ElasticsearchUpgrade;
@@ -45,14 +42,8 @@ public final class ElasticsearchCommand implements Runnable {
         @Option(names = "--checkpoints", required = true, paramLabel = "FILE", description = "Checkpoint file (resume point).")
         Path checkpoints;
 
-        @Option(names = "--dry-run", description = "Show what would happen; change nothing.")
-        boolean dryRun;
-
-        @Option(names = "--yes", description = "Confirm the point of no return in advance (non-interactive).")
-        boolean yes;
-
-        @Option(names = "--finish", description = "Also run the FINISH phase (point of no return).")
-        boolean finish;
+        @Mixin
+        PlanRunOptions runOptions;
 
         @Option(names = "--user", paramLabel = "USER", description = "Basic-auth user (password from ES_PASSWORD).")
         String user;
@@ -105,22 +96,9 @@ public final class ElasticsearchCommand implements Runnable {
         }
 
         private int run(UpgradePlan plan) {
-            try (FileCheckpointStore store = new FileCheckpointStore(checkpoints)) {
-                UpgradeRunner.Builder rb = UpgradeRunner.builder().store(store).confirmation(PlanCli.confirmation(yes))
-                        .listener(new ConsoleListener(System.out)).leaseDuration(Duration.ofSeconds(60));
-                plan.secrets().forEach(rb::secret);
-                UpgradeRunner runner = rb.build();
-                if (dryRun) {
-                    System.out.println(runner.preview(plan));
-                    return 0;
-                }
-                UpgradeReport result = finish ? runner.run(plan) : runner.up(plan);
-                System.out.println(result);
-                System.out.println("Checkpoint: " + checkpoints.toAbsolutePath());
-                return PlanCli.exitCode(result);
-            }
+            return runOptions.run(plan, checkpoints,
+                    "Not confirmed: nothing past the point of no return ran. Run again with --finish --yes.");
         }
-
     }
 
     /** {@code elasticsearch preflight --cluster URL}. */
@@ -182,7 +160,7 @@ public final class ElasticsearchCommand implements Runnable {
                         .repository(repository, location)
                         .indices(List.of(indices.split(",")))
                         .includeGlobalState(globalState)
-                        .deleteSourceIndicesOnFinish(common.finish)
+                        .deleteSourceIndicesOnFinish(common.runOptions.finish())
                         .preflight(PreflightSettings.builder(src).repositoryLocation(location)
                                 .allowUncheckedDeprecations(common.allowUncheckedDeprecations).build())
                         .build());

@@ -1,12 +1,9 @@
 package io.upgradesdk.samples;
 
-import io.upgradesdk.samples.internal.PlanCli;
-import io.upgradesdk.upgrade.FileCheckpointStore;
+import io.upgradesdk.samples.internal.PlanRunOptions;
 import io.upgradesdk.upgrade.Secret;
 import io.upgradesdk.upgrade.UpgradeException;
 import io.upgradesdk.upgrade.UpgradePlan;
-import io.upgradesdk.upgrade.UpgradeReport;
-import io.upgradesdk.upgrade.UpgradeRunner;
 import io.upgradesdk.upgrade.kong.CommandOutput;
 import io.upgradesdk.upgrade.kong.KongAdminClient;
 import io.upgradesdk.upgrade.kong.KongBackup;
@@ -213,14 +210,8 @@ public final class KongCommand implements Runnable {
         @Option(names = "--checkpoints", defaultValue = "kong-upgrade.checkpoint.json", description = "Checkpoint file")
         Path checkpoints;
 
-        @Option(names = "--dry-run", description = "Show what would happen; change nothing.")
-        boolean dryRun;
-
-        @Option(names = "--finish", description = "Also run the finish phase (the point of no return).")
-        boolean finish;
-
-        @Option(names = "--yes", description = "Confirm the point of no return in advance.")
-        boolean yes;
+        @Mixin
+        PlanRunOptions runOptions;
 
         @Override
         public Integer call() throws Exception {
@@ -279,17 +270,8 @@ public final class KongCommand implements Runnable {
         }
 
         private int run(UpgradePlan plan) {
-            try (FileCheckpointStore store = new FileCheckpointStore(checkpoints)) {
-                UpgradeRunner runner = UpgradeRunner.builder().store(store).confirmation(PlanCli.confirmation(yes))
-                        .listener(new ConsoleListener(System.out)).build();
-                if (dryRun) {
-                    System.out.println(runner.preview(plan));
-                    return 0;
-                }
-                UpgradeReport report = finish ? runner.run(plan) : runner.up(plan);
-                System.out.println(report);
-                return PlanCli.exitCode(report);
-            }
+            return runOptions.run(plan, checkpoints,
+                    "Not confirmed: migrations finish did not run. Run again with --finish --yes.");
         }
     }
 

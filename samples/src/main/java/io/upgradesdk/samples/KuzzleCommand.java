@@ -1,21 +1,18 @@
 package io.upgradesdk.samples;
 
-import io.upgradesdk.samples.internal.PlanCli;
+import io.upgradesdk.samples.internal.PlanRunOptions;
 import io.lettuce.core.RedisURI;
-import io.upgradesdk.upgrade.FileCheckpointStore;
 import io.upgradesdk.upgrade.UpgradeException;
 import io.upgradesdk.upgrade.UpgradePlan;
-import io.upgradesdk.upgrade.UpgradeReport;
-import io.upgradesdk.upgrade.UpgradeRunner;
 import io.upgradesdk.upgrade.elasticsearch.ElasticsearchEndpoint;
 import io.upgradesdk.upgrade.kuzzle.CacheMode;
 import io.upgradesdk.upgrade.kuzzle.DestroyPolicy;
 import io.upgradesdk.upgrade.kuzzle.KuzzleUpgrade;
 import io.upgradesdk.upgrade.kuzzle.KuzzleUpgradeSettings;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -73,14 +70,8 @@ public final class KuzzleCommand implements Callable<Integer> {
     @Option(names = "--report", paramLabel = "FILE", description = "Where the verify step writes its JSON report.")
     Path report;
 
-    @Option(names = "--dry-run", description = "Show what would happen; change nothing.")
-    boolean dryRun;
-
-    @Option(names = "--finish", description = "Also run the FINISH phase (destroy the v1 structure: no return).")
-    boolean finish;
-
-    @Option(names = "--yes", description = "Confirm the point of no return in advance (non-interactive).")
-    boolean yes;
+    @Mixin
+    PlanRunOptions runOptions;
 
     @Override
     public Integer call() {
@@ -119,25 +110,8 @@ public final class KuzzleCommand implements Callable<Integer> {
             System.err.println("Invalid options: " + e.getMessage());
             return 2;
         }
-        try (FileCheckpointStore store = new FileCheckpointStore(checkpoints)) {
-            UpgradeRunner runner = UpgradeRunner.builder()
-                    .store(store)
-                    .confirmation(PlanCli.confirmation(yes))
-                    .listener(new ConsoleListener(System.out))
-                    .leaseDuration(Duration.ofSeconds(60))
-                    .build();
-            if (dryRun) {
-                System.out.println(runner.preview(plan));
-                return 0;
-            }
-            UpgradeReport result = finish ? runner.run(plan) : runner.up(plan);
-            System.out.println(result);
-            if (result.outcome() == UpgradeReport.Outcome.AWAITING_CONFIRMATION) {
-                System.out.println("Not confirmed: the v1 structure is intact. Run again with --finish --yes to destroy it.");
-            }
-            System.out.println("Checkpoint: " + checkpoints.toAbsolutePath());
-            return PlanCli.exitCode(result);
-        }
+        return runOptions.run(plan, checkpoints,
+                "Not confirmed: the v1 structure is intact. Run again with --finish --yes to destroy it.");
     }
 
 }
