@@ -8,7 +8,7 @@ import io.upgradesdk.upgrade.spring.boot.internal.StoreFactory;
 import io.upgradesdk.upgrade.store.jdbc.JdbcCheckpointStore;
 import io.upgradesdk.upgrade.store.redis.RedisCheckpointStore;
 import javax.sql.DataSource;
-import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -68,8 +68,8 @@ final class StoreConfigurations {
     static class Fallback {
         @Bean
         @ConditionalOnMissingBean(CheckpointStore.class)
-        CheckpointStore upgradeCheckpointStore(UpgradeProperties properties, ListableBeanFactory beans) {
-            ClassLoader loader = getClass().getClassLoader();
+        CheckpointStore upgradeCheckpointStore(UpgradeProperties properties, ConfigurableListableBeanFactory beans) {
+            ClassLoader loader = beans.getBeanClassLoader();
             return StoreFactory.create(properties.store(), name -> ClassUtils.isPresent(name, loader),
                     name -> beans.getBeanNamesForType(ClassUtils.resolveClassName(name, loader)).length > 0);
         }
