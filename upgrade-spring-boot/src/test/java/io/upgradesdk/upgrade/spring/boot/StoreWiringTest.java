@@ -7,6 +7,7 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoInteractions;
 import static org.mockito.Mockito.when;
+import static org.mockito.Mockito.withSettings;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -17,6 +18,7 @@ import io.upgradesdk.upgrade.store.redis.RedisCheckpointStore;
 import java.sql.SQLException;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
+import org.mockito.MockMakers;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -35,7 +37,7 @@ class StoreWiringTest {
 
     @Test
     void the_jdbc_store_uses_the_hosts_data_source_and_the_table_prefix_property() throws SQLException {
-        DataSource dataSource = mock(DataSource.class);
+        DataSource dataSource = fake(DataSource.class);
         when(dataSource.getConnection()).thenThrow(new SQLException("no database in a wiring test"));
         contexts.withBean(DataSource.class, () -> dataSource)
                 .withPropertyValues("upgrade.store.type=jdbc", "upgrade.store.jdbc.table-prefix=app_upgrade_")
@@ -66,8 +68,8 @@ class StoreWiringTest {
     @Test
     @SuppressWarnings("unchecked")
     void the_redis_store_opens_its_connection_on_the_hosts_client_and_keeps_the_client() {
-        RedisClient client = mock(RedisClient.class);
-        StatefulRedisConnection<String, String> connection = mock(StatefulRedisConnection.class);
+        RedisClient client = fake(RedisClient.class);
+        StatefulRedisConnection<String, String> connection = fake(StatefulRedisConnection.class);
         when(client.connect()).thenReturn(connection); // its sync() is null: no command runs in this test
         contexts.withBean(RedisClient.class, () -> client)
                 .withPropertyValues("upgrade.store.type=redis", "upgrade.store.redis.key-prefix=app:upgrade:")
@@ -89,9 +91,17 @@ class StoreWiringTest {
 
     @Test
     void an_invalid_key_prefix_names_its_property() {
-        contexts.withBean(RedisClient.class, () -> mock(RedisClient.class))
+        contexts.withBean(RedisClient.class, () -> fake(RedisClient.class))
                 .withPropertyValues("upgrade.store.type=redis", "upgrade.store.redis.key-prefix=a{b}")
                 .run(context -> assertThat(upgradeFailure(context))
                         .hasMessageContaining("property upgrade.store.redis.key-prefix=a{b} is invalid"));
+    }
+
+    /**
+     * A Mockito fake made by subclassing: the default inline mock maker attaches an agent to the
+     * JVM first, which costs seconds; these types are neither final nor need static mocking.
+     */
+    private static <T> T fake(Class<T> type) {
+        return mock(type, withSettings().mockMaker(MockMakers.SUBCLASS));
     }
 }
