@@ -27,6 +27,8 @@ import org.springframework.context.annotation.Import;
  * {@link UpgradeEndpoint}. Every bean backs off when the host defines its own.
  */
 @AutoConfiguration(afterName = {"org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+        "org.springframework.boot.jdbc.autoconfigure.JndiDataSourceAutoConfiguration",
+        "org.springframework.boot.jdbc.autoconfigure.XADataSourceAutoConfiguration",
         "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration"})
 @ConditionalOnClass(UpgradeRunner.class)
 @EnableConfigurationProperties(UpgradeProperties.class)
