@@ -18,6 +18,10 @@ module io.upgradesdk.upgrade.elasticsearch {
     // The low-level REST client has no module descriptor nor Automatic-Module-Name: its name is
     // derived from the jar name (elasticsearch-rest-client-VERSION.jar).
     requires transitive elasticsearch.rest.client;
+    // Hosts hand in their elasticsearch-java ElasticsearchClient (ElasticsearchUpgrade.Builder.client,
+    // ElasticsearchConnection.using, ElasticsearchCheckpointStore.builder). The jar has no module
+    // descriptor nor Automatic-Module-Name: its name comes from the jar name (elasticsearch-java-VERSION.jar).
+    requires transitive elasticsearch.java;
     requires org.apache.httpcomponents.httpcore;
     requires org.apache.httpcomponents.httpclient;       // RequestConfig (timeouts)
     requires org.apache.httpcomponents.httpasyncclient;  // HttpAsyncClientBuilder (TLS, credentials)

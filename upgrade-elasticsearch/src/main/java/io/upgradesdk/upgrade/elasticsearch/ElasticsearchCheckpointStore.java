@@ -2,6 +2,7 @@ package io.upgradesdk.upgrade.elasticsearch;
 
 import static java.util.Objects.requireNonNull;
 
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.upgradesdk.upgrade.Checkpoint;
@@ -16,7 +17,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
+import org.elasticsearch.client.RestClient;
 
 /**
  * A {@link CheckpointStore} keeping each plan's checkpoint and lease in one document of an index
@@ -35,7 +38,12 @@ import java.util.function.UnaryOperator;
  * <pre>{@code
  * CheckpointStore store = ElasticsearchCheckpointStore.builder(ElasticsearchEndpoint.of("http://es:9200"))
  *     .index("upgrade-checkpoints").build();
+ * // or through a client the host configured (RestClient, or an elasticsearch-java ElasticsearchClient)
+ * CheckpointStore store = ElasticsearchCheckpointStore.builder(restClient, "checkpoints-cluster").build();
  * }</pre>
+ *
+ * <p>{@link #close()} closes the connection the store opened from an endpoint; a client the host
+ * handed in stays open, the host closes it.
  */
 public final class ElasticsearchCheckpointStore implements CheckpointStore {
 
@@ -45,14 +53,34 @@ public final class ElasticsearchCheckpointStore implements CheckpointStore {
     private volatile boolean indexReady;
 
     private ElasticsearchCheckpointStore(Builder b) {
-        this.client = EsClient.connect(b.endpoint);
+        this.client = b.client.get();
         this.index = b.index;
         this.clock = b.clock;
     }
 
-    /** A builder for a store on {@code endpoint}. */
+    /** A builder for a store on {@code endpoint}; the store opens its connection and closes it. */
     public static Builder builder(ElasticsearchEndpoint endpoint) {
-        return new Builder(endpoint);
+        requireNonNull(endpoint, "endpoint");
+        return new Builder(() -> EsClient.connect(endpoint));
+    }
+
+    /**
+     * A builder for a store reached through the host's low-level client, used as configured and
+     * never closed by the store. {@code name} stands for the cluster in messages (no credentials).
+     */
+    public static Builder builder(RestClient client, String name) {
+        EsClient borrowed = EsClient.borrowing(client, name);
+        return new Builder(() -> borrowed);
+    }
+
+    /**
+     * A builder for a store reached through the host's elasticsearch-java client (on a
+     * {@code RestClientTransport}), never closed by the store. {@code name} stands for the cluster
+     * in messages (no credentials).
+     */
+    public static Builder builder(ElasticsearchClient client, String name) {
+        EsClient borrowed = EsClient.borrowing(client, name);
+        return new Builder(() -> borrowed);
     }
 
     /** The index holding the documents. */
@@ -141,6 +169,7 @@ public final class ElasticsearchCheckpointStore implements CheckpointStore {
         });
     }
 
+    /** Closes the connection the store opened; a client the host handed in stays open. */
     @Override
     public void close() {
         client.close();
@@ -255,12 +284,12 @@ public final class ElasticsearchCheckpointStore implements CheckpointStore {
 
     /** Builder of {@link ElasticsearchCheckpointStore}. */
     public static final class Builder {
-        private final ElasticsearchEndpoint endpoint;
+        private final Supplier<EsClient> client;
         private String index = "upgrade-checkpoints";
         private Clock clock = Clock.systemUTC();
 
-        private Builder(ElasticsearchEndpoint endpoint) {
-            this.endpoint = requireNonNull(endpoint, "endpoint");
+        private Builder(Supplier<EsClient> client) {
+            this.client = client;
         }
 
         /** The index name (default {@code upgrade-checkpoints}). */

@@ -2,6 +2,7 @@ package io.upgradesdk.upgrade.elasticsearch;
 
 import static java.util.Objects.requireNonNull;
 
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.upgradesdk.upgrade.elasticsearch.internal.DocumentCopier;
 import io.upgradesdk.upgrade.elasticsearch.internal.EsClient;
@@ -13,7 +14,8 @@ import org.elasticsearch.client.RestClient;
  * version: JSON requests over the low-level REST client, the cluster's version detected on first
  * use. Failures are {@link io.upgradesdk.upgrade.UpgradeException}s with an
  * {@link ElasticsearchErrorCode}: an unreachable or busy cluster is transient, 401/403 is permanent
- * and says to check the credentials. Thread-safe; close it when done.
+ * and says to check the credentials. Thread-safe; close it when done: that closes what
+ * {@link #open} opened, never a client the host handed in with {@link #using}.
  *
  * <pre>{@code
  * try (ElasticsearchConnection es = ElasticsearchConnection.open(ElasticsearchEndpoint.of("http://127.0.0.1:9200"))) {
@@ -32,7 +34,11 @@ public final class ElasticsearchConnection implements AutoCloseable {
         this.client = client;
     }
 
-    /** Opens a connection to {@code endpoint} (authentication, TLS, request timeout); {@link #close()} closes it. */
+    /**
+     * Opens a connection to {@code endpoint} (authentication, TLS, request timeout); {@link #close()}
+     * closes it. Fails with {@code ES_INVALID_CONFIGURATION} for a
+     * {@link ElasticsearchEndpoint#hostClient host client} endpoint: use {@link #using} with the client.
+     */
     public static ElasticsearchConnection open(ElasticsearchEndpoint endpoint) {
         return new ElasticsearchConnection(EsClient.connect(requireNonNull(endpoint, "endpoint")));
     }
@@ -42,7 +48,18 @@ public final class ElasticsearchConnection implements AutoCloseable {
      * {@code name} stands for the cluster in messages (never put credentials in it).
      */
     public static ElasticsearchConnection using(RestClient rest, String name) {
-        return new ElasticsearchConnection(new EsClient(requireNonNull(rest, "rest"), requireNonNull(name, "name")).borrowed());
+        return new ElasticsearchConnection(EsClient.borrowing(rest, name));
+    }
+
+    /**
+     * A connection over the {@code RestClient} under an elasticsearch-java client the host owns
+     * (one built on a {@code RestClientTransport}; the headers of its transport options are sent
+     * too): {@link #close()} leaves the typed client and its transport open. Requests stay
+     * version-tolerant JSON, not typed calls, so that 5.6 to 9.x clusters answer alike. Fails with
+     * {@code ES_INVALID_CONFIGURATION} for another transport: hand in its {@code RestClient}.
+     */
+    public static ElasticsearchConnection using(ElasticsearchClient client, String name) {
+        return new ElasticsearchConnection(EsClient.borrowing(client, name));
     }
 
     /** The cluster's name in messages: its first URL, without credentials. */

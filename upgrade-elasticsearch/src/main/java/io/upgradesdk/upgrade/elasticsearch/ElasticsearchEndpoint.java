@@ -10,12 +10,19 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
  * How to reach one Elasticsearch cluster: one or more node URLs and the authentication (none,
  * basic, or an API key), optionally TLS with a custom CA certificate. Immutable; build with
  * {@link #builder()}.
+ *
+ * <p>Or a reference to a client the host configured itself ({@link #hostClient(String)}): the
+ * settings name the cluster, and the host registers its {@code RestClient} or elasticsearch-java
+ * {@code ElasticsearchClient} under that name on the entry point (e.g.
+ * {@code ElasticsearchUpgrade.builder().client("orders", restClient)}). The host closes that client;
+ * the SDK never does.
  *
  * <pre>{@code
  * ElasticsearchEndpoint source = ElasticsearchEndpoint.builder()
@@ -33,8 +40,20 @@ public final class ElasticsearchEndpoint {
     private final Secret apiKey;
     private final Path caCertificate;
     private final Duration requestTimeout;
+    private final String hostClientName;
+
+    private ElasticsearchEndpoint(String hostClientName) {
+        this.urls = List.of();
+        this.username = null;
+        this.password = null;
+        this.apiKey = null;
+        this.caCertificate = null;
+        this.requestTimeout = Duration.ofSeconds(60);
+        this.hostClientName = hostClientName;
+    }
 
     private ElasticsearchEndpoint(Builder b) {
+        this.hostClientName = null;
         this.urls = List.copyOf(b.urls);
         this.username = b.username;
         this.password = b.password;
@@ -53,7 +72,41 @@ public final class ElasticsearchEndpoint {
         return builder().url(url).build();
     }
 
-    /** The node URLs. */
+    /**
+     * A cluster reached through a client the host hands in under {@code name} (the entry point's
+     * {@code client(name, …)}); it has no URL nor credentials of its own. {@code name} stands for
+     * the cluster in messages: never put credentials in it.
+     */
+    public static ElasticsearchEndpoint hostClient(String name) {
+        requireNonNull(name, "name");
+        if (name.isBlank()) {
+            throw Builder.invalid("a host client's name is blank; give the name the client is registered under");
+        }
+        return new ElasticsearchEndpoint(name);
+    }
+
+    /** The name of the host-provided client this endpoint stands for, if it is one ({@link #hostClient}). */
+    public Optional<String> hostClientName() {
+        return Optional.ofNullable(hostClientName);
+    }
+
+    /**
+     * True when both stand for the same cluster as far as the settings can tell: the same host
+     * client name, or a node URL in common.
+     */
+    public boolean sameClusterAs(ElasticsearchEndpoint other) {
+        requireNonNull(other, "other");
+        if (hostClientName != null || other.hostClientName != null) {
+            return Objects.equals(hostClientName, other.hostClientName);
+        }
+        return urls.stream().anyMatch(u -> other.urls.stream().anyMatch(v -> comparable(u).equals(comparable(v))));
+    }
+
+    private static String comparable(URI url) {
+        return url.normalize().toString().replaceAll("/$", "");
+    }
+
+    /** The node URLs (empty for a {@link #hostClient host client}). */
     public List<URI> urls() {
         return urls;
     }
@@ -83,13 +136,16 @@ public final class ElasticsearchEndpoint {
         return requestTimeout;
     }
 
-    /** The first URL, for messages (never contains credentials). */
+    /** The first URL, or the host client's name, for messages (never contains credentials). */
     public String displayName() {
-        return urls.get(0).toString();
+        return hostClientName != null ? "host client '" + hostClientName + "'" : urls.get(0).toString();
     }
 
     @Override
     public String toString() {
+        if (hostClientName != null) {
+            return "ElasticsearchEndpoint[host client " + hostClientName + "]";
+        }
         return "ElasticsearchEndpoint[" + urls + (username != null ? ", basic " + username : "")
                 + (apiKey != null ? ", api key" : "") + (caCertificate != null ? ", ca " + caCertificate : "") + "]";
     }

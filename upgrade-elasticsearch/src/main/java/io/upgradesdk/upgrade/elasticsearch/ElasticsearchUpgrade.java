@@ -2,7 +2,9 @@ package io.upgradesdk.upgrade.elasticsearch;
 
 import static java.util.Objects.requireNonNull;
 
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import io.upgradesdk.upgrade.Sleeper;
+import io.upgradesdk.upgrade.UpgradeException;
 import io.upgradesdk.upgrade.UpgradePlan;
 import io.upgradesdk.upgrade.UpgradeStep;
 import io.upgradesdk.upgrade.elasticsearch.internal.EsClient;
@@ -13,9 +15,12 @@ import io.upgradesdk.upgrade.elasticsearch.internal.RollingUpgradeStep;
 import io.upgradesdk.upgrade.elasticsearch.internal.SettingsChecks;
 import io.upgradesdk.upgrade.elasticsearch.internal.SnapshotRestoreSteps;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import org.elasticsearch.client.RestClient;
 
 /**
  * The entry point of the Elasticsearch module: builds {@link UpgradePlan}s (run them with an
@@ -37,18 +42,60 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link #reindexPlan}. Every step is idempotent and resumable; clusters are reached with the
  * low-level REST client, version-tolerant across 7.17 and 8.x. Closing the instance closes the
  * connections its plans opened.
+ *
+ * <p><b>A host's own clients.</b> A host that already has a configured low-level {@link RestClient}
+ * or an elasticsearch-java {@link ElasticsearchClient} (TLS, proxy, client certificate, bearer or
+ * service token, interceptors) registers it under a name, and the settings refer to that cluster
+ * with {@link ElasticsearchEndpoint#hostClient(String)}:
+ *
+ * <pre>{@code
+ * try (ElasticsearchUpgrade es = ElasticsearchUpgrade.builder()
+ *         .client("old", oldRestClient)          // a RestClient the host configured
+ *         .client("new", newElasticsearchClient)  // or a typed client on a RestClientTransport
+ *         .build()) {
+ *     UpgradePlan plan = es.snapshotRestorePlan(SnapshotRestoreSettings.builder(
+ *             ElasticsearchEndpoint.hostClient("old"), ElasticsearchEndpoint.hostClient("new"))
+ *         .repository("upgrade", "/mnt/snapshots").build());
+ * }
+ * }</pre>
+ *
+ * What the host hands in, the host closes: {@link #close()} never closes a registered client (nor
+ * the typed client's transport); it closes only the connections this instance opened from URLs.
  */
 public final class ElasticsearchUpgrade implements AutoCloseable {
 
     private final Sleeper sleeper;
     private final Duration pollInterval;
     private final Map<ElasticsearchEndpoint, EsClient> connections = new ConcurrentHashMap<>();
+    private final Map<String, EsClient> hostClients;
     private final Preflight.Clients clients;
 
     private ElasticsearchUpgrade(Builder b) {
         this.sleeper = b.sleeper;
         this.pollInterval = b.pollInterval;
-        this.clients = e -> connections.computeIfAbsent(e, EsClient::connect).borrowed();
+        this.hostClients = Map.copyOf(b.hostClients);
+        this.clients = e -> e.hostClientName().isPresent() ? hostClient(e)
+                : connections.computeIfAbsent(e, EsClient::connect).borrowed();
+    }
+
+    private EsClient hostClient(ElasticsearchEndpoint endpoint) {
+        EsClient client = hostClients.get(endpoint.hostClientName().orElseThrow());
+        if (client == null) {
+            throw new UpgradeException(ElasticsearchErrorCode.INVALID_CONFIGURATION, "the settings name "
+                    + endpoint.displayName() + " but no client is registered under that name (registered: "
+                    + new TreeSet<>(hostClients.keySet()) + "); call ElasticsearchUpgrade.builder().client(\""
+                    + endpoint.hostClientName().get() + "\", restClient)");
+        }
+        return client;
+    }
+
+    /** Fails at plan build, not mid-run, when an endpoint names a host client nobody registered. */
+    private void requireRegistered(ElasticsearchEndpoint... endpoints) {
+        for (ElasticsearchEndpoint e : endpoints) {
+            if (e.hostClientName().isPresent()) {
+                hostClient(e);
+            }
+        }
     }
 
     /** A builder of the runtime options: real sleeps, polling every second unless set. */
@@ -63,7 +110,8 @@ public final class ElasticsearchUpgrade implements AutoCloseable {
 
     /**
      * Closes the connections the plans of this instance opened (one pool per endpoint, shared by
-     * all steps). Plans built from a closed instance reconnect on demand.
+     * all steps). Plans built from a closed instance reconnect on demand. Clients the host
+     * registered with {@link Builder#client} stay open: the host closes them.
      */
     @Override
     public void close() {
@@ -79,8 +127,38 @@ public final class ElasticsearchUpgrade implements AutoCloseable {
     public static final class Builder {
         private Sleeper sleeper = Sleeper.system();
         private Duration pollInterval = Duration.ofSeconds(1);
+        private final Map<String, EsClient> hostClients = new LinkedHashMap<>();
 
         private Builder() {
+        }
+
+        /**
+         * Registers a low-level client the host configured and owns, for the settings'
+         * {@link ElasticsearchEndpoint#hostClient(String) hostClient(name)} endpoints. The SDK uses
+         * it as it is (TLS, proxy, authentication, interceptors) and never closes it.
+         */
+        public Builder client(String name, RestClient client) {
+            return register(name, EsClient.borrowing(requireNonNull(client, "client"), name));
+        }
+
+        /**
+         * Registers an elasticsearch-java client the host configured and owns, for the settings'
+         * {@link ElasticsearchEndpoint#hostClient(String) hostClient(name)} endpoints. The SDK sends
+         * its version-tolerant requests through the client's {@code RestClientTransport} (and the
+         * headers of the client's transport options); it never closes the client nor its transport.
+         * Fails with {@code ES_INVALID_CONFIGURATION} for another transport: hand in its
+         * {@code RestClient} instead.
+         */
+        public Builder client(String name, ElasticsearchClient client) {
+            return register(name, EsClient.borrowing(requireNonNull(client, "client"), name));
+        }
+
+        private Builder register(String name, EsClient client) {
+            ElasticsearchEndpoint.hostClient(name);   // validates the name
+            SettingsChecks.require(!hostClients.containsKey(name),
+                    "a client is already registered under '" + name + "'; give each cluster its own name");
+            hostClients.put(name, client);
+            return this;
         }
 
         /** How waits pause between polls (default: real sleeps); tests and benchmarks inject their own. */
@@ -105,7 +183,8 @@ public final class ElasticsearchUpgrade implements AutoCloseable {
 
     /** The pre-flight checks as steps, ids prefixed with {@code idPrefix} (may be empty). */
     public List<UpgradeStep> preflightSteps(PreflightSettings settings, String idPrefix) {
-        return Preflight.steps(requireNonNull(settings, "settings"), requireNonNull(idPrefix, "idPrefix"), clients);
+        requireRegistered(requireNonNull(settings, "settings").cluster());
+        return Preflight.steps(settings, requireNonNull(idPrefix, "idPrefix"), clients);
     }
 
     /** A plan of the pre-flight checks only (plan id {@code es-preflight}). */
@@ -120,8 +199,10 @@ public final class ElasticsearchUpgrade implements AutoCloseable {
      * optionally deletes the source indices (plan id {@code es-snapshot-restore}).
      */
     public UpgradePlan snapshotRestorePlan(SnapshotRestoreSettings settings) {
+        requireRegistered(requireNonNull(settings, "settings").source(), settings.target());
+        settings.preflight().ifPresent(p -> requireRegistered(p.cluster()));
         UpgradePlan.Builder b = UpgradePlan.builder("es-snapshot-restore");
-        new SnapshotRestoreSteps(requireNonNull(settings, "settings"), clients, sleeper, pollInterval).steps()
+        new SnapshotRestoreSteps(settings, clients, sleeper, pollInterval).steps()
                 .forEach(b::step);
         return b.build();
     }
@@ -134,6 +215,7 @@ public final class ElasticsearchUpgrade implements AutoCloseable {
     public UpgradePlan rollingUpgradePlan(RollingUpgradeSettings settings, NodeHost host) {
         requireNonNull(settings, "settings");
         requireNonNull(host, "host");
+        requireRegistered(settings.cluster());
         UpgradePlan.Builder b = UpgradePlan.builder("es-rolling-upgrade");
         settings.preflight().ifPresent(p -> preflightSteps(p, "").forEach(b::step));
         b.step(new RollingUpgradeStep(settings, host, clients, sleeper, pollInterval));
@@ -149,6 +231,7 @@ public final class ElasticsearchUpgrade implements AutoCloseable {
      */
     public UpgradePlan reindexPlan(ReindexSettings settings) {
         requireNonNull(settings, "settings");
+        requireRegistered(settings.cluster());
         UpgradePlan.Builder b = UpgradePlan.builder("es-reindex-" + settings.destIndex());
         settings.remoteSource().flatMap(ElasticsearchEndpoint::password).ifPresent(b::secret);
         new ReindexSteps(settings, clients, sleeper, pollInterval).steps().forEach(b::step);

@@ -38,6 +38,9 @@ public record ReindexSettings(ElasticsearchEndpoint cluster, Optional<Elasticsea
         require(remoteSource.isEmpty() || remoteSource.get().caCertificate().isEmpty() && remoteSource.get().apiKey()
                 .isEmpty(), "reindex from remote supports http(s) with basic auth only; the remote's TLS CA must be "
                         + "configured on the destination cluster (reindex.ssl.*), and API keys are not supported");
+        require(remoteSource.isEmpty() || remoteSource.get().hostClientName().isEmpty(), "reindex from remote needs "
+                + "the remote's URL (the destination cluster connects to it itself), not a host client; give "
+                + "ElasticsearchEndpoint.builder().url(...) as the remote source");
         alias.ifPresent(a -> SettingsChecks.name(a, "alias"));
         SettingsChecks.positive(timeout, "timeout");
     }

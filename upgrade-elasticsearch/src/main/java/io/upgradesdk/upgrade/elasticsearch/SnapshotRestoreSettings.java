@@ -56,7 +56,8 @@ public record SnapshotRestoreSettings(ElasticsearchEndpoint source, Elasticsearc
                 "rename needs both a pattern and a replacement; call rename(pattern, replacement)");
         requireNonNull(preflight, "preflight");
         SettingsChecks.positive(timeout, "timeout");
-        require(!source.urls().equals(target.urls()), "source and target are the same cluster ("
+        require(!(source.urls().equals(target.urls()) && source.hostClientName().equals(target.hostClientName())),
+                "source and target are the same cluster ("
                 + source.displayName() + "); restore into a new cluster");
     }
 

@@ -2,9 +2,21 @@ package io.upgradesdk.upgrade.kuzzle;
 
 import static java.util.Objects.requireNonNull;
 
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.resource.ClientResources;
+import io.upgradesdk.upgrade.UpgradeException;
 import io.upgradesdk.upgrade.UpgradePlan;
+import io.upgradesdk.upgrade.elasticsearch.ElasticsearchConnection;
+import io.upgradesdk.upgrade.elasticsearch.ElasticsearchEndpoint;
+import io.upgradesdk.upgrade.kuzzle.internal.HostClients;
 import io.upgradesdk.upgrade.kuzzle.internal.KuzzlePlanFactory;
 import io.upgradesdk.upgrade.kuzzle.internal.LiveConnectors;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.elasticsearch.client.RestClient;
 
 /**
  * The entry point of the Kuzzle 1.x → 2.x upgrade: builds the plan from typed settings. Run it with
@@ -30,10 +42,36 @@ import io.upgradesdk.upgrade.kuzzle.internal.LiveConnectors;
  * <p>Each step opens the Elasticsearch and Redis connections it needs and closes them when it
  * ends, so an instance holds no connection of its own: {@link #close()} has nothing to release
  * today, and plans stay usable after it.
+ *
+ * <p><b>A host's own clients.</b> A host that already has configured clients hands them in; the
+ * settings refer to a host's Elasticsearch client with {@link ElasticsearchEndpoint#hostClient}:
+ *
+ * <pre>{@code
+ * try (KuzzleUpgrade kuzzle = KuzzleUpgrade.builder()
+ *         .elasticsearchClient("es-v1", v1RestClient)         // or an elasticsearch-java ElasticsearchClient
+ *         .elasticsearchClient("es-v2", v2ElasticsearchClient)
+ *         .redisClient(redisClient)                           // TLS trust, resources, options: the host's
+ *         .build()) {
+ *     UpgradePlan plan = kuzzle.upgradePlan(KuzzleUpgradeSettings.builder()
+ *         .sourceElasticsearch(ElasticsearchEndpoint.hostClient("es-v1"))
+ *         .targetElasticsearch(ElasticsearchEndpoint.hostClient("es-v2"))
+ *         .sourceRedis(RedisURI.create("rediss://upgrader@cache:6379/0"))   // where to connect, with that client
+ *         ...build());
+ * }
+ * }</pre>
+ *
+ * What the host hands in, the host closes: steps close the connections they opened on a host's
+ * {@code RedisClient}, never the client; a client the SDK builds on the host's
+ * {@code ClientResources} is shut down, the resources are not; a host's Elasticsearch client is
+ * never closed.
  */
 public final class KuzzleUpgrade implements AutoCloseable {
 
-    private KuzzleUpgrade() {
+    private final HostClients host;
+
+    private KuzzleUpgrade(Builder b) {
+        this.host = new HostClients(b.elasticsearch, Optional.ofNullable(b.redisClient),
+                Optional.ofNullable(b.redisResources));
     }
 
     /** An instance with the default runtime options; the same as {@code builder().build()}. */
@@ -41,31 +79,94 @@ public final class KuzzleUpgrade implements AutoCloseable {
         return builder().build();
     }
 
-    /** A builder for the runtime options (none yet: host-provided clients will go here). */
+    /** A builder for the runtime options: the host's own clients, if any. */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The plan for these settings; connections are opened by each step and closed after it. */
+    /**
+     * The plan for these settings; connections are opened by each step and closed after it. Fails
+     * with {@link KuzzleErrorCode#INVALID_SETTINGS} when the settings name a host client that was
+     * not handed in, or give {@code redisClientOptions} together with a host {@code RedisClient}.
+     */
     public UpgradePlan upgradePlan(KuzzleUpgradeSettings settings) {
         requireNonNull(settings, "settings");
-        return KuzzlePlanFactory.build(settings, new LiveConnectors(settings));
+        host.check(settings);
+        return KuzzlePlanFactory.build(settings, new LiveConnectors(settings, host));
     }
 
-    /** Releases what this instance opened itself: nothing yet, steps close their own connections. */
+    /**
+     * Releases what this instance opened itself: nothing, steps close their own connections; the
+     * host's clients stay open.
+     */
     @Override
     public void close() {
     }
 
     /** Runtime options of a {@link KuzzleUpgrade} (how to reach servers, not what to upgrade). */
     public static final class Builder {
+        private final Map<String, Supplier<ElasticsearchConnection>> elasticsearch = new LinkedHashMap<>();
+        private RedisClient redisClient;
+        private ClientResources redisResources;
 
         private Builder() {
         }
 
-        /** The instance. */
+        /**
+         * A low-level Elasticsearch client the host configured and owns, for the settings'
+         * {@link ElasticsearchEndpoint#hostClient(String) hostClient(name)} endpoints; never closed here.
+         */
+        public Builder elasticsearchClient(String name, RestClient client) {
+            requireNonNull(client, "client");
+            return register(name, () -> ElasticsearchConnection.using(client, name));
+        }
+
+        /**
+         * An elasticsearch-java client (on a {@code RestClientTransport}) the host configured and
+         * owns, for the settings' {@link ElasticsearchEndpoint#hostClient(String) hostClient(name)}
+         * endpoints; requests go through its low-level client, it is never closed here.
+         */
+        public Builder elasticsearchClient(String name, ElasticsearchClient client) {
+            requireNonNull(client, "client");
+            ElasticsearchConnection.using(client, name);   // fails now on a transport it cannot use
+            return register(name, () -> ElasticsearchConnection.using(client, name));
+        }
+
+        private Builder register(String name, Supplier<ElasticsearchConnection> connection) {
+            ElasticsearchEndpoint.hostClient(name);   // validates the name
+            if (elasticsearch.putIfAbsent(name, connection) != null) {
+                throw new UpgradeException(KuzzleErrorCode.INVALID_SETTINGS, "an Elasticsearch client is already "
+                        + "registered under '" + name + "'; give each cluster its own name");
+            }
+            return this;
+        }
+
+        /**
+         * The host's lettuce client for the source and target caches (the settings' Redis URIs say
+         * where to connect): its TLS trust, resources and options apply, the settings'
+         * {@code redisClientOptions} must stay unset. Steps close their connections, never the client.
+         */
+        public Builder redisClient(RedisClient client) {
+            this.redisClient = requireNonNull(client, "client");
+            return this;
+        }
+
+        /**
+         * The host's lettuce {@link ClientResources} (event loops, DNS, metrics): the caches use a
+         * client of the SDK's own on them, shut down after each step; the resources stay the host's.
+         */
+        public Builder redisClientResources(ClientResources resources) {
+            this.redisResources = requireNonNull(resources, "resources");
+            return this;
+        }
+
+        /** The instance; fails with {@link KuzzleErrorCode#INVALID_SETTINGS} given both a RedisClient and resources. */
         public KuzzleUpgrade build() {
-            return new KuzzleUpgrade();
+            if (redisClient != null && redisResources != null) {
+                throw new UpgradeException(KuzzleErrorCode.INVALID_SETTINGS, "both a RedisClient and ClientResources "
+                        + "were handed in; give one (a RedisClient already has its resources)");
+            }
+            return new KuzzleUpgrade(this);
         }
     }
 }

@@ -4,7 +4,6 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisURI;
 import io.upgradesdk.upgrade.UpgradeException;
 import io.upgradesdk.upgrade.elasticsearch.ElasticsearchEndpoint;
-import java.net.URI;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -103,7 +102,7 @@ public record KuzzleUpgradeSettings(
                         && v2InternalIndexName.equals(v2InternalIndexName.toLowerCase(Locale.ROOT)),
                 "v2InternalIndexName must be a lower-case name without '.', was '" + v2InternalIndexName + "'");
         check(v1InternalIndex.startsWith("%"), "v1InternalIndex must start with '%', was '" + v1InternalIndex + "'");
-        check(targetElasticsearch.map(t -> !sameCluster(sourceElasticsearch, t)).orElse(true),
+        check(targetElasticsearch.map(t -> !sourceElasticsearch.sameClusterAs(t)).orElse(true),
                 "targetElasticsearch is the source URL: for an in-place upgrade leave targetElasticsearch unset");
         check(pluginRenames.entrySet().stream().allMatch(e -> e.getKey() != null && e.getValue() != null),
                 "pluginRename needs both the v1 and the v2 plugin name, was " + pluginRenames);
@@ -129,14 +128,6 @@ public record KuzzleUpgradeSettings(
                 + targetElasticsearch.map(ElasticsearchEndpoint::displayName).orElse("in-place")
                 + ", kuzzle " + targetVersion + ", data " + selection + ", cache " + cacheMode
                 + ", destroy " + destroyPolicy + "]";
-    }
-
-    private static boolean sameCluster(ElasticsearchEndpoint a, ElasticsearchEndpoint b) {
-        return a.urls().stream().anyMatch(u -> b.urls().stream().anyMatch(v -> comparable(u).equals(comparable(v))));
-    }
-
-    private static String comparable(URI url) {
-        return url.normalize().toString().replaceAll("/$", "");
     }
 
     private static void checkRange(String name, int value, int min, int max) {

@@ -3,8 +3,19 @@ package io.upgradesdk.upgrade.kuzzle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.json.jackson.JacksonJsonpMapper;
+import co.elastic.clients.transport.rest_client.RestClientTransport;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.upgradesdk.upgrade.UpgradeException;
 import io.upgradesdk.upgrade.UpgradePlan;
 import io.upgradesdk.upgrade.elasticsearch.ElasticsearchEndpoint;
+import org.apache.http.HttpHost;
+import org.elasticsearch.client.RestClient;
 import org.junit.jupiter.api.Test;
 
 /** The entry point's shape; the plans themselves are exercised in the internal package's tests. */
@@ -46,6 +57,63 @@ class KuzzleUpgradeTest {
         kuzzle.close();
         assertThat(plan.stepIds()).hasSize(7);
         assertThat(kuzzle.upgradePlan(settings().build()).fingerprint()).isEqualTo(plan.fingerprint());
+    }
+
+    @Test
+    void settings_refer_to_the_hosts_elasticsearch_clients_by_name_and_closing_leaves_them_open() throws Exception {
+        try (RestClient v1 = RestClient.builder(HttpHost.create("http://127.0.0.1:9")).build();
+                RestClient v2 = RestClient.builder(HttpHost.create("http://127.0.0.1:10")).build()) {
+            ElasticsearchClient typed = new ElasticsearchClient(new RestClientTransport(v2, new JacksonJsonpMapper()));
+            KuzzleUpgrade kuzzle = KuzzleUpgrade.builder().elasticsearchClient("v1", v1)
+                    .elasticsearchClient("v2", typed).build();
+            UpgradePlan plan = kuzzle.upgradePlan(settings().sourceElasticsearch(ElasticsearchEndpoint.hostClient("v1"))
+                    .targetElasticsearch(ElasticsearchEndpoint.hostClient("v2")).build());
+            kuzzle.close();
+
+            assertThat(plan.stepIds()).hasSize(7);
+            assertThat(v1.isRunning()).isTrue();
+            assertThat(v2.isRunning()).isTrue();
+        }
+    }
+
+    @Test
+    void a_host_client_name_nobody_handed_in_fails_when_the_plan_is_built() {
+        try (KuzzleUpgrade kuzzle = KuzzleUpgrade.create()) {
+            assertThatThrownBy(() -> kuzzle.upgradePlan(settings()
+                    .sourceElasticsearch(ElasticsearchEndpoint.hostClient("v1")).build()))
+                    .isInstanceOfSatisfying(UpgradeException.class, e -> {
+                        assertThat(e.code()).isEqualTo(KuzzleErrorCode.INVALID_SETTINGS);
+                        assertThat(e.getMessage()).contains("host client 'v1'", "elasticsearchClient(\"v1\"");
+                    });
+        }
+    }
+
+    @Test
+    void the_same_host_client_as_source_and_separate_target_is_refused() {
+        assertThatThrownBy(() -> settings().sourceElasticsearch(ElasticsearchEndpoint.hostClient("es"))
+                .targetElasticsearch(ElasticsearchEndpoint.hostClient("es")).build())
+                .isInstanceOfSatisfying(UpgradeException.class,
+                        e -> assertThat(e.code()).isEqualTo(KuzzleErrorCode.INVALID_SETTINGS));
+    }
+
+    @Test
+    void a_host_redis_client_carries_its_own_options_and_excludes_client_resources() {
+        RedisClient redis = RedisClient.create();
+        ClientResources resources = DefaultClientResources.create();
+        try {
+            assertThatThrownBy(() -> KuzzleUpgrade.builder().redisClient(redis).redisClientResources(resources).build())
+                    .isInstanceOfSatisfying(UpgradeException.class,
+                            e -> assertThat(e.getMessage()).contains("give one"));
+            try (KuzzleUpgrade kuzzle = KuzzleUpgrade.builder().redisClient(redis).build()) {
+                assertThatThrownBy(() -> kuzzle.upgradePlan(settings().sourceRedis(RedisURI.create("redis://127.0.0.1:9"))
+                        .redisClientOptions(ClientOptions.create()).build()))
+                        .isInstanceOfSatisfying(UpgradeException.class, e -> assertThat(e.getMessage())
+                                .contains("set the options on that client"));
+            }
+        } finally {
+            redis.shutdown();
+            resources.shutdown();
+        }
     }
 
     @Test

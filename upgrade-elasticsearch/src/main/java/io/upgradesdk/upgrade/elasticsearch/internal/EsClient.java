@@ -1,5 +1,10 @@
 package io.upgradesdk.upgrade.elasticsearch.internal;
 
+import static java.util.Objects.requireNonNull;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.transport.TransportOptions;
+import co.elastic.clients.transport.rest_client.RestClientTransport;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
@@ -37,6 +42,7 @@ import org.apache.http.entity.StringEntity;
 import org.apache.http.message.BasicHeader;
 import org.apache.http.util.EntityUtils;
 import org.elasticsearch.client.Request;
+import org.elasticsearch.client.RequestOptions;
 import org.elasticsearch.client.Response;
 import org.elasticsearch.client.ResponseException;
 import org.elasticsearch.client.RestClient;
@@ -55,9 +61,14 @@ public final class EsClient implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final ContentType NDJSON = ContentType.create("application/x-ndjson", StandardCharsets.UTF_8);
 
+    /** Headers of a typed client's options that describe its own wire format, not the host's setup. */
+    private static final Set<String> TYPED_CLIENT_WIRE_HEADERS = Set.of("accept", "content-type", "user-agent",
+            "x-elastic-client-meta");
+
     private final RestClient rest;
     private final String name;
     private final boolean owner;
+    private final RequestOptions options;
     private volatile EsVersion version;
     /** Characters of index names per request line (Elasticsearch refuses lines over 4 KB). */
     private static final int MAX_NAME_LIST = 3000;
@@ -67,19 +78,72 @@ public final class EsClient implements AutoCloseable {
         this(rest, name, true);
     }
 
-    private EsClient(RestClient rest, String name, boolean owner) {
+    private EsClient(RestClient rest, String name, boolean owner, RequestOptions options) {
         this.rest = rest;
         this.name = name;
         this.owner = owner;
+        this.options = options;
+    }
+
+    private EsClient(RestClient rest, String name, boolean owner) {
+        this(rest, name, owner, RequestOptions.DEFAULT);
     }
 
     /** A view sharing this client's connections whose {@link #close()} does nothing. */
     public EsClient borrowed() {
-        return new EsClient(rest, name, false);
+        return new EsClient(rest, name, false, options);
     }
 
-    /** Opens a client for an endpoint (auth, TLS with custom CA, request timeout). */
+    /**
+     * A client over a host's {@link RestClient} (its TLS, proxy, authentication, interceptors as the
+     * host configured them): {@link #close()} leaves it open, the host closes it.
+     */
+    public static EsClient borrowing(RestClient rest, String name) {
+        return new EsClient(requireNonNull(rest, "rest"), requireNonNull(name, "name"), false);
+    }
+
+    /**
+     * A client over the low-level {@link RestClient} under a host's elasticsearch-java client (its
+     * {@link RestClientTransport}), sending the headers of the client's options (e.g. a bearer
+     * token set with {@code withTransportOptions}) with every request. {@link #close()} leaves the
+     * typed client and its transport open.
+     *
+     * <p>Requests stay hand-built JSON rather than typed calls: the typed client speaks the 8.x
+     * API with 8.x compatibility headers, which 5.6 and 6.8 sources (mapping types) and 7.17 nodes
+     * do not all understand, while the SDK's steps must work on every one of them.
+     */
+    public static EsClient borrowing(ElasticsearchClient typed, String name) {
+        requireNonNull(typed, "typed");
+        requireNonNull(name, "name");
+        if (!(typed._transport() instanceof RestClientTransport transport)) {
+            throw new UpgradeException(ElasticsearchErrorCode.INVALID_CONFIGURATION, "the ElasticsearchClient '"
+                    + name + "' runs on a " + typed._transport().getClass().getSimpleName() + "; hand in one built on "
+                    + "a RestClientTransport, or its low-level RestClient itself");
+        }
+        TransportOptions typedOptions = typed._transportOptions() != null ? typed._transportOptions()
+                : transport.options();
+        RequestOptions.Builder request = RequestOptions.DEFAULT.toBuilder();
+        if (typedOptions != null) {
+            for (var header : typedOptions.headers()) {
+                if (!TYPED_CLIENT_WIRE_HEADERS.contains(header.getKey().toLowerCase(Locale.ROOT))) {
+                    request.addHeader(header.getKey(), header.getValue());
+                }
+            }
+        }
+        return new EsClient(transport.restClient(), name, false, request.build());
+    }
+
+    /**
+     * Opens a client for an endpoint (auth, TLS with custom CA, request timeout); fails for a
+     * {@link ElasticsearchEndpoint#hostClient host client}, which only the host can supply.
+     */
     public static EsClient connect(ElasticsearchEndpoint endpoint) {
+        if (endpoint.hostClientName().isPresent()) {
+            throw new UpgradeException(ElasticsearchErrorCode.INVALID_CONFIGURATION, endpoint.displayName()
+                    + " has no URL to connect to; register the host's client under the name '"
+                    + endpoint.hostClientName().get() + "' (e.g. ElasticsearchUpgrade.builder().client(name, restClient))"
+                    + " or give the endpoint's URL");
+        }
         HttpHost[] hosts = endpoint.urls().stream()
                 .map(u -> new HttpHost(u.getHost(), port(u), u.getScheme())).toArray(HttpHost[]::new);
         RestClientBuilder b = RestClient.builder(hosts);
@@ -240,6 +304,9 @@ public final class EsClient implements AutoCloseable {
     }
 
     private EsResponse perform(Request req, String method, String path) {
+        if (options != RequestOptions.DEFAULT) {
+            req.setOptions(options);
+        }
         Response response;
         try {
             response = rest.performRequest(req);

@@ -1,25 +1,37 @@
 package io.upgradesdk.upgrade.kuzzle.internal;
 
-import io.upgradesdk.upgrade.elasticsearch.ElasticsearchConnection;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisURI;
 import io.upgradesdk.upgrade.kuzzle.KuzzleUpgradeSettings;
+import java.util.Map;
+import java.util.Optional;
 
-/** Connectors to the real servers named by the settings. */
+/**
+ * Connectors to the real servers named by the settings, through the host's clients where it
+ * handed some in (each port or cache closes only what it opened).
+ */
 public final class LiveConnectors implements Connectors {
 
     private final KuzzleUpgradeSettings settings;
+    private final HostClients host;
 
     public LiveConnectors(KuzzleUpgradeSettings settings) {
+        this(settings, new HostClients(Map.of(), Optional.empty(), Optional.empty()));
+    }
+
+    public LiveConnectors(KuzzleUpgradeSettings settings, HostClients host) {
         this.settings = settings;
+        this.host = host;
     }
 
     @Override
     public EsPort source() {
-        return new RestEsPort(ElasticsearchConnection.open(settings.sourceElasticsearch()), settings.writeConcurrency());
+        return new RestEsPort(host.connect(settings.sourceElasticsearch()), settings.writeConcurrency());
     }
 
     @Override
     public EsPort target() {
-        return new RestEsPort(ElasticsearchConnection.open(settings.targetElasticsearch().orElse(settings.sourceElasticsearch())));
+        return new RestEsPort(host.connect(settings.targetElasticsearch().orElse(settings.sourceElasticsearch())));
     }
 
     @Override
@@ -27,7 +39,15 @@ public final class LiveConnectors implements Connectors {
         if (settings.sourceRedis().isEmpty()) {
             return null;
         }
-        return new TokenCache(settings.sourceRedis().get(), settings.targetRedis().orElse(null),
-                settings.redisClientOptions().orElse(null));
+        RedisURI source = settings.sourceRedis().get();
+        RedisURI target = settings.targetRedis().orElse(null);
+        ClientOptions options = settings.redisClientOptions().orElse(null);
+        if (host.redisClient().isPresent()) {
+            return TokenCache.usingHostClient(host.redisClient().get(), source, target);
+        }
+        if (host.redisResources().isPresent()) {
+            return TokenCache.usingHostResources(host.redisResources().get(), options, source, target);
+        }
+        return new TokenCache(source, target, options);
     }
 }

@@ -13,6 +13,7 @@ import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.resource.ClientResources;
 import io.upgradesdk.upgrade.UpgradeException;
 import io.upgradesdk.upgrade.kuzzle.CacheMode;
 import io.upgradesdk.upgrade.kuzzle.KuzzleErrorCode;
@@ -42,6 +43,7 @@ public final class TokenCache implements AutoCloseable {
     }
 
     private final RedisClient client;
+    private final boolean ownsClient;
     private final StatefulRedisConnection<String, byte[]> source;
     private final StatefulRedisConnection<String, byte[]> target;
     private final boolean sameDatabase;
@@ -55,10 +57,37 @@ public final class TokenCache implements AutoCloseable {
      * A non-null target that turns out to be the same server and database is refused (defect B13).
      */
     public TokenCache(RedisURI sourceUri, RedisURI targetUri, ClientOptions options) {
-        this.client = RedisClient.create();
+        this(ownClient(RedisClient.create(), options), true, sourceUri, targetUri);
+    }
+
+    /**
+     * Connects through a {@link RedisClient} the host configured and owns (its TLS trust,
+     * {@code ClientResources}, options): {@link #close()} closes the connections this cache opened,
+     * never the host's client.
+     */
+    public static TokenCache usingHostClient(RedisClient hostClient, RedisURI sourceUri, RedisURI targetUri) {
+        return new TokenCache(hostClient, false, sourceUri, targetUri);
+    }
+
+    /**
+     * Connects through a client of its own built on the host's {@link ClientResources} (event
+     * loops, DNS, metrics): {@link #close()} shuts that client down, never the host's resources.
+     */
+    public static TokenCache usingHostResources(ClientResources resources, ClientOptions options, RedisURI sourceUri,
+            RedisURI targetUri) {
+        return new TokenCache(ownClient(RedisClient.create(resources), options), true, sourceUri, targetUri);
+    }
+
+    private static RedisClient ownClient(RedisClient client, ClientOptions options) {
         if (options != null) {
             client.setOptions(options);
         }
+        return client;
+    }
+
+    private TokenCache(RedisClient client, boolean ownsClient, RedisURI sourceUri, RedisURI targetUri) {
+        this.client = client;
+        this.ownsClient = ownsClient;
         this.sourceUri = sourceUri;
         this.targetUri = targetUri == null ? sourceUri : targetUri;
         StatefulRedisConnection<String, byte[]> s = null;
@@ -91,7 +120,7 @@ public final class TokenCache implements AutoCloseable {
             if (s != null) {
                 s.close();
             }
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            shutdownOwnClient();
             throw e;
         }
     }
@@ -234,7 +263,14 @@ public final class TokenCache implements AutoCloseable {
             target.close();
         }
         source.close();
-        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        shutdownOwnClient();
+    }
+
+    /** Shuts down the client this cache created; a host's client stays as it is. */
+    private void shutdownOwnClient() {
+        if (ownsClient) {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        }
     }
 
     private static long count(RedisCommands<String, byte[]> cmd, String prefix) {

@@ -4,9 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.json.jackson.JacksonJsonpMapper;
+import co.elastic.clients.transport.rest_client.RestClientTransport;
+import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SetArgs;
+import io.lettuce.core.SslOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.upgradesdk.testservers.ElasticsearchServer;
 import io.upgradesdk.testservers.RedisServer;
@@ -17,6 +23,7 @@ import io.upgradesdk.upgrade.UpgradeReport;
 import io.upgradesdk.upgrade.UpgradeReport.Outcome;
 import io.upgradesdk.upgrade.UpgradeRunner;
 import io.upgradesdk.upgrade.elasticsearch.ElasticsearchConnection;
+import io.upgradesdk.upgrade.elasticsearch.ElasticsearchEndpoint;
 import io.upgradesdk.upgrade.kuzzle.DestroyPolicy;
 import io.upgradesdk.upgrade.kuzzle.KuzzleUpgrade;
 import java.nio.file.Files;
@@ -24,6 +31,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.http.HttpHost;
+import org.elasticsearch.client.Request;
+import org.elasticsearch.client.RestClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -159,6 +169,52 @@ class KuzzleUpgradeEsTest {
             assertThat(EsFixtures.docs(dst, "&" + s.nyc() + ".yellowtaxi")).isEqualTo(yellowBefore);
         } finally {
             rc.shutdown();
+        }
+    }
+
+    @Test
+    void the_hosts_own_clients_carry_the_upgrade_redis_with_acl_user_and_tls_and_all_stay_open() throws Exception {
+        String src = ElasticsearchServer.get(ElasticsearchServer.V5).url();
+        String dst = ElasticsearchServer.get(ElasticsearchServer.V7).url();
+        ItScenario s = scenario(src, dst);
+        EsFixtures.load(src, s.dataset(60, 0));
+        try (RedisServer secured = RedisServer.builder().password("default-pw")
+                        .aclUser("kuzzle-upgrader on >upgrader-pw ~* +@all").tls().start();
+                RestClient v1 = RestClient.builder(HttpHost.create(src)).build();
+                RestClient v2Rest = RestClient.builder(HttpHost.create(dst)).build()) {
+            ElasticsearchClient v2 = new ElasticsearchClient(new RestClientTransport(v2Rest, new JacksonJsonpMapper()));
+            RedisClient hostRedis = RedisClient.create();
+            hostRedis.setOptions(ClientOptions.builder().sslOptions(SslOptions.builder()
+                    .trustManager(secured.tlsCertificate().toFile()).build()).build());
+            try {
+                RedisURI.Builder uri = RedisURI.builder().withHost(secured.host()).withPort(secured.port())
+                        .withSsl(true).withAuthentication("kuzzle-upgrader", "upgrader-pw");
+                try (StatefulRedisConnection<String, String> c = hostRedis.connect(uri.withDatabase(0).build())) {
+                    c.sync().set(TokenCache.V1_PREFIX + "alice-kuid#jwt1", "{}", SetArgs.Builder.px(3_600_000));
+                }
+                UpgradeReport report;
+                try (KuzzleUpgrade host = KuzzleUpgrade.builder().elasticsearchClient("v1", v1)
+                        .elasticsearchClient("v2", v2).redisClient(hostRedis).build()) {
+                    UpgradePlan plan = host.upgradePlan(s.settings(src, dst, work)
+                            .sourceElasticsearch(ElasticsearchEndpoint.hostClient("v1"))
+                            .targetElasticsearch(ElasticsearchEndpoint.hostClient("v2"))
+                            .sourceRedis(uri.withDatabase(0).build()).targetRedis(uri.withDatabase(1).build()).build());
+                    report = runner(Confirmation.deny()).up(plan);
+                }
+
+                assertThat(report.outcome()).as(report.toString()).isEqualTo(Outcome.SUCCEEDED);
+                assertThat(report.toString()).doesNotContain("upgrader-pw");
+                assertMigrated(src, dst, s);
+                // the host's clients are still open: its Redis client connects, its Elasticsearch clients answer
+                try (StatefulRedisConnection<String, String> c = hostRedis.connect(uri.withDatabase(1).build())) {
+                    assertThat(c.sync().get(TokenCache.V2_PREFIX + "alice-kuid#jwt1")).isEqualTo("{}");
+                }
+                assertThat(v1.performRequest(new Request("GET", "/_cluster/health")).getStatusLine().getStatusCode())
+                        .isEqualTo(200);
+                assertThat(v2.count(c -> c.index("&" + s.nyc() + ".yellowtaxi")).count()).isPositive();
+            } finally {
+                hostRedis.shutdown();
+            }
         }
     }
 

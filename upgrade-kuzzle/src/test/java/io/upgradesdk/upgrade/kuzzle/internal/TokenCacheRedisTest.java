@@ -10,6 +10,8 @@ import io.lettuce.core.SetArgs;
 import io.lettuce.core.SslOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
 import io.upgradesdk.testservers.RedisServer;
 import io.upgradesdk.upgrade.UpgradeException;
 import io.upgradesdk.upgrade.kuzzle.CacheMode;
@@ -150,6 +152,37 @@ class TokenCacheRedisTest {
             assertThatThrownBy(() -> new TokenCache(wrong, null, tls)).isInstanceOf(UpgradeException.class)
                     .hasMessageContaining("cannot connect to the source Redis rediss://127.0.0.1:")
                     .hasMessageNotContaining("nope");
+        }
+    }
+
+    @Test
+    void on_the_hosts_client_resources_the_cache_shuts_down_only_its_own_client() {
+        cmd.set(TokenCache.V1_PREFIX + "k#" + JWT, "v");
+        ClientResources resources = DefaultClientResources.create();
+        try {
+            try (TokenCache cache = TokenCache.usingHostResources(resources, null, RedisURI.create(redis.uri(db)), null)) {
+                assertThat(cache.migrate(CacheMode.COPY, "0", 10, x -> { }).copied()).isEqualTo(1);
+            }
+            assertThat(resources.eventExecutorGroup().isShuttingDown()).isFalse();
+            RedisClient onTheSameResources = RedisClient.create(resources);
+            try (StatefulRedisConnection<String, String> c = onTheSameResources.connect(RedisURI.create(redis.uri(db)))) {
+                assertThat(c.sync().get(TokenCache.V2_PREFIX + "k#" + JWT)).isEqualTo("v");
+            } finally {
+                onTheSameResources.shutdown();
+            }
+        } finally {
+            resources.shutdown();
+        }
+    }
+
+    @Test
+    void a_hosts_redis_client_is_used_and_stays_open_after_the_cache_closes() {
+        cmd.set(TokenCache.V1_PREFIX + "k#" + JWT, "v");
+        try (TokenCache cache = TokenCache.usingHostClient(client, RedisURI.create(redis.uri(db)), null)) {
+            assertThat(cache.migrate(CacheMode.COPY, "0", 10, x -> { }).copied()).isEqualTo(1);
+        }
+        try (StatefulRedisConnection<String, String> c = client.connect(RedisURI.create(redis.uri(db)))) {
+            assertThat(c.sync().ping()).isEqualTo("PONG");
         }
     }
 
