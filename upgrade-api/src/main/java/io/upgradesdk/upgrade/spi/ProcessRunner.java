@@ -9,17 +9,14 @@ import io.upgradesdk.upgrade.UpgradeException;
 import io.upgradesdk.upgrade.internal.Redactor;
 import io.upgradesdk.upgrade.internal.StreamTail;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.stream.Stream;
 
 /**
  * Runs an external command (a node restart over {@code ssh}, {@code pg_dump}, the {@code kong}
@@ -53,6 +50,7 @@ import java.util.stream.Stream;
 public final class ProcessRunner {
 
     private static final int DEFAULT_OUTPUT_LIMIT = 64 * 1024;
+    private static final long KILL_POLL_MILLIS = 20;
 
     private final List<String> command;
     private final Duration timeout;
@@ -156,17 +154,47 @@ public final class ProcessRunner {
 
     /** Terminates the process and its descendants, then kills forcibly whatever outlives the grace period. */
     private void killTree(Process process) {
-        List<ProcessHandle> tree = Stream.concat(process.descendants(), Stream.of(process.toHandle())).toList();
-        tree.forEach(ProcessHandle::destroy);
-        CompletableFuture<?>[] exits = tree.stream().map(ProcessHandle::onExit).toArray(CompletableFuture[]::new);
-        try {
-            CompletableFuture.allOf(exits).get(killGrace.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException | ExecutionException e) {
-            // some ignored the termination signal: killed below
-        } catch (InterruptedException e) {
+        List<ProcessHandle> descendants = process.descendants().toList();
+        descendants.forEach(ProcessHandle::destroy);
+        process.destroy();
+        long deadline = System.nanoTime() + killGrace.toNanos();
+        boolean interrupted = false;
+        while (anyAlive(process, descendants) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(KILL_POLL_MILLIS);
+            } catch (InterruptedException e) {
+                interrupted = true;
+                break;
+            }
+        }
+        descendants.stream().filter(ProcessRunner::isRunning).forEach(ProcessHandle::destroyForcibly);
+        if (process.isAlive()) {
+            process.destroyForcibly();
+        }
+        if (interrupted) {
             Thread.currentThread().interrupt();
         }
-        tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+    }
+
+    private static boolean anyAlive(Process process, List<ProcessHandle> descendants) {
+        return process.isAlive() || descendants.stream().anyMatch(ProcessRunner::isRunning);
+    }
+
+    /**
+     * Alive and not a zombie: a killed grandchild whose parent died first stays a zombie until
+     * init reaps it, which {@link ProcessHandle#isAlive()} counts as alive (read from
+     * {@code /proc} where there is one).
+     */
+    private static boolean isRunning(ProcessHandle handle) {
+        if (!handle.isAlive()) {
+            return false;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(handle.pid()), "stat"));
+            return !stat.substring(stat.lastIndexOf(')') + 1).strip().startsWith("Z");
+        } catch (IOException | RuntimeException e) {
+            return handle.isAlive();
+        }
     }
 
     private UpgradeException timedOut(StreamTail err) {
