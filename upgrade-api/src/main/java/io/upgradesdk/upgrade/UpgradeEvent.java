@@ -35,9 +35,67 @@ public sealed interface UpgradeEvent {
             implements UpgradeEvent {
     }
 
-    /** A step reported progress; {@code total} is negative when unknown. */
-    record StepProgress(Instant time, String planId, String stepId, long done, long total, String message)
-            implements UpgradeEvent {
+    /**
+     * A step reported progress ({@code ctx.progress(done, total, message)}), with the rate and
+     * the estimated time left that the runner computes from the step's successive reports.
+     *
+     * @param total         negative when unknown
+     * @param ratePerSecond items per second since the first report of this attempt (the
+     *                      baseline moves back when {@code done} goes down, e.g. at the next
+     *                      index); negative until there are two reports to compare
+     * @param eta           the time left at that rate: {@code null} when the total or the rate is
+     *                      unknown (or the rate is zero), zero once {@code done} reaches the total
+     */
+    record StepProgress(Instant time, String planId, String stepId, long done, long total, String message,
+            double ratePerSecond, Duration eta) implements UpgradeEvent {
+
+        /** Progress without rate or ETA. */
+        public StepProgress(Instant time, String planId, String stepId, long done, long total, String message) {
+            this(time, planId, stepId, done, total, message, -1, null);
+        }
+
+        /** True when this report completes a known total (an index, collection or node round finished). */
+        public boolean reachedTotal() {
+            return total >= 0 && done >= total;
+        }
+
+        /** For people: {@code "1200/5000 (24%), 40.0/s, ETA 1m 35s"}; unknown parts are left out. */
+        public String summary() {
+            StringBuilder text = new StringBuilder().append(done);
+            if (total >= 0) {
+                text.append('/').append(total);
+                if (total > 0) {
+                    text.append(" (").append(Math.min(100, done * 100 / total)).append("%)");
+                }
+            }
+            if (ratePerSecond >= 0) {
+                text.append(", ").append(String.format(java.util.Locale.ROOT, "%.1f/s", ratePerSecond));
+            }
+            if (eta != null) {
+                text.append(", ETA ").append(human(eta));
+            }
+            return text.toString();
+        }
+
+        private static String human(Duration d) {
+            long s = Math.max(0, (d.toMillis() + 999) / 1000);
+            if (s < 60) {
+                return s + "s";
+            }
+            if (s < 3600) {
+                return s / 60 + "m " + String.format("%02ds", s % 60);
+            }
+            return s / 3600 + "h " + String.format("%02dm", s % 3600 / 60);
+        }
+    }
+
+    /**
+     * The run waits for the plan's lease, held by another owner until {@code holderExpiresAt}; it
+     * tries again until the runner's lock wait ({@code lockWait}) is used up. Published when the
+     * wait begins and whenever another acquisition holds the lease.
+     */
+    record LeaseWaiting(Instant time, String planId, String holder, long holderToken, Instant holderExpiresAt,
+            Duration lockWait) implements UpgradeEvent {
     }
 
     /** A step failed with a transient error and will be retried after {@code delay}. */

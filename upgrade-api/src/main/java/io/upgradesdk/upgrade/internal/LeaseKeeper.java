@@ -3,6 +3,7 @@ package io.upgradesdk.upgrade.internal;
 import io.upgradesdk.upgrade.Lease;
 import io.upgradesdk.upgrade.Scheduler;
 import io.upgradesdk.upgrade.UpgradeErrorCode;
+import io.upgradesdk.upgrade.UpgradeEvent;
 import io.upgradesdk.upgrade.UpgradeException;
 import java.time.Duration;
 import java.util.Optional;
@@ -104,6 +105,7 @@ final class LeaseKeeper implements AutoCloseable {
     private Lease acquireWithinLockWait() {
         Duration lockWait = scope.settings().lockWait();
         Duration waited = Duration.ZERO;
+        Lease reportedHolder = null;
         while (true) {
             try {
                 return scope.store().acquireLease(scope.planId(), scope.settings().owner(), leaseDuration);
@@ -111,11 +113,32 @@ final class LeaseKeeper implements AutoCloseable {
                 if (e.code() != UpgradeErrorCode.LOCK_HELD || waited.compareTo(lockWait) >= 0) {
                     throw e;
                 }
+                reportedHolder = reportWaiting(reportedHolder, lockWait);
                 Duration pause = shorter(LOCK_POLL, lockWait.minus(waited));
                 pause(pause);
                 waited = waited.plus(pause);
             }
         }
+    }
+
+    /**
+     * Publishes a {@code LeaseWaiting} event naming the holder when the wait begins and whenever
+     * another acquisition holds the lease (not at every poll); returns the holder reported.
+     */
+    private Lease reportWaiting(Lease reported, Duration lockWait) {
+        Optional<Lease> holder;
+        try {
+            holder = scope.store().currentLease(scope.planId());
+        } catch (RuntimeException e) {
+            return reported;    // only for the event: the acquisition that follows decides
+        }
+        if (holder.isEmpty() || holder.get().sameAcquisition(reported)) {
+            return reported;
+        }
+        Lease lease = holder.get();
+        scope.emit(new UpgradeEvent.LeaseWaiting(scope.now(), scope.planId(), lease.owner(), lease.token(),
+                lease.expiresAt(), lockWait));
+        return lease;
     }
 
     /** Nothing has started yet: an interrupt is thrown, not reported. */

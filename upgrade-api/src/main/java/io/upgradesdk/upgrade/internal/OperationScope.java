@@ -29,6 +29,7 @@ final class OperationScope {
     private final Map<String, Secret> secrets;
     private final Redactor redactor;
     private final Map<RetryPolicy, Attempts> attempts = new IdentityHashMap<>();
+    private final ProgressRates progressRates = new ProgressRates();
 
     OperationScope(RunnerSettings settings, UpgradePlan plan) {
         this.settings = settings;
@@ -80,6 +81,16 @@ final class OperationScope {
                         redactor.redact(e.getMessage()));
             }
         }
+    }
+
+    /** An attempt of {@code stepId} starts: its progress rate is measured afresh. */
+    void restartProgress(String stepId) {
+        progressRates.restart(stepId);
+    }
+
+    /** Publishes a step's progress report (message redacted) with its rate and ETA. */
+    void emitProgress(String stepId, long done, long total, String message) {
+        emit(progressRates.event(now(), planId(), stepId, done, total, redactor.redact(message)));
     }
 
     /** Waits with the runner's sleeper; an interrupt stops the run. */

@@ -98,7 +98,6 @@ public final class PreviewBuilder implements StepContextImpl.Host {
 
     @Override
     public void progress(String stepId, long done, long total, String message) {
-        scope.emit(new UpgradeEvent.StepProgress(scope.now(), scope.planId(), stepId, done, total,
-                scope.redactor().redact(message)));
+        scope.emitProgress(stepId, done, total, message);
     }
 }

@@ -35,6 +35,7 @@ final class StepRunner implements StepContextImpl.Host {
         Instant begin = scope.now();
         Attempted result = withRetries(step, attempt -> {
             checkpoints.saveAttemptStarted(step, attempt);
+            scope.restartProgress(step.id());
             scope.emit(new UpgradeEvent.StepStarted(scope.now(), scope.planId(), step.id(), step.phase(), attempt,
                     checkpoints.step(step.id()).cursor()));
             step.execute(context(step, attempt));
@@ -56,7 +57,10 @@ final class StepRunner implements StepContextImpl.Host {
     StepReport compensate(UpgradeStep step) {
         Instant begin = scope.now();
         Attempted result = withRetries(step,
-                attempt -> step.compensation().orElseThrow().compensate(context(step, attempt)));
+                attempt -> {
+                    scope.restartProgress(step.id());
+                    step.compensation().orElseThrow().compensate(context(step, attempt));
+                });
         if (result.error() != null) {
             String message = "compensation failed: " + scope.redactor().describe(result.error());
             StepRecord record = checkpoints.step(step.id());
@@ -87,8 +91,7 @@ final class StepRunner implements StepContextImpl.Host {
 
     @Override
     public void progress(String stepId, long done, long total, String message) {
-        scope.emit(new UpgradeEvent.StepProgress(scope.now(), scope.planId(), stepId, done, total,
-                scope.redactor().redact(message)));
+        scope.emitProgress(stepId, done, total, message);
     }
 
     // --- sub-steps -------------------------------------------------------------------------------

@@ -7,7 +7,10 @@
  *   <li>{@link io.upgradesdk.upgrade.spi.LeaseRules}: the lease and fencing rules of the store
  *       contract, and the {@code LOCK_HELD} / {@code LEASE_LOST} errors;</li>
  *   <li>{@link io.upgradesdk.upgrade.spi.Check}: argument, plan-id and step-id checks throwing
- *       {@link io.upgradesdk.upgrade.UpgradeException}s with the SDK's error codes.</li>
+ *       {@link io.upgradesdk.upgrade.UpgradeException}s with the SDK's error codes;</li>
+ *   <li>{@link io.upgradesdk.upgrade.spi.ProcessRunner}: the one way a step library runs an
+ *       external command (timeout killing the process tree, bounded output, secrets only in the
+ *       environment), shared by the product modules, which may not use each other's internals.</li>
  * </ul>
  *
  * <p>A store proves itself by extending {@code CheckpointStoreContract} (and, when several hosts

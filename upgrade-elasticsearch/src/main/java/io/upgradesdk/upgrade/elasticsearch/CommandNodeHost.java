@@ -3,16 +3,16 @@ package io.upgradesdk.upgrade.elasticsearch;
 import static java.util.Objects.requireNonNull;
 
 import io.upgradesdk.upgrade.UpgradeException;
+import io.upgradesdk.upgrade.spi.ProcessRunner;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A {@link NodeHost} running a shell command per node, {@code {node}} replaced by the node name,
  * e.g. {@code ssh {node} sudo /opt/upgrade-es.sh}. Fails when the command exits non-zero or
- * exceeds its timeout.
+ * exceeds its timeout; at the timeout the command is killed with its child processes (a hung
+ * {@code ssh} included), see {@link ProcessRunner}.
  */
 public final class CommandNodeHost implements NodeHost {
 
@@ -23,6 +23,10 @@ public final class CommandNodeHost implements NodeHost {
     public CommandNodeHost(String template, Duration timeout) {
         this.template = requireNonNull(template, "template");
         this.timeout = requireNonNull(timeout, "timeout");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new UpgradeException(ElasticsearchErrorCode.INVALID_CONFIGURATION,
+                    "the node command's timeout must be positive, was " + timeout);
+        }
         if (!template.contains("{node}")) {
             throw new UpgradeException(ElasticsearchErrorCode.INVALID_CONFIGURATION,
                     "the node command '" + template + "' has no {node} placeholder; add one, e.g. 'restart.sh {node}'");
@@ -36,18 +40,16 @@ public final class CommandNodeHost implements NodeHost {
                     "node name '" + nodeName + "' has characters unsafe for a shell command; upgrade it by hand");
         }
         String command = template.replace("{node}", nodeName);
-        Process p = new ProcessBuilder(List.of("/bin/sh", "-c", command)).redirectErrorStream(true).start();
-        p.getOutputStream().close();
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            p.destroyForcibly();
+        ProcessRunner.Result result = ProcessRunner.builder(List.of("/bin/sh", "-c", command), timeout)
+                .failureCode(ElasticsearchErrorCode.NODE_RESTART_FAILED)
+                .description(command)
+                .onTimeout("check node " + nodeName + " and the command, or raise the node command's timeout;"
+                        + " then rerun (nodes already upgraded are skipped)")
+                .onStartFailure("check that /bin/sh exists on this host")
+                .build().run();
+        if (!result.succeeded()) {
             throw new UpgradeException(ElasticsearchErrorCode.NODE_RESTART_FAILED, "the node command for " + nodeName
-                    + " did not finish within " + timeout.toSeconds() + " s; check it and rerun");
-        }
-        if (p.exitValue() != 0) {
-            String text = new String(out, StandardCharsets.UTF_8);
-            throw new UpgradeException(ElasticsearchErrorCode.NODE_RESTART_FAILED, "the node command for " + nodeName
-                    + " exited with " + p.exitValue() + ": " + text.substring(Math.max(0, text.length() - 500))
+                    + " exited with " + result.exitCode() + ": " + result.diagnostics(500)
                     + "; fix the node by hand or the command, then rerun");
         }
     }

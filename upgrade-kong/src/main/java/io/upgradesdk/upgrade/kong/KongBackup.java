@@ -2,10 +2,12 @@ package io.upgradesdk.upgrade.kong;
 
 import io.upgradesdk.upgrade.Secret;
 import io.upgradesdk.upgrade.StepContext;
+import io.upgradesdk.upgrade.UpgradeErrorCode;
 import io.upgradesdk.upgrade.UpgradeException;
+import io.upgradesdk.upgrade.spi.ProcessRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
@@ -21,7 +23,9 @@ public interface KongBackup {
 
     /**
      * {@code pg_dump -F d} (directory format, restorable with {@code pg_restore --clean}) of one
-     * database into {@code directory/<plan id>}; skipped when that backup already completed.
+     * database into {@code directory/<plan id>}; skipped when that backup already completed. pg_dump
+     * runs under {@link io.upgradesdk.upgrade.spi.ProcessRunner}: killed after
+     * {@link #DEFAULT_PG_DUMP_TIMEOUT} (2 h), the password only in its environment.
      *
      * @param pgDump   the pg_dump binary (e.g. {@code /usr/lib/postgresql/15/bin/pg_dump})
      * @param host     database host
@@ -33,8 +37,24 @@ public interface KongBackup {
      */
     static KongBackup pgDump(Path pgDump, String host, int port, String database, String user, Secret password,
             Path directory) {
+        return pgDump(pgDump, host, port, database, user, password, directory, DEFAULT_PG_DUMP_TIMEOUT);
+    }
+
+    /** How long {@link #pgDump(Path, String, int, String, String, Secret, Path)} lets pg_dump run. */
+    Duration DEFAULT_PG_DUMP_TIMEOUT = Duration.ofHours(2);
+
+    /**
+     * {@link #pgDump(Path, String, int, String, String, Secret, Path)} with its own timeout: a
+     * pg_dump still running after {@code timeout} is killed and the backup fails.
+     */
+    static KongBackup pgDump(Path pgDump, String host, int port, String database, String user, Secret password,
+            Path directory, Duration timeout) {
         Objects.requireNonNull(pgDump, "pgDump");
         Objects.requireNonNull(directory, "directory");
+        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+            throw new UpgradeException(UpgradeErrorCode.INVALID_CONFIGURATION, "the pg_dump timeout must be positive,"
+                    + " was " + timeout);
+        }
         return context -> {
             Path target = directory.resolve(context.planId().replaceAll("[^A-Za-z0-9._-]", "_"));
             if (Files.exists(target.resolve("toc.dat")) && context.cursor().filter("done"::equals).isPresent()) {
@@ -46,18 +66,22 @@ public interface KongBackup {
                 }
             }
             Files.createDirectories(directory);
-            List<String> cmd = new ArrayList<>(List.of(pgDump.toString(), "-F", "d", "-f", target.toString(), "-h", host,
-                    "-p", Integer.toString(port), "-U", user, "-w", database));
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+            List<String> cmd = List.of(pgDump.toString(), "-F", "d", "-f", target.toString(), "-h", host,
+                    "-p", Integer.toString(port), "-U", user, "-w", database);
+            ProcessRunner.Builder runner = ProcessRunner.builder(cmd, timeout)
+                    .failureCode(KongErrorCode.KONG_COMMAND_FAILED)
+                    .description("pg_dump of " + database + " on " + host + ":" + port)
+                    .onTimeout("check the database's load and locks, or raise the backup timeout"
+                            + " (KongBackup.pgDump(..., timeout)); then run again")
+                    .onStartFailure("install the PostgreSQL client or give the path of pg_dump");
             if (password != null) {
-                pb.environment().put("PGPASSWORD", password.reveal());
+                runner.secretEnvironment("PGPASSWORD", password);
             }
-            Process p = pb.start();
-            p.getOutputStream().close();
-            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            if (p.waitFor() != 0) {
-                throw new UpgradeException(KongErrorCode.KONG_COMMAND_FAILED, "pg_dump of " + database + " failed: "
-                        + out.strip() + ". Fix access to the database (or supply another KongBackup) and run again");
+            ProcessRunner.Result result = runner.build().run();
+            if (!result.succeeded()) {
+                throw new UpgradeException(KongErrorCode.KONG_COMMAND_FAILED, "pg_dump of " + database + " failed"
+                        + " (exit " + result.exitCode() + "): " + result.diagnostics(1000)
+                        + ". Fix access to the database (or supply another KongBackup) and run again");
             }
             context.saveCursor("done");
         };

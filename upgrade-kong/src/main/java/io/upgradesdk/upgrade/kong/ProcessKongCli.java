@@ -3,10 +3,7 @@ package io.upgradesdk.upgrade.kong;
 import io.upgradesdk.upgrade.Secret;
 import io.upgradesdk.upgrade.UpgradeErrorCode;
 import io.upgradesdk.upgrade.UpgradeException;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import io.upgradesdk.upgrade.spi.ProcessRunner;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,14 +11,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@link KongCli} that runs the {@code kong} command as a process:
  * {@code <command...> migrations <sub> [-c <conf>] <args...>}. The command defaults to
  * {@code kong}; use e.g. {@code List.of("docker", "exec", "kong-new", "kong")} to reach a container.
  * Secrets (e.g. {@code KONG_PG_PASSWORD}) are passed as environment variables, never as arguments.
+ * Runs under {@link ProcessRunner}: a command exceeding the timeout is killed with its child
+ * processes, and only the last 64 KiB of each output stream are kept.
  */
 public final class ProcessKongCli implements KongCli {
 
@@ -53,33 +50,15 @@ public final class ProcessKongCli implements KongCli {
             full.add(config.toString());
         }
         full.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(full);
-        pb.environment().putAll(env);
-        secretEnv.forEach((k, v) -> pb.environment().put(k, v.reveal()));
-        Process process;
-        try {
-            process = pb.start();
-        } catch (IOException e) {
-            throw new UpgradeException(KongErrorCode.KONG_COMMAND_FAILED, "cannot run " + full + ": " + e.getMessage()
-                    + ". Install Kong on this host or configure ProcessKongCli.command(...) to reach it", e);
-        }
-        process.getOutputStream().close();
-        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(process.getInputStream()));
-        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
-        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            process.destroyForcibly();
-            throw new UpgradeException(KongErrorCode.KONG_COMMAND_FAILED, "'kong migrations " + subcommand
-                    + "' did not end within " + timeout + "; check the database and raise the timeout");
-        }
-        return new CommandOutput(process.exitValue(), out.join(), err.join());
-    }
-
-    private static String read(InputStream in) {
-        try (in) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        ProcessRunner.Builder runner = ProcessRunner.builder(full, timeout)
+                .failureCode(KongErrorCode.KONG_COMMAND_FAILED)
+                .description("kong migrations " + subcommand)
+                .onTimeout("check the database and raise the timeout (ProcessKongCli.builder().timeout(...))")
+                .onStartFailure("Install Kong on this host or configure ProcessKongCli.command(...) to reach it");
+        env.forEach(runner::environment);
+        secretEnv.forEach(runner::secretEnvironment);
+        ProcessRunner.Result result = runner.build().run();
+        return new CommandOutput(result.exitCode(), result.stdout().text(), result.stderr().text());
     }
 
     @Override

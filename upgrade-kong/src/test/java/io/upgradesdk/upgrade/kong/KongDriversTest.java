@@ -23,9 +23,25 @@ class KongDriversTest {
         CommandOutput out = cli.migrations("list", List.of("--v"));
 
         assertThat(out.exitCode()).isEqualTo(4);
-        assertThat(out.stdout()).isEqualTo("args: migrations list -c /etc/kong/kong.conf --v\npw=hunter2\n");
+        // the command saw the secret in its environment; echoed back, it is masked like in every SDK text
+        assertThat(out.stdout()).isEqualTo("args: migrations list -c /etc/kong/kong.conf --v\npw=****\n");
         assertThat(out.stderr()).isEqualTo("oops\n");
         assertThat(cli.toString()).doesNotContain("hunter2").contains("KONG_PG_PASSWORD");
+    }
+
+    @Test
+    void aHungCliIsKilledAtItsTimeoutNamingTheSubcommandAndTheFix() {
+        ProcessKongCli cli = ProcessKongCli.builder().command(List.of("sh", "-c", "sleep 30", "kong"))
+                .secretEnv("KONG_PG_PASSWORD", Secret.of("pg", "hunter2")).timeout(java.time.Duration.ofSeconds(1))
+                .build();
+
+        long begin = System.nanoTime();
+        assertThatThrownBy(() -> cli.migrations("up", List.of())).isInstanceOfSatisfying(UpgradeException.class,
+                e -> assertThat(e.code()).isEqualTo(KongErrorCode.KONG_COMMAND_FAILED))
+                .hasMessageContaining("'kong migrations up' did not finish within 1 s")
+                .hasMessageContaining("raise the timeout")
+                .hasMessageNotContaining("hunter2");
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - begin)).isLessThan(java.time.Duration.ofSeconds(5));
     }
 
     @Test

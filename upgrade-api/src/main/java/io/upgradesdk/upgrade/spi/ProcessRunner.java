@@ -1,0 +1,350 @@
+package io.upgradesdk.upgrade.spi;
+
+import static java.util.Objects.requireNonNull;
+
+import io.upgradesdk.upgrade.ErrorCode;
+import io.upgradesdk.upgrade.Secret;
+import io.upgradesdk.upgrade.UpgradeErrorCode;
+import io.upgradesdk.upgrade.UpgradeException;
+import io.upgradesdk.upgrade.internal.Redactor;
+import io.upgradesdk.upgrade.internal.StreamTail;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs an external command (a node restart over {@code ssh}, {@code pg_dump}, the {@code kong}
+ * CLI) the one way the SDK runs processes, so that a hung or chatty command can never stall an
+ * upgrade:
+ * <ul>
+ *   <li>stdout and stderr are drained concurrently, each keeping only its last
+ *       {@link Builder#outputLimit(int) N bytes} (64 KiB by default) and counting the rest;</li>
+ *   <li>the timeout is enforced: the process and all its descendants are sent a termination
+ *       signal, then killed forcibly after a {@link Builder#killGrace short grace}, and the run
+ *       fails with an {@link UpgradeException} naming the command, the timeout and the fix;</li>
+ *   <li>secrets go only through the environment: {@link #run()} refuses a command whose arguments
+ *       contain a secret's value ({@code SECRET_EXPOSED}), and secret values are masked in the
+ *       output it returns and in its messages.</li>
+ * </ul>
+ *
+ * <pre>{@code
+ * ProcessRunner.Result r = ProcessRunner.builder(List.of("pg_dump", "-f", dir, db), Duration.ofHours(2))
+ *         .secretEnvironment("PGPASSWORD", password)
+ *         .failureCode(MyErrorCode.BACKUP_FAILED)
+ *         .onTimeout("check the database host, or raise the backup timeout")
+ *         .build().run();
+ * if (r.exitCode() != 0) throw ... r.stderr().text() ...
+ * }</pre>
+ *
+ * <p>It lives in this SPI package because every product module (Elasticsearch node commands, Kong
+ * backups and CLI) and every step library needs it while none of them may use another module's
+ * internals: the SPI is the public place for what those who write step libraries share. Output a
+ * command leaves to a background child that outlives it is read only until the timeout.
+ */
+public final class ProcessRunner {
+
+    private static final int DEFAULT_OUTPUT_LIMIT = 64 * 1024;
+    private static final long KILL_POLL_MILLIS = 20;
+
+    private final List<String> command;
+    private final Duration timeout;
+    private final Map<String, String> environment;
+    private final Map<String, Secret> secretEnvironment;
+    private final Path directory;
+    private final int outputLimit;
+    private final Duration killGrace;
+    private final ErrorCode failureCode;
+    private final String description;
+    private final String timeoutFix;
+    private final String startFix;
+    private final Redactor redactor;
+
+    private ProcessRunner(Builder b) {
+        this.command = List.copyOf(b.command);
+        this.timeout = b.timeout;
+        this.environment = Map.copyOf(b.environment);
+        this.secretEnvironment = Map.copyOf(b.secretEnvironment);
+        this.directory = b.directory;
+        this.outputLimit = b.outputLimit;
+        this.killGrace = b.killGrace;
+        this.failureCode = b.failureCode;
+        this.timeoutFix = b.timeoutFix;
+        this.startFix = b.startFix;
+        this.redactor = new Redactor(secretEnvironment.values());
+        this.description = b.description != null ? b.description : String.join(" ", command);
+    }
+
+    /**
+     * A runner of {@code command} (program and arguments, no shell unless you give one) that stops
+     * it after {@code timeout}.
+     */
+    public static Builder builder(List<String> command, Duration timeout) {
+        return new Builder(command, timeout);
+    }
+
+    /**
+     * Runs the command to its end or its timeout.
+     *
+     * @return its exit code, duration and the tails of its output (secret values masked)
+     * @throws UpgradeException the failure code when the command cannot start or exceeds its
+     *                          timeout (it is then killed with its child processes)
+     * @throws InterruptedException when the calling thread is interrupted (the process tree is
+     *                              killed first)
+     */
+    public Result run() throws InterruptedException {
+        long started = System.nanoTime();
+        Process process = start();
+        StreamTail out = StreamTail.drain(process.getInputStream(), outputLimit, "process-stdout");
+        StreamTail err = StreamTail.drain(process.getErrorStream(), outputLimit, "process-stderr");
+        boolean exited;
+        try {
+            exited = process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            killTree(process);
+            throw e;
+        }
+        if (!exited) {
+            killTree(process);
+            out.awaitEnd(killGrace.toMillis());
+            err.awaitEnd(killGrace.toMillis());
+            throw timedOut(err);
+        }
+        long left = TimeUnit.NANOSECONDS.toMillis(timeout.toNanos() - (System.nanoTime() - started));
+        out.awaitEnd(left);
+        err.awaitEnd(Math.max(left, 0));
+        return new Result(process.exitValue(), Duration.ofNanos(System.nanoTime() - started), output(out),
+                output(err));
+    }
+
+    /** The command as shown in messages (the description given, or the program and arguments). */
+    public String description() {
+        return description;
+    }
+
+    @Override
+    public String toString() {
+        return "ProcessRunner[" + description + ", timeout " + timeout + ", env " + environment.keySet()
+                + ", secret env " + secretEnvironment.keySet() + "]";
+    }
+
+    // --- sub-steps -------------------------------------------------------------------------------
+
+    private Process start() {
+        ProcessBuilder builder = new ProcessBuilder(command);
+        if (directory != null) {
+            builder.directory(directory.toFile());
+        }
+        builder.environment().putAll(environment);
+        secretEnvironment.forEach((name, secret) -> builder.environment().put(name, secret.reveal()));
+        try {
+            Process process = builder.start();
+            process.getOutputStream().close();
+            return process;
+        } catch (IOException e) {
+            throw new UpgradeException(failureCode, "cannot run '" + description + "': "
+                    + redactor.redact(e.getMessage()) + "; " + startFix);
+        }
+    }
+
+    /** Terminates the process and its descendants, then kills forcibly whatever outlives the grace period. */
+    private void killTree(Process process) {
+        List<ProcessHandle> descendants = process.descendants().toList();
+        descendants.forEach(ProcessHandle::destroy);
+        process.destroy();
+        long deadline = System.nanoTime() + killGrace.toNanos();
+        boolean interrupted = false;
+        while (anyAlive(process, descendants) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(KILL_POLL_MILLIS);
+            } catch (InterruptedException e) {
+                interrupted = true;
+                break;
+            }
+        }
+        descendants.stream().filter(ProcessRunner::isRunning).forEach(ProcessHandle::destroyForcibly);
+        if (process.isAlive()) {
+            process.destroyForcibly();
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static boolean anyAlive(Process process, List<ProcessHandle> descendants) {
+        return process.isAlive() || descendants.stream().anyMatch(ProcessRunner::isRunning);
+    }
+
+    /**
+     * Alive and not a zombie: a killed grandchild whose parent died first stays a zombie until
+     * init reaps it, which {@link ProcessHandle#isAlive()} counts as alive (read from
+     * {@code /proc} where there is one).
+     */
+    private static boolean isRunning(ProcessHandle handle) {
+        if (!handle.isAlive()) {
+            return false;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(handle.pid()), "stat"));
+            return !stat.substring(stat.lastIndexOf(')') + 1).strip().startsWith("Z");
+        } catch (IOException | RuntimeException e) {
+            return handle.isAlive();
+        }
+    }
+
+    private UpgradeException timedOut(StreamTail err) {
+        String stderr = redactor.redact(err.text()).strip();
+        return new UpgradeException(failureCode, "the command '" + description + "' did not finish within "
+                + human(timeout) + " and was stopped with its child processes; " + timeoutFix
+                + (stderr.isEmpty() ? "" : ". Its last error output: " + last(stderr, 500)));
+    }
+
+    private Output output(StreamTail tail) {
+        return new Output(redactor.redact(tail.text()), tail.totalBytes(), tail.totalBytes() > outputLimit);
+    }
+
+    private static String last(String text, int chars) {
+        return text.length() <= chars ? text : "…" + text.substring(text.length() - chars);
+    }
+
+    private static String human(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+    }
+
+    /**
+     * What a finished command left.
+     *
+     * @param exitCode its exit code
+     * @param duration how long it ran
+     * @param stdout   the tail of its standard output
+     * @param stderr   the tail of its error output
+     */
+    public record Result(int exitCode, Duration duration, Output stdout, Output stderr) {
+
+        /** Exit code 0. */
+        public boolean succeeded() {
+            return exitCode == 0;
+        }
+
+        /** The last {@code chars} characters of the error output (or of stdout when stderr is empty), for messages. */
+        public String diagnostics(int chars) {
+            String text = stderr.text().isBlank() ? stdout.text() : stderr.text();
+            return last(text.strip(), chars);
+        }
+    }
+
+    /**
+     * The tail of one output stream.
+     *
+     * @param text  its last bytes (at most the output limit) as UTF-8, secret values masked
+     * @param bytes how many bytes the process wrote in all
+     * @param truncated true when the beginning of the output was dropped to keep memory bounded
+     */
+    public record Output(String text, long bytes, boolean truncated) {
+    }
+
+    /** Validating builder of {@link ProcessRunner}. */
+    public static final class Builder {
+        private final List<String> command;
+        private final Duration timeout;
+        private final Map<String, String> environment = new LinkedHashMap<>();
+        private final Map<String, Secret> secretEnvironment = new LinkedHashMap<>();
+        private Path directory;
+        private int outputLimit = DEFAULT_OUTPUT_LIMIT;
+        private Duration killGrace = Duration.ofSeconds(2);
+        private ErrorCode failureCode = UpgradeErrorCode.STEP_FAILED;
+        private String description;
+        private String timeoutFix = "check why it hangs, or raise its timeout";
+        private String startFix = "check that the program is installed and on the PATH";
+
+        private Builder(List<String> command, Duration timeout) {
+            Check.argument(command != null && !command.isEmpty() && command.stream().allMatch(a -> a != null),
+                    "the command must have a program and no null argument, was %s", command);
+            Check.argument(timeout != null && !timeout.isNegative() && !timeout.isZero(),
+                    "the timeout of '%s' must be positive, was %s", command, timeout);
+            this.command = new ArrayList<>(command);
+            this.timeout = timeout;
+        }
+
+        /** An environment variable for the command. */
+        public Builder environment(String name, String value) {
+            environment.put(requireNonNull(name, "name"), requireNonNull(value, "value"));
+            return this;
+        }
+
+        /** A secret environment variable (e.g. {@code PGPASSWORD}): the only way a secret reaches the command. */
+        public Builder secretEnvironment(String name, Secret value) {
+            secretEnvironment.put(requireNonNull(name, "name"), requireNonNull(value, "value"));
+            return this;
+        }
+
+        /** The working directory (default: this process's). */
+        public Builder directory(Path directory) {
+            this.directory = requireNonNull(directory, "directory");
+            return this;
+        }
+
+        /** How many bytes of each output stream are kept, the last ones (default 64 KiB). */
+        public Builder outputLimit(int bytes) {
+            Check.argument(bytes >= 0, "the output limit must not be negative, was %s", bytes);
+            this.outputLimit = bytes;
+            return this;
+        }
+
+        /** How long a timed-out process tree has to end after the termination signal before it is killed (default 2 s). */
+        public Builder killGrace(Duration grace) {
+            Check.argument(grace != null && !grace.isNegative(), "the kill grace must not be negative, was %s", grace);
+            this.killGrace = grace;
+            return this;
+        }
+
+        /** The error code of the failures {@link #run()} throws (default {@code STEP_FAILED}). */
+        public Builder failureCode(ErrorCode code) {
+            this.failureCode = requireNonNull(code, "code");
+            return this;
+        }
+
+        /** How messages name the command (default: the program and its arguments). */
+        public Builder description(String description) {
+            this.description = requireNonNull(description, "description");
+            return this;
+        }
+
+        /** What the operator should do when the command exceeds its timeout. */
+        public Builder onTimeout(String fix) {
+            this.timeoutFix = requireNonNull(fix, "fix");
+            return this;
+        }
+
+        /** What the operator should do when the command cannot be started. */
+        public Builder onStartFailure(String fix) {
+            this.startFix = requireNonNull(fix, "fix");
+            return this;
+        }
+
+        /**
+         * The runner.
+         *
+         * @throws UpgradeException {@code SECRET_EXPOSED} when an argument or the description
+         *                          contains the value of a secret environment variable
+         */
+        public ProcessRunner build() {
+            for (Secret secret : secretEnvironment.values()) {
+                String value = secret.reveal();
+                boolean exposed = !value.isEmpty() && (command.stream().anyMatch(a -> a.contains(value))
+                        || (description != null && description.contains(value)));
+                if (exposed) {
+                    throw new UpgradeException(UpgradeErrorCode.SECRET_EXPOSED, "the command '" + command.get(0)
+                            + "' has the value of secret '" + secret.name() + "' in its arguments; pass it only"
+                            + " through the environment (secretEnvironment) and let the command read it there");
+                }
+            }
+            return new ProcessRunner(this);
+        }
+    }
+}

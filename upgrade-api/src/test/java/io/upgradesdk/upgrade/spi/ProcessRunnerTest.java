@@ -1,0 +1,130 @@
+package io.upgradesdk.upgrade.spi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.upgradesdk.upgrade.Secret;
+import io.upgradesdk.upgrade.UpgradeErrorCode;
+import io.upgradesdk.upgrade.UpgradeException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Real processes: a hung command is killed with its children at its timeout, a flood neither deadlocks nor fills the heap. */
+class ProcessRunnerTest {
+
+    @TempDir
+    Path dir;
+
+    private static ProcessRunner.Builder shell(String script, Duration timeout) {
+        return ProcessRunner.builder(List.of("/bin/sh", "-c", script), timeout);
+    }
+
+    @Test
+    void aHungCommandIsKilledWithItsChildrenAtItsTimeout() throws Exception {
+        Path pidFile = dir.resolve("grandchild.pid");
+        ProcessRunner runner = shell("sleep 30 & echo $! > " + pidFile + "; echo stuck >&2; sleep 30",
+                Duration.ofSeconds(1)).description("hang-test").onTimeout("raise the hang-test timeout")
+                .killGrace(Duration.ofMillis(500)).build();
+
+        long begin = System.nanoTime();
+        assertThatThrownBy(runner::run)
+                .isInstanceOfSatisfying(UpgradeException.class,
+                        e -> assertThat(e.code()).isEqualTo(UpgradeErrorCode.STEP_FAILED))
+                .hasMessageContaining("'hang-test' did not finish within 1 s")
+                .hasMessageContaining("stopped with its child processes; raise the hang-test timeout")
+                .hasMessageContaining("stuck");
+        Duration took = Duration.ofNanos(System.nanoTime() - begin);
+
+        assertThat(took).isBetween(Duration.ofMillis(900), Duration.ofSeconds(5));
+        long grandchild = Long.parseLong(Files.readString(pidFile).strip());
+        assertThat(stateOf(grandchild)).as("the background child: gone, or dead waiting for init to reap it")
+                .isIn("gone", "Z");
+    }
+
+    /** The process's state letter from /proc (Z: a zombie), or "gone". */
+    private static String stateOf(long pid) throws java.io.IOException {
+        Path stat = Path.of("/proc", Long.toString(pid), "stat");
+        if (!Files.exists(stat)) {
+            return "gone";
+        }
+        String text = Files.readString(stat);
+        return text.substring(text.lastIndexOf(')') + 1).strip().substring(0, 1);
+    }
+
+    @Test
+    void aCommandIgnoringTheTerminationSignalIsKilledForciblyAfterTheGrace() {
+        ProcessRunner runner = shell("trap '' TERM; while true; do sleep 0.1; done", Duration.ofMillis(500))
+                .killGrace(Duration.ofMillis(300)).build();
+
+        long begin = System.nanoTime();
+        assertThatThrownBy(runner::run).hasMessageContaining("did not finish within 500 ms");
+
+        assertThat(Duration.ofNanos(System.nanoTime() - begin)).isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void aFloodOnBothStreamsFinishesWithoutDeadlockAndKeepsOnlyTheTails() throws Exception {
+        ProcessRunner runner = shell("(yes err | head -c 20000000) >&2; yes out | head -c 50000000; echo END",
+                Duration.ofSeconds(60)).outputLimit(1024).build();
+
+        ProcessRunner.Result result = runner.run();
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.stdout().bytes()).isEqualTo(50_000_004L);
+        assertThat(result.stdout().truncated()).isTrue();
+        assertThat(result.stdout().text()).hasSize(1024).endsWith("out\nEND\n");
+        assertThat(result.stderr().bytes()).isEqualTo(20_000_000L);
+        assertThat(result.stderr().text()).hasSize(1024).startsWith("err\n".substring(0, 1));
+    }
+
+    @Test
+    void reportsTheExitCodeAndTheTailOfStderr() throws Exception {
+        ProcessRunner.Result result = shell("echo some output; echo first >&2; echo 'disk full' >&2; exit 3",
+                Duration.ofSeconds(10)).build().run();
+
+        assertThat(result.succeeded()).isFalse();
+        assertThat(result.exitCode()).isEqualTo(3);
+        assertThat(result.stdout().text()).isEqualTo("some output\n");
+        assertThat(result.stderr().text()).isEqualTo("first\ndisk full\n");
+        assertThat(result.stderr().truncated()).isFalse();
+        assertThat(result.diagnostics(9)).isEqualTo("…disk full");
+    }
+
+    @Test
+    void passesSecretsOnlyThroughTheEnvironmentAndMasksThemInTheOutput() throws Exception {
+        ProcessRunner.Result result = shell("echo \"password is $PGPASSWORD\"", Duration.ofSeconds(10))
+                .secretEnvironment("PGPASSWORD", Secret.of("pg", "hunter2")).environment("PLAIN", "x").build().run();
+
+        assertThat(result.stdout().text()).isEqualTo("password is ****\n");
+    }
+
+    @Test
+    void refusesASecretValueInTheArguments() {
+        assertThatThrownBy(() -> ProcessRunner.builder(List.of("psql", "--password=hunter2"), Duration.ofSeconds(1))
+                .secretEnvironment("PGPASSWORD", Secret.of("pg", "hunter2")).build())
+                .isInstanceOfSatisfying(UpgradeException.class,
+                        e -> assertThat(e.code()).isEqualTo(UpgradeErrorCode.SECRET_EXPOSED))
+                .hasMessageNotContaining("hunter2")
+                .hasMessageContaining("only through the environment");
+    }
+
+    @Test
+    void aProgramThatCannotStartFailsWithTheFix() {
+        assertThatThrownBy(() -> ProcessRunner.builder(List.of(dir.resolve("no-such-program").toString()),
+                Duration.ofSeconds(1)).onStartFailure("install it").build().run())
+                .isInstanceOf(UpgradeException.class)
+                .hasMessageContaining("cannot run")
+                .hasMessageEndingWith("; install it");
+    }
+
+    @Test
+    void refusesANonPositiveTimeout() {
+        assertThatThrownBy(() -> ProcessRunner.builder(List.of("true"), Duration.ZERO))
+                .isInstanceOfSatisfying(UpgradeException.class,
+                        e -> assertThat(e.code()).isEqualTo(UpgradeErrorCode.INVALID_CONFIGURATION));
+    }
+}
