@@ -4,19 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.upgradesdk.upgrade.Confirmation;
-import io.upgradesdk.upgrade.InMemoryCheckpointStore;
 import io.upgradesdk.upgrade.PlannedAction;
 import io.upgradesdk.upgrade.Preview;
 import io.upgradesdk.upgrade.UpgradePlan;
 import io.upgradesdk.upgrade.UpgradeReport;
 import io.upgradesdk.upgrade.UpgradeReport.Outcome;
-import io.upgradesdk.upgrade.UpgradeRunner;
 import io.upgradesdk.upgrade.elasticsearch.ElasticsearchEndpoint;
 import io.upgradesdk.upgrade.kuzzle.DataSelection;
 import io.upgradesdk.upgrade.kuzzle.DestroyPolicy;
 import io.upgradesdk.upgrade.kuzzle.KuzzleErrorCode;
 import io.upgradesdk.upgrade.kuzzle.KuzzleUpgradeSettings;
+import io.upgradesdk.upgrade.testkit.UpgradeTestKit;
+import io.upgradesdk.upgrade.testkit.UpgradeTestRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -31,7 +30,7 @@ class KuzzlePlanTest {
     @TempDir
     Path dir;
 
-    private final InMemoryCheckpointStore store = new InMemoryCheckpointStore();
+    private final UpgradeTestRunner runner = UpgradeTestKit.runner().owner("test").build();
 
     private static final class FakeConnectors implements Connectors {
         final FakeEs source;
@@ -70,8 +69,9 @@ class KuzzlePlanTest {
         return b;
     }
 
-    private UpgradeRunner runner(Confirmation confirmation) {
-        return UpgradeRunner.builder().store(store).owner("test").confirmation(confirmation).heartbeat(false).build();
+    /** The testkit's runner (in-memory store, test clock, no real waits), answering the point of no return. */
+    private UpgradeTestRunner runner(boolean confirm) {
+        return runner.answerConfirmations(confirm);
     }
 
     private static Map<String, Map<String, ObjectNode>> snapshot(FakeEs es) {
@@ -87,7 +87,7 @@ class KuzzlePlanTest {
         Map<String, Map<String, ObjectNode>> before = snapshot(src);
         UpgradePlan plan = KuzzlePlanFactory.build(settings(false).build(), new FakeConnectors(src, dst));
 
-        UpgradeReport report = runner(Confirmation.deny()).up(plan);
+        UpgradeReport report = runner(false).up(plan);
 
         assertThat(report.outcome()).as(report.toString()).isEqualTo(Outcome.SUCCEEDED);
         assertThat(snapshot(src)).as("source untouched").isEqualTo(before);
@@ -139,17 +139,17 @@ class KuzzlePlanTest {
         FakeEs src = V1Dataset.standard(10, 0).loadInto(new FakeEs("es5", 5));
         FakeEs dst = new FakeEs("es7", 7);
         UpgradePlan plan = KuzzlePlanFactory.build(settings(false).build(), new FakeConnectors(src, dst));
-        runner(Confirmation.deny()).up(plan).throwIfFailed();
+        runner(false).up(plan).throwIfFailed();
         Map<String, Map<String, ObjectNode>> after = snapshot(dst);
         int writes = dst.writes.size();
 
-        UpgradeReport again = runner(Confirmation.deny()).up(plan);
+        UpgradeReport again = runner(false).up(plan);
         assertThat(again.outcome()).isEqualTo(Outcome.SUCCEEDED);
         assertThat(again.steps()).allSatisfy(s -> assertThat(s.outcome()).isEqualTo(UpgradeReport.StepOutcome.ALREADY_DONE));
         assertThat(dst.writes).hasSize(writes);
 
         UpgradePlan other = KuzzlePlanFactory.build(settings(false).planId("another").build(), new FakeConnectors(src, dst));
-        UpgradeReport refused = runner(Confirmation.deny()).up(other);
+        UpgradeReport refused = runner(false).up(other);
         assertThat(refused.outcome()).isEqualTo(Outcome.FAILED);
         assertThat(refused.error()).contains("target indices already exist");
         assertThat(snapshot(dst)).isEqualTo(after);
@@ -162,7 +162,7 @@ class KuzzlePlanTest {
         FakeEs dst = new FakeEs("es7", 7);
         UpgradePlan plan = KuzzlePlanFactory.build(settings(false).build(), new FakeConnectors(src, dst));
         src.crashAfterPages = 9; // internal + plugin use 6 pages, then 3 saved pages + 1 unsaved into YellowTaxi
-        UpgradeReport killed = runner(Confirmation.deny()).up(plan);
+        UpgradeReport killed = runner(false).up(plan);
         assertThat(killed.outcome()).isEqualTo(Outcome.FAILED);
         assertThat(killed.step(KuzzlePlanFactory.PUBLIC).orElseThrow().outcome())
                 .isEqualTo(UpgradeReport.StepOutcome.FAILED);
@@ -172,7 +172,7 @@ class KuzzlePlanTest {
         assertThat(dst.indices).doesNotContainKey("&nyc-open-data.green-taxi");
 
         src.crashAfterPages = -1;
-        UpgradeReport resumed = runner(Confirmation.deny()).up(plan);
+        UpgradeReport resumed = runner(false).up(plan);
         assertThat(resumed.outcome()).as(resumed.toString()).isEqualTo(Outcome.SUCCEEDED);
         assertThat(dst.docsOf("&nyc-open-data.green-taxi")).hasSize(50);
         assertThat(dst.docsOf("&nyc-open-data.yellowtaxi")).hasSize(45);
@@ -189,7 +189,7 @@ class KuzzlePlanTest {
                 new FakeConnectors(src, src));
         Map<String, Map<String, ObjectNode>> before = snapshot(src);
 
-        Preview preview = runner(Confirmation.deny()).preview(plan);
+        Preview preview = runner(false).preview(plan);
 
         assertThat(snapshot(src)).isEqualTo(before);
         assertThat(src.writes).isEmpty();
@@ -216,16 +216,16 @@ class KuzzlePlanTest {
         FakeEs es = V1Dataset.standard(10, 0).loadInto(new FakeEs("es5", 5));
         UpgradePlan plan = KuzzlePlanFactory.build(settings(true).destroyPolicy(DestroyPolicy.EVERYTHING).build(),
                 new FakeConnectors(es, es));
-        runner(Confirmation.deny()).up(plan).throwIfFailed();
+        runner(false).up(plan).throwIfFailed();
         assertThat(es.indices).containsKeys("%kuzzle.users", "&nyc-open-data.yellowtaxi", "%kuzzle", "nyc-open-data");
         // typed writes on an ES 5 in-place target
         assertThat(es.indices.get("&nyc-open-data.yellowtaxi").createBody.at("/mappings/default").isObject()).isTrue();
 
-        UpgradeReport denied = runner(Confirmation.deny()).finish(plan);
+        UpgradeReport denied = runner(false).finish(plan);
         assertThat(denied.outcome()).isEqualTo(Outcome.AWAITING_CONFIRMATION);
         assertThat(es.indices).containsKeys("%kuzzle", "nyc-open-data", "%plugin:kuzzle-plugin-auth-passport-local");
 
-        UpgradeReport confirmed = runner(Confirmation.givenInAdvance()).finish(plan);
+        UpgradeReport confirmed = runner(true).finish(plan);
         assertThat(confirmed.outcome()).isEqualTo(Outcome.SUCCEEDED);
         assertThat(es.indices.keySet()).doesNotContain("%kuzzle", "nyc-open-data",
                 "%plugin:kuzzle-plugin-auth-passport-local");
@@ -248,7 +248,7 @@ class KuzzlePlanTest {
         FakeEs es = V1Dataset.standard(3, 0).loadInto(new FakeEs("es5", 5));
         UpgradePlan plan = KuzzlePlanFactory.build(settings(true).selection(DataSelection.none())
                 .destroyPolicy(DestroyPolicy.EVERYTHING).build(), new FakeConnectors(es, es));
-        assertThat(runner(Confirmation.givenInAdvance()).run(plan).outcome()).isEqualTo(Outcome.SUCCEEDED);
+        assertThat(runner(true).run(plan).outcome()).isEqualTo(Outcome.SUCCEEDED);
         assertThat(es.indices.keySet()).doesNotContain("%kuzzle", "%plugin:kuzzle-plugin-auth-passport-local")
                 .contains("nyc-open-data", "%kuzzle.users").noneMatch(i -> i.startsWith("&"));
     }
@@ -258,7 +258,7 @@ class KuzzlePlanTest {
         FakeEs src = V1Dataset.standard(3, 0).loadInto(new FakeEs("es5", 5));
         FakeEs dst = new FakeEs("es7", 7);
         src.indices.remove("%kuzzle");
-        UpgradeReport r = runner(Confirmation.deny()).up(KuzzlePlanFactory.build(settings(false).build(),
+        UpgradeReport r = runner(false).up(KuzzlePlanFactory.build(settings(false).build(),
                 new FakeConnectors(src, dst)));
         assertThat(r.outcome()).isEqualTo(Outcome.FAILED);
         assertThat(r.error()).contains("%kuzzle was not found");
@@ -270,7 +270,7 @@ class KuzzlePlanTest {
     void B13_a_separate_target_that_is_the_source_cluster_is_refused() throws Exception {
         FakeEs es = V1Dataset.standard(3, 0).loadInto(new FakeEs("es5", 5));
         FakeEs sameCluster = new FakeEs("es5", 5);
-        UpgradeReport r = runner(Confirmation.deny()).up(KuzzlePlanFactory.build(settings(false).build(),
+        UpgradeReport r = runner(false).up(KuzzlePlanFactory.build(settings(false).build(),
                 new FakeConnectors(es, sameCluster)));
         assertThat(r.outcome()).isEqualTo(Outcome.FAILED);
         assertThat(r.errorCode()).isNotNull();
@@ -284,7 +284,7 @@ class KuzzlePlanTest {
         FakeEs src = V1Dataset.standard(3, 0).loadInto(new FakeEs("es5", 5));
         src.doc("nyc-open-data", "yellowtaxi", "z", "{}");
         FakeEs dst = new FakeEs("es7", 7);
-        UpgradeReport r = runner(Confirmation.deny()).up(KuzzlePlanFactory.build(settings(false).build(),
+        UpgradeReport r = runner(false).up(KuzzlePlanFactory.build(settings(false).build(),
                 new FakeConnectors(src, dst)));
         assertThat(r.outcome()).isEqualTo(Outcome.FAILED);
         assertThat(r.error()).contains("nothing was written", "&nyc-open-data.yellowtaxi");
@@ -296,7 +296,7 @@ class KuzzlePlanTest {
     void B9_internal_storage_for_kuzzle_2_20_is_created_with_a_mapping_not_a_configuration_entry() throws Exception {
         FakeEs src = V1Dataset.standard(3, 0).loadInto(new FakeEs("es5", 5));
         FakeEs dst = new FakeEs("es7", 7);
-        UpgradeReport r = runner(Confirmation.deny()).up(KuzzlePlanFactory.build(
+        UpgradeReport r = runner(false).up(KuzzlePlanFactory.build(
                 settings(false).targetVersion("2.20.0").build(), new FakeConnectors(src, dst)));
         assertThat(r.outcome()).as(r.toString()).isEqualTo(Outcome.SUCCEEDED);
         for (String c : KuzzleNames.INTERNAL_COLLECTIONS) {
@@ -350,7 +350,7 @@ class KuzzlePlanTest {
         FakeEs dst = new FakeEs("es7", 7);
         UpgradePlan plan = KuzzlePlanFactory.build(settings(false).copySourceAliases(true)
                 .selection(DataSelection.indices("nyc-open-data")).build(), new FakeConnectors(src, dst));
-        assertThat(runner(Confirmation.deny()).up(plan).outcome()).isEqualTo(Outcome.SUCCEEDED);
+        assertThat(runner(false).up(plan).outcome()).isEqualTo(Outcome.SUCCEEDED);
         for (String t : List.of("&nyc-open-data.yellowtaxi", "&nyc-open-data.green-taxi")) {
             assertThat(dst.aliasDefinitions.get(t).get("recent-trips").at("/filter/range/trip/gte").asInt()).isEqualTo(2);
         }
@@ -359,7 +359,7 @@ class KuzzlePlanTest {
 
         FakeEs src2 = V1Dataset.standard(3, 0).loadInto(new FakeEs("es5", 5));
         FakeEs dst2 = new FakeEs("es7", 7);
-        runner(Confirmation.deny()).up(KuzzlePlanFactory.build(settings(false).planId("p2").build(),
+        runner(false).up(KuzzlePlanFactory.build(settings(false).planId("p2").build(),
                 new FakeConnectors(src2, dst2))).throwIfFailed();
         assertThat(src2.aliasLookups).as("default: no alias copy").isEmpty();
     }
@@ -370,7 +370,7 @@ class KuzzlePlanTest {
         src.indices.get("%kuzzle").mappings.remove("config");
         src.indices.get("%kuzzle").docs.remove("config");
         FakeEs dst = new FakeEs("es7", 7);
-        UpgradeReport r = runner(Confirmation.deny()).up(KuzzlePlanFactory.build(settings(false).build(),
+        UpgradeReport r = runner(false).up(KuzzlePlanFactory.build(settings(false).build(),
                 new FakeConnectors(src, dst)));
         assertThat(r.outcome()).as(r.toString()).isEqualTo(Outcome.SUCCEEDED);
         assertThat(dst.docsOf("%kuzzle.config")).containsOnlyKeys(KuzzleSteps.DATA_MODEL_ID, "kuzzle.done");
