@@ -2,14 +2,13 @@ package io.upgradesdk.upgrade.kong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.upgradesdk.upgrade.Confirmation;
-import io.upgradesdk.upgrade.InMemoryCheckpointStore;
 import io.upgradesdk.upgrade.Preview;
 import io.upgradesdk.upgrade.RetryPolicy;
 import io.upgradesdk.upgrade.UpgradePlan;
 import io.upgradesdk.upgrade.UpgradeReport;
-import io.upgradesdk.upgrade.UpgradeRunner;
 import io.upgradesdk.upgrade.kong.KongUpgradePath.Strategy;
+import io.upgradesdk.upgrade.testkit.UpgradeTestKit;
+import io.upgradesdk.upgrade.testkit.UpgradeTestRunner;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -120,18 +119,18 @@ class KongUpgradeTest {
         return kongUpgrade.upgradePlan(settings.build());
     }
 
-    private final InMemoryCheckpointStore store = new InMemoryCheckpointStore();
+    private final UpgradeTestRunner runner = UpgradeTestKit.runner().owner("test").retryPolicy(RetryPolicy.none()).build();
 
-    private UpgradeRunner runner(Confirmation confirmation) {
-        return UpgradeRunner.builder().store(store).owner("test")
-                .retryPolicy(RetryPolicy.none()).confirmation(confirmation).sleeper(d -> { }).build();
+    /** The testkit's runner (in-memory store, test clock, no real waits), answering the point of no return. */
+    private UpgradeTestRunner runner(boolean confirm) {
+        return runner.answerConfirmations(confirm);
     }
 
     @Test
     void blueGreenRunsUpThenWaitsForConfirmationBeforeFinish() {
         newNode.notReadyFor.set(2);
         UpgradePlan plan = build(plan(Strategy.BLUE_GREEN, "ok"));
-        UpgradeRunner runner = runner(Confirmation.deny());
+        UpgradeTestRunner runner = runner(false);
 
         UpgradeReport up = runner.up(plan);
 
@@ -144,7 +143,7 @@ class KongUpgradeTest {
         assertThat(denied.outcome()).isEqualTo(UpgradeReport.Outcome.AWAITING_CONFIRMATION);
         assertThat(kong.state(V30).hasPending()).isTrue();
 
-        UpgradeReport finished = runner(Confirmation.givenInAdvance()).run(plan);
+        UpgradeReport finished = runner(true).run(plan);
         assertThat(finished.outcome()).as(finished.toString()).isEqualTo(UpgradeReport.Outcome.SUCCEEDED);
         assertThat(kong.state(V30).exitCode()).isZero();
         assertThat(calls).endsWith("decommission-old");
@@ -154,7 +153,7 @@ class KongUpgradeTest {
     void inPlaceStopsOldNodesMigratesAndStartsNewOnes() {
         newNode.notReadyFor.set(-1); // a node without /status/ready: falls back to /status
 
-        UpgradeReport report = runner(Confirmation.givenInAdvance()).run(build(plan(Strategy.IN_PLACE, "ok")));
+        UpgradeReport report = runner(true).run(build(plan(Strategy.IN_PLACE, "ok")));
 
         assertThat(report.outcome()).as(report.toString()).isEqualTo(UpgradeReport.Outcome.SUCCEEDED);
         assertThat(calls).containsExactly("backup", "stop-old", "start-new");
@@ -164,7 +163,7 @@ class KongUpgradeTest {
 
     @Test
     void anotherNodeHoldingTheLockIsNotSuccessEvenThoughKongExitsZero() {
-        UpgradeReport report = runner(Confirmation.deny()).up(build(plan(Strategy.BLUE_GREEN, "locked")));
+        UpgradeReport report = runner(false).up(build(plan(Strategy.BLUE_GREEN, "locked")));
 
         assertThat(report.outcome()).isEqualTo(UpgradeReport.Outcome.FAILED);
         assertThat(report.error()).contains("another node is performing database changes (Kong exits 0 here)");
@@ -180,7 +179,7 @@ class KongUpgradeTest {
             throw new IllegalStateException("pg_dump: password authentication failed for s3cr3t-pw");
         }));
 
-        UpgradeReport report = runner(Confirmation.deny()).up(plan);
+        UpgradeReport report = runner(false).up(plan);
 
         assertThat(report.outcome()).isEqualTo(UpgradeReport.Outcome.FAILED);
         assertThat(report.toJson() + report).doesNotContain("s3cr3t-pw").contains("password authentication failed");
@@ -198,15 +197,15 @@ class KongUpgradeTest {
         UpgradePlan ko = UpgradePlan.builder("backup-ko").step(io.upgradesdk.upgrade.UpgradeStep.builder("backup")
                 .execute(bad::backup).build()).build();
 
-        assertThat(runner(Confirmation.deny()).up(ok).isSuccess()).isTrue();
+        assertThat(runner(false).up(ok).isSuccess()).isTrue();
         assertThat(dir.resolve("backup-ok").resolve("toc.dat")).exists();
-        UpgradeReport failed = runner(Confirmation.deny()).up(ko);
+        UpgradeReport failed = runner(false).up(ko);
         assertThat(failed.error()).contains("pg_dump of no_such_db failed").contains("run again");
     }
 
     @Test
     void aFailingCliStopsThePlanWithItsError() {
-        UpgradeReport report = runner(Confirmation.deny()).up(build(plan(Strategy.BLUE_GREEN, "fail")));
+        UpgradeReport report = runner(false).up(build(plan(Strategy.BLUE_GREEN, "fail")));
 
         assertThat(report.outcome()).isEqualTo(UpgradeReport.Outcome.FAILED);
         assertThat(report.error()).contains("exited 1").contains("boom");
@@ -216,7 +215,7 @@ class KongUpgradeTest {
     void preflightRefusesPendingMigrationsOfAPreviousUpgrade() throws Exception {
         new KongRecorder(pg.dataSource, null).up(kong.subsystems(V30));
 
-        UpgradeReport report = runner(Confirmation.deny()).up(build(plan(Strategy.BLUE_GREEN, "ok")));
+        UpgradeReport report = runner(false).up(build(plan(Strategy.BLUE_GREEN, "ok")));
 
         assertThat(report.outcome()).isEqualTo(UpgradeReport.Outcome.FAILED);
         assertThat(report.error()).contains("core/016_280_to_300").contains("kong migrations finish");
@@ -227,7 +226,7 @@ class KongUpgradeTest {
     void preflightRefusesAPathThatIsNotDirect() {
         oldNode.version = "2.6.0";
 
-        UpgradeReport report = runner(Confirmation.deny()).up(build(plan(Strategy.BLUE_GREEN, "ok")));
+        UpgradeReport report = runner(false).up(build(plan(Strategy.BLUE_GREEN, "ok")));
 
         assertThat(report.outcome()).as(report.toString()).isEqualTo(UpgradeReport.Outcome.FAILED);
         assertThat(report.error()).contains("upgrade through");
@@ -239,7 +238,7 @@ class KongUpgradeTest {
 
         try (KongUpgrade realSleeps = KongUpgrade.builder().pollInterval(Duration.ofMillis(20))
                 .sleeper(d -> Thread.sleep(d.toMillis())).build()) {
-            UpgradeReport report = runner(Confirmation.deny()).up(realSleeps.upgradePlan(plan(Strategy.BLUE_GREEN, "ok")
+            UpgradeReport report = runner(false).up(realSleeps.upgradePlan(plan(Strategy.BLUE_GREEN, "ok")
                     .readyTimeout(Duration.ofMillis(300)).build()));
 
             assertThat(report.outcome()).isEqualTo(UpgradeReport.Outcome.FAILED);
@@ -251,7 +250,7 @@ class KongUpgradeTest {
     @Test
     void rollbackBeforeFinishShiftsTrafficBack() {
         UpgradePlan plan = build(plan(Strategy.BLUE_GREEN, "ok"));
-        UpgradeRunner runner = runner(Confirmation.deny());
+        UpgradeTestRunner runner = runner(false);
         runner.up(plan);
 
         UpgradeReport rollback = runner.rollback(plan);
@@ -262,7 +261,7 @@ class KongUpgradeTest {
 
     @Test
     void previewListsTheMigrationsWithoutRunningAnything() {
-        Preview preview = runner(Confirmation.deny()).preview(build(plan(Strategy.DUAL_CLUSTER, "ok")
+        Preview preview = runner(false).preview(build(plan(Strategy.DUAL_CLUSTER, "ok")
                 .newDatabase(kong).restore(ctx -> calls.add("restore"))));
 
         assertThat(preview.toString()).contains("016_280_to_300");
@@ -281,7 +280,7 @@ class KongUpgradeTest {
         UpgradePlan plan = build(plan(Strategy.DUAL_CLUSTER, "ok").cli(newCli).newDatabase(newDb)
                 .restore(ctx -> new KongRecorder(copy.dataSource, null).bootstrap(kong.subsystems(V28))));
 
-        UpgradeReport report = runner(Confirmation.givenInAdvance()).run(plan);
+        UpgradeReport report = runner(true).run(plan);
 
         assertThat(report.outcome()).as(report.toString()).isEqualTo(UpgradeReport.Outcome.SUCCEEDED);
         assertThat(newDb.state(V30).exitCode()).isZero();
