@@ -6,6 +6,7 @@ import io.upgradesdk.upgrade.internal.CheckpointChanges;
 import io.upgradesdk.upgrade.internal.CheckpointFile;
 import io.upgradesdk.upgrade.internal.CheckpointLog;
 import io.upgradesdk.upgrade.internal.CheckpointSlots;
+import io.upgradesdk.upgrade.internal.FileChannels;
 import io.upgradesdk.upgrade.spi.LeaseRules;
 import io.upgradesdk.upgrade.internal.StepJsonCache;
 import java.io.IOException;
@@ -71,6 +72,7 @@ public final class FileCheckpointStore implements CheckpointStore {
     private final Path file;
     private final Path tempFile;
     private final Clock clock;
+    private final FileChannels channels;
     private final FileChannel lockChannel;
     private final Map<String, FileLock> livenessLocks = new HashMap<>();
     private final StepJsonCache stepJson = new StepJsonCache();
@@ -107,9 +109,15 @@ public final class FileCheckpointStore implements CheckpointStore {
 
     /** A store whose lease expiry follows {@code clock}. */
     public FileCheckpointStore(Path file, Clock clock) {
+        this(file, clock, FileChannels.SYSTEM);
+    }
+
+    /** A store reading and writing the checkpoint file through {@code channels} (tests: forces, torn writes). */
+    FileCheckpointStore(Path file, Clock clock, FileChannels channels) {
         this.file = requireNonNull(file, "file").toAbsolutePath();
         this.tempFile = this.file.resolveSibling(this.file.getFileName() + ".tmp");
         this.clock = requireNonNull(clock, "clock");
+        this.channels = requireNonNull(channels, "channels");
         Path directory = this.file.getParent();
         if (!Files.isDirectory(directory)) {
             throw new UpgradeException(UpgradeErrorCode.INVALID_CONFIGURATION, "the directory of checkpoint file "
@@ -289,7 +297,7 @@ public final class FileCheckpointStore implements CheckpointStore {
     }
 
     private CheckpointFile read() {
-        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+        try (FileChannel in = channels.open(file, StandardOpenOption.READ)) {
             CheckpointFile appended = cached != null && position != null ? readAppended(in) : null;
             return appended != null ? appended : readWhole(in);
         } catch (NoSuchFileException e) {
@@ -432,7 +440,7 @@ public final class FileCheckpointStore implements CheckpointStore {
     }
 
     private void writeInPlace(long offset, byte[] bytes) {
-        try (FileChannel out = FileChannel.open(file, StandardOpenOption.WRITE)) {
+        try (FileChannel out = channels.open(file, StandardOpenOption.WRITE)) {
             ByteBuffer buffer = ByteBuffer.wrap(bytes);
             long at = offset;
             while (buffer.hasRemaining()) {
@@ -445,7 +453,7 @@ public final class FileCheckpointStore implements CheckpointStore {
     }
 
     private void replaceFile(byte[] bytes) {
-        try (FileChannel out = FileChannel.open(tempFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        try (FileChannel out = channels.open(tempFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             ByteBuffer buffer = ByteBuffer.wrap(bytes);
             while (buffer.hasRemaining()) {
@@ -488,7 +496,7 @@ public final class FileCheckpointStore implements CheckpointStore {
     }
 
     private void forceDirectory() {
-        try (FileChannel directory = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
+        try (FileChannel directory = channels.open(file.getParent(), StandardOpenOption.READ)) {
             directory.force(true);
         } catch (IOException e) {
             // Some file systems cannot open a directory for sync; the rename is still atomic.
