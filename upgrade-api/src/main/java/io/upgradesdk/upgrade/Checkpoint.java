@@ -27,6 +27,8 @@ public final class Checkpoint {
     private final Instant updatedAt;
     /** Records in order; never mutated after construction (copied on change). */
     private final StepRecord[] records;
+    /** A read-only view of {@link #records}: the array is never written, so a view is safe and O(1). */
+    private final List<StepRecord> recordList;
     /** Step id to position in {@link #records}; shared between versions with the same steps. */
     private final Map<String, Integer> index;
     private final List<AuditEntry> audit;
@@ -43,6 +45,7 @@ public final class Checkpoint {
         this.revision = revision;
         this.updatedAt = requireNonNull(updatedAt, "updatedAt");
         this.records = records;
+        this.recordList = Collections.unmodifiableList(Arrays.asList(records));
         this.index = index != null ? index : indexOf(records);
         this.audit = audit;
     }
@@ -100,8 +103,9 @@ public final class Checkpoint {
         return position != null ? records[position] : StepRecord.pending(stepId);
     }
 
+    /** The step records in plan order, read-only. */
     public List<StepRecord> steps() {
-        return List.of(records);
+        return recordList;
     }
 
     public List<AuditEntry> audit() {
