@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Optional;
+import java.util.function.Predicate;
 import picocli.CommandLine.Option;
 
 /**
@@ -126,11 +127,16 @@ public final class StoreOptions {
 
     /** A file store on {@code file}; {@code readOnly}: as {@link #open}. */
     public static Opened openFile(Path file, boolean readOnly) {
+        return openFile(file, readOnly, StoreOptions::writable);
+    }
+
+    /** As {@link #openFile(Path, boolean)}, {@code writable} telling whether a lock file can be made next to a file. */
+    static Opened openFile(Path file, boolean readOnly, Predicate<Path> writable) {
         String description = "file " + file.toAbsolutePath();
         if (readOnly && !Files.exists(file)) {
             return new Opened(new InMemoryCheckpointStore(), description + " (not created yet)", () -> { });
         }
-        if (readOnly && !writable(file)) {
+        if (readOnly && !writable.test(file)) {
             return readFromCopy(file, description);
         }
         return new Opened(new FileCheckpointStore(file), description, () -> { });
