@@ -217,7 +217,7 @@ public final class KongCommand implements Runnable {
 
     @Command(name = "upgrade", mixinStandardHelpOptions = true,
             description = {"Run a Kong upgrade as a resumable plan. Node operations are shell commands you supply.",
-                    "Exit 0 done, 1 failed, 2 stopped before the point of no return (use --yes)."})
+                    "Exit codes: see the table below (3: stopped before the point of no return, use --yes)."})
     static final class UpgradeCommand implements Callable<Integer> {
         static final Path DEFAULT_CHECKPOINTS = Path.of("kong-upgrade.checkpoint.json");
 
