@@ -56,9 +56,9 @@ class SharedStoreCommandsTest {
     void aStepMarkedDoneInPostgresqlIsSeenByTheNextCommand() throws Exception {
         PostgresServer pg = PostgresServer.get();
         String url = pg.jdbcUrl(pg.newDatabase("samples_store"));
-        Path passwordFile = Files.writeString(dir.resolve("pg-password"), pg.password() == null ? "" : pg.password());
         List<String> store = new ArrayList<>(List.of("--store", "jdbc", "--store-url", url, "--store-user", pg.user()));
-        if (pg.password() != null) {
+        if (pg.password() != null && !pg.password().isEmpty()) {
+            Path passwordFile = Files.writeString(dir.resolve("pg-password"), pg.password());
             store.addAll(List.of("--store-password-file", passwordFile.toString()));
         }
         String[] s = store.toArray(String[]::new);
