@@ -12,15 +12,15 @@ public enum ExitCode {
     /** The operation did what was asked. */
     SUCCESS(0, "success"),
     /** A step, the store or a server failed; the message says what to fix. Run again to resume. */
-    FAILURE(1, "failure: a step, the store or a server failed; fix the cause and run again to resume"),
+    FAILURE(1, "failure: fix the cause the message names, then run again to resume"),
     /** Invalid or missing options; nothing was done. */
     USAGE(2, "usage error: invalid or missing options; nothing was done"),
     /** The run stopped before the point of no return for want of a confirmation ({@code --yes}). */
-    AWAITING_CONFIRMATION(3, "awaiting confirmation: stopped before the point of no return (run again with --yes)"),
+    AWAITING_CONFIRMATION(3, "awaiting confirmation before the point of no return (--yes)"),
     /** Another host holds the plan's lock; nothing was done. */
-    LOCK_HELD(4, "lock held by another run; nothing was done (wait, or unlock if that run is dead)"),
+    LOCK_HELD(4, "lock held by another run; nothing was done"),
     /** Stopped by SIGTERM/SIGINT at a safe point: cursor saved, lock released. Run again to resume. */
-    STOPPED(5, "stopped by a signal at a safe point: cursor saved, lock released; run again to resume");
+    STOPPED(5, "stopped by a signal at a safe point; run again to resume");
 
     private final int code;
     private final String meaning;
@@ -44,6 +44,6 @@ public enum ExitCode {
     public static String[] helpFooter() {
         String rows = Arrays.stream(values()).map(e -> String.format("  %d  %s", e.code, e.meaning))
                 .collect(Collectors.joining("%n"));
-        return new String[] {"", "Exit codes:", rows};
+        return new String[] {"", "Exit codes:", rows, ""};
     }
 }
