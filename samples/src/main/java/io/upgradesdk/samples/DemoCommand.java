@@ -1,9 +1,11 @@
 package io.upgradesdk.samples;
 
 import io.upgradesdk.samples.internal.ConfigFolderUpgrade;
+import io.upgradesdk.samples.internal.ExitCode;
+import io.upgradesdk.samples.internal.SignalStop;
+import io.upgradesdk.samples.internal.StoreOptions;
 import io.upgradesdk.samples.internal.KilledChildDemo;
 import io.upgradesdk.samples.internal.PlanCli;
-import io.upgradesdk.upgrade.FileCheckpointStore;
 import io.upgradesdk.upgrade.RunOperation;
 import io.upgradesdk.upgrade.UpgradePlan;
 import io.upgradesdk.upgrade.UpgradeEvent;
@@ -73,14 +75,25 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Files.createDirectories(dir);
+        if (files < 1 || files > 10_000) {
+            System.err.println("Invalid options: --files must be 1 to 10000, was " + files);
+            return ExitCode.USAGE.code();
+        }
+        if (crashAfter < 0 || delayMs < 0) {
+            System.err.println("Invalid options: --crash-after and --delay-ms must be 0 or more");
+            return ExitCode.USAGE.code();
+        }
+        boolean readOnly = dryRun || status;
+        if (!readOnly) {
+            Files.createDirectories(dir);
+        }
         Path checkpointFile = checkpoints != null ? checkpoints : dir.resolve("upgrade.checkpoint.json");
-        boolean story = crashAfter > 0 && childHoldAfter == 0 && !Files.exists(checkpointFile) && !dryRun && !status
+        boolean story = crashAfter > 0 && childHoldAfter == 0 && !Files.exists(checkpointFile) && !readOnly
                 && !rollback && !finish;
         ConfigFolderUpgrade upgrade = childHoldAfter > 0
                 ? new ConfigFolderUpgrade(dir, Duration.ofMillis(delayMs), KilledChildDemo.holdAfter(childHoldAfter))
                 : new ConfigFolderUpgrade(dir, Duration.ofMillis(delayMs));
-        if (!dryRun) {
+        if (!readOnly) {
             int seeded = upgrade.seedIfEmpty(files);
             if (seeded > 0) {
                 System.out.printf("Seeded %d v1 config files in %s%n", seeded, dir.resolve("v1").toAbsolutePath());
@@ -90,9 +103,10 @@ public final class DemoCommand implements Callable<Integer> {
         Optional<String> killedAfter = story ? killAChildMidway(plan, checkpointFile) : Optional.empty();
         boolean resumingAfterKill = killedAfter.isPresent();
         List<String> convertedHere = new ArrayList<>();
-        try (FileCheckpointStore store = new FileCheckpointStore(checkpointFile)) {
+        try (SignalStop stop = SignalStop.install(Duration.ofSeconds(25), System.err);
+                StoreOptions.Opened opened = StoreOptions.openFile(checkpointFile, readOnly)) {
             UpgradeRunner runner = UpgradeRunner.builder()
-                    .store(store)
+                    .store(opened.store())
                     .confirmation(PlanCli.confirmation(yes))
                     .listener(new ConsoleListener(System.out))
                     .listener(event -> {
@@ -103,20 +117,21 @@ public final class DemoCommand implements Callable<Integer> {
                     // the child of the crash story holds a short lease, so the rerun can take it over soon
                     .leaseDuration(childHoldAfter > 0 ? CHILD_LEASE : Duration.ofSeconds(15))
                     .lockWait(resumingAfterKill ? CHILD_LEASE.plusSeconds(5) : Duration.ZERO)
+                    .stopSignal(stop.signal())
                     .build();
             if (status) {
                 System.out.println(runner.status(plan));
-                return 0;
+                return stop.complete(ExitCode.SUCCESS.code());
             }
             if (dryRun) {
                 System.out.println(runner.preview(plan));
-                return 0;
+                return stop.complete(ExitCode.SUCCESS.code());
             }
             UpgradeReport report = rollback ? runner.rollback(plan) : finish ? runner.run(plan) : runner.up(plan);
             System.out.println(report);
             explain(report, killedAfter, convertedHere);
             System.out.println("Checkpoint: " + checkpointFile.toAbsolutePath());
-            return PlanCli.exitCode(report);
+            return stop.complete(PlanCli.exitCode(report).code());
         }
     }
 

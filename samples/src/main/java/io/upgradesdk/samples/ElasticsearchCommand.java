@@ -1,6 +1,13 @@
 package io.upgradesdk.samples;
 
+import io.upgradesdk.samples.internal.ExitCode;
 import io.upgradesdk.samples.internal.PlanRunOptions;
+import io.upgradesdk.samples.internal.SecretSource;
+import io.upgradesdk.upgrade.PlannedAction;
+import io.upgradesdk.upgrade.UpgradeStep;
+import io.upgradesdk.upgrade.elasticsearch.CopyCursor;
+import io.upgradesdk.upgrade.elasticsearch.DocumentCopy;
+import io.upgradesdk.upgrade.elasticsearch.ElasticsearchConnection;
 import io.upgradesdk.upgrade.Secret;
 import io.upgradesdk.upgrade.UpgradeException;
 import io.upgradesdk.upgrade.UpgradePlan;
@@ -23,13 +30,14 @@ import picocli.CommandLine.Option;
 
 /**
  * Elasticsearch 7.17 → 8.x: pre-flight checks, snapshot & restore into a new cluster, rolling
- * upgrade node by node; each resumable from its checkpoint file. Passwords and API keys are read
- * from environment variables, never from the command line.
+ * upgrade node by node; and a document copy between clusters. Each is resumable from its checkpoint
+ * store and stops at a safe point on SIGTERM. Passwords and API keys are read from environment
+ * variables or files, never from the command line.
  */
 @Command(name = "elasticsearch", mixinStandardHelpOptions = true,
         description = "Upgrade Elasticsearch 7.17 to 8.x (pre-flight, snapshot & restore, rolling), resumably.",
         subcommands = {ElasticsearchCommand.PreflightCommand.class, ElasticsearchCommand.SnapshotRestoreCommand.class,
-                ElasticsearchCommand.RollingCommand.class})
+                ElasticsearchCommand.RollingCommand.class, ElasticsearchCommand.CopyCommand.class})
 public final class ElasticsearchCommand implements Runnable {
 
     @Override
@@ -39,14 +47,15 @@ public final class ElasticsearchCommand implements Runnable {
 
     /** Options every subcommand shares. */
     static final class Common {
-        @Option(names = "--checkpoints", required = true, paramLabel = "FILE", description = "Checkpoint file (resume point).")
-        Path checkpoints;
-
         @Mixin
         PlanRunOptions runOptions;
 
-        @Option(names = "--user", paramLabel = "USER", description = "Basic-auth user (password from ES_PASSWORD).")
+        @Option(names = "--user", paramLabel = "USER",
+                description = "Basic-auth user (password from ES_PASSWORD or --password-file).")
         String user;
+
+        @Option(names = "--password-file", paramLabel = "FILE", description = "File holding the --user's password.")
+        Path passwordFile;
 
         @Option(names = "--api-key-env", paramLabel = "VAR", description = "Environment variable holding an encoded API key.")
         String apiKeyEnv;
@@ -62,11 +71,10 @@ public final class ElasticsearchCommand implements Runnable {
             ElasticsearchEndpoint.Builder b = ElasticsearchEndpoint.builder();
             Arrays.stream(urls.split(",")).map(String::trim).filter(u -> !u.isEmpty()).forEach(b::url);
             if (user != null) {
-                String pw = System.getenv("ES_PASSWORD");
-                if (pw == null) {
-                    throw new IllegalArgumentException("--user needs the password in the environment variable ES_PASSWORD");
-                }
-                b.basicAuth(user, Secret.of("es.password", pw));
+                Secret pw = SecretSource.system().read("es.password", "ES_PASSWORD", passwordFile, "--password-file")
+                        .orElseThrow(() -> new IllegalArgumentException("--user needs the password in the environment"
+                                + " variable ES_PASSWORD or a --password-file"));
+                b.basicAuth(user, pw);
             }
             if (apiKeyEnv != null) {
                 String key = System.getenv(apiKeyEnv);
@@ -83,20 +91,21 @@ public final class ElasticsearchCommand implements Runnable {
 
         /** Builds the plan with one {@link ElasticsearchUpgrade} (closed at the end, with its connections) and runs it. */
         int run(Function<ElasticsearchUpgrade, UpgradePlan> planFactory) {
+            UpgradePlan plan;
             try (ElasticsearchUpgrade es = ElasticsearchUpgrade.create()) {
-                UpgradePlan plan;
                 try {
+                    runOptions.check(null);
                     plan = planFactory.apply(es);
                 } catch (UpgradeException | IllegalArgumentException e) {
                     System.err.println("Invalid options: " + e.getMessage());
-                    return 2;
+                    return ExitCode.USAGE.code();
                 }
                 return run(plan);
             }
         }
 
-        private int run(UpgradePlan plan) {
-            return runOptions.run(plan, checkpoints,
+        int run(UpgradePlan plan) {
+            return runOptions.run(plan, null,
                     "Not confirmed: nothing past the point of no return ran. Run again with --finish --yes.");
         }
     }
@@ -193,6 +202,63 @@ public final class ElasticsearchCommand implements Runnable {
                     RollingUpgradeSettings.builder(common.endpoint(cluster), targetVersion)
                             .requiredHealth(HealthStatus.parse(health)).build(),
                     new CommandNodeHost(nodeCommand, Duration.ofMinutes(30))));
+        }
+    }
+
+    /** {@code elasticsearch copy --source URL --source-index NAME --target URL --target-index NAME}. */
+    @Command(name = "copy", mixinStandardHelpOptions = true,
+            description = {"Copy the documents of an index (or pattern) into an index of another (or the same) cluster,",
+                    "page by page, resumable from the last written page; SIGTERM stops after the page being written."})
+    static final class CopyCommand implements Callable<Integer> {
+        @Mixin
+        Common common;
+
+        @Option(names = "--source", required = true, paramLabel = "URL[,URL]")
+        String source;
+
+        @Option(names = "--source-index", required = true, paramLabel = "INDEX|PATTERN")
+        String sourceIndex;
+
+        @Option(names = "--target", required = true, paramLabel = "URL[,URL]")
+        String target;
+
+        @Option(names = "--target-index", required = true, paramLabel = "INDEX")
+        String targetIndex;
+
+        @Option(names = "--page-size", defaultValue = "1000", description = "Documents per page. Default: ${DEFAULT-VALUE}")
+        int pageSize;
+
+        @Override
+        public Integer call() {
+            return common.run(es -> {
+                if (pageSize < 1 || pageSize > 10_000) {
+                    throw new IllegalArgumentException("--page-size must be 1 to 10000, was " + pageSize);
+                }
+                ElasticsearchEndpoint from = common.endpoint(source);
+                ElasticsearchEndpoint to = common.endpoint(target);
+                return UpgradePlan.builder("elasticsearch-copy-to-" + targetIndex)
+                        .step(UpgradeStep.builder("copy-documents")
+                                .description("copy the documents of " + sourceIndex + " into " + targetIndex)
+                                .dryRun(ctx -> List.of(PlannedAction.of("copy documents", sourceIndex + " -> "
+                                        + targetIndex)))
+                                .execute(ctx -> copy(from, to, ctx))
+                                .build())
+                        .build();
+            });
+        }
+
+        private void copy(ElasticsearchEndpoint from, ElasticsearchEndpoint to, io.upgradesdk.upgrade.StepContext ctx) {
+            try (ElasticsearchConnection src = ElasticsearchConnection.open(from);
+                    ElasticsearchConnection dst = ElasticsearchConnection.open(to)) {
+                DocumentCopy.Result result = DocumentCopy.from(src, sourceIndex).to(dst, targetIndex)
+                        .pageSize(pageSize)
+                        .refreshAtEnd(true)
+                        .onCursor(cursor -> ctx.saveCursor(cursor.value()))
+                        .onPage(p -> ctx.progress(p.read(), p.total(), p.index()))
+                        .build()
+                        .run(ctx.cursor().map(CopyCursor::of).orElse(null));
+                ctx.progress(result.read(), result.read(), "copied " + result.written() + " documents");
+            }
         }
     }
 }

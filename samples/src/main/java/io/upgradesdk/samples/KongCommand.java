@@ -1,6 +1,10 @@
 package io.upgradesdk.samples;
 
+import io.upgradesdk.samples.internal.ExitCode;
+import io.upgradesdk.samples.internal.JdbcUrl;
+import io.upgradesdk.samples.internal.JdbcUrlDataSource;
 import io.upgradesdk.samples.internal.PlanRunOptions;
+import io.upgradesdk.samples.internal.SecretSource;
 import io.upgradesdk.upgrade.Secret;
 import io.upgradesdk.upgrade.UpgradeException;
 import io.upgradesdk.upgrade.UpgradePlan;
@@ -20,16 +24,10 @@ import io.upgradesdk.upgrade.kong.TrafficShift;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.logging.Logger;
-import javax.sql.DataSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -37,7 +35,7 @@ import picocli.CommandLine.Option;
 /**
  * {@code kong}: Kong's migration state, upgrade paths and upgrade plans from the command line.
  * {@code list}/{@code status} exit with Kong's codes (0 up to date, 3 needs bootstrap, 4 pending, 5 new).
- * Needs the PostgreSQL JDBC driver on the classpath for database access.
+ * The database password comes from {@code KONG_PG_PASSWORD}, {@code --pg-password-file} or a prompt, never an argument.
  */
 @Command(name = "kong", mixinStandardHelpOptions = true,
         description = "Kong Gateway migrations on PostgreSQL: list, status, path, upgrade.",
@@ -52,16 +50,23 @@ public final class KongCommand implements Runnable {
 
     /** Database options shared by the subcommands. */
     static final class PgOptions {
-        @Option(names = "--pg-url", required = true, description = "JDBC URL of Kong's database, e.g. "
+        static final String PASSWORD_ENV = "KONG_PG_PASSWORD";
+
+        @Option(names = "--pg-url", required = true, description = "JDBC URL of Kong's database, without password, e.g. "
                 + "jdbc:postgresql://127.0.0.1:5432/kong")
         String url;
 
         @Option(names = "--pg-user", defaultValue = "kong", description = "Database user. Default: ${DEFAULT-VALUE}")
         String user;
 
-        @Option(names = "--pg-password", arity = "0..1", interactive = true,
-                description = "Database password (prompted when given without a value; or set KONG_PG_PASSWORD)")
-        char[] password;
+        @Option(names = "--pg-password", arity = "0..1", fallbackValue = "", paramLabel = "",
+                description = "Prompt for the database password at a terminal. A value here is refused (visible in ps):"
+                        + " set " + PASSWORD_ENV + " or --pg-password-file.")
+        String password;
+
+        @Option(names = "--pg-password-file", paramLabel = "FILE",
+                description = "File holding the database password (else the environment variable " + PASSWORD_ENV + ").")
+        Path passwordFile;
 
         @Option(names = "--pg-schema", description = "Kong's pg_schema. Default: the user's current schema")
         String schema;
@@ -69,22 +74,53 @@ public final class KongCommand implements Runnable {
         @Option(names = "--plugins", split = ",", description = "Kong's bundled plugins setting. Default: all bundled")
         Set<String> plugins;
 
+        private Secret secret;
+        private boolean secretRead;
+
+        /**
+         * The password: prompted with a bare {@code --pg-password}, else from the file or the environment.
+         *
+         * @throws IllegalArgumentException when a password was given as an argument
+         */
         Secret secret() {
-            if (password != null) {
-                return Secret.of("kong.pg.password", new String(password));
+            if (!secretRead) {
+                secret = readSecret();
+                secretRead = true;
             }
-            String env = System.getenv("KONG_PG_PASSWORD");
-            return env == null ? null : Secret.of("kong.pg.password", env);
+            return secret;
+        }
+
+        private Secret readSecret() {
+            if (password != null && !password.isEmpty()) {
+                throw new IllegalArgumentException("--pg-password with a value is refused: a password on the command line"
+                        + " is visible to every user in ps. Set " + PASSWORD_ENV + " or use --pg-password-file FILE");
+            }
+            if (password != null) {
+                java.io.Console console = System.console();
+                if (console == null) {
+                    throw new IllegalArgumentException("--pg-password prompts at a terminal and there is none; set "
+                            + PASSWORD_ENV + " or use --pg-password-file FILE");
+                }
+                char[] typed = console.readPassword("Kong database password: ");
+                return typed == null || typed.length == 0 ? null : Secret.of("kong.pg.password", new String(typed));
+            }
+            return SecretSource.system().read("kong.pg.password", PASSWORD_ENV, passwordFile, "--pg-password-file")
+                    .orElse(null);
+        }
+
+        /** The checked {@code --pg-url}. */
+        JdbcUrl jdbcUrl() {
+            return JdbcUrl.postgres(url, "--pg-url", "set " + PASSWORD_ENV + " or use --pg-password-file");
         }
 
         /** Kong's database at {@code --pg-url}. */
         KongDatabase database() {
-            return database(url);
+            return database(jdbcUrl());
         }
 
         /** A Kong database at {@code jdbcUrl}, with this user, password, schema and plugins. */
-        KongDatabase database(String jdbcUrl) {
-            KongDatabase.Builder b = KongDatabase.builder().dataSource(new UrlDataSource(jdbcUrl, user, secret()))
+        KongDatabase database(JdbcUrl jdbcUrl) {
+            KongDatabase.Builder b = KongDatabase.builder().dataSource(new JdbcUrlDataSource(jdbcUrl, user, secret()))
                     .schema(schema);
             if (plugins != null) {
                 b.plugins(plugins);
@@ -103,9 +139,16 @@ public final class KongCommand implements Runnable {
 
         @Override
         public Integer call() {
+            KongDatabase db;
+            KongVersion wanted;
             try {
-                KongDatabase db = pg.database();
-                return print(db, version == null ? db.catalog().latest().version() : KongVersion.parse(version));
+                wanted = version == null ? null : KongVersion.parse(version);
+                db = pg.database();
+            } catch (UpgradeException | IllegalArgumentException e) {
+                return usage(e);
+            }
+            try {
+                return print(db, wanted == null ? db.catalog().latest().version() : wanted);
             } catch (UpgradeException e) {
                 return error(e);
             }
@@ -174,8 +217,10 @@ public final class KongCommand implements Runnable {
 
     @Command(name = "upgrade", mixinStandardHelpOptions = true,
             description = {"Run a Kong upgrade as a resumable plan. Node operations are shell commands you supply.",
-                    "Exit 0 done, 1 failed, 2 stopped before the point of no return (use --yes)."})
+                    "Exit codes: see the table below (3: stopped before the point of no return, use --yes)."})
     static final class UpgradeCommand implements Callable<Integer> {
+        static final Path DEFAULT_CHECKPOINTS = Path.of("kong-upgrade.checkpoint.json");
+
         @Mixin
         PgOptions pg;
 
@@ -207,9 +252,6 @@ public final class KongCommand implements Runnable {
         @Option(names = "--new-pg-url", description = "Dual-cluster: JDBC URL of the new cluster's database")
         String newPgUrl;
 
-        @Option(names = "--checkpoints", defaultValue = "kong-upgrade.checkpoint.json", description = "Checkpoint file")
-        Path checkpoints;
-
         @Mixin
         PlanRunOptions runOptions;
 
@@ -218,12 +260,18 @@ public final class KongCommand implements Runnable {
             KongUpgradePath.Strategy s = parseStrategy();
             if (s == KongUpgradePath.Strategy.DUAL_CLUSTER && newPgUrl == null) {
                 System.err.println("dual-cluster needs --new-pg-url (and --restore-cmd)");
-                return 1;
+                return ExitCode.USAGE.code();
             }
             try (KongUpgrade kong = KongUpgrade.create()) {
-                return run(kong.upgradePlan(settings(s)));
-            } catch (UpgradeException e) {
-                return error(e);
+                UpgradePlan plan;
+                try {
+                    KongVersion.parse(target);
+                    runOptions.check(DEFAULT_CHECKPOINTS);
+                    plan = kong.upgradePlan(settings(s));
+                } catch (UpgradeException | IllegalArgumentException e) {
+                    return usage(e);
+                }
+                return run(plan);
             }
         }
 
@@ -244,7 +292,8 @@ public final class KongCommand implements Runnable {
                     .target(KongVersion.parse(target)).oldNode(KongAdminClient.of(adminUrl)).database(pg.database())
                     .cli(cli(password)).deployment(hooks).traffic(hooks).backup(backup(password));
             if (s == KongUpgradePath.Strategy.DUAL_CLUSTER) {
-                settings.newDatabase(pg.database(newPgUrl)).restore(ctx -> sh(hooks.restoreCmd));
+                settings.newDatabase(pg.database(JdbcUrl.postgres(newPgUrl, "--new-pg-url", "set " + PgOptions.PASSWORD_ENV
+                        + " or use --pg-password-file"))).restore(ctx -> sh(hooks.restoreCmd));
             }
             if (password != null) {
                 settings.secret(password);
@@ -264,13 +313,12 @@ public final class KongCommand implements Runnable {
         }
 
         private KongBackup backup(Secret password) {
-            URI jdbc = URI.create(pg.url.substring("jdbc:".length()));
-            return KongBackup.pgDump(pgDump, jdbc.getHost(), jdbc.getPort() < 0 ? 5432 : jdbc.getPort(),
-                    jdbc.getPath().substring(1), pg.user, password, backupDir);
+            JdbcUrl jdbc = pg.jdbcUrl();
+            return KongBackup.pgDump(pgDump, jdbc.host(), jdbc.port(), jdbc.database(), pg.user, password, backupDir);
         }
 
         private int run(UpgradePlan plan) {
-            return runOptions.run(plan, checkpoints,
+            return runOptions.run(plan, DEFAULT_CHECKPOINTS,
                     "Not confirmed: migrations finish did not run. Run again with --finish --yes.");
         }
     }
@@ -341,7 +389,13 @@ public final class KongCommand implements Runnable {
     /** Prints an error the way Kong does and returns Kong's error exit code. */
     static int error(UpgradeException e) {
         System.err.println("Error: " + e.getMessage());
-        return 1;
+        return ExitCode.FAILURE.code();
+    }
+
+    /** Prints invalid options in one line and returns the usage exit code. */
+    static int usage(Exception e) {
+        System.err.println("Invalid options: " + e.getMessage());
+        return ExitCode.USAGE.code();
     }
 
     static void sh(String command) throws Exception {
@@ -349,71 +403,6 @@ public final class KongCommand implements Runnable {
         int exit = p.waitFor();
         if (exit != 0) {
             throw new IllegalStateException("'" + command + "' exited " + exit + "; fix it and run again");
-        }
-    }
-
-    /** A DataSource over DriverManager (the PostgreSQL driver must be on the classpath). */
-    static final class UrlDataSource implements DataSource {
-        private final String url;
-        private final String user;
-        private final Secret password;
-
-        UrlDataSource(String url, String user, Secret password) {
-            this.url = url;
-            this.user = user;
-            this.password = password;
-        }
-
-        @Override
-        public Connection getConnection() throws SQLException {
-            return getConnection(user, password == null ? null : password.reveal());
-        }
-
-        @Override
-        public Connection getConnection(String username, String pw) throws SQLException {
-            try {
-                return DriverManager.getConnection(url, username, pw);
-            } catch (SQLException e) {
-                if ("08001".equals(e.getSQLState()) && e.getMessage() != null && e.getMessage().contains("No suitable driver")) {
-                    throw new SQLException("no JDBC driver for " + url + ": put the PostgreSQL driver "
-                            + "(org.postgresql:postgresql) on the classpath", e);
-                }
-                throw e;
-            }
-        }
-
-        @Override
-        public PrintWriter getLogWriter() {
-            return null;
-        }
-
-        @Override
-        public void setLogWriter(PrintWriter out) {
-        }
-
-        @Override
-        public void setLoginTimeout(int seconds) {
-            DriverManager.setLoginTimeout(seconds);
-        }
-
-        @Override
-        public int getLoginTimeout() {
-            return DriverManager.getLoginTimeout();
-        }
-
-        @Override
-        public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-            throw new SQLFeatureNotSupportedException();
-        }
-
-        @Override
-        public <T> T unwrap(Class<T> iface) throws SQLException {
-            throw new SQLException("not a wrapper");
-        }
-
-        @Override
-        public boolean isWrapperFor(Class<?> iface) {
-            return false;
         }
     }
 }

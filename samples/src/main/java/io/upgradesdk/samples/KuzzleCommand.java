@@ -1,6 +1,11 @@
 package io.upgradesdk.samples;
 
+import io.upgradesdk.samples.internal.ExitCode;
+import io.upgradesdk.samples.internal.RedisUris;
 import io.upgradesdk.samples.internal.PlanRunOptions;
+import io.upgradesdk.samples.internal.SecretSource;
+import io.upgradesdk.upgrade.Secret;
+import java.util.Optional;
 import io.lettuce.core.RedisURI;
 import io.upgradesdk.upgrade.UpgradeException;
 import io.upgradesdk.upgrade.UpgradePlan;
@@ -26,6 +31,10 @@ import picocli.CommandLine.Option;
                 "token counts and what needs confirmation, and changes nothing."})
 public final class KuzzleCommand implements Callable<Integer> {
 
+    static final String REDIS_PASSWORD_ENV = "KUZZLE_REDIS_PASSWORD";
+    static final String SOURCE_ES_PASSWORD_ENV = "KUZZLE_SOURCE_ES_PASSWORD";
+    static final String TARGET_ES_PASSWORD_ENV = "KUZZLE_TARGET_ES_PASSWORD";
+
     @Option(names = "--source-es", required = true, paramLabel = "URL", description = "Kuzzle 1 Elasticsearch (5.x).")
     String sourceEs;
 
@@ -42,14 +51,32 @@ public final class KuzzleCommand implements Callable<Integer> {
     @Option(names = "--target-redis", paramLabel = "URI", description = "A separate target Redis (default: in-place).")
     String targetRedis;
 
+    @Option(names = "--redis-user", paramLabel = "USER", description = "Redis ACL user (both Redis servers).")
+    String redisUser;
+
+    @Option(names = "--redis-password-file", paramLabel = "FILE",
+            description = "File holding the Redis password (else the environment variable " + REDIS_PASSWORD_ENV + ").")
+    Path redisPasswordFile;
+
+    @Option(names = "--source-es-user", paramLabel = "USER", description = "Basic-auth user of the source cluster"
+            + " (password from " + SOURCE_ES_PASSWORD_ENV + " or --source-es-password-file).")
+    String sourceEsUser;
+
+    @Option(names = "--source-es-password-file", paramLabel = "FILE", description = "File holding the source cluster's password.")
+    Path sourceEsPasswordFile;
+
+    @Option(names = "--target-es-user", paramLabel = "USER", description = "Basic-auth user of the target cluster"
+            + " (password from " + TARGET_ES_PASSWORD_ENV + " or --target-es-password-file).")
+    String targetEsUser;
+
+    @Option(names = "--target-es-password-file", paramLabel = "FILE", description = "File holding the target cluster's password.")
+    Path targetEsPasswordFile;
+
     @Option(names = "--kuzzlerc", paramLabel = "PATH", description = "The v1 .kuzzlerc; the v2 file is written next to it.")
     Path kuzzlerc;
 
     @Option(names = "--target-version", required = true, paramLabel = "2.x.y", description = "Kuzzle 2 release to run.")
     String targetVersion;
-
-    @Option(names = "--checkpoints", required = true, paramLabel = "FILE", description = "Checkpoint file (resume point).")
-    Path checkpoints;
 
     @Option(names = "--cache", defaultValue = "copy", paramLabel = "copy|move",
             description = "Token keys: copy (keep v1 keys) or move. Default: ${DEFAULT-VALUE}")
@@ -77,7 +104,7 @@ public final class KuzzleCommand implements Callable<Integer> {
     public Integer call() {
         if (inPlace == (targetEs != null)) {
             System.err.println("Give either --target-es URL (new cluster) or --in-place (same cluster), not both.");
-            return 2;
+            return ExitCode.USAGE.code();
         }
         try (KuzzleUpgrade kuzzle = KuzzleUpgrade.create()) {
             return run(kuzzle);
@@ -87,8 +114,11 @@ public final class KuzzleCommand implements Callable<Integer> {
     private int run(KuzzleUpgrade kuzzle) {
         UpgradePlan plan;
         try {
+            runOptions.check(null);
+            SecretSource secrets = SecretSource.system();
             KuzzleUpgradeSettings.Builder settings = KuzzleUpgradeSettings.builder()
-                    .sourceElasticsearch(ElasticsearchEndpoint.of(sourceEs))
+                    .sourceElasticsearch(endpoint(sourceEs, sourceEsUser, secrets.read("kuzzle.source-es.password",
+                            SOURCE_ES_PASSWORD_ENV, sourceEsPasswordFile, "--source-es-password-file")))
                     .targetVersion(targetVersion)
                     .cacheMode(cache)
                     .destroyPolicy(destroy)
@@ -97,21 +127,37 @@ public final class KuzzleCommand implements Callable<Integer> {
                     .kuzzlerc(kuzzlerc)
                     .reportFile(report);
             if (targetEs != null) {
-                settings.targetElasticsearch(ElasticsearchEndpoint.of(targetEs));
+                settings.targetElasticsearch(endpoint(targetEs, targetEsUser, secrets.read("kuzzle.target-es.password",
+                        TARGET_ES_PASSWORD_ENV, targetEsPasswordFile, "--target-es-password-file")));
             }
+            Optional<Secret> redisPassword = secrets.read("kuzzle.redis.password", REDIS_PASSWORD_ENV,
+                    redisPasswordFile, "--redis-password-file");
             if (sourceRedis != null) {
-                settings.sourceRedis(RedisURI.create(sourceRedis));
+                settings.sourceRedis(redis(sourceRedis, "--source-redis", redisPassword));
             }
             if (targetRedis != null) {
-                settings.targetRedis(RedisURI.create(targetRedis));
+                settings.targetRedis(redis(targetRedis, "--target-redis", redisPassword));
             }
             plan = kuzzle.upgradePlan(settings.build());
         } catch (UpgradeException | IllegalArgumentException e) {
             System.err.println("Invalid options: " + e.getMessage());
-            return 2;
+            return ExitCode.USAGE.code();
         }
-        return runOptions.run(plan, checkpoints,
+        return runOptions.run(plan, null,
                 "Not confirmed: the v1 structure is intact. Run again with --finish --yes to destroy it.");
     }
 
+    /** An Elasticsearch endpoint with basic auth when a user is given (its password from the environment or a file). */
+    private static ElasticsearchEndpoint endpoint(String url, String user, Optional<Secret> password) {
+        ElasticsearchEndpoint.Builder b = ElasticsearchEndpoint.builder().url(url);
+        if (user != null) {
+            b.basicAuth(user, password.orElseThrow(() -> new IllegalArgumentException("the Elasticsearch user '" + user
+                    + "' needs its password in the environment or a password file (see --help)")));
+        }
+        return b.build();
+    }
+
+    private RedisURI redis(String text, String option, Optional<Secret> password) {
+        return RedisUris.parse(text, option, redisUser, password, "set " + REDIS_PASSWORD_ENV + " or --redis-password-file");
+    }
 }

@@ -56,7 +56,7 @@ class DemoCommandTest {
 
     @Test
     void finishWithoutYesDoesNotDeleteV1() {
-        assertThat(demo("--finish")).isEqualTo(2);
+        assertThat(demo("--finish")).isEqualTo(3);
 
         assertThat(out()).contains("NOT confirmed", "--finish --yes");
         assertThat(dir.resolve("v1")).isDirectory();

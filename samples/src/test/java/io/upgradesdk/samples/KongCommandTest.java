@@ -36,7 +36,7 @@ class KongCommandTest {
             int dualCluster = Main.commandLine().execute(concat(common, "--strategy", "dual-cluster"));
             int unknown = Main.commandLine().execute(concat(common, "--strategy", "sideways"));
 
-            assertThat(dualCluster).isEqualTo(1);
+            assertThat(dualCluster).isEqualTo(2);
             assertThat(unknown).isEqualTo(2);
             assertThat(err.toString(java.nio.charset.StandardCharsets.UTF_8))
                     .contains("dual-cluster needs --new-pg-url (and --restore-cmd)")

@@ -62,4 +62,13 @@ public interface StepContext {
 
     /** The runner's clock. */
     Clock clock();
+
+    /**
+     * Whether the runner's {@link StopSignal} was raised: a step that loops without saving cursors
+     * returns or throws at its next safe point. (After {@link #saveCursor(String)} the runner
+     * stops the step itself, keeping the cursor.)
+     */
+    default boolean stopRequested() {
+        return false;
+    }
 }

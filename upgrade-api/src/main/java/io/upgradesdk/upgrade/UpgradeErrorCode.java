@@ -40,7 +40,9 @@ public enum UpgradeErrorCode implements ErrorCode {
     /** A secret would have been written to a checkpoint, event or report. */
     SECRET_EXPOSED,
     /** The run was interrupted (thread interrupt). */
-    INTERRUPTED;
+    INTERRUPTED,
+    /** The run stopped at a safe point because its {@link StopSignal} was raised; run again to resume. */
+    STOPPED;
 
     @Override
     public String id() {

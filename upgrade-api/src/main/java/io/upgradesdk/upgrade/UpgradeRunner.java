@@ -47,6 +47,7 @@ import java.util.Map;
  * <b>how it ended is reported</b> in the returned {@link UpgradeReport} and its
  * {@link UpgradeEvent.PlanFinished} event: a step failure ({@link UpgradeErrorCode#STEP_FAILED}), a lost
  * lease ({@link UpgradeErrorCode#LEASE_LOST}), an interrupt ({@link UpgradeErrorCode#INTERRUPTED}), a
+ * {@link StopSignal} raised ({@link UpgradeErrorCode#STOPPED}), a
  * checkpoint that could not be saved after a step ({@link UpgradeErrorCode#STORE_UNAVAILABLE}), or a
  * missing confirmation (outcome {@code AWAITING_CONFIRMATION}); {@link UpgradeReport#throwIfFailed()}
  * turns any of them into the exception of that code ({@link UpgradeErrorCode#CONFIRMATION_REQUIRED}
@@ -83,7 +84,7 @@ public final class UpgradeRunner {
      *
      * <p>Thrown: {@code LOCK_HELD}, {@code INTERRUPTED} (while waiting for the lock),
      * {@code FINGERPRINT_MISMATCH}, the store's read and lock failures, {@code STORE_CONTRACT_BROKEN}.
-     * Reported: {@code STEP_FAILED}, {@code LEASE_LOST}, {@code INTERRUPTED}, {@code STORE_UNAVAILABLE}, and outcome {@code AWAITING_CONFIRMATION} before an unconfirmed point of no return.
+     * Reported: {@code STEP_FAILED}, {@code LEASE_LOST}, {@code INTERRUPTED}, {@code STOPPED}, {@code STORE_UNAVAILABLE}, and outcome {@code AWAITING_CONFIRMATION} before an unconfirmed point of no return.
      */
     public UpgradeReport up(UpgradePlan plan) {
         return PlanRun.execute(settings, plan, RunOperation.UP);
@@ -95,7 +96,7 @@ public final class UpgradeRunner {
      *
      * <p>Thrown: {@code LOCK_HELD}, {@code INTERRUPTED} (while waiting for the lock),
      * {@code FINGERPRINT_MISMATCH}, {@code PHASE_ORDER}, the store's read and lock failures, {@code STORE_CONTRACT_BROKEN}.
-     * Reported: {@code STEP_FAILED}, {@code LEASE_LOST}, {@code INTERRUPTED}, {@code STORE_UNAVAILABLE}, and outcome {@code AWAITING_CONFIRMATION}.
+     * Reported: {@code STEP_FAILED}, {@code LEASE_LOST}, {@code INTERRUPTED}, {@code STOPPED}, {@code STORE_UNAVAILABLE}, and outcome {@code AWAITING_CONFIRMATION}.
      */
     public UpgradeReport finish(UpgradePlan plan) {
         return PlanRun.execute(settings, plan, RunOperation.FINISH);
@@ -106,7 +107,7 @@ public final class UpgradeRunner {
      *
      * <p>Thrown: {@code LOCK_HELD}, {@code INTERRUPTED} (while waiting for the lock),
      * {@code FINGERPRINT_MISMATCH}, the store's read and lock failures, {@code STORE_CONTRACT_BROKEN}.
-     * Reported: {@code STEP_FAILED}, {@code LEASE_LOST}, {@code INTERRUPTED}, {@code STORE_UNAVAILABLE}, and outcome {@code AWAITING_CONFIRMATION}.
+     * Reported: {@code STEP_FAILED}, {@code LEASE_LOST}, {@code INTERRUPTED}, {@code STOPPED}, {@code STORE_UNAVAILABLE}, and outcome {@code AWAITING_CONFIRMATION}.
      */
     public UpgradeReport run(UpgradePlan plan) {
         return PlanRun.execute(settings, plan, RunOperation.RUN);
@@ -119,7 +120,7 @@ public final class UpgradeRunner {
      *
      * <p>Thrown: {@code LOCK_HELD}, {@code INTERRUPTED} (while waiting for the lock),
      * {@code FINGERPRINT_MISMATCH}, {@code ROLLBACK_REFUSED}, the store's read and lock failures, {@code STORE_CONTRACT_BROKEN}.
-     * Reported: {@code STEP_FAILED}, {@code LEASE_LOST}, {@code INTERRUPTED}, {@code STORE_UNAVAILABLE} (a compensation that failed: {@code STEP_FAILED}).
+     * Reported: {@code STEP_FAILED}, {@code LEASE_LOST}, {@code INTERRUPTED}, {@code STOPPED}, {@code STORE_UNAVAILABLE} (a compensation that failed: {@code STEP_FAILED}).
      */
     public UpgradeReport rollback(UpgradePlan plan) {
         return PlanRun.execute(settings, plan, RunOperation.ROLLBACK);
@@ -185,6 +186,7 @@ public final class UpgradeRunner {
         private boolean heartbeat = true;
         private Scheduler scheduler;
         private boolean adoptChangedPlan;
+        private StopSignal stopSignal;
 
         private Builder() {
         }
@@ -284,12 +286,23 @@ public final class UpgradeRunner {
             return this;
         }
 
+        /**
+         * A signal that stops runs at their next safe point (between steps, or right after a step
+         * saved its cursor), ending them with {@link UpgradeErrorCode#STOPPED} and releasing the
+         * lease. By default nothing stops a run but its end, a lost lease or an interrupt.
+         */
+        public Builder stopSignal(StopSignal stopSignal) {
+            this.stopSignal = requireNonNull(stopSignal, "stopSignal");
+            return this;
+        }
+
         public UpgradeRunner build() {
             Check.argument(store != null, "UpgradeRunner needs a checkpoint store: call store(new"
                     + " FileCheckpointStore(path)) for a durable one or store(new InMemoryCheckpointStore())");
             return new UpgradeRunner(new RunnerSettings(store, owner == null ? defaultOwner() : owner, retryPolicy,
                     confirmation, List.copyOf(listeners), Map.copyOf(secrets), clock, sleeper, leaseDuration,
-                    lockWait, heartbeat, scheduler, adoptChangedPlan));
+                    lockWait, heartbeat, scheduler, adoptChangedPlan,
+                    stopSignal == null ? new StopSignal() : stopSignal));
         }
 
         private static String defaultOwner() {

@@ -1,14 +1,19 @@
 package io.upgradesdk.samples.internal;
 
 import io.upgradesdk.upgrade.Confirmation;
+import io.upgradesdk.upgrade.UpgradeErrorCode;
+import io.upgradesdk.upgrade.UpgradeException;
 import io.upgradesdk.upgrade.UpgradeReport;
 import java.io.Console;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.ParseResult;
 
-/** What every sample command does the same way: ask for confirmation, turn a report into an exit code. */
+/**
+ * What every sample command does the same way: ask for confirmation, turn a report or an error
+ * into an {@link ExitCode}, print an expected error as one line (its stack trace with {@code --verbose}).
+ */
 public final class PlanCli {
-
-    /** Exit code when the run stopped before the point of no return for want of a confirmation. */
-    public static final int AWAITING_CONFIRMATION = 2;
 
     private PlanCli() {
     }
@@ -31,11 +36,63 @@ public final class PlanCli {
         };
     }
 
-    /** 0 on success, 2 when awaiting a confirmation, 1 on failure. */
-    public static int exitCode(UpgradeReport report) {
+    /** Success, awaiting confirmation, stopped by a signal, or failure. */
+    public static ExitCode exitCode(UpgradeReport report) {
         if (report.isSuccess()) {
-            return 0;
+            return ExitCode.SUCCESS;
         }
-        return report.outcome() == UpgradeReport.Outcome.AWAITING_CONFIRMATION ? AWAITING_CONFIRMATION : 1;
+        if (report.outcome() == UpgradeReport.Outcome.AWAITING_CONFIRMATION) {
+            return ExitCode.AWAITING_CONFIRMATION;
+        }
+        return UpgradeErrorCode.STOPPED.id().equals(report.errorCode()) ? ExitCode.STOPPED : ExitCode.FAILURE;
+    }
+
+    /** The exit code of an error that ended a command: a held lock, invalid options, or a failure. */
+    public static ExitCode exitCode(Throwable error) {
+        if (error instanceof UpgradeException e) {
+            if (e.code() == UpgradeErrorCode.LOCK_HELD) {
+                return ExitCode.LOCK_HELD;
+            }
+            if (e.code() == UpgradeErrorCode.INVALID_CONFIGURATION || e.code().id().endsWith("INVALID_CONFIGURATION")) {
+                return ExitCode.USAGE;
+            }
+            return e.code() == UpgradeErrorCode.STOPPED ? ExitCode.STOPPED : ExitCode.FAILURE;
+        }
+        return error instanceof IllegalArgumentException ? ExitCode.USAGE : ExitCode.FAILURE;
+    }
+
+    /**
+     * Picocli's handler of an error thrown by a command: one line naming it (a held lock as such),
+     * the stack trace only with {@code --verbose}.
+     */
+    public static int handle(Exception error, CommandLine commandLine, ParseResult parseResult) {
+        PrintWriter err = commandLine.getErr();
+        ExitCode code = exitCode(error);
+        err.println(describe(error, code));
+        if (verbose(parseResult)) {
+            error.printStackTrace(err);
+        }
+        err.flush();
+        return code.code();
+    }
+
+    private static String describe(Throwable error, ExitCode code) {
+        String message = error.getMessage() == null ? error.getClass().getName() : error.getMessage();
+        return switch (code) {
+            case LOCK_HELD -> "Lock held: " + message;
+            case USAGE -> "Invalid options: " + message;
+            default -> error instanceof UpgradeException e ? "Error (" + e.code().id() + "): " + message
+                    : "Error: " + message + (error instanceof RuntimeException && !(error instanceof UpgradeException)
+                            ? " (" + error.getClass().getSimpleName() + "; --verbose shows where)" : "");
+        };
+    }
+
+    private static boolean verbose(ParseResult parseResult) {
+        for (ParseResult p = parseResult; p != null; p = p.subcommand()) {
+            if (p.hasMatchedOption("--verbose")) {
+                return true;
+            }
+        }
+        return false;
     }
 }

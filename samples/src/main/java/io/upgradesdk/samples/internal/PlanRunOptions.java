@@ -1,22 +1,35 @@
 package io.upgradesdk.samples.internal;
 
 import io.upgradesdk.samples.ConsoleListener;
-import io.upgradesdk.upgrade.FileCheckpointStore;
+import io.upgradesdk.upgrade.Lease;
+import io.upgradesdk.upgrade.OperatorNote;
+import io.upgradesdk.upgrade.PlanStatus;
 import io.upgradesdk.upgrade.UpgradePlan;
 import io.upgradesdk.upgrade.UpgradeReport;
 import io.upgradesdk.upgrade.UpgradeRunner;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * The options every product command shares to run its plan ({@code --dry-run}, {@code --finish},
- * {@code --yes}), and the one way it runs it: a file checkpoint store, the console listener, a
- * confirmation asked at a terminal, the report printed, an exit code.
+ * The options every product command shares to run its plan, and the one way it runs it: the
+ * operation ({@code --dry-run}, the UP phase, {@code --finish}, {@code --status}, {@code --rollback},
+ * {@code --unlock}, {@code --mark-done}, {@code --mark-skipped}), the checkpoint store, the
+ * console listener, a confirmation asked at a terminal, SIGTERM/SIGINT as a stop at the next safe
+ * point, the report (text or JSON), and an {@link ExitCode}.
  */
 public final class PlanRunOptions {
 
-    @Option(names = "--dry-run", description = "Show what would happen; change nothing.")
+    @Option(names = "--dry-run", description = "Show what would happen; change nothing (creates no file).")
     boolean dryRun;
 
     @Option(names = "--finish", description = "Also run the FINISH phase (the point of no return).")
@@ -25,35 +38,158 @@ public final class PlanRunOptions {
     @Option(names = "--yes", description = "Confirm the point of no return in advance (non-interactive).")
     boolean yes;
 
+    @Option(names = "--status", description = "Print the plan's state as stored (read only) and exit.")
+    boolean status;
+
+    @Option(names = "--rollback", description = "Undo the UP phase (compensations), if FINISH has not started.")
+    boolean rollback;
+
+    @Option(names = "--unlock", description = "Force-release the plan's lock held by a dead run (needs --reason).")
+    boolean unlock;
+
+    @Option(names = "--mark-done", paramLabel = "STEP", description = "Record STEP as done by hand (needs --reason).")
+    String markDone;
+
+    @Option(names = "--mark-skipped", paramLabel = "STEP", description = "Record STEP as skipped (needs --reason).")
+    String markSkipped;
+
+    @Option(names = "--reason", paramLabel = "TEXT", description = "Why an --unlock/--mark-* is safe (audited).")
+    String reason;
+
+    @Option(names = "--json", description = "Print the report as JSON on stdout (progress goes to stderr).")
+    boolean json;
+
+    @Option(names = "--report-json", paramLabel = "FILE", description = "Also write the report as JSON to FILE.")
+    Path reportJson;
+
+    @Option(names = "--lock-wait", paramLabel = "SECONDS", defaultValue = "0",
+            description = "Wait up to SECONDS for a lock held by another run. Default: ${DEFAULT-VALUE}")
+    long lockWaitSeconds;
+
+    @Option(names = "--stop-grace", paramLabel = "SECONDS", defaultValue = "25",
+            description = "On SIGTERM/SIGINT, wait up to SECONDS for a safe point. Default: ${DEFAULT-VALUE}")
+    long stopGraceSeconds;
+
+    @Mixin
+    StoreOptions store;
+
     /** True with {@code --finish}: the plan may include what only the FINISH phase does. */
     public boolean finish() {
         return finish;
     }
 
     /**
-     * Previews the plan ({@code --dry-run}) or runs its UP phase (and FINISH with {@code --finish}),
-     * resuming from {@code checkpoints}; prints the report, and {@code whenNotConfirmed} when the run
-     * stopped before the point of no return. Returns the exit code of {@link PlanCli#exitCode}.
+     * Checks the options that need no server.
+     *
+     * @throws IllegalArgumentException naming the problem and the fix (a usage error)
      */
-    public int run(UpgradePlan plan, Path checkpoints, String whenNotConfirmed) {
-        try (FileCheckpointStore store = new FileCheckpointStore(checkpoints)) {
+    public void check(Path defaultCheckpoints) {
+        List<String> operations = new ArrayList<>();
+        addIf(operations, dryRun, "--dry-run");
+        addIf(operations, status, "--status");
+        addIf(operations, rollback, "--rollback");
+        addIf(operations, unlock, "--unlock");
+        addIf(operations, markDone != null, "--mark-done");
+        addIf(operations, markSkipped != null, "--mark-skipped");
+        if (operations.size() > 1) {
+            throw new IllegalArgumentException("give one of " + operations + ", not several");
+        }
+        if ((unlock || markDone != null || markSkipped != null) && (reason == null || reason.isBlank())) {
+            throw new IllegalArgumentException(operations.get(0) + " needs --reason TEXT: say why it is safe (audited)");
+        }
+        if (finish && !operations.isEmpty() && !dryRun) {
+            throw new IllegalArgumentException("--finish runs the plan; it does not go with " + operations.get(0));
+        }
+        if (lockWaitSeconds < 0 || stopGraceSeconds < 1) {
+            throw new IllegalArgumentException("--lock-wait must be 0 or more and --stop-grace 1 or more seconds");
+        }
+        store.check(defaultCheckpoints);
+    }
+
+    private static void addIf(List<String> list, boolean condition, String name) {
+        if (condition) {
+            list.add(name);
+        }
+    }
+
+    /**
+     * Performs the chosen operation on {@code plan}, resuming from the store, and prints what it
+     * came to ({@code whenNotConfirmed} when the run stopped before the point of no return).
+     * {@code defaultCheckpoints} is the file store's default, or null when {@code --checkpoints} is
+     * required. Returns the {@link ExitCode}'s code; refusals (a held lock, ...) are thrown.
+     */
+    public int run(UpgradePlan plan, Path defaultCheckpoints, String whenNotConfirmed) {
+        check(defaultCheckpoints);
+        boolean readOnly = dryRun || status;
+        PrintStream out = System.out;
+        PrintStream progress = json ? System.err : System.out;
+        try (SignalStop stop = SignalStop.install(Duration.ofSeconds(stopGraceSeconds), System.err);
+                StoreOptions.Opened opened = store.open(defaultCheckpoints, readOnly, SecretSource.system())) {
             UpgradeRunner runner = UpgradeRunner.builder()
-                    .store(store)
+                    .store(opened.store())
                     .confirmation(PlanCli.confirmation(yes))
-                    .listener(new ConsoleListener(System.out))
+                    .listener(new ConsoleListener(progress))
                     .leaseDuration(Duration.ofSeconds(60))
+                    .lockWait(Duration.ofSeconds(lockWaitSeconds))
+                    .stopSignal(stop.signal())
                     .build();
-            if (dryRun) {
-                System.out.println(runner.preview(plan));
-                return 0;
-            }
-            UpgradeReport report = finish ? runner.run(plan) : runner.up(plan);
-            System.out.println(report);
-            if (report.outcome() == UpgradeReport.Outcome.AWAITING_CONFIRMATION) {
-                System.out.println(whenNotConfirmed);
-            }
-            System.out.println("Checkpoint: " + checkpoints.toAbsolutePath());
-            return PlanCli.exitCode(report);
+            int code = perform(runner, plan, out, whenNotConfirmed);
+            progress.println("Checkpoints: " + opened.description());
+            return stop.complete(code);
+        }
+    }
+
+    private int perform(UpgradeRunner runner, UpgradePlan plan, PrintStream out, String whenNotConfirmed) {
+        if (dryRun) {
+            var preview = runner.preview(plan);
+            out.println(json ? preview.toJson() : preview.toString());
+            return ExitCode.SUCCESS.code();
+        }
+        if (status) {
+            out.println(runner.status(plan));
+            return ExitCode.SUCCESS.code();
+        }
+        if (unlock) {
+            return unlock(runner, plan, out);
+        }
+        if (markDone != null || markSkipped != null) {
+            OperatorNote note = OperatorNote.by(runner.owner(), reason);
+            PlanStatus after = markDone != null ? runner.markDone(plan, markDone, note)
+                    : runner.markSkipped(plan, markSkipped, note);
+            out.println(after);
+            return ExitCode.SUCCESS.code();
+        }
+        UpgradeReport report = rollback ? runner.rollback(plan) : finish ? runner.run(plan) : runner.up(plan);
+        writeReport(report);
+        out.println(json ? report.toJson() : report.toString());
+        PrintStream notes = json ? System.err : out;
+        if (report.outcome() == UpgradeReport.Outcome.AWAITING_CONFIRMATION) {
+            notes.println(whenNotConfirmed);
+        }
+        return PlanCli.exitCode(report).code();
+    }
+
+    private int unlock(UpgradeRunner runner, UpgradePlan plan, PrintStream out) {
+        Optional<Lease> held = runner.status(plan).lease();
+        if (held.isEmpty()) {
+            out.printf("Plan '%s' has no lock held; nothing to release.%n", plan.id());
+            return ExitCode.SUCCESS.code();
+        }
+        runner.forceReleaseLock(plan, OperatorNote.by(runner.owner(), reason));
+        Lease lease = held.get();
+        out.printf("Released the lock of plan '%s' held by '%s' (token %d, expiring %s); reason: %s%n", plan.id(),
+                lease.owner(), lease.token(), lease.expiresAt(), reason);
+        return ExitCode.SUCCESS.code();
+    }
+
+    private void writeReport(UpgradeReport report) {
+        if (reportJson == null) {
+            return;
+        }
+        try {
+            Files.writeString(reportJson, report.toJson() + System.lineSeparator(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write --report-json " + reportJson, e);
         }
     }
 }

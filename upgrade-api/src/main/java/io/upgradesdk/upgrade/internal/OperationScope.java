@@ -103,6 +103,18 @@ final class OperationScope {
         }
     }
 
+    /** Whether the runner's stop signal was raised. */
+    boolean stopRequested() {
+        return settings.stopSignal().isStopRequested();
+    }
+
+    /** The stop of the run at a safe point, {@code where} naming it. */
+    StopRun stopped(String where) {
+        return new StopRun(UpgradeErrorCode.STOPPED, "the run stopped at a safe point " + where + " ("
+                + redactor.redact(settings.stopSignal().reason().orElse("stop requested")) + "); its lease is"
+                + " released and every saved cursor kept: run again to resume");
+    }
+
     Instant now() {
         return settings.clock().instant();
     }

@@ -157,6 +157,10 @@ public final class PlanRun {
                 reportAlreadyDone(step, record);
                 continue;
             }
+            if (scope.stopRequested()) {
+                markNotRun(phaseSteps.subList(i, phaseSteps.size()));
+                throw scope.stopped("before step '" + step.id() + "'");
+            }
             if (step.isPointOfNoReturn() && !confirmed(step)) {
                 reports.add(new StepReport(step.id(), phase, StepOutcome.AWAITING_CONFIRMATION, 0, Duration.ZERO, null));
                 markNotRun(rest);
@@ -201,6 +205,9 @@ public final class PlanRun {
         for (UpgradeStep step : up) {
             if (!touched(checkpoints.step(step.id()))) {
                 continue;
+            }
+            if (scope.stopRequested()) {
+                throw scope.stopped("before the compensation of step '" + step.id() + "'");
             }
             if (step.compensation().isEmpty()) {
                 reports.add(new StepReport(step.id(), step.phase(), StepOutcome.NOT_COMPENSABLE, 0, Duration.ZERO,

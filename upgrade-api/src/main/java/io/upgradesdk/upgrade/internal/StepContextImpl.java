@@ -18,6 +18,16 @@ final class StepContextImpl implements StepContext {
         void saveCursor(String stepId, String cursor);
 
         void progress(String stepId, long done, long total, String message);
+
+        /** Whether the runner's stop signal was raised (a dry run is never stopped). */
+        default boolean stopRequested() {
+            return false;
+        }
+
+        /** Ends the attempt with the stop of the run ({@link StopRun}), the saved cursor kept. */
+        default RuntimeException stopped(String stepId) {
+            return new IllegalStateException("step '" + stepId + "' cannot be stopped here");
+        }
     }
 
     private final String planId;
@@ -74,6 +84,14 @@ final class StepContextImpl implements StepContext {
                     + " save a value that says where to resume");
         }
         host.saveCursor(stepId, cursor);
+        if (host.stopRequested()) {
+            throw host.stopped(stepId);
+        }
+    }
+
+    @Override
+    public boolean stopRequested() {
+        return !dryRun && host.stopRequested();
     }
 
     /** The refusal of a cursor saved by a dry run. */

@@ -94,6 +94,16 @@ final class StepRunner implements StepContextImpl.Host {
         scope.emitProgress(stepId, done, total, message);
     }
 
+    @Override
+    public boolean stopRequested() {
+        return scope.stopRequested();
+    }
+
+    @Override
+    public RuntimeException stopped(String stepId) {
+        return scope.stopped("in step '" + stepId + "' after it saved its cursor");
+    }
+
     // --- sub-steps -------------------------------------------------------------------------------
 
     /** What a body run under a retry policy came to: attempts made, and the final error or null. */
@@ -124,6 +134,9 @@ final class StepRunner implements StepContextImpl.Host {
                 if (delay < 0) {
                     return new Attempted(attempt, e);
                 }
+                if (scope.stopRequested()) {
+                    throw scope.stopped("in step '" + step.id() + "' before its retry " + (attempt + 1));
+                }
                 scope.emit(new UpgradeEvent.StepRetrying(scope.now(), scope.planId(), step.id(), attempt,
                         Duration.ofMillis(delay), scope.redactor().describe(e)));
                 scope.sleep(Duration.ofMillis(delay));
@@ -138,6 +151,9 @@ final class StepRunner implements StepContextImpl.Host {
         }
         lease.stopReason().ifPresent(this::stopFor);
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof StopRun stop) {
+                throw stop; // a stop wrapped by the step's own error handling
+            }
             if (t instanceof UpgradeException e) {
                 stopFor(e);
             }

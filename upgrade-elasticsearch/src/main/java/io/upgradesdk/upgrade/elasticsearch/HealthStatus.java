@@ -6,9 +6,18 @@ import java.util.Locale;
 public enum HealthStatus {
     GREEN, YELLOW, RED;
 
-    /** Parses {@code green}/{@code yellow}/{@code red}. */
+    /**
+     * Parses {@code green}/{@code yellow}/{@code red} (any case).
+     *
+     * @throws IllegalArgumentException for anything else, listing the accepted values
+     */
     public static HealthStatus parse(String text) {
-        return valueOf(text.trim().toUpperCase(Locale.ROOT));
+        for (HealthStatus status : values()) {
+            if (text != null && status.name().equalsIgnoreCase(text.trim())) {
+                return status;
+            }
+        }
+        throw new IllegalArgumentException("'" + text + "' is not a cluster health; accepted values: green, yellow, red");
     }
 
     /** True when this status is at least as good as {@code minimum}. */

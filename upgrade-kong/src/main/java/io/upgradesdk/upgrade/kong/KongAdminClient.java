@@ -67,8 +67,12 @@ public final class KongAdminClient {
     /** {@code GET /}: the node's version and id. */
     public NodeInfo info() {
         JsonNode root = getJson("/", 200);
-        String version = root.path("version").asText(null);
-        if (version == null) {
+        if (root.path("version").isObject() && root.path("version").has("number")) {
+            throw failure("/", base + " is an Elasticsearch node (version " + root.path("version").path("number").asText()
+                    + "), not a Kong Admin API; give the Admin API of a Kong node (port 8001 by default)", null);
+        }
+        String version = root.path("version").isTextual() ? root.path("version").asText() : null;
+        if (version == null || version.isBlank()) {
             throw failure("/", "the answer has no 'version' field; is " + base + " a Kong Admin API?", null);
         }
         return new NodeInfo(KongVersion.parse(version.replaceAll("-enterprise-edition$", "")), version,

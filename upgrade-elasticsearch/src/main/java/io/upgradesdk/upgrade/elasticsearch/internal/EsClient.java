@@ -403,8 +403,17 @@ public final class EsClient implements AutoCloseable {
     public EsVersion version() {
         EsVersion v = version;
         if (v == null) {
-            JsonNode nodes = get("/_nodes/_local?filter_path=nodes.*.version").path("nodes");
-            v = EsVersion.parse(nodes.elements().next().path("version").asText());
+            EsResponse r = exchange("GET", "/_nodes/_local?filter_path=nodes.*.version", null);
+            JsonNode nodes = r.body().path("nodes");
+            if (r.status() / 100 == 2 && nodes.isObject() && nodes.size() > 0) {
+                v = EsVersion.parse(nodes.elements().next().path("version").asText());
+            } else if (r.status() == 401 || r.status() == 403 || r.status() / 100 == 5 || r.status() == 429) {
+                throw failure("GET", "/_nodes/_local", r.status(), r.body());
+            } else {
+                throw new UpgradeException(ElasticsearchErrorCode.REQUEST_FAILED, name + " is not Elasticsearch: it"
+                        + " answered GET /_nodes/_local with HTTP " + r.status() + " and no node versions; check the URL"
+                        + " (scheme, host, port, no path) points at an Elasticsearch node");
+            }
             version = v;
         }
         return v;

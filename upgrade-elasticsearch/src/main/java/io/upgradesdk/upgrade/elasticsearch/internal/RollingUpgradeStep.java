@@ -185,6 +185,11 @@ public final class RollingUpgradeStep implements UpgradeStep {
         }
         if (!midway) {
             gates(c, waits, progress.size(), node);
+            if (ctx.stopRequested()) {
+                // a safe point between nodes, before this one is prepared: saving the unchanged cursor ends
+                // the attempt with the run's stop, and leaves the cluster's allocation as it was
+                ctx.saveCursor(progress);
+            }
             prepare(c, node, before);
             progress = progress.preparing(node);
             ctx.saveCursor(progress);

@@ -1,0 +1,201 @@
+package io.upgradesdk.samples.internal;
+
+import io.upgradesdk.upgrade.CheckpointStore;
+import io.upgradesdk.upgrade.FileCheckpointStore;
+import io.upgradesdk.upgrade.InMemoryCheckpointStore;
+import io.upgradesdk.upgrade.Secret;
+import io.upgradesdk.upgrade.elasticsearch.ElasticsearchCheckpointStore;
+import io.upgradesdk.upgrade.elasticsearch.ElasticsearchEndpoint;
+import io.upgradesdk.upgrade.store.jdbc.JdbcCheckpointStore;
+import io.upgradesdk.upgrade.store.redis.RedisCheckpointStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Optional;
+import java.util.function.Predicate;
+import picocli.CommandLine.Option;
+
+/**
+ * Where a command keeps its checkpoints and lock: a file (the default), or a shared store that a
+ * restarted pod finds again: Redis, a JDBC database (PostgreSQL), or an Elasticsearch index. The
+ * store's address is an option; its password only comes from {@value #PASSWORD_ENV} or
+ * {@code --store-password-file}.
+ */
+public final class StoreOptions {
+
+    /** The environment variable holding the store's password. */
+    public static final String PASSWORD_ENV = "UPGRADE_STORE_PASSWORD";
+
+    /** The kinds of store. */
+    public enum Kind {
+        file, redis, jdbc, elasticsearch
+    }
+
+    @Option(names = "--store", defaultValue = "file", paramLabel = "file|redis|jdbc|elasticsearch",
+            description = "Checkpoint store. Default: ${DEFAULT-VALUE}. A shared store lets a restarted job resume.")
+    Kind kind;
+
+    @Option(names = "--checkpoints", paramLabel = "FILE", description = "Checkpoint file of the file store (resume point).")
+    Path checkpoints;
+
+    @Option(names = "--store-url", paramLabel = "URL", description = {"Address of a shared store, without password:",
+            "redis://HOST:6379/0 (rediss:// for TLS), jdbc:postgresql://HOST:5432/DB, http(s)://ES-HOST:9200."})
+    String url;
+
+    @Option(names = "--store-user", paramLabel = "USER", description = "User of the jdbc or elasticsearch store (Redis: ACL user).")
+    String user;
+
+    @Option(names = "--store-password-file", paramLabel = "FILE",
+            description = "File holding the store's password (else the environment variable " + PASSWORD_ENV + ").")
+    Path passwordFile;
+
+    /** A store opened for a command, and what to clean up after it. */
+    public record Opened(CheckpointStore store, String description, Runnable cleanup) implements AutoCloseable {
+        @Override
+        public void close() {
+            try {
+                store.close();
+            } finally {
+                cleanup.run();
+            }
+        }
+    }
+
+    /** The chosen kind. */
+    public Kind kind() {
+        return kind;
+    }
+
+    /**
+     * Checks the options without connecting.
+     *
+     * @throws IllegalArgumentException naming the problem and the fix
+     */
+    public void check(Path defaultFile) {
+        if (kind == Kind.file) {
+            if (url != null) {
+                throw new IllegalArgumentException("--store-url is for --store redis|jdbc|elasticsearch; the file store"
+                        + " takes --checkpoints FILE");
+            }
+            Path file = checkpointFile(defaultFile);
+            Path dir = file.toAbsolutePath().getParent();
+            if (!Files.isDirectory(dir)) {
+                throw new IllegalArgumentException("the directory of checkpoint file " + file + " does not exist: create "
+                        + dir + " or choose another --checkpoints path");
+            }
+        } else if (url == null) {
+            throw new IllegalArgumentException("--store " + kind + " needs --store-url (" + example() + ")");
+        }
+    }
+
+    /**
+     * Opens the store. {@code readOnly} (dry runs, status) creates nothing: a file store without a
+     * file yet is read as empty, and one in a read-only place is read from a copy.
+     */
+    public Opened open(Path defaultFile, boolean readOnly, SecretSource secrets) {
+        check(defaultFile);
+        return switch (kind) {
+            case file -> openFile(checkpointFile(defaultFile), readOnly);
+            case redis -> new Opened(redis(secrets), "redis " + url, () -> { });
+            case jdbc -> new Opened(jdbc(secrets), "jdbc " + JdbcUrl.redact(url), () -> { });
+            case elasticsearch -> new Opened(elasticsearch(secrets), "elasticsearch " + url, () -> { });
+        };
+    }
+
+    private Path checkpointFile(Path defaultFile) {
+        if (checkpoints != null) {
+            return checkpoints;
+        }
+        if (defaultFile == null) {
+            throw new IllegalArgumentException("the file store needs --checkpoints FILE (or choose --store"
+                    + " redis|jdbc|elasticsearch with --store-url)");
+        }
+        return defaultFile;
+    }
+
+    private String example() {
+        return switch (kind) {
+            case redis -> "e.g. redis://redis:6379/0";
+            case jdbc -> "e.g. jdbc:postgresql://db:5432/upgrades";
+            case elasticsearch -> "e.g. https://es:9200";
+            case file -> "";
+        };
+    }
+
+    /** A file store on {@code file}; {@code readOnly}: as {@link #open}. */
+    public static Opened openFile(Path file, boolean readOnly) {
+        return openFile(file, readOnly, StoreOptions::writable);
+    }
+
+    /** As {@link #openFile(Path, boolean)}, {@code writable} telling whether a lock file can be made next to a file. */
+    static Opened openFile(Path file, boolean readOnly, Predicate<Path> writable) {
+        String description = "file " + file.toAbsolutePath();
+        if (readOnly && !Files.exists(file)) {
+            return new Opened(new InMemoryCheckpointStore(), description + " (not created yet)", () -> { });
+        }
+        if (readOnly && !writable.test(file)) {
+            return readFromCopy(file, description);
+        }
+        return new Opened(new FileCheckpointStore(file), description, () -> { });
+    }
+
+    /** Whether a file store could take its OS lock next to {@code file}. */
+    private static boolean writable(Path file) {
+        Path lock = file.resolveSibling(file.getFileName() + ".lock");
+        return Files.exists(lock) ? Files.isWritable(lock) : Files.isWritable(file.toAbsolutePath().getParent());
+    }
+
+    /** A read-only checkpoint read from a private copy (its lock file cannot be created where it is). */
+    private static Opened readFromCopy(Path file, String description) {
+        try {
+            Path dir = Files.createTempDirectory("upgrade-checkpoint-copy");
+            Path copy = dir.resolve(file.getFileName());
+            Files.copy(file, copy, StandardCopyOption.COPY_ATTRIBUTES);
+            copy.toFile().setWritable(true, true);
+            Runnable cleanup = () -> {
+                try (var files = Files.list(dir)) {
+                    for (Path p : files.toList()) {
+                        Files.deleteIfExists(p);
+                    }
+                    Files.deleteIfExists(dir);
+                } catch (IOException e) {
+                    // a temporary copy left behind is harmless
+                }
+            };
+            return new Opened(new FileCheckpointStore(copy), description + " (read-only: read from a copy)", cleanup);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read checkpoint file " + file, e);
+        }
+    }
+
+    private Optional<Secret> password(SecretSource secrets) {
+        return secrets.read("store.password", PASSWORD_ENV, passwordFile, "--store-password-file");
+    }
+
+    private RedisCheckpointStore redis(SecretSource secrets) {
+        return RedisCheckpointStore.builder().uri(RedisUris.parse(url, "--store-url", user, password(secrets),
+                "set " + PASSWORD_ENV + " or --store-password-file")).build();
+    }
+
+    private JdbcCheckpointStore jdbc(SecretSource secrets) {
+        JdbcUrl jdbcUrl = JdbcUrl.postgres(url, "--store-url", "set " + PASSWORD_ENV + " or --store-password-file");
+        return JdbcCheckpointStore.builder(new JdbcUrlDataSource(jdbcUrl, user, password(secrets).orElse(null))).build();
+    }
+
+    private ElasticsearchCheckpointStore elasticsearch(SecretSource secrets) {
+        if (URI.create(url).getUserInfo() != null) {
+            throw new IllegalArgumentException("--store-url carries credentials, visible to every user in ps: remove"
+                    + " them and give --store-user with " + PASSWORD_ENV + " or --store-password-file");
+        }
+        ElasticsearchEndpoint.Builder endpoint = ElasticsearchEndpoint.builder().url(url);
+        Optional<Secret> password = password(secrets);
+        if (user != null) {
+            endpoint.basicAuth(user, password.orElseThrow(() -> new IllegalArgumentException("--store-user needs the"
+                    + " password in " + PASSWORD_ENV + " or --store-password-file")));
+        }
+        return ElasticsearchCheckpointStore.builder(endpoint.build()).build();
+    }
+}

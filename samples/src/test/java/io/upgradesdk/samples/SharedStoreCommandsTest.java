@@ -1,0 +1,78 @@
+package io.upgradesdk.samples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.upgradesdk.testservers.PostgresServer;
+import io.upgradesdk.testservers.RedisServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code --store redis|jdbc} against real servers, the password from {@code --store-password-file}:
+ * what one command records, a second one (another pod) finds.
+ */
+@Tag("integration")
+class SharedStoreCommandsTest {
+
+    @TempDir
+    Path dir;
+
+    private static Captured copy(String... more) {
+        List<String> args = new ArrayList<>(List.of("elasticsearch", "copy", "--source", "http://127.0.0.1:9",
+                "--source-index", "orders", "--target", "http://127.0.0.1:9", "--target-index", "orders-v2"));
+        args.addAll(Arrays.asList(more));
+        return Captured.run(args.toArray(String[]::new));
+    }
+
+    @Test
+    void aStepMarkedSkippedInRedisIsSeenByTheNextCommandWithThePasswordFromAFile() throws Exception {
+        RedisServer redis = RedisServer.builder().password("store-pw-r3d1s").start();
+        try {
+            Path passwordFile = Files.writeString(dir.resolve("redis-password"), "store-pw-r3d1s\n");
+            String[] store = {"--store", "redis", "--store-url", redis.uri(1), "--store-password-file",
+                passwordFile.toString()};
+
+            Captured marked = copy(with(store, "--mark-skipped", "copy-documents", "--reason", "done by hand"));
+            Captured status = copy(with(store, "--status"));
+            Captured withoutPassword = copy("--store", "redis", "--store-url", redis.uri(1), "--status");
+
+            assertThat(marked.exitCode()).as(marked.all()).isZero();
+            assertThat(status.out()).contains("SKIPPED", "copy-documents", "done by hand");
+            assertThat(status.all()).doesNotContain("store-pw-r3d1s");
+            assertThat(withoutPassword.exitCode()).isEqualTo(1);
+            assertThat(withoutPassword.err().lines().toList()).hasSize(1);
+        } finally {
+            redis.close();
+        }
+    }
+
+    @Test
+    void aStepMarkedDoneInPostgresqlIsSeenByTheNextCommand() throws Exception {
+        PostgresServer pg = PostgresServer.get();
+        String url = pg.jdbcUrl(pg.newDatabase("samples_store"));
+        List<String> store = new ArrayList<>(List.of("--store", "jdbc", "--store-url", url, "--store-user", pg.user()));
+        if (pg.password() != null && !pg.password().isEmpty()) {
+            Path passwordFile = Files.writeString(dir.resolve("pg-password"), pg.password());
+            store.addAll(List.of("--store-password-file", passwordFile.toString()));
+        }
+        String[] s = store.toArray(String[]::new);
+
+        Captured marked = copy(with(s, "--mark-done", "copy-documents", "--reason", "restored from a snapshot"));
+        Captured status = copy(with(s, "--status"));
+
+        assertThat(marked.exitCode()).as(marked.all()).isZero();
+        assertThat(status.out()).contains("SUCCEEDED", "copy-documents", "restored from a snapshot");
+    }
+
+    private static String[] with(String[] first, String... more) {
+        String[] all = Arrays.copyOf(first, first.length + more.length);
+        System.arraycopy(more, 0, all, first.length, more.length);
+        return all;
+    }
+}
