@@ -10,6 +10,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +55,16 @@ public final class KongDatabase {
         return new Builder();
     }
 
+    /** Where Kong's database is (an upgrade plan takes its lock there). */
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    /** Kong's {@code pg_schema}, or empty for the connection's current schema. */
+    public Optional<String> schema() {
+        return Optional.ofNullable(schema);
+    }
+
     public KongCatalog catalog() {
         return catalog;
     }
@@ -90,10 +102,30 @@ public final class KongDatabase {
         }
     }
 
-    /** The state for Kong {@code version} (one connection, two queries). */
+    /**
+     * The state for Kong {@code version} (one connection, two queries). Recorded migrations that
+     * neither {@code version} nor an earlier catalogued release knows make it
+     * {@linkplain MigrationState.Status#NEWER_THAN_CODE newer than the code}; those earlier
+     * releases dropped are not counted.
+     */
     public MigrationState state(KongVersion version) {
         List<KongSubsystem> subsystems = subsystems(version);
-        return MigrationState.compute(subsystems, rows());
+        return MigrationState.compute(subsystems, rows(), namesOfEarlierReleases(version));
+    }
+
+    /** Per subsystem, the migration names the catalogued releases up to {@code version} declare. */
+    private Map<String, Set<String>> namesOfEarlierReleases(KongVersion version) {
+        KongVersion base = version.ossBase();
+        Map<String, Set<String>> names = new HashMap<>();
+        for (KongRelease release : catalog.releases()) {
+            if (release.version().compareTo(base) <= 0) {
+                for (KongSubsystem subsystem : release.subsystems()) {
+                    Set<String> known = names.computeIfAbsent(subsystem.name(), k -> new HashSet<>());
+                    subsystem.migrations().forEach(m -> known.add(m.name()));
+                }
+            }
+        }
+        return names;
     }
 
     /**
