@@ -19,6 +19,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 
 /**
@@ -41,6 +42,8 @@ public final class KongDatabase {
     private final Set<String> plugins;
     private final List<KongSubsystem> extraSubsystems;
     private final SchemaMetaDao dao;
+    /** Per target version, the migration names of the releases up to it (computed once; the catalogue never changes). */
+    private final Map<KongVersion, Map<String, Set<String>>> earlierNames = new ConcurrentHashMap<>();
 
     private KongDatabase(Builder b) {
         this.dataSource = b.dataSource;
@@ -115,7 +118,10 @@ public final class KongDatabase {
 
     /** Per subsystem, the migration names the catalogued releases up to {@code version} declare. */
     private Map<String, Set<String>> namesOfEarlierReleases(KongVersion version) {
-        KongVersion base = version.ossBase();
+        return earlierNames.computeIfAbsent(version.ossBase(), this::collectNamesUpTo);
+    }
+
+    private Map<String, Set<String>> collectNamesUpTo(KongVersion base) {
         Map<String, Set<String>> names = new HashMap<>();
         for (KongRelease release : catalog.releases()) {
             if (release.version().compareTo(base) <= 0) {
@@ -125,7 +131,8 @@ public final class KongDatabase {
                 }
             }
         }
-        return names;
+        names.replaceAll((subsystem, known) -> Set.copyOf(known));
+        return Map.copyOf(names);
     }
 
     /**
