@@ -15,7 +15,9 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -59,7 +61,16 @@ import java.util.function.Function;
  *   <li>Processes sharing the file serialise their changes with an OS lock on
  *       {@code <file>.lock} and notice each other's changes by sequence number. The lease holder
  *       also keeps an OS lock for as long as it holds the lease, so when its process dies the
- *       lease is taken over at once instead of at expiry.</li>
+ *       lease is taken over at once instead of at expiry. The checkpoint records which lock file
+ *       (device and inode) that lock is on: when {@code <file>.lock} is deleted or replaced while
+ *       a run holds the lease, another run cannot tell whether the holder lives, so it waits for
+ *       the lease to expire ({@link UpgradeErrorCode#LOCK_HELD}) instead of taking it over; the
+ *       holder moves its locks to the new lock file at its next change.</li>
+ *   <li>The store never follows a symbolic link at the checkpoint file, {@code <file>.lock} or
+ *       {@code <file>.tmp} (in a shared directory, a link planted there would make a run write to
+ *       another file): temporary files are created exclusively, every file is opened without
+ *       following links, and a link found at one of these paths is refused with
+ *       {@link UpgradeErrorCode#INVALID_CONFIGURATION}, naming it.</li>
  *   <li>A corrupted or foreign file fails with {@link UpgradeErrorCode#CHECKPOINT_UNREADABLE},
  *       naming the path and the fix; nothing is overwritten.</li>
  * </ul>
@@ -71,9 +82,13 @@ public final class FileCheckpointStore implements CheckpointStore {
 
     private final Path file;
     private final Path tempFile;
+    private final Path lockFile;
     private final Clock clock;
     private final FileChannels channels;
-    private final FileChannel lockChannel;
+    /** The lock file as opened; reopened when {@link #lockFile} was deleted or replaced. */
+    private FileChannel lockChannel;
+    /** The identity (device, inode) of the file {@link #lockChannel} is open on; null when unknown. */
+    private String lockChannelId;
     private final Map<String, FileLock> livenessLocks = new HashMap<>();
     private final StepJsonCache stepJson = new StepJsonCache();
     /** The file's content as last read or written. */
@@ -116,6 +131,7 @@ public final class FileCheckpointStore implements CheckpointStore {
     FileCheckpointStore(Path file, Clock clock, FileChannels channels) {
         this.file = requireNonNull(file, "file").toAbsolutePath();
         this.tempFile = this.file.resolveSibling(this.file.getFileName() + ".tmp");
+        this.lockFile = this.file.resolveSibling(this.file.getFileName() + ".lock");
         this.clock = requireNonNull(clock, "clock");
         this.channels = requireNonNull(channels, "channels");
         Path directory = this.file.getParent();
@@ -123,12 +139,10 @@ public final class FileCheckpointStore implements CheckpointStore {
             throw new UpgradeException(UpgradeErrorCode.INVALID_CONFIGURATION, "the directory of checkpoint file "
                     + this.file + " does not exist; create " + directory + " or choose another path");
         }
-        try {
-            this.lockChannel = FileChannel.open(this.file.resolveSibling(this.file.getFileName() + ".lock"),
-                    StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        } catch (IOException e) {
-            throw unavailable("open the lock file of", e);
-        }
+        refuseLink(this.file);
+        refuseLink(lockFile);
+        refuseLink(tempFile);
+        openLockFile();
     }
 
     /** The checkpoint file. */
@@ -161,7 +175,8 @@ public final class FileCheckpointStore implements CheckpointStore {
             FileLock own = livenessLocks.get(planId);
             FileLock liveness = own != null ? own : tryLiveness(planId);
             boolean live = current != null && !current.isExpiredAt(now);
-            boolean holderDead = live && own == null && entry.livenessLocked() && liveness != null;
+            boolean holderDead = live && own == null && entry.livenessLocked() && liveness != null
+                    && isCurrentLockFile(entry.lockFile());
             if (live && !holderDead) {
                 if (liveness != own) {
                     release(liveness);
@@ -172,7 +187,7 @@ public final class FileCheckpointStore implements CheckpointStore {
             if (liveness != null) {
                 livenessLocks.put(planId, liveness);
             }
-            return content.with(planId, entry.withLease(acquired[0], liveness != null));
+            return content.with(planId, entry.withLease(acquired[0], liveness != null, lockChannelId));
         });
         return acquired[0];
     }
@@ -183,7 +198,8 @@ public final class FileCheckpointStore implements CheckpointStore {
         update(content -> {
             CheckpointFile.Entry entry = content.entry(lease.planId());
             renewed[0] = LeaseRules.renew(entry.lease(), lease, duration, clock.instant());
-            return content.with(lease.planId(), entry.withLease(renewed[0], entry.livenessLocked()));
+            boolean locked = livenessLocks.containsKey(lease.planId());
+            return content.with(lease.planId(), entry.withLease(renewed[0], locked, lockChannelId));
         });
         return renewed[0];
     }
@@ -196,7 +212,7 @@ public final class FileCheckpointStore implements CheckpointStore {
                 return content;
             }
             release(livenessLocks.remove(lease.planId()));
-            return content.with(lease.planId(), entry.withLease(null, false));
+            return content.with(lease.planId(), entry.withLease(null, false, null));
         });
     }
 
@@ -210,7 +226,7 @@ public final class FileCheckpointStore implements CheckpointStore {
         update(content -> {
             CheckpointFile.Entry entry = content.entry(planId);
             release(livenessLocks.remove(planId));
-            return entry.lease() == null ? content : content.with(planId, entry.withLease(null, false));
+            return entry.lease() == null ? content : content.with(planId, entry.withLease(null, false, null));
         });
     }
 
@@ -271,10 +287,19 @@ public final class FileCheckpointStore implements CheckpointStore {
         }
     }
 
+    /**
+     * Locks the mutex on the lock file, first moving to a new lock file when {@code <file>.lock}
+     * was deleted or replaced since it was opened (a lock on a deleted file excludes nobody).
+     */
     private FileLock lockMutex() {
         while (true) {
             try {
-                return lockChannel.lock(MUTEX_POSITION, 1, false);
+                FileLock mutex = lockChannel.lock(MUTEX_POSITION, 1, false);
+                if (lockFileStillAtItsPath()) {
+                    return mutex;
+                }
+                release(mutex);
+                reopenLockFile();
             } catch (OverlappingFileLockException e) {
                 // Another store instance in this JVM holds it: wait for it.
                 Thread.onSpinWait();
@@ -282,6 +307,65 @@ public final class FileCheckpointStore implements CheckpointStore {
             } catch (IOException e) {
                 throw unavailable("lock", e);
             }
+        }
+    }
+
+    private void openLockFile() {
+        try {
+            lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            refuseLink(lockFile); // opening a link without following it fails with a plain IOException
+            throw unavailable("open the lock file of", e);
+        }
+        lockChannelId = identityOf(lockFile);
+    }
+
+    private boolean lockFileStillAtItsPath() {
+        return lockChannelId == null || lockChannelId.equals(identityOf(lockFile));
+    }
+
+    /** Opens the lock file now at its path and takes this store's liveness locks again on it. */
+    private void reopenLockFile() {
+        FileChannel stale = lockChannel;
+        openLockFile();
+        for (Map.Entry<String, FileLock> held : new ArrayList<>(livenessLocks.entrySet())) {
+            release(held.getValue());
+            FileLock moved = tryLiveness(held.getKey());
+            if (moved != null) {
+                livenessLocks.put(held.getKey(), moved);
+            } else {
+                livenessLocks.remove(held.getKey());
+            }
+        }
+        try {
+            stale.close();
+        } catch (IOException e) {
+            // It was on a deleted file: nothing else holds it.
+        }
+    }
+
+    /** Whether a holder's liveness lock, recorded as held on {@code recorded}, is on the lock file this store has open. */
+    private boolean isCurrentLockFile(String recorded) {
+        return recorded == null || lockChannelId == null || recorded.equals(lockChannelId);
+    }
+
+    /** The identity (device and inode) of the file at {@code path}, not following links; null when missing or unknown. */
+    private static String identityOf(Path path) {
+        try {
+            Object key = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+            return key == null ? null : key.toString();
+        } catch (IOException e) {
+            return "missing";
+        }
+    }
+
+    private static void refuseLink(Path path) {
+        if (Files.isSymbolicLink(path)) {
+            throw new UpgradeException(UpgradeErrorCode.INVALID_CONFIGURATION, path + " is a symbolic link; the"
+                    + " checkpoint store never writes through a link (in a shared directory it could point at"
+                    + " another user's file): remove the link, or put the checkpoint file in a directory only"
+                    + " this user can write to");
         }
     }
 
@@ -297,7 +381,7 @@ public final class FileCheckpointStore implements CheckpointStore {
     }
 
     private CheckpointFile read() {
-        try (FileChannel in = channels.open(file, StandardOpenOption.READ)) {
+        try (FileChannel in = channels.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
             CheckpointFile appended = cached != null && position != null ? readAppended(in) : null;
             return appended != null ? appended : readWhole(in);
         } catch (NoSuchFileException e) {
@@ -305,6 +389,7 @@ public final class FileCheckpointStore implements CheckpointStore {
             position = null;
             return CheckpointFile.empty();
         } catch (IOException e) {
+            refuseLink(file);
             throw unavailable("read", e);
         }
     }
@@ -440,7 +525,7 @@ public final class FileCheckpointStore implements CheckpointStore {
     }
 
     private void writeInPlace(long offset, byte[] bytes) {
-        try (FileChannel out = channels.open(file, StandardOpenOption.WRITE)) {
+        try (FileChannel out = channels.open(file, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
             ByteBuffer buffer = ByteBuffer.wrap(bytes);
             long at = offset;
             while (buffer.hasRemaining()) {
@@ -448,19 +533,27 @@ public final class FileCheckpointStore implements CheckpointStore {
             }
             out.force(false);
         } catch (IOException e) {
+            refuseLink(file);
             throw unavailable("write", e);
         }
     }
 
     private void replaceFile(byte[] bytes) {
-        try (FileChannel out = channels.open(tempFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        removeStaleTempFile();
+        try (FileChannel out = channels.open(tempFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS)) {
             ByteBuffer buffer = ByteBuffer.wrap(bytes);
             while (buffer.hasRemaining()) {
                 out.write(buffer);
             }
             out.force(true);
+        } catch (FileAlreadyExistsException e) {
+            refuseLink(tempFile);
+            throw new UpgradeException(UpgradeErrorCode.STORE_UNAVAILABLE, tempFile + " appeared while this run was"
+                    + " about to create it; another program writes in " + file.getParent() + ": run again, or put"
+                    + " the checkpoint file in a directory only this user can write to", e);
         } catch (IOException e) {
+            refuseLink(tempFile);
             throw unavailable("write", e);
         }
         try {
@@ -472,6 +565,19 @@ public final class FileCheckpointStore implements CheckpointStore {
             throw unavailable("replace", e);
         }
         forceDirectory();
+    }
+
+    /**
+     * Removes the temporary file a crashed run left behind; refuses a link there (never created by
+     * this store). Removing a name never touches what a link points to.
+     */
+    private void removeStaleTempFile() {
+        refuseLink(tempFile);
+        try {
+            Files.deleteIfExists(tempFile);
+        } catch (IOException e) {
+            throw unavailable("remove the temporary file of", e);
+        }
     }
 
     private static byte[] readAt(FileChannel in, long position, int length) throws IOException {

@@ -2,7 +2,7 @@ package io.upgradesdk.upgrade;
 
 /** The recorded state of one step in a checkpoint. */
 public enum StepState {
-    /** Never started, or compensated and ready to run again. */
+    /** Never started, or reset by a rollback (a step without compensation) and ready to run again. */
     PENDING,
     /** Started and not finished: the run was interrupted or is still going. */
     RUNNING,

@@ -118,6 +118,12 @@ public final class UpgradeRunner {
      * {@link UpgradeErrorCode#ROLLBACK_REFUSED} once the point of no return or any FINISH step
      * has started. Asks no confirmation.
      *
+     * <p>Every UP step that ran is reset, compensation or not: a compensated one becomes
+     * {@link StepState#COMPENSATED}, one without a compensation (its effects stay, reported as
+     * {@code NOT_COMPENSABLE}) goes back to {@link StepState#PENDING}. The next {@code up} so runs
+     * the whole UP phase again in order, instead of redoing the compensated steps and skipping
+     * the later ones as done.
+     *
      * <p>Thrown: {@code LOCK_HELD}, {@code INTERRUPTED} (while waiting for the lock),
      * {@code FINGERPRINT_MISMATCH}, {@code ROLLBACK_REFUSED}, the store's read and lock failures, {@code STORE_CONTRACT_BROKEN}.
      * Reported: {@code STEP_FAILED}, {@code LEASE_LOST}, {@code INTERRUPTED}, {@code STOPPED}, {@code STORE_UNAVAILABLE} (a compensation that failed: {@code STEP_FAILED}).

@@ -121,4 +121,41 @@ class RollbackBehaviourTest {
                 .satisfies(e -> assertThat(((UpgradeException) e).code()).isEqualTo(UpgradeErrorCode.ROLLBACK_REFUSED));
         assertThat(executed).isEmpty();
     }
+
+    @Test
+    void afterARollbackTheNextUpRunsAStepWithoutCompensationAgainInOrder() {
+        UpgradePlan plan = UpgradePlan.builder("demo")
+                .step(step("create-v2").build())
+                .step(step("copy-v1-to-v2").build())
+                .step(UpgradeStep.builder("verify-v2").description("checks v2").execute(ctx -> executed.add("verify-v2"))
+                        .build())
+                .build();
+        runner().up(plan);
+        UpgradeReport rollback = runner().rollback(plan);
+        assertThat(rollback.step("verify-v2").orElseThrow().outcome()).isEqualTo(StepOutcome.NOT_COMPENSABLE);
+        assertThat(runner().status(plan).step("verify-v2").state()).isEqualTo(StepState.PENDING);
+        executed.clear();
+
+        UpgradeReport again = runner().up(plan);
+
+        assertThat(again.outcome()).isEqualTo(Outcome.SUCCEEDED);
+        assertThat(executed).containsExactly("create-v2", "copy-v1-to-v2", "verify-v2");
+        assertThat(again.steps()).extracting(s -> s.stepId() + "=" + s.outcome()).containsExactly(
+                "create-v2=SUCCEEDED", "copy-v1-to-v2=SUCCEEDED", "verify-v2=SUCCEEDED");
+    }
+
+    @Test
+    void aSecondRollbackLeavesAStepAlreadyResetByTheFirstAlone() {
+        UpgradePlan plan = UpgradePlan.builder("plan").step(step("copy").build())
+                .step(UpgradeStep.builder("verify").description("checks").execute(ctx -> executed.add("verify")).build())
+                .build();
+        runner().up(plan);
+        runner().rollback(plan);
+        executed.clear();
+
+        UpgradeReport second = runner().rollback(plan);
+
+        assertThat(second.steps()).isEmpty();
+        assertThat(executed).isEmpty();
+    }
 }

@@ -131,7 +131,8 @@ public final class CheckpointChanges {
 
     private static boolean sameEntry(CheckpointFile.Entry a, CheckpointFile.Entry b) {
         return a.checkpoint() == b.checkpoint() && a.lastToken() == b.lastToken()
-                && a.livenessLocked() == b.livenessLocked() && Objects.equals(a.lease(), b.lease());
+                && a.livenessLocked() == b.livenessLocked() && Objects.equals(a.lockFile(), b.lockFile())
+                && Objects.equals(a.lease(), b.lease());
     }
 
     private static void writeCheckpointChange(JsonGenerator json, Checkpoint was, Checkpoint now) throws IOException {
@@ -196,6 +197,7 @@ public final class CheckpointChanges {
         private Lease lease;
         private long lastToken;
         private boolean livenessLocked;
+        private String lockFile;
         private Checkpoint checkpoint;
         /** The records with the changes so far, or null while {@link #checkpoint} is current. */
         private List<StepRecord> steps;
@@ -208,6 +210,7 @@ public final class CheckpointChanges {
             lease = entry.lease();
             lastToken = entry.lastToken();
             livenessLocked = entry.livenessLocked();
+            lockFile = entry.lockFile();
             checkpoint = entry.checkpoint();
         }
 
@@ -215,6 +218,7 @@ public final class CheckpointChanges {
             lease = CheckpointFile.readLease(planId, node.path("lease"), source);
             lastToken = node.path("lastToken").asLong(0);
             livenessLocked = node.path("lease").path("livenessLocked").asBoolean(false);
+            lockFile = node.path("lease").path("lockFile").asText(null);
             JsonNode whole = node.get("checkpoint");
             if (whole != null) {
                 checkpoint = whole.isNull() ? null : CheckpointJson.fromNode(whole, source + " (plan '" + planId + "')");
@@ -268,7 +272,8 @@ public final class CheckpointChanges {
         CheckpointFile.Entry entry() {
             Checkpoint current = steps == null ? checkpoint
                     : new Checkpoint(checkpoint.planId(), fingerprint, revision, updatedAt, steps, audit);
-            return new CheckpointFile.Entry(current, lease, lastToken, lease != null && livenessLocked);
+            boolean held = lease != null && livenessLocked;
+            return new CheckpointFile.Entry(current, lease, lastToken, held, held ? lockFile : null);
         }
     }
 }

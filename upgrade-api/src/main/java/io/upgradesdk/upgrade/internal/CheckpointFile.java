@@ -25,17 +25,22 @@ public final class CheckpointFile {
     public static final int VERSION = 1;
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    /** One plan's entry; {@code livenessLocked} says the holder also holds the OS liveness lock. */
-    public record Entry(Checkpoint checkpoint, Lease lease, long lastToken, boolean livenessLocked) {
-        public static final Entry EMPTY = new Entry(null, null, 0, false);
+    /**
+     * One plan's entry; {@code livenessLocked} says the holder also holds the OS liveness lock, and
+     * {@code lockFile} names the lock file (its identity, such as device and inode) that lock is
+     * held on, or null when unknown (files of earlier versions, file systems without identities).
+     */
+    public record Entry(Checkpoint checkpoint, Lease lease, long lastToken, boolean livenessLocked, String lockFile) {
+        public static final Entry EMPTY = new Entry(null, null, 0, false, null);
 
         public Entry withCheckpoint(Checkpoint value) {
-            return new Entry(value, lease, lastToken, livenessLocked);
+            return new Entry(value, lease, lastToken, livenessLocked, lockFile);
         }
 
-        public Entry withLease(Lease value, boolean locked) {
+        public Entry withLease(Lease value, boolean locked, String lockFileId) {
+            boolean held = value != null && locked;
             return new Entry(checkpoint, value, value == null ? lastToken : Math.max(lastToken, value.token()),
-                    value != null && locked);
+                    held, held ? lockFileId : null);
         }
     }
 
@@ -124,6 +129,9 @@ public final class CheckpointFile {
             json.writeNumberField("token", entry.lease().token());
             json.writeStringField("expiresAt", entry.lease().expiresAt().toString());
             json.writeBooleanField("livenessLocked", entry.livenessLocked());
+            if (entry.lockFile() != null) {
+                json.writeStringField("lockFile", entry.lockFile());
+            }
             json.writeEndObject();
         }
     }
@@ -170,7 +178,7 @@ public final class CheckpointFile {
             Checkpoint checkpoint = checkpointNode.isObject()
                     ? CheckpointJson.fromNode(checkpointNode, source + " (plan '" + field.getKey() + "')") : null;
             plans.put(field.getKey(), new Entry(checkpoint, lease, node.path("lastToken").asLong(0),
-                    leaseNode.path("livenessLocked").asBoolean(false)));
+                    leaseNode.path("livenessLocked").asBoolean(false), leaseNode.path("lockFile").asText(null)));
         }
         return new CheckpointFile(plans);
     }

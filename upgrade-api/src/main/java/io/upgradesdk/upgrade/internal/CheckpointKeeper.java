@@ -123,6 +123,12 @@ final class CheckpointKeeper {
             return Checkpoint.start(plan, scope.now());
         }
         Checkpoint found = stored.get();
+        if (!plan.id().equals(found.planId())) {
+            throw new UpgradeException(UpgradeErrorCode.CHECKPOINT_UNREADABLE, "the checkpoint stored for plan '"
+                    + plan.id() + "' in " + scope.store() + " belongs to plan '" + found.planId() + "' (copied or"
+                    + " edited by hand); nothing was run. Restore the checkpoint of plan '" + plan.id() + "', or"
+                    + " remove this entry to start the plan over");
+        }
         if (!checkFingerprint || found.fingerprint().equals(plan.fingerprint())) {
             return found;
         }

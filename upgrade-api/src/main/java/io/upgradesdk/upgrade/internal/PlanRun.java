@@ -210,10 +210,7 @@ public final class PlanRun {
                 throw scope.stopped("before the compensation of step '" + step.id() + "'");
             }
             if (step.compensation().isEmpty()) {
-                reports.add(new StepReport(step.id(), step.phase(), StepOutcome.NOT_COMPENSABLE, 0, Duration.ZERO,
-                        null));
-                scope.emit(new UpgradeEvent.StepSkipped(scope.now(), scope.planId(), step.id(),
-                        "no compensation: its effects stay"));
+                reports.add(steps.resetWithoutCompensation(step));
                 continue;
             }
             StepReport result = steps.compensate(step);
@@ -225,8 +222,12 @@ public final class PlanRun {
         return Outcome.SUCCEEDED;
     }
 
-    /** A step a rollback must undo: attempted, and neither compensated nor skipped since. */
+    /**
+     * A step a rollback must undo: attempted, and neither compensated, reset by an earlier
+     * rollback nor skipped since.
+     */
     private static boolean touched(StepRecord record) {
-        return record.attempts() > 0 && record.state() != StepState.COMPENSATED && record.state() != StepState.SKIPPED;
+        return record.attempts() > 0 && record.state() != StepState.COMPENSATED && record.state() != StepState.SKIPPED
+                && record.state() != StepState.PENDING;
     }
 }

@@ -76,6 +76,19 @@ final class StepRunner implements StepContextImpl.Host {
                 null);
     }
 
+    /**
+     * Rolls back {@code step}, which has no compensation: its effects stay, but its record goes
+     * back to {@link StepState#PENDING} so that the next run executes it again, as it does the
+     * compensated steps before it.
+     */
+    StepReport resetWithoutCompensation(UpgradeStep step) {
+        saveAfter(step, "its rollback", () -> checkpoints.saveStep(
+                checkpoints.step(step.id()).reset(StepState.PENDING, scope.now())));
+        scope.emit(new UpgradeEvent.StepSkipped(scope.now(), scope.planId(), step.id(),
+                "no compensation: its effects stay"));
+        return new StepReport(step.id(), step.phase(), StepOutcome.NOT_COMPENSABLE, 0, Duration.ZERO, null);
+    }
+
     // --- StepContextImpl.Host ----------------------------------------------------------------------
 
     @Override

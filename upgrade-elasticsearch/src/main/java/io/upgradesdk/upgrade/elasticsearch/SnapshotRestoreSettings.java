@@ -21,7 +21,9 @@ import java.util.regex.PatternSyntaxException;
  * @param source the cluster snapshotted
  * @param target the new cluster restored into
  * @param repository repository name (same on both clusters)
- * @param location fs repository location, reachable by every node of both clusters and listed in their path.repo
+ * @param location fs repository location, reachable by every node of both clusters and allowed by their path.repo
+ *                 (absolute, or relative to path.repo as Elasticsearch resolves it); a repository of the same
+ *                 name that exists already is reused only when it is fs at this location, never re-pointed
  * @param snapshot snapshot name
  * @param indices index names or wildcard patterns to snapshot and restore
  * @param renamePattern Java regex renaming restored indices, if any

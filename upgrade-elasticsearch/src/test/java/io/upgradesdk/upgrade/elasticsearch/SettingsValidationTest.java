@@ -57,7 +57,8 @@ class SettingsValidationTest {
                 .repository("r", "/snap").deleteSourceIndicesOnFinish(true).build());
         assertThat(plan.steps()).extracting(UpgradeStep::id).containsExactly("source-preflight-versions",
                 "source-preflight-health", "source-preflight-deprecations", "source-preflight-old-indices",
-                "source-preflight-disk", "source-preflight-repository", "target-versions", "register-source-repository",
+                "source-preflight-disk", "source-preflight-repository", "target-versions", "repository-check",
+                "register-source-repository",
                 "register-target-repository", "snapshot", "restore", "verify", "post-upgrade-checks",
                 "delete-source-indices");
         assertThat(plan.steps()).filteredOn(UpgradeStep::isPointOfNoReturn).extracting(UpgradeStep::id)

@@ -10,6 +10,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +19,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 
 /**
@@ -39,6 +42,8 @@ public final class KongDatabase {
     private final Set<String> plugins;
     private final List<KongSubsystem> extraSubsystems;
     private final SchemaMetaDao dao;
+    /** Per target version, the migration names of the releases up to it (computed once; the catalogue never changes). */
+    private final Map<KongVersion, Map<String, Set<String>>> earlierNames = new ConcurrentHashMap<>();
 
     private KongDatabase(Builder b) {
         this.dataSource = b.dataSource;
@@ -51,6 +56,16 @@ public final class KongDatabase {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** Where Kong's database is (an upgrade plan takes its lock there). */
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    /** Kong's {@code pg_schema}, or empty for the connection's current schema. */
+    public Optional<String> schema() {
+        return Optional.ofNullable(schema);
     }
 
     public KongCatalog catalog() {
@@ -90,10 +105,34 @@ public final class KongDatabase {
         }
     }
 
-    /** The state for Kong {@code version} (one connection, two queries). */
+    /**
+     * The state for Kong {@code version} (one connection, two queries). Recorded migrations that
+     * neither {@code version} nor an earlier catalogued release knows make it
+     * {@linkplain MigrationState.Status#NEWER_THAN_CODE newer than the code}; those earlier
+     * releases dropped are not counted.
+     */
     public MigrationState state(KongVersion version) {
         List<KongSubsystem> subsystems = subsystems(version);
-        return MigrationState.compute(subsystems, rows());
+        return MigrationState.compute(subsystems, rows(), namesOfEarlierReleases(version));
+    }
+
+    /** Per subsystem, the migration names the catalogued releases up to {@code version} declare. */
+    private Map<String, Set<String>> namesOfEarlierReleases(KongVersion version) {
+        return earlierNames.computeIfAbsent(version.ossBase(), this::collectNamesUpTo);
+    }
+
+    private Map<String, Set<String>> collectNamesUpTo(KongVersion base) {
+        Map<String, Set<String>> names = new HashMap<>();
+        for (KongRelease release : catalog.releases()) {
+            if (release.version().compareTo(base) <= 0) {
+                for (KongSubsystem subsystem : release.subsystems()) {
+                    Set<String> known = names.computeIfAbsent(subsystem.name(), k -> new HashSet<>());
+                    subsystem.migrations().forEach(m -> known.add(m.name()));
+                }
+            }
+        }
+        names.replaceAll((subsystem, known) -> Set.copyOf(known));
+        return Map.copyOf(names);
     }
 
     /**

@@ -28,6 +28,11 @@ public enum KongErrorCode implements ErrorCode {
             return true;
         }
     },
+    /**
+     * Another upgrade plan run holds the plan lock of this Kong database (a PostgreSQL advisory
+     * lock held for the run, whatever checkpoint store each run uses); the message names the holder.
+     */
+    PLAN_LOCK_HELD,
     /** The migrations lock expired or was taken over while this run held it. */
     LOCK_LOST,
     /** A migration's up or teardown failed. */

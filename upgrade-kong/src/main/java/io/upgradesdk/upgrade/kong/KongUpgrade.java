@@ -7,9 +7,12 @@ import io.upgradesdk.upgrade.UpgradeErrorCode;
 import io.upgradesdk.upgrade.UpgradeException;
 import io.upgradesdk.upgrade.UpgradePlan;
 import io.upgradesdk.upgrade.kong.internal.KongUpgradeSteps;
+import io.upgradesdk.upgrade.kong.internal.PlanDatabaseLock;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -44,6 +47,11 @@ import java.util.function.Function;
  * node is performing database changes" (which exits 0) counts as not done ({@code KONG_LOCK_HELD},
  * retried), and every command is checked against the database state afterwards.
  *
+ * <p>Each run holds a lock in Kong's database (a PostgreSQL advisory lock on a key derived from the
+ * database and schema) from its first step to the end of the phase, whatever checkpoint store it
+ * uses: a second run on the same database fails with {@code KONG_PLAN_LOCK_HELD}, naming the
+ * holder, before it changes anything.
+ *
  * <p>{@link #close()} closes only what this instance opened: the HTTP client its default Admin API
  * clients share. What the settings hand in (the old node's client, databases, CLI) the host closes.
  */
@@ -53,6 +61,8 @@ public final class KongUpgrade implements AutoCloseable {
     private final Duration pollInterval;
     private final Function<URI, KongAdminClient> injectedAdminClients;
     private HttpClient sharedHttp;
+    /** The plan locks of the plans built here, released at {@link #close()} if a run left one held. */
+    private final List<PlanDatabaseLock> planLocks = new ArrayList<>();
 
     private KongUpgrade(Builder b) {
         this.sleeper = b.sleeper;
@@ -72,7 +82,11 @@ public final class KongUpgrade implements AutoCloseable {
     /** The upgrade {@code settings} describe, as a plan (id {@link KongUpgradeSettings#planId()}). */
     public UpgradePlan upgradePlan(KongUpgradeSettings settings) {
         requireNonNull(settings, "settings");
-        return new KongUpgradeSteps(settings, sleeper, pollInterval, this::adminClient).plan();
+        KongUpgradeSteps steps = new KongUpgradeSteps(settings, sleeper, pollInterval, this::adminClient);
+        synchronized (this) {
+            planLocks.add(steps.lock());
+        }
+        return steps.plan();
     }
 
     private KongAdminClient adminClient(URI node) {
@@ -92,15 +106,21 @@ public final class KongUpgrade implements AutoCloseable {
     /**
      * Releases the shared HTTP client of the default Admin API clients, if one was opened (its
      * threads stop at once where the JDK's {@code HttpClient} can be closed, Java 21+; on older JDKs
-     * they end once it is collected). Plans built by this instance open a new one on demand.
+     * they end once it is collected). Plans built by this instance open a new one on demand. Also
+     * releases the plan lock in Kong's database that a run of one of its plans left held (a run
+     * stopped between steps).
      */
     @Override
     public void close() {
         HttpClient http;
+        List<PlanDatabaseLock> locks;
         synchronized (this) {
             http = sharedHttp;
             sharedHttp = null;
+            locks = List.copyOf(planLocks);
+            planLocks.clear();
         }
+        locks.forEach(PlanDatabaseLock::release);
         if (http instanceof AutoCloseable closeable) {
             try {
                 closeable.close();

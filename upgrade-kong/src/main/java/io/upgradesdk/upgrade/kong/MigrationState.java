@@ -36,15 +36,46 @@ public final class MigrationState {
     private final List<SubsystemMigrations> missing;
     private final List<SubsystemMigrations> fresh;
     private final Map<String, List<String>> unknownRecorded;
+    private final Map<String, List<String>> newerRecorded;
+
+    /** The state in one word, for a caller that must act on it (a CLI's exit code, a pre-flight). */
+    public enum Status {
+        /** No {@code schema_meta} table: never bootstrapped. */
+        NEEDS_BOOTSTRAP("database needs bootstrap"),
+        /**
+         * The database records migrations that neither this version nor an earlier one knows: it
+         * was migrated by a newer Kong (or unknown code). Upgrading it to this version is a downgrade.
+         */
+        NEWER_THAN_CODE("database newer than target"),
+        /** Up done, teardown not yet. */
+        PENDING("database has pending migrations"),
+        /** Migrations this version has and the database has not run. */
+        NEW("database has new migrations to run"),
+        /** Nothing to do. */
+        UP_TO_DATE("database up to date");
+
+        private final String description;
+
+        Status(String description) {
+            this.description = description;
+        }
+
+        /** What the status says, in words ("database newer than target"). */
+        public String description() {
+            return description;
+        }
+    }
 
     private MigrationState(boolean needsBootstrap, List<SubsystemMigrations> executed, List<SubsystemMigrations> pending,
-            List<SubsystemMigrations> missing, List<SubsystemMigrations> fresh, Map<String, List<String>> unknownRecorded) {
+            List<SubsystemMigrations> missing, List<SubsystemMigrations> fresh, Map<String, List<String>> unknownRecorded,
+            Map<String, List<String>> newerRecorded) {
         this.needsBootstrap = needsBootstrap;
         this.executed = List.copyOf(executed);
         this.pending = List.copyOf(pending);
         this.missing = List.copyOf(missing);
         this.fresh = List.copyOf(fresh);
         this.unknownRecorded = Collections.unmodifiableMap(new LinkedHashMap<>(unknownRecorded));
+        this.newerRecorded = Collections.unmodifiableMap(new LinkedHashMap<>(newerRecorded));
     }
 
     /**
@@ -55,8 +86,19 @@ public final class MigrationState {
      * @param rows       the {@code schema_meta} rows, or null when the table is absent
      */
     public static MigrationState compute(List<KongSubsystem> subsystems, Collection<SchemaMetaRow> rows) {
+        return compute(subsystems, rows, Map.of());
+    }
+
+    /**
+     * Computes the state, telling apart the recorded names the code does not know because earlier
+     * releases dropped them ({@code retired}: per subsystem, the names earlier releases declared)
+     * from those no release up to this one knows, which make the database
+     * {@linkplain Status#NEWER_THAN_CODE newer than the code}.
+     */
+    public static MigrationState compute(List<KongSubsystem> subsystems, Collection<SchemaMetaRow> rows,
+            Map<String, Set<String>> retired) {
         if (rows == null) {
-            Categories all = new Categories();
+            Categories all = new Categories(retired);
             subsystems.forEach(s -> all.add(s, Classified.allNew(s)));
             return all.toState(true);
         }
@@ -64,7 +106,7 @@ public final class MigrationState {
         for (SchemaMetaRow row : rows) {
             bySubsystem.put(row.subsystem(), row);
         }
-        Categories all = new Categories();
+        Categories all = new Categories(retired);
         for (KongSubsystem s : subsystems) {
             SchemaMetaRow row = bySubsystem.get(s.name());
             all.add(s, row == null ? Classified.allNew(s) : Classified.of(s, row));
@@ -137,6 +179,12 @@ public final class MigrationState {
         final List<SubsystemMigrations> missing = new ArrayList<>();
         final List<SubsystemMigrations> fresh = new ArrayList<>();
         final Map<String, List<String>> unknown = new LinkedHashMap<>();
+        final Map<String, List<String>> newer = new LinkedHashMap<>();
+        final Map<String, Set<String>> retired;
+
+        Categories(Map<String, Set<String>> retired) {
+            this.retired = retired;
+        }
 
         void add(KongSubsystem s, Classified c) {
             addIfAny(executed, s, c.executed());
@@ -145,6 +193,11 @@ public final class MigrationState {
             addIfAny(fresh, s, c.fresh());
             if (!c.unknown().isEmpty()) {
                 unknown.put(s.name(), c.unknown());
+                Set<String> dropped = retired.getOrDefault(s.name(), Set.of());
+                List<String> notDropped = c.unknown().stream().filter(name -> !dropped.contains(name)).toList();
+                if (!notDropped.isEmpty()) {
+                    newer.put(s.name(), notDropped);
+                }
             }
         }
 
@@ -155,7 +208,7 @@ public final class MigrationState {
         }
 
         MigrationState toState(boolean needsBootstrap) {
-            return new MigrationState(needsBootstrap, executed, pending, missing, fresh, unknown);
+            return new MigrationState(needsBootstrap, executed, pending, missing, fresh, unknown, newer);
         }
     }
 
@@ -198,6 +251,34 @@ public final class MigrationState {
         return unknownRecorded;
     }
 
+    /**
+     * The recorded names that neither this code nor (when computed with the earlier releases'
+     * names) an earlier release knows, per subsystem: non-empty means the database is newer than
+     * the code.
+     */
+    public Map<String, List<String>> newerRecorded() {
+        return newerRecorded;
+    }
+
+    /** True when the database records migrations no release up to this one knows (see {@link #newerRecorded()}). */
+    public boolean isNewerThanCode() {
+        return !newerRecorded.isEmpty();
+    }
+
+    /** The state in one word; {@link Status#NEWER_THAN_CODE} wins over pending and new. */
+    public Status status() {
+        if (needsBootstrap) {
+            return Status.NEEDS_BOOTSTRAP;
+        }
+        if (isNewerThanCode()) {
+            return Status.NEWER_THAN_CODE;
+        }
+        if (!pending.isEmpty()) {
+            return Status.PENDING;
+        }
+        return fresh.isEmpty() ? Status.UP_TO_DATE : Status.NEW;
+    }
+
     public boolean hasPending() {
         return !pending.isEmpty();
     }
@@ -221,7 +302,11 @@ public final class MigrationState {
         return list.stream().filter(s -> s.subsystem().equals(subsystem)).findFirst();
     }
 
-    /** {@code kong migrations list}'s exit code: 3 needs bootstrap, 4 pending, 5 new only, 0 up to date. */
+    /**
+     * {@code kong migrations list}'s exit code: 3 needs bootstrap, 4 pending, 5 new only, 0 up to
+     * date. As Kong's, it ignores a database {@linkplain #isNewerThanCode() newer than the code};
+     * ask {@link #status()} for that.
+     */
     public int exitCode() {
         if (needsBootstrap) {
             return 3;
@@ -267,7 +352,22 @@ public final class MigrationState {
         } else if (!fresh.isEmpty()) {
             out.append("\nRun 'kong migrations up' to proceed\n");
         }
+        if (isNewerThanCode()) {
+            err.append(newerThanCodeWarning(kongVersion));
+        }
         return new CommandOutput(exitCode(), out.toString(), err.toString());
+    }
+
+    /** The warning for a database {@linkplain #isNewerThanCode() newer than the code} (Kong prints none). */
+    public String newerThanCodeWarning(String kongVersion) {
+        StringBuilder warning = new StringBuilder("\nDatabase newer than target: it records migrations Kong ")
+                .append(kongVersion).append(" does not know:\n");
+        int width = newerRecorded.keySet().stream().mapToInt(String::length).max().orElse(0);
+        newerRecorded.forEach((subsystem, names) -> warning.append(" ".repeat(width - subsystem.length()))
+                .append(subsystem).append(": ").append(String.join(", ", names)).append('\n'));
+        return warning.append("It was migrated by a newer Kong: upgrading it to ").append(kongVersion)
+                .append(" would be a downgrade. Use the Kong version that migrated it, or restore a backup taken"
+                        + " before that upgrade\n").toString();
     }
 
     /**
@@ -318,7 +418,7 @@ public final class MigrationState {
 
     @Override
     public String toString() {
-        return "MigrationState[needsBootstrap=" + needsBootstrap + ", executed=" + count(executed) + ", pending="
+        return "MigrationState[status=" + status() + ", needsBootstrap=" + needsBootstrap + ", executed=" + count(executed) + ", pending="
                 + count(pending) + ", missing=" + count(missing) + ", new=" + count(fresh) + "]";
     }
 }

@@ -34,6 +34,8 @@ public enum KuzzleErrorCode implements ErrorCode {
             return true;
         }
     },
+    /** A server refused the credentials (Redis {@code WRONGPASS}/{@code NOAUTH}/{@code NOPERM}); not retried. */
+    AUTHENTICATION,
     /** Verification found differences between source and target. */
     VERIFICATION_FAILED;
 

@@ -9,7 +9,6 @@ import io.upgradesdk.upgrade.elasticsearch.ElasticsearchEndpoint;
 import io.upgradesdk.upgrade.elasticsearch.ElasticsearchErrorCode;
 import io.upgradesdk.upgrade.elasticsearch.HealthStatus;
 import io.upgradesdk.upgrade.elasticsearch.PreflightSettings;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -206,7 +205,6 @@ public final class Preflight {
     }
 
     static void checkRepositoryPath(EsClient c, String location) {
-        Path loc = Path.of(location).toAbsolutePath().normalize();
         List<String> refusing = new ArrayList<>();
         c.get("/_nodes/settings?filter_path=nodes.*.name,nodes.*.settings.path.repo").path("nodes").forEach(n -> {
             JsonNode repo = n.path("settings").path("path").path("repo");
@@ -216,7 +214,7 @@ public final class Preflight {
             } else if (repo.isTextual()) {
                 allowed.add(repo.asText());
             }
-            boolean ok = allowed.stream().anyMatch(a -> loc.startsWith(Path.of(a).toAbsolutePath().normalize()));
+            boolean ok = RepositoryChecks.resolve(location, allowed).isPresent();
             if (!ok) {
                 refusing.add(n.path("name").asText() + " (path.repo " + allowed + ")");
             }

@@ -50,6 +50,7 @@ public final class SnapshotRestoreSteps {
         s.preflight().ifPresent(p -> steps.addAll(Preflight.steps(p, "source-", clients)));
         steps.add(Preflight.check("target-versions", "every node of the target runs " + s.targetMajor() + ".x",
                 clients, s.target(), (c, ctx) -> checkTargetVersions(c, s.targetMajor())));
+        steps.add(repositoryCheck());
         steps.add(registerRepository("register-source-repository", s.source(), false));
         steps.add(registerRepository("register-target-repository", s.target(), true));
         steps.add(snapshot());
@@ -75,13 +76,45 @@ public final class SnapshotRestoreSteps {
         }
     }
 
+    /**
+     * Before anything is registered: the location is allowed by {@code path.repo} on both clusters,
+     * and a repository of the plan's name on either is reused only when it is already fs at the
+     * same location. The dry run runs the same read-only checks.
+     */
+    private UpgradeStep repositoryCheck() {
+        return UpgradeStep.builder("repository-check")
+                .description("check: repository " + s.repository() + " (" + s.location() + ") is new or the same on "
+                        + s.source().displayName() + " and " + s.target().displayName() + ", and allowed by path.repo")
+                .execute(ctx -> checkRepositories())
+                .dryRun(ctx -> {
+                    checkRepositories();
+                    return List.of(PlannedAction.of("check", "repository " + s.repository(),
+                            Map.of("location", s.location())));
+                })
+                .build();
+    }
+
+    private void checkRepositories() {
+        for (ElasticsearchEndpoint e : List.of(s.source(), s.target())) {
+            try (EsClient c = clients.apply(e)) {
+                RepositoryChecks.requireAllowedByPathRepo(c, s.location());
+                RepositoryChecks.reusable(c, s.repository(), s.location());
+            }
+        }
+    }
+
     private UpgradeStep registerRepository(String id, ElasticsearchEndpoint e, boolean readonly) {
         String path = "/_snapshot/" + s.repository();
         return UpgradeStep.builder(id)
                 .description("register fs repository " + s.repository() + " (" + s.location() + ") on "
-                        + e.displayName() + (readonly ? " read-only" : ""))
+                        + e.displayName() + (readonly ? " read-only" : "") + ", or reuse it when it is already there")
                 .execute(ctx -> {
                     try (EsClient c = clients.apply(e)) {
+                        if (RepositoryChecks.reusable(c, s.repository(), s.location())) {
+                            ctx.progress(1, 1, "repository " + s.repository() + " is already registered at "
+                                    + s.location() + ": reused as it is");
+                            return;
+                        }
                         ObjectNode body = JSON.createObjectNode().put("type", "fs");
                         ObjectNode settings = body.putObject("settings").put("location", s.location());
                         if (readonly) {
@@ -104,10 +137,21 @@ public final class SnapshotRestoreSteps {
                         Map.of("repository", s.repository(), "location", s.location(), "readonly", "" + readonly))))
                 .compensation(ctx -> {
                     try (EsClient c = clients.apply(e)) {
-                        c.exchange("DELETE", path, null);
+                        if (!holdsOtherSnapshots(c)) {
+                            c.exchange("DELETE", path, null);
+                        }
                     }
                 })
                 .build();
+    }
+
+    /**
+     * True when the repository holds snapshots (this plan's snapshot is deleted before, in a
+     * rollback): it was there before the plan, or others use it, so a rollback leaves it registered.
+     */
+    private boolean holdsOtherSnapshots(EsClient c) {
+        return c.getIfExists("/_snapshot/" + s.repository() + "/_all")
+                .map(all -> all.path("snapshots").size() > 0).orElse(false);
     }
 
     private String snapshotPath() {

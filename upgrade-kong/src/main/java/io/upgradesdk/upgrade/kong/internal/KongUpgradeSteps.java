@@ -36,6 +36,7 @@ public final class KongUpgradeSteps {
     private final Sleeper sleeper;
     private final Duration pollInterval;
     private final Function<URI, KongAdminClient> adminClients;
+    private final PlanDatabaseLock lock;
 
     public KongUpgradeSteps(KongUpgradeSettings settings, Sleeper sleeper, Duration pollInterval,
             Function<URI, KongAdminClient> adminClients) {
@@ -43,20 +44,28 @@ public final class KongUpgradeSteps {
         this.sleeper = sleeper;
         this.pollInterval = pollInterval;
         this.adminClients = adminClients;
+        this.lock = new PlanDatabaseLock(s.database().dataSource(), s.database().schema().orElse(null), s.planId());
     }
 
-    /** Preflight and backup, then the strategy's own steps. */
+    /** The plan lock the steps of {@link #plan()} take in Kong's database (its owner releases it at close). */
+    public PlanDatabaseLock lock() {
+        return lock;
+    }
+
+    /**
+     * Preflight and backup, then the strategy's own steps, each run under the plan lock in Kong's
+     * database (see {@link DatabaseLockedStep}).
+     */
     public UpgradePlan plan() {
         UpgradePlan.Builder plan = UpgradePlan.builder(s.planId());
         s.secrets().forEach(plan::secret);
-        plan.step(preflight()).step(backup());
-        List<UpgradeStep> strategySteps = switch (s.strategy()) {
+        List<UpgradeStep> steps = new ArrayList<>(List.of(preflight(), backup()));
+        steps.addAll(switch (s.strategy()) {
             case IN_PLACE -> inPlace();
             case BLUE_GREEN -> blueGreen();
             case DUAL_CLUSTER -> dualCluster();
-        };
-        strategySteps.forEach(plan::step);
-        return plan.build();
+        });
+        return plan.steps(DatabaseLockedStep.wrap(steps, lock)).build();
     }
 
     private List<UpgradeStep> inPlace() {
@@ -105,7 +114,22 @@ public final class KongUpgradeSteps {
         requireExpectedSource(source);
         KongUpgradePath path = requireSupportedPath(source);
         requireNoPendingMigrations(source);
+        requireDatabaseNotNewerThanTarget();
         return path;
+    }
+
+    /**
+     * Refuses a database that records migrations the target release does not know (and no earlier
+     * one dropped): a newer Kong migrated it, so this "upgrade" would run an older release on it.
+     */
+    private void requireDatabaseNotNewerThanTarget() {
+        s.database().find(s.target()).filter(MigrationState::isNewerThanCode).ifPresent(state -> {
+            throw new UpgradeException(KongErrorCode.DATABASE_NEWER_THAN_CODE, "database newer than target: it"
+                    + " records migrations Kong " + s.target() + " does not know " + state.newerRecorded() + "; a"
+                    + " newer Kong migrated it, so running " + s.target() + " on it would be a downgrade. Nothing was"
+                    + " changed. Target the Kong version that migrated it (or a later one), or restore a backup taken"
+                    + " before that upgrade");
+        });
     }
 
     private void requireExpectedSource(KongVersion source) {

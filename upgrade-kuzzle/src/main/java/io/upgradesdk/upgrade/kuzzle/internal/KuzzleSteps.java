@@ -53,7 +53,16 @@ public final class KuzzleSteps {
     // ---------------------------------------------------------------- inventory
 
     /** Checks everything that can be checked before writing: names, endpoints, existing targets. */
+    /**
+     * The v1 {@code .kuzzlerc}, when given, parses and holds values of the expected types: checked
+     * before anything is read or written (dry run too), not only when the config step comes.
+     */
+    private void requireReadableKuzzlerc() {
+        settings.kuzzlerc().ifPresent(KuzzlercFiles::read);
+    }
+
     public void inventory(StepContext ctx) {
+        requireReadableKuzzlerc();
         try (EsPort src = connectors.source(); EsPort dst = connectors.target()) {
             if (!settings.inPlace() && src.clusterIdentity().equals(dst.clusterIdentity())) {
                 throw new UpgradeException(KuzzleErrorCode.SAME_ENDPOINT, "the target Elasticsearch "
@@ -81,6 +90,7 @@ public final class KuzzleSteps {
     }
 
     public List<PlannedAction> inventoryDryRun(StepContext ctx) {
+        requireReadableKuzzlerc();
         List<PlannedAction> out = new ArrayList<>();
         try (EsPort src = connectors.source(); EsPort dst = connectors.target()) {
             Layout layout = planner.plan(src.inventory());

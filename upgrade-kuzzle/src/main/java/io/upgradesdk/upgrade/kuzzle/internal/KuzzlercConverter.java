@@ -65,12 +65,28 @@ public final class KuzzlercConverter {
             "services.storageEngine.commonMapping.properties._kuzzle_info.properties.deletedAt",
             "services.storageEngine.commonMapping.properties._kuzzle_info.properties.active");
 
+    /** Keys that hold a section (a JSON object) when present, v1 and v2 names. */
+    private static final List<String> SECTIONS = List.of("server", "server.protocols", "services", "services.db",
+            "services.db.client", "services.db.commonMapping", "services.internalEngine", "services.storageEngine",
+            "services.storageEngine.client", "services.storageEngine.commonMapping",
+            "services.storageEngine.commonMapping.properties", "services.internalIndex", "services.internalCache",
+            "services.memoryStorage", "security", "security.jwt", "plugins",
+            "plugins.common", "limits", "http", "realtime", "cluster", "dump", "stats", "validation");
+    /** Keys whose value must be text when present. */
+    private static final List<String> TEXTS = List.of("security.jwt.secret", "security.jwt.algorithm",
+            "services.storageEngine.client.node");
+    /** Keys whose value must be an array when present. */
+    private static final List<String> ARRAYS = List.of("services.storageEngine.client.nodes",
+            "services.db.client.hosts");
+
     private KuzzlercConverter() {
     }
 
-    /** Parses and converts; {@code origin} names the file in error messages. */
+    /** Parses, checks the types of the keys it knows, and converts; {@code origin} names the file in error messages. */
     public static Result convert(String origin, String text) {
-        ObjectNode v2 = parse(origin, text).deepCopy();
+        ObjectNode v1 = parse(origin, text);
+        requireKnownTypes(origin, v1);
+        ObjectNode v2 = v1.deepCopy();
         List<String> changes = new ArrayList<>();
         applyRenames(origin, v2, changes);
         removeObsolete(v2, changes);
@@ -95,6 +111,71 @@ public final class KuzzlercConverter {
                     + " must hold a JSON object at its top level; fix the file and run again");
         }
         return (ObjectNode) root;
+    }
+
+    /**
+     * Refuses a known key holding the wrong type of value ({@code "services": "a string"}), naming
+     * its path and the expected type, never the value (the file holds secrets).
+     */
+    private static void requireKnownTypes(String origin, ObjectNode root) {
+        for (String path : SECTIONS) {
+            requireType(origin, root, path, JsonNode::isObject, "an object ({ ... })");
+        }
+        for (String path : TEXTS) {
+            requireType(origin, root, path, JsonNode::isTextual, "a string");
+        }
+        for (String path : ARRAYS) {
+            requireType(origin, root, path, JsonNode::isArray, "an array");
+        }
+        JsonNode host = getLenient(root, "services.db.client.host");
+        if (host != null && !host.isTextual() && !host.isObject()) {
+            throw wrongType(origin, "services.db.client.host", host, "a string or an object");
+        }
+        JsonNode dynamic = getLenient(root, "services.storageEngine.commonMapping.dynamic");
+        if (dynamic != null && !dynamic.isTextual() && !dynamic.isBoolean()) {
+            throw wrongType(origin, "services.storageEngine.commonMapping.dynamic", dynamic,
+                    "\"true\", \"false\" or \"strict\"");
+        }
+    }
+
+    private static void requireType(String origin, ObjectNode root, String path,
+            java.util.function.Predicate<JsonNode> expected, String expectedName) {
+        JsonNode value = getLenient(root, path);
+        if (value != null && !expected.test(value)) {
+            throw wrongType(origin, path, value, expectedName);
+        }
+    }
+
+    private static UpgradeException wrongType(String origin, String path, JsonNode value, String expected) {
+        return new UpgradeException(KuzzleErrorCode.CONFIG_MALFORMED, origin + ": " + path + " must be " + expected
+                + ", but it is " + typeName(value) + "; fix the file and run again");
+    }
+
+    private static String typeName(JsonNode value) {
+        return switch (value.getNodeType()) {
+            case STRING -> "a string";
+            case NUMBER -> "a number";
+            case BOOLEAN -> "a boolean";
+            case ARRAY -> "an array";
+            case OBJECT -> "an object";
+            case NULL -> "null";
+            default -> value.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+        };
+    }
+
+    /** The value at {@code path}, or null when it or a parent is absent; a parent of another type counts as absent (reported for itself). */
+    private static JsonNode getLenient(ObjectNode root, String path) {
+        JsonNode node = root;
+        for (String part : path.split("\\.")) {
+            if (!(node instanceof ObjectNode object)) {
+                return null;
+            }
+            node = object.get(part);
+            if (node == null) {
+                return null;
+            }
+        }
+        return node;
     }
 
     /** Moves each renamed key to its v2 path, merging with a v2 key already there (conflicts refused). */

@@ -289,8 +289,7 @@ public final class TokenCache implements AutoCloseable {
         try {
             return client.connect(CODEC, uri);
         } catch (RedisException e) {
-            throw new UpgradeException(KuzzleErrorCode.REDIS_FAILED, "cannot connect to the " + role + " Redis "
-                    + describe(uri) + " (" + rootMessage(e) + "); check host, port, TLS, user and password", e);
+            throw connectFailure(role, describe(uri), e);
         }
     }
 
@@ -311,6 +310,32 @@ public final class TokenCache implements AutoCloseable {
             }
         }
         throw new UpgradeException(KuzzleErrorCode.REDIS_FAILED, "Redis INFO server has no run_id; use Redis 5 or newer");
+    }
+
+    /**
+     * A failed connection: refused credentials ({@code WRONGPASS}, {@code NOAUTH}, {@code NOPERM})
+     * are {@code KUZZLE_AUTHENTICATION}, which is not retried; anything else {@code KUZZLE_REDIS_FAILED}
+     * (transient).
+     */
+    static UpgradeException connectFailure(String role, String where, RedisException e) {
+        String reply = serverReply(e);
+        if (reply.startsWith("WRONGPASS") || reply.startsWith("NOAUTH") || reply.startsWith("NOPERM")) {
+            return new UpgradeException(KuzzleErrorCode.AUTHENTICATION, "the " + role + " Redis " + where
+                    + " refused this run's credentials (" + reply.split(" ", 2)[0] + "); check the user and password"
+                    + " given for it (and the user's ACL permissions); retrying cannot help", e);
+        }
+        return new UpgradeException(KuzzleErrorCode.REDIS_FAILED, "cannot connect to the " + role + " Redis "
+                + where + " (" + rootMessage(e) + "); check host, port, TLS, user and password", e);
+    }
+
+    /** The Redis server's error reply in the cause chain, or "". */
+    private static String serverReply(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof io.lettuce.core.RedisCommandExecutionException r && r.getMessage() != null) {
+                return r.getMessage().strip();
+            }
+        }
+        return "";
     }
 
     /** host:port/db only: never user or password. */
