@@ -34,7 +34,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code kong}: Kong's migration state, upgrade paths and upgrade plans from the command line.
- * {@code list}/{@code status} exit with Kong's codes (0 up to date, 3 needs bootstrap, 4 pending, 5 new).
+ * {@code list}/{@code status} exit with Kong's codes (0 up to date, 3 needs bootstrap, 4 pending, 5 new),
+ * and 1 for a database newer than the version asked for (where Kong says nothing and exits 0).
  * The database password comes from {@code KONG_PG_PASSWORD}, {@code --pg-password-file} or a prompt, never an argument.
  */
 @Command(name = "kong", mixinStandardHelpOptions = true,
@@ -156,6 +157,14 @@ public final class KongCommand implements Runnable {
 
         /** Prints what Kong would print and returns Kong's exit code. */
         abstract int print(KongDatabase db, KongVersion version);
+
+        /**
+         * A database holding migrations this version does not know was written by a newer Kong:
+         * Kong itself exits 0 there; we exit with the failure code, so a script does not go on.
+         */
+        static boolean newerThanTarget(KongDatabase db, KongVersion version) {
+            return db.state(version).isNewerThanCode();
+        }
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true,
@@ -166,7 +175,7 @@ public final class KongCommand implements Runnable {
             CommandOutput out = db.list(version);
             System.out.print(out.stdout());
             System.err.print(out.stderr());
-            return out.exitCode();
+            return newerThanTarget(db, version) ? ExitCode.FAILURE.code() : out.exitCode();
         }
     }
 
@@ -177,6 +186,10 @@ public final class KongCommand implements Runnable {
         int print(KongDatabase db, KongVersion version) {
             var state = db.state(version);
             System.out.println(state.toStatusJson());
+            if (state.isNewerThanCode()) {
+                System.err.print(state.newerThanCodeWarning(version.toString()));
+                return ExitCode.FAILURE.code();
+            }
             return state.exitCode();
         }
     }

@@ -64,4 +64,32 @@ class KongCommandTest {
         assertThat(exit).isEqualTo(3);
         assertThat(out()).containsIgnoringCase("bootstrap");
     }
+
+    @Test
+    @Tag("integration")
+    void listAndStatusExitWithTheFailureCodeOnADatabaseNewerThanTheVersionAskedFor() {
+        PostgresServer server = PostgresServer.get();
+        String database = server.newDatabase("samples_kong_newer");
+        server.psql(database, "CREATE TABLE schema_meta (key TEXT, subsystem TEXT, last_executed TEXT,"
+                + " executed TEXT[], pending TEXT[], PRIMARY KEY (key, subsystem));"
+                + " INSERT INTO schema_meta VALUES ('schema_meta', 'core', '099_from_the_future',"
+                + " ARRAY['099_from_the_future'], NULL)");
+        String url = server.jdbcUrl(database);
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream original = System.err;
+        System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            int list = Main.commandLine().execute("kong", "list", "--pg-url", url, "--pg-user", server.user(),
+                    "--kong-version", "3.4.2");
+            int status = Main.commandLine().execute("kong", "status", "--pg-url", url, "--pg-user", server.user(),
+                    "--kong-version", "3.4.2");
+
+            assertThat(list).as("Kong itself exits 0 here").isEqualTo(1);
+            assertThat(status).isEqualTo(1);
+            assertThat(err.toString(java.nio.charset.StandardCharsets.UTF_8))
+                    .contains("Database newer than target", "099_from_the_future");
+        } finally {
+            System.setErr(original);
+        }
+    }
 }

@@ -49,4 +49,20 @@ class KuzzleCommandTest {
                 "--target-version", "2.14.0", "--destroy", "everything",
                 "--checkpoints", dir.resolve("cp.json").toString())).isEqualTo(2);
     }
+
+    @Test
+    void a_dry_run_whose_steps_cannot_answer_exits_with_the_failure_code() {
+        Path checkpoints = dir.resolve("cp.json");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream old = System.out;
+        System.setOut(new PrintStream(out));
+        try {
+            assertThat(run("kuzzle", "--source-es", "http://127.0.0.1:9", "--target-es", "http://127.0.0.1:10",
+                    "--target-version", "2.14.0", "--checkpoints", checkpoints.toString(), "--dry-run")).isEqualTo(1);
+        } finally {
+            System.setOut(old);
+        }
+        assertThat(out.toString()).contains("WARNING: the dry run of step");
+        assertThat(checkpoints).as("a dry run writes nothing").doesNotExist();
+    }
 }

@@ -47,9 +47,10 @@ public record Preview(String planId, String fingerprint, List<Item> items, Optio
      * @param cursor                the cursor it would resume from, or null
      * @param requiresConfirmation  true for the point of no return (asked before it runs)
      * @param plannedActions        the step's dry-run answer
+     * @param dryRunError           why the step's dry run failed (redacted), or null when it answered
      */
     public record Item(String stepId, String description, Phase phase, Action action, String cursor,
-            boolean requiresConfirmation, List<PlannedAction> plannedActions) {
+            boolean requiresConfirmation, List<PlannedAction> plannedActions, String dryRunError) {
         public Item {
             plannedActions = List.copyOf(plannedActions);
         }
@@ -58,6 +59,14 @@ public record Preview(String planId, String fingerprint, List<Item> items, Optio
     /** True when a run would stop to ask for a confirmation. */
     public boolean requiresConfirmation() {
         return items.stream().anyMatch(i -> i.requiresConfirmation() && i.action() != Action.ALREADY_DONE);
+    }
+
+    /**
+     * The steps whose dry run failed: a run would meet the same problem (an invalid configuration,
+     * an unreachable server), so a dry run with any of them is not a green light.
+     */
+    public List<Item> failedDryRuns() {
+        return items.stream().filter(i -> i.dryRunError() != null).toList();
     }
 
     /** The steps a run would execute (run or resume). */

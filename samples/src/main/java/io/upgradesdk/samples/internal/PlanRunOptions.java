@@ -143,7 +143,8 @@ public final class PlanRunOptions {
         if (dryRun) {
             var preview = runner.preview(plan);
             out.println(json ? preview.toJson() : preview.toString());
-            return ExitCode.SUCCESS.code();
+            // A failed dry run (bad configuration, unreachable server) is what the run would meet.
+            return preview.failedDryRuns().isEmpty() ? ExitCode.SUCCESS.code() : ExitCode.FAILURE.code();
         }
         if (status) {
             out.println(runner.status(plan));

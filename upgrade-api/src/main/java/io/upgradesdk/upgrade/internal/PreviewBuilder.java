@@ -62,19 +62,23 @@ public final class PreviewBuilder implements StepContextImpl.Host {
             case SKIPPED -> Preview.Action.SKIPPED;
             default -> record.cursor() != null ? Preview.Action.RESUME : Preview.Action.RUN;
         };
-        List<PlannedAction> planned = record.state().isDone() ? List.of() : dryRun(step);
+        List<PlannedAction> planned = List.of();
+        String dryRunError = null;
+        if (!record.state().isDone()) {
+            try {
+                planned = dryRun(step);
+            } catch (Exception e) {
+                dryRunError = scope.redactor().describe(e);
+                warnings.add("the dry run of step '" + step.id() + "' failed: " + dryRunError);
+            }
+        }
         return new Preview.Item(step.id(), scope.redactor().redact(step.description()), step.phase(), action,
-                record.cursor(), step.isPointOfNoReturn(), planned.stream().map(this::redact).toList());
+                record.cursor(), step.isPointOfNoReturn(), planned.stream().map(this::redact).toList(), dryRunError);
     }
 
-    private List<PlannedAction> dryRun(UpgradeStep step) {
-        try {
-            return step.dryRun(new StepContextImpl(scope.planId(), step.id(), 1, true, this, scope.secrets(),
-                    scope.settings().clock()));
-        } catch (Exception e) {
-            warnings.add("the dry run of step '" + step.id() + "' failed: " + scope.redactor().describe(e));
-            return List.of();
-        }
+    private List<PlannedAction> dryRun(UpgradeStep step) throws Exception {
+        return step.dryRun(new StepContextImpl(scope.planId(), step.id(), 1, true, this, scope.secrets(),
+                scope.settings().clock()));
     }
 
     private PlannedAction redact(PlannedAction action) {

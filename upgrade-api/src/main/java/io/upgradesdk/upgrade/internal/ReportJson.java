@@ -54,6 +54,9 @@ public final class ReportJson {
             node.put("action", item.action().name());
             node.put("cursor", item.cursor());
             node.put("requiresConfirmation", item.requiresConfirmation());
+            if (item.dryRunError() != null) {
+                node.put("dryRunError", item.dryRunError());
+            }
             ArrayNode actions = node.putArray("plannedActions");
             for (PlannedAction action : item.plannedActions()) {
                 ObjectNode a = actions.addObject();
