@@ -10,6 +10,7 @@ module io.upgradesdk.consumercheck {
     requires io.upgradesdk.upgrade.elasticsearch;
     requires io.upgradesdk.upgrade.kuzzle;
     requires io.upgradesdk.upgrade.kong;
+    requires io.upgradesdk.upgrade.micrometer;
 
     exports io.upgradesdk.consumercheck;
 }
