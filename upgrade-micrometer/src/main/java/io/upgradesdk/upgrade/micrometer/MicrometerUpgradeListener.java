@@ -41,7 +41,8 @@ import java.util.regex.Pattern;
  * <p>Tags carry only plan ids, step ids, operations and outcomes, never cursors, messages or
  * errors, so their number stays that of the plans' steps; {@link Builder#perStep(boolean)
  * perStep(false)} drops the {@code step} tag for plans with very many steps. Durations come from
- * the events' times (the runner's clock).
+ * the events' times (the runner's clock). A meter is registered when first needed (no retry counter
+ * for a step that never retried).
  */
 public final class MicrometerUpgradeListener implements UpgradeListener {
 

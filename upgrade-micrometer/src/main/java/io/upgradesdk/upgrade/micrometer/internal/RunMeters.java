@@ -22,8 +22,13 @@ public final class RunMeters {
     private record RunOutcomeMeters(Counter runs, Timer duration) {
     }
 
+    /** The step of the last event: a step's events come in a row, so most need no map lookup. */
+    private record LastStep(String planId, String stepId, StepMeters meters) {
+    }
+
     private final MeterFactory meters;
     private final Map<StepKey, StepMeters> steps = new ConcurrentHashMap<>();
+    private volatile LastStep last;
     private final Map<RunKey, RunOutcomeMeters> runs = new ConcurrentHashMap<>();
 
     public RunMeters(MeterFactory meters) {
@@ -32,8 +37,14 @@ public final class RunMeters {
 
     /** The meters of {@code stepId} (of the whole plan when meters are not kept per step). */
     public StepMeters step(String planId, String stepId) {
+        LastStep previous = last;
+        if (previous != null && previous.stepId().equals(stepId) && previous.planId().equals(planId)) {
+            return previous.meters();
+        }
         String key = meters.perStep() ? stepId : "";
-        return steps.computeIfAbsent(new StepKey(planId, key), k -> new StepMeters(meters, planId, stepId));
+        StepMeters found = steps.computeIfAbsent(new StepKey(planId, key), k -> new StepMeters(meters, planId, stepId));
+        last = new LastStep(planId, stepId, found);
+        return found;
     }
 
     /** A run ended: counted and timed by plan, operation and outcome. */

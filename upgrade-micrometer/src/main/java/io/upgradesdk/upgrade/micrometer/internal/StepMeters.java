@@ -17,12 +17,13 @@ public final class StepMeters {
     private final MeterFactory meters;
     private final Tags tags;
     private final Counter attempts;
-    private final Counter retries;
-    private final Counter items;
     private final Counter succeeded;
-    private final Counter failed;
     private final Timer succeededTime;
-    private final Timer failedTime;
+    // created when first needed: a run of a thousand steps registers only what it uses
+    private Counter retries;
+    private Counter items;
+    private Counter failed;
+    private Timer failedTime;
     private Counter skipped;
     private Counter compensated;
 
@@ -38,14 +39,8 @@ public final class StepMeters {
         this.meters = meters;
         this.tags = meters.stepTags(planId, stepId);
         this.attempts = meters.counter("step.attempts", "Step attempts started (first runs and retries)", tags);
-        this.retries = meters.counter("step.retries", "Step attempts that failed with a transient error and were"
-                + " retried", tags);
-        this.items = meters.counter("step.items", "Items the step reported done (documents, rows, nodes...)", "items",
-                tags);
         this.succeeded = outcomeCounter("succeeded");
-        this.failed = outcomeCounter("failed");
         this.succeededTime = durationTimer("succeeded");
-        this.failedTime = durationTimer("failed");
     }
 
     /** An attempt started; the first one (or the first this listener sees) starts the step's clock. */
@@ -59,7 +54,11 @@ public final class StepMeters {
         rate = Double.NaN;
     }
 
-    public void retrying() {
+    public synchronized void retrying() {
+        if (retries == null) {
+            retries = meters.counter("step.retries", "Step attempts that failed with a transient error and were"
+                    + " retried", tags);
+        }
         retries.increment();
     }
 
@@ -69,7 +68,7 @@ public final class StepMeters {
      * report below the previous one starts a new count, e.g. the next index).
      */
     public synchronized void progress(long reportedDone, long reportedTotal, double ratePerSecond) {
-        registerGaugesOnce();
+        registerProgressMetersOnce();
         long newItems;
         if (lastDone < 0) {
             newItems = baselineOnFirstReport ? 0 : reportedDone;
@@ -94,6 +93,10 @@ public final class StepMeters {
 
     /** The step failed for good at {@code time}; its duration runs from its first attempt's start. */
     public synchronized void failed(Instant time) {
+        if (failed == null) {
+            failed = outcomeCounter("failed");
+            failedTime = durationTimer("failed");
+        }
         failed.increment();
         if (runStartedAt != null) {
             failedTime.record(Duration.between(runStartedAt, time));
@@ -122,11 +125,13 @@ public final class StepMeters {
         }
     }
 
-    private void registerGaugesOnce() {
+    private void registerProgressMetersOnce() {
         if (gaugesRegistered) {
             return;
         }
         gaugesRegistered = true;
+        items = meters.counter("step.items", "Items the step reported done (documents, rows, nodes...)", "items",
+                tags);
         meters.gauge("step.items.done", "Items done at the step's last progress report", "items", tags, this,
                 m -> m.done);
         meters.gauge("step.items.total", "Items in all at the step's last progress report (NaN when unknown)",
