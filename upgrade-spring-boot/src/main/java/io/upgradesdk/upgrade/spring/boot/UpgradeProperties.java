@@ -12,7 +12,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * names the offending property in its message.
  *
  * <pre>
- * upgrade.store.type=jdbc                      # memory (default), file, jdbc, redis
+ * upgrade.store.type=jdbc                      # memory (default), file, jdbc, redis, elasticsearch
  * upgrade.plans=create-orders-table,backfill   # run only these, in this order (default: every plan bean, in @Order)
  * upgrade.finish=true                          # run FINISH after UP at startup (default false)
  * upgrade.confirm-point-of-no-return=true      # let the point of no return run (default false)
@@ -31,6 +31,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param logEvents               whether the runner logs its events through SLF4J
  * @param store                   where checkpoints and leases live
  * @param retry                   the retry policy of steps that declare none
+ * @param metrics                 the Micrometer listener, when a {@code MeterRegistry} bean and
+ *                                {@code upgrade-micrometer} are there
  */
 @ConfigurationProperties("upgrade")
 public record UpgradeProperties(
@@ -43,7 +45,8 @@ public record UpgradeProperties(
         Duration lockWait,
         @DefaultValue("true") boolean logEvents,
         @DefaultValue Store store,
-        @DefaultValue Retry retry) {
+        @DefaultValue Retry retry,
+        @DefaultValue Metrics metrics) {
 
     public UpgradeProperties {
         plans = List.copyOf(plans);
@@ -58,20 +61,26 @@ public record UpgradeProperties(
         /** The host's {@code DataSource} bean (needs {@code upgrade-store-jdbc}); several hosts. */
         JDBC,
         /** The host's lettuce {@code RedisClient} bean (needs {@code upgrade-store-redis}); several hosts. */
-        REDIS
+        REDIS,
+        /**
+         * The host's Elasticsearch {@code RestClient} or elasticsearch-java {@code ElasticsearchClient}
+         * bean (needs {@code upgrade-elasticsearch}); several hosts.
+         */
+        ELASTICSEARCH
     }
 
     /**
      * {@code upgrade.store.*}: where checkpoints and leases live. A {@code CheckpointStore} bean of the
      * host's own replaces all of this.
      *
-     * @param type  the kind of store
-     * @param file  the checkpoint file when the type is {@code file}
-     * @param jdbc  settings of the JDBC store
-     * @param redis settings of the Redis store
+     * @param type          the kind of store
+     * @param file          the checkpoint file when the type is {@code file}
+     * @param jdbc          settings of the JDBC store
+     * @param redis         settings of the Redis store
+     * @param elasticsearch settings of the Elasticsearch store
      */
     public record Store(@DefaultValue("memory") StoreType type, Path file, @DefaultValue Jdbc jdbc,
-            @DefaultValue Redis redis) {
+            @DefaultValue Redis redis, @DefaultValue Elasticsearch elasticsearch) {
     }
 
     /**
@@ -89,6 +98,26 @@ public record UpgradeProperties(
      * @param keyPrefix prefix of every key (SDK default {@code upgrade:})
      */
     public record Redis(String keyPrefix) {
+    }
+
+    /**
+     * {@code upgrade.store.elasticsearch.*}.
+     *
+     * @param index the index holding the checkpoints and leases (SDK default {@code upgrade-checkpoints})
+     * @param name  the name that stands for the cluster in messages (never its address or credentials)
+     */
+    public record Elasticsearch(String index, @DefaultValue("elasticsearch") String name) {
+    }
+
+    /**
+     * {@code upgrade.metrics.*}: the Micrometer listener defined when a {@code MeterRegistry} bean
+     * and {@code upgrade-micrometer} are there.
+     *
+     * @param enabled false leaves the listener out
+     * @param perStep whether step meters carry the {@code step} tag (false: the steps of a plan share
+     *                their meters, for plans of very many steps)
+     */
+    public record Metrics(@DefaultValue("true") boolean enabled, @DefaultValue("true") boolean perStep) {
     }
 
     /**
