@@ -11,6 +11,7 @@ module io.upgradesdk.consumercheck {
     requires io.upgradesdk.upgrade.kuzzle;
     requires io.upgradesdk.upgrade.kong;
     requires io.upgradesdk.upgrade.micrometer;
+    requires io.upgradesdk.upgrade.opentelemetry;
 
     exports io.upgradesdk.consumercheck;
 }
