@@ -10,6 +10,8 @@ module io.upgradesdk.consumercheck {
     requires io.upgradesdk.upgrade.elasticsearch;
     requires io.upgradesdk.upgrade.kuzzle;
     requires io.upgradesdk.upgrade.kong;
+    requires io.upgradesdk.upgrade.micrometer;
+    requires io.upgradesdk.upgrade.opentelemetry;
 
     exports io.upgradesdk.consumercheck;
 }

@@ -1,5 +1,6 @@
 package io.upgradesdk.benchmarks;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.upgradesdk.upgrade.CheckpointStore;
 import io.upgradesdk.upgrade.FileCheckpointStore;
 import io.upgradesdk.upgrade.InMemoryCheckpointStore;
@@ -9,6 +10,7 @@ import io.upgradesdk.upgrade.UpgradePlan;
 import io.upgradesdk.upgrade.UpgradeReport;
 import io.upgradesdk.upgrade.UpgradeRunner;
 import io.upgradesdk.upgrade.UpgradeStep;
+import io.upgradesdk.upgrade.micrometer.MicrometerUpgradeListener;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -48,9 +50,11 @@ import org.slf4j.helpers.MessageFormatter;
  * ({@code /dev/shm}, where fsync is almost free: the runner and store cost without the disk's),
  * against the same 1,000 step bodies called in a bare loop. Results are per step
  * ({@code OperationsPerInvocation = 1000}). Each step reports its progress once; {@code listener}
- * is {@code none} or {@code slf4j-info}: the {@link Slf4jUpgradeListener} with a logger at INFO
+ * is {@code none}, {@code slf4j-info}: the {@link Slf4jUpgradeListener} with a logger at INFO
  * that formats every line and writes it to a buffered file, as an appender does (the cost of INFO
- * progress logging).
+ * progress logging), or {@code micrometer}: the {@link MicrometerUpgradeListener} on a
+ * {@code SimpleMeterRegistry} kept across runs. {@link ListenerOverheadBenchmark} prints the ratios
+ * with a median over many rounds.
  *
  * <pre>
  * mvn -Pbench -pl benchmarks -am package -DskipTests
@@ -83,7 +87,7 @@ public class RunnerOverheadBenchmark {
     @Param({"memory", "file", "file-tmpfs"})
     public String store;
 
-    @Param({"none", "slf4j-info"})
+    @Param({"none", "slf4j-info", "micrometer"})
     public String listener;
 
     private final AtomicLong sink = new AtomicLong();
@@ -92,6 +96,7 @@ public class RunnerOverheadBenchmark {
     private CheckpointStore checkpointStore;
     private UpgradeRunner runner;
     private FileLogger logger;
+    private MicrometerUpgradeListener metrics;
 
     @Setup(Level.Trial)
     public void plan() throws IOException {
@@ -104,6 +109,7 @@ public class RunnerOverheadBenchmark {
                 ? Files.createTempDirectory(Path.of("/dev/shm"), "upgrade-bench")
                 : Files.createTempDirectory("upgrade-bench");
         logger = "slf4j-info".equals(listener) ? new FileLogger(directory.resolve("events.log")) : null;
+        metrics = "micrometer".equals(listener) ? MicrometerUpgradeListener.of(new SimpleMeterRegistry()) : null;
     }
 
     @TearDown(Level.Trial)
@@ -121,6 +127,9 @@ public class RunnerOverheadBenchmark {
         UpgradeRunner.Builder builder = UpgradeRunner.builder().store(checkpointStore).owner("bench").heartbeat(false);
         if (logger != null) {
             builder.listener(new Slf4jUpgradeListener(logger));
+        }
+        if (metrics != null) {
+            builder.listener(metrics);
         }
         runner = builder.build();
     }

@@ -1,6 +1,8 @@
 package io.upgradesdk.consumercheck;
 
 import io.lettuce.core.RedisURI;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import io.upgradesdk.upgrade.Confirmation;
 import io.upgradesdk.upgrade.InMemoryCheckpointStore;
 import io.upgradesdk.upgrade.Phase;
@@ -16,6 +18,8 @@ import io.upgradesdk.upgrade.kong.KongUpgradePath;
 import io.upgradesdk.upgrade.kong.KongUpgradePaths;
 import io.upgradesdk.upgrade.kuzzle.KuzzleUpgrade;
 import io.upgradesdk.upgrade.kuzzle.KuzzleUpgradeSettings;
+import io.upgradesdk.upgrade.micrometer.MicrometerUpgradeListener;
+import io.upgradesdk.upgrade.opentelemetry.OpenTelemetryUpgradeListener;
 import io.upgradesdk.upgrade.store.jdbc.JdbcCheckpointStore;
 import io.upgradesdk.upgrade.store.redis.RedisCheckpointStore;
 import java.io.PrintWriter;
@@ -97,7 +101,9 @@ public final class ConsumerCheck {
      * Uses each product and store module without a server: builds an Elasticsearch snapshot-restore
      * plan and a REST client, a Kuzzle plan (with lettuce's {@code RedisURI}), Kong's upgrade path
      * from its bundled catalogue (Jackson), the JDBC store over a {@code DataSource} it never calls,
-     * and the Redis store's builder. Returns what each produced, by module.
+     * the Redis store's builder, and a one-step run recorded by the Micrometer listener (and traced by
+     * the OpenTelemetry one, on the no-op API). Returns
+     * what each produced, by module.
      */
     public static Map<String, String> touchEveryModule() {
         Map<String, String> seen = new TreeMap<>();
@@ -120,6 +126,11 @@ public final class ConsumerCheck {
         seen.put("upgrade-kong", path.kind() + " " + path.hops());
         seen.put("upgrade-store-jdbc", JdbcCheckpointStore.builder(new UnusedDataSource()).build().checkpointsTable());
         seen.put("upgrade-store-redis", RedisCheckpointStore.builder().keyPrefix("consumer-check:").getClass().getName());
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        UpgradeRunner.builder().store(new InMemoryCheckpointStore()).listener(MicrometerUpgradeListener.of(registry))
+                .listener(OpenTelemetryUpgradeListener.of(OpenTelemetry.noop())).build().up(UpgradePlan.builder("consumer-check-metrics")
+                        .step(UpgradeStep.builder("count").execute(ctx -> ctx.progress(1, 1, "one")).build()).build());
+        seen.put("upgrade-micrometer", registry.get("upgrade.step.items").counter().count() + " items");
         return seen;
     }
 

@@ -47,7 +47,8 @@ class ConsumerCheckTest {
         Map<String, String> seen = ConsumerCheck.touchEveryModule();
 
         assertThat(seen).containsOnlyKeys("upgrade-elasticsearch", "upgrade-kuzzle", "upgrade-kong",
-                "upgrade-store-jdbc", "upgrade-store-redis");
+                "upgrade-store-jdbc", "upgrade-store-redis", "upgrade-micrometer");
+        assertThat(seen.get("upgrade-micrometer")).isEqualTo("1.0 items");
         assertThat(seen.get("upgrade-elasticsearch")).contains("127.0.0.1:9200");
         assertThat(seen.get("upgrade-store-jdbc")).isEqualTo("upgrade_checkpoints");
         assertThat(seen.values()).allSatisfy(value -> assertThat(value).isNotBlank());

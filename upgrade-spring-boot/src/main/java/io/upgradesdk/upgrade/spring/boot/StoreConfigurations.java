@@ -2,18 +2,24 @@ package io.upgradesdk.upgrade.spring.boot;
 
 import static io.upgradesdk.upgrade.spring.boot.internal.PropertyCheck.apply;
 
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import io.lettuce.core.RedisClient;
 import io.upgradesdk.upgrade.CheckpointStore;
+import io.upgradesdk.upgrade.elasticsearch.ElasticsearchCheckpointStore;
 import io.upgradesdk.upgrade.spring.boot.internal.StoreFactory;
 import io.upgradesdk.upgrade.store.jdbc.JdbcCheckpointStore;
 import io.upgradesdk.upgrade.store.redis.RedisCheckpointStore;
 import javax.sql.DataSource;
+import org.elasticsearch.client.RestClient;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.util.ClassUtils;
 
@@ -63,6 +69,45 @@ final class StoreConfigurations {
         }
     }
 
+    /**
+     * {@code upgrade.store.type=elasticsearch}: an Elasticsearch store through the host's client bean,
+     * its low-level {@code RestClient} when there is one, else its elasticsearch-java
+     * {@code ElasticsearchClient}; the store never closes it.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(ElasticsearchCheckpointStore.class)
+    @ConditionalOnProperty(prefix = PREFIX, name = TYPE, havingValue = "elasticsearch")
+    static class Elasticsearch {
+        @Bean
+        @ConditionalOnMissingBean(CheckpointStore.class)
+        @Conditional(HostElasticsearchClient.class)
+        CheckpointStore upgradeCheckpointStore(ObjectProvider<RestClient> restClient,
+                ObjectProvider<ElasticsearchClient> elasticsearchClient, UpgradeProperties properties) {
+            UpgradeProperties.Elasticsearch settings = properties.store().elasticsearch();
+            RestClient lowLevel = restClient.getIfUnique();
+            ElasticsearchCheckpointStore.Builder builder = lowLevel != null
+                    ? ElasticsearchCheckpointStore.builder(lowLevel, settings.name())
+                    : ElasticsearchCheckpointStore.builder(elasticsearchClient.getObject(), settings.name());
+            apply("upgrade.store.elasticsearch.index", settings.index(), builder::index);
+            return builder.build();
+        }
+
+        /** The host has an Elasticsearch {@code RestClient} or {@code ElasticsearchClient} bean. */
+        static final class HostElasticsearchClient extends AnyNestedCondition {
+            HostElasticsearchClient() {
+                super(ConfigurationPhase.REGISTER_BEAN);
+            }
+
+            @ConditionalOnBean(RestClient.class)
+            static final class LowLevelClient {
+            }
+
+            @ConditionalOnBean(ElasticsearchClient.class)
+            static final class TypedClient {
+            }
+        }
+    }
+
     /** Memory and file stores, or a clear failure when the configured kind could not be built above. */
     @Configuration(proxyBeanMethods = false)
     static class Fallback {
@@ -71,7 +116,8 @@ final class StoreConfigurations {
         CheckpointStore upgradeCheckpointStore(UpgradeProperties properties, ConfigurableListableBeanFactory beans) {
             ClassLoader loader = beans.getBeanClassLoader();
             return StoreFactory.create(properties.store(), name -> ClassUtils.isPresent(name, loader),
-                    name -> beans.getBeanNamesForType(ClassUtils.resolveClassName(name, loader)).length > 0);
+                    name -> ClassUtils.isPresent(name, loader)
+                            && beans.getBeanNamesForType(ClassUtils.resolveClassName(name, loader)).length > 0);
         }
     }
 }

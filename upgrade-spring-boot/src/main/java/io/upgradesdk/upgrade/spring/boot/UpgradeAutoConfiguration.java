@@ -20,19 +20,26 @@ import org.springframework.context.annotation.Import;
 
 /**
  * Auto-configuration of the upgrade SDK: a {@link CheckpointStore} ({@code upgrade.store.*}; the host's
- * {@code DataSource} or lettuce {@code RedisClient} bean for the JDBC and Redis stores), an
- * {@link UpgradeRunner} (lease, retry, the host's {@link UpgradeListener} beans, e.g. a metrics
- * listener when a {@code MeterRegistry} is there), the {@link UpgradeStartup} run of the host's
+ * {@code DataSource}, lettuce {@code RedisClient} or Elasticsearch client bean for the JDBC, Redis and
+ * Elasticsearch stores), an {@link UpgradeRunner} (lease, retry, the host's {@link UpgradeListener}
+ * beans, and the Micrometer listener when a {@code MeterRegistry} bean and {@code upgrade-micrometer}
+ * are there), the {@link UpgradeStartup} run of the host's
  * {@link UpgradePlan} beans (off with {@code upgrade.enabled=false}) and, with Actuator, the
  * {@link UpgradeEndpoint}. Every bean backs off when the host defines its own.
  */
 @AutoConfiguration(afterName = {"org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
         "org.springframework.boot.jdbc.autoconfigure.JndiDataSourceAutoConfiguration",
         "org.springframework.boot.jdbc.autoconfigure.XADataSourceAutoConfiguration",
-        "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration"})
+        "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
+        "org.springframework.boot.elasticsearch.autoconfigure.ElasticsearchRestClientAutoConfiguration",
+        "org.springframework.boot.elasticsearch.autoconfigure.ElasticsearchClientAutoConfiguration",
+        "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+        "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+        "org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration"})
 @ConditionalOnClass(UpgradeRunner.class)
 @EnableConfigurationProperties(UpgradeProperties.class)
-@Import({StoreConfigurations.Jdbc.class, StoreConfigurations.Redis.class, StoreConfigurations.Fallback.class})
+@Import({StoreConfigurations.Jdbc.class, StoreConfigurations.Redis.class, StoreConfigurations.Elasticsearch.class,
+        StoreConfigurations.Fallback.class, MetricsConfiguration.class})
 public class UpgradeAutoConfiguration {
 
     /** The runner: store, lease, retry, listeners; the point of no return only with {@code upgrade.confirm-point-of-no-return=true}. */

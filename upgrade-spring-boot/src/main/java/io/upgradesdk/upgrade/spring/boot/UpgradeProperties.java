@@ -12,7 +12,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * names the offending property in its message.
  *
  * <pre>
- * upgrade.store.type=jdbc                      # memory (default), file, jdbc, redis
+ * upgrade.store.type=jdbc                      # memory (default), file, jdbc, redis, elasticsearch
  * upgrade.plans=create-orders-table,backfill   # run only these, in this order (default: every plan bean, in @Order)
  * upgrade.finish=true                          # run FINISH after UP at startup (default false)
  * upgrade.confirm-point-of-no-return=true      # let the point of no return run (default false)
@@ -22,15 +22,17 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param enabled                 false turns the startup run off (the runner and the endpoint stay)
  * @param plans                   the ids of the plans to run at startup, in order; empty: every
- *                                {@code UpgradePlan} bean in {@code @Order} order
+ *                                UpgradePlan bean in @Order order
  * @param finish                  whether the startup run goes on with the FINISH phase after UP
  * @param confirmPointOfNoReturn  whether the point of no return may run without anyone asked
- * @param owner                   the name written into leases (default {@code user@host/pid})
+ * @param owner                   the name written into leases (default user@host/pid)
  * @param leaseDuration           how long a lease lasts without renewal (SDK default 60 s)
  * @param lockWait                how long to wait for a lease another host holds (default: fail fast)
  * @param logEvents               whether the runner logs its events through SLF4J
  * @param store                   where checkpoints and leases live
  * @param retry                   the retry policy of steps that declare none
+ * @param metrics                 the Micrometer listener, when a MeterRegistry bean and
+ *                                upgrade-micrometer are there
  */
 @ConfigurationProperties("upgrade")
 public record UpgradeProperties(
@@ -43,7 +45,8 @@ public record UpgradeProperties(
         Duration lockWait,
         @DefaultValue("true") boolean logEvents,
         @DefaultValue Store store,
-        @DefaultValue Retry retry) {
+        @DefaultValue Retry retry,
+        @DefaultValue Metrics metrics) {
 
     public UpgradeProperties {
         plans = List.copyOf(plans);
@@ -58,26 +61,32 @@ public record UpgradeProperties(
         /** The host's {@code DataSource} bean (needs {@code upgrade-store-jdbc}); several hosts. */
         JDBC,
         /** The host's lettuce {@code RedisClient} bean (needs {@code upgrade-store-redis}); several hosts. */
-        REDIS
+        REDIS,
+        /**
+         * The host's Elasticsearch {@code RestClient} or elasticsearch-java {@code ElasticsearchClient}
+         * bean (needs {@code upgrade-elasticsearch}); several hosts.
+         */
+        ELASTICSEARCH
     }
 
     /**
      * {@code upgrade.store.*}: where checkpoints and leases live. A {@code CheckpointStore} bean of the
      * host's own replaces all of this.
      *
-     * @param type  the kind of store
-     * @param file  the checkpoint file when the type is {@code file}
-     * @param jdbc  settings of the JDBC store
-     * @param redis settings of the Redis store
+     * @param type          the kind of store
+     * @param file          the checkpoint file when the type is file
+     * @param jdbc          settings of the JDBC store
+     * @param redis         settings of the Redis store
+     * @param elasticsearch settings of the Elasticsearch store
      */
     public record Store(@DefaultValue("memory") StoreType type, Path file, @DefaultValue Jdbc jdbc,
-            @DefaultValue Redis redis) {
+            @DefaultValue Redis redis, @DefaultValue Elasticsearch elasticsearch) {
     }
 
     /**
      * {@code upgrade.store.jdbc.*}.
      *
-     * @param tablePrefix  prefix of the store's two tables (SDK default {@code upgrade_})
+     * @param tablePrefix  prefix of the store's two tables (SDK default upgrade_)
      * @param createTables whether the store creates its tables on first use
      */
     public record Jdbc(String tablePrefix, @DefaultValue("true") boolean createTables) {
@@ -86,9 +95,29 @@ public record UpgradeProperties(
     /**
      * {@code upgrade.store.redis.*}.
      *
-     * @param keyPrefix prefix of every key (SDK default {@code upgrade:})
+     * @param keyPrefix prefix of every key (SDK default upgrade:)
      */
     public record Redis(String keyPrefix) {
+    }
+
+    /**
+     * {@code upgrade.store.elasticsearch.*}.
+     *
+     * @param index the index holding the checkpoints and leases (SDK default upgrade-checkpoints)
+     * @param name  the name that stands for the cluster in messages (never its address or credentials)
+     */
+    public record Elasticsearch(String index, @DefaultValue("elasticsearch") String name) {
+    }
+
+    /**
+     * {@code upgrade.metrics.*}: the Micrometer listener defined when a {@code MeterRegistry} bean
+     * and {@code upgrade-micrometer} are there.
+     *
+     * @param enabled false leaves the listener out
+     * @param perStep whether step meters carry the step tag (false: the steps of a plan share
+     *                their meters, for plans of very many steps)
+     */
+    public record Metrics(@DefaultValue("true") boolean enabled, @DefaultValue("true") boolean perStep) {
     }
 
     /**

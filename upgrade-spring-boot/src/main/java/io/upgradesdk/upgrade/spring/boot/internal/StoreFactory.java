@@ -10,13 +10,16 @@ import io.upgradesdk.upgrade.spring.boot.UpgradeProperties.StoreType;
 import java.util.function.Predicate;
 
 /**
- * Builds the stores that need nothing from the host (memory, file), and explains why a JDBC or Redis
- * store could not be built when its module or the host's client bean is missing.
+ * Builds the stores that need nothing from the host (memory, file), and explains why a JDBC, Redis or
+ * Elasticsearch store could not be built when its module or the host's client bean is missing.
  */
 public final class StoreFactory {
 
     private static final String JDBC_STORE = "io.upgradesdk.upgrade.store.jdbc.JdbcCheckpointStore";
     private static final String REDIS_STORE = "io.upgradesdk.upgrade.store.redis.RedisCheckpointStore";
+    private static final String ELASTICSEARCH_STORE = "io.upgradesdk.upgrade.elasticsearch.ElasticsearchCheckpointStore";
+    private static final String REST_CLIENT = "org.elasticsearch.client.RestClient";
+    private static final String ELASTICSEARCH_CLIENT = "co.elastic.clients.elasticsearch.ElasticsearchClient";
 
     private StoreFactory() {
     }
@@ -25,7 +28,8 @@ public final class StoreFactory {
      * The store of {@code upgrade.store.type} when no other configuration built one.
      *
      * @param classPresent whether a class is on the class path
-     * @param beanPresent  whether the context has a bean of the named type
+     * @param beanPresent  whether the context has a bean of the named type (false when the type is
+     *                     not on the class path)
      */
     public static CheckpointStore create(UpgradeProperties.Store store, Predicate<String> classPresent,
             Predicate<String> beanPresent) {
@@ -37,6 +41,9 @@ public final class StoreFactory {
                     beanPresent);
             case REDIS -> throw missing(type, "upgrade-store-redis", REDIS_STORE, "io.lettuce.core.RedisClient",
                     classPresent, beanPresent);
+            case ELASTICSEARCH -> throw missing(type, "upgrade-elasticsearch", ELASTICSEARCH_STORE,
+                    REST_CLIENT + " or " + ELASTICSEARCH_CLIENT,
+                    classPresent, name -> beanPresent.test(REST_CLIENT) || beanPresent.test(ELASTICSEARCH_CLIENT));
         };
     }
 
@@ -55,7 +62,7 @@ public final class StoreFactory {
         String why;
         if (!classPresent.test(storeClass)) {
             why = "the " + module + " module is not on the class path: add the dependency io.upgradesdk:" + module;
-        } else if (!classPresent.test(beanType) || !beanPresent.test(beanType)) {
+        } else if (!beanPresent.test(beanType)) {
             why = "the application context has no " + beanType + " bean: define one (the host's own; the"
                     + " store uses it and never closes it) or define a CheckpointStore bean";
         } else {

@@ -1,0 +1,164 @@
+package io.upgradesdk.benchmarks;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.upgradesdk.upgrade.InMemoryCheckpointStore;
+import io.upgradesdk.upgrade.Slf4jUpgradeListener;
+import io.upgradesdk.upgrade.UpgradeListener;
+import io.upgradesdk.upgrade.UpgradePlan;
+import io.upgradesdk.upgrade.UpgradeReport;
+import io.upgradesdk.upgrade.UpgradeRunner;
+import io.upgradesdk.upgrade.UpgradeStep;
+import io.upgradesdk.upgrade.micrometer.MicrometerUpgradeListener;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * What a listener adds to the runner's cost, as a ratio with a median: the 1,000-step in-memory
+ * plan of {@link RunnerOverheadBenchmark} (each step reports its progress once) run without a
+ * listener and with each listener, the configurations interleaved within every round so that the
+ * drift of a shared machine hits them alike. Per round and configuration: the mean time per step
+ * over {@code RUNS} runs; per listener: the median over rounds of its per-round ratio to the
+ * round's no-listener figure. A plain main, not JMH:
+ *
+ * <pre>
+ * mvn -B -q -Pbench -pl benchmarks -am package -DskipTests
+ * java -cp benchmarks/target/benchmarks.jar io.upgradesdk.benchmarks.ListenerOverheadBenchmark [ROUNDS] [RUNS] [cpu|wall]
+ * </pre>
+ *
+ * Times are the running thread's CPU time by default (on a shared machine, wall-clock time mostly
+ * measures the other processes), {@code wall} for wall-clock time.
+ * Configurations: {@code none}; {@code no-op} (a listener that does nothing: the runner's own cost
+ * of building and publishing events, which it skips without listeners); {@code slf4j-info} (the SLF4J listener at INFO writing formatted
+ * lines to a buffered file); {@code micrometer} (the Micrometer listener on one registry kept
+ * across runs, as in a host that runs plans repeatedly); {@code micrometer-first-run} (a new
+ * registry and listener for every run: each run pays the registration of its ~10 meters per
+ * step, as the first run in a process does).
+ */
+public final class ListenerOverheadBenchmark {
+
+    private static final int STEPS = RunnerOverheadBenchmark.STEPS;
+    private static final int WARM_UP_ROUNDS = 5;
+
+    private ListenerOverheadBenchmark() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 31;
+        int runs = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+        boolean wallClock = args.length > 2 && "wall".equals(args[2]);
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        LongSupplier clock = wallClock ? System::nanoTime : threads::getCurrentThreadCpuTime;
+        Path directory = Files.createTempDirectory("listener-bench");
+        try (RunnerOverheadBenchmark.FileLogger logger = new RunnerOverheadBenchmark.FileLogger(
+                directory.resolve("events.log"))) {
+            MicrometerUpgradeListener kept = MicrometerUpgradeListener.of(new SimpleMeterRegistry());
+            Map<String, Supplier<UpgradeListener>> configurations = new LinkedHashMap<>();
+            configurations.put("none", () -> null);
+            configurations.put("no-op", () -> event -> { });
+            configurations.put("slf4j-info", () -> new Slf4jUpgradeListener(logger));
+            configurations.put("micrometer", () -> kept);
+            configurations.put("micrometer-first-run", () -> MicrometerUpgradeListener.of(new SimpleMeterRegistry()));
+            measure(configurations, rounds, runs, clock);
+            System.out.printf(Locale.ROOT, "(%s time)%n", wallClock ? "wall-clock" : "thread CPU");
+        }
+    }
+
+    private static void measure(Map<String, Supplier<UpgradeListener>> configurations, int rounds, int runs,
+            LongSupplier clock) {
+        UpgradePlan plan = plan();
+        Map<String, List<Double>> micros = new LinkedHashMap<>();
+        Map<String, List<Double>> ratios = new LinkedHashMap<>();
+        configurations.keySet().forEach(name -> {
+            micros.put(name, new ArrayList<>());
+            ratios.put(name, new ArrayList<>());
+        });
+        List<String> order = new ArrayList<>(configurations.keySet());
+        for (int round = 0; round < WARM_UP_ROUNDS + rounds; round++) {
+            Map<String, Double> thisRound = new LinkedHashMap<>();
+            for (int i = 0; i < order.size(); i++) {
+                String name = order.get((i + round) % order.size());    // rotate who goes first
+                thisRound.put(name, microsPerStep(plan, configurations.get(name), runs, clock));
+            }
+            if (round >= WARM_UP_ROUNDS) {
+                thisRound.forEach((name, value) -> {
+                    micros.get(name).add(value);
+                    ratios.get(name).add(value / thisRound.get("none"));
+                });
+            }
+        }
+        print(micros, ratios, rounds, runs);
+    }
+
+    private static void print(Map<String, List<Double>> micros, Map<String, List<Double>> ratios, int rounds,
+            int runs) {
+        System.out.printf(Locale.ROOT, "Listener overhead, %d-step in-memory plan, %d rounds x %d runs per"
+                + " configuration (after %d warm-up rounds), %s, %d CPUs%n", STEPS, rounds, runs,
+                WARM_UP_ROUNDS, Runtime.version(), Runtime.getRuntime().availableProcessors());
+        System.out.printf(Locale.ROOT, "%-22s %15s %18s %16s %18s%n", "listener", "median us/step", "min..max us/step",
+                "median ratio", "ratio p25..p75");
+        micros.forEach((name, values) -> {
+            List<Double> ratio = ratios.get(name);
+            System.out.printf(Locale.ROOT, "%-22s %15.2f %18s %15.3fx %18s%n", name, quantile(values, 0.5),
+                    String.format(Locale.ROOT, "%.2f..%.2f", quantile(values, 0), quantile(values, 1)),
+                    quantile(ratio, 0.5), String.format(Locale.ROOT, "%.3f..%.3f", quantile(ratio, 0.25),
+                            quantile(ratio, 0.75)));
+        });
+    }
+
+    /**
+     * Mean µs per step over {@code runs} runs, each on a new in-memory store and runner: the CPU
+     * time of this thread (the runner runs the plan on it), so time spent descheduled on a shared
+     * machine does not count; {@code wall} for wall-clock time instead.
+     */
+    private static double microsPerStep(UpgradePlan plan, Supplier<UpgradeListener> listener, int runs,
+            LongSupplier clock) {
+        long took = 0;
+        for (int run = 0; run < runs; run++) {
+            UpgradeRunner.Builder builder = UpgradeRunner.builder().store(new InMemoryCheckpointStore())
+                    .owner("bench").heartbeat(false);
+            UpgradeListener chosen = listener.get();
+            if (chosen != null) {
+                builder.listener(chosen);
+            }
+            UpgradeRunner runner = builder.build();
+            long start = clock.getAsLong();
+            UpgradeReport report = runner.run(plan);
+            took += clock.getAsLong() - start;
+            if (!report.isSuccess()) {
+                throw new IllegalStateException(report.toString());
+            }
+        }
+        return took / 1000.0 / runs / STEPS;
+    }
+
+    private static UpgradePlan plan() {
+        AtomicLong sink = new AtomicLong();
+        UpgradePlan.Builder builder = UpgradePlan.builder("bench");
+        for (int i = 0; i < STEPS; i++) {
+            builder.step(UpgradeStep.builder("step-" + i).execute(ctx -> {
+                long done = sink.incrementAndGet();
+                ctx.progress(done, done, "step done");
+            }).build());
+        }
+        return builder.build();
+    }
+
+    private static double quantile(List<Double> values, double q) {
+        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        double position = q * (sorted.length - 1);
+        int low = (int) Math.floor(position);
+        int high = (int) Math.ceil(position);
+        return sorted[low] + (sorted[high] - sorted[low]) * (position - low);
+    }
+}
