@@ -149,4 +149,35 @@ class SequenceRunTest {
         assertThat(executed).isEmpty();
         assertThat(store.load("b")).isEmpty();
     }
+
+    @Test
+    void theReportStatusAndPreviewSayWhatTheyHoldInTextAndJson() {
+        failing.add("b/copy");
+        SequenceReport failed = runner.run(sequence("a", "b"));
+        SequenceStatus status = runner.status(sequence("a", "b", "c"));
+        SequencePreview outOfOrder = runner.preview(sequence("x", "a"));
+
+        assertThat(failed.isSuccess()).isFalse();
+        assertThat(failed.toJson()).contains("\"report\" : {", "\"outcome\" : \"FAILED\"");
+        assertThatThrownBy(() -> failed.plan("z")).isInstanceOf(UpgradeException.class)
+                .hasMessageContaining("sequence 's' has no plan 'z'");
+        assertThat(status.toString()).contains("Status of plan 'a'", "Status of plan 'b'")
+                .doesNotContain("Status of plan 'c'");
+        assertThatThrownBy(() -> status.plan("z")).isInstanceOf(UpgradeException.class)
+                .hasMessageContaining("sequence 's' has no plan 'z'");
+        assertThat(outOfOrder.toJson()).contains("plan 'x' comes before plan 'a'");
+        assertThat(outOfOrder.toString()).contains("Preview of plan 'x'", "WARNING: plan 'x' comes before");
+        assertThat(sequence("a", "b").toString()).isEqualTo("UpgradeSequence[s, plans [a, b]]");
+
+        failing.clear();
+        runner.run(sequence("a", "b"));
+        assertThat(runner.preview(sequence("a", "b")).requiresConfirmation()).isFalse();
+    }
+
+    @Test
+    void aSequenceIdLeavesRoomForTheRecordPrefixWithinTwoHundredCharacters() {
+        assertThat(UpgradeSequence.builder("s".repeat(191)).plan(plan("a")).build().recordId()).hasSize(200);
+        assertThatThrownBy(() -> UpgradeSequence.builder("s".repeat(192))).isInstanceOf(UpgradeException.class)
+                .hasMessageContaining("keep it to 191 characters");
+    }
 }
