@@ -16,6 +16,11 @@ public enum UpgradeErrorCode implements ErrorCode {
     CONFIRMATION_REQUIRED,
     /** A step failed permanently or ran out of attempts. */
     STEP_FAILED,
+    /**
+     * A sequence's plans no longer match what its record says was applied: a plan was inserted
+     * before an applied one, or an applied plan was removed from the sequence.
+     */
+    SEQUENCE_OUT_OF_ORDER,
     /** An operation was asked in the wrong phase (finish before up completed, ...). */
     PHASE_ORDER,
     /** Rollback is impossible (the point of no return has run, ...). */

@@ -7,6 +7,8 @@ import io.upgradesdk.upgrade.internal.PlanRun;
 import io.upgradesdk.upgrade.internal.PreviewBuilder;
 import io.upgradesdk.upgrade.internal.RecoveryOperations;
 import io.upgradesdk.upgrade.internal.RunnerSettings;
+import io.upgradesdk.upgrade.internal.SequenceRun;
+import io.upgradesdk.upgrade.internal.SequenceViews;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -111,6 +113,42 @@ public final class UpgradeRunner {
      */
     public UpgradeReport run(UpgradePlan plan) {
         return PlanRun.execute(settings, plan, RunOperation.RUN);
+    }
+
+    /**
+     * Runs the sequence's pending plans in order, each as {@link #run(UpgradePlan)} does (both
+     * phases under the plan's own lease, with its own checkpoint and point of no return), and
+     * records each completed plan as applied in the sequence's record. Plans recorded as applied
+     * are never run again; an interrupted plan resumes at its interrupted step. The first plan that
+     * fails or awaits a confirmation stops the sequence, with that outcome; the next run resumes there.
+     *
+     * <p>Thrown: {@code SEQUENCE_OUT_OF_ORDER} (a plan inserted before an applied one, or an
+     * applied plan removed; nothing runs), and whatever {@link #run(UpgradePlan)} throws for the plan
+     * being started (the plans completed before it stay recorded as applied).
+     * Reported per plan: as {@link #run(UpgradePlan)}.
+     */
+    public SequenceReport run(UpgradeSequence sequence) {
+        return SequenceRun.execute(settings, sequence);
+    }
+
+    /**
+     * What running the sequence would do now: the applied plans skipped, each pending plan's
+     * {@link #preview(UpgradePlan)}; a sequence out of order is a warning. Changes nothing.
+     *
+     * <p>Thrown: the store's read failures, {@code STORE_CONTRACT_BROKEN}.
+     */
+    public SequencePreview preview(UpgradeSequence sequence) {
+        return SequenceViews.preview(settings, sequence);
+    }
+
+    /**
+     * The sequence as stored: each plan applied, in progress or pending, with its
+     * {@link #status(UpgradePlan) status}; takes no lease.
+     *
+     * <p>Thrown: the store's read failures, {@code STORE_CONTRACT_BROKEN}.
+     */
+    public SequenceStatus status(UpgradeSequence sequence) {
+        return SequenceViews.status(settings, sequence);
     }
 
     /**

@@ -7,6 +7,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.resource.ClientResources;
 import io.upgradesdk.upgrade.UpgradeException;
 import io.upgradesdk.upgrade.UpgradePlan;
+import io.upgradesdk.upgrade.UpgradeSequence;
 import io.upgradesdk.upgrade.elasticsearch.ElasticsearchConnection;
 import io.upgradesdk.upgrade.elasticsearch.ElasticsearchEndpoint;
 import io.upgradesdk.upgrade.kuzzle.internal.HostClients;
@@ -93,6 +94,38 @@ public final class KuzzleUpgrade implements AutoCloseable {
         requireNonNull(settings, "settings");
         host.check(settings);
         return KuzzlePlanFactory.build(settings, new LiveConnectors(settings, host));
+    }
+
+    /**
+     * Kuzzle 1.x to 2.x, then the Elasticsearch cluster Kuzzle 2 now runs on onto its next major,
+     * as one resumable {@link UpgradeSequence} (id {@code settings.planId()}): first
+     * {@link #upgradePlan} (under {@code settings.planId()}, so a Kuzzle upgrade already run keeps
+     * its checkpoint), then {@code elasticsearchUpgrade} (under {@code <planId>/<its id>}, e.g.
+     * {@code kuzzle-1-to-2/es-snapshot-restore}), a plan of {@code ElasticsearchUpgrade}
+     * (snapshot-restore or rolling) whose source is the settings' target cluster, e.g. 7.17 to 8.19.
+     * Run it with {@code runner.run(sequence)}; plans are only ever added at the end.
+     *
+     * <pre>{@code
+     * UpgradeSequence sequence = kuzzle.upgradeSequence(settings,          // 5.6 -> Kuzzle 2 on 7.17
+     *         es.snapshotRestorePlan(SnapshotRestoreSettings.builder(es717, es819)...build()));
+     * runner.run(sequence).throwIfFailed();
+     * }</pre>
+     *
+     * <p>Fails with {@link KuzzleErrorCode#INVALID_SETTINGS} for an in-place Kuzzle upgrade (there
+     * is no new cluster to carry on), and with {@code INVALID_PLAN} when both plans have one id.
+     */
+    public UpgradeSequence upgradeSequence(KuzzleUpgradeSettings settings, UpgradePlan elasticsearchUpgrade) {
+        requireNonNull(elasticsearchUpgrade, "elasticsearchUpgrade");
+        UpgradePlan kuzzlePlan = upgradePlan(settings);
+        if (settings.targetElasticsearch().isEmpty()) {
+            throw new UpgradeException(KuzzleErrorCode.INVALID_SETTINGS, "an upgrade sequence needs a new"
+                    + " Elasticsearch cluster for Kuzzle 2: set targetElasticsearch (an in-place upgrade keeps the"
+                    + " 5.6 cluster, which no Elasticsearch plan can carry on), or run upgradePlan alone");
+        }
+        return UpgradeSequence.builder(settings.planId())
+                .plan(kuzzlePlan)
+                .plan(settings.planId() + "/" + elasticsearchUpgrade.id(), elasticsearchUpgrade)
+                .build();
     }
 
     /**

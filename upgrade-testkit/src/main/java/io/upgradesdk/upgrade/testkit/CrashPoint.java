@@ -35,8 +35,15 @@ public final class CrashPoint {
     private final int nth;
     private final boolean beforeWriteLands;
     private final String description;
+    /** The plan whose writes count, or null for any plan's. */
+    private final String planId;
 
     private CrashPoint(Kind kind, String stepId, int nth, boolean beforeWriteLands, String description) {
+        this(kind, stepId, nth, beforeWriteLands, description, null);
+    }
+
+    private CrashPoint(Kind kind, String stepId, int nth, boolean beforeWriteLands, String description,
+            String planId) {
         if (nth < 1) {
             throw new UpgradeException(UpgradeErrorCode.INVALID_CONFIGURATION,
                     "a crash point counts from 1, was " + nth);
@@ -46,6 +53,17 @@ public final class CrashPoint {
         this.nth = nth;
         this.beforeWriteLands = beforeWriteLands;
         this.description = description;
+        this.planId = planId;
+    }
+
+    /**
+     * The same point, counting only the writes of one plan's checkpoint: in a sequence, where
+     * several plans may have a step of the same name,
+     * {@code CrashPoint.afterCursorSave("copy", 2).inPlan("8.19-to-9.2")} dies in the second plan.
+     */
+    public CrashPoint inPlan(String planId) {
+        requireNonNull(planId, "planId");
+        return new CrashPoint(kind, stepId, nth, beforeWriteLands, description + " in plan '" + planId + "'", planId);
     }
 
     /** Dies right after the step's {@code n}th cursor save of the run has landed. */
@@ -105,6 +123,9 @@ public final class CrashPoint {
 
     /** Whether a write from {@code previous} (null: none stored) to {@code next} is one this point counts. */
     boolean counts(Checkpoint previous, Checkpoint next) {
+        if (planId != null && !planId.equals(next.planId())) {
+            return false;
+        }
         return switch (kind) {
             case ANY_SAVE -> true;
             case CURSOR_SAVE -> isCursorSave(previous, next, stepId);

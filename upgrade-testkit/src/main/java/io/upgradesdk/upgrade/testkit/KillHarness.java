@@ -46,6 +46,14 @@ public final class KillHarness {
         return new Builder(requireNonNull(planClass, "planClass"));
     }
 
+    /**
+     * A harness for a sequence ({@code sequenceClass} public, with a public no-argument
+     * constructor): each run runs the whole sequence, kills land in any of its plans.
+     */
+    public static Builder forSequence(Class<? extends KillableSequence> sequenceClass) {
+        return new Builder(requireNonNull(sequenceClass, "sequenceClass"));
+    }
+
     /** What the test asserts on a trial's folder after its final run, e.g. with an {@link EffectLedger}. */
     @FunctionalInterface
     public interface TrialCheck {

@@ -1,6 +1,8 @@
 package io.upgradesdk.upgrade.testkit;
 
 import io.upgradesdk.upgrade.Checkpoint;
+import io.upgradesdk.upgrade.SequenceReport;
+import io.upgradesdk.upgrade.SequenceStatus;
 import io.upgradesdk.upgrade.StepRecord;
 import io.upgradesdk.upgrade.UpgradeException;
 import io.upgradesdk.upgrade.UpgradeReport;
@@ -28,6 +30,14 @@ public class UpgradeAssertions extends Assertions {
 
     public static UpgradeReportAssert assertThat(UpgradeReport report) {
         return new UpgradeReportAssert(report);
+    }
+
+    public static SequenceReportAssert assertThat(SequenceReport report) {
+        return new SequenceReportAssert(report);
+    }
+
+    public static SequenceStatusAssert assertThat(SequenceStatus status) {
+        return new SequenceStatusAssert(status);
     }
 
     public static CheckpointAssert assertThat(Checkpoint checkpoint) {

@@ -10,11 +10,15 @@ import io.upgradesdk.upgrade.Lease;
 import io.upgradesdk.upgrade.PlanStatus;
 import io.upgradesdk.upgrade.Preview;
 import io.upgradesdk.upgrade.RetryPolicy;
+import io.upgradesdk.upgrade.SequencePreview;
+import io.upgradesdk.upgrade.SequenceReport;
+import io.upgradesdk.upgrade.SequenceStatus;
 import io.upgradesdk.upgrade.Secret;
 import io.upgradesdk.upgrade.UpgradeListener;
 import io.upgradesdk.upgrade.UpgradePlan;
 import io.upgradesdk.upgrade.UpgradeReport;
 import io.upgradesdk.upgrade.UpgradeRunner;
+import io.upgradesdk.upgrade.UpgradeSequence;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -107,6 +111,21 @@ public final class UpgradeTestRunner {
         return runner.status(plan);
     }
 
+    /** {@link UpgradeRunner#run(UpgradeSequence)}: the sequence's pending plans, in order. */
+    public SequenceReport run(UpgradeSequence sequence) {
+        return runner.run(sequence);
+    }
+
+    /** {@link UpgradeRunner#preview(UpgradeSequence)}. */
+    public SequencePreview preview(UpgradeSequence sequence) {
+        return runner.preview(sequence);
+    }
+
+    /** {@link UpgradeRunner#status(UpgradeSequence)}. */
+    public SequenceStatus status(UpgradeSequence sequence) {
+        return runner.status(sequence);
+    }
+
     /** The runner itself, for operations the preset does not wrap (markDone, forceReleaseLock, ...). */
     public UpgradeRunner runner() {
         return runner;
@@ -147,6 +166,17 @@ public final class UpgradeTestRunner {
                 clock.set(l.expiresAt().plusMillis(1));
             }
         });
+        return this;
+    }
+
+    /**
+     * Moves the clock past the expiry of every lease held on the sequence's plans and record, as
+     * time passing after a run killed mid-sequence.
+     */
+    public UpgradeTestRunner letLeasesExpire(UpgradeSequence sequence) {
+        sequence.plans().forEach(this::letLeaseExpire);
+        store().currentLease(sequence.recordId()).filter(l -> !l.isExpiredAt(clock.instant()))
+                .ifPresent(l -> clock.set(l.expiresAt().plusMillis(1)));
         return this;
     }
 
@@ -257,6 +287,24 @@ public final class UpgradeTestRunner {
             return crash(plan, runner::rollback);
         }
 
+        /**
+         * Runs the sequence and dies at the point (use {@link CrashPoint#inPlan} to aim at one
+         * plan); returns the sequence's status as the crash left it.
+         */
+        public CrashedSequenceRun run(UpgradeSequence sequence) {
+            observed.arm(point);
+            SequenceReport report;
+            try {
+                report = runner.run(sequence);
+            } catch (SimulatedCrash crash) {
+                observed.disarm();
+                return new CrashedSequenceRun(crash, runner.status(sequence));
+            } finally {
+                observed.disarm();
+            }
+            throw new AssertionError("the sequence never reached the crash point (" + point + "); it ended: " + report);
+        }
+
         private CrashedRun crash(UpgradePlan plan, Function<UpgradePlan, UpgradeReport> operation) {
             observed.arm(point);
             UpgradeReport report;
@@ -281,6 +329,17 @@ public final class UpgradeTestRunner {
      * @param lease      the lease left held
      */
     public record CrashedRun(SimulatedCrash crash, Optional<Checkpoint> checkpoint, Optional<Lease> lease) {
+    }
+
+    /**
+     * What a sequence run that crashed left in the store, as after {@code kill -9}: the plans
+     * applied so far, the interrupted plan in progress with its lease still held. Rerun after
+     * {@link #letLeasesExpire(UpgradeSequence)}.
+     *
+     * @param crash  the crash, with its point
+     * @param status the sequence's status right after the crash
+     */
+    public record CrashedSequenceRun(SimulatedCrash crash, SequenceStatus status) {
     }
 
     /** Answers as the test said last; records the questions. */

@@ -5,13 +5,17 @@ import io.upgradesdk.upgrade.CheckpointStore;
 import io.upgradesdk.upgrade.Confirmation;
 import io.upgradesdk.upgrade.Lease;
 import io.upgradesdk.upgrade.OperatorNote;
+import io.upgradesdk.upgrade.SequenceReport;
 import io.upgradesdk.upgrade.UpgradeException;
 import io.upgradesdk.upgrade.UpgradePlan;
 import io.upgradesdk.upgrade.UpgradeReport;
 import io.upgradesdk.upgrade.UpgradeRunner;
+import io.upgradesdk.upgrade.UpgradeSequence;
 import io.upgradesdk.upgrade.testkit.KillablePlan;
+import io.upgradesdk.upgrade.testkit.KillableSequence;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -24,7 +28,8 @@ import java.util.Optional;
  * exit:  0 succeeded, 3 refused (UpgradeException), 4 failed
  * </pre>
  *
- * <p>With takeover, the run first force-releases the lease a killed run left (audited).
+ * <p>With takeover, the run first force-releases the lease a killed run left (audited). A
+ * {@link KillableSequence} runs its whole sequence.
  */
 public final class KilledHost {
 
@@ -36,7 +41,6 @@ public final class KilledHost {
         Path work = Path.of(args[1]);
         boolean runBothPhases = args[2].equals("RUN");
         boolean takeover = Boolean.parseBoolean(args[3]);
-        UpgradePlan plan = host.plan(work);
         int exit;
         try (CheckpointStore store = host.store(work)) {
             SignallingStore signalling = new SignallingStore(store);
@@ -46,15 +50,15 @@ public final class KilledHost {
                     .leaseDuration(Duration.ofSeconds(30));
             host.configure(builder, work);
             UpgradeRunner runner = builder.build();
+            UpgradeSequence sequence = host instanceof KillableSequence s ? s.sequence(work) : null;
+            UpgradePlan plan = sequence == null ? host.plan(work) : null;
             if (takeover) {
-                runner.forceReleaseLock(plan, OperatorNote.by("kill-harness", "the previous run was killed (SIGKILL)"));
+                takeOver(runner, store, sequence == null ? List.of(plan) : sequence.plans(), sequence);
             }
             signalling.start();
             reply("STARTED");
             try {
-                UpgradeReport report = runBothPhases ? runner.run(plan) : runner.up(plan);
-                reply("DONE " + report.outcome() + " " + (report.errorCode() == null ? "-" : report.errorCode()));
-                exit = report.isSuccess() ? 0 : 4;
+                exit = sequence != null ? runSequence(runner, sequence) : runPlan(runner, plan, runBothPhases);
             } catch (UpgradeException e) {
                 reply("DONE EXCEPTION " + e.code().id());
                 System.err.println(e);
@@ -62,6 +66,34 @@ public final class KilledHost {
             }
         }
         System.exit(exit);
+    }
+
+    private static int runPlan(UpgradeRunner runner, UpgradePlan plan, boolean runBothPhases) {
+        UpgradeReport report = runBothPhases ? runner.run(plan) : runner.up(plan);
+        reply("DONE " + report.outcome() + " " + (report.errorCode() == null ? "-" : report.errorCode()));
+        return report.isSuccess() ? 0 : 4;
+    }
+
+    private static int runSequence(UpgradeRunner runner, UpgradeSequence sequence) {
+        SequenceReport report = runner.run(sequence);
+        String code = report.stoppedAt().flatMap(SequenceReport.PlanReport::report)
+                .map(UpgradeReport::errorCode).orElse(null);
+        reply("DONE " + report.outcome() + " " + (code == null ? "-" : code));
+        return report.isSuccess() ? 0 : 4;
+    }
+
+    /** Releases the leases a killed run left: on the plans (audited), and on the sequence's record. */
+    private static void takeOver(UpgradeRunner runner, CheckpointStore store, List<UpgradePlan> plans,
+            UpgradeSequence sequence) {
+        OperatorNote note = OperatorNote.by("kill-harness", "the previous run was killed (SIGKILL)");
+        for (UpgradePlan plan : plans) {
+            if (sequence == null || store.currentLease(plan.id()).isPresent()) {
+                runner.forceReleaseLock(plan, note);
+            }
+        }
+        if (sequence != null) {
+            store.forceReleaseLease(sequence.recordId());
+        }
     }
 
     private static synchronized void reply(String line) {
