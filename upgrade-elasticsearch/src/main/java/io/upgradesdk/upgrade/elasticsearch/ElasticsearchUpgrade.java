@@ -17,6 +17,7 @@ import io.upgradesdk.upgrade.elasticsearch.internal.RollingUpgradeStep;
 import io.upgradesdk.upgrade.elasticsearch.internal.SettingsChecks;
 import io.upgradesdk.upgrade.elasticsearch.internal.SnapshotRestoreSteps;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -180,6 +181,18 @@ public final class ElasticsearchUpgrade implements AutoCloseable {
             SettingsChecks.require(!pollInterval.isNegative(),
                     "pollInterval must not be negative, was " + pollInterval + "; give zero or more");
             return new ElasticsearchUpgrade(this);
+        }
+    }
+
+    /**
+     * The oldest version any node of {@code cluster} runs ({@code GET /_nodes}), e.g. {@code 8.19.21};
+     * a host picks the plan's target major from it (8.x source: 9). Fails with the client's error
+     * when the cluster is unreachable.
+     */
+    public String oldestNodeVersion(ElasticsearchEndpoint cluster) {
+        requireRegistered(requireNonNull(cluster, "cluster"));
+        try (EsClient c = clients.apply(cluster)) {
+            return Collections.min(Preflight.nodeVersions(c).values()).toString();
         }
     }
 
