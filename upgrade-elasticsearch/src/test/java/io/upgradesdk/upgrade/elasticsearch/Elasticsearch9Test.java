@@ -2,19 +2,23 @@ package io.upgradesdk.upgrade.elasticsearch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.upgradesdk.testservers.ElasticsearchCluster;
 import io.upgradesdk.testservers.ElasticsearchNode;
 import io.upgradesdk.testservers.ElasticsearchServer;
+import io.upgradesdk.upgrade.FileCheckpointStore;
 import io.upgradesdk.upgrade.InMemoryCheckpointStore;
 import io.upgradesdk.upgrade.UpgradeEvent;
 import io.upgradesdk.upgrade.UpgradePlan;
 import io.upgradesdk.upgrade.UpgradeReport;
 import io.upgradesdk.upgrade.UpgradeRunner;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Elasticsearch 8.19 → 9.x on real nodes: 8.19.21 and 9.2.4 shared servers (started once per JVM)
@@ -123,6 +127,62 @@ class Elasticsearch9Test {
             assertThat(node.request("GET", "/legacy-ro/_count", null).ok().body()).contains("\"count\":2");
             assertThat(node.request("GET", "/legacy-rw/_count", null).ok().body()).contains("\"count\":2");
             assertThat(node.request("PUT", "/legacy-ro/_doc/3", "{\"n\":3}").status()).as("still read-only").isEqualTo(403);
+            es.close();
+        }
+    }
+
+    /**
+     * A two-node 8.19.21 cluster rolled to 9.2.4 node by node on the same data directories, through
+     * the same gates; the host fails on the second node once, and the rerun resumes with it only.
+     */
+    @Test
+    void twoNode819ClusterRollsTo924NodeByNodeAndResumesAfterAHostFailure(@TempDir Path tmp) throws Exception {
+        try (ElasticsearchCluster cluster = ElasticsearchServer.newCluster(ElasticsearchServer.V8, 2)) {
+            ElasticsearchNode n0 = cluster.node(0);
+            ElasticsearchNode n1 = cluster.node(1);
+            n0.request("PUT", "/docs", "{\"settings\":{\"number_of_shards\":2,\"number_of_replicas\":1}}").ok();
+            StringBuilder nd = new StringBuilder();
+            for (int i = 0; i < 300; i++) {
+                nd.append("{\"index\":{\"_index\":\"docs\",\"_id\":\"").append(i).append("\"}}\n{\"n\":")
+                        .append(i).append("}\n");
+            }
+            n0.request("POST", "/_bulk?refresh=true", nd.toString()).ok();
+            n0.request("GET", "/_cluster/health?wait_for_status=green&timeout=60s", null).ok();
+
+            ElasticsearchEndpoint endpoint = ElasticsearchEndpoint.builder().url(n0.url()).url(n1.url()).build();
+            RollingUpgradeSettings settings = RollingUpgradeSettings.builder(endpoint, ElasticsearchServer.V9)
+                    .nodeOrder(List.of(n0.name(), n1.name())).nodeTimeout(Duration.ofMinutes(4)).build();
+            ElasticsearchUpgrade es = ElasticsearchUpgrade.builder().pollInterval(Duration.ofMillis(250)).build();
+            List<String> hostCalls = Collections.synchronizedList(new ArrayList<>());
+            boolean[] failSecond = {true};
+            NodeHost host = name -> {
+                hostCalls.add(name);
+                ElasticsearchNode n = name.equals(n0.name()) ? n0 : n1;
+                if (n == n1 && failSecond[0]) {
+                    failSecond[0] = false;
+                    throw new IllegalStateException("package mirror unreachable");
+                }
+                n.stop();
+                n.start(ElasticsearchServer.V9);
+            };
+            Path checkpoint = tmp.resolve("rolling9.json");
+            long t0 = System.nanoTime();
+            UpgradeReport first = UpgradeRunner.builder().store(new FileCheckpointStore(checkpoint))
+                    .retryPolicy(io.upgradesdk.upgrade.RetryPolicy.none()).build()
+                    .up(es.rollingUpgradePlan(settings, host));
+            assertThat(first.outcome()).isEqualTo(UpgradeReport.Outcome.FAILED);
+            assertThat(n0.version()).isEqualTo(ElasticsearchServer.V9);
+            assertThat(n1.version()).isEqualTo(ElasticsearchServer.V8);
+
+            UpgradeReport resumed = UpgradeRunner.builder().store(new FileCheckpointStore(checkpoint)).build()
+                    .up(es.rollingUpgradePlan(settings, host));
+            System.out.println("ES9 two-node rolling 8.19.21 -> 9.2.4 took " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+            assertThat(resumed.outcome()).as(resumed.toString()).isEqualTo(UpgradeReport.Outcome.SUCCEEDED);
+            assertThat(hostCalls).containsExactly(n0.name(), n1.name(), n1.name());
+            assertThat(n0.request("GET", "/_nodes?filter_path=nodes.*.version", null).ok().body())
+                    .doesNotContain("8.19").contains(ElasticsearchServer.V9);
+            assertThat(n1.request("GET", "/docs/_count", null).ok().body()).contains("\"count\":300");
+            assertThat(n1.request("GET", "/_cluster/health", null).ok().body()).contains("\"status\":\"green\"");
             es.close();
         }
     }
