@@ -70,6 +70,27 @@ class Elasticsearch9Test {
         assertThat(es9.request("GET", "/_snapshot/down", null).status()).as("nothing registered").isEqualTo(404);
     }
 
+    /** Issue 15, item 1, on a real 8.19.21 node: refused targets change nothing, and the dry run says why. */
+    @Test
+    void aRollingUpgradeOfA819NodeToADowngradeOrATooOld9ReleaseIsRefusedBeforeAnyChange() {
+        ElasticsearchServer es8 = ElasticsearchServer.get(ElasticsearchServer.V8);
+        ElasticsearchEndpoint e = ElasticsearchEndpoint.of(es8.url());
+        String settingsBefore = es8.request("GET", "/_cluster/settings", null).ok().body();
+        for (String target : List.of("8.8.2", "9.2.0", "10.0.0")) {
+            List<String> hostCalls = new ArrayList<>();
+            UpgradePlan plan = ElasticsearchUpgrade.create().rollingUpgradePlan(RollingUpgradeSettings.builder(e, target)
+                    .requiredHealth(HealthStatus.YELLOW).build(), hostCalls::add);
+            UpgradeRunner runner = runner(new ArrayList<>());
+            assertThat(runner.preview(plan).items().get(0).plannedActions().get(0).action()).isEqualTo("refuse");
+            UpgradeReport report = runner.up(plan);
+            assertThat(report.outcome()).isEqualTo(UpgradeReport.Outcome.FAILED);
+            assertThat(report.step("rolling-preflight").orElseThrow().error()).contains("refused before any change");
+            assertThat(hostCalls).isEmpty();
+        }
+        assertThat(es8.request("GET", "/_cluster/settings", null).ok().body()).isEqualTo(settingsBefore)
+                .doesNotContain("allocation");
+    }
+
     /**
      * An index created on 7.17 and carried into 8.19 (node restarted on the same data) blocks the
      * way to 9.x; the two fixes clear it (a write block; a copy into an index created on 8.19, since
