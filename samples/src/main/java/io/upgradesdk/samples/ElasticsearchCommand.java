@@ -29,13 +29,14 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * Elasticsearch 7.17 → 8.x: pre-flight checks, snapshot & restore into a new cluster, rolling
- * upgrade node by node; and a document copy between clusters. Each is resumable from its checkpoint
- * store and stops at a safe point on SIGTERM. Passwords and API keys are read from environment
- * variables or files, never from the command line.
+ * Elasticsearch 7.17 → 8.x and 8.19 → 9.x (the target major follows the versions found): pre-flight
+ * checks, snapshot & restore into a new cluster, rolling upgrade node by node; and a document copy
+ * between clusters. Each is resumable from its checkpoint store and stops at a safe point on
+ * SIGTERM. Passwords and API keys are read from environment variables or files, never from the
+ * command line.
  */
 @Command(name = "elasticsearch", mixinStandardHelpOptions = true,
-        description = "Upgrade Elasticsearch 7.17 to 8.x (pre-flight, snapshot & restore, rolling), resumably.",
+        description = "Upgrade Elasticsearch 7.17 to 8.x or 8.19 to 9.x (pre-flight, snapshot & restore, rolling), resumably.",
         subcommands = {ElasticsearchCommand.PreflightCommand.class, ElasticsearchCommand.SnapshotRestoreCommand.class,
                 ElasticsearchCommand.RollingCommand.class, ElasticsearchCommand.CopyCommand.class})
 public final class ElasticsearchCommand implements Runnable {
@@ -116,7 +117,7 @@ public final class ElasticsearchCommand implements Runnable {
         @Mixin
         Common common;
 
-        @Option(names = "--cluster", required = true, paramLabel = "URL[,URL]", description = "The 7.17 cluster.")
+        @Option(names = "--cluster", required = true, paramLabel = "URL[,URL]", description = "The 7.17 (or 8.19) cluster.")
         String cluster;
 
         @Option(names = "--location", paramLabel = "PATH", description = "Snapshot location to check against path.repo.")
@@ -125,7 +126,8 @@ public final class ElasticsearchCommand implements Runnable {
         @Override
         public Integer call() {
             return common.run(es -> {
-                PreflightSettings.Builder b = PreflightSettings.builder(common.endpoint(cluster))
+                ElasticsearchEndpoint e = common.endpoint(cluster);
+                PreflightSettings.Builder b = PreflightSettings.builder(e).targetMajor(detectedMajor(es, e, 1))
                         .allowUncheckedDeprecations(common.allowUncheckedDeprecations);
                 if (location != null) {
                     b.repositoryLocation(location);
@@ -137,7 +139,7 @@ public final class ElasticsearchCommand implements Runnable {
 
     /** {@code elasticsearch snapshot-restore --source URL --target URL --repository NAME --location PATH}. */
     @Command(name = "snapshot-restore", mixinStandardHelpOptions = true,
-            description = "Snapshot the 7.17 cluster and restore into a new 8.x cluster; --finish deletes the source indices.")
+            description = "Snapshot the 7.17 (8.19) cluster and restore into a new 8.x (9.x) cluster; --finish deletes the source indices.")
     static final class SnapshotRestoreCommand implements Callable<Integer> {
         @Mixin
         Common common;
@@ -164,13 +166,16 @@ public final class ElasticsearchCommand implements Runnable {
         public Integer call() {
             return common.run(es -> {
                 ElasticsearchEndpoint src = common.endpoint(source);
-                return es.snapshotRestorePlan(SnapshotRestoreSettings
-                        .builder(src, common.endpoint(target))
+                ElasticsearchEndpoint dst = common.endpoint(target);
+                SnapshotRestoreSettings.Builder b = SnapshotRestoreSettings.builder(src, dst)
                         .repository(repository, location)
                         .indices(List.of(indices.split(",")))
                         .includeGlobalState(globalState)
-                        .deleteSourceIndicesOnFinish(common.runOptions.finish())
-                        .preflight(PreflightSettings.builder(src).repositoryLocation(location)
+                        .deleteSourceIndicesOnFinish(common.runOptions.finish());
+                b.build(); // invalid options are reported before any cluster is contacted
+                int targetMajor = detectedMajor(es, dst, 0);
+                return es.snapshotRestorePlan(b.targetMajor(targetMajor)
+                        .preflight(PreflightSettings.builder(src).targetMajor(targetMajor).repositoryLocation(location)
                                 .allowUncheckedDeprecations(common.allowUncheckedDeprecations).build())
                         .build());
             });
@@ -259,6 +264,19 @@ public final class ElasticsearchCommand implements Runnable {
                         .run(ctx.cursor().map(CopyCursor::of).orElse(null));
                 ctx.progress(result.read(), result.read(), "copied " + result.written() + " documents");
             }
+        }
+    }
+
+    /**
+     * The major of the cluster's oldest node plus {@code offset} (8 at least, the oldest path here);
+     * 8 when the cluster cannot be reached now: the plan's own checks then report its error.
+     */
+    static int detectedMajor(ElasticsearchUpgrade es, ElasticsearchEndpoint cluster, int offset) {
+        try {
+            String version = es.oldestNodeVersion(cluster);
+            return Math.max(8, Integer.parseInt(version.substring(0, version.indexOf('.'))) + offset);
+        } catch (RuntimeException unreachable) {
+            return 8;
         }
     }
 }

@@ -46,8 +46,8 @@ final class ElasticsearchDistribution {
             throw new IllegalArgumentException("Elasticsearch version '" + version + "' must look like 7.17.29");
         }
         int major = Integer.parseInt(m.group(1));
-        if (major < 5 || major > 8) {
-            throw new IllegalArgumentException("only Elasticsearch 5.x to 8.x are supported, not " + version);
+        if (major < 5 || major > 9) {
+            throw new IllegalArgumentException("only Elasticsearch 5.x to 9.x are supported, not " + version);
         }
         return major;
     }

@@ -151,7 +151,7 @@ public final class ElasticsearchNode implements AutoCloseable {
             }
             Path conf = dir.resolve("config");
             cmd.addAll(List.of("env", "-i", "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-                    "HOME=" + dir, "LANG=C.UTF-8", "JAVA_HOME=" + javaHome(), "ES_JAVA_HOME=" + javaHome(),
+                    "HOME=" + dir, "LANG=C.UTF-8", "JAVA_HOME=" + javaHome(major), "ES_JAVA_HOME=" + javaHome(major),
                     "ES_TMPDIR=" + dir.resolve("tmp"), "CLI_JAVA_OPTS=-Djava.io.tmpdir=" + dir.resolve("tmp")));
             if (major == 5) {
                 cmd.add("ES_JVM_OPTIONS=" + conf.resolve("jvm.options"));
@@ -159,7 +159,7 @@ public final class ElasticsearchNode implements AutoCloseable {
             } else {
                 cmd.add("ES_PATH_CONF=" + conf);
                 cmd.add(dist.resolve("bin/elasticsearch").toString());
-                if (major == 8) {
+                if (major >= 8) {
                     cmd.add("-d");
                 }
             }
@@ -168,7 +168,7 @@ public final class ElasticsearchNode implements AutoCloseable {
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(console.toFile()))
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
             this.version = newVersion;
-            this.pid = major == 8 ? -1 : launcher.pid();
+            this.pid = major >= 8 ? -1 : launcher.pid();
             this.launcher = launcher;
             this.startedAt = System.nanoTime();
             LOG.info("starting Elasticsearch {} node {} on 127.0.0.1:{} (transport {}), dir {}", newVersion, name,
@@ -191,7 +191,7 @@ public final class ElasticsearchNode implements AutoCloseable {
                 break;
             }
             boolean launcherDead = launcher != null && !launcher.isAlive();
-            if (launcherDead && (ElasticsearchDistribution.major(version) != 8 || launcher.exitValue() != 0)) {
+            if (launcherDead && (ElasticsearchDistribution.major(version) < 8 || launcher.exitValue() != 0)) {
                 fail("the Elasticsearch process exited (rc=" + launcher.exitValue() + ")", console);
             }
             if (launcherDead && readPid() > 0 && !ProcessHandle.of(readPid()).map(ProcessHandle::isAlive).orElse(false)) {
@@ -202,7 +202,7 @@ public final class ElasticsearchNode implements AutoCloseable {
             }
             sleep(250);
         }
-        if (ElasticsearchDistribution.major(version) == 8) {
+        if (ElasticsearchDistribution.major(version) >= 8) {
             try {
                 launcher.waitFor(30, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
@@ -386,7 +386,11 @@ public final class ElasticsearchNode implements AutoCloseable {
         return values.stream().map(s -> "\"" + s + "\"").collect(Collectors.joining(", "));
     }
 
-    private static String javaHome() {
+    /** The JDK a node of {@code major} runs on: Java 21+ for 9.x, else ES_JAVA_HOME or the machine's JDK 17. */
+    private static String javaHome(int major) {
+        if (major >= 9) {
+            return JavaHomes.atLeast(21).toString();
+        }
         String env = System.getenv("ES_JAVA_HOME");
         if (env != null && Files.isExecutable(Path.of(env, "bin/java"))) {
             return env;

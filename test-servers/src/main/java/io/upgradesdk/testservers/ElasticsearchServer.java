@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Real Elasticsearch nodes on 127.0.0.1 for integration tests, from the "integ-test-zip"
  * distributions on Maven Central (resolved through {@code mvn}, unpacked into a machine-wide cache;
- * see {@link #V5}, {@link #V6}, {@link #V7}, {@link #V8}).
+ * see {@link #V5}, {@link #V6}, {@link #V7}, {@link #V8}, {@link #V9}).
  *
  * <ul>
  *   <li>{@link #get(String)}: the JVM's shared single-node server of a version, started on first
@@ -54,6 +54,12 @@ public final class ElasticsearchServer {
     public static final String V7 = "7.17.29";
     /** Newest 8.x. */
     public static final String V8 = "8.19.21";
+    /**
+     * Newest 9.x that resolves from Maven Central (9.2.4; 9.2.0 is older than the 8.19.21 patch and
+     * cannot read its snapshots). Runs on a Java 21+ JDK: {@code ES_JAVA_HOME}, else the newest
+     * under {@code /usr/lib/jvm}.
+     */
+    public static final String V9 = "9.2.4";
 
     private static final Logger LOG = LoggerFactory.getLogger(ElasticsearchServer.class);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

@@ -10,7 +10,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ElasticsearchServerTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {ElasticsearchServer.V5, ElasticsearchServer.V7, ElasticsearchServer.V8})
+    @ValueSource(strings = {ElasticsearchServer.V5, ElasticsearchServer.V7, ElasticsearchServer.V8, ElasticsearchServer.V9})
     void startsEachVersionOnceAndIndexes(String version) {
         ElasticsearchServer es = ElasticsearchServer.get(version);
         assertThat(ElasticsearchServer.get(version)).isSameAs(es);

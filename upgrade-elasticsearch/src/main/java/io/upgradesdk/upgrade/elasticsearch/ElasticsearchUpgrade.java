@@ -8,13 +8,16 @@ import io.upgradesdk.upgrade.UpgradeException;
 import io.upgradesdk.upgrade.UpgradePlan;
 import io.upgradesdk.upgrade.UpgradeStep;
 import io.upgradesdk.upgrade.elasticsearch.internal.EsClient;
+import io.upgradesdk.upgrade.elasticsearch.internal.MarkReadOnlyStep;
 import io.upgradesdk.upgrade.elasticsearch.internal.PostChecks;
 import io.upgradesdk.upgrade.elasticsearch.internal.Preflight;
 import io.upgradesdk.upgrade.elasticsearch.internal.ReindexSteps;
+import io.upgradesdk.upgrade.elasticsearch.internal.RollingPreflight;
 import io.upgradesdk.upgrade.elasticsearch.internal.RollingUpgradeStep;
 import io.upgradesdk.upgrade.elasticsearch.internal.SettingsChecks;
 import io.upgradesdk.upgrade.elasticsearch.internal.SnapshotRestoreSteps;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +27,7 @@ import org.elasticsearch.client.RestClient;
 
 /**
  * The entry point of the Elasticsearch module: builds {@link UpgradePlan}s (run them with an
- * {@code UpgradeRunner}) for upgrading Elasticsearch 7.17 to 8.x the ways Elastic documents.
+ * {@code UpgradeRunner}) for upgrading Elasticsearch 7.17 to 8.x and 8.19 to 9.x the ways Elastic documents.
  * Built with the runtime options ({@link #builder()}, or {@link #create()} for the defaults); each
  * plan kind comes from a {@code <kind>Plan(settings)} method.
  *
@@ -39,8 +42,8 @@ import org.elasticsearch.client.RestClient;
  * }</pre>
  *
  * Plans: {@link #preflightPlan}, {@link #snapshotRestorePlan}, {@link #rollingUpgradePlan},
- * {@link #reindexPlan}. Every step is idempotent and resumable; clusters are reached with the
- * low-level REST client, version-tolerant across 7.17 and 8.x. Closing the instance closes the
+ * {@link #reindexPlan}, {@link #markReadOnlyPlan}. Every step is idempotent and resumable; clusters are reached with the
+ * low-level REST client, version-tolerant across 7.17, 8.x and 9.x. Closing the instance closes the
  * connections its plans opened.
  *
  * <p><b>A host's own clients.</b> A host that already has a configured low-level {@link RestClient}
@@ -181,6 +184,18 @@ public final class ElasticsearchUpgrade implements AutoCloseable {
         }
     }
 
+    /**
+     * The oldest version any node of {@code cluster} runs ({@code GET /_nodes}), e.g. {@code 8.19.21};
+     * a host picks the plan's target major from it (8.x source: 9). Fails with the client's error
+     * when the cluster is unreachable.
+     */
+    public String oldestNodeVersion(ElasticsearchEndpoint cluster) {
+        requireRegistered(requireNonNull(cluster, "cluster"));
+        try (EsClient c = clients.apply(cluster)) {
+            return Collections.min(Preflight.nodeVersions(c).values()).toString();
+        }
+    }
+
     /** The pre-flight checks as steps, ids prefixed with {@code idPrefix} (may be empty). */
     public List<UpgradeStep> preflightSteps(PreflightSettings settings, String idPrefix) {
         requireRegistered(requireNonNull(settings, "settings").cluster());
@@ -209,19 +224,32 @@ public final class ElasticsearchUpgrade implements AutoCloseable {
 
     /**
      * Rolling upgrade node by node through {@code host}, then post-upgrade checks (plan id
-     * {@code es-rolling-upgrade}). The checkpoint records the nodes done: a resumed run continues
-     * with the next node.
+     * {@code es-rolling-upgrade}). A first step refuses, before anything changes, a target the
+     * upgrade rules do not allow for the nodes' versions (a downgrade, a skipped major, a source
+     * not on the required minor, a 9.x release older than the 8.19 patch). The checkpoint records
+     * the nodes done: a resumed run continues with the next node.
      */
     public UpgradePlan rollingUpgradePlan(RollingUpgradeSettings settings, NodeHost host) {
         requireNonNull(settings, "settings");
         requireNonNull(host, "host");
         requireRegistered(settings.cluster());
         UpgradePlan.Builder b = UpgradePlan.builder("es-rolling-upgrade");
+        b.step(new RollingPreflight(settings, clients));
         settings.preflight().ifPresent(p -> preflightSteps(p, "").forEach(b::step));
         b.step(new RollingUpgradeStep(settings, host, clients, sleeper, pollInterval));
         int major = Integer.parseInt(settings.targetVersion().split("\\.")[0]);
         b.step(PostChecks.step("post-upgrade-checks", settings.cluster(), major, settings.requiredHealth(), clients));
         return b.build();
+    }
+
+    /**
+     * Adds a write block to indices created before 8.0 so that 9.x keeps them read-only, the fix
+     * pre-flight offers beside {@link #reindexPlan} (plan id {@code es-mark-read-only}).
+     */
+    public UpgradePlan markReadOnlyPlan(MarkReadOnlySettings settings) {
+        requireNonNull(settings, "settings");
+        requireRegistered(settings.cluster());
+        return UpgradePlan.builder("es-mark-read-only").step(new MarkReadOnlyStep(settings, clients)).build();
     }
 
     /**

@@ -4,14 +4,16 @@ import static io.upgradesdk.upgrade.elasticsearch.internal.SettingsChecks.requir
 import static java.util.Objects.requireNonNull;
 
 import io.upgradesdk.upgrade.elasticsearch.internal.SettingsChecks;
+import io.upgradesdk.upgrade.elasticsearch.internal.UpgradeRules;
 import java.util.Optional;
 
 /**
  * What the pre-flight checks verify on a cluster before an upgrade: every node on the required
- * version line (default {@code 7.17}), health at least {@link #minimumHealth()}, no critical
+ * version line (default: the line the upgrade rules require for the target major, {@code 7.17} for
+ * 8.x, {@code 8.19} for 9.x), health at least {@link #minimumHealth()}, no critical
  * deprecation (the Deprecation Info API; where it is missing the check fails unless
  * {@link Builder#allowUncheckedDeprecations(boolean)}), no index created before the target's
- * oldest readable major, disk use under the high watermark, the snapshot repository location
+ * oldest readable major (for 9.x: unless a write block keeps it read-only), disk use under the high watermark, the snapshot repository location
  * allowed by {@code path.repo} (when a repository is given). Immutable; build with
  * {@link #builder(ElasticsearchEndpoint)}; invalid values fail with {@code ES_INVALID_CONFIGURATION}.
  *
@@ -47,7 +49,7 @@ public record PreflightSettings(ElasticsearchEndpoint cluster, String requiredVe
     /** Builder of {@link PreflightSettings}; {@link #build()} validates. */
     public static final class Builder {
         private final ElasticsearchEndpoint cluster;
-        private String requiredVersionLine = "7.17";
+        private String requiredVersionLine;
         private int targetMajor = 8;
         private HealthStatus minimumHealth = HealthStatus.YELLOW;
         private boolean allowUncheckedDeprecations;
@@ -58,7 +60,10 @@ public record PreflightSettings(ElasticsearchEndpoint cluster, String requiredVe
             this.cluster = requireNonNull(cluster, "cluster");
         }
 
-        /** Version prefix every node must run (default {@code 7.17}, the last 7.x line). */
+        /**
+         * Version prefix every node must run (default: the line the upgrade rules require before
+         * the target major: {@code 7.17} for 8, {@code 8.19} for 9).
+         */
         public Builder requiredVersionLine(String line) {
             this.requiredVersionLine = line;
             return this;
@@ -99,7 +104,9 @@ public record PreflightSettings(ElasticsearchEndpoint cluster, String requiredVe
 
         /** The settings; fails with {@code ES_INVALID_CONFIGURATION} naming the first invalid one. */
         public PreflightSettings build() {
-            return new PreflightSettings(cluster, requiredVersionLine, targetMajor, minimumHealth,
+            String line = requiredVersionLine != null ? requiredVersionLine
+                    : UpgradeRules.requiredSourceLine(targetMajor).orElse(String.valueOf(targetMajor - 1));
+            return new PreflightSettings(cluster, line, targetMajor, minimumHealth,
                     allowUncheckedDeprecations, Optional.ofNullable(repositoryLocation), maxDiskPercent);
         }
     }

@@ -37,15 +37,8 @@ public final class Preflight {
         steps.add(check(prefix + "preflight-deprecations", "no critical deprecation on " + e.displayName(), clients, e,
                 (c, ctx) -> checkDeprecations(c, s.allowUncheckedDeprecations(), ctx)));
         steps.add(check(prefix + "preflight-old-indices", "no index on " + e.displayName() + " was created before "
-                + (s.targetMajor() - 1) + ".0", clients, e, (c, ctx) -> {
-                    List<String> old = oldIndices(c.get("/_all/_settings?flat_settings=true"
-                            + (c.version().major() >= 7 ? "&expand_wildcards=all" : "")), s.targetMajor());
-                    if (!old.isEmpty()) {
-                        throw failed("these indices were created before " + (s.targetMajor() - 1) + ".0 and cannot be "
-                                + "read by " + s.targetMajor() + ".x: " + old + "; reindex them on "
-                                + s.requiredVersionLine() + " first (ElasticsearchUpgrade.reindexPlan) or delete them");
-                    }
-                }));
+                + (s.targetMajor() - 1) + ".0" + (s.targetMajor() >= 9 ? " unless kept read-only" : ""), clients, e,
+                (c, ctx) -> checkOldIndices(c, s, ctx)));
         steps.add(check(prefix + "preflight-disk", "disk use on " + e.displayName() + " is under the high watermark",
                 clients, e, (c, ctx) -> checkDisk(c, s.maxDiskPercent())));
         s.repositoryLocation().ifPresent(loc -> steps.add(check(prefix + "preflight-repository",
@@ -175,6 +168,38 @@ public final class Preflight {
         });
         old.sort(String::compareTo);
         return old;
+    }
+
+    /** Blocks on indices the target cannot open, naming the fixes; reports those kept read-only. */
+    static void checkOldIndices(EsClient c, PreflightSettings s, StepContext ctx) {
+        OldIndices old = OldIndices.of(c.get("/_all/_settings?flat_settings=true"
+                + (c.version().major() >= 7 ? "&expand_wildcards=all" : "")), s.targetMajor());
+        if (!old.keptReadOnly().isEmpty()) {
+            ctx.progress(0, -1, "kept read-only by " + s.targetMajor() + ".x (write block): " + old.keptReadOnly());
+        }
+        if (old.clear()) {
+            return;
+        }
+        String before = (s.targetMajor() - 1) + ".0";
+        StringBuilder m = new StringBuilder();
+        if (!old.blocking().isEmpty()) {
+            m.append("these indices were created before ").append(before).append(" and cannot be read by ")
+                    .append(s.targetMajor()).append(".x: ").append(old.blocking()).append("; reindex them on ")
+                    .append(s.requiredVersionLine()).append(" first (ElasticsearchUpgrade.reindexPlan)");
+            if (s.targetMajor() >= 9) {
+                m.append(", or, for an index that needs no more writes, add a write block so that ")
+                        .append(s.targetMajor()).append(".x keeps it read-only (ElasticsearchUpgrade.markReadOnlyPlan: ")
+                        .append("PUT /<index>/_block/write)");
+            }
+            m.append(" or delete them");
+        }
+        if (!old.system().isEmpty()) {
+            m.append(m.length() == 0 ? "" : "; ").append("system or hidden indices created before ").append(before)
+                    .append(" (not touched by this SDK): ").append(old.system()).append("; migrate them with ")
+                    .append("Elastic's feature migration (POST /_migration/system_features, or Kibana's Upgrade ")
+                    .append("Assistant) or delete them, then rerun");
+        }
+        throw failed(m.toString());
     }
 
     static void checkDisk(EsClient c, int maxPercent) {

@@ -15,6 +15,7 @@ import io.upgradesdk.upgrade.elasticsearch.HealthStatus;
 import io.upgradesdk.upgrade.elasticsearch.SnapshotRestoreSettings;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,8 +49,13 @@ public final class SnapshotRestoreSteps {
     public List<UpgradeStep> steps() {
         List<UpgradeStep> steps = new ArrayList<>();
         s.preflight().ifPresent(p -> steps.addAll(Preflight.steps(p, "source-", clients)));
-        steps.add(Preflight.check("target-versions", "every node of the target runs " + s.targetMajor() + ".x",
-                clients, s.target(), (c, ctx) -> checkTargetVersions(c, s.targetMajor())));
+        steps.add(Preflight.check("target-versions", "every node of the target runs " + s.targetMajor() + ".x, a "
+                + "release the upgrade rules allow for the source's", clients, s.target(), (c, ctx) -> {
+                    checkTargetVersions(c, s.targetMajor());
+                    try (EsClient source = clients.apply(s.source())) {
+                        checkUpgradePath(source, c);
+                    }
+                }));
         steps.add(repositoryCheck());
         steps.add(registerRepository("register-source-repository", s.source(), false));
         steps.add(registerRepository("register-target-repository", s.target(), true));
@@ -101,6 +107,19 @@ public final class SnapshotRestoreSteps {
                 RepositoryChecks.reusable(c, s.repository(), s.location());
             }
         }
+    }
+
+    /**
+     * Refuses a source the target cannot take (a downgrade, a skipped major, a source not on the
+     * required minor, a target release older than the source patch), per {@link UpgradeRules}.
+     */
+    static void checkUpgradePath(EsClient source, EsClient target) {
+        EsVersion from = Collections.max(Preflight.nodeVersions(source).values());
+        EsVersion to = Collections.min(Preflight.nodeVersions(target).values());
+        UpgradeRules.refusal(from, to.toString()).ifPresent(why -> {
+            throw Preflight.failed("a snapshot of " + source.name() + " (" + from + ") cannot be restored into "
+                    + target.name() + " (" + to + "): " + why);
+        });
     }
 
     private UpgradeStep registerRepository(String id, ElasticsearchEndpoint e, boolean readonly) {

@@ -32,7 +32,8 @@ import java.util.Map;
  * plan with the in-memory store; medians and ratios are printed. Every run starts without open
  * connections: the plan creates its clients, and the bare line a new JDK HTTP client. Options: {@code -Dbench.pollMillis=1000}
  * (the plan's poll interval, default the product's 1 s; snapshot and restore end on Elasticsearch's answer, the
- * interval only paces progress polls), {@code -Dbench.memoryStore=true} (in-memory store for the main plan line).
+ * interval only paces progress polls), {@code -Dbench.memoryStore=true} (in-memory store for the main plan line),
+ * {@code -Dbench.path=8-9} (8.19.21 source, 9.2.4 target, instead of 7.17.29 and 8.19.21).
  *
  * <pre>
  * mvn -q -pl upgrade-elasticsearch test-compile exec:java -Dexec.classpathScope=test \
@@ -66,8 +67,9 @@ public final class SnapshotRestoreBench {
     public static void main(String[] args) throws Exception {
         int docs = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
-        ElasticsearchServer src = ElasticsearchServer.get(ElasticsearchServer.V7);
-        ElasticsearchServer dst = ElasticsearchServer.get(ElasticsearchServer.V8);
+        boolean to9 = "8-9".equals(System.getProperty("bench.path"));
+        ElasticsearchServer src = ElasticsearchServer.get(to9 ? ElasticsearchServer.V8 : ElasticsearchServer.V7);
+        ElasticsearchServer dst = ElasticsearchServer.get(to9 ? ElasticsearchServer.V9 : ElasticsearchServer.V8);
         String prefix = src.newIndexPrefix("bench");
         seed(src, prefix, docs);
         String location = ElasticsearchServer.newRepoDir("bench").toString();
@@ -205,6 +207,10 @@ public final class SnapshotRestoreBench {
         }
     }
 
+    private static int targetMajor(ElasticsearchServer dst) {
+        return Integer.parseInt(dst.version().substring(0, dst.version().indexOf('.')));
+    }
+
     static long planRun(ElasticsearchServer src, ElasticsearchServer dst, String prefix, String location, String tag,
             boolean preflight) throws Exception {
         return planRun(src, dst, prefix, location, tag, preflight, Boolean.getBoolean("bench.memoryStore"));
@@ -215,9 +221,10 @@ public final class SnapshotRestoreBench {
         ElasticsearchEndpoint s = ElasticsearchEndpoint.of(src.url());
         SnapshotRestoreSettings.Builder b = SnapshotRestoreSettings.builder(s, ElasticsearchEndpoint.of(dst.url()))
                 .repository(prefix + tag + "-repo", location).snapshot(tag).indices(List.of(prefix + "*"))
-                .rename(prefix + "(.*)", prefix + tag + "-$1");
+                .rename(prefix + "(.*)", prefix + tag + "-$1").targetMajor(targetMajor(dst));
         if (preflight) {
-            b.preflight(PreflightSettings.builder(s).allowUncheckedDeprecations(true).repositoryLocation(location).build());
+            b.preflight(PreflightSettings.builder(s).targetMajor(targetMajor(dst)).allowUncheckedDeprecations(true)
+                    .repositoryLocation(location).build());
         } else {
             b.withoutPreflight();
         }
