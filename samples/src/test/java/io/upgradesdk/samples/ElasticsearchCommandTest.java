@@ -50,11 +50,11 @@ class ElasticsearchCommandTest {
     }
 
     @Test
-    void a_dry_run_shows_the_snapshot_restore_plan_without_contacting_either_cluster() {
+    void a_dry_run_with_unreachable_clusters_shows_the_whole_plan_and_exits_with_the_failure_code() {
         assertThat(run("elasticsearch", "snapshot-restore", "--source", "http://127.0.0.1:9", "--target",
                 "http://127.0.0.1:10", "--repository", "upgrade", "--location", "/snap", "--indices", "logs-*",
-                "--dry-run", "--checkpoints", dir.resolve("cp.json").toString())).isZero();
+                "--dry-run", "--checkpoints", dir.resolve("cp.json").toString())).isEqualTo(1);
         assertThat(out.text()).contains("register-source-repository", "snapshot", "restore", "verify",
-                "post-upgrade-checks");
+                "post-upgrade-checks", "WARNING: the dry run of step 'repository-check' failed");
     }
 }
