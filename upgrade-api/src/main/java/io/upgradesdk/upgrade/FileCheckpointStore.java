@@ -77,12 +77,17 @@ import java.util.function.Function;
  */
 public final class FileCheckpointStore implements CheckpointStore {
 
-    private static final long MUTEX_POSITION = 0;
+    static final long MUTEX_POSITION = 0;
     private static final int LIVENESS_SLOTS = 1 << 20;
 
     private final Path file;
     private final Path tempFile;
     private final Path lockFile;
+    /** How long a read or write waits for another process's read or write to finish before giving up. */
+    static final Duration MUTEX_WAIT = Duration.ofSeconds(30);
+
+    private final Duration mutexWait;
+
     private final Clock clock;
     private final FileChannels channels;
     /** The lock file as opened; reopened when {@link #lockFile} was deleted or replaced. */
@@ -129,6 +134,12 @@ public final class FileCheckpointStore implements CheckpointStore {
 
     /** A store reading and writing the checkpoint file through {@code channels} (tests: forces, torn writes). */
     FileCheckpointStore(Path file, Clock clock, FileChannels channels) {
+        this(file, clock, channels, MUTEX_WAIT);
+    }
+
+    /** As above, giving up on a mutex held by another process after {@code mutexWait} (tests). */
+    FileCheckpointStore(Path file, Clock clock, FileChannels channels, Duration mutexWait) {
+        this.mutexWait = requireNonNull(mutexWait, "mutexWait");
         this.file = requireNonNull(file, "file").toAbsolutePath();
         this.tempFile = this.file.resolveSibling(this.file.getFileName() + ".tmp");
         this.lockFile = this.file.resolveSibling(this.file.getFileName() + ".lock");
@@ -292,9 +303,15 @@ public final class FileCheckpointStore implements CheckpointStore {
      * was deleted or replaced since it was opened (a lock on a deleted file excludes nobody).
      */
     private FileLock lockMutex() {
+        long deadline = System.nanoTime() + mutexWait.toNanos();
         while (true) {
             try {
-                FileLock mutex = lockChannel.lock(MUTEX_POSITION, 1, false);
+                FileLock mutex = lockChannel.tryLock(MUTEX_POSITION, 1, false);
+                if (mutex == null) {
+                    // Another process holds it, normally for one read or write.
+                    waitForMutex(deadline);
+                    continue;
+                }
                 if (lockFileStillAtItsPath()) {
                     return mutex;
                 }
@@ -302,12 +319,25 @@ public final class FileCheckpointStore implements CheckpointStore {
                 reopenLockFile();
             } catch (OverlappingFileLockException e) {
                 // Another store instance in this JVM holds it: wait for it.
-                Thread.onSpinWait();
-                sleepBriefly();
+                waitForMutex(deadline);
             } catch (IOException e) {
                 throw unavailable("lock", e);
             }
         }
+    }
+
+    /**
+     * Waits a moment for the mutex, or gives up once {@link #MUTEX_WAIT} has passed: a process
+     * stopped (SIGSTOP, a paused VM) while it held the mutex would otherwise hang every other run.
+     */
+    private void waitForMutex(long deadline) {
+        if (System.nanoTime() - deadline > 0) {
+            throw new UpgradeException(UpgradeErrorCode.STORE_UNAVAILABLE, "the checkpoint file " + file
+                    + " stayed locked by another process for " + mutexWait.toMillis() + " ms (a stopped or frozen"
+                    + " process holds the lock on " + lockFile + "); find it (fuser " + lockFile + "), let it"
+                    + " continue or end it, and run again");
+        }
+        sleepBriefly();
     }
 
     private void openLockFile() {
