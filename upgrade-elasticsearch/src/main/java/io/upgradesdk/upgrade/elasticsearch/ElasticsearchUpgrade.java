@@ -44,7 +44,8 @@ import org.elasticsearch.client.RestClient;
  * }</pre>
  *
  * Plans: {@link #preflightPlan}, {@link #snapshotRestorePlan}, {@link #rollingUpgradePlan},
- * {@link #reindexPlan}, {@link #markReadOnlyPlan}; the sequence {@link #rollingSequence} (7.17 → 8.19 → 9.x). Every step is idempotent and resumable; clusters are reached with the
+ * {@link #reindexPlan}, {@link #markReadOnlyPlan}; and the sequence {@link #rollingSequence} (7.17 → 8.19 → 9.x).
+ * Every step is idempotent and resumable; clusters are reached with the
  * low-level REST client, version-tolerant across 7.17, 8.x and 9.x. Closing the instance closes the
  * connections its plans opened.
  *
@@ -252,7 +253,9 @@ public final class ElasticsearchUpgrade implements AutoCloseable {
      * resumes with that hop's next node. {@code nodeHostForVersion} gives the {@link NodeHost} that
      * restarts a node on the given release (called once per hop, at build time). The hops were
      * checked against the upgrade rules when the settings were built; each plan's first step checks
-     * its hop against the versions the nodes really run.
+     * its hop against the versions the nodes really run. With
+     * {@link RollingSequenceSettings.Builder#readOnlyBefore9}, a plan write-blocks those 7.x indices
+     * on 8.19, before the first 9.x hop.
      *
      * <pre>{@code
      * UpgradeSequence sequence = es.rollingSequence(RollingSequenceSettings.builder(cluster,
@@ -267,6 +270,10 @@ public final class ElasticsearchUpgrade implements AutoCloseable {
         requireNonNull(nodeHostForVersion, "nodeHostForVersion");
         UpgradeSequence.Builder sequence = UpgradeSequence.builder(settings.sequenceId());
         for (String version : settings.targetVersions()) {
+            if (settings.firstHopTo9().filter(version::equals).isPresent()) {
+                settings.markReadOnly().ifPresent(readOnly -> sequence.plan(settings.markReadOnlyPlanId(version),
+                        markReadOnlyPlan(readOnly)));
+            }
             NodeHost host = requireNonNull(nodeHostForVersion.apply(version), "no NodeHost for " + version);
             sequence.plan(settings.planId(version), rollingUpgradePlan(settings.hop(version), host));
         }

@@ -26,10 +26,12 @@ import java.util.Optional;
  * @param requiredHealth health each hop's gate requires before each node
  * @param nodeOrder node names in upgrade order, if given (default: by name, the elected master last)
  * @param nodeTimeout longest wait for a gate, a node to rejoin, or health after a node
+ * @param readOnlyBefore9 indices created on 7.x to write-block (kept read-only by 9.x) before the
+ *        first hop to 9.x, as the plan {@code <sequenceId>/mark-read-only-before-<version>}; empty for none
  */
 public record RollingSequenceSettings(String sequenceId, ElasticsearchEndpoint cluster, List<String> targetVersions,
         Optional<String> fromVersion, HealthStatus requiredHealth, Optional<List<String>> nodeOrder,
-        Duration nodeTimeout) {
+        Duration nodeTimeout, List<String> readOnlyBefore9) {
 
     /** The default sequence id: plans are {@code es-rolling/8.19.21}, {@code es-rolling/9.2.4}... */
     public static final String DEFAULT_SEQUENCE_ID = "es-rolling";
@@ -54,6 +56,29 @@ public record RollingSequenceSettings(String sequenceId, ElasticsearchEndpoint c
         nodeOrder = nodeOrder.map(List::copyOf);
         SettingsChecks.positive(nodeTimeout, "nodeTimeout");
         checkHops(fromVersion, targetVersions);
+        readOnlyBefore9 = List.copyOf(requireNonNull(readOnlyBefore9, "readOnlyBefore9"));
+        require(readOnlyBefore9.isEmpty() || firstHopTo9(targetVersions).isPresent(), "readOnlyBefore9 needs a hop to"
+                + " a 9.x release in targetVersions, had " + targetVersions);
+    }
+
+    /** The first hop to a 9.x release, before which {@link #readOnlyBefore9()} are write-blocked, if any. */
+    public Optional<String> firstHopTo9() {
+        return firstHopTo9(targetVersions);
+    }
+
+    private static Optional<String> firstHopTo9(List<String> targets) {
+        return targets.stream().filter(v -> v.startsWith("9.")).findFirst();
+    }
+
+    /** The settings of the write block added before the first 9.x hop, when {@link #readOnlyBefore9()} names indices. */
+    public Optional<MarkReadOnlySettings> markReadOnly() {
+        return readOnlyBefore9.isEmpty() ? Optional.empty()
+                : Optional.of(MarkReadOnlySettings.builder(cluster, readOnlyBefore9).build());
+    }
+
+    /** The id of the plan adding the write block before the hop to {@code targetVersion}. */
+    public String markReadOnlyPlanId(String targetVersion) {
+        return sequenceId + "/mark-read-only-before-" + targetVersion;
     }
 
     /**
@@ -112,6 +137,7 @@ public record RollingSequenceSettings(String sequenceId, ElasticsearchEndpoint c
         private HealthStatus requiredHealth = HealthStatus.GREEN;
         private List<String> nodeOrder;
         private Duration nodeTimeout = Duration.ofMinutes(15);
+        private List<String> readOnlyBefore9 = List.of();
 
         private Builder(ElasticsearchEndpoint cluster, List<String> targetVersions) {
             this.cluster = requireNonNull(cluster, "cluster");
@@ -148,11 +174,21 @@ public record RollingSequenceSettings(String sequenceId, ElasticsearchEndpoint c
             return this;
         }
 
+        /**
+         * Indices created on 7.x that 9.x must keep read-only: a plan adds their write block on 8.19,
+         * before the first 9.x hop (9.x refuses a 7.x index without it). Reindex the ones still written to instead.
+         */
+        public Builder readOnlyBefore9(List<String> indices) {
+            this.readOnlyBefore9 = requireNonNull(indices, "indices");
+            return this;
+        }
+
         /** The settings; fails with {@code ES_INVALID_CONFIGURATION} naming the first invalid setting or hop. */
         public RollingSequenceSettings build() {
             RollingSequenceSettings settings = new RollingSequenceSettings(sequenceId, cluster, targetVersions,
-                    Optional.ofNullable(fromVersion), requiredHealth, Optional.ofNullable(nodeOrder), nodeTimeout);
+                    Optional.ofNullable(fromVersion), requiredHealth, Optional.ofNullable(nodeOrder), nodeTimeout, readOnlyBefore9);
             settings.targetVersions().forEach(settings::hop);   // each hop's own checks, at build time
+            settings.markReadOnly();
             return settings;
         }
     }

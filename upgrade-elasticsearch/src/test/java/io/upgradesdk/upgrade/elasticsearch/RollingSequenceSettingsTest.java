@@ -99,6 +99,16 @@ class RollingSequenceSettingsTest {
     }
 
     @Test
+    void indicesCreatedOn7AreWriteBlockedByAPlanBetweenThe8AndThe9Hops() {
+        UpgradeSequence sequence = ElasticsearchUpgrade.create().rollingSequence(through("8.19.21", "9.2.4")
+                .readOnlyBefore9(List.of("logs-2020")).build(), version -> node -> { });
+        assertThat(sequence.planIds()).containsExactly("es-rolling/8.19.21", "es-rolling/mark-read-only-before-9.2.4",
+                "es-rolling/9.2.4");
+        refused(through("8.19.21").readOnlyBefore9(List.of("logs-2020")), "readOnlyBefore9 needs a hop to a 9.x");
+        refused(through("8.19.21", "9.2.4").readOnlyBefore9(List.of(".system")), "system or hidden index");
+    }
+
+    @Test
     void withoutAFromVersionTheFirstHopIsLeftToTheRunTimeCheckOfTheNodes() {
         assertThat(through("9.2.4").build().targetVersions()).containsExactly("9.2.4");
     }
