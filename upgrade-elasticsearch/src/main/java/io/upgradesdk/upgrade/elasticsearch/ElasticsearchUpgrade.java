@@ -233,11 +233,16 @@ public final class ElasticsearchUpgrade implements AutoCloseable {
      * the nodes done: a resumed run continues with the next node.
      */
     public UpgradePlan rollingUpgradePlan(RollingUpgradeSettings settings, NodeHost host) {
+        return rollingPlan(settings, host, List.of());
+    }
+
+    private UpgradePlan rollingPlan(RollingUpgradeSettings settings, NodeHost host, List<UpgradeStep> extraChecks) {
         requireNonNull(settings, "settings");
         requireNonNull(host, "host");
         requireRegistered(settings.cluster());
         UpgradePlan.Builder b = UpgradePlan.builder("es-rolling-upgrade");
         b.step(new RollingPreflight(settings, clients));
+        extraChecks.forEach(b::step);
         settings.preflight().ifPresent(p -> preflightSteps(p, "").forEach(b::step));
         b.step(new RollingUpgradeStep(settings, host, clients, sleeper, pollInterval));
         int major = Integer.parseInt(settings.targetVersion().split("\\.")[0]);
@@ -252,8 +257,9 @@ public final class ElasticsearchUpgrade implements AutoCloseable {
      * {@code runner.run(sequence)}; a hop applied is never run again, and a run stopped mid-hop
      * resumes with that hop's next node. {@code nodeHostForVersion} gives the {@link NodeHost} that
      * restarts a node on the given release (called once per hop, at build time). The hops were
-     * checked against the upgrade rules when the settings were built; each plan's first step checks
-     * its hop against the versions the nodes really run. With
+     * checked against the upgrade rules when the settings were built; each plan's first steps check
+     * its hop against the versions the nodes really run ({@code rolling-preflight}) and refuse
+     * indices the hop's release cannot open ({@code preflight-old-indices}), before any node. With
      * {@link RollingSequenceSettings.Builder#readOnlyBefore9}, a plan write-blocks those 7.x indices
      * on 8.19, before the first 9.x hop.
      *
@@ -275,9 +281,17 @@ public final class ElasticsearchUpgrade implements AutoCloseable {
                         markReadOnlyPlan(readOnly)));
             }
             NodeHost host = requireNonNull(nodeHostForVersion.apply(version), "no NodeHost for " + version);
-            sequence.plan(settings.planId(version), rollingUpgradePlan(settings.hop(version), host));
+            sequence.plan(settings.planId(version), rollingPlan(settings.hop(version), host,
+                    oldIndicesCheck(settings.cluster(), version)));
         }
         return sequence.build();
+    }
+
+    /** The pre-flight check refusing indices the hop's release cannot open (e.g. 7.x ones not write-blocked for 9.x). */
+    private List<UpgradeStep> oldIndicesCheck(ElasticsearchEndpoint cluster, String version) {
+        int major = Integer.parseInt(version.substring(0, version.indexOf('.')));
+        return preflightSteps(PreflightSettings.builder(cluster).targetMajor(major).build(), "").stream()
+                .filter(step -> step.id().equals("preflight-old-indices")).toList();
     }
 
     /**

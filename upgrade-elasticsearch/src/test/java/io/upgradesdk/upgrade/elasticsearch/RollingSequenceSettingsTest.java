@@ -52,9 +52,13 @@ class RollingSequenceSettingsTest {
         assertThat(restarts).as("building restarts nothing").isEmpty();
         for (UpgradePlan plan : sequence.plans()) {
             assertThat(plan.steps()).extracting(UpgradeStep::id)
-                    .containsExactly("rolling-preflight", "rolling-upgrade", "post-upgrade-checks");
+                    .containsExactly("rolling-preflight", "preflight-old-indices", "rolling-upgrade",
+                            "post-upgrade-checks");
         }
-        assertThat(sequence.plan("es-rolling/9.2.4").steps().get(1).description()).contains("to 9.2.4");
+        assertThat(sequence.plan("es-rolling/8.19.21").steps().get(1).description()).contains("created before 7.0");
+        assertThat(sequence.plan("es-rolling/9.2.4").steps().get(1).description())
+                .contains("created before 8.0 unless kept read-only");
+        assertThat(sequence.plan("es-rolling/9.2.4").steps().get(2).description()).contains("to 9.2.4");
         assertThat(settings.hop("9.2.4")).isEqualTo(RollingUpgradeSettings.builder(CLUSTER, "9.2.4")
                 .nodeOrder(List.of("n0", "n1")).requiredHealth(HealthStatus.YELLOW)
                 .nodeTimeout(Duration.ofMinutes(3)).build());
