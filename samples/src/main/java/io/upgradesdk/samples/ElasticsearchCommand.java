@@ -242,7 +242,8 @@ public final class ElasticsearchCommand implements Runnable {
             return common.runSequence(es -> {
                 if (targets.size() > 1 && !nodeCommand.contains("{version}")) {
                     throw new IllegalArgumentException("--node-command needs a {version} placeholder when several"
-                            + " --target-version are given: each hop installs its own, e.g. 'upgrade.sh {node} {version}'");
+                            + " --target-version are given: each hop installs its own, e.g."
+                            + " 'upgrade.sh {node} {version}'");
                 }
                 RollingSequenceSettings.Builder b = RollingSequenceSettings.builder(common.endpoint(cluster), targets)
                         .requiredHealth(HealthStatus.parse(health));

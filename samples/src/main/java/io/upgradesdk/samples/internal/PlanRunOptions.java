@@ -143,8 +143,9 @@ public final class PlanRunOptions {
     public int run(UpgradeSequence sequence, Path defaultCheckpoints, String whenNotConfirmed) {
         check(defaultCheckpoints);
         if (rollback || unlock || markDone != null || markSkipped != null) {
-            throw new IllegalArgumentException("--rollback, --unlock and --mark-* act on one plan, not on the sequence '"
-                    + sequence.id() + "' " + sequence.planIds() + ": give one --target-version to act on one plan");
+            throw new IllegalArgumentException("--rollback, --unlock and --mark-* act on one plan, not on the"
+                    + " sequence '" + sequence.id() + "' " + sequence.planIds()
+                    + ": give one --target-version to act on one plan");
         }
         boolean readOnly = dryRun || status;
         PrintStream out = System.out;

@@ -287,7 +287,7 @@ public final class ElasticsearchUpgrade implements AutoCloseable {
         return sequence.build();
     }
 
-    /** The pre-flight check refusing indices the hop's release cannot open (e.g. 7.x ones not write-blocked for 9.x). */
+    /** The pre-flight check refusing indices the hop's release cannot open (7.x ones not write-blocked, for 9.x). */
     private List<UpgradeStep> oldIndicesCheck(ElasticsearchEndpoint cluster, String version) {
         int major = Integer.parseInt(version.substring(0, version.indexOf('.')));
         return preflightSteps(PreflightSettings.builder(cluster).targetMajor(major).build(), "").stream()

@@ -46,8 +46,8 @@ public record RollingSequenceSettings(String sequenceId, ElasticsearchEndpoint c
         require(targetVersions != null && !targetVersions.isEmpty(),
                 "targetVersions must list at least one release, e.g. [8.19.21, 9.2.4]");
         targetVersions = List.copyOf(targetVersions);
-        targetVersions.forEach(v -> require(v != null && v.matches(EXACT), "every target version of a sequence must be an exact "
-                + "release such as 8.19.21 (the next hop starts from it), was '" + v + "'"));
+        targetVersions.forEach(v -> require(v != null && v.matches(EXACT), "every target version of a sequence"
+                + " must be an exact release such as 8.19.21 (the next hop starts from it), was '" + v + "'"));
         requireNonNull(fromVersion, "fromVersion");
         fromVersion.ifPresent(v -> require(v.matches(EXACT), "fromVersion must be an exact release such as 7.17.29, "
                 + "was '" + v + "'"));
@@ -70,7 +70,7 @@ public record RollingSequenceSettings(String sequenceId, ElasticsearchEndpoint c
         return targets.stream().filter(v -> v.startsWith("9.")).findFirst();
     }
 
-    /** The settings of the write block added before the first 9.x hop, when {@link #readOnlyBefore9()} names indices. */
+    /** The settings of the write block added before the first 9.x hop, if {@link #readOnlyBefore9()} names indices. */
     public Optional<MarkReadOnlySettings> markReadOnly() {
         return readOnlyBefore9.isEmpty() ? Optional.empty()
                 : Optional.of(MarkReadOnlySettings.builder(cluster, readOnlyBefore9).build());
@@ -186,7 +186,8 @@ public record RollingSequenceSettings(String sequenceId, ElasticsearchEndpoint c
         /** The settings; fails with {@code ES_INVALID_CONFIGURATION} naming the first invalid setting or hop. */
         public RollingSequenceSettings build() {
             RollingSequenceSettings settings = new RollingSequenceSettings(sequenceId, cluster, targetVersions,
-                    Optional.ofNullable(fromVersion), requiredHealth, Optional.ofNullable(nodeOrder), nodeTimeout, readOnlyBefore9);
+                    Optional.ofNullable(fromVersion), requiredHealth, Optional.ofNullable(nodeOrder), nodeTimeout,
+                    readOnlyBefore9);
             settings.targetVersions().forEach(settings::hop);   // each hop's own checks, at build time
             settings.markReadOnly();
             return settings;
