@@ -11,11 +11,14 @@ import io.upgradesdk.upgrade.elasticsearch.ElasticsearchConnection;
 import io.upgradesdk.upgrade.Secret;
 import io.upgradesdk.upgrade.UpgradeException;
 import io.upgradesdk.upgrade.UpgradePlan;
+import io.upgradesdk.upgrade.UpgradeSequence;
 import io.upgradesdk.upgrade.elasticsearch.CommandNodeHost;
 import io.upgradesdk.upgrade.elasticsearch.ElasticsearchEndpoint;
 import io.upgradesdk.upgrade.elasticsearch.ElasticsearchUpgrade;
 import io.upgradesdk.upgrade.elasticsearch.HealthStatus;
+import io.upgradesdk.upgrade.elasticsearch.NodeHost;
 import io.upgradesdk.upgrade.elasticsearch.PreflightSettings;
+import io.upgradesdk.upgrade.elasticsearch.RollingSequenceSettings;
 import io.upgradesdk.upgrade.elasticsearch.RollingUpgradeSettings;
 import io.upgradesdk.upgrade.elasticsearch.SnapshotRestoreSettings;
 import java.nio.file.Path;
@@ -105,6 +108,22 @@ public final class ElasticsearchCommand implements Runnable {
             }
         }
 
+        /** Builds the sequence as {@link #run(Function)} builds a plan, and runs its pending plans in order. */
+        int runSequence(Function<ElasticsearchUpgrade, UpgradeSequence> sequenceFactory) {
+            UpgradeSequence sequence;
+            try (ElasticsearchUpgrade es = ElasticsearchUpgrade.create()) {
+                try {
+                    runOptions.check(null);
+                    sequence = sequenceFactory.apply(es);
+                } catch (UpgradeException | IllegalArgumentException e) {
+                    System.err.println("Invalid options: " + e.getMessage());
+                    return ExitCode.USAGE.code();
+                }
+                return runOptions.run(sequence, null,
+                        "Not confirmed: nothing past the point of no return ran. Run again with --yes.");
+            }
+        }
+
         int run(UpgradePlan plan) {
             return runOptions.run(plan, null,
                     "Not confirmed: nothing past the point of no return ran. Run again with --finish --yes.");
@@ -182,9 +201,14 @@ public final class ElasticsearchCommand implements Runnable {
         }
     }
 
-    /** {@code elasticsearch rolling --cluster URL --node-command 'CMD {node}'}. */
+    /**
+     * {@code elasticsearch rolling --cluster URL --node-command 'CMD {node}'}; with several
+     * {@code --target-version}s ({@code 8.19.21,9.2.4}), one rolling upgrade per hop as a sequence.
+     */
     @Command(name = "rolling", mixinStandardHelpOptions = true,
-            description = "Rolling upgrade: node by node, the node command stops, upgrades and starts {node}.")
+            description = {"Rolling upgrade: node by node, the node command stops, upgrades and starts {node}.",
+                    "Several target versions (e.g. 8.19.21,9.2.4) roll through each in turn as one resumable",
+                    "sequence; the node command then installs {version}."})
     static final class RollingCommand implements Callable<Integer> {
         @Mixin
         Common common;
@@ -192,21 +216,46 @@ public final class ElasticsearchCommand implements Runnable {
         @Option(names = "--cluster", required = true, paramLabel = "URL[,URL]", description = "Give several node URLs.")
         String cluster;
 
-        @Option(names = "--node-command", required = true, paramLabel = "'CMD {node}'")
+        @Option(names = "--node-command", required = true, paramLabel = "'CMD {node} [{version}]'")
         String nodeCommand;
 
-        @Option(names = "--target-version", defaultValue = "8", paramLabel = "VERSION")
+        @Option(names = "--target-version", defaultValue = "8", paramLabel = "VERSION[,VERSION]",
+                description = "Version (or prefix) to end on; several exact versions, ascending, for a sequence.")
         String targetVersion;
+
+        @Option(names = "--read-only-before-9", paramLabel = "INDEX[,INDEX]",
+                description = "Sequence only: 7.x indices to write-block on 8.19 before the first 9.x hop.")
+        String readOnlyBefore9;
 
         @Option(names = "--health", defaultValue = "green", paramLabel = "green|yellow")
         String health;
 
         @Override
         public Integer call() {
-            return common.run(es -> es.rollingUpgradePlan(
-                    RollingUpgradeSettings.builder(common.endpoint(cluster), targetVersion)
-                            .requiredHealth(HealthStatus.parse(health)).build(),
-                    new CommandNodeHost(nodeCommand, Duration.ofMinutes(30))));
+            List<String> targets = Arrays.stream(targetVersion.split(",")).map(String::trim).toList();
+            if (targets.size() == 1 && readOnlyBefore9 == null) {
+                return common.run(es -> es.rollingUpgradePlan(
+                        RollingUpgradeSettings.builder(common.endpoint(cluster), targetVersion)
+                                .requiredHealth(HealthStatus.parse(health)).build(),
+                        nodeHost(targetVersion)));
+            }
+            return common.runSequence(es -> {
+                if (targets.size() > 1 && !nodeCommand.contains("{version}")) {
+                    throw new IllegalArgumentException("--node-command needs a {version} placeholder when several"
+                            + " --target-version are given: each hop installs its own, e.g."
+                            + " 'upgrade.sh {node} {version}'");
+                }
+                RollingSequenceSettings.Builder b = RollingSequenceSettings.builder(common.endpoint(cluster), targets)
+                        .requiredHealth(HealthStatus.parse(health));
+                if (readOnlyBefore9 != null) {
+                    b.readOnlyBefore9(Arrays.stream(readOnlyBefore9.split(",")).map(String::trim).toList());
+                }
+                return es.rollingSequence(b.build(), this::nodeHost);
+            });
+        }
+
+        private NodeHost nodeHost(String version) {
+            return new CommandNodeHost(nodeCommand.replace("{version}", version), Duration.ofMinutes(30));
         }
     }
 

@@ -57,4 +57,38 @@ class ElasticsearchCommandTest {
         assertThat(out.text()).contains("register-source-repository", "snapshot", "restore", "verify",
                 "post-upgrade-checks", "WARNING: the dry run of step 'repository-check' failed");
     }
+
+    @Test
+    void several_target_versions_make_a_sequence_whose_hops_are_checked_before_connecting() {
+        String cp = dir.resolve("cp.json").toString();
+        assertThat(errorsOf(2, "elasticsearch", "rolling", "--cluster", "http://127.0.0.1:9", "--node-command",
+                "upgrade {node} {version}", "--target-version", "9.2.4,8.19.21", "--checkpoints", cp))
+                .contains("Invalid options: the hops must ascend: 9.2.4 → 8.19.21");
+        assertThat(errorsOf(2, "elasticsearch", "rolling", "--cluster", "http://127.0.0.1:9", "--node-command",
+                "upgrade {node} {version}", "--target-version", "8.10.0,9.2.4", "--checkpoints", cp))
+                .contains("Add a hop to the latest 8.19 release before 9.2.4");
+        assertThat(errorsOf(2, "elasticsearch", "rolling", "--cluster", "http://127.0.0.1:9", "--node-command",
+                "upgrade {node}", "--target-version", "8.19.21,9.2.4", "--checkpoints", cp))
+                .contains("--node-command needs a {version} placeholder");
+        assertThat(errorsOf(2, "elasticsearch", "rolling", "--cluster", "http://127.0.0.1:9", "--node-command",
+                "upgrade {node} {version}", "--target-version", "8.19.21,9.2.4", "--rollback", "--checkpoints", cp))
+                .contains("act on one plan, not on the sequence 'es-rolling'");
+    }
+
+    @Test
+    void the_status_of_a_sequence_lists_every_hop_as_stored() {
+        assertThat(run("elasticsearch", "rolling", "--cluster", "http://127.0.0.1:9", "--node-command",
+                "upgrade {node} {version}", "--target-version", "8.19.21,9.2.4", "--read-only-before-9", "logs-2020",
+                "--status", "--checkpoints", dir.resolve("cp.json").toString())).isEqualTo(0);
+        assertThat(out.text()).contains("es-rolling/8.19.21", "es-rolling/mark-read-only-before-9.2.4",
+                "es-rolling/9.2.4", "PENDING");
+    }
+
+    @Test
+    void a_dry_run_of_a_sequence_against_an_unreachable_cluster_shows_every_hop_and_exits_with_the_failure_code() {
+        assertThat(run("elasticsearch", "rolling", "--cluster", "http://127.0.0.1:9", "--node-command",
+                "upgrade {node} {version}", "--target-version", "8.19.21,9.2.4", "--dry-run", "--json",
+                "--checkpoints", dir.resolve("cp.json").toString())).isEqualTo(1);
+        assertThat(out.text()).contains("es-rolling/8.19.21", "es-rolling/9.2.4", "rolling-preflight");
+    }
 }

@@ -4,9 +4,12 @@ import io.upgradesdk.samples.ConsoleListener;
 import io.upgradesdk.upgrade.Lease;
 import io.upgradesdk.upgrade.OperatorNote;
 import io.upgradesdk.upgrade.PlanStatus;
+import io.upgradesdk.upgrade.SequencePreview;
+import io.upgradesdk.upgrade.SequenceReport;
 import io.upgradesdk.upgrade.UpgradePlan;
 import io.upgradesdk.upgrade.UpgradeReport;
 import io.upgradesdk.upgrade.UpgradeRunner;
+import io.upgradesdk.upgrade.UpgradeSequence;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -125,18 +128,75 @@ public final class PlanRunOptions {
         PrintStream progress = json ? System.err : System.out;
         try (SignalStop stop = SignalStop.install(Duration.ofSeconds(stopGraceSeconds), System.err);
                 StoreOptions.Opened opened = store.open(defaultCheckpoints, readOnly, SecretSource.system())) {
-            UpgradeRunner runner = UpgradeRunner.builder()
-                    .store(opened.store())
-                    .confirmation(PlanCli.confirmation(yes))
-                    .listener(new ConsoleListener(progress))
-                    .leaseDuration(Duration.ofSeconds(60))
-                    .lockWait(Duration.ofSeconds(lockWaitSeconds))
-                    .stopSignal(stop.signal())
-                    .build();
-            int code = perform(runner, plan, out, whenNotConfirmed);
+            int code = perform(runner(opened, stop, progress), plan, out, whenNotConfirmed);
             progress.println("Checkpoints: " + opened.description());
             return stop.complete(code);
         }
+    }
+
+    /**
+     * Runs the pending plans of {@code sequence} in order (both phases of each), resuming from the
+     * store, or with {@code --dry-run} / {@code --status} shows the whole sequence; prints the
+     * report and returns the {@link ExitCode} of the plan that stopped it (success when none did).
+     * {@code --rollback}, {@code --unlock} and {@code --mark-*} address one plan and are refused here.
+     */
+    public int run(UpgradeSequence sequence, Path defaultCheckpoints, String whenNotConfirmed) {
+        check(defaultCheckpoints);
+        if (rollback || unlock || markDone != null || markSkipped != null) {
+            throw new IllegalArgumentException("--rollback, --unlock and --mark-* act on one plan, not on the"
+                    + " sequence '" + sequence.id() + "' " + sequence.planIds()
+                    + ": give one --target-version to act on one plan");
+        }
+        boolean readOnly = dryRun || status;
+        PrintStream out = System.out;
+        PrintStream progress = json ? System.err : System.out;
+        try (SignalStop stop = SignalStop.install(Duration.ofSeconds(stopGraceSeconds), System.err);
+                StoreOptions.Opened opened = store.open(defaultCheckpoints, readOnly, SecretSource.system())) {
+            int code = perform(runner(opened, stop, progress), sequence, out, whenNotConfirmed);
+            progress.println("Checkpoints: " + opened.description());
+            return stop.complete(code);
+        }
+    }
+
+    private UpgradeRunner runner(StoreOptions.Opened opened, SignalStop stop, PrintStream progress) {
+        return UpgradeRunner.builder()
+                .store(opened.store())
+                .confirmation(PlanCli.confirmation(yes))
+                .listener(new ConsoleListener(progress))
+                .leaseDuration(Duration.ofSeconds(60))
+                .lockWait(Duration.ofSeconds(lockWaitSeconds))
+                .stopSignal(stop.signal())
+                .build();
+    }
+
+    private int perform(UpgradeRunner runner, UpgradeSequence sequence, PrintStream out, String whenNotConfirmed) {
+        if (dryRun) {
+            SequencePreview preview = runner.preview(sequence);
+            out.println(json ? preview.toJson() : preview.toString());
+            boolean failed = preview.plans().stream().flatMap(p -> p.preview().stream())
+                    .anyMatch(p -> !p.failedDryRuns().isEmpty());
+            return failed ? ExitCode.FAILURE.code() : ExitCode.SUCCESS.code();
+        }
+        if (status) {
+            out.println(runner.status(sequence));
+            return ExitCode.SUCCESS.code();
+        }
+        SequenceReport report = runner.run(sequence);
+        writeReport(report.toJson());
+        out.println(json ? report.toJson() : report.toString());
+        if (report.outcome() == UpgradeReport.Outcome.AWAITING_CONFIRMATION) {
+            (json ? System.err : out).println(whenNotConfirmed);
+        }
+        return exitCode(report).code();
+    }
+
+    /** The exit code of the plan that stopped the sequence, as for a plan; success when none did. */
+    static ExitCode exitCode(SequenceReport report) {
+        if (report.isSuccess()) {
+            return ExitCode.SUCCESS;
+        }
+        return report.stoppedAt().flatMap(SequenceReport.PlanReport::report).map(PlanCli::exitCode)
+                .orElse(ExitCode.FAILURE);
     }
 
     private int perform(UpgradeRunner runner, UpgradePlan plan, PrintStream out, String whenNotConfirmed) {
@@ -161,7 +221,7 @@ public final class PlanRunOptions {
             return ExitCode.SUCCESS.code();
         }
         UpgradeReport report = rollback ? runner.rollback(plan) : finish ? runner.run(plan) : runner.up(plan);
-        writeReport(report);
+        writeReport(report.toJson());
         out.println(json ? report.toJson() : report.toString());
         PrintStream notes = json ? System.err : out;
         if (report.outcome() == UpgradeReport.Outcome.AWAITING_CONFIRMATION) {
@@ -183,12 +243,12 @@ public final class PlanRunOptions {
         return ExitCode.SUCCESS.code();
     }
 
-    private void writeReport(UpgradeReport report) {
+    private void writeReport(String reportAsJson) {
         if (reportJson == null) {
             return;
         }
         try {
-            Files.writeString(reportJson, report.toJson() + System.lineSeparator(), StandardCharsets.UTF_8);
+            Files.writeString(reportJson, reportAsJson + System.lineSeparator(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write --report-json " + reportJson, e);
         }

@@ -6,6 +6,7 @@ import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import io.upgradesdk.upgrade.Sleeper;
 import io.upgradesdk.upgrade.UpgradeException;
 import io.upgradesdk.upgrade.UpgradePlan;
+import io.upgradesdk.upgrade.UpgradeSequence;
 import io.upgradesdk.upgrade.UpgradeStep;
 import io.upgradesdk.upgrade.elasticsearch.internal.EsClient;
 import io.upgradesdk.upgrade.elasticsearch.internal.MarkReadOnlyStep;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.elasticsearch.client.RestClient;
 
 /**
@@ -42,7 +44,8 @@ import org.elasticsearch.client.RestClient;
  * }</pre>
  *
  * Plans: {@link #preflightPlan}, {@link #snapshotRestorePlan}, {@link #rollingUpgradePlan},
- * {@link #reindexPlan}, {@link #markReadOnlyPlan}. Every step is idempotent and resumable; clusters are reached with the
+ * {@link #reindexPlan}, {@link #markReadOnlyPlan}; and the sequence {@link #rollingSequence} (7.17 → 8.19 → 9.x).
+ * Every step is idempotent and resumable; clusters are reached with the
  * low-level REST client, version-tolerant across 7.17, 8.x and 9.x. Closing the instance closes the
  * connections its plans opened.
  *
@@ -230,16 +233,65 @@ public final class ElasticsearchUpgrade implements AutoCloseable {
      * the nodes done: a resumed run continues with the next node.
      */
     public UpgradePlan rollingUpgradePlan(RollingUpgradeSettings settings, NodeHost host) {
+        return rollingPlan(settings, host, List.of());
+    }
+
+    private UpgradePlan rollingPlan(RollingUpgradeSettings settings, NodeHost host, List<UpgradeStep> extraChecks) {
         requireNonNull(settings, "settings");
         requireNonNull(host, "host");
         requireRegistered(settings.cluster());
         UpgradePlan.Builder b = UpgradePlan.builder("es-rolling-upgrade");
         b.step(new RollingPreflight(settings, clients));
+        extraChecks.forEach(b::step);
         settings.preflight().ifPresent(p -> preflightSteps(p, "").forEach(b::step));
         b.step(new RollingUpgradeStep(settings, host, clients, sleeper, pollInterval));
         int major = Integer.parseInt(settings.targetVersion().split("\\.")[0]);
         b.step(PostChecks.step("post-upgrade-checks", settings.cluster(), major, settings.requiredHealth(), clients));
         return b.build();
+    }
+
+    /**
+     * One rolling upgrade per hop of {@code settings}, in order, as an {@link UpgradeSequence} (id
+     * {@code settings.sequenceId()}, plan ids {@code <sequenceId>/<version>}, e.g.
+     * {@code es-rolling/8.19.21} then {@code es-rolling/9.2.4}): run it with
+     * {@code runner.run(sequence)}; a hop applied is never run again, and a run stopped mid-hop
+     * resumes with that hop's next node. {@code nodeHostForVersion} gives the {@link NodeHost} that
+     * restarts a node on the given release (called once per hop, at build time). The hops were
+     * checked against the upgrade rules when the settings were built; each plan's first steps check
+     * its hop against the versions the nodes really run ({@code rolling-preflight}) and refuse
+     * indices the hop's release cannot open ({@code preflight-old-indices}), before any node. With
+     * {@link RollingSequenceSettings.Builder#readOnlyBefore9}, a plan write-blocks those 7.x indices
+     * on 8.19, before the first 9.x hop.
+     *
+     * <pre>{@code
+     * UpgradeSequence sequence = es.rollingSequence(RollingSequenceSettings.builder(cluster,
+     *         List.of("8.19.21", "9.2.4")).fromVersion("7.17.29").build(),
+     *     version -> new CommandNodeHost("upgrade-node.sh {node} " + version, Duration.ofMinutes(30)));
+     * runner.run(sequence).throwIfFailed();
+     * }</pre>
+     */
+    public UpgradeSequence rollingSequence(RollingSequenceSettings settings,
+            Function<String, NodeHost> nodeHostForVersion) {
+        requireNonNull(settings, "settings");
+        requireNonNull(nodeHostForVersion, "nodeHostForVersion");
+        UpgradeSequence.Builder sequence = UpgradeSequence.builder(settings.sequenceId());
+        for (String version : settings.targetVersions()) {
+            if (settings.firstHopTo9().filter(version::equals).isPresent()) {
+                settings.markReadOnly().ifPresent(readOnly -> sequence.plan(settings.markReadOnlyPlanId(version),
+                        markReadOnlyPlan(readOnly)));
+            }
+            NodeHost host = requireNonNull(nodeHostForVersion.apply(version), "no NodeHost for " + version);
+            sequence.plan(settings.planId(version), rollingPlan(settings.hop(version), host,
+                    oldIndicesCheck(settings.cluster(), version)));
+        }
+        return sequence.build();
+    }
+
+    /** The pre-flight check refusing indices the hop's release cannot open (7.x ones not write-blocked, for 9.x). */
+    private List<UpgradeStep> oldIndicesCheck(ElasticsearchEndpoint cluster, String version) {
+        int major = Integer.parseInt(version.substring(0, version.indexOf('.')));
+        return preflightSteps(PreflightSettings.builder(cluster).targetMajor(major).build(), "").stream()
+                .filter(step -> step.id().equals("preflight-old-indices")).toList();
     }
 
     /**
