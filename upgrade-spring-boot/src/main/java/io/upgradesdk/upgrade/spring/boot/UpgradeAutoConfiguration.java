@@ -24,8 +24,9 @@ import org.springframework.context.annotation.Import;
  * Elasticsearch stores), an {@link UpgradeRunner} (lease, retry, the host's {@link UpgradeListener}
  * beans, and the Micrometer listener when a {@code MeterRegistry} bean and {@code upgrade-micrometer}
  * are there), the {@link UpgradeStartup} run of the host's
- * {@link UpgradePlan} beans (off with {@code upgrade.enabled=false}) and, with Actuator, the
- * {@link UpgradeEndpoint}. Every bean backs off when the host defines its own.
+ * {@link UpgradePlan} beans (off with {@code upgrade.enabled=false}), an {@code ElasticsearchUpgrade}
+ * knowing the host's Elasticsearch client ({@link ElasticsearchUpgradeConfiguration}) and, with
+ * Actuator, the {@link UpgradeEndpoint}. Every bean backs off when the host defines its own.
  */
 @AutoConfiguration(afterName = {"org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
         "org.springframework.boot.jdbc.autoconfigure.JndiDataSourceAutoConfiguration",
@@ -39,7 +40,7 @@ import org.springframework.context.annotation.Import;
 @ConditionalOnClass(UpgradeRunner.class)
 @EnableConfigurationProperties(UpgradeProperties.class)
 @Import({StoreConfigurations.Jdbc.class, StoreConfigurations.Redis.class, StoreConfigurations.Elasticsearch.class,
-        StoreConfigurations.Fallback.class, MetricsConfiguration.class})
+        StoreConfigurations.Fallback.class, MetricsConfiguration.class, ElasticsearchUpgradeConfiguration.class})
 public class UpgradeAutoConfiguration {
 
     /** The runner: store, lease, retry, listeners; the point of no return only with {@code upgrade.confirm-point-of-no-return=true}. */
