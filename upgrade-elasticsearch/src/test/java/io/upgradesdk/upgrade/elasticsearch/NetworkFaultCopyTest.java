@@ -79,7 +79,8 @@ class NetworkFaultCopyTest {
             UpgradeReport failed = runner(store, 2).up(stalling);
             Duration took = Duration.ofNanos(System.nanoTime() - start);
 
-            assertThat(pages.get()).as("pages written before the stall").isEqualTo(4);
+            // Page 5's bulk request may have crossed the proxy before the stall (two writes in flight).
+            assertThat(pages.get()).as("pages written before the stall").isBetween(4, 5);
             assertThat(failed.outcome()).isEqualTo(UpgradeReport.Outcome.FAILED);
             assertThat(failed.errorCode()).isEqualTo(UpgradeErrorCode.STEP_FAILED.id());
             assertThat(failed.error()).as("names the step, the unreachable node and what to do")
