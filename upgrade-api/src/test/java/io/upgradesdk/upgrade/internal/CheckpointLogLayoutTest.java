@@ -143,6 +143,14 @@ class CheckpointLogLayoutTest {
     }
 
     @Test
+    void aTornRecordAfterOthersIsNotRead() {
+        byte[] change = bare(CheckpointLog.changeRecord(5, payload("{\"c\":1}")));
+        byte[] area = concat(new byte[3], Arrays.copyOf(change, change.length - 1));
+
+        assertThat(CheckpointLog.record(area, 3, false, 5)).isNull();
+    }
+
+    @Test
     void aBaseCarriesAnyPositiveSequenceNumberButNotZero() {
         assertThat(CheckpointLog.record(bare(CheckpointLog.baseRecord(1, payload("{}"))), 0, true, -1)).isNotNull();
         assertThat(CheckpointLog.record(bare(CheckpointLog.baseRecord(0, payload("{}"))), 0, true, -1)).isNull();
