@@ -16,6 +16,8 @@ class CheckpointSavingTest {
     private final InMemoryCheckpointStore memory = new InMemoryCheckpointStore(clock);
     private final AtomicInteger saves = new AtomicInteger();
     private volatile UpgradeException saveFailure;
+    private volatile int failingSaves;
+    private final java.util.List<Duration> sleeps = new java.util.ArrayList<>();
 
     private final CheckpointStore store = new CheckpointStore() {
         @Override
@@ -28,6 +30,10 @@ class CheckpointSavingTest {
             saves.incrementAndGet();
             if (saveFailure != null) {
                 throw saveFailure;
+            }
+            if (failingSaves > 0) {
+                failingSaves--;
+                throw new UpgradeException(UpgradeErrorCode.STORE_UNAVAILABLE, "connection reset");
             }
             memory.save(checkpoint, lease);
         }
@@ -59,9 +65,15 @@ class CheckpointSavingTest {
     };
 
     private UpgradeRunner runner() {
-        return UpgradeRunner.builder().store(store).owner("host-a").clock(clock).sleeper(clock::advance)
-                .heartbeat(false)
-                .retryPolicy(RetryPolicy.custom().maxAttempts(3).initialBackoff(Duration.ZERO).jitter(0).build())
+        return runner(Duration.ZERO);
+    }
+
+    private UpgradeRunner runner(Duration backoff) {
+        return UpgradeRunner.builder().store(store).owner("host-a").clock(clock).sleeper(d -> {
+                    sleeps.add(d);
+                    clock.advance(d);
+                }).heartbeat(false)
+                .retryPolicy(RetryPolicy.custom().maxAttempts(3).initialBackoff(backoff).jitter(0).build())
                 .build();
     }
 
@@ -92,5 +104,27 @@ class CheckpointSavingTest {
         assertThat(saves).hasValue(1);
         assertThat(thrown).isInstanceOfSatisfying(UpgradeException.class,
                 e -> assertThat(e.code()).isEqualTo(UpgradeErrorCode.STORE_CONTRACT_BROKEN));
+    }
+
+    @Test
+    void aTransientSaveFailureIsRetriedAfterTheRunnersBackoff() {
+        UpgradePlan plan = UpgradePlan.builder("plan").step(UpgradeStep.builder("a").execute(ctx -> { }).build())
+                .build();
+        failingSaves = 1;
+
+        assertThat(runner(Duration.ofSeconds(1)).up(plan).isSuccess()).isTrue();
+
+        assertThat(sleeps).containsExactly(Duration.ofSeconds(1));
+        assertThat(memory.load("plan").orElseThrow().step("a").state()).isEqualTo(StepState.SUCCEEDED);
+    }
+
+    @Test
+    void aTransientSaveFailureIsRetriedAtOnceWithoutBackoff() {
+        UpgradePlan plan = UpgradePlan.builder("plan").step(UpgradeStep.builder("a").execute(ctx -> { }).build())
+                .build();
+        failingSaves = 1;
+
+        assertThat(runner().up(plan).isSuccess()).isTrue();
+        assertThat(saves).hasValue(3);
     }
 }
