@@ -17,6 +17,8 @@ class CheckpointSavingTest {
     private final AtomicInteger saves = new AtomicInteger();
     private volatile UpgradeException saveFailure;
     private volatile int failingSaves;
+    /** When positive: the save with this number (1 = the first) fails once with STORE_UNAVAILABLE. */
+    private volatile int failingSave;
     private final java.util.List<Duration> sleeps = new java.util.ArrayList<>();
 
     private final CheckpointStore store = new CheckpointStore() {
@@ -27,7 +29,9 @@ class CheckpointSavingTest {
 
         @Override
         public void save(Checkpoint checkpoint, Lease lease) {
-            saves.incrementAndGet();
+            if (saves.incrementAndGet() == failingSave) {
+                throw new UpgradeException(UpgradeErrorCode.STORE_UNAVAILABLE, "connection reset");
+            }
             if (saveFailure != null) {
                 throw saveFailure;
             }
@@ -122,9 +126,23 @@ class CheckpointSavingTest {
     void aTransientSaveFailureIsRetriedAtOnceWithoutBackoff() {
         UpgradePlan plan = UpgradePlan.builder("plan").step(UpgradeStep.builder("a").execute(ctx -> { }).build())
                 .build();
-        failingSaves = 1;
+        failingSave = 2; // the save recording the success
 
         assertThat(runner().up(plan).isSuccess()).isTrue();
         assertThat(saves).hasValue(3);
+        assertThat(sleeps).containsExactly(Duration.ZERO);
+    }
+
+    @Test
+    void aTransientFailureOfTheSaveRecordingASuccessIsRetriedNotReportedAsAFailure() {
+        UpgradePlan plan = UpgradePlan.builder("plan").step(UpgradeStep.builder("a").execute(ctx -> { }).build())
+                .build();
+        failingSave = 2; // 1: attempt started, 2: success recorded
+
+        UpgradeReport report = runner(Duration.ofSeconds(1)).up(plan);
+
+        assertThat(report.isSuccess()).isTrue();
+        assertThat(sleeps).containsExactly(Duration.ofSeconds(1));
+        assertThat(memory.load("plan").orElseThrow().step("a").state()).isEqualTo(StepState.SUCCEEDED);
     }
 }
