@@ -43,7 +43,7 @@ class CheckpointChangesRecordsTest {
     }
 
     private static CheckpointFile file(Checkpoint checkpoint) {
-        return CheckpointFile.empty().with("plan", new CheckpointFile.Entry(checkpoint, null, 3, false));
+        return CheckpointFile.empty().with("plan", new CheckpointFile.Entry(checkpoint, null, 3, false, null));
     }
 
     private static JsonNode payload(CheckpointFile before, CheckpointFile after) {
@@ -141,7 +141,7 @@ class CheckpointChangesRecordsTest {
     void aLeaseChangeAloneCarriesNoCheckpointAndKeepsTheOneBefore() {
         CheckpointFile before = file(checkpoint(1, List.of(done("a")), List.of()));
         Lease lease = new Lease("plan", "host-a", 4, T1);
-        CheckpointFile after = before.with("plan", before.entry("plan").withLease(lease, true));
+        CheckpointFile after = before.with("plan", before.entry("plan").withLease(lease, true, null));
 
         JsonNode plan = payload(before, after).path("plans").path("plan");
 
@@ -180,13 +180,13 @@ class CheckpointChangesRecordsTest {
     void oneSaveChangingTwoPlansWritesAndReadsBackBoth() {
         Checkpoint first = checkpoint(1, List.of(pending("a"), pending("b")), List.of());
         Checkpoint second = new Checkpoint("other", "v1:fp2", 1, T0, List.of(pending("x")), List.of());
-        CheckpointFile before = CheckpointFile.empty().with("plan", new CheckpointFile.Entry(first, null, 3, false))
-                .with("other", new CheckpointFile.Entry(second, null, 1, false));
+        CheckpointFile before = CheckpointFile.empty().with("plan", new CheckpointFile.Entry(first, null, 3, false, null))
+                .with("other", new CheckpointFile.Entry(second, null, 1, false, null));
         Lease lease = new Lease("other", "host-b", 2, T1);
         CheckpointFile after = before
                 .with("plan", before.entry("plan").withCheckpoint(first.withStep(done("a"), T1)))
                 .with("other", before.entry("other").withCheckpoint(new Checkpoint("other", "v1:fp2", 2, T1,
-                        List.of(done("y")), List.of())).withLease(lease, false));
+                        List.of(done("y")), List.of())).withLease(lease, false, null));
 
         CheckpointFile read = roundTrip(before, after);
 
@@ -201,10 +201,10 @@ class CheckpointChangesRecordsTest {
     void aChangeOfTheLivenessFlagOrTheLastTokenAloneIsWritten() {
         Lease lease = new Lease("plan", "host-a", 4, T1);
         CheckpointFile before = file(checkpoint(1, List.of(done("a")), List.of()));
-        CheckpointFile held = before.with("plan", before.entry("plan").withLease(lease, false));
-        CheckpointFile locked = held.with("plan", held.entry("plan").withLease(lease, true));
+        CheckpointFile held = before.with("plan", before.entry("plan").withLease(lease, false, null));
+        CheckpointFile locked = held.with("plan", held.entry("plan").withLease(lease, true, null));
         CheckpointFile.Entry e = held.entry("plan");
-        CheckpointFile token = held.with("plan", new CheckpointFile.Entry(e.checkpoint(), e.lease(), 9, false));
+        CheckpointFile token = held.with("plan", new CheckpointFile.Entry(e.checkpoint(), e.lease(), 9, false, e.lockFile()));
 
         assertThat(payload(held, locked).path("plans").has("plan")).isTrue();
         assertThat(roundTrip(held, locked).entry("plan").livenessLocked()).isTrue();
