@@ -27,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * again nor restarts a node already upgraded.
  */
 @Tag("integration")
+@Tag("long") // several real nodes restarted on new versions: not in CI's bin/test, run with -Plong
 class RollingSequenceTest {
 
     @Test

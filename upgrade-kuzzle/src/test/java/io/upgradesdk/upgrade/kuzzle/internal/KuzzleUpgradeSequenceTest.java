@@ -33,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * 7.17 cluster → that cluster's indices snapshot-restored onto 8.19, one resumable sequence.
  */
 @Tag("integration")
+@Tag("long") // several real nodes restarted on new versions: not in CI's bin/test, run with -Plong
 class KuzzleUpgradeSequenceTest {
 
     @TempDir
