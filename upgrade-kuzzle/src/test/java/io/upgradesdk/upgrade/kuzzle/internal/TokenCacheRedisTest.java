@@ -149,8 +149,11 @@ class TokenCacheRedisTest {
             }
             RedisURI wrong = RedisURI.builder().withHost(secured.host()).withPort(secured.port()).withSsl(true)
                     .withAuthentication("upgrader", "nope").build();
-            assertThatThrownBy(() -> new TokenCache(wrong, null, tls)).isInstanceOf(UpgradeException.class)
-                    .hasMessageContaining("cannot connect to the source Redis rediss://127.0.0.1:")
+            // A refused password is an authentication error, not an unreachable Redis: not retried (#15 item 10).
+            assertThatThrownBy(() -> new TokenCache(wrong, null, tls))
+                    .isInstanceOfSatisfying(UpgradeException.class, e -> assertThat(e.isTransient()).isFalse())
+                    .hasMessageContaining("the source Redis rediss://127.0.0.1:")
+                    .hasMessageContaining("refused this run's credentials (WRONGPASS)")
                     .hasMessageNotContaining("nope");
         }
     }
