@@ -19,6 +19,7 @@ import io.upgradesdk.upgrade.kong.KongUpgradePaths;
 import io.upgradesdk.upgrade.kong.KongUpgrade;
 import io.upgradesdk.upgrade.kong.KongUpgradeSettings;
 import io.upgradesdk.upgrade.kong.KongVersion;
+import io.upgradesdk.upgrade.kong.MigrationState;
 import io.upgradesdk.upgrade.kong.ProcessKongCli;
 import io.upgradesdk.upgrade.kong.TrafficShift;
 import java.io.PrintWriter;
@@ -155,16 +156,12 @@ public final class KongCommand implements Runnable {
             }
         }
 
-        /** Prints what Kong would print and returns Kong's exit code. */
-        abstract int print(KongDatabase db, KongVersion version);
-
         /**
-         * A database holding migrations this version does not know was written by a newer Kong:
-         * Kong itself exits 0 there; we exit with the failure code, so a script does not go on.
+         * Prints what Kong would print and returns Kong's exit code, except for a database holding
+         * migrations this version does not know (written by a newer Kong): Kong exits 0 there; we
+         * exit with the failure code, so a script does not go on.
          */
-        static boolean newerThanTarget(KongDatabase db, KongVersion version) {
-            return db.state(version).isNewerThanCode();
-        }
+        abstract int print(KongDatabase db, KongVersion version);
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true,
@@ -172,10 +169,12 @@ public final class KongCommand implements Runnable {
     static final class ListCommand extends DatabaseReadCommand {
         @Override
         int print(KongDatabase db, KongVersion version) {
-            CommandOutput out = db.list(version);
+            // One read of schema_meta for the text and the exit code (a database error is reported by call()).
+            MigrationState state = db.state(version);
+            CommandOutput out = state.listOutput(version.toString());
             System.out.print(out.stdout());
             System.err.print(out.stderr());
-            return newerThanTarget(db, version) ? ExitCode.FAILURE.code() : out.exitCode();
+            return state.isNewerThanCode() ? ExitCode.FAILURE.code() : out.exitCode();
         }
     }
 
