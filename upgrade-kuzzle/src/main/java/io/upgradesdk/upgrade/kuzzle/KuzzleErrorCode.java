@@ -18,6 +18,11 @@ public enum KuzzleErrorCode implements ErrorCode {
     TARGET_EXISTS,
     /** Documents were rejected by the target or counts differ after a copy. */
     COPY_MISMATCH,
+    /**
+     * The target Elasticsearch major is one the target Kuzzle release cannot use (8 before Kuzzle
+     * 2.32.0, 9 and later with any Kuzzle 2); found before anything is written.
+     */
+    INCOMPATIBLE_TARGET,
     /** The source and the "separate" target are the same server. */
     SAME_ENDPOINT,
     /** Elasticsearch answered with an unexpected error. */

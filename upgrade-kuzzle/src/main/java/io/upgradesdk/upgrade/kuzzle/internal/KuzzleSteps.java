@@ -52,7 +52,6 @@ public final class KuzzleSteps {
 
     // ---------------------------------------------------------------- inventory
 
-    /** Checks everything that can be checked before writing: names, endpoints, existing targets. */
     /**
      * The v1 {@code .kuzzlerc}, when given, parses and holds values of the expected types: checked
      * before anything is read or written (dry run too), not only when the config step comes.
@@ -61,6 +60,18 @@ public final class KuzzleSteps {
         settings.kuzzlerc().ifPresent(KuzzlercFiles::read);
     }
 
+    /**
+     * The target cluster's Elasticsearch major is one the target Kuzzle release can use (8 needs
+     * Kuzzle 2.32.0 or later): checked before anything is written, dry run too.
+     */
+    private void requireUsableTarget(EsPort dst) {
+        String targetName = settings.targetElasticsearch().orElse(settings.sourceElasticsearch()).displayName();
+        StorageEnginePairing.problem(settings.targetVersion(), dst.majorVersion(), targetName).ifPresent(problem -> {
+            throw new UpgradeException(KuzzleErrorCode.INCOMPATIBLE_TARGET, problem);
+        });
+    }
+
+    /** Checks everything that can be checked before writing: names, endpoints, the target's major, existing targets. */
     public void inventory(StepContext ctx) {
         requireReadableKuzzlerc();
         try (EsPort src = connectors.source(); EsPort dst = connectors.target()) {
@@ -69,6 +80,7 @@ public final class KuzzleSteps {
                         + settings.targetElasticsearch().orElseThrow().displayName() + " is the source cluster; for an in-place"
                         + " upgrade leave targetElasticsearch unset, otherwise give the new cluster's URL");
             }
+            requireUsableTarget(dst);
             Layout layout = planner.plan(src.inventory());
             if (!layout.problems().isEmpty()) {
                 throw new UpgradeException(KuzzleErrorCode.UNADDRESSABLE_NAMES, "nothing was written; fix these first:\n - "
@@ -93,6 +105,7 @@ public final class KuzzleSteps {
         requireReadableKuzzlerc();
         List<PlannedAction> out = new ArrayList<>();
         try (EsPort src = connectors.source(); EsPort dst = connectors.target()) {
+            requireUsableTarget(dst);
             Layout layout = planner.plan(src.inventory());
             layout.problems().forEach(p -> out.add(PlannedAction.of("refuse", p)));
             layout.skipped().forEach(s -> out.add(PlannedAction.of("skip", s)));
@@ -111,7 +124,7 @@ public final class KuzzleSteps {
         if (settings.kuzzlerc().isEmpty()) {
             return;
         }
-        KuzzlercConverter.Result r = KuzzlercFiles.read(settings.kuzzlerc().get());
+        KuzzlercConverter.Result r = KuzzlercFiles.read(settings.kuzzlerc().get(), targetMajor());
         Path out = settings.kuzzlercOutput().orElseThrow();
         boolean written = KuzzlercFiles.write(r, out, settings.overwriteKuzzlercOutput());
         r.changes().forEach(c -> LOG.info("Kuzzle configuration: {}", c));
@@ -123,12 +136,19 @@ public final class KuzzleSteps {
         if (settings.kuzzlerc().isEmpty()) {
             return List.of(PlannedAction.of("skip", "no .kuzzlerc given"));
         }
-        KuzzlercConverter.Result r = KuzzlercFiles.read(settings.kuzzlerc().get());
+        KuzzlercConverter.Result r = KuzzlercFiles.read(settings.kuzzlerc().get(), targetMajor());
         List<PlannedAction> out = new ArrayList<>();
         r.changes().forEach(c -> out.add(PlannedAction.of("config-change", c)));
         r.notes().forEach(n -> out.add(PlannedAction.of("config-note", n)));
         out.add(PlannedAction.of("write-config", settings.kuzzlercOutput().orElseThrow().toString()));
         return out;
+    }
+
+    /** The Elasticsearch major of the cluster Kuzzle 2 will run on, which the converted file must name. */
+    private int targetMajor() {
+        try (EsPort dst = connectors.target()) {
+            return dst.majorVersion();
+        }
     }
 
     // ---------------------------------------------------------------- storages

@@ -82,15 +82,37 @@ public final class KuzzlercConverter {
     private KuzzlercConverter() {
     }
 
-    /** Parses, checks the types of the keys it knows, and converts; {@code origin} names the file in error messages. */
+    /** Converts for a target on Kuzzle's default storage engine (Elasticsearch 7): see {@link #convert(String, String, int)}. */
     public static Result convert(String origin, String text) {
+        return convert(origin, text, 7);
+    }
+
+    /**
+     * Parses, checks the types of the keys it knows, and converts; {@code origin} names the file in
+     * error messages. A target of an opt-in Elasticsearch major (8) sets
+     * {@code services.storageEngine.majorVersion} to it, as the string Kuzzle expects.
+     */
+    public static Result convert(String origin, String text, int targetElasticsearchMajor) {
         ObjectNode v1 = parse(origin, text);
         requireKnownTypes(origin, v1);
         ObjectNode v2 = v1.deepCopy();
         List<String> changes = new ArrayList<>();
         applyRenames(origin, v2, changes);
         removeObsolete(v2, changes);
+        selectStorageMajor(v2, targetElasticsearchMajor, changes);
         return new Result(v2, changes, notes(v2));
+    }
+
+    /** Opts Kuzzle 2 into the target's Elasticsearch major when it is not the default one. */
+    private static void selectStorageMajor(ObjectNode v2, int targetElasticsearchMajor, List<String> changes) {
+        StorageEnginePairing.majorVersionSetting(targetElasticsearchMajor).ifPresent(value -> {
+            TextNode wanted = TextNode.valueOf(value);
+            if (!wanted.equals(get(v2, StorageEnginePairing.MAJOR_VERSION_KEY))) {
+                put(v2, StorageEnginePairing.MAJOR_VERSION_KEY, wanted);
+                changes.add("set " + StorageEnginePairing.MAJOR_VERSION_KEY + " = \"" + value
+                        + "\" (the target is Elasticsearch " + targetElasticsearchMajor + ")");
+            }
+        });
     }
 
     /** The top-level object of the file; a syntax error names line and column, never the content. */

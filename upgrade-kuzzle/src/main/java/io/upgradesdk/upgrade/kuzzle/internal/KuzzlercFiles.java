@@ -22,10 +22,16 @@ public final class KuzzlercFiles {
         return v1.resolveSibling(v1.getFileName() + ".v2");
     }
 
-    /** Converts without writing. */
+    /** Converts without writing, for a target on Kuzzle's default Elasticsearch major. */
     public static KuzzlercConverter.Result read(Path v1) {
+        return read(v1, 7);
+    }
+
+    /** Converts without writing, for a target cluster of {@code targetElasticsearchMajor}. */
+    public static KuzzlercConverter.Result read(Path v1, int targetElasticsearchMajor) {
         try {
-            return KuzzlercConverter.convert(v1.toString(), Files.readString(v1, StandardCharsets.UTF_8));
+            return KuzzlercConverter.convert(v1.toString(), Files.readString(v1, StandardCharsets.UTF_8),
+                    targetElasticsearchMajor);
         } catch (IOException e) {
             throw new UpgradeException(KuzzleErrorCode.CONFIG_CONFLICT, "cannot read the v1 configuration " + v1 + " ("
                     + e.getClass().getSimpleName() + "); check the path given as kuzzlerc and its permissions", e);

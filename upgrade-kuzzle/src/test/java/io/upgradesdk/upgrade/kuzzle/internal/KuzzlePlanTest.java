@@ -1,11 +1,13 @@
 package io.upgradesdk.upgrade.kuzzle.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.upgradesdk.upgrade.PlannedAction;
 import io.upgradesdk.upgrade.Preview;
+import io.upgradesdk.upgrade.UpgradeException;
 import io.upgradesdk.upgrade.UpgradePlan;
 import io.upgradesdk.upgrade.UpgradeReport;
 import io.upgradesdk.upgrade.UpgradeReport.Outcome;
@@ -375,5 +377,57 @@ class KuzzlePlanTest {
         assertThat(r.outcome()).as(r.toString()).isEqualTo(Outcome.SUCCEEDED);
         assertThat(dst.docsOf("%kuzzle.config")).containsOnlyKeys(KuzzleSteps.DATA_MODEL_ID, "kuzzle.done");
         assertThat(dst.indices.get("%kuzzle.config").aliases).containsExactly("@%kuzzle.config");
+    }
+
+    @Test
+    void an_elasticsearch_8_target_for_a_kuzzle_release_before_2_32_is_refused_before_anything_is_written()
+            throws Exception {
+        FakeEs src = V1Dataset.standard(5, 0).loadInto(new FakeEs("es5", 5));
+        FakeEs dst = new FakeEs("es8", 8);
+        UpgradePlan plan = KuzzlePlanFactory.build(settings(false).targetVersion("2.31.0").build(),
+                new FakeConnectors(src, dst));
+
+        UpgradeReport report = runner(false).up(plan);
+
+        assertThat(report.outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(report.steps().get(0).stepId()).isEqualTo(KuzzlePlanFactory.INVENTORY);
+        assertThat(report.steps().get(0).error()).contains(
+                "Kuzzle 2.31.0 (targetVersion) cannot use Elasticsearch 8", "2.32.0 or later", "(7.x)");
+        assertThat(dst.writes).isEmpty();
+        assertThat(dir.resolve(".kuzzlerc.v2")).doesNotExist();
+        assertThat(runner(false).preview(plan).warnings()).anySatisfy(w -> assertThat(w)
+                .contains("inventory", "cannot use Elasticsearch 8"));
+        KuzzleSteps steps = new KuzzleSteps(settings(false).targetVersion("2.31.0").build(), new FakeConnectors(src, dst));
+        assertThatThrownBy(() -> steps.inventory(null)).isInstanceOf(UpgradeException.class)
+                .extracting(e -> ((UpgradeException) e).code()).isEqualTo(KuzzleErrorCode.INCOMPATIBLE_TARGET);
+    }
+
+    @Test
+    void an_elasticsearch_8_target_gets_a_kuzzlerc_that_opts_kuzzle_into_it() throws Exception {
+        FakeEs src = V1Dataset.standard(5, 0).loadInto(new FakeEs("es5", 5));
+        FakeEs dst = new FakeEs("es8", 8);
+        UpgradePlan plan = KuzzlePlanFactory.build(settings(false).targetVersion("2.32.0").build(),
+                new FakeConnectors(src, dst));
+
+        List<PlannedAction> planned = runner(false).preview(plan).items().stream()
+                .flatMap(i -> i.plannedActions().stream()).toList();
+        UpgradeReport report = runner(false).up(plan);
+
+        assertThat(planned).anyMatch(a -> a.action().equals("config-change")
+                && a.target().startsWith("set services.storageEngine.majorVersion = \"8\""));
+        assertThat(report.outcome()).as(report.toString()).isEqualTo(Outcome.SUCCEEDED);
+        JsonNode v2 = Json.MAPPER.readTree(dir.resolve(".kuzzlerc.v2").toFile());
+        assertThat(v2.at("/services/storageEngine/majorVersion").textValue()).isEqualTo("8");
+    }
+
+    @Test
+    void an_elasticsearch_7_target_keeps_kuzzles_default_storage_engine() throws Exception {
+        FakeEs src = V1Dataset.standard(5, 0).loadInto(new FakeEs("es5", 5));
+        UpgradePlan plan = KuzzlePlanFactory.build(settings(false).targetVersion("2.31.0").build(),
+                new FakeConnectors(src, new FakeEs("es7", 7)));
+
+        assertThat(runner(false).up(plan).outcome()).isEqualTo(Outcome.SUCCEEDED);
+        assertThat(Json.MAPPER.readTree(dir.resolve(".kuzzlerc.v2").toFile())
+                .at("/services/storageEngine/majorVersion").isMissingNode()).isTrue();
     }
 }

@@ -224,10 +224,31 @@ class KuzzleUpgradeEsTest {
         String dst = ElasticsearchServer.get(ElasticsearchServer.V8).url();
         ItScenario s = scenario(src, dst);
         EsFixtures.load(src, s.dataset(DOCS, 1));
-        UpgradePlan plan = kuzzle.upgradePlan(s.settings(src, dst, work).targetVersion("2.32.0").build());
+        UpgradePlan plan = kuzzle.upgradePlan(s.settings(src, dst, work).kuzzlerc(kuzzlerc()).targetVersion("2.32.0")
+                .build());
         UpgradeReport report = runner(Confirmation.deny()).up(plan);
         assertThat(report.outcome()).as(report.toString()).isEqualTo(Outcome.SUCCEEDED);
         assertMigrated(src, dst, s);
+        assertThat(Json.MAPPER.readTree(work.resolve(".kuzzlerc.v2").toFile()).at("/services/storageEngine/majorVersion")
+                .textValue()).as("Kuzzle 2 opted into Elasticsearch 8").isEqualTo("8");
+    }
+
+    @Test
+    void an_8_target_for_kuzzle_2_31_is_refused_before_anything_is_written() throws Exception {
+        String src = ElasticsearchServer.get(ElasticsearchServer.V5).url();
+        String dst = ElasticsearchServer.get(ElasticsearchServer.V8).url();
+        ItScenario s = scenario(src, dst);
+        EsFixtures.load(src, s.dataset(10, 0));
+        UpgradePlan plan = kuzzle.upgradePlan(s.settings(src, dst, work).kuzzlerc(kuzzlerc()).targetVersion("2.31.0")
+                .build());
+
+        UpgradeReport report = runner(Confirmation.deny()).up(plan);
+
+        assertThat(report.outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(report.error()).contains("is 8.x, and Kuzzle 2.31.0 (targetVersion) cannot use Elasticsearch 8",
+                "2.32.0 or later", "(7.x)");
+        assertThat(EsFixtures.indices(dst, s.id())).isEmpty();
+        assertThat(work.resolve(".kuzzlerc.v2")).doesNotExist();
     }
 
     @Test

@@ -111,4 +111,33 @@ class KuzzlercConverterTest {
         assertThatThrownBy(() -> KuzzlercFiles.write(r, out, false)).hasMessageContaining("exists with other content");
         assertThat(KuzzlercFiles.write(r, out, true)).isTrue();
     }
+
+    @Test
+    void a_target_on_elasticsearch_8_opts_kuzzle_into_it_with_the_string_kuzzle_reads() {
+        KuzzlercConverter.Result r = KuzzlercConverter.convert(".kuzzlerc", SPEC_V1, 8);
+
+        assertThat(r.v2().at("/services/storageEngine/majorVersion").isTextual()).isTrue();
+        assertThat(r.v2().at("/services/storageEngine/majorVersion").asText()).isEqualTo("8");
+        assertThat(r.v2().at("/services/storageEngine/client/node").asText()).isEqualTo("http://es:9200");
+        assertThat(r.changes()).last().isEqualTo(
+                "set services.storageEngine.majorVersion = \"8\" (the target is Elasticsearch 8)");
+    }
+
+    @Test
+    void a_file_without_a_services_section_gets_one_for_an_elasticsearch_8_target() {
+        KuzzlercConverter.Result r = KuzzlercConverter.convert("rc", "{\"limits\": {}}", 8);
+
+        assertThat(r.v2()).isEqualTo(Json.parseObject(
+                "{\"limits\": {}, \"services\": {\"storageEngine\": {\"majorVersion\": \"8\"}}}"));
+    }
+
+    @Test
+    void a_target_on_elasticsearch_7_keeps_kuzzles_default_and_adds_no_key() {
+        assertThat(KuzzlercConverter.convert(".kuzzlerc", SPEC_V1, 7).v2())
+                .isEqualTo(KuzzlercConverter.convert(".kuzzlerc", SPEC_V1).v2());
+        assertThat(KuzzlercConverter.convert(".kuzzlerc", SPEC_V1, 7).v2().at("/services/storageEngine/majorVersion")
+                .isMissingNode()).isTrue();
+        assertThat(KuzzlercConverter.convert(".kuzzlerc", SPEC_V1, 5).changes())
+                .noneMatch(c -> c.contains("majorVersion"));
+    }
 }
