@@ -35,7 +35,8 @@ import org.elasticsearch.client.RestClient;
  * }</pre>
  *
  * <p>Steps: {@code kuzzle-inventory} (refuses bad names, colliding names, existing targets, a
- * "separate" target that is the source, before anything is written), {@code kuzzle-config},
+ * "separate" target that is the source, a target Elasticsearch major the target Kuzzle release
+ * cannot use, before anything is written), {@code kuzzle-config},
  * {@code kuzzle-internal-storage}, {@code kuzzle-plugin-storages}, {@code kuzzle-public-storages}
  * (each resumable per collection), {@code kuzzle-cache}, {@code kuzzle-verify} and, in-place with a
  * destroy policy, the FINISH step {@code kuzzle-destroy-v1}, the point of no return.

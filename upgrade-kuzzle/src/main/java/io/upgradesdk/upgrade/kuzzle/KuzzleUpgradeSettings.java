@@ -193,7 +193,10 @@ public record KuzzleUpgradeSettings(
             return this;
         }
 
-        /** The v2 cluster (7.x or 8.x). Leave unset for an in-place upgrade. */
+        /**
+         * The v2 cluster (7.x, or 8.x with a {@link #targetVersion} of 2.32.0 or later: refused
+         * otherwise before anything is written). Leave unset for an in-place upgrade.
+         */
         public Builder targetElasticsearch(ElasticsearchEndpoint endpoint) {
             this.targetElasticsearch = endpoint;
             return this;
@@ -230,7 +233,11 @@ public record KuzzleUpgradeSettings(
             return this;
         }
 
-        /** The Kuzzle 2 release that will run on the migrated data, e.g. {@code "2.20.0"}. Required. */
+        /**
+         * The Kuzzle 2 release that will run on the migrated data, e.g. {@code "2.20.0"}. Required.
+         * It decides the shape of what is written and which target Elasticsearch majors are
+         * accepted (8 from 2.32.0).
+         */
         public Builder targetVersion(String version) {
             this.targetVersion = KuzzleVersion.parse(version);
             return this;
