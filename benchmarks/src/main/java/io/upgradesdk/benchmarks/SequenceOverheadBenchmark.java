@@ -1,9 +1,11 @@
 package io.upgradesdk.benchmarks;
 
 import com.sun.management.OperatingSystemMXBean;
+import io.upgradesdk.upgrade.Checkpoint;
 import io.upgradesdk.upgrade.CheckpointStore;
 import io.upgradesdk.upgrade.FileCheckpointStore;
 import io.upgradesdk.upgrade.InMemoryCheckpointStore;
+import io.upgradesdk.upgrade.Lease;
 import io.upgradesdk.upgrade.SequenceReport;
 import io.upgradesdk.upgrade.UpgradePlan;
 import io.upgradesdk.upgrade.UpgradeReport;
@@ -15,11 +17,13 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -36,8 +40,9 @@ import java.util.function.Supplier;
  * of a shared machine hits them alike; per shape and round, the mean over {@code RUNS} runs of
  * the wall-clock time and of this thread's CPU time (the runner runs the plans on the calling
  * thread). Printed: the medians over rounds, the median of the per-round difference
- * (sequence − single plan, per run and per plan boundary) and of the per-round ratio, and the
- * process's CPU time over the whole measurement against its wall-clock time. A plain main, not JMH:
+ * (sequence − single plan, per run and per plan) and of the per-round ratio, the process's CPU
+ * time over the whole measurement against its wall-clock time, and first the store calls of one
+ * run of each shape (writes are what a durable store pays a sync for). A plain main, not JMH:
  *
  * <pre>
  * mvn -B -q -Pbench -pl benchmarks -am package -DskipTests
@@ -57,6 +62,64 @@ public final class SequenceOverheadBenchmark {
     /** One way to run the work: a sequence or a single plan, each run on a store from the factory. */
     private interface Shape {
         void runOnce(CheckpointStore store);
+    }
+
+    /** Counts the calls a run makes on its store: writes (saves and lease changes) and reads. */
+    private static final class CountingStore implements CheckpointStore {
+        private final CheckpointStore delegate;
+        long writes;
+        long reads;
+
+        CountingStore(CheckpointStore delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public Optional<Checkpoint> load(String planId) {
+            reads++;
+            return delegate.load(planId);
+        }
+
+        @Override
+        public void save(Checkpoint checkpoint, Lease lease) {
+            writes++;
+            delegate.save(checkpoint, lease);
+        }
+
+        @Override
+        public Lease acquireLease(String planId, String owner, Duration duration) {
+            writes++;
+            return delegate.acquireLease(planId, owner, duration);
+        }
+
+        @Override
+        public Lease renewLease(Lease lease, Duration duration) {
+            writes++;
+            return delegate.renewLease(lease, duration);
+        }
+
+        @Override
+        public void releaseLease(Lease lease) {
+            writes++;
+            delegate.releaseLease(lease);
+        }
+
+        @Override
+        public Optional<Lease> currentLease(String planId) {
+            reads++;
+            return delegate.currentLease(planId);
+        }
+
+        @Override
+        public void forceReleaseLease(String planId) {
+            writes++;
+            delegate.forceReleaseLease(planId);
+        }
+
+        @Override
+        public void close() {
+            delegate.close();
+        }
     }
 
     /** Mean wall-clock and thread CPU µs of one run, in one round. */
@@ -96,6 +159,12 @@ public final class SequenceOverheadBenchmark {
                 throw new java.io.UncheckedIOException(e);
             }
             return new FileCheckpointStore(checkpoint);
+        });
+        shapes.forEach((name, shape) -> {
+            CountingStore counting = new CountingStore(new InMemoryCheckpointStore());
+            shape.runOnce(counting);
+            System.out.printf(Locale.ROOT, "%-12s store calls per run: %d writes (saves, lease changes), %d reads%n",
+                    name, counting.writes, counting.reads);
         });
         OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         for (Map.Entry<String, Supplier<CheckpointStore>> store : stores.entrySet()) {
