@@ -87,7 +87,8 @@ public final class DemoCommand implements Callable<Integer> {
         if (!runOptions.readOnly()) {
             int seeded = upgrade.seedIfEmpty(files);
             if (seeded > 0) {
-                runOptions.progressStream().printf("Seeded %d v1 config files in %s%n", seeded, dir.resolve("v1").toAbsolutePath());
+                runOptions.progressStream().printf("Seeded %d v1 config files in %s%n", seeded,
+                        dir.resolve("v1").toAbsolutePath());
             }
         }
         UpgradePlan plan = upgrade.plan();
