@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import org.slf4j.LoggerFactory;
 
 /**
  * What a listener adds to the runner's cost, as a ratio with a median: the 1,000-step in-memory
@@ -37,13 +38,26 @@ import java.util.function.Supplier;
  * </pre>
  *
  * Times are the running thread's CPU time by default (on a shared machine, wall-clock time mostly
- * measures the other processes), {@code wall} for wall-clock time.
- * Configurations: {@code none}; {@code no-op} (a listener that does nothing: the runner's own cost
- * of building and publishing events, which it skips without listeners); {@code slf4j-info} (the SLF4J listener at INFO writing formatted
- * lines to a buffered file); {@code micrometer} (the Micrometer listener on one registry kept
- * across runs, as in a host that runs plans repeatedly); {@code micrometer-first-run} (a new
- * registry and listener for every run: each run pays the registration of its ~10 meters per
- * step, as the first run in a process does).
+ * measures the other processes), {@code wall} for wall-clock time. Configurations:
+ * <ul>
+ *   <li>{@code none}: no listener (the runner then builds no progress events);</li>
+ *   <li>{@code no-op}: a listener that does nothing: the runner's own cost of building and
+ *       publishing events;</li>
+ *   <li>{@code slf4j-info-file}: the SLF4J listener at INFO through slf4j-simple (the samples
+ *       CLI's binding) writing to a file, with a date-time per line: slf4j-simple writes each
+ *       line straight to the file (no buffer), as an appender that flushes every line does
+ *       (logback's default);</li>
+ *   <li>{@code slf4j-info-buffered}: the same lines formatted by a logger that writes them to a
+ *       buffered file (flushed at the end): the least an appender can cost;</li>
+ *   <li>{@code slf4j-warn}: the SLF4J listener with INFO and DEBUG off: its own cost when it
+ *       writes nothing;</li>
+ *   <li>{@code micrometer}: the Micrometer listener on one registry kept across runs, as in a
+ *       host that runs plans repeatedly;</li>
+ *   <li>{@code micrometer-per-plan}: the same with {@code perStep(false)} (one set of meters per
+ *       plan);</li>
+ *   <li>{@code micrometer-first-run}: a new registry and listener for every run: each run pays the
+ *       registration of its meters per step, as the first run in a process does.</li>
+ * </ul>
  */
 public final class ListenerOverheadBenchmark {
 
@@ -60,17 +74,52 @@ public final class ListenerOverheadBenchmark {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         LongSupplier clock = wallClock ? System::nanoTime : threads::getCurrentThreadCpuTime;
         Path directory = Files.createTempDirectory("listener-bench");
+        Path simpleLog = directory.resolve("slf4j-simple.log");
+        configureSlf4jSimple(simpleLog);
         try (RunnerOverheadBenchmark.FileLogger logger = new RunnerOverheadBenchmark.FileLogger(
                 directory.resolve("events.log"))) {
             MicrometerUpgradeListener kept = MicrometerUpgradeListener.of(new SimpleMeterRegistry());
             Map<String, Supplier<UpgradeListener>> configurations = new LinkedHashMap<>();
             configurations.put("none", () -> null);
             configurations.put("no-op", () -> event -> { });
-            configurations.put("slf4j-info", () -> new Slf4jUpgradeListener(logger));
+            configurations.put("slf4j-info-file", Slf4jUpgradeListener::new);
+            configurations.put("slf4j-info-buffered", () -> new Slf4jUpgradeListener(logger));
+            configurations.put("slf4j-warn", () -> new Slf4jUpgradeListener(LoggerFactory.getLogger(WARN_LOGGER)));
             configurations.put("micrometer", () -> kept);
+            MicrometerUpgradeListener perPlan = MicrometerUpgradeListener.builder(new SimpleMeterRegistry())
+                    .perStep(false).build();
+            configurations.put("micrometer-per-plan", () -> perPlan);
             configurations.put("micrometer-first-run", () -> MicrometerUpgradeListener.of(new SimpleMeterRegistry()));
             measure(configurations, rounds, runs, clock);
-            System.out.printf(Locale.ROOT, "(%s time)%n", wallClock ? "wall-clock" : "thread CPU");
+            System.out.printf(Locale.ROOT, "(%s time; slf4j-info-file wrote %d lines to %s)%n",
+                    wallClock ? "wall-clock" : "thread CPU", lines(simpleLog), simpleLog);
+        } finally {
+            Files.deleteIfExists(simpleLog);
+            Files.deleteIfExists(directory.resolve("events.log"));
+            Files.deleteIfExists(directory);
+        }
+    }
+
+    private static final String WARN_LOGGER = "io.upgradesdk.upgrade.events.warn";
+
+    /**
+     * slf4j-simple, as a host would configure it for a job's log file: INFO and up, a date-time on
+     * every line, written to {@code file}; the {@link #WARN_LOGGER} at WARN.
+     */
+    private static void configureSlf4jSimple(Path file) {
+        System.setProperty("org.slf4j.simpleLogger.logFile", file.toString());
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
+        System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+        System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
+        System.setProperty("org.slf4j.simpleLogger.log." + WARN_LOGGER, "warn");
+        if (LoggerFactory.getILoggerFactory().getClass().getName().contains("NOP")) {
+            throw new IllegalStateException("slf4j-simple is not on the class path: the INFO lines would go nowhere");
+        }
+    }
+
+    private static long lines(Path file) throws IOException {
+        try (var stream = Files.lines(file)) {
+            return stream.count();
         }
     }
 

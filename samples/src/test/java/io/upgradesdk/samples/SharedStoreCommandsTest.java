@@ -70,6 +70,29 @@ class SharedStoreCommandsTest {
         assertThat(status.out()).contains("SUCCEEDED", "copy-documents", "restored from a snapshot");
     }
 
+    @Test
+    void theDemoKeepsItsCheckpointsInRedisWhereTheNextRunFindsThemAndWritesNoCheckpointFile() throws Exception {
+        RedisServer redis = RedisServer.builder().password("demo-pw-r3d1s").start();
+        try {
+            Path passwordFile = Files.writeString(dir.resolve("redis-password"), "demo-pw-r3d1s\n");
+            String[] demo = {"demo", "--dir=" + dir.resolve("data"), "--delay-ms=0", "--files=3", "--store", "redis",
+                "--store-url", redis.uri(2), "--store-password-file", passwordFile.toString()};
+
+            Captured first = Captured.run(demo);
+            Captured second = Captured.run(demo);
+
+            assertThat(first.exitCode()).as(first.all()).isZero();
+            assertThat(first.out()).as("no crash story without the file store").doesNotContain("[1/3]")
+                    .contains("Checkpoints: redis");
+            assertThat(second.exitCode()).as(second.all()).isZero();
+            assertThat(second.out()).contains("skip convert-files (already done)");
+            assertThat(dir.resolve("data").resolve("upgrade.checkpoint.json")).doesNotExist();
+            assertThat(first.all() + second.all()).doesNotContain("demo-pw-r3d1s");
+        } finally {
+            redis.close();
+        }
+    }
+
     private static String[] with(String[] first, String... more) {
         String[] all = Arrays.copyOf(first, first.length + more.length);
         System.arraycopy(more, 0, all, first.length, more.length);

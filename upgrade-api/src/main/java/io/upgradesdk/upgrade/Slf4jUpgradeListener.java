@@ -8,67 +8,79 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Logs every event through SLF4J (logger {@code io.upgradesdk.upgrade.events}): lifecycle, lease
- * waits and progress at INFO, retries at WARN, failures at ERROR. Event texts are already redacted.
+ * Logs the runner's events through SLF4J (logger {@code io.upgradesdk.upgrade.events}): lifecycle,
+ * lease waits and progress at INFO, retries at WARN, failures at ERROR. Event texts are already
+ * redacted. A message is built only when its level is enabled.
  *
- * <p>Progress (with rate and ETA) is logged at INFO at a bounded rate, so that a log at INFO shows
- * hours of copying without flooding. A progress event is logged at INFO when it is
+ * <p>At INFO a run shows what runs now and how far it got, at a bounded rate, without a line per
+ * event:
  * <ul>
- *   <li>the step's first since it started,</li>
- *   <li>{@value #PROGRESS_INTERVAL_SECONDS} s or more (by the events' time) after the step's last
- *       INFO progress line, or</li>
- *   <li>the one that reaches its total ({@code done >= total}): that is how a copy reports an
- *       index or collection finished and a rolling upgrade its last node;</li>
+ *   <li>the run's start and end, every step's start (so that a step that hangs is named), lease
+ *       waits, confirmations, skips and compensations;</li>
+ *   <li>a step's success when it took {@value #SLOW_STEP_MILLIS} ms or more or needed more than one
+ *       attempt; the success of a quick first attempt is implied by the next line and logged at
+ *       DEBUG (a plan of a thousand quick steps logs a thousand lines, not three thousand);</li>
+ *   <li>a step's progress (with rate and ETA) when it is the step's first report since it
+ *       started, {@value #PROGRESS_INTERVAL_SECONDS} s or more (by the events' time) after the
+ *       step's last INFO progress line, or the report that reaches its total
+ *       ({@code done >= total}: an index or collection copied, a rolling upgrade's last node);
+ *       every other report at DEBUG. When a step ends, its last report is logged at INFO first if
+ *       it was not, so the final counts always appear.</li>
  * </ul>
- * every other one at DEBUG. When a step ends, its last progress is logged at INFO first if it was
- * not, so the final counts always appear.
  */
 public final class Slf4jUpgradeListener implements UpgradeListener {
 
     /** The least time between two INFO progress lines of one step. */
     public static final int PROGRESS_INTERVAL_SECONDS = 10;
 
+    /** A step succeeding at its first attempt in less time is logged at DEBUG. */
+    public static final int SLOW_STEP_MILLIS = 1000;
+
     private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(PROGRESS_INTERVAL_SECONDS);
 
-    private final Logger log;
-    private final Map<String, StepProgressLog> progressByStep = new ConcurrentHashMap<>();
+    private record StepKey(String planId, String stepId) {
+    }
 
+    private final Logger log;
+    private final Map<StepKey, StepProgressLog> progressByStep = new ConcurrentHashMap<>();
+
+    /** Logs to the logger {@code io.upgradesdk.upgrade.events}. */
     public Slf4jUpgradeListener() {
         this(LoggerFactory.getLogger("io.upgradesdk.upgrade.events"));
     }
 
+    /** Logs to {@code log}. */
     public Slf4jUpgradeListener(Logger log) {
         this.log = log;
     }
 
     @Override
     public void onEvent(UpgradeEvent event) {
-        if (event instanceof UpgradeEvent.PlanStarted e) {
-            log.info("[{}] {} started (lease token {})", e.planId(), e.operation(),
-                    e.leaseToken());
-        } else if (event instanceof UpgradeEvent.PlanFinished e) {
-            log.info("[{}] {} finished: {} in {} ms", e.planId(), e.operation(),
-                    e.outcome(), e.duration().toMillis());
-        } else if (event instanceof UpgradeEvent.StepStarted e) {
-            progressByStep.remove(key(e.planId(), e.stepId()));
-            log.info("[{}] step {} started (attempt {}{})", e.planId(), e.stepId(),
-                    e.attempt(), e.resumeCursor() == null ? "" : ", resuming from " + e.resumeCursor());
-        } else if (event instanceof UpgradeEvent.StepProgress e) {
+        if (event instanceof UpgradeEvent.StepProgress e) {
             onProgress(e);
+        } else if (event instanceof UpgradeEvent.StepStarted e) {
+            onStarted(e);
+        } else if (event instanceof UpgradeEvent.StepSucceeded e) {
+            onSucceeded(e);
+        } else if (event instanceof UpgradeEvent.StepFailed e) {
+            flushProgress(e.planId(), e.stepId());
+            log.error("[{}] step {} failed after {} attempt(s): {}", e.planId(), e.stepId(), e.attempts(), e.error());
+        } else if (event instanceof UpgradeEvent.StepRetrying e) {
+            log.warn("[{}] step {} attempt {} failed, retrying in {} ms: {}", e.planId(), e.stepId(),
+                    e.failedAttempt(), e.delay().toMillis(), e.error());
+        } else if (log.isInfoEnabled()) {
+            onRareEvent(event);
+        }
+    }
+
+    private void onRareEvent(UpgradeEvent event) {
+        if (event instanceof UpgradeEvent.PlanStarted e) {
+            log.info("[{}] {} started (lease token {})", e.planId(), e.operation(), e.leaseToken());
+        } else if (event instanceof UpgradeEvent.PlanFinished e) {
+            log.info("[{}] {} finished: {} in {} ms", e.planId(), e.operation(), e.outcome(), e.duration().toMillis());
         } else if (event instanceof UpgradeEvent.LeaseWaiting e) {
             log.info("[{}] waiting for the lease held by '{}' (token {}) until {}; waiting up to {} s", e.planId(),
                     e.holder(), e.holderToken(), e.holderExpiresAt(), e.lockWait().toSeconds());
-        } else if (event instanceof UpgradeEvent.StepRetrying e) {
-            log.warn("[{}] step {} attempt {} failed, retrying in {} ms: {}",
-                    e.planId(), e.stepId(), e.failedAttempt(), e.delay().toMillis(), e.error());
-        } else if (event instanceof UpgradeEvent.StepSucceeded e) {
-            flushProgress(e.planId(), e.stepId());
-            log.info("[{}] step {} succeeded in {} ms", e.planId(), e.stepId(),
-                    e.duration().toMillis());
-        } else if (event instanceof UpgradeEvent.StepFailed e) {
-            flushProgress(e.planId(), e.stepId());
-            log.error("[{}] step {} failed after {} attempt(s): {}", e.planId(),
-                    e.stepId(), e.attempts(), e.error());
         } else if (event instanceof UpgradeEvent.StepSkipped e) {
             log.info("[{}] step {} skipped: {}", e.planId(), e.stepId(), e.reason());
         } else if (event instanceof UpgradeEvent.StepCompensated e) {
@@ -76,14 +88,50 @@ public final class Slf4jUpgradeListener implements UpgradeListener {
         } else if (event instanceof UpgradeEvent.ConfirmationRequested e) {
             log.info("[{}] confirmation asked: {}", e.planId(), e.question());
         } else if (event instanceof UpgradeEvent.ConfirmationAnswered e) {
-            log.info("[{}] confirmation for {}: {}", e.planId(), e.stepId(),
-                    e.confirmed() ? "yes" : "no");
+            log.info("[{}] confirmation for {}: {}", e.planId(), e.stepId(), e.confirmed() ? "yes" : "no");
+        }
+    }
+
+    private void onStarted(UpgradeEvent.StepStarted e) {
+        if (!progressByStep.isEmpty()) {
+            progressByStep.remove(new StepKey(e.planId(), e.stepId()));
+        }
+        if (!log.isInfoEnabled()) {
+            return;
+        }
+        if (e.resumeCursor() != null) {
+            log.info("[{}] step {} started (attempt {}, resuming from {})", e.planId(), e.stepId(), e.attempt(),
+                    e.resumeCursor());
+        } else if (e.attempt() > 1) {
+            log.info("[{}] step {} started (attempt {})", e.planId(), e.stepId(), e.attempt());
+        } else {
+            log.info("[{}] step {} started", e.planId(), e.stepId());
+        }
+    }
+
+    private void onSucceeded(UpgradeEvent.StepSucceeded e) {
+        flushProgress(e.planId(), e.stepId());
+        long millis = e.duration().toMillis();
+        boolean slow = millis >= SLOW_STEP_MILLIS || e.attempts() > 1;
+        if (slow ? log.isInfoEnabled() : log.isDebugEnabled()) {
+            String pattern = "[{}] step {} succeeded in {} ms (attempts: {})";
+            Object[] arguments = {e.planId(), e.stepId(), millis, e.attempts()};
+            if (slow) {
+                log.info(pattern, arguments);
+            } else {
+                log.debug(pattern, arguments);
+            }
         }
     }
 
     private void onProgress(UpgradeEvent.StepProgress e) {
-        StepProgressLog step = progressByStep.computeIfAbsent(key(e.planId(), e.stepId()), k -> new StepProgressLog());
-        if (step.offer(e)) {
+        boolean info = log.isInfoEnabled();
+        if (!info && !log.isDebugEnabled()) {
+            return;
+        }
+        StepProgressLog step = progressByStep.computeIfAbsent(new StepKey(e.planId(), e.stepId()),
+                k -> new StepProgressLog());
+        if (step.offer(e) && info) {
             logProgress(e);
         } else if (log.isDebugEnabled()) {
             log.debug("[{}] step {}: {} {}", e.planId(), e.stepId(), e.summary(), e.message());
@@ -91,19 +139,18 @@ public final class Slf4jUpgradeListener implements UpgradeListener {
     }
 
     private void flushProgress(String planId, String stepId) {
-        StepProgressLog step = progressByStep.remove(key(planId, stepId));
+        if (progressByStep.isEmpty()) {
+            return;
+        }
+        StepProgressLog step = progressByStep.remove(new StepKey(planId, stepId));
         UpgradeEvent.StepProgress last = step == null ? null : step.unlogged();
-        if (last != null) {
+        if (last != null && log.isInfoEnabled()) {
             logProgress(last);
         }
     }
 
     private void logProgress(UpgradeEvent.StepProgress e) {
         log.info("[{}] step {}: {} {}", e.planId(), e.stepId(), e.summary(), e.message());
-    }
-
-    private static String key(String planId, String stepId) {
-        return planId + '\u0000' + stepId;
     }
 
     /** The INFO rate limit of one step's progress: when it last logged, and what it held back since. */

@@ -76,9 +76,47 @@ public final class PlanRunOptions {
     @Mixin
     StoreOptions store;
 
+    /**
+     * What a command adds to the shared way of running its plan: its own listeners or lease
+     * settings, and what it prints after the report. Both do nothing by default.
+     */
+    public interface RunHooks {
+
+        /** Called on the runner's builder after the shared settings, which it may override. */
+        default void configure(UpgradeRunner.Builder runner) {
+        }
+
+        /** Called after the report of a run or rollback was printed; {@code notes} is where notes go. */
+        default void afterReport(UpgradeReport report, PrintStream notes) {
+        }
+    }
+
+    private static final RunHooks NO_HOOKS = new RunHooks() {
+    };
+
     /** True with {@code --finish}: the plan may include what only the FINISH phase does. */
     public boolean finish() {
         return finish;
+    }
+
+    /** True with {@code --dry-run} or {@code --status}: the command changes nothing and creates no file. */
+    public boolean readOnly() {
+        return dryRun || status;
+    }
+
+    /** Where progress and notes go: standard error with {@code --json} (stdout then holds the JSON only), else stdout. */
+    public PrintStream progressStream() {
+        return json ? System.err : System.out;
+    }
+
+    /** True when the command runs the UP phase alone: no {@code --finish} and no other operation. */
+    public boolean upOnly() {
+        return !finish && !readOnly() && !rollback && !unlock && markDone == null && markSkipped == null;
+    }
+
+    /** The checkpoint file when the store is the file store ({@code defaultCheckpoints} unless {@code --checkpoints}). */
+    public Optional<Path> checkpointFile(Path defaultCheckpoints) {
+        return store.file(defaultCheckpoints);
     }
 
     /**
@@ -106,7 +144,7 @@ public final class PlanRunOptions {
         if (lockWaitSeconds < 0 || stopGraceSeconds < 1) {
             throw new IllegalArgumentException("--lock-wait must be 0 or more and --stop-grace 1 or more seconds");
         }
-        store.check(defaultCheckpoints);
+        store.check(defaultCheckpoints, readOnly());
     }
 
     private static void addIf(List<String> list, boolean condition, String name) {
@@ -122,13 +160,18 @@ public final class PlanRunOptions {
      * required. Returns the {@link ExitCode}'s code; refusals (a held lock, ...) are thrown.
      */
     public int run(UpgradePlan plan, Path defaultCheckpoints, String whenNotConfirmed) {
+        return run(plan, defaultCheckpoints, whenNotConfirmed, NO_HOOKS);
+    }
+
+    /** As {@link #run(UpgradePlan, Path, String)}, with the command's {@code hooks}. */
+    public int run(UpgradePlan plan, Path defaultCheckpoints, String whenNotConfirmed, RunHooks hooks) {
         check(defaultCheckpoints);
         boolean readOnly = dryRun || status;
         PrintStream out = System.out;
         PrintStream progress = json ? System.err : System.out;
         try (SignalStop stop = SignalStop.install(Duration.ofSeconds(stopGraceSeconds), System.err);
                 StoreOptions.Opened opened = store.open(defaultCheckpoints, readOnly, SecretSource.system())) {
-            int code = perform(runner(opened, stop, progress), plan, out, whenNotConfirmed);
+            int code = perform(runner(opened, stop, progress, hooks), plan, out, whenNotConfirmed, hooks);
             progress.println("Checkpoints: " + opened.description());
             return stop.complete(code);
         }
@@ -152,21 +195,22 @@ public final class PlanRunOptions {
         PrintStream progress = json ? System.err : System.out;
         try (SignalStop stop = SignalStop.install(Duration.ofSeconds(stopGraceSeconds), System.err);
                 StoreOptions.Opened opened = store.open(defaultCheckpoints, readOnly, SecretSource.system())) {
-            int code = perform(runner(opened, stop, progress), sequence, out, whenNotConfirmed);
+            int code = perform(runner(opened, stop, progress, NO_HOOKS), sequence, out, whenNotConfirmed);
             progress.println("Checkpoints: " + opened.description());
             return stop.complete(code);
         }
     }
 
-    private UpgradeRunner runner(StoreOptions.Opened opened, SignalStop stop, PrintStream progress) {
-        return UpgradeRunner.builder()
+    private UpgradeRunner runner(StoreOptions.Opened opened, SignalStop stop, PrintStream progress, RunHooks hooks) {
+        UpgradeRunner.Builder builder = UpgradeRunner.builder()
                 .store(opened.store())
                 .confirmation(PlanCli.confirmation(yes))
                 .listener(new ConsoleListener(progress))
                 .leaseDuration(Duration.ofSeconds(60))
                 .lockWait(Duration.ofSeconds(lockWaitSeconds))
-                .stopSignal(stop.signal())
-                .build();
+                .stopSignal(stop.signal());
+        hooks.configure(builder);
+        return builder.build();
     }
 
     private int perform(UpgradeRunner runner, UpgradeSequence sequence, PrintStream out, String whenNotConfirmed) {
@@ -199,7 +243,8 @@ public final class PlanRunOptions {
                 .orElse(ExitCode.FAILURE);
     }
 
-    private int perform(UpgradeRunner runner, UpgradePlan plan, PrintStream out, String whenNotConfirmed) {
+    private int perform(UpgradeRunner runner, UpgradePlan plan, PrintStream out, String whenNotConfirmed,
+            RunHooks hooks) {
         if (dryRun) {
             var preview = runner.preview(plan);
             out.println(json ? preview.toJson() : preview.toString());
@@ -227,6 +272,7 @@ public final class PlanRunOptions {
         if (report.outcome() == UpgradeReport.Outcome.AWAITING_CONFIRMATION) {
             notes.println(whenNotConfirmed);
         }
+        hooks.afterReport(report, notes);
         return PlanCli.exitCode(report).code();
     }
 

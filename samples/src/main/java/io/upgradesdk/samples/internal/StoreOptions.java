@@ -75,6 +75,14 @@ public final class StoreOptions {
      * @throws IllegalArgumentException naming the problem and the fix
      */
     public void check(Path defaultFile) {
+        check(defaultFile, false);
+    }
+
+    /**
+     * As {@link #check(Path)}; {@code readOnly} (dry runs, status): a file store's directory need
+     * not exist yet ({@link #open} then reads the checkpoint as not created).
+     */
+    public void check(Path defaultFile, boolean readOnly) {
         if (kind == Kind.file) {
             if (url != null) {
                 throw new IllegalArgumentException("--store-url is for --store redis|jdbc|elasticsearch; the file store"
@@ -82,7 +90,7 @@ public final class StoreOptions {
             }
             Path file = checkpointFile(defaultFile);
             Path dir = file.toAbsolutePath().getParent();
-            if (!Files.isDirectory(dir)) {
+            if (!readOnly && !Files.isDirectory(dir)) {
                 throw new IllegalArgumentException("the directory of checkpoint file " + file + " does not exist: create "
                         + dir + " or choose another --checkpoints path");
             }
@@ -96,13 +104,18 @@ public final class StoreOptions {
      * file yet is read as empty, and one in a read-only place is read from a copy.
      */
     public Opened open(Path defaultFile, boolean readOnly, SecretSource secrets) {
-        check(defaultFile);
+        check(defaultFile, readOnly);
         return switch (kind) {
             case file -> openFile(checkpointFile(defaultFile), readOnly);
             case redis -> new Opened(redis(secrets), "redis " + url, () -> { });
             case jdbc -> new Opened(jdbc(secrets), "jdbc " + JdbcUrl.redact(url), () -> { });
             case elasticsearch -> new Opened(elasticsearch(secrets), "elasticsearch " + url, () -> { });
         };
+    }
+
+    /** The checkpoint file of the file store ({@code defaultFile} unless {@code --checkpoints}); empty for another store. */
+    public Optional<Path> file(Path defaultFile) {
+        return kind == Kind.file ? Optional.of(checkpointFile(defaultFile)) : Optional.empty();
     }
 
     private Path checkpointFile(Path defaultFile) {

@@ -85,11 +85,19 @@ final class OperationScope {
 
     /** An attempt of {@code stepId} starts: its progress rate is measured afresh. */
     void restartProgress(String stepId) {
-        progressRates.restart(stepId);
+        if (!settings.listeners().isEmpty()) {
+            progressRates.restart(stepId);
+        }
     }
 
-    /** Publishes a step's progress report (message redacted) with its rate and ETA. */
+    /**
+     * Publishes a step's progress report (message redacted) with its rate and ETA; without
+     * listeners, nothing is computed (the runner's own cost per report stays that of a method call).
+     */
     void emitProgress(String stepId, long done, long total, String message) {
+        if (settings.listeners().isEmpty()) {
+            return;
+        }
         emit(progressRates.event(now(), planId(), stepId, done, total, redactor.redact(message)));
     }
 

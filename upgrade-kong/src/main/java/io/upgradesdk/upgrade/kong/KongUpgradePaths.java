@@ -21,7 +21,8 @@ import java.util.Set;
  *   <li>3.x guaranteed paths: patch to patch, adjacent minors, LTS to LTS (2.8 and 3.4); anything
  *       else goes through adjacent minors, using the LTS jump where it helps;</li>
  *   <li>Enterprise chain 0.35 → 0.36 → 1.3 → 1.5 → 2.1, 1.5 → 2.1 needing downtime; EE 2.2–2.8 from
- *       2.1+, EE 2.8 also from any 1.x; OSS to Enterprise only within the same minor line;</li>
+ *       2.1+, EE 2.8 also from any 1.x; a source below 2.1 on none of the chain's lines (e.g. "2.0") has
+ *       no documented path and is refused; OSS to Enterprise only within the same minor line;</li>
  *   <li>from a release candidate, {@code up --force}; a patch upgrade without migrations is a
  *       reload (the catalogue spots the patch releases that do ship migrations, e.g. 2.1.1, 2.1.3);</li>
  *   <li>blue/green (same database) only from 2.8.2 on; 3.x docs recommend it for patch upgrades only.</li>
@@ -183,7 +184,7 @@ public final class KongUpgradePaths {
         if (toChain >= 0) {
             int fromChain = EE_CHAIN.indexOf(fromLine);
             if (fromChain < 0) {
-                return "Enterprise " + from + " is not on the documented chain " + EE_CHAIN + "; upgrade to 0.35 first";
+                return offTheChain(from);
             }
             for (int i = fromChain + 1; i < toChain; i++) {
                 String[] mm = EE_CHAIN.get(i).split("\\.");
@@ -200,10 +201,11 @@ public final class KongUpgradePaths {
                     notes.add("Enterprise 2.8 accepts any 1.x directly (a major upgrade)");
                 } else {
                     int fromChain = EE_CHAIN.indexOf(fromLine);
-                    if (fromChain < 0 && from.major() < 2) {
-                        return "Enterprise " + from + " is not on the documented chain " + EE_CHAIN;
+                    if (fromChain < 0) {
+                        // e.g. "2.0": below 2.1 but on no documented line; never route it back down the chain
+                        return offTheChain(from);
                     }
-                    for (int i = Math.max(fromChain + 1, 0); i < EE_CHAIN.size(); i++) {
+                    for (int i = fromChain + 1; i < EE_CHAIN.size(); i++) {
                         String[] mm = EE_CHAIN.get(i).split("\\.");
                         hops.add(KongVersion.enterprise(Integer.parseInt(mm[0]), Integer.parseInt(mm[1]), 0, 0));
                     }
@@ -227,6 +229,16 @@ public final class KongUpgradePaths {
             return null;
         }
         return "Enterprise " + to + " is outside the documented lines";
+    }
+
+    /** Why an Enterprise source below 2.1 that is on none of the chain's lines has no documented path. */
+    private static String offTheChain(KongVersion from) {
+        String why = "Enterprise " + from + " is not on the documented chain " + EE_CHAIN;
+        if (from.isBefore(KongVersion.enterprise(0, 35, 0, 0))) {
+            return why + "; upgrade to 0.35 first";
+        }
+        return why + ", the only Enterprise lines below 2.1 the upgrade docs give a path from (Enterprise went from 1.5"
+                + " to 2.1); check the installed version ('kong version') and start from its line";
     }
 
     private KongVersion latest(int major, int minor) {

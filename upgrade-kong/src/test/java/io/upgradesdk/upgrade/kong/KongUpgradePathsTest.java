@@ -97,6 +97,42 @@ class KongUpgradePathsTest {
                 .containsExactly("1.5", "2.1");
     }
 
+    /**
+     * Rule (Kong docs, spec 8.1): Enterprise 2.2–2.8 migrate from 2.1.x or later, reached by the chain
+     * 0.35 → 0.36 → 1.3 → 1.5 → 2.1. A source below 2.1 on none of those lines ("2.0") has no
+     * documented path: it was routed through 0.35 (a downgrade to start with).
+     */
+    @Test
+    void enterprise22To28MigrateFrom21OrLaterAndASourceOffTheChainIsRefusedNotRoutedBackTo035() {
+        KongUpgradePath from20 = PATHS.path("2.0.0.0", "2.4.0.0");
+
+        assertThat(from20.supported()).isFalse();
+        assertThat(from20.hops()).isEmpty();
+        assertThat(from20.notes()).singleElement().asString().contains("2.0.0.0 is not on the documented chain")
+                .doesNotContain("upgrade to 0.35 first");
+        assertThat(PATHS.path("2.0.0.0", "3.4.0.0").supported()).as("through 2.8").isFalse();
+        assertThat(PATHS.path("2.0.0.0", "2.1.0.0").notes()).singleElement().asString()
+                .doesNotContain("upgrade to 0.35 first");
+        assertThat(PATHS.path("0.34.0.0", "2.1.0.0").notes()).singleElement().asString()
+                .contains("upgrade to 0.35 first");
+        assertThat(PATHS.path("2.1.0.0", "2.4.0.0").isDirect()).isTrue();
+        assertThat(PATHS.path("1.5.0.11", "2.4.0.0").intermediates()).extracting(KongVersion::minorLine)
+                .containsExactly("2.1");
+    }
+
+    @Test
+    void noEnterprisePathEverStepsBelowItsSource() {
+        List<String> lines = List.of("0.34", "0.35", "0.36", "1.3", "1.4", "1.5", "2.0", "2.1", "2.2", "2.4", "2.8",
+                "3.0", "3.4", "3.6");
+        for (String from : lines) {
+            for (String to : lines) {
+                KongVersion source = KongVersion.parse(from + ".0.0");
+                KongUpgradePath path = PATHS.path(source, KongVersion.parse(to + ".0.0"));
+                assertThat(path.hops()).as("%s -> %s", from, to).allMatch(hop -> hop.isAtLeast(source));
+            }
+        }
+    }
+
     @Test
     void ossToEnterpriseOnlyWithinTheSameLine() {
         assertThat(PATHS.path("2.8.4", "2.8.4.1").supported()).isTrue();
