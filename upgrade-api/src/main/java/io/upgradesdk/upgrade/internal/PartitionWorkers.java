@@ -90,8 +90,11 @@ final class PartitionWorkers implements PartitionContextImpl.Host {
      * again, works them all and throws STEP_FAILED naming the partitions that failed.
      */
     void runStep(StepContext context) throws Exception {
-        List<String> ids = claims.register(step.partitionIds(context), scope.settings().owner(),
-                scope.settings().leaseDuration());
+        List<String> ids = claims.partitionIds();
+        if (ids.isEmpty()) {    // the step's first start (or the first after a rollback): compute the list once
+            ids = claims.register(step.partitionIds(context), scope.settings().owner(),
+                    scope.settings().leaseDuration());
+        }
         claims.retryFailed(scope.settings().owner(), scope.settings().leaseDuration());
         work(workerCount(step.workers(), ids.size()));
         if (scope.stopRequested()) {
