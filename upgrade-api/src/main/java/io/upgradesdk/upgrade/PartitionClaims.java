@@ -352,10 +352,18 @@ public final class PartitionClaims {
         try {
             long revision = store.load(key).map(Checkpoint::revision).orElse(0L) + 1;
             store.save(new Checkpoint(key, LIST_FORMAT, revision, clock.instant(),
-                    ids.stream().map(StepRecord::pending).toList(), List.of()), lease);
+                    ids.stream().map(PartitionClaims::listed).toList(), List.of()), lease);
         } finally {
             store.releaseLease(lease);
         }
+    }
+
+    /**
+     * An entry of the partition list: marked, because a store may leave out a record that equals
+     * {@link StepRecord#pending} (it reads back as pending), which would lose the entry.
+     */
+    private static StepRecord listed(String partitionId) {
+        return new StepRecord(partitionId, StepState.PENDING, 0, "listed", null, null, null);
     }
 
     private Checkpoint fresh(String key, String partitionId) {
