@@ -49,7 +49,8 @@ final class PartitionWorkers implements PartitionContextImpl.Host {
     private final BooleanSupplier runStopped;
     private final Set<PartitionClaims.Claim> active = ConcurrentHashMap.newKeySet();
     private final Map<String, long[]> progress = new ConcurrentHashMap<>();
-    private final AtomicReference<RuntimeException> fatal = new AtomicReference<>();
+    /** What stopped every worker: a stop of the run, a store failure, or an Error (rethrown as it is). */
+    private final AtomicReference<Throwable> fatal = new AtomicReference<>();
     private final AtomicInteger completed = new AtomicInteger();
     private final AtomicInteger failed = new AtomicInteger();
 
@@ -147,9 +148,12 @@ final class PartitionWorkers implements PartitionContextImpl.Host {
                 ownHeartbeat.shutdownNow();
             }
         }
-        RuntimeException stop = fatal.get();
+        Throwable stop = fatal.get();
+        if (stop instanceof Error error) {
+            throw error;        // e.g. a test kit's simulated crash: the process "died", nothing is released
+        }
         if (stop != null) {
-            throw stop;
+            throw (RuntimeException) stop;
         }
     }
 
@@ -208,6 +212,9 @@ final class PartitionWorkers implements PartitionContextImpl.Host {
             fatal.compareAndSet(null, stop);
         } catch (UpgradeException e) {
             fatal.compareAndSet(null, e);
+        } catch (Error e) {
+            fatal.compareAndSet(null, e);       // the other workers stop at their next check
+            throw e;
         } catch (RuntimeException e) {
             fatal.compareAndSet(null, new UpgradeException(UpgradeErrorCode.STORE_UNAVAILABLE, "a worker of step '"
                     + step.id() + "' stopped: " + scope.redactor().describe(e) + ". Run again to resume", e));
@@ -318,8 +325,8 @@ final class PartitionWorkers implements PartitionContextImpl.Host {
             fatal.compareAndSet(null, new StopRun(UpgradeErrorCode.INTERRUPTED, "the run was interrupted while"
                     + " workers of step '" + step.id() + "' worked its partitions; run again to resume"));
         } catch (ExecutionException e) {
-            fatal.compareAndSet(null, new IllegalStateException("a worker of step '" + step.id() + "' failed",
-                    e.getCause()));
+            fatal.compareAndSet(null, e.getCause() instanceof Error error ? error
+                    : new IllegalStateException("a worker of step '" + step.id() + "' failed", e.getCause()));
         }
     }
 
