@@ -35,6 +35,16 @@ class KillHarnessTest {
     }
 
     @Test
+    void aPartitionedStepWorkedByTwoThreadsAppliesEveryEffectOnceWhateverTheKillPoint() throws Exception {
+        KillHarness.Report report = KillHarness.forPlan(PartitionedCountingPlan.class).workDir(temp).trials(TRIALS)
+                .maxKillsPerTrial(2).run(work -> CountingPlan.ledger(work)
+                        .assertEachAppliedOnce(PartitionedCountingPlan.expectedEffects()));
+
+        System.out.println("partitioned: " + report);
+        assertThat(report.killsLanded()).isGreaterThanOrEqualTo(TRIALS);
+    }
+
+    @Test
     void aStepThatIsNotIdempotentIsReportedApplyingAnEffectTwice() {
         assertThatThrownBy(() -> KillHarness.forPlan(DoubleCountingPlan.class).workDir(temp).trials(10).seed(7)
                 .maxDelay(Duration.ofMillis(15)).run(work -> CountingPlan.ledger(work)
