@@ -270,9 +270,12 @@ class PartitionedStepTest {
         @Test
         void severalWorkersInOneJvmCompleteEveryPartitionExactlyOnce() {
             Set<String> threads = ConcurrentHashMap.newKeySet();
+            CountDownLatch twoAtOnce = new CountDownLatch(2);
             UpgradePlan plan = plan(UpgradeStep.partitioned("copy").partitions(ctx -> ids(12)).workers(4)
                     .execute(part -> {
                         threads.add(Thread.currentThread().getName());
+                        twoAtOnce.countDown();
+                        twoAtOnce.await(5, TimeUnit.SECONDS);     // two partitions are worked at the same time
                         for (int doc = 1; doc <= 3; doc++) {
                             Thread.sleep(5);
                             part.saveCursor("doc-" + doc);

@@ -36,12 +36,13 @@ class KillHarnessTest {
 
     @Test
     void aPartitionedStepWorkedByTwoThreadsAppliesEveryEffectOnceWhateverTheKillPoint() throws Exception {
-        KillHarness.Report report = KillHarness.forPlan(PartitionedCountingPlan.class).workDir(temp).trials(TRIALS)
+        int trials = Math.max(2, TRIALS / 2);   // the plain plan above covers the kill points; this, the claims
+        KillHarness.Report report = KillHarness.forPlan(PartitionedCountingPlan.class).workDir(temp).trials(trials)
                 .maxKillsPerTrial(2).run(work -> CountingPlan.ledger(work)
                         .assertEachAppliedOnce(PartitionedCountingPlan.expectedEffects()));
 
         System.out.println("partitioned: " + report);
-        assertThat(report.killsLanded()).isGreaterThanOrEqualTo(TRIALS);
+        assertThat(report.killsLanded()).isGreaterThanOrEqualTo(trials);
     }
 
     @Test
