@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
@@ -343,7 +344,7 @@ final class PartitionWorkers implements PartitionContextImpl.Host {
         return String.join("; ", lines) + (partitions.size() > 10 ? "; ..." : "");
     }
 
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
+    private static ThreadFactory daemon(String name) {
         AtomicInteger counter = new AtomicInteger();
         return task -> {
             Thread thread = new Thread(task, name + "-" + counter.incrementAndGet());
