@@ -3,6 +3,7 @@ package io.upgradesdk.upgrade;
 import static java.util.Objects.requireNonNull;
 
 import io.upgradesdk.upgrade.spi.Check;
+import io.upgradesdk.upgrade.internal.PartitionOperations;
 import io.upgradesdk.upgrade.internal.PlanRun;
 import io.upgradesdk.upgrade.internal.PreviewBuilder;
 import io.upgradesdk.upgrade.internal.RecoveryOperations;
@@ -207,6 +208,63 @@ public final class UpgradeRunner {
      */
     public PlanStatus markSkipped(UpgradePlan plan, String stepId, OperatorNote note) {
         return RecoveryOperations.markSkipped(settings, plan, plan.step(stepId).id(), note);
+    }
+
+    /**
+     * Joins a run of {@code plan} started elsewhere (another process or host on the same shared
+     * store) as extra workers: works the free or abandoned partitions of the plan's running
+     * {@link PartitionedStep} with {@code workers} threads (0: the step's own setting), without
+     * taking the plan's lease, and returns when no partition is left to claim. Nothing is done when
+     * no partitioned step is running. The run that holds the plan's lease still decides when the
+     * step is complete.
+     *
+     * <p>Thrown: {@code FINGERPRINT_MISMATCH} when the run uses a plan with other steps,
+     * {@code INTERRUPTED}, the store's failures, {@code STORE_CONTRACT_BROKEN}.
+     */
+    public JoinReport join(UpgradePlan plan, int workers) {
+        Check.argument(workers >= 0 && workers <= 256, "workers must be between 0 (the step's setting) and 256, was %s",
+                workers);
+        return PartitionOperations.join(settings, plan, workers);
+    }
+
+    /** {@link #join(UpgradePlan, int)} with the step's own number of workers. */
+    public JoinReport join(UpgradePlan plan) {
+        return join(plan, 0);
+    }
+
+    /**
+     * The recorded partitions of a {@link PartitionedStep} of the plan (state, attempts, cursor,
+     * claim owner); empty before the step first started. Takes no lease.
+     *
+     * <p>Thrown: {@code UNKNOWN_STEP} for a step that is missing or not partitioned, the store's failures.
+     */
+    public List<PartitionStatus> partitions(UpgradePlan plan, String stepId) {
+        return PartitionOperations.partitions(settings, plan, stepId);
+    }
+
+    /**
+     * Records one partition as done without working it (the operator did it by hand). Audited in
+     * the partition's record.
+     *
+     * <p>Thrown: {@code UNKNOWN_STEP} (a missing step or partition), {@code LOCK_HELD} while a live
+     * worker holds the partition, the store's failures.
+     */
+    public PartitionStatus markPartitionDone(UpgradePlan plan, String stepId, String partitionId, OperatorNote note) {
+        return PartitionOperations.correct(settings, plan, stepId, partitionId, PartitionState.DONE, note);
+    }
+
+    /** Records one partition as skipped: no worker works it. Audited; thrown as {@link #markPartitionDone}. */
+    public PartitionStatus markPartitionSkipped(UpgradePlan plan, String stepId, String partitionId,
+            OperatorNote note) {
+        return PartitionOperations.correct(settings, plan, stepId, partitionId, PartitionState.SKIPPED, note);
+    }
+
+    /**
+     * Sets one partition back to pending with no cursor: the next worker works it from the start.
+     * Audited; thrown as {@link #markPartitionDone}.
+     */
+    public PartitionStatus resetPartition(UpgradePlan plan, String stepId, String partitionId, OperatorNote note) {
+        return PartitionOperations.correct(settings, plan, stepId, partitionId, PartitionState.PENDING, note);
     }
 
     /** The owner name this runner writes into leases. */

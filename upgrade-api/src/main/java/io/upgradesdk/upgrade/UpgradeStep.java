@@ -66,4 +66,12 @@ public interface UpgradeStep {
     static StepBuilder builder(String id) {
         return new StepBuilder(id);
     }
+
+    /**
+     * Starts a builder for a step split into partitions that several workers claim; see
+     * {@link PartitionedStep}.
+     */
+    static PartitionedStepBuilder partitioned(String id) {
+        return new PartitionedStepBuilder(id);
+    }
 }

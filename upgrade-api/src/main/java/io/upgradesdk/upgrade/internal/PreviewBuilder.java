@@ -2,6 +2,10 @@ package io.upgradesdk.upgrade.internal;
 
 import io.upgradesdk.upgrade.Checkpoint;
 import io.upgradesdk.upgrade.Lease;
+import io.upgradesdk.upgrade.PartitionClaims;
+import io.upgradesdk.upgrade.PartitionState;
+import io.upgradesdk.upgrade.PartitionStatus;
+import io.upgradesdk.upgrade.PartitionedStep;
 import io.upgradesdk.upgrade.PlannedAction;
 import io.upgradesdk.upgrade.Preview;
 import io.upgradesdk.upgrade.StepRecord;
@@ -72,9 +76,51 @@ public final class PreviewBuilder implements StepContextImpl.Host {
                 warnings.add("the dry run of step '" + step.id() + "' failed: " + dryRunError);
             }
         }
+        if (step instanceof PartitionedStep && !record.state().isDone()) {
+            List<PlannedAction> withPartitions = new ArrayList<>();
+            partitionsOf(step).ifPresent(withPartitions::add);
+            withPartitions.addAll(planned);
+            planned = withPartitions;
+        }
         return new Preview.Item(step.id(), scope.redactor().redact(step.description()), step.phase(), action,
                 record.cursor(), step.isPointOfNoReturn(), planned.stream().map(this::redact).toList(), dryRunError);
     }
+
+    /**
+     * A partitioned step's recorded partitions as one planned action: counts by state, then each
+     * partition's state, claim owner and cursor (at most {@value #MAX_PARTITIONS_SHOWN}).
+     */
+    private Optional<PlannedAction> partitionsOf(UpgradeStep step) {
+        List<PartitionStatus> partitions = new PartitionClaims(scope.store(), scope.settings().clock(),
+                scope.planId(), step.id()).list();
+        if (partitions.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, String> details = new LinkedHashMap<>();
+        for (PartitionState state : PartitionState.values()) {
+            long count = partitions.stream().filter(p -> p.state() == state).count();
+            if (count > 0) {
+                details.put(state.name().toLowerCase(java.util.Locale.ROOT), Long.toString(count));
+            }
+        }
+        partitions.stream().limit(MAX_PARTITIONS_SHOWN).forEach(p -> details.put("partition " + p.partitionId(),
+                describe(p)));
+        return Optional.of(PlannedAction.of("work partitions", step.id(), details));
+    }
+
+    private String describe(PartitionStatus partition) {
+        StringBuilder text = new StringBuilder(partition.state().name());
+        if (partition.state() == PartitionState.RUNNING) {
+            text.append(partition.isAbandonedAt(scope.now()) ? " (claim expired: the next worker takes it over)"
+                    : " by '" + partition.owner().orElse("?") + "'");
+        }
+        if (partition.cursor() != null) {
+            text.append(", cursor ").append(partition.cursor());
+        }
+        return text.toString();
+    }
+
+    private static final int MAX_PARTITIONS_SHOWN = 100;
 
     private List<PlannedAction> dryRun(UpgradeStep step) throws Exception {
         return step.dryRun(new StepContextImpl(scope.planId(), step.id(), 1, true, this, scope.secrets(),

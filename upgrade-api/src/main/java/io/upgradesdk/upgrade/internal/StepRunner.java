@@ -1,6 +1,8 @@
 package io.upgradesdk.upgrade.internal;
 
 import io.github.resilience4j.retry.Retry;
+import io.upgradesdk.upgrade.PartitionClaims;
+import io.upgradesdk.upgrade.PartitionedStep;
 import io.upgradesdk.upgrade.StepRecord;
 import io.upgradesdk.upgrade.StepState;
 import io.upgradesdk.upgrade.UpgradeErrorCode;
@@ -38,7 +40,7 @@ final class StepRunner implements StepContextImpl.Host {
             scope.restartProgress(step.id());
             scope.emit(new UpgradeEvent.StepStarted(scope.now(), scope.planId(), step.id(), step.phase(), attempt,
                     checkpoints.step(step.id()).cursor()));
-            step.execute(context(step, attempt));
+            executeBody(step, context(step, attempt));
         });
         if (result.error() != null) {
             String message = scope.redactor().describe(result.error());
@@ -71,6 +73,7 @@ final class StepRunner implements StepContextImpl.Host {
         }
         saveAfter(step, "its compensation", () -> checkpoints.saveStep(
                 checkpoints.step(step.id()).reset(StepState.COMPENSATED, scope.now())));
+        resetPartitions(step);
         scope.emit(new UpgradeEvent.StepCompensated(scope.now(), scope.planId(), step.id()));
         return new StepReport(step.id(), step.phase(), StepOutcome.COMPENSATED, result.attempts(), scope.since(begin),
                 null);
@@ -84,6 +87,7 @@ final class StepRunner implements StepContextImpl.Host {
     StepReport resetWithoutCompensation(UpgradeStep step) {
         saveAfter(step, "its rollback", () -> checkpoints.saveStep(
                 checkpoints.step(step.id()).reset(StepState.PENDING, scope.now())));
+        resetPartitions(step);
         scope.emit(new UpgradeEvent.StepSkipped(scope.now(), scope.planId(), step.id(),
                 "no compensation: its effects stay"));
         return new StepReport(step.id(), step.phase(), StepOutcome.NOT_COMPENSABLE, 0, Duration.ZERO, null);
@@ -118,6 +122,24 @@ final class StepRunner implements StepContextImpl.Host {
     }
 
     // --- sub-steps -------------------------------------------------------------------------------
+
+    /** A plain step runs its body; a partitioned one has its partitions worked by N threads. */
+    private void executeBody(UpgradeStep step, StepContextImpl context) throws Exception {
+        if (step instanceof PartitionedStep partitioned) {
+            PartitionWorkers.untilAllFinished(scope, partitioned, () -> lease.stopReason().isPresent())
+                    .runStep(context);
+        } else {
+            step.execute(context);
+        }
+    }
+
+    /** After a partitioned step was rolled back: its partitions are forgotten, so its next run starts over. */
+    private void resetPartitions(UpgradeStep step) {
+        if (step instanceof PartitionedStep) {
+            new PartitionClaims(scope.store(), scope.settings().clock(), scope.planId(), step.id())
+                    .resetAll(scope.settings().owner(), scope.settings().leaseDuration());
+        }
+    }
 
     /** What a body run under a retry policy came to: attempts made, and the final error or null. */
     private record Attempted(int attempts, Exception error) {

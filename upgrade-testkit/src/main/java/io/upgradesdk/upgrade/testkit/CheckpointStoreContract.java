@@ -7,6 +7,9 @@ import io.upgradesdk.upgrade.AuditEntry;
 import io.upgradesdk.upgrade.Checkpoint;
 import io.upgradesdk.upgrade.CheckpointStore;
 import io.upgradesdk.upgrade.Lease;
+import io.upgradesdk.upgrade.PartitionClaims;
+import io.upgradesdk.upgrade.PartitionState;
+import io.upgradesdk.upgrade.PartitionStatus;
 import io.upgradesdk.upgrade.StepRecord;
 import io.upgradesdk.upgrade.StepState;
 import io.upgradesdk.upgrade.UpgradeErrorCode;
@@ -40,6 +43,10 @@ import org.junit.jupiter.api.Test;
  * <p>Two instances are created per test, {@link #store} and {@link #otherHost}, which must share
  * their backing storage (same directory, database, key prefix) as two hosts would. Stores whose
  * lease expiry follows a server's clock override {@link #leaseDuration()} and {@link #elapse}.
+ *
+ * <p>The partition tests check that {@link PartitionClaims} (partitioned steps' claims, built on
+ * this store's leases and fenced saves under derived keys) is exclusive, expires, refuses a stale
+ * owner and lists partitions on this store: a store needs no code of its own for partitions.
  */
 public abstract class CheckpointStoreContract {
 
@@ -360,6 +367,106 @@ public abstract class CheckpointStoreContract {
 
         assertThatThrownBy(() -> store.save(sample(planId, 1), lease))
                 .satisfies(e -> assertThat(((UpgradeException) e).code()).isEqualTo(UpgradeErrorCode.LEASE_LOST));
+    }
+
+    // --- partitions (PartitionClaims over this store's leases and fenced saves) ----------------
+
+    private PartitionClaims partitions(CheckpointStore on) {
+        return new PartitionClaims(on, clock, planId, "copy");
+    }
+
+    @Test
+    void partitionClaimsAreExclusiveAcrossHosts() {
+        partitions(store).register(List.of("slice-0", "slice-1"), "host-a", leaseDuration());
+
+        Optional<PartitionClaims.Claim> first = partitions(store).claim("host-a/w1", leaseDuration());
+        Optional<PartitionClaims.Claim> second = partitions(otherHost).claim("host-b/w1", leaseDuration());
+        Optional<PartitionClaims.Claim> third = partitions(otherHost).claim("host-b/w2", leaseDuration());
+
+        assertThat(first).map(PartitionClaims.Claim::partitionId).contains("slice-0");
+        assertThat(second).map(PartitionClaims.Claim::partitionId).contains("slice-1");
+        assertThat(third).as("every partition is held by a live claim").isEmpty();
+    }
+
+    @Test
+    void concurrentClaimsOfOnePartitionHaveExactlyOneWinner() throws Exception {
+        partitions(store).register(List.of("slice-0"), "host-a", leaseDuration());
+        int contenders = 6;
+        ExecutorService pool = Executors.newFixedThreadPool(contenders);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<Boolean>> results = new ArrayList<>();
+            for (int i = 0; i < contenders; i++) {
+                PartitionClaims claims = partitions(i % 2 == 0 ? store : otherHost);
+                String owner = "host-" + i;
+                results.add(pool.submit(() -> {
+                    start.await();
+                    return claims.claim(owner, leaseDuration()).isPresent();
+                }));
+            }
+            start.countDown();
+            int winners = 0;
+            for (Future<Boolean> result : results) {
+                winners += result.get() ? 1 : 0;
+            }
+            assertThat(winners).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void anExpiredPartitionClaimIsTakenOverAtItsCursorAndTheStaleOwnerIsFenced() throws Exception {
+        partitions(store).register(List.of("slice-0"), "host-a", leaseDuration());
+        PartitionClaims.Claim dead = partitions(store).claim("host-a/w1", leaseDuration()).orElseThrow();
+        dead.saveCursor("doc-500");
+        elapse(leaseDuration().plusMillis(50));
+
+        PartitionClaims.Claim successor = partitions(otherHost).claim("host-b/w1", leaseDuration()).orElseThrow();
+        assertThat(successor.lease().token()).isGreaterThan(dead.lease().token());
+        assertThat(successor.cursor()).contains("doc-500");
+        assertThat(successor.record().attempts()).isEqualTo(2);
+        successor.saveCursor("doc-900");
+
+        assertThatThrownBy(() -> dead.saveCursor("doc-501"))
+                .satisfies(e -> assertThat(((UpgradeException) e).code()).isEqualTo(UpgradeErrorCode.LEASE_LOST));
+        assertThatThrownBy(dead::complete)
+                .satisfies(e -> assertThat(((UpgradeException) e).code()).isEqualTo(UpgradeErrorCode.LEASE_LOST));
+        assertThat(partitions(store).status("slice-0").cursor()).isEqualTo("doc-900");
+        assertThat(partitions(store).status("slice-0").state()).isEqualTo(PartitionState.RUNNING);
+        assertThat(partitions(store).status("slice-0").owner()).contains("host-b/w1");
+    }
+
+    @Test
+    void aPartitionCursorSurvivesTheRoundTripAndADonePartitionIsNeverClaimedAgain() {
+        partitions(store).register(List.of("slice-0"), "host-a", leaseDuration());
+        String cursor = "{\"after\":\"id:\\\"a\\\"\",\"note\":\"→ é 😀\"}";
+        try (PartitionClaims.Claim claim = partitions(store).claim("host-a/w1", leaseDuration()).orElseThrow()) {
+            claim.saveCursor(cursor);
+            assertThat(partitions(otherHost).status("slice-0").cursor()).isEqualTo(cursor);
+            claim.complete();
+        }
+
+        assertThat(partitions(otherHost).status("slice-0").state()).isEqualTo(PartitionState.DONE);
+        assertThat(partitions(otherHost).claim("host-b/w1", leaseDuration())).isEmpty();
+    }
+
+    @Test
+    void partitionsAreListedInOrderWithTheirStateAndOwnerFromAnotherHost() {
+        List<String> ids = List.of("slice-0", "slice-1", "slice-2");
+        partitions(store).register(ids, "host-a", leaseDuration());
+        partitions(store).claim("slice-0", "host-a/w1", leaseDuration()).orElseThrow().complete();
+        partitions(store).claim("slice-1", "host-a/w2", leaseDuration()).orElseThrow();
+
+        List<PartitionStatus> listed = partitions(otherHost).list();
+
+        assertThat(partitions(otherHost).register(List.of("other"), "host-b", leaseDuration()))
+                .as("a recorded list is kept").isEqualTo(ids);
+        assertThat(listed).extracting(PartitionStatus::partitionId).containsExactlyElementsOf(ids);
+        assertThat(listed).extracting(PartitionStatus::state)
+                .containsExactly(PartitionState.DONE, PartitionState.RUNNING, PartitionState.PENDING);
+        assertThat(listed.get(1).owner()).contains("host-a/w2");
+        assertThat(listed.get(2).owner()).isEmpty();
     }
 
     // --- helpers -----------------------------------------------------------------------------

@@ -3,6 +3,7 @@ package io.upgradesdk.upgrade.testkit;
 import static java.util.Objects.requireNonNull;
 
 import io.upgradesdk.upgrade.Checkpoint;
+import io.upgradesdk.upgrade.PartitionClaims;
 import io.upgradesdk.upgrade.StepRecord;
 import io.upgradesdk.upgrade.StepState;
 import io.upgradesdk.upgrade.UpgradeErrorCode;
@@ -105,6 +106,17 @@ public final class CrashPoint {
     /** Dies right after the run's {@code n}th checkpoint write (of any kind) has landed. */
     public static CrashPoint afterSave(int n) {
         return new CrashPoint(Kind.ANY_SAVE, null, n, false, "after checkpoint write #" + n);
+    }
+
+    /**
+     * Dies right after the {@code n}th cursor save of one partition of a partitioned step, as a
+     * worker killed mid-partition: its claim stays held until it expires
+     * ({@link UpgradeTestRunner#letLeaseExpire} moves the clock past it), and the worker that takes
+     * the partition over resumes at that cursor.
+     */
+    public static CrashPoint afterPartitionCursorSave(String planId, String stepId, String partitionId, int n) {
+        return new CrashPoint(Kind.CURSOR_SAVE, partitionId, n, false, "after cursor save #" + n + " of partition '"
+                + partitionId + "' of step '" + stepId + "'", PartitionClaims.partitionKey(planId, stepId, partitionId));
     }
 
     /** Dies instead of the run's {@code n}th checkpoint write (of any kind). */

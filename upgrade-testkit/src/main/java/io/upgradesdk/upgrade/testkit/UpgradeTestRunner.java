@@ -7,6 +7,9 @@ import io.upgradesdk.upgrade.CheckpointStore;
 import io.upgradesdk.upgrade.Confirmation;
 import io.upgradesdk.upgrade.InMemoryCheckpointStore;
 import io.upgradesdk.upgrade.Lease;
+import io.upgradesdk.upgrade.PartitionClaims;
+import io.upgradesdk.upgrade.PartitionStatus;
+import io.upgradesdk.upgrade.PartitionedStep;
 import io.upgradesdk.upgrade.PlanStatus;
 import io.upgradesdk.upgrade.Preview;
 import io.upgradesdk.upgrade.RetryPolicy;
@@ -19,6 +22,7 @@ import io.upgradesdk.upgrade.UpgradePlan;
 import io.upgradesdk.upgrade.UpgradeReport;
 import io.upgradesdk.upgrade.UpgradeRunner;
 import io.upgradesdk.upgrade.UpgradeSequence;
+import io.upgradesdk.upgrade.UpgradeStep;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -156,17 +160,29 @@ public final class UpgradeTestRunner {
     }
 
     /**
-     * Moves the clock past the expiry of the lease held on the plan, as time passing after a
-     * killed run; does nothing when no lease is held.
+     * Moves the clock past the expiry of the lease held on the plan, and of every claim held on a
+     * partition of its partitioned steps, as time passing after a killed run; does nothing when no
+     * lease is held.
      */
     public UpgradeTestRunner letLeaseExpire(UpgradePlan plan) {
-        Optional<Lease> held = store().currentLease(plan.id());
-        held.ifPresent(l -> {
-            if (!l.isExpiredAt(clock.instant())) {
-                clock.set(l.expiresAt().plusMillis(1));
+        List<String> keys = new ArrayList<>();
+        keys.add(plan.id());
+        for (UpgradeStep step : plan.steps()) {
+            if (step instanceof PartitionedStep) {
+                new PartitionClaims(store(), clock, plan.id(), step.id()).partitionIds()
+                        .forEach(p -> keys.add(PartitionClaims.partitionKey(plan.id(), step.id(), p)));
             }
-        });
+        }
+        for (String key : keys) {
+            store().currentLease(key).filter(l -> !l.isExpiredAt(clock.instant()))
+                    .ifPresent(l -> clock.set(l.expiresAt().plusMillis(1)));
+        }
         return this;
+    }
+
+    /** The recorded partitions of a partitioned step of the plan, as {@link UpgradeRunner#partitions} reads them. */
+    public List<PartitionStatus> partitions(UpgradePlan plan, String stepId) {
+        return runner.partitions(plan, stepId);
     }
 
     /**

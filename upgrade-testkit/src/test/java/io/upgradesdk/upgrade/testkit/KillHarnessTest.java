@@ -35,6 +35,17 @@ class KillHarnessTest {
     }
 
     @Test
+    void aPartitionedStepWorkedByTwoThreadsAppliesEveryEffectOnceWhateverTheKillPoint() throws Exception {
+        int trials = Math.max(2, TRIALS / 2);   // the plain plan above covers the kill points; this, the claims
+        KillHarness.Report report = KillHarness.forPlan(PartitionedCountingPlan.class).workDir(temp).trials(trials)
+                .maxKillsPerTrial(2).run(work -> CountingPlan.ledger(work)
+                        .assertEachAppliedOnce(PartitionedCountingPlan.expectedEffects()));
+
+        System.out.println("partitioned: " + report);
+        assertThat(report.killsLanded()).isGreaterThanOrEqualTo(trials);
+    }
+
+    @Test
     void aStepThatIsNotIdempotentIsReportedApplyingAnEffectTwice() {
         assertThatThrownBy(() -> KillHarness.forPlan(DoubleCountingPlan.class).workDir(temp).trials(10).seed(7)
                 .maxDelay(Duration.ofMillis(15)).run(work -> CountingPlan.ledger(work)

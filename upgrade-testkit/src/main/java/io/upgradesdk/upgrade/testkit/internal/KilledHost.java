@@ -5,15 +5,19 @@ import io.upgradesdk.upgrade.CheckpointStore;
 import io.upgradesdk.upgrade.Confirmation;
 import io.upgradesdk.upgrade.Lease;
 import io.upgradesdk.upgrade.OperatorNote;
+import io.upgradesdk.upgrade.PartitionClaims;
+import io.upgradesdk.upgrade.PartitionedStep;
 import io.upgradesdk.upgrade.SequenceReport;
 import io.upgradesdk.upgrade.UpgradeException;
 import io.upgradesdk.upgrade.UpgradePlan;
 import io.upgradesdk.upgrade.UpgradeReport;
 import io.upgradesdk.upgrade.UpgradeRunner;
 import io.upgradesdk.upgrade.UpgradeSequence;
+import io.upgradesdk.upgrade.UpgradeStep;
 import io.upgradesdk.upgrade.testkit.KillablePlan;
 import io.upgradesdk.upgrade.testkit.KillableSequence;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -93,6 +97,17 @@ public final class KilledHost {
         }
         if (sequence != null) {
             store.forceReleaseLease(sequence.recordId());
+        }
+        plans.forEach(plan -> releasePartitionClaims(store, plan));
+    }
+
+    /** The killed run's workers held claims on partitions: release them too, so the rerun need not wait for expiry. */
+    private static void releasePartitionClaims(CheckpointStore store, UpgradePlan plan) {
+        for (UpgradeStep step : plan.steps()) {
+            if (step instanceof PartitionedStep) {
+                new PartitionClaims(store, Clock.systemUTC(), plan.id(), step.id()).partitionIds().forEach(p ->
+                        store.forceReleaseLease(PartitionClaims.partitionKey(plan.id(), step.id(), p)));
+            }
         }
     }
 
