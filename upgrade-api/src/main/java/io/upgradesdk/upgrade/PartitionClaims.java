@@ -42,6 +42,8 @@ public final class PartitionClaims {
     private static final int MAX_KEY_LENGTH = 200;
     private static final String PARTITION_FORMAT = "partition/v1";
     private static final String LIST_FORMAT = "partition-list/v1";
+    private static final String PARTITION_PREFIX = "partition:";
+    private static final String LIST_PREFIX = "partitions:";
 
     private final CheckpointStore store;
     private final Clock clock;
@@ -58,15 +60,22 @@ public final class PartitionClaims {
 
     /**
      * The store key of a partition's state and claim: {@code partition:<plan>:<step>:<partition>}, or
-     * {@code partition:h:<hash>} when that would be longer than a plan id may be.
+     * {@code partition:@h:<hash>} when that would be longer than a plan id may be. Ids may contain
+     * {@code :} and {@code @}, so each part is escaped ({@code @} as {@code @a}, {@code :} as {@code @c})
+     * before joining: distinct (plan, step, partition) triples never share a key. Ids without those
+     * characters appear unchanged.
      */
     public static String partitionKey(String planId, String stepId, String partitionId) {
-        return key("partition:", planId + ":" + stepId + ":" + Check.stepId(partitionId));
+        return key(PARTITION_PREFIX, escaped(Check.planId(planId)) + ":" + escaped(Check.stepId(stepId)) + ":"
+                + escaped(Check.stepId(partitionId)));
     }
 
-    /** The store key of a step's recorded partition list: {@code partitions:<plan>:<step>} (or hashed). */
+    /**
+     * The store key of a step's recorded partition list: {@code partitions:<plan>:<step>}, escaped and
+     * hashed as in {@link #partitionKey}.
+     */
     public static String listKey(String planId, String stepId) {
-        return key("partitions:", planId + ":" + stepId);
+        return key(LIST_PREFIX, escaped(Check.planId(planId)) + ":" + escaped(Check.stepId(stepId)));
     }
 
     // --- the partition list ----------------------------------------------------------------------
@@ -414,6 +423,21 @@ public final class PartitionClaims {
         };
     }
 
+    /** The key prefix a plan id must not start with, or null: such a plan would share keys with partitions. */
+    static String reservedPrefixOf(String planId) {
+        return planId.startsWith(PARTITION_PREFIX) ? PARTITION_PREFIX
+                : planId.startsWith(LIST_PREFIX) ? LIST_PREFIX : null;
+    }
+
+    /** Escapes one id so that the result holds no {@code :}; the mapping is injective and prefix-free. */
+    private static String escaped(String id) {
+        return id.replace("@", "@a").replace(":", "@c");
+    }
+
+    /**
+     * {@code prefix + rest}, or a digest of {@code rest} when that is too long. The digest form
+     * starts with {@code @h}, which no escaped part can start with, so it never equals a plain key.
+     */
     private static String key(String prefix, String rest) {
         String key = prefix + rest;
         if (key.length() <= MAX_KEY_LENGTH) {
@@ -421,7 +445,7 @@ public final class PartitionClaims {
         }
         try {
             byte[] hash = MessageDigest.getInstance("SHA-256").digest(rest.getBytes(StandardCharsets.UTF_8));
-            return prefix + "h:" + HexFormat.of().formatHex(hash);
+            return prefix + "@h:" + HexFormat.of().formatHex(hash);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
         }

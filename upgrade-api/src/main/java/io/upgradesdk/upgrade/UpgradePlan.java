@@ -139,6 +139,9 @@ public final class UpgradePlan {
          */
         public UpgradePlan build() {
             Check.plan(!steps.isEmpty(), "plan '%s' has no steps: add at least one with step(...)", id);
+            String reserved = PartitionClaims.reservedPrefixOf(id);
+            Check.plan(reserved == null, "plan id '%s' starts with '%s', which is kept for the store keys of"
+                    + " partitioned steps: choose another id", id, reserved);
             Set<String> seen = new HashSet<>();
             String firstFinish = null;
             String pointOfNoReturn = null;
