@@ -24,8 +24,9 @@ import java.util.Set;
  *     .build();
  * }</pre>
  *
- * <p>The fingerprint is derived from each step's id, phase, version and point-of-no-return flag
- * (not from descriptions), so a checkpoint written by a plan with other steps is detected.
+ * <p>The fingerprint is derived from each step's id, phase, version, point-of-no-return flag and
+ * whether it is partitioned (not from descriptions or worker counts), so a checkpoint written by a
+ * plan with other steps, or with a step turned from plain to partitioned or back, is detected.
  */
 public final class UpgradePlan {
 
@@ -99,10 +100,20 @@ public final class UpgradePlan {
     private static String fingerprintOf(List<UpgradeStep> steps) {
         Hasher hasher = Hashing.sha256().newHasher();
         for (UpgradeStep step : steps) {
-            String line = step.id() + '|' + step.phase() + '|' + step.version() + '|' + step.isPointOfNoReturn() + '\n';
+            String line = step.id() + '|' + step.phase() + '|' + step.version() + '|' + step.isPointOfNoReturn()
+                    + shapeOf(step) + '\n';
             hasher.putString(line, StandardCharsets.UTF_8);
         }
         return FINGERPRINT_SCHEME + ":" + hasher.hash().toString().substring(0, 24);
+    }
+
+    /**
+     * What the checkpoint layout depends on beyond the step's id: a partitioned step keeps its state in
+     * per-partition records, a plain one in its own record. Plain steps add nothing, so the
+     * fingerprints of plans without partitioned steps are the same as before partitions existed.
+     */
+    private static String shapeOf(UpgradeStep step) {
+        return step instanceof PartitionedStep ? "|partitioned" : "";
     }
 
     /** Validating builder for {@link UpgradePlan}; errors name the offending step. */
