@@ -154,7 +154,8 @@ public final class PartitionClaims {
             store.releaseLease(lease);
             return Optional.empty();
         }
-        Claim claim = new Claim(partitionId, key, lease, leaseDuration, current.orElseGet(() -> fresh(key, partitionId)));
+        Claim claim = new Claim(partitionId, key, lease, leaseDuration, current.orElseGet(() -> fresh(key, partitionId)),
+                stateOf(record.state()));
         claim.write(record.started(clock.instant()).attempted());
         return Optional.of(claim);
     }
@@ -248,15 +249,27 @@ public final class PartitionClaims {
         private final String partitionId;
         private final String key;
         private final Duration leaseDuration;
+        private final PartitionState claimedFrom;
         private Lease lease;
         private Checkpoint checkpoint;
 
-        private Claim(String partitionId, String key, Lease lease, Duration leaseDuration, Checkpoint checkpoint) {
+        private Claim(String partitionId, String key, Lease lease, Duration leaseDuration, Checkpoint checkpoint,
+                PartitionState claimedFrom) {
             this.partitionId = partitionId;
             this.key = key;
             this.lease = lease;
             this.leaseDuration = leaseDuration;
             this.checkpoint = checkpoint;
+            this.claimedFrom = claimedFrom;
+        }
+
+        /**
+         * The partition's state when this claim took it: {@link PartitionState#PENDING}, or
+         * {@link PartitionState#RUNNING} when an earlier worker left it unfinished (its claim expired
+         * or was released) and this claim takes it over.
+         */
+        public PartitionState claimedFrom() {
+            return claimedFrom;
         }
 
         public String partitionId() {

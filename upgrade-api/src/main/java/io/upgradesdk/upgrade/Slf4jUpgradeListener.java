@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,6 +18,9 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>the run's start and end, every step's start (so that a step that hangs is named), lease
  *       waits, confirmations, skips and compensations;</li>
+ *   <li>a partitioned step's partition claims (the first {@value #CLAIM_LINES_PER_STEP} of each step
+ *       start, later ones at DEBUG) and every takeover of an abandoned partition; a partition done
+ *       at DEBUG, a partition failed at WARN;</li>
  *   <li>a step's success when it took {@value #SLOW_STEP_MILLIS} ms or more or needed more than one
  *       attempt; the success of a quick first attempt is implied by the next line and logged at
  *       DEBUG (a plan of a thousand quick steps logs a thousand lines, not three thousand);</li>
@@ -36,6 +40,9 @@ public final class Slf4jUpgradeListener implements UpgradeListener {
     /** A step succeeding at its first attempt in less time is logged at DEBUG. */
     public static final int SLOW_STEP_MILLIS = 1000;
 
+    /** Partition claims of one step logged at INFO; later ones go to DEBUG (takeovers stay at INFO). */
+    public static final int CLAIM_LINES_PER_STEP = 20;
+
     private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(PROGRESS_INTERVAL_SECONDS);
 
     private record StepKey(String planId, String stepId) {
@@ -43,6 +50,7 @@ public final class Slf4jUpgradeListener implements UpgradeListener {
 
     private final Logger log;
     private final Map<StepKey, StepProgressLog> progressByStep = new ConcurrentHashMap<>();
+    private final Map<StepKey, AtomicInteger> claimLinesByStep = new ConcurrentHashMap<>();
 
     /** Logs to the logger {@code io.upgradesdk.upgrade.events}. */
     public Slf4jUpgradeListener() {
@@ -68,8 +76,29 @@ public final class Slf4jUpgradeListener implements UpgradeListener {
         } else if (event instanceof UpgradeEvent.StepRetrying e) {
             log.warn("[{}] step {} attempt {} failed, retrying in {} ms: {}", e.planId(), e.stepId(),
                     e.failedAttempt(), e.delay().toMillis(), e.error());
+        } else if (event instanceof UpgradeEvent.PartitionFailed e) {
+            log.warn("[{}] step {}: partition {} failed after {} attempt(s) on {}: {}", e.planId(), e.stepId(),
+                    e.partitionId(), e.attempts(), e.owner(), e.error());
+        } else if (event instanceof UpgradeEvent.PartitionClaimed e) {
+            onClaimed(e);
         } else if (log.isInfoEnabled()) {
             onRareEvent(event);
+        }
+    }
+
+    private void onClaimed(UpgradeEvent.PartitionClaimed e) {
+        int line = claimLinesByStep.computeIfAbsent(new StepKey(e.planId(), e.stepId()), k -> new AtomicInteger())
+                .incrementAndGet();
+        String pattern = "[{}] step {}: partition {} claimed by {} (attempt {}{})";
+        Object[] arguments = {e.planId(), e.stepId(), e.partitionId(), e.owner(), e.attempts(),
+                e.resumesFromCursor() ? ", resuming from its cursor" : ""};
+        if (line <= CLAIM_LINES_PER_STEP) {
+            log.info(pattern, arguments);
+            if (line == CLAIM_LINES_PER_STEP) {
+                log.info("[{}] step {}: further partition claims are logged at DEBUG", e.planId(), e.stepId());
+            }
+        } else {
+            log.debug(pattern, arguments);
         }
     }
 
@@ -87,6 +116,12 @@ public final class Slf4jUpgradeListener implements UpgradeListener {
             log.info("[{}] step {} compensated", e.planId(), e.stepId());
         } else if (event instanceof UpgradeEvent.ConfirmationRequested e) {
             log.info("[{}] confirmation asked: {}", e.planId(), e.question());
+        } else if (event instanceof UpgradeEvent.PartitionTakenOver e) {
+            log.info("[{}] step {}: partition {} taken over by {} from an expired or released claim{}", e.planId(),
+                    e.stepId(), e.partitionId(), e.owner(), e.resumesFromCursor() ? ", resuming from its cursor" : "");
+        } else if (event instanceof UpgradeEvent.PartitionDone e) {
+            log.debug("[{}] step {}: partition {} done by {} in {} ms (attempts: {})", e.planId(), e.stepId(),
+                    e.partitionId(), e.owner(), e.duration().toMillis(), e.attempts());
         } else if (event instanceof UpgradeEvent.ConfirmationAnswered e) {
             log.info("[{}] confirmation for {}: {}", e.planId(), e.stepId(), e.confirmed() ? "yes" : "no");
         }
@@ -95,6 +130,9 @@ public final class Slf4jUpgradeListener implements UpgradeListener {
     private void onStarted(UpgradeEvent.StepStarted e) {
         if (!progressByStep.isEmpty()) {
             progressByStep.remove(new StepKey(e.planId(), e.stepId()));
+        }
+        if (!claimLinesByStep.isEmpty()) {
+            claimLinesByStep.remove(new StepKey(e.planId(), e.stepId()));
         }
         if (!log.isInfoEnabled()) {
             return;

@@ -128,4 +128,30 @@ public sealed interface UpgradeEvent {
     /** The confirmation answered. */
     record ConfirmationAnswered(Instant time, String planId, String stepId, boolean confirmed) implements UpgradeEvent {
     }
+
+    /**
+     * A worker claimed a partition of a partitioned step (its {@code attempts}-th start);
+     * {@code resumesFromCursor} when the partition has a saved cursor to continue from.
+     */
+    record PartitionClaimed(Instant time, String planId, String stepId, String partitionId, String owner,
+            int attempts, boolean resumesFromCursor) implements UpgradeEvent {
+    }
+
+    /**
+     * A worker took over a partition that an earlier worker left RUNNING (its claim expired or was
+     * released, e.g. the worker died); published before that claim's {@link PartitionClaimed}.
+     */
+    record PartitionTakenOver(Instant time, String planId, String stepId, String partitionId, String owner,
+            boolean resumesFromCursor) implements UpgradeEvent {
+    }
+
+    /** A partition is done: its worker finished it after {@code attempts} starts in all. */
+    record PartitionDone(Instant time, String planId, String stepId, String partitionId, String owner, int attempts,
+            Duration duration) implements UpgradeEvent {
+    }
+
+    /** A partition failed (out of attempts or permanently); the step fails once the other partitions finish. */
+    record PartitionFailed(Instant time, String planId, String stepId, String partitionId, String owner, int attempts,
+            String error) implements UpgradeEvent {
+    }
 }

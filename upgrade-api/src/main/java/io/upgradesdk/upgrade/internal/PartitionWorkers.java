@@ -8,8 +8,10 @@ import io.upgradesdk.upgrade.PartitionedStep;
 import io.upgradesdk.upgrade.Scheduler;
 import io.upgradesdk.upgrade.StepContext;
 import io.upgradesdk.upgrade.UpgradeErrorCode;
+import io.upgradesdk.upgrade.UpgradeEvent;
 import io.upgradesdk.upgrade.UpgradeException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -226,8 +228,10 @@ final class PartitionWorkers implements PartitionContextImpl.Host {
     private void workPartition(PartitionClaims.Claim claim) {
         active.add(claim);
         try (claim) {
-            LOG.info("worker '{}' claimed partition '{}' of step '{}' (token {}, cursor {})", claim.lease().owner(),
+            LOG.debug("worker '{}' claimed partition '{}' of step '{}' (token {}, cursor {})", claim.lease().owner(),
                     claim.partitionId(), step.id(), claim.lease().token(), claim.cursor().orElse("none"));
+            Instant claimedAt = scope.now();
+            publishClaimed(claim);
             Retry.AsyncContext<Void> decision = scope.attemptsFor(step.retryPolicy()
                     .orElse(scope.settings().retryPolicy())).start();
             for (int attempt = 1; ; attempt++) {
@@ -235,6 +239,8 @@ final class PartitionWorkers implements PartitionContextImpl.Host {
                 if (error == null) {
                     claim.complete();
                     completed.incrementAndGet();
+                    publish(new UpgradeEvent.PartitionDone(scope.now(), scope.planId(), step.id(), claim.partitionId(),
+                            claim.lease().owner(), claim.record().attempts(), Duration.between(claimedAt, scope.now())));
                     return;
                 }
                 if (isLost(error)) {
@@ -246,8 +252,11 @@ final class PartitionWorkers implements PartitionContextImpl.Host {
                 stopIfTheRunCannotGoOn(error);
                 long delay = decision.onError(error);
                 if (delay < 0) {
-                    claim.fail(scope.redactor().describe(error));
+                    String described = scope.redactor().describe(error);
+                    claim.fail(described);
                     failed.incrementAndGet();
+                    publish(new UpgradeEvent.PartitionFailed(scope.now(), scope.planId(), step.id(),
+                            claim.partitionId(), claim.lease().owner(), claim.record().attempts(), described));
                     return;
                 }
                 if (stopRequested()) {
@@ -264,6 +273,25 @@ final class PartitionWorkers implements PartitionContextImpl.Host {
                     scope.redactor().redact(e.getMessage()));
         } finally {
             active.remove(claim);
+        }
+    }
+
+    /** Publishes the claim, preceded by a takeover when an earlier worker left the partition RUNNING. */
+    private void publishClaimed(PartitionClaims.Claim claim) {
+        boolean resumes = claim.cursor().isPresent();
+        String owner = claim.lease().owner();
+        if (claim.claimedFrom() == PartitionState.RUNNING) {
+            publish(new UpgradeEvent.PartitionTakenOver(scope.now(), scope.planId(), step.id(), claim.partitionId(),
+                    owner, resumes));
+        }
+        publish(new UpgradeEvent.PartitionClaimed(scope.now(), scope.planId(), step.id(), claim.partitionId(), owner,
+                claim.record().attempts(), resumes));
+    }
+
+    /** Listeners are called from one thread at a time, as for progress. */
+    private void publish(UpgradeEvent event) {
+        synchronized (scope) {
+            scope.emit(event);
         }
     }
 
