@@ -31,6 +31,9 @@ import java.util.regex.Pattern;
  * <tr><td>{@code upgrade.step.items}</td><td>counter</td><td>plan, step</td><td>items reported done</td></tr>
  * <tr><td>{@code upgrade.step.items.done}, {@code .total}, {@code .rate}</td><td>gauges</td><td>plan, step</td>
  *     <td>the last progress report (NaN when unknown; rate 0 once the step ended)</td></tr>
+ * <tr><td>{@code upgrade.step.partitions}</td><td>counter</td><td>plan, step, event</td>
+ *     <td>partitions of a partitioned step {@code claimed}, {@code taken_over} (from an expired or
+ *     released claim), {@code done}, {@code failed}</td></tr>
  * <tr><td>{@code upgrade.plan.runs}, {@code upgrade.plan.duration}</td><td>counter, timer</td>
  *     <td>plan, operation, outcome</td><td>runs ended ({@code SUCCEEDED}, {@code FAILED},
  *     {@code AWAITING_CONFIRMATION})</td></tr>
@@ -87,6 +90,14 @@ public final class MicrometerUpgradeListener implements UpgradeListener {
             runs.runFinished(e.planId(), e.operation().name(), e.outcome().name(), e.duration());
         } else if (event instanceof UpgradeEvent.LeaseWaiting e) {
             leaseWaits.waiting(e.planId(), e.time(), e.lockWait());
+        } else if (event instanceof UpgradeEvent.PartitionClaimed e) {
+            runs.step(e.planId(), e.stepId()).partition("claimed");
+        } else if (event instanceof UpgradeEvent.PartitionTakenOver e) {
+            runs.step(e.planId(), e.stepId()).partition("taken_over");
+        } else if (event instanceof UpgradeEvent.PartitionDone e) {
+            runs.step(e.planId(), e.stepId()).partition("done");
+        } else if (event instanceof UpgradeEvent.PartitionFailed e) {
+            runs.step(e.planId(), e.stepId()).partition("failed");
         }
         // ConfirmationRequested / ConfirmationAnswered: the run's outcome (AWAITING_CONFIRMATION) says enough
     }
@@ -96,7 +107,7 @@ public final class MicrometerUpgradeListener implements UpgradeListener {
 
         private static final Pattern PREFIX = Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*");
         private static final Set<String> OWN_TAGS = Set.of(MeterFactory.PLAN, MeterFactory.STEP,
-                MeterFactory.OUTCOME, MeterFactory.OPERATION);
+                MeterFactory.OUTCOME, MeterFactory.OPERATION, MeterFactory.EVENT);
 
         private final MeterRegistry registry;
         private String prefix = "upgrade";
@@ -119,7 +130,7 @@ public final class MicrometerUpgradeListener implements UpgradeListener {
             return this;
         }
 
-        /** Tags added to every meter; the keys {@code plan}, {@code step}, {@code outcome} and {@code operation} are the listener's own. */
+        /** Tags added to every meter; the keys {@code plan}, {@code step}, {@code outcome}, {@code operation} and {@code event} are the listener's own. */
         public Builder tags(Iterable<Tag> tags) {
             this.tags = this.tags.and(tags);
             return this;
@@ -152,7 +163,7 @@ public final class MicrometerUpgradeListener implements UpgradeListener {
             for (Tag tag : tags) {
                 if (OWN_TAGS.contains(tag.getKey().toLowerCase(Locale.ROOT))) {
                     throw invalid("tag '" + tag.getKey() + "' is set by the listener itself (plan, step, outcome,"
-                            + " operation): give the common tag another key, e.g. tag(\"application\", ...)");
+                            + " operation, event): give the common tag another key, e.g. tag(\"application\", ...)");
                 }
             }
             return new MicrometerUpgradeListener(this);

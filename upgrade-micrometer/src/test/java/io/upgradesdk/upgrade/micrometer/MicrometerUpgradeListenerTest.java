@@ -244,6 +244,27 @@ class MicrometerUpgradeListenerTest {
                         .isEqualTo(UpgradeErrorCode.INVALID_CONFIGURATION));
     }
 
+    @Test
+    void counts_partition_claims_completions_and_failures_of_a_partitioned_step() {
+        UpgradePlan plan = UpgradePlan.builder("orders-v3").step(UpgradeStep.partitioned("copy-orders")
+                .partitions(ctx -> List.of("s0", "s1", "s2")).workers(1)
+                .execute(part -> {
+                    if (part.partitionId().equals("s2")) {
+                        throw new IllegalArgumentException("slice unreadable");
+                    }
+                }).build()).build();
+
+        assertThat(t.up(plan).isSuccess()).isFalse();
+
+        assertThat(registry.get("upgrade.step.partitions").tags("step", "copy-orders", "event", "claimed").counter()
+                .count()).isEqualTo(3);
+        assertThat(registry.get("upgrade.step.partitions").tags("step", "copy-orders", "event", "done").counter()
+                .count()).isEqualTo(2);
+        assertThat(registry.get("upgrade.step.partitions").tags("step", "copy-orders", "event", "failed").counter()
+                .count()).isEqualTo(1);
+        assertThat(registry.find("upgrade.step.partitions").tags("event", "taken_over").counter()).isNull();
+    }
+
     private double count(String name, String step) {
         return registry.get(name).tags("step", step).counter().count();
     }

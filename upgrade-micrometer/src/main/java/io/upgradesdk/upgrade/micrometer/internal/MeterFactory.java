@@ -18,6 +18,7 @@ public final class MeterFactory {
     public static final String STEP = "step";
     public static final String OUTCOME = "outcome";
     public static final String OPERATION = "operation";
+    public static final String EVENT = "event";
 
     private final MeterRegistry registry;
     private final String prefix;

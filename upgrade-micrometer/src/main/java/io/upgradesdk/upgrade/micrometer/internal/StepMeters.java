@@ -5,6 +5,8 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * The meters of one step of one plan (or of all steps of a plan when meters are not kept per
@@ -26,6 +28,7 @@ public final class StepMeters {
     private Timer failedTime;
     private Counter skipped;
     private Counter compensated;
+    private final Map<String, Counter> partitionEvents = new HashMap<>();
 
     private Instant runStartedAt;
     private boolean baselineOnFirstReport;
@@ -116,6 +119,13 @@ public final class StepMeters {
             compensated = outcomeCounter("compensated");
         }
         compensated.increment();
+    }
+
+    /** A partition of a partitioned step was claimed, taken over, done or failed ({@code event}). */
+    public synchronized void partition(String event) {
+        partitionEvents.computeIfAbsent(event, e -> meters.counter("step.partitions", "Partition events of"
+                + " partitioned steps (claimed, taken_over, done, failed)", tags.and(MeterFactory.EVENT, e)))
+                .increment();
     }
 
     private void ended() {
