@@ -50,6 +50,8 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class CheckpointStoreContract {
 
+    private static final Duration HELD_LEASE = Duration.ofSeconds(30);
+
     protected MutableClock clock;
     protected CheckpointStore store;
     protected CheckpointStore otherHost;
@@ -61,6 +63,16 @@ public abstract class CheckpointStoreContract {
     /** The lease duration the tests use. */
     protected Duration leaseDuration() {
         return Duration.ofSeconds(30);
+    }
+
+    /**
+     * The lease duration of the tests in which no lease is meant to expire: at least 30 s, so that
+     * a store whose {@link #leaseDuration()} is short (its expiry follows a real clock) keeps those
+     * tests' leases on a loaded machine; tests of expiry use {@link #leaseDuration()}.
+     */
+    protected Duration heldLeaseDuration() {
+        Duration lease = leaseDuration();
+        return lease.compareTo(HELD_LEASE) >= 0 ? lease : HELD_LEASE;
     }
 
     /** Lets {@code duration} pass for the store's lease expiry. */
@@ -91,7 +103,7 @@ public abstract class CheckpointStoreContract {
 
     @Test
     void savedCheckpointLoadsBackEqualFromAnotherHost() {
-        Lease lease = store.acquireLease(planId, "host-a", leaseDuration());
+        Lease lease = store.acquireLease(planId, "host-a", heldLeaseDuration());
         Checkpoint checkpoint = sample(planId, 3);
         store.save(checkpoint, lease);
 
@@ -100,7 +112,7 @@ public abstract class CheckpointStoreContract {
 
     @Test
     void saveReplacesThePreviousCheckpoint() {
-        Lease lease = store.acquireLease(planId, "host-a", leaseDuration());
+        Lease lease = store.acquireLease(planId, "host-a", heldLeaseDuration());
         Checkpoint first = sample(planId, 1);
         Checkpoint second = first.withStep(first.step("step-1").finished(StepState.SUCCEEDED, now(), null), now());
         store.save(first, lease);
@@ -111,7 +123,7 @@ public abstract class CheckpointStoreContract {
 
     @Test
     void textWithQuotesNewlinesAndUnicodeSurvivesTheRoundTrip() {
-        Lease lease = store.acquireLease(planId, "host-a", leaseDuration());
+        Lease lease = store.acquireLease(planId, "host-a", heldLeaseDuration());
         Checkpoint checkpoint = sample(planId, 1).withStep(
                 new StepRecord("step-1", StepState.RUNNING, 2, "id:\"a\\b\"\n→ é 😀", now(), null, "line1\nline2"),
                 now());
@@ -122,7 +134,7 @@ public abstract class CheckpointStoreContract {
 
     @Test
     void everyFieldOfEveryStepAndAuditEntrySurvivesTheRoundTrip() {
-        Lease lease = store.acquireLease(planId, "host-a", leaseDuration());
+        Lease lease = store.acquireLease(planId, "host-a", heldLeaseDuration());
         Instant start = now().minusSeconds(3600);
         Checkpoint checkpoint = new Checkpoint(planId, "v7:every-field", 42, now(), List.of(
                 new StepRecord("done", StepState.SUCCEEDED, 3, "last-cursor", start, start.plusMillis(1500), null),
@@ -139,7 +151,7 @@ public abstract class CheckpointStoreContract {
 
     @Test
     void aStepGoingBackToPendingLosesNothingElse() {
-        Lease lease = store.acquireLease(planId, "host-a", leaseDuration());
+        Lease lease = store.acquireLease(planId, "host-a", heldLeaseDuration());
         Checkpoint first = sample(planId, 2);
         Checkpoint second = first.withStep(new StepRecord("step-2", StepState.PENDING, 4, "kept-cursor",
                 now().minusSeconds(5), null, null), now().plusMillis(1));
@@ -152,8 +164,8 @@ public abstract class CheckpointStoreContract {
     @Test
     void plansAreIndependent() {
         String otherPlan = planId + "-other";
-        Lease lease = store.acquireLease(planId, "host-a", leaseDuration());
-        Lease otherLease = store.acquireLease(otherPlan, "host-a", leaseDuration());
+        Lease lease = store.acquireLease(planId, "host-a", heldLeaseDuration());
+        Lease otherLease = store.acquireLease(otherPlan, "host-a", heldLeaseDuration());
         store.save(sample(planId, 1), lease);
         store.save(sample(otherPlan, 2), otherLease);
 
@@ -165,7 +177,7 @@ public abstract class CheckpointStoreContract {
 
     @Test
     void acquiredLeaseNamesItsOwnerAndExpiresInTheFuture() {
-        Lease lease = store.acquireLease(planId, "host-a", leaseDuration());
+        Lease lease = store.acquireLease(planId, "host-a", heldLeaseDuration());
 
         assertThat(lease.planId()).isEqualTo(planId);
         assertThat(lease.owner()).isEqualTo("host-a");
@@ -176,9 +188,9 @@ public abstract class CheckpointStoreContract {
 
     @Test
     void secondAcquisitionFailsFastNamingTheHolder() {
-        store.acquireLease(planId, "host-a", leaseDuration());
+        store.acquireLease(planId, "host-a", heldLeaseDuration());
 
-        assertThatThrownBy(() -> otherHost.acquireLease(planId, "host-b", leaseDuration()))
+        assertThatThrownBy(() -> otherHost.acquireLease(planId, "host-b", heldLeaseDuration()))
                 .isInstanceOf(UpgradeException.class)
                 .satisfies(e -> assertThat(((UpgradeException) e).code()).isEqualTo(UpgradeErrorCode.LOCK_HELD))
                 .hasMessageContaining("host-a");
@@ -186,18 +198,18 @@ public abstract class CheckpointStoreContract {
 
     @Test
     void theSameOwnerCannotAcquireTwice() {
-        store.acquireLease(planId, "host-a", leaseDuration());
+        store.acquireLease(planId, "host-a", heldLeaseDuration());
 
-        assertThatThrownBy(() -> store.acquireLease(planId, "host-a", leaseDuration()))
+        assertThatThrownBy(() -> store.acquireLease(planId, "host-a", heldLeaseDuration()))
                 .satisfies(e -> assertThat(((UpgradeException) e).code()).isEqualTo(UpgradeErrorCode.LOCK_HELD));
     }
 
     @Test
     void releasedLeaseCanBeAcquiredWithAHigherToken() {
-        Lease first = store.acquireLease(planId, "host-a", leaseDuration());
+        Lease first = store.acquireLease(planId, "host-a", heldLeaseDuration());
         store.releaseLease(first);
 
-        Lease second = otherHost.acquireLease(planId, "host-b", leaseDuration());
+        Lease second = otherHost.acquireLease(planId, "host-b", heldLeaseDuration());
 
         assertThat(second.token()).isGreaterThan(first.token());
         assertThat(store.currentLease(planId)).hasValueSatisfying(l -> assertThat(l.owner()).isEqualTo("host-b"));
@@ -218,7 +230,7 @@ public abstract class CheckpointStoreContract {
     void tokensIncreaseOnEveryAcquisitionEvenAfterForcedRelease() {
         List<Long> tokens = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            Lease lease = (i % 2 == 0 ? store : otherHost).acquireLease(planId, "host-" + i, leaseDuration());
+            Lease lease = (i % 2 == 0 ? store : otherHost).acquireLease(planId, "host-" + i, heldLeaseDuration());
             tokens.add(lease.token());
             if (i % 2 == 0) {
                 store.releaseLease(lease);
@@ -242,7 +254,7 @@ public abstract class CheckpointStoreContract {
                 Callable<Optional<Lease>> attempt = () -> {
                     start.await();
                     try {
-                        return Optional.of(host.acquireLease(planId, owner, leaseDuration()));
+                        return Optional.of(host.acquireLease(planId, owner, heldLeaseDuration()));
                     } catch (UpgradeException e) {
                         assertThat(e.code()).isEqualTo(UpgradeErrorCode.LOCK_HELD);
                         return Optional.empty();
@@ -299,10 +311,10 @@ public abstract class CheckpointStoreContract {
 
     @Test
     void forcedReleaseFencesOffTheOldHolder() {
-        Lease old = store.acquireLease(planId, "host-a", leaseDuration());
+        Lease old = store.acquireLease(planId, "host-a", heldLeaseDuration());
         otherHost.forceReleaseLease(planId);
         assertThat(store.currentLease(planId)).isEmpty();
-        Lease current = otherHost.acquireLease(planId, "host-b", leaseDuration());
+        Lease current = otherHost.acquireLease(planId, "host-b", heldLeaseDuration());
 
         assertThatThrownBy(() -> store.save(sample(planId, 1), old))
                 .satisfies(e -> assertThat(((UpgradeException) e).code()).isEqualTo(UpgradeErrorCode.LEASE_LOST));
@@ -362,7 +374,7 @@ public abstract class CheckpointStoreContract {
 
     @Test
     void releaseThenSaveWithTheReleasedLeaseFails() {
-        Lease lease = store.acquireLease(planId, "host-a", leaseDuration());
+        Lease lease = store.acquireLease(planId, "host-a", heldLeaseDuration());
         store.releaseLease(lease);
 
         assertThatThrownBy(() -> store.save(sample(planId, 1), lease))
@@ -377,11 +389,11 @@ public abstract class CheckpointStoreContract {
 
     @Test
     void partitionClaimsAreExclusiveAcrossHosts() {
-        partitions(store).register(List.of("slice-0", "slice-1"), "host-a", leaseDuration());
+        partitions(store).register(List.of("slice-0", "slice-1"), "host-a", heldLeaseDuration());
 
-        Optional<PartitionClaims.Claim> first = partitions(store).claim("host-a/w1", leaseDuration());
-        Optional<PartitionClaims.Claim> second = partitions(otherHost).claim("host-b/w1", leaseDuration());
-        Optional<PartitionClaims.Claim> third = partitions(otherHost).claim("host-b/w2", leaseDuration());
+        Optional<PartitionClaims.Claim> first = partitions(store).claim("host-a/w1", heldLeaseDuration());
+        Optional<PartitionClaims.Claim> second = partitions(otherHost).claim("host-b/w1", heldLeaseDuration());
+        Optional<PartitionClaims.Claim> third = partitions(otherHost).claim("host-b/w2", heldLeaseDuration());
 
         assertThat(first).map(PartitionClaims.Claim::partitionId).contains("slice-0");
         assertThat(second).map(PartitionClaims.Claim::partitionId).contains("slice-1");
@@ -390,7 +402,7 @@ public abstract class CheckpointStoreContract {
 
     @Test
     void concurrentClaimsOfOnePartitionHaveExactlyOneWinner() throws Exception {
-        partitions(store).register(List.of("slice-0"), "host-a", leaseDuration());
+        partitions(store).register(List.of("slice-0"), "host-a", heldLeaseDuration());
         int contenders = 6;
         ExecutorService pool = Executors.newFixedThreadPool(contenders);
         try {
@@ -401,7 +413,7 @@ public abstract class CheckpointStoreContract {
                 String owner = "host-" + i;
                 results.add(pool.submit(() -> {
                     start.await();
-                    return claims.claim(owner, leaseDuration()).isPresent();
+                    return claims.claim(owner, heldLeaseDuration()).isPresent();
                 }));
             }
             start.countDown();
@@ -439,28 +451,28 @@ public abstract class CheckpointStoreContract {
 
     @Test
     void aPartitionCursorSurvivesTheRoundTripAndADonePartitionIsNeverClaimedAgain() {
-        partitions(store).register(List.of("slice-0"), "host-a", leaseDuration());
+        partitions(store).register(List.of("slice-0"), "host-a", heldLeaseDuration());
         String cursor = "{\"after\":\"id:\\\"a\\\"\",\"note\":\"→ é 😀\"}";
-        try (PartitionClaims.Claim claim = partitions(store).claim("host-a/w1", leaseDuration()).orElseThrow()) {
+        try (PartitionClaims.Claim claim = partitions(store).claim("host-a/w1", heldLeaseDuration()).orElseThrow()) {
             claim.saveCursor(cursor);
             assertThat(partitions(otherHost).status("slice-0").cursor()).isEqualTo(cursor);
             claim.complete();
         }
 
         assertThat(partitions(otherHost).status("slice-0").state()).isEqualTo(PartitionState.DONE);
-        assertThat(partitions(otherHost).claim("host-b/w1", leaseDuration())).isEmpty();
+        assertThat(partitions(otherHost).claim("host-b/w1", heldLeaseDuration())).isEmpty();
     }
 
     @Test
     void partitionsAreListedInOrderWithTheirStateAndOwnerFromAnotherHost() {
         List<String> ids = List.of("slice-0", "slice-1", "slice-2");
-        partitions(store).register(ids, "host-a", leaseDuration());
-        partitions(store).claim("slice-0", "host-a/w1", leaseDuration()).orElseThrow().complete();
-        partitions(store).claim("slice-1", "host-a/w2", leaseDuration()).orElseThrow();
+        partitions(store).register(ids, "host-a", heldLeaseDuration());
+        partitions(store).claim("slice-0", "host-a/w1", heldLeaseDuration()).orElseThrow().complete();
+        partitions(store).claim("slice-1", "host-a/w2", heldLeaseDuration()).orElseThrow();
 
         List<PartitionStatus> listed = partitions(otherHost).list();
 
-        assertThat(partitions(otherHost).register(List.of("other"), "host-b", leaseDuration()))
+        assertThat(partitions(otherHost).register(List.of("other"), "host-b", heldLeaseDuration()))
                 .as("a recorded list is kept").isEqualTo(ids);
         assertThat(listed).extracting(PartitionStatus::partitionId).containsExactlyElementsOf(ids);
         assertThat(listed).extracting(PartitionStatus::state)
