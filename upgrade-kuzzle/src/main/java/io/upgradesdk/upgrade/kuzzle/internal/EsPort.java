@@ -77,6 +77,8 @@ public interface EsPort extends AutoCloseable {
      * otherwise), applying {@code transform} (null result = drop). Every bulk item is checked: a
      * rejected document fails the copy (defect B1). Resumes after {@code resumeCursor} (null = start);
      * {@code cursorSink} receives a cursor after each written page; memory stays bounded by a page.
+     * {@code pageSize}: documents per page, or 0 to size pages by bytes (never more than
+     * {@link KuzzleSteps#MAX_PAGE_BYTES} of the largest sampled documents).
      */
     CopyResult copy(String sourceIndex, String sourceType, EsPort target, String targetIndex, String targetType,
             int pageSize, String resumeCursor, Function<Doc, Doc> transform, Consumer<String> cursorSink,

@@ -247,9 +247,14 @@ public final class KuzzleSteps {
 
     /**
      * Documents per page: the configured page size, lowered so that a page of the largest sampled
-     * documents stays under {@link #MAX_PAGE_BYTES} (bounded memory with large documents, issue #1982).
+     * documents stays under {@link #MAX_PAGE_BYTES} (bounded memory with large documents, issue #1982);
+     * {@link KuzzleUpgradeSettings#AUTOMATIC} by default, where the copy engine sizes pages by bytes
+     * under the same bound.
      */
     int pageSize(EsPort src, CollectionMove move) {
+        if (settings.pageSize() == KuzzleUpgradeSettings.AUTOMATIC) {
+            return KuzzleUpgradeSettings.AUTOMATIC;
+        }
         long largest = 1;
         for (Doc d : src.sample(move.sourceIndex(), move.sourceType(), 50)) {
             largest = Math.max(largest, Json.write(d.source()).length());

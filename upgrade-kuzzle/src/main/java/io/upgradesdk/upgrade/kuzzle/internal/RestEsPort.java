@@ -33,7 +33,10 @@ public final class RestEsPort implements EsPort {
         this(client, 1);
     }
 
-    /** A port whose copies keep up to {@code writeConcurrency} bulk requests in flight. */
+    /**
+     * A port whose copies keep up to {@code writeConcurrency} bulk requests in flight (0: as many
+     * as the copy engine chooses from the target's nodes).
+     */
     public RestEsPort(ElasticsearchConnection client, int writeConcurrency) {
         this.client = client;
         this.writeConcurrency = writeConcurrency;
@@ -204,8 +207,6 @@ public final class RestEsPort implements EsPort {
         DocumentCopy.Builder copy = DocumentCopy.from(client, sourceIndex)
                 .to(((RestEsPort) target).connection(), targetIndex)
                 .query(query(sourceType, false))
-                .pageSize(pageSize)
-                .writeConcurrency(writeConcurrency)
                 .refreshAtEnd(false)
                 .transform(placed -> {
                     Doc out = transform.apply(new Doc(placed.id(), placed.source()));
@@ -216,6 +217,14 @@ public final class RestEsPort implements EsPort {
                 .onPage(page -> progress.accept(page.read()));
         if (targetType != null) {
             copy.targetType(targetType);
+        }
+        if (pageSize > 0) {
+            copy.pageSize(pageSize);
+        } else {
+            copy.maxPageBytes(KuzzleSteps.MAX_PAGE_BYTES);
+        }
+        if (writeConcurrency > 0) {
+            copy.writeConcurrency(writeConcurrency);
         }
         DocumentCopy.Result r = copy.build().run(resumeCursor == null ? null : CopyCursor.of(resumeCursor));
         return new CopyResult(r.read(), r.written(), r.dropped());
