@@ -37,6 +37,15 @@ public interface EsPort extends AutoCloseable {
     /** Creates an index with this body ({@code settings} + {@code mappings}). */
     void createIndex(String index, ObjectNode body);
 
+    /**
+     * Creates an index that has an alias: in one request where the cluster allows it (the alias in
+     * the creation body), saving a cluster state update per index.
+     */
+    default void createIndex(String index, ObjectNode body, String alias) {
+        createIndex(index, body);
+        putAlias(index, alias);
+    }
+
     /** Updates dynamic index settings, e.g. {@code {"index":{"refresh_interval":null}}}. */
     void putSettings(String index, ObjectNode settings);
 
@@ -57,6 +66,20 @@ public interface EsPort extends AutoCloseable {
 
     /** Makes recent writes visible to count/search. */
     void refresh(String index);
+
+    /** Makes recent writes of several indices visible, in one request where the port can. */
+    default void refresh(Collection<String> indices) {
+        indices.forEach(this::refresh);
+    }
+
+    /** The documents of these ids that exist (id → source), in one request where the port can. */
+    default java.util.Map<String, ObjectNode> getAll(String index, String type, List<String> ids) {
+        java.util.Map<String, ObjectNode> out = new java.util.LinkedHashMap<>();
+        for (String id : ids) {
+            get(index, type, id).ifPresent(doc -> out.put(id, doc));
+        }
+        return out;
+    }
 
     /** One document or empty. */
     Optional<ObjectNode> get(String index, String type, String id);

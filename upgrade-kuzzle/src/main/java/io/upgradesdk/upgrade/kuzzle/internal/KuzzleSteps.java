@@ -182,8 +182,7 @@ public final class KuzzleSteps {
         }
         if (!dst.exists(move.target())) {
             createTargetIndex(src, dst, move, targetType);
-        }
-        if (move.alias() != null) {
+        } else if (move.alias() != null) {
             dst.putAlias(move.target(), move.alias());
         }
         if (move.kind() == Kind.PUBLIC && settings.copySourceAliases()) {
@@ -195,15 +194,34 @@ public final class KuzzleSteps {
         return next;
     }
 
-    /** Creates the v2 index of a collection, without periodic refresh while bulk loading (restored after the copy). */
+    /**
+     * Creates the v2 index of a collection with its alias in the same request; a public or large
+     * collection without periodic refresh while bulk loading (restored after the copy), a small
+     * internal or plugin one as it is (one cluster state update less; the refresh at the end makes it
+     * searchable anyway).
+     */
     private void createTargetIndex(EsPort src, EsPort dst, CollectionMove move, String targetType) {
         List<String> findings = new ArrayList<>();
         ObjectNode indexSettings = settingsFor(src, move);
-        ObjectNode idx = indexSettings.get("index") instanceof ObjectNode i ? i : indexSettings.putObject("index");
-        idx.put("refresh_interval", "-1");
-        dst.createIndex(move.target(), MappingTransforms.createBody(indexSettings, mappingFor(src, move, findings),
-                targetType != null));
+        if (bulkLoaded(move, src.count(move.sourceIndex(), move.sourceType(), false))) {
+            ObjectNode idx = indexSettings.get("index") instanceof ObjectNode i ? i : indexSettings.putObject("index");
+            idx.put("refresh_interval", "-1");
+        }
+        ObjectNode body = MappingTransforms.createBody(indexSettings, mappingFor(src, move, findings), targetType != null);
+        if (move.alias() != null) {
+            dst.createIndex(move.target(), body, move.alias());
+        } else {
+            dst.createIndex(move.target(), body);
+        }
         findings.forEach(f -> LOG.info("Kuzzle upgrade mapping: {}", f));
+    }
+
+    /** Internal and plugin collections above this many source documents are loaded with periodic refresh off. */
+    static final long BULK_LOAD_DOCUMENTS = 10_000;
+
+    /** Whether a collection is copied with periodic refresh off: public ones, and large others. */
+    private static boolean bulkLoaded(CollectionMove move, long sourceDocuments) {
+        return move.kind() == Kind.PUBLIC || sourceDocuments > BULK_LOAD_DOCUMENTS;
     }
 
     /**
@@ -220,7 +238,9 @@ public final class KuzzleSteps {
                 pageSize(src, move), state.copyCursor(), transformFor(move, findings),
                 cursor -> ctx.saveCursor(state.advance(cursor)), n -> ctx.progress(n, total, label + " " + position));
         findings.forEach(f -> LOG.warn("Kuzzle upgrade: {}", f));
-        dst.putSettings(move.target(), restoreRefresh());
+        if (bulkLoaded(move, total)) {
+            dst.putSettings(move.target(), restoreRefresh());
+        }
         dst.refresh(move.target());
         if (move.kind() == Kind.INTERNAL && move.sourceType().equals("config")) {
             writeBootstrapMarkers(dst, move.target(), targetType, ctx);
@@ -410,6 +430,7 @@ public final class KuzzleSteps {
         List<String> failures = new ArrayList<>();
         try (EsPort src = connectors.source(); EsPort dst = connectors.target()) {
             Layout layout = planner.plan(src.inventory());
+            dst.refresh(layout.moves().stream().map(CollectionMove::target).toList());
             for (CollectionMove move : layout.moves()) {
                 verifyCollection(src, dst, move, collections.addObject(), failures);
             }
@@ -435,7 +456,6 @@ public final class KuzzleSteps {
 
     /** Compares one collection's count and a sample of its documents with the source; reports into {@code c}. */
     private void verifyCollection(EsPort src, EsPort dst, CollectionMove move, ObjectNode c, List<String> failures) {
-        dst.refresh(move.target());
         long expected = expectedCount(src, move);
         long actual = dst.count(move.target(), null, false);
         SampleCheck sample = checkSample(src, dst, move);
@@ -478,13 +498,20 @@ public final class KuzzleSteps {
         String type = dst.majorVersion() == 5 ? "default" : null;
         List<String> mismatches = new ArrayList<>();
         Function<Doc, Doc> transform = transformFor(move, new ArrayList<>());
-        for (Doc d : src.sample(move.sourceIndex(), move.sourceType(), settings.sampleSize())) {
+        List<Doc> sample = src.sample(move.sourceIndex(), move.sourceType(), settings.sampleSize());
+        Map<String, Doc> wanted = new LinkedHashMap<>();
+        for (Doc d : sample) {
+            wanted.put(d.id(), transform.apply(new Doc(d.id(), d.source().deepCopy())));
+        }
+        Map<String, ObjectNode> found = dst.getAll(move.target(), type, wanted.entrySet().stream()
+                .map(e -> e.getValue() == null ? e.getKey() : e.getValue().id()).distinct().toList());
+        for (Map.Entry<String, Doc> e : wanted.entrySet()) {
             sampled++;
-            Doc want = transform.apply(new Doc(d.id(), d.source().deepCopy()));
-            Optional<ObjectNode> got = dst.get(move.target(), type, want == null ? d.id() : want.id());
-            boolean ok = want == null ? got.isEmpty() : got.isPresent() && got.get().equals(want.source());
+            Doc want = e.getValue();
+            ObjectNode got = found.get(want == null ? e.getKey() : want.id());
+            boolean ok = want == null ? got == null : got != null && got.equals(want.source());
             if (!ok) {
-                mismatches.add(d.id());
+                mismatches.add(e.getKey());
             }
         }
         return new SampleCheck(sampled, mismatches);

@@ -115,6 +115,14 @@ public final class RestEsPort implements EsPort {
     }
 
     @Override
+    public void createIndex(String index, ObjectNode body, String alias) {
+        ObjectNode withAlias = body.deepCopy();
+        ObjectNode aliases = withAlias.get("aliases") instanceof ObjectNode a ? a : withAlias.putObject("aliases");
+        aliases.putObject(alias);
+        createIndex(index, withAlias);
+    }
+
+    @Override
     public void putSettings(String index, ObjectNode settings) {
         client.send("PUT", "/" + enc(index) + "/_settings", settings);
     }
@@ -172,6 +180,33 @@ public final class RestEsPort implements EsPort {
     @Override
     public void refresh(String index) {
         client.send("POST", "/" + enc(index) + "/_refresh", null);
+    }
+
+    @Override
+    public void refresh(Collection<String> indices) {
+        if (!indices.isEmpty()) {
+            client.send("POST", "/" + indices.stream().map(RestEsPort::enc).collect(Collectors.joining(",")) + "/_refresh",
+                    null);
+        }
+    }
+
+    @Override
+    public Map<String, ObjectNode> getAll(String index, String type, List<String> ids) {
+        Map<String, ObjectNode> out = new java.util.LinkedHashMap<>();
+        if (ids.isEmpty()) {
+            return out;
+        }
+        ObjectNode body = Json.object();
+        ArrayNode docs = body.putArray("ids");
+        ids.forEach(docs::add);
+        String path = "/" + enc(index) + (type == null ? "" : "/" + enc(type)) + "/_mget";
+        JsonNode answer = client.send("POST", path, body);
+        for (JsonNode doc : answer.path("docs")) {
+            if (doc.path("found").asBoolean(false) && doc.path("_source").isObject()) {
+                out.put(doc.path("_id").asText(), (ObjectNode) doc.path("_source"));
+            }
+        }
+        return out;
     }
 
     @Override
