@@ -46,6 +46,21 @@ public interface EsPort extends AutoCloseable {
         putAlias(index, alias);
     }
 
+    /** An index to create: its body ({@code settings} + {@code mappings}) and its alias (null: none). */
+    record NewIndex(String name, ObjectNode body, String alias) {
+    }
+
+    /** Creates several indices, at once where the port can (each waits for its shards on its own). */
+    default void createIndices(List<NewIndex> indices) {
+        for (NewIndex i : indices) {
+            if (i.alias() == null) {
+                createIndex(i.name(), i.body());
+            } else {
+                createIndex(i.name(), i.body(), i.alias());
+            }
+        }
+    }
+
     /** Updates dynamic index settings, e.g. {@code {"index":{"refresh_interval":null}}}. */
     void putSettings(String index, ObjectNode settings);
 

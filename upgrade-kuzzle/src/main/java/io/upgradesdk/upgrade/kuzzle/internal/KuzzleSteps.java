@@ -141,6 +141,9 @@ public final class KuzzleSteps {
             String targetType = dst.majorVersion() == 5 ? "default" : null;
             CopyState state = ctx.cursor(CopyState.class).orElse(CopyState.START);
             List<CollectionMove> moves = layout.moves(kind);
+            if (kind != Kind.PUBLIC) {
+                state = createTargetsAhead(src, dst, moves, targetType, state, ctx);
+            }
             for (int i = 0; i < moves.size(); i++) {
                 CollectionMove move = moves.get(i);
                 if (state.finished(move.target())) {
@@ -165,6 +168,37 @@ public final class KuzzleSteps {
     }
 
     /**
+     * Internal and plugin storages: creates the target indices of every collection not started yet
+     * at once (each with its alias) when there are several: index creation is a cluster state update
+     * and a wait for shards each, which dominate the time of these small collections (public ones are
+     * created one by one, when their copy starts). They are recorded in the cursor first, so a
+     * resumed run knows them as this plan's own. Refuses, before creating any, a target that exists
+     * and is not this plan's.
+     */
+    private CopyState createTargetsAhead(EsPort src, EsPort dst, List<CollectionMove> moves, String targetType,
+            CopyState state, StepContext ctx) {
+        List<CollectionMove> fresh = moves.stream().filter(m -> !state.finished(m.target()) && !state.inProgress(m.target())
+                && !state.createdAhead(m.target())).toList();
+        if (fresh.size() < 2) {
+            return state;
+        }
+        for (CollectionMove move : fresh) {
+            if (dst.exists(move.target())) {
+                throw new UpgradeException(KuzzleErrorCode.TARGET_EXISTS, move.target() + " exists on the target"
+                        + " but was not created by this plan; delete it and run again");
+            }
+        }
+        List<EsPort.NewIndex> indices = new ArrayList<>();
+        for (CollectionMove move : fresh) {
+            indices.add(new EsPort.NewIndex(move.target(), targetIndexBody(src, move, targetType), move.alias()));
+        }
+        CopyState next = state.creatingAhead(fresh.stream().map(CollectionMove::target).toList());
+        ctx.saveCursor(next);
+        dst.createIndices(indices);
+        return next;
+    }
+
+    /**
      * Makes the target index of a collection ready: refuses one this plan did not create, records
      * the collection as in progress, creates the index (unless a resumed run already did) and its
      * aliases.
@@ -172,8 +206,9 @@ public final class KuzzleSteps {
     private CopyState prepareTarget(EsPort src, EsPort dst, CollectionMove move, String targetType, CopyState state,
             StepContext ctx) {
         CopyState next = state;
+        boolean createdAhead = state.createdAhead(move.target());
         if (!state.inProgress(move.target())) {
-            if (dst.exists(move.target())) {
+            if (!createdAhead && dst.exists(move.target())) {
                 throw new UpgradeException(KuzzleErrorCode.TARGET_EXISTS, move.target() + " exists on the target"
                         + " but was not created by this plan; delete it and run again");
             }
@@ -182,7 +217,7 @@ public final class KuzzleSteps {
         }
         if (!dst.exists(move.target())) {
             createTargetIndex(src, dst, move, targetType);
-        } else if (move.alias() != null) {
+        } else if (move.alias() != null && !createdAhead) {
             dst.putAlias(move.target(), move.alias());
         }
         if (move.kind() == Kind.PUBLIC && settings.copySourceAliases()) {
@@ -201,6 +236,16 @@ public final class KuzzleSteps {
      * searchable anyway).
      */
     private void createTargetIndex(EsPort src, EsPort dst, CollectionMove move, String targetType) {
+        ObjectNode body = targetIndexBody(src, move, targetType);
+        if (move.alias() != null) {
+            dst.createIndex(move.target(), body, move.alias());
+        } else {
+            dst.createIndex(move.target(), body);
+        }
+    }
+
+    /** The creation body of a collection's v2 index (settings and transformed mapping); logs the mapping findings. */
+    private ObjectNode targetIndexBody(EsPort src, CollectionMove move, String targetType) {
         List<String> findings = new ArrayList<>();
         ObjectNode indexSettings = settingsFor(src, move);
         if (bulkLoaded(move, src.count(move.sourceIndex(), move.sourceType(), false))) {
@@ -208,12 +253,8 @@ public final class KuzzleSteps {
             idx.put("refresh_interval", "-1");
         }
         ObjectNode body = MappingTransforms.createBody(indexSettings, mappingFor(src, move, findings), targetType != null);
-        if (move.alias() != null) {
-            dst.createIndex(move.target(), body, move.alias());
-        } else {
-            dst.createIndex(move.target(), body);
-        }
         findings.forEach(f -> LOG.info("Kuzzle upgrade mapping: {}", f));
+        return body;
     }
 
     /** Internal and plugin collections above this many source documents are loaded with periodic refresh off. */

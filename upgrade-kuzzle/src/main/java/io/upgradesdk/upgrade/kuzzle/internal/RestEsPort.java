@@ -122,6 +122,55 @@ public final class RestEsPort implements EsPort {
         createIndex(index, withAlias);
     }
 
+    /**
+     * Creates the indices in parallel (up to 4 requests): the cluster applies them one by one, but
+     * their waits for shards to start overlap. The first failure is thrown once all have answered.
+     */
+    @Override
+    public void createIndices(List<NewIndex> indices) {
+        if (indices.size() < 2) {
+            EsPort.super.createIndices(indices);
+            return;
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+                Math.min(4, indices.size()), r -> {
+                    Thread t = new Thread(r, "kuzzle-create-index");
+                    t.setDaemon(true);
+                    return t;
+                });
+        try {
+            List<java.util.concurrent.Future<?>> answers = new ArrayList<>();
+            for (NewIndex i : indices) {
+                answers.add(pool.submit(() -> {
+                    if (i.alias() == null) {
+                        createIndex(i.name(), i.body());
+                    } else {
+                        createIndex(i.name(), i.body(), i.alias());
+                    }
+                }));
+            }
+            RuntimeException first = null;
+            for (java.util.concurrent.Future<?> answer : answers) {
+                try {
+                    answer.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (first == null) {
+                        first = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new io.upgradesdk.upgrade.UpgradeException(io.upgradesdk.upgrade.UpgradeErrorCode.INTERRUPTED,
+                            "interrupted while creating the target indices; run again to resume", e);
+                }
+            }
+            if (first != null) {
+                throw first;
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @Override
     public void putSettings(String index, ObjectNode settings) {
         client.send("PUT", "/" + enc(index) + "/_settings", settings);
