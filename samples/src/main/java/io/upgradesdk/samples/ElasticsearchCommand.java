@@ -279,13 +279,14 @@ public final class ElasticsearchCommand implements Runnable {
         @Option(names = "--target-index", required = true, paramLabel = "INDEX")
         String targetIndex;
 
-        @Option(names = "--page-size", defaultValue = "1000", description = "Documents per page. Default: ${DEFAULT-VALUE}")
-        int pageSize;
+        @Option(names = "--page-size", paramLabel = "DOCUMENTS", description = "A fixed number of documents per page"
+                + " (1-10000). Default: pages sized by bytes, about 8 MB of bulk body each.")
+        Integer pageSize;
 
         @Override
         public Integer call() {
             return common.run(es -> {
-                if (pageSize < 1 || pageSize > 10_000) {
+                if (pageSize != null && (pageSize < 1 || pageSize > 10_000)) {
                     throw new IllegalArgumentException("--page-size must be 1 to 10000, was " + pageSize);
                 }
                 ElasticsearchEndpoint from = common.endpoint(source);
@@ -304,8 +305,11 @@ public final class ElasticsearchCommand implements Runnable {
         private void copy(ElasticsearchEndpoint from, ElasticsearchEndpoint to, io.upgradesdk.upgrade.StepContext ctx) {
             try (ElasticsearchConnection src = ElasticsearchConnection.open(from);
                     ElasticsearchConnection dst = ElasticsearchConnection.open(to)) {
-                DocumentCopy.Result result = DocumentCopy.from(src, sourceIndex).to(dst, targetIndex)
-                        .pageSize(pageSize)
+                DocumentCopy.Builder builder = DocumentCopy.from(src, sourceIndex).to(dst, targetIndex);
+                if (pageSize != null) {
+                    builder.pageSize(pageSize);
+                }
+                DocumentCopy.Result result = builder
                         .refreshAtEnd(true)
                         .onCursor(cursor -> ctx.saveCursor(cursor.value()))
                         .onPage(p -> ctx.progress(p.read(), p.total(), p.index()))

@@ -87,12 +87,14 @@ public final class KuzzleCommand implements Callable<Integer> {
                     + " Default: ${DEFAULT-VALUE}")
     DestroyPolicy destroy;
 
-    @Option(names = "--page-size", defaultValue = "1000", description = "Documents per page. Default: ${DEFAULT-VALUE}")
-    int pageSize;
+    @Option(names = "--page-size", paramLabel = "DOCUMENTS", description = "A fixed number of documents per page"
+            + " (1-10000). Default: pages sized by bytes, about 8 MB of bulk body each.")
+    int pageSize = KuzzleUpgradeSettings.AUTOMATIC;
 
-    @Option(names = "--write-concurrency", defaultValue = "2",
-            description = "Bulk requests in flight while the next page is read. Default: ${DEFAULT-VALUE}")
-    int writeConcurrency;
+    @Option(names = "--write-concurrency", paramLabel = "REQUESTS", description = "A fixed number of bulk requests in"
+            + " flight while the next page is read (1-16). Default: as many as the target's data nodes have processors"
+            + " (2-8), fewer while it answers busy.")
+    int writeConcurrency = KuzzleUpgradeSettings.AUTOMATIC;
 
     @Option(names = "--report", paramLabel = "FILE", description = "Where the verify step writes its JSON report.")
     Path report;

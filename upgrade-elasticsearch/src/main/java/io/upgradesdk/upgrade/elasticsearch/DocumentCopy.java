@@ -28,11 +28,15 @@ import java.util.function.UnaryOperator;
  * DocumentCopy.Result result = copy.run(ctx.cursor().map(CopyCursor::of).orElse(null));
  * }</pre>
  *
- * <p>Reading pages on {@code _uid} (5.x) or {@code _id} (6.x, 7.x) with {@code search_after}, or
- * with a scroll on 8.x (a resumed copy whose scroll expired reads that index again: writes are
- * idempotent index operations). Writing: each page is one bulk request whose every item is checked
- * (a rejected document fails the copy, busy rejections are resent with backoff); up to
- * {@link Builder#writeConcurrency} requests are in flight while the next page is read. Callbacks run
+ * <p>Reading pages on {@code _uid} (5.x) or {@code _id} (6.x) with {@code search_after}, shard by
+ * shard on {@code _seq_no} (7.x, without the deprecation warning sorting on {@code _id} logs there),
+ * or with a scroll on 8.x (a resumed copy whose scroll expired reads that index again: writes are
+ * idempotent index operations). Without {@link Builder#pageSize} pages are sized by bytes: as many
+ * documents as make a bulk body of about 8 MB (learnt from the pages already read, at most 10,000),
+ * smaller after the target answered busy. Writing: each page is one bulk request whose every item is
+ * checked (a rejected document fails the copy, busy rejections are resent with backoff); several
+ * requests are in flight while the next page is read ({@link Builder#writeConcurrency}, by default
+ * as many as the target's data nodes have processors, 2 to 8, halved after a busy answer). Callbacks run
  * on the thread that called {@link #run}, in page order, once a page and every page before it are
  * written. Immutable and reusable; build with {@link #from}.
  */
@@ -74,9 +78,9 @@ public final class DocumentCopy {
         this.targetType = b.targetType;
         this.query = b.query.deepCopy();
         this.transform = b.transform;
-        this.pageSize = b.pageSize;
+        this.pageSize = b.pageSize == null ? 0 : b.pageSize;
         this.maxPageBytes = b.maxPageBytes;
-        this.writeConcurrency = b.writeConcurrency;
+        this.writeConcurrency = b.writeConcurrency == null ? 0 : b.writeConcurrency;
         this.refreshAtEnd = b.refreshAtEnd;
         this.onPage = b.onPage;
         this.onCursor = b.onCursor;
@@ -107,30 +111,36 @@ public final class DocumentCopy {
         return new Result(r.read(), r.written(), r.skipped(), last[0]);
     }
 
-    private DocumentCopier copier() {
-        return DocumentCopier.builder(source.client(), target.client())
-                .sourceIndex(sourceIndex)
-                .query(query)
-                .batchSize(effectivePageSize())
-                .writeConcurrency(writeConcurrency)
-                .refresh(refreshAtEnd)
-                .transform(this::apply)
-                .build();
-    }
-
     private EsDocument apply(EsDocument read) {
         ElasticsearchDocument placed = new ElasticsearchDocument(targetIndex, targetType, read.id(), read.source());
         ElasticsearchDocument out = transform.apply(placed);
         return out == null ? null : new EsDocument(out.index(), out.type(), out.id(), out.source());
     }
 
+    private DocumentCopier copier() {
+        DocumentCopier.Builder b = DocumentCopier.builder(source.client(), target.client())
+                .sourceIndex(sourceIndex)
+                .query(query)
+                .refresh(refreshAtEnd)
+                .transform(this::apply);
+        if (pageSize > 0) {
+            b.batchSize(effectivePageSize(pageSize));
+        } else if (maxPageBytes > 0) {
+            b.maxBatchSize(effectivePageSize(10_000));
+        }
+        if (writeConcurrency > 0) {
+            b.writeConcurrency(writeConcurrency);
+        }
+        return b.build();
+    }
+
     /**
-     * The page size, lowered so that a page of the largest of the first source documents stays
+     * {@code documents}, lowered so that a page of the largest of the first source documents stays
      * under {@link #maxPageBytes} (bounded memory with large documents).
      */
-    int effectivePageSize() {
+    int effectivePageSize(int documents) {
         if (maxPageBytes == 0) {
-            return pageSize;
+            return documents;
         }
         ObjectNode body = EsClient.json().createObjectNode();
         body.put("size", BYTE_BOUND_SAMPLE);
@@ -142,7 +152,7 @@ public final class DocumentCopy {
         for (JsonNode hit : hits) {
             largest = Math.max(largest, hit.path("_source").toString().length());
         }
-        return (int) Math.min(pageSize, Math.max(1, maxPageBytes / largest));
+        return (int) Math.min(documents, Math.max(1, maxPageBytes / largest));
     }
 
     /** Builder of {@link DocumentCopy}: every option is checked by {@link #build()}. */
@@ -154,9 +164,9 @@ public final class DocumentCopy {
         private String targetType;
         private ObjectNode query = EsClient.json().createObjectNode().set("match_all", EsClient.json().createObjectNode());
         private UnaryOperator<ElasticsearchDocument> transform = UnaryOperator.identity();
-        private int pageSize = 1000;
+        private Integer pageSize;
         private long maxPageBytes;
-        private int writeConcurrency = 2;
+        private Integer writeConcurrency;
         private boolean refreshAtEnd = true;
         private Consumer<Progress> onPage;
         private Consumer<CopyCursor> onCursor;
@@ -199,7 +209,10 @@ public final class DocumentCopy {
             return this;
         }
 
-        /** Documents per page, 1..10000 (default 1000): one search and one bulk request each. */
+        /**
+         * A fixed number of documents per page, 1..10000: one search and one bulk request each.
+         * Default: pages sized by bytes (about 8 MB of bulk body, see the class comment).
+         */
         public Builder pageSize(int documents) {
             this.pageSize = documents;
             return this;
@@ -215,8 +228,9 @@ public final class DocumentCopy {
         }
 
         /**
-         * Bulk requests in flight at once, 1..16 (default 2): the next page is read while earlier
-         * ones are written. Memory grows with it: about {@code (concurrency + 1) × pageSize} documents.
+         * A fixed number of bulk requests in flight, 1..16 (default: as many as the target's data
+         * nodes have processors, 2 to 8, halved while it answers busy): the next page is read while
+         * earlier ones are written. Memory grows with it: about {@code concurrency + 1} pages.
          */
         public Builder writeConcurrency(int requests) {
             this.writeConcurrency = requests;
@@ -246,13 +260,13 @@ public final class DocumentCopy {
             if (target == null) {
                 throw invalid("no target given; call to(connection, \"target-index\")");
             }
-            if (pageSize < 1 || pageSize > 10_000) {
+            if (pageSize != null && (pageSize < 1 || pageSize > 10_000)) {
                 throw invalid("pageSize must be within 1..10000, was " + pageSize);
             }
             if (maxPageBytes != 0 && maxPageBytes < (1 << 20)) {
                 throw invalid("maxPageBytes must be at least 1 MB (1048576), was " + maxPageBytes);
             }
-            if (writeConcurrency < 1 || writeConcurrency > 16) {
+            if (writeConcurrency != null && (writeConcurrency < 1 || writeConcurrency > 16)) {
                 throw invalid("writeConcurrency must be within 1..16, was " + writeConcurrency);
             }
             return new DocumentCopy(this);

@@ -120,6 +120,37 @@ class DocumentCopyTest {
     }
 
     @Test
+    void without_a_page_size_pages_grow_to_the_byte_target_after_the_first() {
+        sourceCluster.seed("orders", 2_500);
+
+        DocumentCopy.Result result = DocumentCopy.from(source, "orders").to(target, "orders-v2").build().run(null);
+
+        assertThat(result.written()).isEqualTo(2_500);
+        assertThat(sourceCluster.pageSizes).as("small documents: the document bound, not the 8 MB one")
+                .containsExactly(1000, 10_000);
+        assertThat(targetCluster.index("orders-v2")).hasSize(2_500);
+    }
+
+    @Test
+    void a_7x_source_is_read_on_seq_no_and_a_cursor_saved_on_id_paging_still_resumes_exactly() {
+        sourceCluster.seed("orders", 25);
+        List<CopyCursor> saved = new ArrayList<>();
+        DocumentCopy copy = DocumentCopy.from(source, "orders").to(target, "orders-v2").pageSize(10)
+                .writeConcurrency(1).onCursor(saved::add).build();
+
+        copy.run(null);
+
+        assertThat(saved.get(0).value()).contains("\"shard\":0").contains("\"after\":[9]");
+        targetCluster.indices.clear();
+        targetCluster.writes.clear();
+        CopyCursor legacy = CopyCursor.of("{\"i\":0,\"index\":\"orders\",\"after\":[\"d009\"],\"read\":10,"
+                + "\"written\":10,\"skipped\":0}");
+        DocumentCopy.Result resumed = copy.run(legacy);
+        assertThat(targetCluster.index("orders-v2")).hasSize(15).doesNotContainKey("d009").containsKey("d010");
+        assertThat(resumed.read()).isEqualTo(25);
+    }
+
+    @Test
     void the_builder_refuses_wrong_options_naming_them() {
         DocumentCopy.Builder noTarget = DocumentCopy.from(source, "orders");
         assertInvalid(noTarget, b -> { }, "no target given");

@@ -22,8 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An in-process HTTP server answering the few Elasticsearch 7.x/8.x requests the copy engine sends
- * (node version, index listing, count, search_after pages on {@code _id}, bulk, refresh), over
- * in-memory indices. Enough to test the public copy API without a real node; the real nodes test
+ * (node version, index listing, shard count (one), count, search_after pages on {@code _id} or on
+ * {@code _seq_no} (the position of a document in id order), bulk, refresh), over in-memory indices. Enough to test the public copy API without a real node; the real nodes test
  * the engine itself.
  */
 final class FakeCluster implements AutoCloseable {
@@ -95,6 +95,10 @@ final class FakeCluster implements AutoCloseable {
                 }
             } else if (path.equals("/_refresh") || parts.length == 2 && parts[1].equals("_refresh")) {
                 answer = JSON.createObjectNode();
+            } else if (parts.length == 3 && parts[1].equals("_settings")) {
+                ObjectNode settings = JSON.createObjectNode();
+                settings.putObject(decode(parts[0])).putObject("settings").put("index.number_of_shards", "1");
+                answer = settings;
             } else if (parts.length == 2 && parts[1].equals("_count")) {
                 answer = JSON.createObjectNode().put("count", index(decode(parts[0])).size());
             } else if (parts.length == 2 && parts[1].equals("_search")) {
@@ -119,15 +123,22 @@ final class FakeCluster implements AutoCloseable {
         if (!sample) {
             pageSizes.add(size);
         }
-        NavigableMap<String, ObjectNode> from = request.has("search_after")
-                ? docs.tailMap(request.path("search_after").get(0).asText(), false) : docs;
+        boolean bySeqNo = request.path("sort").path(0).has("_seq_no");
+        List<String> ids = new ArrayList<>(docs.keySet());
+        int first = !request.has("search_after") ? 0 : bySeqNo ? request.path("search_after").get(0).asInt() + 1
+                : docs.headMap(request.path("search_after").get(0).asText(), true).size();
         ObjectNode answer = JSON.createObjectNode();
         ArrayNode hits = answer.putObject("hits").putArray("hits");
-        from.entrySet().stream().limit(size).forEach(e -> {
-            ObjectNode hit = hits.addObject().put("_index", index).put("_id", e.getKey());
-            hit.set("_source", e.getValue().deepCopy());
-            hit.putArray("sort").add(e.getKey());
-        });
+        for (int i = first; i < ids.size() && i < first + size; i++) {
+            String id = ids.get(i);
+            ObjectNode hit = hits.addObject().put("_index", index).put("_id", id);
+            hit.set("_source", docs.get(id).deepCopy());
+            if (bySeqNo) {
+                hit.putArray("sort").add(i);
+            } else {
+                hit.putArray("sort").add(id);
+            }
+        }
         return answer;
     }
 

@@ -35,6 +35,8 @@ import java.util.Optional;
  *                              empty without {@code kuzzlerc}
  * @param memoryStorageSourceDb source database of Kuzzle's memory storage to copy to a separate target
  * @param memoryStorageTargetDb target database of the memory storage copy
+ * @param pageSize              documents per page, or {@link #AUTOMATIC} (default): pages sized by bytes
+ * @param writeConcurrency      bulk requests in flight, or {@link #AUTOMATIC} (default): from the target's nodes
  */
 public record KuzzleUpgradeSettings(
         String planId,
@@ -66,6 +68,9 @@ public record KuzzleUpgradeSettings(
         Optional<Integer> memoryStorageSourceDb,
         Optional<Integer> memoryStorageTargetDb) {
 
+    /** {@link #pageSize} and {@link #writeConcurrency} value meaning "chosen by the copy engine". */
+    public static final int AUTOMATIC = 0;
+
     /** Validates every setting and fills the derived default ({@code kuzzlercOutput}). */
     public KuzzleUpgradeSettings {
         check(sourceElasticsearch != null, "sourceElasticsearch is required: give the URL of the Kuzzle 1 cluster");
@@ -85,8 +90,8 @@ public record KuzzleUpgradeSettings(
             memoryStorageTargetDb}) {
             check(o != null, "an optional setting is null: pass Optional.empty() for \"not set\"");
         }
-        checkRange("pageSize", pageSize, 1, 10_000);
-        checkRange("writeConcurrency", writeConcurrency, 1, 16);
+        checkAutomaticOrRange("pageSize", pageSize, 10_000);
+        checkAutomaticOrRange("writeConcurrency", writeConcurrency, 16);
         checkRange("sampleSize", sampleSize, 0, 1000);
         check(targetShards.map(n -> n >= 1).orElse(true), "targetShape shards must be at least 1");
         check(targetReplicas.map(n -> n >= 0).orElse(true), "targetShape replicas must be 0 or more");
@@ -130,6 +135,11 @@ public record KuzzleUpgradeSettings(
                 + ", destroy " + destroyPolicy + "]";
     }
 
+    private static void checkAutomaticOrRange(String name, int value, int max) {
+        check(value == AUTOMATIC || value >= 1 && value <= max, name + " must be between 1 and " + max
+                + " (or 0: automatic, the default), was " + value);
+    }
+
     private static void checkRange(String name, int value, int min, int max) {
         check(value >= min && value <= max, name + " must be between " + min + " and " + max + ", was " + value);
     }
@@ -161,8 +171,8 @@ public record KuzzleUpgradeSettings(
         private KuzzleVersion targetVersion;
         private DataSelection selection = DataSelection.all();
         private CacheMode cacheMode = CacheMode.COPY;
-        private int pageSize = 1000;
-        private int writeConcurrency = 2;
+        private int pageSize = AUTOMATIC;
+        private int writeConcurrency = AUTOMATIC;
         private DestroyPolicy destroyPolicy = DestroyPolicy.NOTHING;
         private TrashcanPolicy trashcanPolicy = TrashcanPolicy.DROP;
         private ClosurePolicy closurePolicy = ClosurePolicy.DENY;
@@ -255,15 +265,22 @@ public record KuzzleUpgradeSettings(
             return this;
         }
 
-        /** Documents per read page and bulk request (default 1000; the script used 50). */
+        /**
+         * A fixed number of documents per read page and bulk request (the script used 50). Default
+         * {@link KuzzleUpgradeSettings#AUTOMATIC}: pages sized by bytes, about 8 MB of bulk body each
+         * (at most 10,000 documents, and never more than 16 MB of the largest sampled documents),
+         * smaller while the target answers busy.
+         */
         public Builder pageSize(int pageSize) {
             this.pageSize = pageSize;
             return this;
         }
 
         /**
-         * Bulk requests in flight at once while the next page is read (default 2; the script sent one
-         * at a time). Memory grows with it: about {@code (writeConcurrency + 1) × pageSize} documents.
+         * A fixed number of bulk requests in flight while the next page is read (the script sent one
+         * at a time). Default {@link KuzzleUpgradeSettings#AUTOMATIC}: as many as the target's data
+         * nodes have processors (2 to 8), halved while it answers busy. Memory grows with it: about
+         * {@code writeConcurrency + 1} pages.
          */
         public Builder writeConcurrency(int writeConcurrency) {
             this.writeConcurrency = writeConcurrency;

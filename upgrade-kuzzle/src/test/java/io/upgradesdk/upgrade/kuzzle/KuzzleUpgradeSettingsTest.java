@@ -47,8 +47,8 @@ class KuzzleUpgradeSettingsTest {
         assertThat(s.trashcanPolicy()).isEqualTo(TrashcanPolicy.DROP);
         assertThat(s.closurePolicy()).isEqualTo(ClosurePolicy.DENY);
         assertThat(s.dropRemovedActions()).isTrue();
-        assertThat(s.pageSize()).isEqualTo(1000);
-        assertThat(s.writeConcurrency()).isEqualTo(2);
+        assertThat(s.pageSize()).as("sized by bytes").isEqualTo(KuzzleUpgradeSettings.AUTOMATIC);
+        assertThat(s.writeConcurrency()).as("from the target's nodes").isEqualTo(KuzzleUpgradeSettings.AUTOMATIC);
         assertThat(s.sampleSize()).isEqualTo(20);
         assertThat(s.v1InternalIndex()).isEqualTo("%kuzzle");
         assertThat(s.v2InternalIndexName()).isEqualTo("kuzzle");
@@ -95,9 +95,11 @@ class KuzzleUpgradeSettingsTest {
 
     @Test
     void numbers_out_of_range_are_refused_with_the_range() {
-        refused(b -> b.pageSize(0)).hasMessage("pageSize must be between 1 and 10000, was 0");
-        refused(b -> b.pageSize(10_001)).hasMessage("pageSize must be between 1 and 10000, was 10001");
-        refused(b -> b.writeConcurrency(17)).hasMessage("writeConcurrency must be between 1 and 16, was 17");
+        refused(b -> b.pageSize(-1)).hasMessage("pageSize must be between 1 and 10000 (or 0: automatic, the default), was -1");
+        refused(b -> b.pageSize(10_001)).hasMessage("pageSize must be between 1 and 10000 (or 0: automatic, the default),"
+                + " was 10001");
+        refused(b -> b.writeConcurrency(17)).hasMessage("writeConcurrency must be between 1 and 16 (or 0: automatic, the"
+                + " default), was 17");
         refused(b -> b.sampleSize(-1)).hasMessage("sampleSize must be between 0 and 1000, was -1");
         refused(b -> b.targetShape(0, null)).hasMessage("targetShape shards must be at least 1");
         refused(b -> b.targetShape(null, -1)).hasMessage("targetShape replicas must be 0 or more");

@@ -24,6 +24,11 @@ import java.util.function.Consumer;
  * order: a page's cursor reaches the checkpoint callback (on the submitting thread) only after that
  * page and all earlier ones are written. The first failed page fails the copy; pages after it are
  * never committed, so a resumed copy starts at the first unwritten page.
+ *
+ * <p>With an adaptive concurrency, a page the target answered busy (before its resend succeeded)
+ * halves the requests in flight (down to one) and tells the {@link PageSizer} to shrink pages; every
+ * {@link PageSizer#CLEAN_PAGES_TO_GROW} pages written without a busy answer add one request back,
+ * up to the maximum.
  */
 final class BulkPipeline implements AutoCloseable {
 
@@ -31,7 +36,14 @@ final class BulkPipeline implements AutoCloseable {
     record Page(byte[] body, List<String> ids) {
     }
 
-    private record Pending(Future<?> write, String cursor, long read, String index) {
+    private record Pending(Future<Integer> write, String cursor, long read, String index) {
+    }
+
+    /** Requests in flight: {@code initial} at first, at most {@code max}; adaptive or fixed. */
+    record Concurrency(int initial, int max, boolean adaptive) {
+        static Concurrency fixed(int requests) {
+            return new Concurrency(requests, requests, false);
+        }
     }
 
     private static final String BULK = "/_bulk?filter_path=errors,items.*.status,items.*.error.type,"
@@ -44,35 +56,45 @@ final class BulkPipeline implements AutoCloseable {
 
     private final EsClient target;
     private final Sleeper sleeper;
-    private final int concurrency;
+    private final Concurrency concurrency;
+    private final PageSizer sizer;
+    private int limit;
+    private int cleanPages;
     private final Consumer<String> checkpoint;
     private final DocumentCopier.Progress progress;
     private final long total;
     private final Deque<Pending> pending = new ArrayDeque<>();
     private ExecutorService pool;
 
-    BulkPipeline(EsClient target, Sleeper sleeper, int concurrency, Consumer<String> checkpoint,
+    BulkPipeline(EsClient target, Sleeper sleeper, Concurrency concurrency, PageSizer sizer, Consumer<String> checkpoint,
             DocumentCopier.Progress progress, long total) {
         this.target = target;
         this.sleeper = sleeper;
         this.concurrency = concurrency;
+        this.sizer = sizer;
+        this.limit = concurrency.initial();
         this.checkpoint = checkpoint;
         this.progress = progress;
         this.total = total;
     }
 
     /**
-     * Queues a page (waiting while {@code concurrency} writes are in flight) and commits every page
+     * Queues a page (waiting while the allowed number of writes are in flight) and commits every page
      * already written. An empty page is committed in turn without a request.
      */
     void submit(Page page, String cursor, long read, String index) {
-        while (pending.size() >= concurrency) {
+        while (pending.size() >= limit) {
             commitHead();
         }
         commitFinished();
-        Future<?> write = page.ids().isEmpty() ? CompletableFuture.completedFuture(null)
+        Future<Integer> write = page.ids().isEmpty() ? CompletableFuture.completedFuture(0)
                 : pool().submit(() -> write(page));
         pending.add(new Pending(write, cursor, read, index));
+    }
+
+    /** Bulk requests allowed in flight now. */
+    int limit() {
+        return limit;
     }
 
     /** Waits for every queued page and commits them in order. */
@@ -85,15 +107,15 @@ final class BulkPipeline implements AutoCloseable {
     /**
      * Sends a page, resending it with exponential backoff while the cluster answers busy: a rejected
      * request or rejected items (indexing pressure, full write queue). Index operations are
-     * idempotent, so resending the whole page is safe.
+     * idempotent, so resending the whole page is safe. Returns the number of busy answers.
      */
-    private void write(Page page) {
+    private int write(Page page) {
         Duration backoff = FIRST_BACKOFF;
         for (int attempt = 1; ; attempt++) {
             try {
                 JsonNode answer = target.sendNdjson(BULK, page.body());
                 DocumentCopier.checkBulk(target, answer, page.ids());
-                return;
+                return attempt - 1;
             } catch (UpgradeException e) {
                 if (e.code() != ElasticsearchErrorCode.UNAVAILABLE || attempt >= ATTEMPTS) {
                     throw e;
@@ -117,8 +139,9 @@ final class BulkPipeline implements AutoCloseable {
 
     private void commitHead() {
         Pending head = pending.peekFirst();
+        int busyAnswers;
         try {
-            head.write().get();
+            busyAnswers = head.write().get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UpgradeException(UpgradeErrorCode.INTERRUPTED,
@@ -136,16 +159,34 @@ final class BulkPipeline implements AutoCloseable {
                     "a bulk write was cancelled; rerun to resume from the last written page", e);
         }
         pending.removeFirst();
+        adapt(busyAnswers);
         checkpoint.accept(head.cursor());
         if (progress != null) {
             progress.update(head.read(), total, head.index());
         }
     }
 
+    /** Fewer, smaller requests after a busy answer; slowly more again while the target keeps up. */
+    private void adapt(int busyAnswers) {
+        if (busyAnswers > 0) {
+            sizer.rejected();
+            cleanPages = 0;
+            if (concurrency.adaptive()) {
+                limit = Math.max(1, limit / 2);
+            }
+            return;
+        }
+        sizer.written();
+        if (concurrency.adaptive() && limit < concurrency.max() && ++cleanPages >= PageSizer.CLEAN_PAGES_TO_GROW) {
+            cleanPages = 0;
+            limit++;
+        }
+    }
+
     private ExecutorService pool() {
         if (pool == null) {
             AtomicInteger n = new AtomicInteger();
-            pool = Executors.newFixedThreadPool(concurrency, r -> {
+            pool = Executors.newFixedThreadPool(concurrency.max(), r -> {
                 Thread t = new Thread(r, "es-bulk-" + target.name() + "-" + n.incrementAndGet());
                 t.setDaemon(true);
                 return t;

@@ -21,21 +21,28 @@ import java.util.function.Consumer;
 
 /**
  * Copies documents from indices of one cluster to another (or the same) with bulk requests, one
- * page at a time (bounded memory: {@code batchSize} documents), resumable from a cursor.
+ * page at a time (bounded memory), resumable from a cursor.
  *
  * <p>Reading: indices matching the source pattern are copied one after the other (sorted by name).
  * Within an index, pages are read with {@code search_after} on {@code _uid} (5.x) or {@code _id}
- * (6.x/7.x), or on {@link Builder#sortField} when given; on 8.x without a sort field a scroll is used
- * (a resumed copy whose scroll expired restarts that index: writes are idempotent index operations).
- * Documents keep their mapping type on 5.x/6.x sources ({@link EsDocument#type()}).
+ * (6.x), shard by shard on {@code _seq_no} (7.x: sorting on {@code _id} there loads its fielddata
+ * and logs a deprecation warning per page), or on {@link Builder#sortField} when given; on 8.x
+ * without a sort field a scroll is used (a resumed copy whose scroll expired restarts that index:
+ * writes are idempotent index operations). Documents keep their mapping type on 5.x/6.x sources
+ * ({@link EsDocument#type()}).
+ *
+ * <p>Page size: a fixed number of documents ({@link Builder#batchSize}), or by default adaptive: the
+ * number of documents that makes a bulk body of about {@link Builder#targetPageBytes} (8 MB),
+ * learnt from the pages already encoded, halved after a busy answer (see {@link PageSizer}).
  *
  * <p>Writing: the {@link DocumentTransform} maps each document to its target (index, type, id,
  * source) or drops it; each bulk answer is checked item by item (rejections are transient, other
  * item errors permanent, their messages stripped of document values); a page the cluster rejects as
- * busy is resent with backoff (up to 8 attempts). Up to
- * {@link Builder#writeConcurrency} bulk requests are in flight while the next page is read. After
- * each page the cursor (a small JSON text) is handed to the checkpoint callback, in page order and
- * only once every earlier page is written; it never contains document data.
+ * busy is resent with backoff (up to 8 attempts). Several bulk requests are in flight while the next
+ * page is read: {@link Builder#writeConcurrency} when given, otherwise as many as the target's data
+ * nodes have processors (2..8), halved after a busy answer. After each page the cursor (a small JSON
+ * text) is handed to the checkpoint callback, in page order and only once every earlier page is
+ * written; it never contains document data.
  */
 public final class DocumentCopier {
 
@@ -61,7 +68,17 @@ public final class DocumentCopier {
     private final EsClient target;
     private final String sourcePattern;
     private final JsonNode query;
+    /** Bulk body size adaptive pages aim at. */
+    public static final long DEFAULT_TARGET_PAGE_BYTES = 8L << 20;
+    /** Documents in the first adaptive page, before any page's bytes are known. */
+    static final int FIRST_ADAPTIVE_PAGE = 1000;
+    /** Bounds of the automatic write concurrency. */
+    static final int MIN_AUTO_CONCURRENCY = 2;
+    static final int MAX_AUTO_CONCURRENCY = 8;
+
     private final int batchSize;
+    private final int maxBatchSize;
+    private final long targetPageBytes;
     private final String sortField;
     private final DocumentTransform transform;
     private final boolean refresh;
@@ -74,6 +91,8 @@ public final class DocumentCopier {
         this.sourcePattern = b.sourcePattern;
         this.query = b.query;
         this.batchSize = b.batchSize;
+        this.maxBatchSize = b.maxBatchSize;
+        this.targetPageBytes = b.targetPageBytes;
         this.sortField = b.sortField;
         this.transform = b.transform;
         this.refresh = b.refresh;
@@ -122,15 +141,18 @@ public final class DocumentCopier {
         List<String> indices = sourceIndices();
         long total = progress == null ? -1 : total();
         EsVersion v = source.version();
-        try (BulkPipeline writes = new BulkPipeline(target, sleeper, writeConcurrency, checkpoint, progress, total)) {
-            for (; c.i < indices.size(); c.i++, c.after = null, c.scroll = null) {
+        PageSizer sizer = batchSize > 0 ? PageSizer.fixed(batchSize)
+                : PageSizer.adaptive(targetPageBytes, FIRST_ADAPTIVE_PAGE, maxBatchSize);
+        try (BulkPipeline writes = new BulkPipeline(target, sleeper, concurrency(), sizer, checkpoint, progress, total)) {
+            for (; c.i < indices.size(); c.i++, c.after = null, c.scroll = null, c.shard = -1) {
                 String index = indices.get(c.i);
                 if (c.index != null && !c.index.equals(index)) {
                     c.after = null;
                     c.scroll = null;
+                    c.shard = -1;
                 }
                 c.index = index;
-                copyIndex(index, c, v, writes);
+                copyIndex(index, c, v, writes, sizer);
             }
             writes.awaitAll();
         }
@@ -141,9 +163,45 @@ public final class DocumentCopier {
         return new Result(c.read, c.written, c.skipped);
     }
 
+    /**
+     * The bulk requests in flight: the fixed number given, or as many as the target's data nodes
+     * have processors (each write thread takes one shard's part of a bulk at a time), within
+     * {@value #MIN_AUTO_CONCURRENCY}..{@value #MAX_AUTO_CONCURRENCY}; the minimum when the nodes
+     * cannot be read (e.g. no monitor privilege).
+     */
+    private BulkPipeline.Concurrency concurrency() {
+        if (writeConcurrency > 0) {
+            return BulkPipeline.Concurrency.fixed(writeConcurrency);
+        }
+        int processors = 0;
+        try {
+            EsClient.EsResponse r = target.exchange("GET",
+                    "/_nodes/os?filter_path=nodes.*.roles,nodes.*.os.allocated_processors,nodes.*.os.available_processors", null);
+            if (r.status() == 200) {
+                for (JsonNode node : r.body().path("nodes")) {
+                    JsonNode roles = node.path("roles");
+                    boolean data = !roles.isArray() || roles.isEmpty();
+                    for (JsonNode role : roles) {
+                        data |= role.asText().startsWith("data");
+                    }
+                    JsonNode os = node.path("os");
+                    processors += data ? os.path("allocated_processors").asInt(os.path("available_processors").asInt(1)) : 0;
+                }
+            }
+        } catch (UpgradeException e) {
+            processors = 0;
+        }
+        int n = Math.max(MIN_AUTO_CONCURRENCY, Math.min(MAX_AUTO_CONCURRENCY, processors));
+        return new BulkPipeline.Concurrency(n, n, true);
+    }
+
     /** Reads one index page by page, handing each encoded page to the writers. */
-    private void copyIndex(String index, Cursor c, EsVersion v, BulkPipeline writes) {
-        readPages(index, c, v, writes);
+    private void copyIndex(String index, Cursor c, EsVersion v, BulkPipeline writes, PageSizer sizer) {
+        if (sortField == null && v.major() == 7 && !c.legacyIdPaging()) {
+            readShardsBySeqNo(index, c, writes, sizer);
+        } else {
+            readPages(index, c, v, writes, sizer);
+        }
         if (sortField == null && v.major() <= 5) {
             releaseUidFielddata(index);
         }
@@ -163,15 +221,16 @@ public final class DocumentCopier {
         }
     }
 
-    private void readPages(String index, Cursor c, EsVersion v, BulkPipeline writes) {
+    private void readPages(String index, Cursor c, EsVersion v, BulkPipeline writes, PageSizer sizer) {
         boolean useScroll = sortField == null && v.major() >= 8;
         while (true) {
-            JsonNode hits = useScroll ? scrollPage(index, c) : searchAfterPage(index, c, v);
+            int size = sizer.next();
+            JsonNode hits = useScroll ? scrollPage(index, c, size) : searchAfterPage(index, c, v, size);
             if (hits.size() == 0) {
                 clearScroll(c);
                 return;
             }
-            BulkPipeline.Page page = encodePage(hits, c);
+            BulkPipeline.Page page = encodePage(hits, c, sizer);
             if (!useScroll) {
                 c.after = (ArrayNode) hits.get(hits.size() - 1).path("sort");
             }
@@ -179,28 +238,70 @@ public final class DocumentCopier {
             if (useScroll) {
                 // a scroll cannot be rewound: the server's position must not run ahead of the cursor
                 writes.awaitAll();
-            } else if (hits.size() < batchSize) {
+            } else if (hits.size() < size) {
                 return;
             }
         }
     }
 
+    /**
+     * Reads a 7.x index one shard after the other ({@code preference=_shards:N}), each in
+     * {@code _seq_no} order with {@code search_after}: within a shard every live document has its
+     * own sequence number, so the cursor (shard, last sequence number) resumes exactly, and no
+     * fielddata is loaded. A document changed during the copy gets a higher number and is read again.
+     */
+    private void readShardsBySeqNo(String index, Cursor c, BulkPipeline writes, PageSizer sizer) {
+        int shards = shardCount(index);
+        for (c.shard = Math.max(0, c.shard); c.shard < shards; c.shard++, c.after = null) {
+            while (true) {
+                int size = sizer.next();
+                ObjectNode body = pageBody(size, "_seq_no", c.after);
+                JsonNode hits = source.send("POST", "/" + enc(index) + "/_search?preference=_shards:" + c.shard + "&"
+                        + HIT_FIELDS, body).path("hits").path("hits");
+                if (hits.size() == 0) {
+                    break;
+                }
+                BulkPipeline.Page page = encodePage(hits, c, sizer);
+                c.after = (ArrayNode) hits.get(hits.size() - 1).path("sort");
+                writes.submit(page, c.toJson(), c.read, index);
+                if (hits.size() < size) {
+                    break;
+                }
+            }
+        }
+    }
+
+    private int shardCount(String index) {
+        JsonNode settings = source.send("GET", "/" + enc(index) + "/_settings/index.number_of_shards?flat_settings=true", null);
+        JsonNode value = settings.path(index).path("settings").path("index.number_of_shards");
+        if (!value.isTextual() && !value.isNumber()) {
+            throw new UpgradeException(ElasticsearchErrorCode.REQUEST_FAILED, "the number of shards of " + index + " on "
+                    + source.name() + " is not readable (" + settings + "); check that the index exists");
+        }
+        return Integer.parseInt(value.asText());
+    }
+
+    private ObjectNode pageBody(int size, String sort, ArrayNode after) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("size", size);
+        body.set("query", query);
+        body.putArray("sort").addObject().put(sort, "asc");
+        if (after != null) {
+            body.set("search_after", after);
+        }
+        return body;
+    }
+
     private static final String HIT_FIELDS = "filter_path=_scroll_id,hits.hits._index,hits.hits._type,hits.hits._id,"
             + "hits.hits._source,hits.hits.sort";
 
-    private JsonNode searchAfterPage(String index, Cursor c, EsVersion v) {
-        ObjectNode body = JSON.createObjectNode();
-        body.put("size", batchSize);
-        body.set("query", query);
+    private JsonNode searchAfterPage(String index, Cursor c, EsVersion v, int size) {
         String sort = sortField != null ? sortField : v.major() <= 5 ? "_uid" : "_id";
-        body.putArray("sort").addObject().put(sort, "asc");
-        if (c.after != null) {
-            body.set("search_after", c.after);
-        }
+        ObjectNode body = pageBody(size, sort, c.after);
         return source.send("POST", "/" + enc(index) + "/_search?" + HIT_FIELDS, body).path("hits").path("hits");
     }
 
-    private JsonNode scrollPage(String index, Cursor c) {
+    private JsonNode scrollPage(String index, Cursor c, int size) {
         if (c.scroll != null) {
             EsClient.EsResponse r = source.exchange("POST", "/_search/scroll?" + HIT_FIELDS,
                     JSON.createObjectNode().put("scroll", "10m").put("scroll_id", c.scroll));
@@ -214,7 +315,7 @@ public final class DocumentCopier {
             // scroll expired (e.g. resumed long after): restart this index, writes are idempotent
         }
         ObjectNode body = JSON.createObjectNode();
-        body.put("size", batchSize);
+        body.put("size", size);
         body.set("query", query);
         body.putArray("sort").add("_doc");
         JsonNode r = source.send("POST", "/" + enc(index) + "/_search?scroll=10m&" + HIT_FIELDS, body);
@@ -230,7 +331,7 @@ public final class DocumentCopier {
     }
 
     /** Transforms a page into one UTF-8 bulk body; counts read, skipped and (to be) written documents. */
-    private BulkPipeline.Page encodePage(JsonNode hits, Cursor c) {
+    private BulkPipeline.Page encodePage(JsonNode hits, Cursor c, PageSizer sizer) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(hits.size() * 512);
         List<String> ids = new ArrayList<>(hits.size());
         boolean typedTarget = target.version().major() < 7;
@@ -268,6 +369,7 @@ public final class DocumentCopier {
             throw new UncheckedIOException(e);
         }
         c.written += ids.size();
+        sizer.encoded(ids.size(), out.size());
         return new BulkPipeline.Page(out.toByteArray(), ids);
     }
 
@@ -311,10 +413,14 @@ public final class DocumentCopier {
         return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20").replace("%2A", "*").replace("%2C", ",");
     }
 
-    /** Resume position: index ordinal, search_after values or scroll id, counters. */
+    /**
+     * Resume position: index ordinal, shard (7.x {@code _seq_no} paging only), search_after values
+     * or scroll id, counters.
+     */
     static final class Cursor {
         int i;
         String index;
+        int shard = -1;
         ArrayNode after;
         String scroll;
         long read;
@@ -327,6 +433,7 @@ public final class DocumentCopier {
                 Cursor c = new Cursor();
                 c.i = n.path("i").asInt();
                 c.index = n.path("index").asText(null);
+                c.shard = n.path("shard").asInt(-1);
                 c.after = n.path("after").isArray() ? (ArrayNode) n.path("after") : null;
                 c.scroll = n.path("scroll").asText(null);
                 c.read = n.path("read").asLong();
@@ -339,11 +446,22 @@ public final class DocumentCopier {
             }
         }
 
+        /**
+         * A cursor saved before 7.x sources were read shard by shard: it holds an {@code _id} to
+         * continue after, which only {@code _id} paging can resume exactly.
+         */
+        boolean legacyIdPaging() {
+            return shard < 0 && after != null && after.size() == 1 && after.get(0).isTextual();
+        }
+
         String toJson() {
             ObjectNode n = JSON.createObjectNode();
             n.put("i", i);
             if (index != null) {
                 n.put("index", index);
+            }
+            if (shard >= 0) {
+                n.put("shard", shard);
             }
             if (after != null) {
                 n.set("after", after);
@@ -362,11 +480,13 @@ public final class DocumentCopier {
         private final EsClient target;
         private String sourcePattern;
         private JsonNode query = JSON.createObjectNode().set("match_all", JSON.createObjectNode());
-        private int batchSize = 1000;
+        private int batchSize;
+        private int maxBatchSize = PageSizer.MAX_DOCUMENTS;
+        private long targetPageBytes = DEFAULT_TARGET_PAGE_BYTES;
         private String sortField;
         private DocumentTransform transform = d -> d;
         private boolean refresh = true;
-        private int writeConcurrency = 2;
+        private int writeConcurrency;
         private Sleeper sleeper = Sleeper.system();
 
         private Builder(EsClient source, EsClient target) {
@@ -386,13 +506,33 @@ public final class DocumentCopier {
             return this;
         }
 
-        /** Documents per page (default 1000): bounds memory. */
+        /** A fixed number of documents per page, instead of pages sized by bytes (the default). */
         public Builder batchSize(int size) {
             if (size < 1 || size > 10_000) {
                 throw new UpgradeException(ElasticsearchErrorCode.INVALID_CONFIGURATION,
                         "batchSize must be within 1..10000, was " + size);
             }
             this.batchSize = size;
+            return this;
+        }
+
+        /** The most documents an adaptive page may hold (default 10000), e.g. to bound the bytes of large documents. */
+        public Builder maxBatchSize(int size) {
+            if (size < 1 || size > 10_000) {
+                throw new UpgradeException(ElasticsearchErrorCode.INVALID_CONFIGURATION,
+                        "maxBatchSize must be within 1..10000, was " + size);
+            }
+            this.maxBatchSize = size;
+            return this;
+        }
+
+        /** The bulk body size adaptive pages aim at (default 8 MB); ignored with {@link #batchSize}. */
+        public Builder targetPageBytes(long bytes) {
+            if (bytes < PageSizer.MIN_TARGET_BYTES) {
+                throw new UpgradeException(ElasticsearchErrorCode.INVALID_CONFIGURATION,
+                        "targetPageBytes must be at least " + PageSizer.MIN_TARGET_BYTES + ", was " + bytes);
+            }
+            this.targetPageBytes = bytes;
             return this;
         }
 
@@ -422,8 +562,9 @@ public final class DocumentCopier {
         }
 
         /**
-         * Bulk requests in flight at once (default 2): the next page is read while earlier pages are
-         * written. Memory grows with it: about {@code (concurrency + 1) × batchSize} documents.
+         * A fixed number of bulk requests in flight (default: automatic, see the class comment): the
+         * next page is read while earlier pages are written. Memory grows with it: about
+         * {@code (concurrency + 1)} pages.
          */
         public Builder writeConcurrency(int concurrency) {
             if (concurrency < 1 || concurrency > 16) {

@@ -37,6 +37,30 @@ public interface EsPort extends AutoCloseable {
     /** Creates an index with this body ({@code settings} + {@code mappings}). */
     void createIndex(String index, ObjectNode body);
 
+    /**
+     * Creates an index that has an alias: in one request where the cluster allows it (the alias in
+     * the creation body), saving a cluster state update per index.
+     */
+    default void createIndex(String index, ObjectNode body, String alias) {
+        createIndex(index, body);
+        putAlias(index, alias);
+    }
+
+    /** An index to create: its body ({@code settings} + {@code mappings}) and its alias (null: none). */
+    record NewIndex(String name, ObjectNode body, String alias) {
+    }
+
+    /** Creates several indices, at once where the port can (each waits for its shards on its own). */
+    default void createIndices(List<NewIndex> indices) {
+        for (NewIndex i : indices) {
+            if (i.alias() == null) {
+                createIndex(i.name(), i.body());
+            } else {
+                createIndex(i.name(), i.body(), i.alias());
+            }
+        }
+    }
+
     /** Updates dynamic index settings, e.g. {@code {"index":{"refresh_interval":null}}}. */
     void putSettings(String index, ObjectNode settings);
 
@@ -58,6 +82,20 @@ public interface EsPort extends AutoCloseable {
     /** Makes recent writes visible to count/search. */
     void refresh(String index);
 
+    /** Makes recent writes of several indices visible, in one request where the port can. */
+    default void refresh(Collection<String> indices) {
+        indices.forEach(this::refresh);
+    }
+
+    /** The documents of these ids that exist (id → source), in one request where the port can. */
+    default java.util.Map<String, ObjectNode> getAll(String index, String type, List<String> ids) {
+        java.util.Map<String, ObjectNode> out = new java.util.LinkedHashMap<>();
+        for (String id : ids) {
+            get(index, type, id).ifPresent(doc -> out.put(id, doc));
+        }
+        return out;
+    }
+
     /** One document or empty. */
     Optional<ObjectNode> get(String index, String type, String id);
 
@@ -77,6 +115,8 @@ public interface EsPort extends AutoCloseable {
      * otherwise), applying {@code transform} (null result = drop). Every bulk item is checked: a
      * rejected document fails the copy (defect B1). Resumes after {@code resumeCursor} (null = start);
      * {@code cursorSink} receives a cursor after each written page; memory stays bounded by a page.
+     * {@code pageSize}: documents per page, or 0 to size pages by bytes (never more than
+     * {@link KuzzleSteps#MAX_PAGE_BYTES} of the largest sampled documents).
      */
     CopyResult copy(String sourceIndex, String sourceType, EsPort target, String targetIndex, String targetType,
             int pageSize, String resumeCursor, Function<Doc, Doc> transform, Consumer<String> cursorSink,

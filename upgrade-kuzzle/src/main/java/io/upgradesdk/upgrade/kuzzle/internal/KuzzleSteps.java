@@ -161,6 +161,9 @@ public final class KuzzleSteps {
             String targetType = dst.majorVersion() == 5 ? "default" : null;
             CopyState state = ctx.cursor(CopyState.class).orElse(CopyState.START);
             List<CollectionMove> moves = layout.moves(kind);
+            if (kind != Kind.PUBLIC) {
+                state = createTargetsAhead(src, dst, moves, targetType, state, ctx);
+            }
             for (int i = 0; i < moves.size(); i++) {
                 CollectionMove move = moves.get(i);
                 if (state.finished(move.target())) {
@@ -185,6 +188,37 @@ public final class KuzzleSteps {
     }
 
     /**
+     * Internal and plugin storages: creates the target indices of every collection not started yet
+     * at once (each with its alias) when there are several: index creation is a cluster state update
+     * and a wait for shards each, which dominate the time of these small collections (public ones are
+     * created one by one, when their copy starts). They are recorded in the cursor first, so a
+     * resumed run knows them as this plan's own. Refuses, before creating any, a target that exists
+     * and is not this plan's.
+     */
+    private CopyState createTargetsAhead(EsPort src, EsPort dst, List<CollectionMove> moves, String targetType,
+            CopyState state, StepContext ctx) {
+        List<CollectionMove> fresh = moves.stream().filter(m -> !state.finished(m.target()) && !state.inProgress(m.target())
+                && !state.createdAhead(m.target())).toList();
+        if (fresh.size() < 2) {
+            return state;
+        }
+        for (CollectionMove move : fresh) {
+            if (dst.exists(move.target())) {
+                throw new UpgradeException(KuzzleErrorCode.TARGET_EXISTS, move.target() + " exists on the target"
+                        + " but was not created by this plan; delete it and run again");
+            }
+        }
+        List<EsPort.NewIndex> indices = new ArrayList<>();
+        for (CollectionMove move : fresh) {
+            indices.add(new EsPort.NewIndex(move.target(), targetIndexBody(src, move, targetType), move.alias()));
+        }
+        CopyState next = state.creatingAhead(fresh.stream().map(CollectionMove::target).toList());
+        ctx.saveCursor(next);
+        dst.createIndices(indices);
+        return next;
+    }
+
+    /**
      * Makes the target index of a collection ready: refuses one this plan did not create, records
      * the collection as in progress, creates the index (unless a resumed run already did) and its
      * aliases.
@@ -192,8 +226,9 @@ public final class KuzzleSteps {
     private CopyState prepareTarget(EsPort src, EsPort dst, CollectionMove move, String targetType, CopyState state,
             StepContext ctx) {
         CopyState next = state;
+        boolean createdAhead = state.createdAhead(move.target());
         if (!state.inProgress(move.target())) {
-            if (dst.exists(move.target())) {
+            if (!createdAhead && dst.exists(move.target())) {
                 throw new UpgradeException(KuzzleErrorCode.TARGET_EXISTS, move.target() + " exists on the target"
                         + " but was not created by this plan; delete it and run again");
             }
@@ -202,8 +237,7 @@ public final class KuzzleSteps {
         }
         if (!dst.exists(move.target())) {
             createTargetIndex(src, dst, move, targetType);
-        }
-        if (move.alias() != null) {
+        } else if (move.alias() != null && !createdAhead) {
             dst.putAlias(move.target(), move.alias());
         }
         if (move.kind() == Kind.PUBLIC && settings.copySourceAliases()) {
@@ -215,15 +249,40 @@ public final class KuzzleSteps {
         return next;
     }
 
-    /** Creates the v2 index of a collection, without periodic refresh while bulk loading (restored after the copy). */
+    /**
+     * Creates the v2 index of a collection with its alias in the same request; a public or large
+     * collection without periodic refresh while bulk loading (restored after the copy), a small
+     * internal or plugin one as it is (one cluster state update less; the refresh at the end makes it
+     * searchable anyway).
+     */
     private void createTargetIndex(EsPort src, EsPort dst, CollectionMove move, String targetType) {
+        ObjectNode body = targetIndexBody(src, move, targetType);
+        if (move.alias() != null) {
+            dst.createIndex(move.target(), body, move.alias());
+        } else {
+            dst.createIndex(move.target(), body);
+        }
+    }
+
+    /** The creation body of a collection's v2 index (settings and transformed mapping); logs the mapping findings. */
+    private ObjectNode targetIndexBody(EsPort src, CollectionMove move, String targetType) {
         List<String> findings = new ArrayList<>();
         ObjectNode indexSettings = settingsFor(src, move);
-        ObjectNode idx = indexSettings.get("index") instanceof ObjectNode i ? i : indexSettings.putObject("index");
-        idx.put("refresh_interval", "-1");
-        dst.createIndex(move.target(), MappingTransforms.createBody(indexSettings, mappingFor(src, move, findings),
-                targetType != null));
+        if (bulkLoaded(move, src.count(move.sourceIndex(), move.sourceType(), false))) {
+            ObjectNode idx = indexSettings.get("index") instanceof ObjectNode i ? i : indexSettings.putObject("index");
+            idx.put("refresh_interval", "-1");
+        }
+        ObjectNode body = MappingTransforms.createBody(indexSettings, mappingFor(src, move, findings), targetType != null);
         findings.forEach(f -> LOG.info("Kuzzle upgrade mapping: {}", f));
+        return body;
+    }
+
+    /** Internal and plugin collections above this many source documents are loaded with periodic refresh off. */
+    static final long BULK_LOAD_DOCUMENTS = 10_000;
+
+    /** Whether a collection is copied with periodic refresh off: public ones, and large others. */
+    private static boolean bulkLoaded(CollectionMove move, long sourceDocuments) {
+        return move.kind() == Kind.PUBLIC || sourceDocuments > BULK_LOAD_DOCUMENTS;
     }
 
     /**
@@ -240,7 +299,9 @@ public final class KuzzleSteps {
                 pageSize(src, move), state.copyCursor(), transformFor(move, findings),
                 cursor -> ctx.saveCursor(state.advance(cursor)), n -> ctx.progress(n, total, label + " " + position));
         findings.forEach(f -> LOG.warn("Kuzzle upgrade: {}", f));
-        dst.putSettings(move.target(), restoreRefresh());
+        if (bulkLoaded(move, total)) {
+            dst.putSettings(move.target(), restoreRefresh());
+        }
         dst.refresh(move.target());
         if (move.kind() == Kind.INTERNAL && move.sourceType().equals("config")) {
             writeBootstrapMarkers(dst, move.target(), targetType, ctx);
@@ -267,9 +328,14 @@ public final class KuzzleSteps {
 
     /**
      * Documents per page: the configured page size, lowered so that a page of the largest sampled
-     * documents stays under {@link #MAX_PAGE_BYTES} (bounded memory with large documents, issue #1982).
+     * documents stays under {@link #MAX_PAGE_BYTES} (bounded memory with large documents, issue #1982);
+     * {@link KuzzleUpgradeSettings#AUTOMATIC} by default, where the copy engine sizes pages by bytes
+     * under the same bound.
      */
     int pageSize(EsPort src, CollectionMove move) {
+        if (settings.pageSize() == KuzzleUpgradeSettings.AUTOMATIC) {
+            return KuzzleUpgradeSettings.AUTOMATIC;
+        }
         long largest = 1;
         for (Doc d : src.sample(move.sourceIndex(), move.sourceType(), 50)) {
             largest = Math.max(largest, Json.write(d.source()).length());
@@ -425,6 +491,7 @@ public final class KuzzleSteps {
         List<String> failures = new ArrayList<>();
         try (EsPort src = connectors.source(); EsPort dst = connectors.target()) {
             Layout layout = planner.plan(src.inventory());
+            dst.refresh(layout.moves().stream().map(CollectionMove::target).toList());
             for (CollectionMove move : layout.moves()) {
                 verifyCollection(src, dst, move, collections.addObject(), failures);
             }
@@ -450,7 +517,6 @@ public final class KuzzleSteps {
 
     /** Compares one collection's count and a sample of its documents with the source; reports into {@code c}. */
     private void verifyCollection(EsPort src, EsPort dst, CollectionMove move, ObjectNode c, List<String> failures) {
-        dst.refresh(move.target());
         long expected = expectedCount(src, move);
         long actual = dst.count(move.target(), null, false);
         SampleCheck sample = checkSample(src, dst, move);
@@ -493,13 +559,20 @@ public final class KuzzleSteps {
         String type = dst.majorVersion() == 5 ? "default" : null;
         List<String> mismatches = new ArrayList<>();
         Function<Doc, Doc> transform = transformFor(move, new ArrayList<>());
-        for (Doc d : src.sample(move.sourceIndex(), move.sourceType(), settings.sampleSize())) {
+        List<Doc> sample = src.sample(move.sourceIndex(), move.sourceType(), settings.sampleSize());
+        Map<String, Doc> wanted = new LinkedHashMap<>();
+        for (Doc d : sample) {
+            wanted.put(d.id(), transform.apply(new Doc(d.id(), d.source().deepCopy())));
+        }
+        Map<String, ObjectNode> found = dst.getAll(move.target(), type, wanted.entrySet().stream()
+                .map(e -> e.getValue() == null ? e.getKey() : e.getValue().id()).distinct().toList());
+        for (Map.Entry<String, Doc> e : wanted.entrySet()) {
             sampled++;
-            Doc want = transform.apply(new Doc(d.id(), d.source().deepCopy()));
-            Optional<ObjectNode> got = dst.get(move.target(), type, want == null ? d.id() : want.id());
-            boolean ok = want == null ? got.isEmpty() : got.isPresent() && got.get().equals(want.source());
+            Doc want = e.getValue();
+            ObjectNode got = found.get(want == null ? e.getKey() : want.id());
+            boolean ok = want == null ? got == null : got != null && got.equals(want.source());
             if (!ok) {
-                mismatches.add(d.id());
+                mismatches.add(e.getKey());
             }
         }
         return new SampleCheck(sampled, mismatches);

@@ -33,7 +33,10 @@ public final class RestEsPort implements EsPort {
         this(client, 1);
     }
 
-    /** A port whose copies keep up to {@code writeConcurrency} bulk requests in flight. */
+    /**
+     * A port whose copies keep up to {@code writeConcurrency} bulk requests in flight (0: as many
+     * as the copy engine chooses from the target's nodes).
+     */
     public RestEsPort(ElasticsearchConnection client, int writeConcurrency) {
         this.client = client;
         this.writeConcurrency = writeConcurrency;
@@ -112,6 +115,63 @@ public final class RestEsPort implements EsPort {
     }
 
     @Override
+    public void createIndex(String index, ObjectNode body, String alias) {
+        ObjectNode withAlias = body.deepCopy();
+        ObjectNode aliases = withAlias.get("aliases") instanceof ObjectNode a ? a : withAlias.putObject("aliases");
+        aliases.putObject(alias);
+        createIndex(index, withAlias);
+    }
+
+    /**
+     * Creates the indices in parallel (up to 4 requests): the cluster applies them one by one, but
+     * their waits for shards to start overlap. The first failure is thrown once all have answered.
+     */
+    @Override
+    public void createIndices(List<NewIndex> indices) {
+        if (indices.size() < 2) {
+            EsPort.super.createIndices(indices);
+            return;
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+                Math.min(4, indices.size()), r -> {
+                    Thread t = new Thread(r, "kuzzle-create-index");
+                    t.setDaemon(true);
+                    return t;
+                });
+        try {
+            List<java.util.concurrent.Future<?>> answers = new ArrayList<>();
+            for (NewIndex i : indices) {
+                answers.add(pool.submit(() -> {
+                    if (i.alias() == null) {
+                        createIndex(i.name(), i.body());
+                    } else {
+                        createIndex(i.name(), i.body(), i.alias());
+                    }
+                }));
+            }
+            RuntimeException first = null;
+            for (java.util.concurrent.Future<?> answer : answers) {
+                try {
+                    answer.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (first == null) {
+                        first = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new io.upgradesdk.upgrade.UpgradeException(io.upgradesdk.upgrade.UpgradeErrorCode.INTERRUPTED,
+                            "interrupted while creating the target indices; run again to resume", e);
+                }
+            }
+            if (first != null) {
+                throw first;
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Override
     public void putSettings(String index, ObjectNode settings) {
         client.send("PUT", "/" + enc(index) + "/_settings", settings);
     }
@@ -172,6 +232,33 @@ public final class RestEsPort implements EsPort {
     }
 
     @Override
+    public void refresh(Collection<String> indices) {
+        if (!indices.isEmpty()) {
+            client.send("POST", "/" + indices.stream().map(RestEsPort::enc).collect(Collectors.joining(",")) + "/_refresh",
+                    null);
+        }
+    }
+
+    @Override
+    public Map<String, ObjectNode> getAll(String index, String type, List<String> ids) {
+        Map<String, ObjectNode> out = new java.util.LinkedHashMap<>();
+        if (ids.isEmpty()) {
+            return out;
+        }
+        ObjectNode body = Json.object();
+        ArrayNode docs = body.putArray("ids");
+        ids.forEach(docs::add);
+        String path = "/" + enc(index) + (type == null ? "" : "/" + enc(type)) + "/_mget";
+        JsonNode answer = client.send("POST", path, body);
+        for (JsonNode doc : answer.path("docs")) {
+            if (doc.path("found").asBoolean(false) && doc.path("_source").isObject()) {
+                out.put(doc.path("_id").asText(), (ObjectNode) doc.path("_source"));
+            }
+        }
+        return out;
+    }
+
+    @Override
     public Optional<ObjectNode> get(String index, String type, String id) {
         String t = type == null ? "_doc" : type;
         return client.getIfExists("/" + enc(index) + "/" + enc(t) + "/" + enc(id))
@@ -204,8 +291,6 @@ public final class RestEsPort implements EsPort {
         DocumentCopy.Builder copy = DocumentCopy.from(client, sourceIndex)
                 .to(((RestEsPort) target).connection(), targetIndex)
                 .query(query(sourceType, false))
-                .pageSize(pageSize)
-                .writeConcurrency(writeConcurrency)
                 .refreshAtEnd(false)
                 .transform(placed -> {
                     Doc out = transform.apply(new Doc(placed.id(), placed.source()));
@@ -216,6 +301,14 @@ public final class RestEsPort implements EsPort {
                 .onPage(page -> progress.accept(page.read()));
         if (targetType != null) {
             copy.targetType(targetType);
+        }
+        if (pageSize > 0) {
+            copy.pageSize(pageSize);
+        } else {
+            copy.maxPageBytes(KuzzleSteps.MAX_PAGE_BYTES);
+        }
+        if (writeConcurrency > 0) {
+            copy.writeConcurrency(writeConcurrency);
         }
         DocumentCopy.Result r = copy.build().run(resumeCursor == null ? null : CopyCursor.of(resumeCursor));
         return new CopyResult(r.read(), r.written(), r.dropped());

@@ -12,248 +12,495 @@ import io.upgradesdk.upgrade.elasticsearch.ElasticsearchEndpoint;
 import io.upgradesdk.upgrade.kuzzle.DataSelection;
 import io.upgradesdk.upgrade.kuzzle.KuzzleUpgrade;
 import io.upgradesdk.upgrade.kuzzle.KuzzleUpgradeSettings;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Copy benchmark (not a test): N public documents of ~1 KB in Elasticsearch 5.6, copied to 7.17
- * by (a) the original script's algorithm (scroll pages of 50, one unchecked bulk per page),
- * (b) a bare scroll-and-bulk at the best of several page sizes, and (c) this module's public
- * storage step (checked bulk, per-page cursor, transforms). One run, same machine, same data.
+ * Copy benchmark (not a test, not run by surefire or bin/test): N public documents of ~1 KB in one
+ * Kuzzle collection (2 shards) plus a small Kuzzle 1.x dataset in Elasticsearch 5.6, copied to 7.17
+ * by (e) elasticdump (installed from npm into {@code target/elasticdump}, a pinned version), (b) a
+ * bare scroll-and-bulk, and this module's whole Kuzzle plan with default settings, run as its own
+ * JVM like the CLI: (p) its public-storage step and (w) the whole plan, JVM start included. Same
+ * nodes, same data; a warm-up round picks elasticdump's best {@code --limit} and the bare copy's
+ * best page size, then the warm rounds alternate the three and the medians are compared. CPU per
+ * process: the source node, the target node, and the copying process (our JVM, or elasticdump's
+ * node process, from {@code bash -c '...; times'}).
  *
  * <pre>
- * mvn -q -pl upgrade-kuzzle -am install -DskipTests
- * mvn -q -pl upgrade-kuzzle dependency:build-classpath -Dmdep.outputFile=cp.txt -Dmdep.includeScope=test
- * java -Xmx256m -Dbench.page=5000 -Dbench.bare=1000,2000,5000 -Dbench.writes=1,2 \
- *     -cp upgrade-kuzzle/target/test-classes:upgrade-kuzzle/target/classes:$(cat cp.txt) \
- *     io.upgradesdk.upgrade.kuzzle.bench.KuzzleCopyBench [documents]
+ * mvn -q -o -pl upgrade-kuzzle -am test-compile dependency:build-classpath -Dmdep.outputFile=cp.txt -Dmdep.includeScope=test
+ * java -Xmx512m -Dbench.rounds=5 \
+ *     -cp upgrade-kuzzle/target/test-classes:upgrade-kuzzle/target/classes:$(cat upgrade-kuzzle/cp.txt) \
+ *     io.upgradesdk.upgrade.kuzzle.bench.KuzzleCopyBench [documents, default 150000]
  * </pre>
- * {@code bench.page}: our page size; {@code bench.bare}: page sizes tried for (b);
- * {@code bench.writes}: bulk requests in flight for (c), one measurement per value;
- * {@code bench.rounds} (default 2): the whole set is measured that many times, because the first
- * round runs on cold JVMs and on a source node still merging the loaded segments.
+ * {@code bench.rounds} (default 3): warm rounds; {@code bench.limits} (default 1000,5000,10000):
+ * elasticdump limits tried in the warm-up; {@code bench.bare} (default 1000,5000): bare page sizes
+ * tried; {@code bench.elasticdump} (default 6.125.1): the npm version; {@code bench.dir} (default
+ * upgrade-kuzzle/target or target): where elasticdump is installed.
  */
 public final class KuzzleCopyBench {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String TYPE = "taxi";
     private static long sourcePid;
     private static long targetPid;
+
+    /** One measured copy: wall time, and CPU ms of the copying process and of both nodes. */
+    record Run(double seconds, long copierCpuMs, long sourceCpuMs, long targetCpuMs) {
+    }
 
     private KuzzleCopyBench() {
     }
 
     public static void main(String[] args) throws Exception {
-        int n = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
-        long[] peak = new long[1];
-        Thread sampler = new Thread(() -> {
-            while (true) {
-                peak[0] = Math.max(peak[0], ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
-                try {
-                    Thread.sleep(20);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "heap-sampler");
-        sampler.setDaemon(true);
-        sampler.start();
+        if (args.length > 0 && args[0].equals("--plan")) {
+            PlanChild.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        int n = args.length > 0 ? Integer.parseInt(args[0]) : 150_000;
+        Path elasticdump = installElasticdump();
         ElasticsearchServer srcNode = ElasticsearchServer.get(ElasticsearchServer.V5);
         ElasticsearchServer dstNode = ElasticsearchServer.get(ElasticsearchServer.V7);
-        String src = srcNode.url();
-        String dst = dstNode.url();
         sourcePid = srcNode.node().pid();
         targetPid = dstNode.node().pid();
         String id = Long.toString(System.nanoTime() % 1_000_000);
-        String index = "bench-" + id;
-        try (ElasticsearchConnection s = ElasticsearchConnection.open(ElasticsearchEndpoint.of(src));
-                ElasticsearchConnection d = ElasticsearchConnection.open(ElasticsearchEndpoint.of(dst))) {
+        Bench bench = new Bench(srcNode.url(), dstNode.url(), "bench-" + id, "%kzlbench" + id, n, elasticdump);
+        try (ElasticsearchConnection s = ElasticsearchConnection.open(ElasticsearchEndpoint.of(srcNode.url()));
+                ElasticsearchConnection d = ElasticsearchConnection.open(ElasticsearchEndpoint.of(dstNode.url()))) {
+            bench.s = s;
+            bench.d = d;
             long t0 = System.nanoTime();
-            load(s, index, id, n);
-            System.out.printf("loaded %d docs (~1 KB) into ES %s in %.1f s%n", n, ElasticsearchServer.V5, secs(t0));
-
-            int rounds = Integer.getInteger("bench.rounds", 2);
-            for (int round = 1; round <= rounds; round++) {
-                System.out.printf("round %d of %d%n", round, rounds);
-                measureRound(s, d, src, dst, index, id, n);
-            }
-            System.out.printf("heap: max used %d MB sampled every 20 ms (sum of pool peaks %d MB), -Xmx %d MB%n",
-                    peak[0] >> 20, peakHeapMb(), Runtime.getRuntime().maxMemory() >> 20);
-            for (String i : new String[] {index, "%kzlbench" + id}) {
-                if (s.exists("/" + enc(i))) {
-                    s.send("DELETE", "/" + enc(i), null);
-                }
-            }
+            bench.load();
+            System.out.printf("loaded %d docs (~1 KB, 2 shards) and a small Kuzzle 1.x dataset into ES %s in %.1f s%n", n,
+                    ElasticsearchServer.V5, secs(t0));
+            bench.run(Integer.getInteger("bench.rounds", 3));
+            bench.cleanSource();
         }
         System.exit(0);
     }
 
-    /** One measurement of (a), (b) at each page size and (c) at each write concurrency, on warm nodes after the first. */
-    private static void measureRound(ElasticsearchConnection s, ElasticsearchConnection d, String src, String dst, String index, String id, int n)
-            throws Exception {
-        double a = scrollAndBulk(s, d, index, "&a" + id + ".taxi", 50, true);
-        System.out.printf("(a) script algorithm, pages of 50:      %8.0f docs/s%n", a);
-        double best = 0;
-        int bestSize = 0;
-        for (String sizeText : System.getProperty("bench.bare", "1000,2000,5000").split(",")) {
-            int size = Integer.parseInt(sizeText.trim());
-            double b = scrollAndBulk(s, d, index, "&b" + size + "-" + id + ".taxi", size, false);
-            System.out.printf("(b) bare scroll+bulk, pages of %-5d:   %8.0f docs/s%n", size, b);
-            if (b > best) {
-                best = b;
-                bestSize = size;
-            }
-        }
-        int page = Integer.getInteger("bench.page", 1000);
-        for (String w : System.getProperty("bench.writes", "2").split(",")) {
-            int writes = Integer.parseInt(w.trim());
-            double ours = ours(src, dst, index, id, n, page, writes);
-            System.out.printf("(c) upgrade-kuzzle public step, page %d, %d bulk writes in flight: %8.0f docs/s%n",
-                    page, writes, ours);
-            System.out.printf("ratios: ours/(a) = %.2f (target >= 5), ours/(b best, %d) = %.2f (target >= 0.9)%n",
-                    ours / a, bestSize, ours / best);
-            d.send("DELETE", "/" + enc("&" + index + ".taxi") + "," + enc("%kzlbench" + id + ".config"), null);
-        }
-    }
+    /** The measurements on one pair of nodes. */
+    private static final class Bench {
+        final String src;
+        final String dst;
+        final String index;
+        final String internal;
+        final int n;
+        final Path elasticdump;
+        ElasticsearchConnection s;
+        ElasticsearchConnection d;
 
-    private static void load(ElasticsearchConnection s, String index, String id, int n) throws Exception {
-        s.send("PUT", "/" + index, JSON.readTree("{\"settings\":{\"number_of_shards\":1,\"number_of_replicas\":0,"
-                + "\"refresh_interval\":\"-1\"},\"mappings\":{\"taxi\":{\"properties\":{\"licence\":{\"type\":\"keyword\"},"
-                + "\"trip\":{\"type\":\"integer\"},\"notes\":{\"type\":\"text\"},\"_kuzzle_info\":{\"properties\":{"
-                + "\"active\":{\"type\":\"boolean\"},\"author\":{\"type\":\"keyword\"},\"createdAt\":{\"type\":\"date\"},"
-                + "\"deletedAt\":{\"type\":\"date\"},\"updatedAt\":{\"type\":\"date\"},\"updater\":{\"type\":\"keyword\"}}}}}}}"));
-        s.send("PUT", "/" + enc("%kzlbench" + id), JSON.readTree("{\"mappings\":{\"config\":{\"properties\":{}}}}"));
-        s.send("PUT", "/" + enc("%kzlbench" + id) + "/config/security.jwt.secret", JSON.readTree("{\"seed\":\"00\"}"));
-        Random r = new Random(42);
-        String words = "the quick brown fox jumps over the lazy dog while taxis drive across new york city at night ";
-        StringBuilder nd = new StringBuilder();
-        for (int i = 0; i < n; i++) {
-            StringBuilder notes = new StringBuilder();
-            while (notes.length() < 820) {
-                int from = r.nextInt(words.length() - 20);
-                notes.append(words, from, from + 20);
-            }
-            nd.append("{\"index\":{\"_id\":\"d").append(i).append("\"}}\n");
-            nd.append("{\"licence\":\"L").append(i).append("\",\"trip\":").append(i).append(",\"notes\":\"")
-                    .append(notes).append("\",\"_kuzzle_info\":{\"author\":\"alice-kuid\",\"createdAt\":1569920000000,"
-                            + "\"updatedAt\":null,\"updater\":null,\"active\":true,\"deletedAt\":null}}\n");
-            if ((i + 1) % 5000 == 0 || i == n - 1) {
-                JsonNode res = s.sendNdjson("/" + index + "/taxi/_bulk", nd.toString());
-                if (res.path("errors").asBoolean()) {
-                    throw new IllegalStateException("load failed");
+        Bench(String src, String dst, String index, String internal, int n, Path elasticdump) {
+            this.src = src;
+            this.dst = dst;
+            this.index = index;
+            this.internal = internal;
+            this.n = n;
+            this.elasticdump = elasticdump;
+        }
+
+        void run(int rounds) throws Exception {
+            System.out.println("warm-up round (picks elasticdump's best --limit and the bare copy's best page size)");
+            int bestLimit = 0;
+            double bestDump = Double.MAX_VALUE;
+            if (elasticdump != null) {
+                for (String l : System.getProperty("bench.limits", "1000,5000,10000").split(",")) {
+                    int limit = Integer.parseInt(l.trim());
+                    Run r = elasticdump(limit);
+                    print("(e) elasticdump --limit " + limit, r);
+                    if (r.seconds() < bestDump) {
+                        bestDump = r.seconds();
+                        bestLimit = limit;
+                    }
                 }
-                nd.setLength(0);
             }
-        }
-        s.send("PUT", "/" + index + "/_settings", JSON.readTree("{\"index\":{\"refresh_interval\":\"1s\"}}"));
-        s.send("POST", "/" + index + "/_refresh", null);
-    }
+            int bestPage = 0;
+            double bestBare = Double.MAX_VALUE;
+            for (String p : System.getProperty("bench.bare", "1000,5000").split(",")) {
+                int page = Integer.parseInt(p.trim());
+                Run r = bare(page);
+                print("(b) bare scroll+bulk, pages of " + page, r);
+                if (r.seconds() < bestBare) {
+                    bestBare = r.seconds();
+                    bestPage = page;
+                }
+            }
+            Run[] warm = plan();
+            print("(p) public-storage step, default flags", warm[0]);
+            print("(w) whole plan, default flags, own JVM", warm[1]);
 
-    /** Scroll (sort _doc) + one bulk per page; {@code script}: create ops, response not inspected, like bin/upgrade. */
-    private static double scrollAndBulk(ElasticsearchConnection s, ElasticsearchConnection d, String index, String target, int size, boolean script)
-            throws Exception {
-        d.send("PUT", "/" + enc(target), JSON.readTree("{\"settings\":{\"number_of_shards\":1,\"number_of_replicas\":0}}"));
-        long[] cpu0 = cpuSnapshot();
-        long t0 = System.nanoTime();
-        JsonNode page = s.send("POST", "/" + index + "/taxi/_search?scroll=1m",
-                JSON.readTree("{\"size\":" + size + ",\"sort\":[\"_doc\"]}"));
-        long total = page.path("hits").path("total").asLong();
-        long moved = 0;
-        while (moved < total) {
+            Map<String, List<Run>> results = new LinkedHashMap<>();
+            for (int round = 1; round <= rounds; round++) {
+                System.out.printf("round %d of %d%n", round, rounds);
+                if (elasticdump != null) {
+                    record(results, "(e) elasticdump --limit " + bestLimit, elasticdump(bestLimit));
+                }
+                record(results, "(b) bare scroll+bulk, pages of " + bestPage, bare(bestPage));
+                Run[] plan = plan();
+                record(results, "(p) public-storage step, default flags", plan[0]);
+                record(results, "(w) whole plan, default flags, own JVM", plan[1]);
+            }
+            summary(results, elasticdump != null ? "(e) elasticdump --limit " + bestLimit : null);
+        }
+
+        private void record(Map<String, List<Run>> results, String name, Run r) {
+            print(name, r);
+            results.computeIfAbsent(name, k -> new ArrayList<>()).add(r);
+        }
+
+        private void summary(Map<String, List<Run>> results, String dumpName) {
+            System.out.printf("medians of %d warm rounds, %d documents:%n", results.values().iterator().next().size(), n);
+            Map<String, Run> medians = new LinkedHashMap<>();
+            results.forEach((name, runs) -> {
+                Run m = new Run(median(runs.stream().mapToDouble(Run::seconds).toArray()),
+                        (long) median(runs.stream().mapToDouble(Run::copierCpuMs).toArray()),
+                        (long) median(runs.stream().mapToDouble(Run::sourceCpuMs).toArray()),
+                        (long) median(runs.stream().mapToDouble(Run::targetCpuMs).toArray()));
+                medians.put(name, m);
+                print("  " + name, m);
+            });
+            if (dumpName == null) {
+                System.out.println("no elasticdump (npm missing): no ratios");
+                return;
+            }
+            Run dump = medians.get(dumpName);
+            for (Map.Entry<String, Run> e : medians.entrySet()) {
+                if (!e.getKey().equals(dumpName)) {
+                    System.out.printf("  %s: %.2fx elasticdump's speed, target-node CPU per document %.2fx elasticdump's%n",
+                            e.getKey(), dump.seconds() / e.getValue().seconds(),
+                            (double) e.getValue().targetCpuMs() / Math.max(1, dump.targetCpuMs()));
+                }
+            }
+            System.out.println("  goal: (p) >= 1.2x, (w) >= 1.0x, target-node CPU per document <= 1.0x");
+        }
+
+        private void print(String name, Run r) {
+            System.out.printf("%-46s %6.1f s (%6.0f docs/s); CPU ms: copier %6d, source node %6d, target node %6d%n",
+                    name, r.seconds(), n / r.seconds(), r.copierCpuMs(), r.sourceCpuMs(), r.targetCpuMs());
+        }
+
+        void load() throws Exception {
+            s.send("PUT", "/" + index, JSON.readTree("{\"settings\":{\"number_of_shards\":2,\"number_of_replicas\":0,"
+                    + "\"refresh_interval\":\"-1\"},\"mappings\":{\"" + TYPE + "\":{\"properties\":{\"licence\":{\"type\":\"keyword\"},"
+                    + "\"trip\":{\"type\":\"integer\"},\"notes\":{\"type\":\"text\"},\"_kuzzle_info\":{\"properties\":{"
+                    + "\"active\":{\"type\":\"boolean\"},\"author\":{\"type\":\"keyword\"},\"createdAt\":{\"type\":\"date\"},"
+                    + "\"deletedAt\":{\"type\":\"date\"},\"updatedAt\":{\"type\":\"date\"},\"updater\":{\"type\":\"keyword\"}}}}}}}"));
+            loadKuzzleDataset();
+            Random r = new Random(42);
+            String words = "the quick brown fox jumps over the lazy dog while taxis drive across new york city at night ";
             StringBuilder nd = new StringBuilder();
-            JsonNode hits = page.path("hits").path("hits");
-            if (hits.size() == 0) {
-                break;
-            }
-            for (JsonNode h : hits) {
-                ObjectNode source = (ObjectNode) h.get("_source");
-                if (source.get("_kuzzle_info") instanceof ObjectNode info) {
-                    info.remove("active");
-                    info.remove("deletedAt");
+            for (int i = 0; i < n; i++) {
+                StringBuilder notes = new StringBuilder();
+                while (notes.length() < 820) {
+                    int from = r.nextInt(words.length() - 20);
+                    notes.append(words, from, from + 20);
                 }
-                nd.append("{\"").append(script ? "create" : "index").append("\":{\"_index\":")
-                        .append(JSON.writeValueAsString(target)).append(",\"_id\":")
-                        .append(JSON.writeValueAsString(h.get("_id").asText())).append("}}\n")
-                        .append(JSON.writeValueAsString(source)).append('\n');
+                nd.append("{\"index\":{\"_id\":\"d").append(i).append("\"}}\n");
+                nd.append("{\"licence\":\"L").append(i).append("\",\"trip\":").append(i).append(",\"notes\":\"")
+                        .append(notes).append("\",\"_kuzzle_info\":{\"author\":\"alice-kuid\",\"createdAt\":1569920000000,"
+                                + "\"updatedAt\":null,\"updater\":null,\"active\":true,\"deletedAt\":null}}\n");
+                if ((i + 1) % 5000 == 0 || i == n - 1) {
+                    JsonNode res = s.sendNdjson("/" + index + "/" + TYPE + "/_bulk", nd.toString());
+                    if (res.path("errors").asBoolean()) {
+                        throw new IllegalStateException("load failed");
+                    }
+                    nd.setLength(0);
+                }
             }
-            JsonNode res = d.sendNdjson("/_bulk" + (script ? "?_source=false" : ""), nd.toString());
-            if (!script && res.path("errors").asBoolean()) {
-                throw new IllegalStateException("bulk failed");
+            s.send("PUT", "/" + index + "/_settings", JSON.readTree("{\"index\":{\"refresh_interval\":\"1s\"}}"));
+            s.send("POST", "/_refresh", null);
+            // the segments of a fresh load merge for a while: let that pass before the warm-up
+            s.send("POST", "/" + index + "/_forcemerge?max_num_segments=5", null);
+        }
+
+        /** The internal index (config, roles, profiles, users, validations) and a local-auth plugin storage. */
+        private void loadKuzzleDataset() throws Exception {
+            s.send("PUT", "/" + enc(internal), JSON.readTree("{\"settings\":{\"number_of_shards\":1,\"number_of_replicas\":0},"
+                    + "\"mappings\":{\"config\":{\"properties\":{}},\"roles\":{\"properties\":{\"controllers\":{\"type\":\"object\","
+                    + "\"enabled\":false}}},\"profiles\":{\"properties\":{\"policies\":{\"properties\":{\"roleId\":{\"type\":"
+                    + "\"keyword\"}}}}},\"users\":{\"properties\":{\"profileIds\":{\"type\":\"keyword\"}}},\"validations\":{"
+                    + "\"properties\":{\"index\":{\"type\":\"keyword\"},\"collection\":{\"type\":\"keyword\"},\"validation\":{"
+                    + "\"type\":\"object\",\"enabled\":false}}}}}"));
+            put(internal, "config", "security.jwt.secret", "{\"seed\":\"" + "0a1b2c3d".repeat(64) + "\"}");
+            put(internal, "roles", "admin", "{\"controllers\":{\"*\":{\"actions\":{\"*\":true}}}}");
+            put(internal, "roles", "editor", "{\"controllers\":{\"document\":{\"actions\":{\"get\":true,\"search\":true}}}}");
+            put(internal, "profiles", "admin", "{\"policies\":[{\"roleId\":\"admin\"}]}");
+            put(internal, "profiles", "editor", "{\"policies\":[{\"roleId\":\"editor\",\"restrictedTo\":[{\"index\":\""
+                    + index + "\",\"collections\":[\"" + TYPE + "\"]}]}]}");
+            put(internal, "users", "alice-kuid", "{\"profileIds\":[\"editor\"]}");
+            put(internal, "users", "admin-kuid", "{\"profileIds\":[\"admin\"]}");
+            put(internal, "validations", index + "#" + TYPE, "{\"index\":\"" + index + "\",\"collection\":\"" + TYPE
+                    + "\",\"validation\":{\"strict\":false}}");
+            String plugin = "%plugin:bench-auth-" + index;
+            s.send("PUT", "/" + enc(plugin), JSON.readTree("{\"settings\":{\"number_of_shards\":1,\"number_of_replicas\":0},"
+                    + "\"mappings\":{\"users\":{\"properties\":{\"kuid\":{\"type\":\"keyword\"}}}}}"));
+            put(plugin, "users", "alice", "{\"kuid\":\"alice-kuid\",\"userPassword\":\"9b1e77\"}");
+        }
+
+        private void put(String idx, String type, String docId, String json) throws IOException {
+            s.send("PUT", "/" + enc(idx) + "/" + type + "/" + enc(docId), JSON.readTree(json));
+        }
+
+        void cleanSource() {
+            s.send("DELETE", "/" + enc(index) + "," + enc(internal) + "," + enc("%plugin:bench-auth-" + index), null);
+            dropTargets();
+        }
+
+        /** A target index as a user would prepare it for elasticdump: the source's shards, no refresh while loading. */
+        private String freshTarget(String name) throws IOException {
+            d.send("PUT", "/" + enc(name), JSON.readTree("{\"settings\":{\"number_of_shards\":2,\"number_of_replicas\":0,"
+                    + "\"refresh_interval\":\"-1\"}}"));
+            return name;
+        }
+
+        private void finishTarget(String name) throws IOException {
+            d.send("PUT", "/" + enc(name) + "/_settings", JSON.readTree("{\"index\":{\"refresh_interval\":null}}"));
+            d.send("POST", "/" + enc(name) + "/_refresh", null);
+        }
+
+        private void checkCount(String name) {
+            long count = d.send("GET", "/" + enc(name) + "/_count", null).path("count").asLong();
+            if (count != n) {
+                throw new IllegalStateException(name + ": " + count + " of " + n + " documents");
             }
-            moved += hits.size();
-            page = s.send("POST", "/_search/scroll", JSON.createObjectNode().put("scroll", "1m")
-                    .put("scroll_id", page.path("_scroll_id").asText()));
         }
-        double rate = moved / secs(t0);
-        printCpu(cpu0, (long) (secs(t0) * 1000));
-        d.send("POST", "/" + enc(target) + "/_refresh", null);
-        long count = d.send("GET", "/" + enc(target) + "/_count", null).path("count").asLong();
-        if (count != total) {
-            throw new IllegalStateException(target + ": " + count + " of " + total);
+
+        /** Deletes every index this benchmark wrote on the target, so that its merges do not slow the next copy. */
+        private void dropTargets() {
+            List<String> ours = new ArrayList<>();
+            for (JsonNode i : d.send("GET", "/_cat/indices?format=json&h=index", null)) {
+                String name = i.path("index").asText();
+                if (name.contains(index) || name.contains(internal.substring(1))) {
+                    ours.add(enc(name));
+                }
+            }
+            if (!ours.isEmpty()) {
+                d.send("DELETE", "/" + String.join(",", ours), null);
+            }
         }
-        // deleted at once so that its background merges do not slow the next measurement
-        d.send("DELETE", "/" + enc(target), null);
-        return rate;
+
+        Run elasticdump(int limit) throws Exception {
+            String target = freshTarget("dump-" + index);
+            long[] nodes0 = {nodeCpuMs(sourcePid), nodeCpuMs(targetPid)};
+            long t0 = System.nanoTime();
+            String cmd = "node " + elasticdump + " --input=" + src + "/" + index + " --output=" + dst + "/" + target
+                    + " --type=data --limit=" + limit + " --noRefresh --quiet";
+            long childCpu = runTimed(cmd, null);
+            finishTarget(target);
+            double secs = secs(t0);
+            Run r = new Run(secs, childCpu, nodeCpuMs(sourcePid) - nodes0[0], nodeCpuMs(targetPid) - nodes0[1]);
+            checkCount(target);
+            dropTargets();
+            return r;
+        }
+
+        /** Scroll (sort _doc) + one checked bulk per page, the same document change as the plan, in this JVM. */
+        Run bare(int size) throws Exception {
+            String target = freshTarget("bare-" + index);
+            long[] cpu0 = {processCpuNanos() / 1_000_000, nodeCpuMs(sourcePid), nodeCpuMs(targetPid)};
+            long t0 = System.nanoTime();
+            JsonNode page = s.send("POST", "/" + index + "/" + TYPE + "/_search?scroll=1m",
+                    JSON.readTree("{\"size\":" + size + ",\"sort\":[\"_doc\"]}"));
+            while (true) {
+                JsonNode hits = page.path("hits").path("hits");
+                if (hits.size() == 0) {
+                    break;
+                }
+                StringBuilder nd = new StringBuilder();
+                for (JsonNode h : hits) {
+                    ObjectNode source = (ObjectNode) h.get("_source");
+                    if (source.get("_kuzzle_info") instanceof ObjectNode info) {
+                        info.remove("active");
+                        info.remove("deletedAt");
+                    }
+                    nd.append("{\"index\":{\"_index\":").append(JSON.writeValueAsString(target)).append(",\"_id\":")
+                            .append(JSON.writeValueAsString(h.get("_id").asText())).append("}}\n")
+                            .append(JSON.writeValueAsString(source)).append('\n');
+                }
+                if (d.sendNdjson("/_bulk", nd.toString()).path("errors").asBoolean()) {
+                    throw new IllegalStateException("bulk failed");
+                }
+                page = s.send("POST", "/_search/scroll", JSON.createObjectNode().put("scroll", "1m")
+                        .put("scroll_id", page.path("_scroll_id").asText()));
+            }
+            finishTarget(target);
+            Run r = new Run(secs(t0), processCpuNanos() / 1_000_000 - cpu0[0], nodeCpuMs(sourcePid) - cpu0[1],
+                    nodeCpuMs(targetPid) - cpu0[2]);
+            checkCount(target);
+            dropTargets();
+            return r;
+        }
+
+        /** The whole plan with default settings in its own JVM: [public-storage step, whole plan]. */
+        Run[] plan() throws Exception {
+            long[] nodes0 = {nodeCpuMs(sourcePid), nodeCpuMs(targetPid)};
+            long[] nodesBeforePublic = new long[2];
+            long t0 = System.nanoTime();
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            String cmd = java + " -Xmx256m -cp '" + System.getProperty("java.class.path") + "' "
+                    + KuzzleCopyBench.class.getName() + " --plan " + src + " " + dst + " '" + index + "' '" + internal + "'";
+            StringBuilder out = new StringBuilder();
+            long childCpu = runTimed(cmd, line -> {
+                out.append(line).append('\n');
+                if (line.startsWith("STEP-START kuzzle-public-storages")) {
+                    nodesBeforePublic[0] = nodeCpuMs(sourcePid);
+                    nodesBeforePublic[1] = nodeCpuMs(targetPid);
+                }
+            });
+            double whole = secs(t0);
+            long[] nodes1 = {nodeCpuMs(sourcePid), nodeCpuMs(targetPid)};
+            Matcher m = Pattern.compile("STEP kuzzle-public-storages (\\d+) ms, JVM CPU (\\d+) ms").matcher(out);
+            if (!m.find()) {
+                throw new IllegalStateException("the plan did not report its public step:\n" + out);
+            }
+            Matcher steps = Pattern.compile("STEP (\\S+) (\\d+) ms").matcher(out);
+            StringBuilder line = new StringBuilder("    steps:");
+            while (steps.find()) {
+                line.append(' ').append(steps.group(1).replace("kuzzle-", "")).append(' ').append(steps.group(2)).append(" ms");
+            }
+            System.out.println(line);
+            checkCount("&" + index + "." + TYPE);
+            dropTargets();
+            Run publicStep = new Run(Long.parseLong(m.group(1)) / 1000.0, Long.parseLong(m.group(2)),
+                    nodes1[0] - nodesBeforePublic[0], nodes1[1] - nodesBeforePublic[1]);
+            Run wholePlan = new Run(whole, childCpu, nodes1[0] - nodes0[0], nodes1[1] - nodes0[1]);
+            return new Run[] {publicStep, wholePlan};
+        }
     }
 
-    private static double ours(String src, String dst, String index, String id, int n, int page, int writes) {
-        KuzzleUpgradeSettings settings = KuzzleUpgradeSettings.builder().planId("bench-" + id)
-                .sourceElasticsearch(ElasticsearchEndpoint.of(src)).targetElasticsearch(ElasticsearchEndpoint.of(dst))
-                .v1InternalIndex("%kzlbench" + id).v2InternalIndexName("kzlbench" + id)
-                .selection(DataSelection.indices(index)).targetVersion("2.14.0").targetShape(1, 0).sampleSize(5)
-                .pageSize(page).writeConcurrency(writes)
-                .build();
-        long cpu0 = processCpuNanos();
-        long[] nodes0 = cpuSnapshot();
-        UpgradeReport r;
-        try (KuzzleUpgrade kuzzle = KuzzleUpgrade.create()) {
-            r = UpgradeRunner.builder().store(new InMemoryCheckpointStore()).owner("bench").build()
-                    .up(kuzzle.upgradePlan(settings)).throwIfFailed();
+    /** The plan run by a CLI user: default settings, its own JVM; prints each step's start and duration. */
+    public static final class PlanChild {
+        private PlanChild() {
         }
-        long cpuMs = (processCpuNanos() - cpu0) / 1_000_000;
-        long ms = r.step("kuzzle-public-storages").orElseThrow().duration().toMillis();
-        System.out.printf("    this JVM used %d ms of CPU for a %d ms public-storage step (whole plan)%n", cpuMs, ms);
-        printCpu(nodes0, ms);
-        return n / (ms / 1000.0);
+
+        public static void main(String[] args) {
+            String src = args[0];
+            String dst = args[1];
+            String index = args[2];
+            String internal = args[3];
+            KuzzleUpgradeSettings settings = KuzzleUpgradeSettings.builder().planId("bench-" + index)
+                    .sourceElasticsearch(ElasticsearchEndpoint.of(src)).targetElasticsearch(ElasticsearchEndpoint.of(dst))
+                    .v1InternalIndex(internal).v2InternalIndexName(internal.substring(1))
+                    .selection(DataSelection.indices(index)).targetVersion("2.14.0")
+                    .build();
+            long[] cpuAtStart = new long[1];
+            UpgradeReport r;
+            try (KuzzleUpgrade kuzzle = KuzzleUpgrade.create()) {
+                r = UpgradeRunner.builder().store(new InMemoryCheckpointStore()).owner("bench")
+                        .listener(event -> {
+                            if (event instanceof io.upgradesdk.upgrade.UpgradeEvent.StepStarted started) {
+                                if (started.stepId().equals("kuzzle-public-storages")) {
+                                    cpuAtStart[0] = processCpuNanos();
+                                }
+                                System.out.println("STEP-START " + started.stepId());
+                                System.out.flush();
+                            }
+                        })
+                        .build().up(kuzzle.upgradePlan(settings)).throwIfFailed();
+            }
+            for (UpgradeReport.StepReport step : r.steps()) {
+                if (step.stepId().equals("kuzzle-public-storages")) {
+                    System.out.printf("STEP %s %d ms, JVM CPU %d ms%n", step.stepId(), step.duration().toMillis(),
+                            (processCpuNanos() - cpuAtStart[0]) / 1_000_000);
+                } else {
+                    System.out.printf("STEP %s %d ms%n", step.stepId(), step.duration().toMillis());
+                }
+            }
+            System.exit(0);
+        }
     }
 
-    /** CPU ms used so far by this JVM, the source node and the target node. */
-    private static long[] cpuSnapshot() {
-        return new long[] {processCpuNanos() / 1_000_000, nodeCpuMs(sourcePid), nodeCpuMs(targetPid)};
+    /**
+     * Runs a command under bash and returns the user+system CPU ms of its children (bash's
+     * {@code times}); each output line goes to {@code lines} (or is dropped).
+     */
+    private static long runTimed(String command, java.util.function.Consumer<String> lines) throws Exception {
+        Process p = new ProcessBuilder("bash", "-c", command + "; status=$?; times; exit $status")
+                .redirectErrorStream(true).start();
+        List<String> all = new ArrayList<>();
+        try (var reader = p.inputReader()) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                all.add(line);
+                if (lines != null) {
+                    lines.accept(line);
+                }
+            }
+        }
+        if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
+            throw new IllegalStateException("'" + (command.length() > 200 ? command.substring(0, 200) + "..." : command)
+                    + "' failed:\n" + String.join("\n", all.subList(
+                    Math.max(0, all.size() - 30), all.size())));
+        }
+        // the last line of `times`: children's user and system time, e.g. "0m12.345s 0m1.234s"
+        Matcher m = Pattern.compile("(\\d+)m([\\d.]+)s (\\d+)m([\\d.]+)s").matcher(all.get(all.size() - 1));
+        if (!m.find()) {
+            return 0;
+        }
+        return (long) ((Long.parseLong(m.group(1)) * 60 + Double.parseDouble(m.group(2)) + Long.parseLong(m.group(3)) * 60
+                + Double.parseDouble(m.group(4))) * 1000);
     }
 
-    private static void printCpu(long[] before, long wallMs) {
-        long[] now = cpuSnapshot();
-        System.out.printf("    CPU ms over %d ms: bench JVM %d, source node %d, target node %d%n", wallMs,
-                now[0] - before[0], now[1] - before[1], now[2] - before[2]);
+    /**
+     * elasticdump from npm in the build directory (installed once, a pinned version); null, with a
+     * line saying so, when npm is missing or the install fails.
+     */
+    private static Path installElasticdump() throws Exception {
+        String version = System.getProperty("bench.elasticdump", "6.125.1");
+        Path base = Path.of(System.getProperty("bench.dir",
+                Files.isDirectory(Path.of("upgrade-kuzzle", "target")) ? "upgrade-kuzzle/target" : "target"));
+        Path prefix = base.resolve("elasticdump-" + version).toAbsolutePath();
+        Path bin = prefix.resolve("node_modules/elasticdump/bin/elasticdump");
+        if (Files.exists(bin)) {
+            System.out.println("elasticdump " + version + ": " + bin);
+            return bin;
+        }
+        if (new ProcessBuilder("bash", "-c", "command -v npm && command -v node").start().waitFor() != 0) {
+            System.out.println("SKIPPED elasticdump: npm or node is not installed; only the bare copy and the plan are measured");
+            return null;
+        }
+        Files.createDirectories(prefix);
+        Process p = new ProcessBuilder("npm", "install", "--prefix", prefix.toString(), "--no-audit", "--no-fund",
+                "elasticdump@" + version).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0 || !Files.exists(bin)) {
+            System.out.println("SKIPPED elasticdump: 'npm install elasticdump@" + version + "' failed:\n" + out);
+            return null;
+        }
+        System.out.println("elasticdump " + version + " installed into " + prefix);
+        return bin;
+    }
+
+    static double median(double[] values) {
+        double[] v = values.clone();
+        java.util.Arrays.sort(v);
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
     /** utime + stime of a process from /proc (Linux), in ms; 0 elsewhere. */
     private static long nodeCpuMs(long pid) {
         try {
-            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             return 0;
         }
     }
 
     private static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
-    }
-
-    private static long peakHeapMb() {
-        long peak = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                peak += pool.getPeakUsage().getUsed();
-            }
-        }
-        return peak >> 20;
     }
 
     private static double secs(long t0) {

@@ -198,9 +198,10 @@ final class FakeEs implements EsPort {
         long dropped = 0;
         List<Map.Entry<String, ObjectNode>> page = new ArrayList<>();
         List<Map.Entry<String, ObjectNode>> all = new ArrayList<>(rest.entrySet());
-        for (int k = 0; k < all.size(); k += pageSize) {
+        int step = pageSize > 0 ? pageSize : 1000;
+        for (int k = 0; k < all.size(); k += step) {
             page.clear();
-            page.addAll(all.subList(k, Math.min(all.size(), k + pageSize)));
+            page.addAll(all.subList(k, Math.min(all.size(), k + step)));
             for (Map.Entry<String, ObjectNode> e : page) {
                 read++;
                 documentsRead++;

@@ -327,8 +327,8 @@ class KuzzlePlanTest {
                 .hasMessageContaining("2.x.y");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> KuzzleUpgradeSettings.builder()
                 .sourceElasticsearch(ElasticsearchEndpoint.of("http://a:9200")).targetVersion("2.10.0")
-                .writeConcurrency(0).build())
-                .hasMessageContaining("writeConcurrency must be between 1 and 16, was 0");
+                .writeConcurrency(-1).build())
+                .hasMessageContaining("writeConcurrency must be between 1 and 16 (or 0: automatic, the default), was -1");
     }
 
     @Test
