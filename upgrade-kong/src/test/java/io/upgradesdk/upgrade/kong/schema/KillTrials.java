@@ -120,6 +120,9 @@ final class KillTrials {
             }
         }
         runsByTrial.put(work.getFileName().toString(), new ArrayList<>(lastByPid.values()));
+        Path dir = Files.createDirectories(Path.of("target", "fault-suite"));
+        append(dir.resolve(plan + ".progress"), Duration.ofNanos(System.nanoTime() - started).toSeconds() + " s "
+                + work.getFileName() + ": runs ended in " + lastByPid.values() + "\n");
         try (CheckpointStore store = new FileCheckpointStore(work.resolve("checkpoint.json"))) {
             var checkpoint = store.load(planIdOf(work)).orElseThrow(() -> new AssertionError("no checkpoint in " + work));
             org.assertj.core.api.Assertions.assertThat(checkpoint.steps()).hasSize(steps)

@@ -147,6 +147,7 @@ public class KuzzleKillTrialsTest {
                     KuzzleUpgradeEsTest.assertMigrated(p.getProperty("source"), p.getProperty("target"), s);
                     assertRewritesBounded(p.getProperty("target"), s, work);
                     assertTokensCopied(p.getProperty("sourceRedis"), p.getProperty("targetRedis"));
+                    removeIndicesOf(s, p.getProperty("source"), p.getProperty("target"));
                 });
         trials.report(report);
         assertThat(report.killsLanded()).isPositive();
@@ -164,9 +165,20 @@ public class KuzzleKillTrialsTest {
                     ItScenario s = new ItScenario(p.getProperty("scenario"));
                     KuzzleUpgradeEsTest.assertMigrated(p.getProperty("source"), p.getProperty("source"), s);
                     assertRewritesBounded(p.getProperty("source"), s, work);
+                    removeIndicesOf(s, p.getProperty("source"));
                 });
         trials.report(report);
         assertThat(report.killsLanded()).isPositive();
+    }
+
+    /**
+     * A checked trial's indices go: the plan migrates every v1 plugin index it finds on the source
+     * (the selection covers public indices only), and refuses targets that already exist.
+     */
+    private static void removeIndicesOf(ItScenario s, String... urls) {
+        for (String url : urls) {
+            EsFixtures.deleteAll(url, s.id());
+        }
     }
 
     /**
