@@ -30,9 +30,12 @@ import org.slf4j.LoggerFactory;
  * the JVM runs as root the server runs as the system user {@code postgres} (via {@code setpriv}),
  * because PostgreSQL refuses to run as root. Set {@code PG_BIN} to use another bin directory.
  *
+ * <p>{@link #startDedicated()} starts a server of a test's own that it may stop, kill and start
+ * again on the same data directory and port (a server restarted under a running upgrade).
+ *
  * <p>This class has no JDBC driver dependency: databases are created with {@code psql}.
  */
-public final class PostgresServer {
+public final class PostgresServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PostgresServer.class);
     private static final String SUPERUSER = "postgres";
@@ -42,11 +45,13 @@ public final class PostgresServer {
     private final Path dir;
     private final int port;
     private final AtomicInteger databases = new AtomicInteger();
+    private final List<String> asPg;
 
-    private PostgresServer(Path bin, Path dir, int port) {
+    private PostgresServer(Path bin, Path dir, int port, List<String> asPg) {
         this.bin = bin;
         this.dir = dir;
         this.port = port;
+        this.asPg = asPg;
     }
 
     /** The JVM's server, started on first call (takes a few seconds: initdb + start). */
@@ -57,8 +62,52 @@ public final class PostgresServer {
         return instance;
     }
 
+    /**
+     * A new server of the caller's own (initdb + start, a few seconds), not the JVM's shared one: a
+     * test may {@link #stop()}, {@link #kill()} and {@link #startAgain()} it. {@link #close()} it when done.
+     */
+    public static PostgresServer startDedicated() {
+        return start();
+    }
+
     public String host() {
         return "127.0.0.1";
+    }
+
+    /** Stops the server ({@code pg_ctl stop -m fast}: open sessions are ended) and waits for it. */
+    public synchronized void stop() {
+        pgCtl("stop", "-m", "fast");
+    }
+
+    /** Stops the server like a crash ({@code pg_ctl stop -m immediate}: no shutdown checkpoint). */
+    public synchronized void kill() {
+        pgCtl("stop", "-m", "immediate");
+    }
+
+    /** Starts a stopped server again on the same data directory and port; waits until it accepts connections. */
+    public synchronized void startAgain() {
+        PostgresProcess.run(List.of(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-l",
+                dir.resolve("postgres.log").toString(), "-w", "-t", "60", "-o",
+                "-p " + port + " -c listen_addresses=127.0.0.1 -k " + dir, "start"), asPg, dir, 90);
+    }
+
+    /** {@link #stop()} then {@link #startAgain()}. */
+    public synchronized void restart() {
+        stop();
+        startAgain();
+    }
+
+    /** Stops a dedicated server and removes its directory (never call it on the shared {@link #get()}). */
+    @Override
+    public synchronized void close() {
+        stop(asPg);
+    }
+
+    private void pgCtl(String... args) {
+        List<String> cmd = new ArrayList<>(List.of(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(),
+                "-w"));
+        cmd.addAll(List.of(args));
+        PostgresProcess.run(cmd, asPg, dir, 60);
     }
 
     public int port() {
@@ -140,7 +189,7 @@ public final class PostgresServer {
                 PostgresProcess.run(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-l",
                         dir.resolve("postgres.log").toString(), "-w", "-t", "60", "-o",
                         "-p " + port + " -c listen_addresses=127.0.0.1 -k " + dir, "start"), asPg, dir, 90);
-                PostgresServer server = new PostgresServer(bin, dir, port);
+                PostgresServer server = new PostgresServer(bin, dir, port, asPg);
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stop(asPg), "postgres-stop"));
                 LOG.info("PostgreSQL ({}) answers on 127.0.0.1:{}, started in {} ms, dir {}", bin, port,
                         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), dir);

@@ -214,7 +214,11 @@ public final class ReindexSteps {
             r.username().ifPresent(u -> remote.put("username", u));
             r.password().ifPresent(p -> remote.put("password", p.reveal()));
         });
-        body.putObject("dest").put("index", s.destIndex()).put("op_type", "index");
+        // Only create: a run killed after Elasticsearch accepted the task but before its id reached the
+        // checkpoint starts a second task on rerun (the first runs on); the plan made the destination,
+        // so a document already there came from this reindex and is skipped, never written twice.
+        body.put("conflicts", "proceed");
+        body.putObject("dest").put("index", s.destIndex()).put("op_type", "create");
         EsClient.EsResponse r = c.exchange("POST", "/_reindex?wait_for_completion=false&refresh=true", body);
         if (r.status() == 405 || r.status() == 404 || r.status() == 400 && r.body().toString().contains("no handler")) {
             throw new UpgradeException(ElasticsearchErrorCode.REQUEST_FAILED, c.name() + " has no _reindex API "

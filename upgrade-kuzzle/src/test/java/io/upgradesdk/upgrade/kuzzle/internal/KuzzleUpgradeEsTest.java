@@ -77,7 +77,7 @@ class KuzzleUpgradeEsTest {
     }
 
     /** Asserts the target holds exactly the transformed v1 data, document by document. */
-    private static void assertMigrated(String src, String dst, ItScenario s) {
+    static void assertMigrated(String src, String dst, ItScenario s) {
         String nyc = s.nyc();
         Map<String, ObjectNode> config = EsFixtures.docs(dst, "%" + s.v2Internal() + ".config");
         assertThat(config.get("security.jwt.secret").get("seed").asText()).isEqualTo(V1Dataset.SEED);
