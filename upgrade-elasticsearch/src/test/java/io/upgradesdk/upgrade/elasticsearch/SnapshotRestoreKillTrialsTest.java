@@ -1,5 +1,6 @@
 package io.upgradesdk.upgrade.elasticsearch;
 
+import io.upgradesdk.upgrade.testkit.KillTrials;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,5 +1,6 @@
 package io.upgradesdk.upgrade.kong.schema;
 
+import io.upgradesdk.upgrade.testkit.KillTrials;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.upgradesdk.testservers.PostgresServer;

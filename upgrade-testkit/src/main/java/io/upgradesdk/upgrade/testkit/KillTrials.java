@@ -1,11 +1,10 @@
-package io.upgradesdk.upgrade.kuzzle.internal;
+package io.upgradesdk.upgrade.testkit;
 
 import io.upgradesdk.upgrade.CheckpointStore;
 import io.upgradesdk.upgrade.FileCheckpointStore;
 import io.upgradesdk.upgrade.StepState;
 import io.upgradesdk.upgrade.UpgradeEvent;
 import io.upgradesdk.upgrade.UpgradeRunner;
-import io.upgradesdk.upgrade.testkit.KillHarness;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -20,31 +19,45 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import org.assertj.core.api.Assertions;
 
 /**
  * The bookkeeping of seeded SIGKILL trials run by {@link KillHarness} (the fault suite): the
  * settings ({@code -Dfault.trials}, {@code -Dfault.seed} to replay), a trail each child JVM writes
  * (which step it was in when it died), and the figures (trials, kills per step, duration) printed
  * and written to {@code target/fault-suite/<plan>.md}.
+ *
+ * <pre>{@code
+ * KillTrials trials = new KillTrials("reindex");
+ * KillHarness.Report report = KillHarness.forPlan(MyKillablePlan.class)
+ *     .trials(KillTrials.trials(20)).seed(trials.seed())
+ *     .run(work -> { trials.afterTrial(work); assertExactCounts(work); });
+ * trials.report(report);
+ * }</pre>
+ *
+ * The child JVM calls {@link #recordSteps} on its runner builder and reads the servers' addresses
+ * with {@link #settings}; the test writes them with {@link #writeSettings}, including the keys
+ * {@code planId} and {@code steps} that {@link #afterTrial} uses to check the checkpoint.
  */
-final class KillTrials {
+public final class KillTrials {
 
     private static final String TRAIL = "trail.log";
     private final String plan;
     private final Map<String, List<String>> runsByTrial = new ConcurrentHashMap<>();
     private final long started = System.nanoTime();
 
-    KillTrials(String plan) {
+    /** A series for the plan named {@code plan} (the name of its figures file). */
+    public KillTrials(String plan) {
         this.plan = plan;
     }
 
     /** How many trials: {@code -Dfault.trials}, else {@code defaultTrials}. */
-    static int trials(int defaultTrials) {
+    public static int trials(int defaultTrials) {
         return Integer.getInteger("fault.trials", defaultTrials);
     }
 
     /** The seed: {@code -Dfault.seed} to replay a series, else a fresh one; printed either way. */
-    long seed() {
+    public long seed() {
         long seed = Long.getLong("fault.seed", System.nanoTime());
         System.out.println("[fault-suite] " + plan + ": seed " + seed + " (replay with -Dfault.seed=" + seed + ")");
         return seed;
@@ -53,7 +66,7 @@ final class KillTrials {
     // --- in the child JVM ------------------------------------------------------------------------
 
     /** Makes the child's runner append its step events to the trial's trail. */
-    static void recordSteps(UpgradeRunner.Builder runner, Path work) {
+    public static void recordSteps(UpgradeRunner.Builder runner, Path work) {
         String pid = Long.toString(ProcessHandle.current().pid());
         runner.listener(event -> {
             String line = null;
@@ -78,7 +91,7 @@ final class KillTrials {
     }
 
     /** Server addresses and names a trial's children read (written by {@code prepare}). */
-    static void writeSettings(Path work, Map<String, String> settings) throws IOException {
+    public static void writeSettings(Path work, Map<String, String> settings) throws IOException {
         Properties p = new Properties();
         p.putAll(settings);
         try (var out = Files.newOutputStream(work.resolve("trial.properties"))) {
@@ -86,7 +99,8 @@ final class KillTrials {
         }
     }
 
-    static Properties settings(Path work) throws IOException {
+    /** The settings a trial's test wrote with {@link #writeSettings}. */
+    public static Properties settings(Path work) throws IOException {
         Properties p = new Properties();
         try (var in = Files.newInputStream(work.resolve("trial.properties"))) {
             p.load(in);
@@ -100,7 +114,7 @@ final class KillTrials {
      * Remembers where each run of the trial stopped (from its trail) and asserts the checkpoint is
      * readable with every step SUCCEEDED. Call from the harness check.
      */
-    void afterTrial(Path work) throws Exception {
+    public void afterTrial(Path work) throws Exception {
         int steps = Integer.parseInt(settings(work).getProperty("steps"));
         Map<String, String> lastByPid = new LinkedHashMap<>();
         Path trail = work.resolve(TRAIL);
@@ -125,8 +139,8 @@ final class KillTrials {
                 + work.getFileName() + ": runs ended in " + lastByPid.values() + "\n");
         try (CheckpointStore store = new FileCheckpointStore(work.resolve("checkpoint.json"))) {
             var checkpoint = store.load(planIdOf(work)).orElseThrow(() -> new AssertionError("no checkpoint in " + work));
-            org.assertj.core.api.Assertions.assertThat(checkpoint.steps()).hasSize(steps)
-                    .allSatisfy(s -> org.assertj.core.api.Assertions.assertThat(s.state()).as(s.stepId())
+            Assertions.assertThat(checkpoint.steps()).hasSize(steps)
+                    .allSatisfy(s -> Assertions.assertThat(s.state()).as(s.stepId())
                             .isEqualTo(StepState.SUCCEEDED));
         }
     }
@@ -136,7 +150,7 @@ final class KillTrials {
     }
 
     /** Prints and writes the figures of a finished series. */
-    String report(KillHarness.Report report) throws IOException {
+    public String report(KillHarness.Report report) throws IOException {
         Map<String, Integer> perStep = new TreeMap<>();
         int landed = 0;
         for (KillHarness.Kill kill : report.kills()) {
