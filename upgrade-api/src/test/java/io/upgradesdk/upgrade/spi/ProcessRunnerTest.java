@@ -57,7 +57,7 @@ class ProcessRunnerTest {
 
     @Test
     void aCommandIgnoringTheTerminationSignalIsKilledForciblyAfterTheGrace() {
-        ProcessRunner runner = shell("trap '' TERM; while true; do sleep 0.1; done", Duration.ofMillis(500))
+        ProcessRunner runner = shell("trap '' TERM; for i in $(seq 300); do sleep 0.1; done", Duration.ofMillis(500))
                 .killGrace(Duration.ofMillis(300)).build();
 
         long begin = System.nanoTime();

@@ -80,7 +80,7 @@ class ProcessTreeKillTest {
     @Test
     void aChildIgnoringTheTerminationSignalIsKilledForciblyOnceTheGraceIsOver() throws Exception {
         Path child = pidFile("child.pid");
-        ProcessRunner runner = shell("sh -c 'trap \"\" TERM; while true; do sleep 0.1; done' & echo $! > " + child
+        ProcessRunner runner = shell("sh -c 'trap \"\" TERM; for i in $(seq 300); do sleep 0.1; done' & echo $! > " + child
                 + "; sleep 30", Duration.ofMillis(500)).killGrace(Duration.ofMillis(700)).build();
 
         Duration took = timed(() -> runExpectingTimeout(runner));
@@ -94,7 +94,7 @@ class ProcessTreeKillTest {
     void childrenGetTheTerminationSignalBeforeAnyForcibleKillSoTheyCanCleanUp() throws Exception {
         Path marker = dir.resolve("cleaned");
         ProcessRunner runner = shell("sh -c 'trap \"echo cleaned > " + marker + "; exit 0\" TERM;"
-                + " while true; do sleep 0.1; done' & sleep 30", Duration.ofMillis(500))
+                + " for i in $(seq 300); do sleep 0.1; done' & sleep 30", Duration.ofMillis(500))
                 .killGrace(Duration.ofSeconds(5)).build();
 
         Duration took = timed(() -> runExpectingTimeout(runner));
@@ -107,7 +107,7 @@ class ProcessTreeKillTest {
     @Test
     void aCommandThatEndsOnTheTerminationSignalIsNotMadeToWaitForTheGrace() {
         // The shell's loop survives its children's deaths: only the signal sent to it ends it.
-        ProcessRunner runner = shell("while true; do sleep 0.1; done", Duration.ofMillis(300))
+        ProcessRunner runner = shell("for i in $(seq 300); do sleep 0.1; done", Duration.ofMillis(300))
                 .killGrace(Duration.ofSeconds(20)).build();
 
         Duration took = timed(() -> runExpectingTimeout(runner));
