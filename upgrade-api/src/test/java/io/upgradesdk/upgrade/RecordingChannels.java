@@ -28,6 +28,7 @@ final class RecordingChannels implements FileChannels {
     private final List<String> reads = Collections.synchronizedList(new ArrayList<>());
     private long budget = Long.MAX_VALUE;
     private int bytesPerCall = Integer.MAX_VALUE;
+    private int mutexRefusals;
     private boolean crashed;
 
     List<String> log() {
@@ -50,6 +51,25 @@ final class RecordingChannels implements FileChannels {
     /** From now on every read and write moves at most {@code bytes} bytes and returns that short count. */
     void limitEachCallTo(int bytes) {
         bytesPerCall = bytes;
+    }
+
+    /**
+     * The next {@code attempts} tries to lock the mutex (byte {@link FileCheckpointStore#MUTEX_POSITION}
+     * of the lock file) find it held by another process, as {@link FileChannel#tryLock} reports that:
+     * null. {@link Integer#MAX_VALUE}: for ever.
+     */
+    void mutexHeldByAnotherProcessFor(int attempts) {
+        mutexRefusals = attempts;
+    }
+
+    private synchronized boolean refuseMutex(long position) {
+        if (position != FileCheckpointStore.MUTEX_POSITION || mutexRefusals <= 0) {
+            return false;
+        }
+        if (mutexRefusals != Integer.MAX_VALUE) {
+            mutexRefusals--;
+        }
+        return true;
     }
 
     /** {@code buffer} limited to what one call may move; the caller restores the limit. */
@@ -219,6 +239,9 @@ final class RecordingChannels implements FileChannels {
 
         @Override
         public FileLock tryLock(long position, long size, boolean shared) throws IOException {
+            if (refuseMutex(position)) {
+                return null;
+            }
             return delegate.tryLock(position, size, shared);
         }
 
