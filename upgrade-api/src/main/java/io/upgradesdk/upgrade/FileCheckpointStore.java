@@ -342,7 +342,7 @@ public final class FileCheckpointStore implements CheckpointStore {
 
     private void openLockFile() {
         try {
-            lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
+            lockChannel = channels.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
         } catch (IOException e) {
             refuseLink(lockFile); // opening a link without following it fails with a plain IOException

@@ -2,10 +2,15 @@ package io.upgradesdk.upgrade;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -82,5 +87,64 @@ class FileCheckpointStoreDeletedLockFileTest {
             clock.advance(MINUTE.plusSeconds(1));
             assertThat(next.acquireLease("plan", "next-run", MINUTE).owner()).isEqualTo("next-run");
         }
+    }
+    @Test
+    void theHoldersMoveToTheNewLockFileIsRecordedSoItsDeathIsNoticedWhileTheOldFileIsStillOpen() throws Exception {
+        // Another store keeps the deleted lock file open: its inode cannot be reused by the new one.
+        try (FileCheckpointStore witness = new FileCheckpointStore(checkpoint())) {
+            witness.load("plan");
+            FileCheckpointStore holder = new FileCheckpointStore(checkpoint());
+            Lease lease = holder.acquireLease("plan", "first-run", MINUTE);
+            Files.delete(lockFile());
+            holder.renewLease(lease, MINUTE);
+            holder.close(); // the process dies
+
+            try (FileCheckpointStore next = new FileCheckpointStore(checkpoint())) {
+                assertThat(next.acquireLease("plan", "next-run", MINUTE).owner()).isEqualTo("next-run");
+            }
+        }
+    }
+
+    @Test
+    void movingToTheNewLockFileClosesTheDeletedOne() throws Exception {
+        Path descriptors = Path.of("/proc/self/fd");
+        assumeTrue(Files.isDirectory(descriptors), "needs /proc");
+        try (FileCheckpointStore holder = new FileCheckpointStore(checkpoint())) {
+            Lease lease = holder.acquireLease("plan", "first-run", MINUTE);
+            Files.delete(lockFile());
+            holder.renewLease(lease, MINUTE);
+
+            assertThat(openFilesIn(descriptors)).noneMatch(target -> target.startsWith(lockFile() + " (deleted)"));
+        }
+    }
+
+    private static List<String> openFilesIn(Path descriptors) throws IOException {
+        List<String> targets = new ArrayList<>();
+        try (DirectoryStream<Path> fds = Files.newDirectoryStream(descriptors)) {
+            for (Path fd : fds) {
+                try {
+                    targets.add(Files.readSymbolicLink(fd).toString());
+                } catch (IOException e) {
+                    // closed meanwhile (the directory stream's own descriptor)
+                }
+            }
+        }
+        return targets;
+    }
+
+    @Test
+    void aLinkPlantedAtTheLockFileWhileAStoreIsOpenIsRefusedAtItsNextOperation() throws Exception {
+        Path elsewhere = Files.writeString(directory.resolve("someone-elses-file"), "theirs");
+        try (FileCheckpointStore store = new FileCheckpointStore(checkpoint())) {
+            store.acquireLease("plan", "first-run", MINUTE);
+            Files.delete(lockFile());
+            Files.createSymbolicLink(lockFile(), elsewhere);
+
+            assertThatThrownBy(() -> store.load("plan"))
+                    .isInstanceOfSatisfying(UpgradeException.class,
+                            e -> assertThat(e.code()).isEqualTo(UpgradeErrorCode.INVALID_CONFIGURATION))
+                    .hasMessageContaining(lockFile() + " is a symbolic link");
+        }
+        assertThat(Files.readString(elsewhere)).isEqualTo("theirs");
     }
 }

@@ -60,4 +60,29 @@ class FileCheckpointStoreMutexWaitTest {
             release.join();
         }
     }
+    @Test
+    void aMutexAnotherProcessHoldsIsWaitedForUntilItIsFree() {
+        RecordingChannels channels = new RecordingChannels();
+        try (FileCheckpointStore store = new FileCheckpointStore(dir.resolve("checkpoint.json"), Clock.systemUTC(),
+                channels, Duration.ofSeconds(10))) {
+            channels.mutexHeldByAnotherProcessFor(5);
+
+            assertThat(store.load("p")).isEmpty();
+        }
+    }
+
+    @Test
+    void aMutexAnotherProcessHoldsPastTheWaitEndsInATransientErrorNamingTheLockFile() {
+        RecordingChannels channels = new RecordingChannels();
+        try (FileCheckpointStore store = new FileCheckpointStore(dir.resolve("checkpoint.json"), Clock.systemUTC(),
+                channels, Duration.ofMillis(200))) {
+            channels.mutexHeldByAnotherProcessFor(Integer.MAX_VALUE);
+
+            assertThatThrownBy(() -> store.load("p"))
+                    .isInstanceOfSatisfying(UpgradeException.class,
+                            e -> assertThat(e.code()).isEqualTo(UpgradeErrorCode.STORE_UNAVAILABLE))
+                    .hasMessageContaining("stayed locked by another process for 200 ms")
+                    .hasMessageContaining("fuser " + dir.resolve("checkpoint.json.lock").toAbsolutePath());
+        }
+    }
 }

@@ -67,6 +67,20 @@ class FileCheckpointStoreSharingTest {
     }
 
     @Test
+    void aZeroLeaseDurationIsRefusedAsInvalidEvenWhileAnotherRunHoldsTheLease() {
+        Path file = dir.resolve("cp");
+        try (FileCheckpointStore holder = new FileCheckpointStore(file, clock);
+                FileCheckpointStore other = new FileCheckpointStore(file, clock)) {
+            holder.acquireLease("plan", "host-a", LEASE);
+
+            assertThatThrownBy(() -> other.acquireLease("plan", "host-b", Duration.ZERO))
+                    .isInstanceOfSatisfying(UpgradeException.class,
+                            e -> assertThat(e.code()).isEqualTo(UpgradeErrorCode.INVALID_CONFIGURATION))
+                    .hasMessageContaining("lease duration must be positive");
+        }
+    }
+
+    @Test
     void aClosedStoreNoLongerReadsTheFile() {
         FileCheckpointStore store = new FileCheckpointStore(dir.resolve("cp"), clock);
         store.close();

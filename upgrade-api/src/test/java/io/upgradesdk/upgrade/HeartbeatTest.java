@@ -105,6 +105,7 @@ class HeartbeatTest {
 
             assertThat(report.isSuccess()).isTrue();
             assertThat(heartbeat.get()).as("the runner's own heartbeat thread during the run").isNotNull();
+            assertThat(heartbeat.get().isDaemon()).as("a daemon: it never keeps the host's JVM alive").isTrue();
             heartbeat.get().join(TimeUnit.SECONDS.toMillis(10));
             assertThat(heartbeat.get().isAlive()).as("the heartbeat thread after the run").isFalse();
         }

@@ -17,12 +17,18 @@ import java.util.List;
 /**
  * File channels for the file store that log every write and force ("write NAME BYTES", "force
  * NAME"), and, once armed with a byte budget, crash mid-write: the write that exceeds the budget
- * puts only the bytes left in it on disk and throws, as does every write or force after it.
+ * puts only the bytes left in it on disk and throws, as does every write or force after it. They
+ * also log every positional read ("read NAME BYTES at POSITION", apart from the write log), and
+ * can move at most a few bytes per call, as a channel may: a short read or write that is not
+ * continued loses or misplaces data.
  */
 final class RecordingChannels implements FileChannels {
 
     private final List<String> log = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> reads = Collections.synchronizedList(new ArrayList<>());
     private long budget = Long.MAX_VALUE;
+    private int bytesPerCall = Integer.MAX_VALUE;
+    private int mutexRefusals;
     private boolean crashed;
 
     List<String> log() {
@@ -31,6 +37,47 @@ final class RecordingChannels implements FileChannels {
 
     void clearLog() {
         log.clear();
+    }
+
+    /** The positional reads since the last {@link #clearReads()}: "read NAME BYTES at POSITION", BYTES as asked. */
+    List<String> reads() {
+        return List.copyOf(reads);
+    }
+
+    void clearReads() {
+        reads.clear();
+    }
+
+    /** From now on every read and write moves at most {@code bytes} bytes and returns that short count. */
+    void limitEachCallTo(int bytes) {
+        bytesPerCall = bytes;
+    }
+
+    /**
+     * The next {@code attempts} tries to lock the mutex (byte {@link FileCheckpointStore#MUTEX_POSITION}
+     * of the lock file) find it held by another process, as {@link FileChannel#tryLock} reports that:
+     * null. {@link Integer#MAX_VALUE}: for ever.
+     */
+    void mutexHeldByAnotherProcessFor(int attempts) {
+        mutexRefusals = attempts;
+    }
+
+    private synchronized boolean refuseMutex(long position) {
+        if (position != FileCheckpointStore.MUTEX_POSITION || mutexRefusals <= 0) {
+            return false;
+        }
+        if (mutexRefusals != Integer.MAX_VALUE) {
+            mutexRefusals--;
+        }
+        return true;
+    }
+
+    /** {@code buffer} limited to what one call may move; the caller restores the limit. */
+    private ByteBuffer shortened(ByteBuffer buffer) {
+        if (buffer.remaining() > bytesPerCall) {
+            buffer.limit(buffer.position() + bytesPerCall);
+        }
+        return buffer;
     }
 
     /** From now on, at most {@code bytes} more bytes reach the disk; the write that would pass that crashes. */
@@ -69,7 +116,16 @@ final class RecordingChannels implements FileChannels {
             this.name = name;
         }
 
-        private int tornWrite(ByteBuffer source, long position, boolean positional) throws IOException {
+        private int tornWrite(ByteBuffer whole, long position, boolean positional) throws IOException {
+            int limit = whole.limit();
+            try {
+                return tornWritePart(shortened(whole), position, positional);
+            } finally {
+                whole.limit(limit);
+            }
+        }
+
+        private int tornWritePart(ByteBuffer source, long position, boolean positional) throws IOException {
             int wanted = source.remaining();
             int allowed = allow(name, wanted, positional ? position : -1);
             ByteBuffer part = source.duplicate();
@@ -115,7 +171,12 @@ final class RecordingChannels implements FileChannels {
 
         @Override
         public int read(ByteBuffer dst) throws IOException {
-            return delegate.read(dst);
+            int limit = dst.limit();
+            try {
+                return delegate.read(shortened(dst));
+            } finally {
+                dst.limit(limit);
+            }
         }
 
         @Override
@@ -125,7 +186,13 @@ final class RecordingChannels implements FileChannels {
 
         @Override
         public int read(ByteBuffer dst, long position) throws IOException {
-            return delegate.read(dst, position);
+            reads.add("read " + name + " " + dst.remaining() + " at " + position);
+            int limit = dst.limit();
+            try {
+                return delegate.read(shortened(dst), position);
+            } finally {
+                dst.limit(limit);
+            }
         }
 
         @Override
@@ -172,6 +239,9 @@ final class RecordingChannels implements FileChannels {
 
         @Override
         public FileLock tryLock(long position, long size, boolean shared) throws IOException {
+            if (refuseMutex(position)) {
+                return null;
+            }
             return delegate.tryLock(position, size, shared);
         }
 

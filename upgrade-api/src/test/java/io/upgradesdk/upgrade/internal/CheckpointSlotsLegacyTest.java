@@ -108,4 +108,50 @@ class CheckpointSlotsLegacyTest {
         assertThat(CheckpointSlots.isSlotted(prefix)).isTrue();
         assertThat(CheckpointSlots.isSlotted(Arrays.copyOf(prefix, prefix.length - 1))).isFalse();
     }
+    @Test
+    void aSlotClaimingMoreBytesThanTheFileHasIsSkippedNotReadPastTheEnd() {
+        String claims = slot(9, "{\"a\":9}", CAPACITY).replace("\"length\":7,", "\"length\":99999,");
+
+        CheckpointSlots.Newest newest = CheckpointSlots.newest(file(slot(8, "{\"a\":8}", CAPACITY),
+                claims.substring(0, CAPACITY)), "cp");
+
+        assertThat(newest.seq()).isEqualTo(8);
+    }
+
+    /**
+     * A second slot whose claimed content runs one byte into the file's closing {@code ]}} and
+     * whose checksum matches those bytes: its closing brace would be the file's, outside the slot.
+     */
+    @Test
+    void aSlotWhoseContentRunsIntoTheFilesClosingBytesIsNotReadEvenWhenTheyPassTheChecksum() {
+        String runsOver = null;
+        for (int seq = 9; seq < 1000 && runsOver == null; seq++) {   // a prefix whose length fits its own numbers
+            for (int prefix = 40; prefix < 80 && runsOver == null; prefix++) {
+                String padding = " ".repeat(CAPACITY - prefix);
+                byte[] content = (padding + "]").getBytes(StandardCharsets.US_ASCII);
+                CRC32 crc = new CRC32();
+                crc.update(content);
+                String head = "{\"seq\":" + seq + ",\"crc\":" + crc.getValue() + ",\"length\":" + content.length
+                        + ",\"content\":";
+                if (head.length() == prefix) {
+                    runsOver = head + padding;
+                }
+            }
+        }
+        assertThat(runsOver).hasSize(CAPACITY);
+
+        CheckpointSlots.Newest newest = CheckpointSlots.newest(file(slot(8, "{\"a\":8}", CAPACITY), runsOver), "cp");
+
+        assertThat(newest.seq()).isEqualTo(8);
+        assertThat(newest.slot()).isZero();
+    }
+
+    @Test
+    void ofTwoIntactSlotsWithTheSameSequenceNumberTheFirstIsRead() {
+        CheckpointSlots.Newest newest = CheckpointSlots.newest(file(slot(3, "{\"a\":1}", CAPACITY),
+                slot(3, "{\"a\":2}", CAPACITY)), "cp");
+
+        assertThat(newest.slot()).isZero();
+        assertThat(text(newest)).isEqualTo("{\"a\":1}");
+    }
 }

@@ -57,13 +57,14 @@ class ProcessRunnerTest {
 
     @Test
     void aCommandIgnoringTheTerminationSignalIsKilledForciblyAfterTheGrace() {
-        ProcessRunner runner = shell("trap '' TERM; while true; do sleep 0.1; done", Duration.ofMillis(500))
+        ProcessRunner runner = shell("trap '' TERM; for i in $(seq 300); do sleep 0.1; done", Duration.ofMillis(500))
                 .killGrace(Duration.ofMillis(300)).build();
 
         long begin = System.nanoTime();
         assertThatThrownBy(runner::run).hasMessageContaining("did not finish within 500 ms");
 
-        assertThat(Duration.ofNanos(System.nanoTime() - begin)).isLessThan(Duration.ofSeconds(5));
+        assertThat(Duration.ofNanos(System.nanoTime() - begin)).as("the timeout, then the whole grace")
+                .isBetween(Duration.ofMillis(800), Duration.ofSeconds(5));
     }
 
     @Test
@@ -126,5 +127,38 @@ class ProcessRunnerTest {
         assertThatThrownBy(() -> ProcessRunner.builder(List.of("true"), Duration.ZERO))
                 .isInstanceOfSatisfying(UpgradeException.class,
                         e -> assertThat(e.code()).isEqualTo(UpgradeErrorCode.INVALID_CONFIGURATION));
+    }
+    @Test
+    void aCommandReadingItsInputSeesItsEndAtOnce() throws Exception {
+        ProcessRunner.Result result = shell("cat; echo done", Duration.ofSeconds(20)).build().run();
+
+        assertThat(result.stdout().text()).isEqualTo("done\n");
+        assertThat(result.duration()).isLessThan(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void runsInTheGivenDirectoryWithTheGivenEnvironment() throws Exception {
+        ProcessRunner.Result result = shell("pwd; echo \"$PLAIN\"", Duration.ofSeconds(10))
+                .directory(dir).environment("PLAIN", "plain value").build().run();
+
+        assertThat(result.stdout().text()).isEqualTo(dir.toRealPath() + "\nplain value\n");
+    }
+
+    @Test
+    void anOutputOfExactlyTheLimitIsWholeAndOneByteMoreIsTruncated() throws Exception {
+        ProcessRunner.Result exact = shell("printf 12345", Duration.ofSeconds(10)).outputLimit(5).build().run();
+        ProcessRunner.Result over = shell("printf 123456", Duration.ofSeconds(10)).outputLimit(5).build().run();
+
+        assertThat(exact.stdout()).isEqualTo(new ProcessRunner.Output("12345", 5, false));
+        assertThat(over.stdout()).isEqualTo(new ProcessRunner.Output("23456", 6, true));
+    }
+
+    @Test
+    void diagnosticsAreTheErrorOutputOrElseTheStandardOutputCutToTheirLastCharacters() throws Exception {
+        ProcessRunner.Result onlyStdout = shell("echo '  all on stdout  '", Duration.ofSeconds(10)).build().run();
+
+        assertThat(onlyStdout.diagnostics(11)).isEqualTo("…l on stdout");
+        assertThat(onlyStdout.diagnostics(13)).isEqualTo("all on stdout");
+        assertThat(onlyStdout.succeeded()).isTrue();
     }
 }

@@ -1,0 +1,147 @@
+package io.upgradesdk.upgrade.spi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.upgradesdk.upgrade.UpgradeException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * How a timed-out or interrupted command's process tree ends, with real processes: every process
+ * gets the termination signal first (it may clean up), whatever outlives the grace is killed
+ * forcibly, and a tree that ends on the signal is not made to wait for the grace.
+ */
+class ProcessTreeKillTest {
+
+    @TempDir
+    Path dir;
+
+    /** Processes a test started through its script, killed here should the runner have left them. */
+    private final List<Path> pidFiles = new java.util.ArrayList<>();
+
+    @AfterEach
+    void killWhatThisTestStartedAndTheRunnerLeft() throws IOException {
+        for (Path pidFile : pidFiles) {
+            if (Files.exists(pidFile)) {
+                ProcessHandle.of(Long.parseLong(Files.readString(pidFile).strip()))
+                        .ifPresent(ProcessHandle::destroyForcibly);
+            }
+        }
+    }
+
+    private Path pidFile(String name) {
+        Path file = dir.resolve(name);
+        pidFiles.add(file);
+        return file;
+    }
+
+    private static ProcessRunner.Builder shell(String script, Duration timeout) {
+        return ProcessRunner.builder(List.of("/bin/sh", "-c", script), timeout);
+    }
+
+    private static Duration timed(Runnable action) {
+        long begin = System.nanoTime();
+        action.run();
+        return Duration.ofNanos(System.nanoTime() - begin);
+    }
+
+    private static void runExpectingTimeout(ProcessRunner runner) {
+        assertThatThrownBy(runner::run).isInstanceOf(UpgradeException.class).hasMessageContaining("did not finish");
+    }
+
+    /** Running (not gone, not a zombie waiting to be reaped), from /proc. */
+    private static boolean running(Path pidFile) throws IOException {
+        Path stat = Path.of("/proc", Files.readString(pidFile).strip(), "stat");
+        if (!Files.exists(stat)) {
+            return false;
+        }
+        String text = Files.readString(stat);
+        return !text.substring(text.lastIndexOf(')') + 1).strip().startsWith("Z");
+    }
+
+    private static void awaitFile(Path file) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!Files.exists(file) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(file).exists();
+    }
+
+    @Test
+    void aChildIgnoringTheTerminationSignalIsKilledForciblyOnceTheGraceIsOver() throws Exception {
+        Path child = pidFile("child.pid");
+        ProcessRunner runner = shell("sh -c 'trap \"\" TERM; for i in $(seq 300); do sleep 0.1; done' & echo $! > " + child
+                + "; sleep 30", Duration.ofMillis(500)).killGrace(Duration.ofMillis(700)).build();
+
+        Duration took = timed(() -> runExpectingTimeout(runner));
+
+        assertThat(running(child)).as("the child that ignored the termination signal").isFalse();
+        assertThat(took).as("the timeout, then the whole grace: the child was alive through it")
+                .isGreaterThanOrEqualTo(Duration.ofMillis(1200));
+    }
+
+    @Test
+    void childrenGetTheTerminationSignalBeforeAnyForcibleKillSoTheyCanCleanUp() throws Exception {
+        Path marker = dir.resolve("cleaned");
+        ProcessRunner runner = shell("sh -c 'trap \"echo cleaned > " + marker + "; exit 0\" TERM;"
+                + " for i in $(seq 300); do sleep 0.1; done' & sleep 30", Duration.ofMillis(500))
+                .killGrace(Duration.ofSeconds(5)).build();
+
+        Duration took = timed(() -> runExpectingTimeout(runner));
+
+        assertThat(marker).as("written by the child's TERM handler").exists();
+        assertThat(took).as("everything ended on the signal: no wait for the rest of the grace")
+                .isLessThan(Duration.ofMillis(4500));
+    }
+
+    @Test
+    void aCommandThatEndsOnTheTerminationSignalIsNotMadeToWaitForTheGrace() {
+        // The shell's loop survives its children's deaths: only the signal sent to it ends it.
+        ProcessRunner runner = shell("for i in $(seq 300); do sleep 0.1; done", Duration.ofMillis(300))
+                .killGrace(Duration.ofSeconds(20)).build();
+
+        Duration took = timed(() -> runExpectingTimeout(runner));
+
+        assertThat(took).isLessThan(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void anInterruptedRunKillsTheProcessTreeAndRethrowsTheInterrupt() throws Exception {
+        Path child = pidFile("child.pid");
+        Path started = dir.resolve("started");
+        ProcessRunner runner = shell("sleep 30 & echo $! > " + child + "; touch " + started + "; sleep 30",
+                Duration.ofSeconds(60)).killGrace(Duration.ofMillis(500)).build();
+        CompletableFuture<Optional<Throwable>> outcome = new CompletableFuture<>();
+        Thread caller = new Thread(() -> {
+            try {
+                runner.run();
+                outcome.complete(Optional.empty());
+            } catch (Throwable e) {
+                outcome.complete(Optional.of(e));
+            }
+        });
+        caller.start();
+        try {
+            awaitFile(started);
+            caller.interrupt();
+
+            Optional<Throwable> thrown = outcome.get(10, TimeUnit.SECONDS);
+
+            assertThat(thrown).containsInstanceOf(InterruptedException.class);
+            assertThat(running(child)).as("the command's child").isFalse();
+        } finally {
+            caller.interrupt();
+            caller.join(10_000);
+        }
+    }
+}
