@@ -6,38 +6,22 @@ import io.upgradesdk.upgrade.spi.Check;
 import java.util.List;
 import java.util.Optional;
 
-/** Builds a {@link PartitionedStep} from lambdas; see {@link UpgradeStep#partitioned(String)}. */
-public final class PartitionedStepBuilder {
+/**
+ * Builds a {@link PartitionedStep} from lambdas; see {@link UpgradeStep#partitioned(String)}. A
+ * compensation undoes the whole step on rollback; the partitions' records are reset after it.
+ */
+public final class PartitionedStepBuilder extends CommonStepBuilder<PartitionedStepBuilder> {
 
-    private final String id;
-    private String description;
-    private Phase phase = Phase.UP;
-    private int version = 1;
     private PartitionSource source;
     private PartitionAction action;
     private int workers;
-    private DryRun dryRun;
-    private Compensation compensation;
-    private boolean pointOfNoReturn;
-    private RetryPolicy retryPolicy;
 
     PartitionedStepBuilder(String id) {
-        this.id = Check.stepId(id);
+        super(id);
     }
 
-    public PartitionedStepBuilder description(String description) {
-        this.description = requireNonNull(description, "description");
-        return this;
-    }
-
-    public PartitionedStepBuilder phase(Phase phase) {
-        this.phase = requireNonNull(phase, "phase");
-        return this;
-    }
-
-    public PartitionedStepBuilder version(int version) {
-        Check.argument(version >= 1, "step version must be at least 1, was %s", version);
-        this.version = version;
+    @Override
+    PartitionedStepBuilder self() {
         return this;
     }
 
@@ -61,37 +45,13 @@ public final class PartitionedStepBuilder {
         return this;
     }
 
-    public PartitionedStepBuilder dryRun(DryRun dryRun) {
-        this.dryRun = requireNonNull(dryRun, "dryRun");
-        return this;
-    }
-
-    /** Undoes the whole step on rollback; the partitions' records are reset after it. */
-    public PartitionedStepBuilder compensation(Compensation compensation) {
-        this.compensation = requireNonNull(compensation, "compensation");
-        return this;
-    }
-
-    /** Marks this step as the point of no return: it runs only after an explicit confirmation. */
-    public PartitionedStepBuilder pointOfNoReturn() {
-        this.pointOfNoReturn = true;
-        return this;
-    }
-
-    /** The retry policy of each partition's attempts, instead of the runner's default. */
-    public PartitionedStepBuilder retryPolicy(RetryPolicy retryPolicy) {
-        this.retryPolicy = requireNonNull(retryPolicy, "retryPolicy");
-        return this;
-    }
-
     /** Builds the step; fails with {@link UpgradeErrorCode#INVALID_PLAN} when incomplete. */
     public PartitionedStep build() {
         Check.plan(source != null, "partitioned step '%s' has no partitions: call partitions(ctx -> ...) before"
                 + " build()", id);
         Check.plan(action != null, "partitioned step '%s' has no action: call execute(part -> ...) before build()", id);
-        Check.plan(compensation == null || phase == Phase.UP,
-                "step '%s' is a FINISH step with a compensation: only UP steps can be compensated; remove it", id);
-        return new BuiltPartitionedStep(id, description == null ? id : description, phase, version, source, action,
+        checkOptions();
+        return new BuiltPartitionedStep(id, descriptionOrId(), phase, version, source, action,
                 workers, dryRun, compensation, pointOfNoReturn, retryPolicy);
     }
 
