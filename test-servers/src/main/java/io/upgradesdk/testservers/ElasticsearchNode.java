@@ -215,6 +215,7 @@ public final class ElasticsearchNode implements AutoCloseable {
         }
         if (p > 0) {
             pid = p;
+            OrphanReaper.recordServer(dir.getParent(), p);
         }
         if (seedHosts.isEmpty() || !bootstrapped) {
             request("GET", "/_cluster/health?wait_for_status=yellow&timeout=" + Math.max(1, timeout.toSeconds()) + "s", null);

@@ -42,7 +42,9 @@ import org.slf4j.LoggerFactory;
  * can be restored on another. Security is off (plain HTTP) except on nodes made by
  * {@link #newTlsNode(String, String, Map)} (HTTPS, file-realm users). When the JVM runs as root the nodes run
  * as the system user {@code elasticsearch} (created with useradd when missing). Heap: 256m, or the
- * system property {@code es.heap}. Everything is stopped and removed at JVM exit.
+ * system property {@code es.heap}. Everything is stopped and removed at JVM exit; the first use in a
+ * JVM also stops and removes the {@code /tmp/es-ts-*} nodes of test JVMs that died without running
+ * their shutdown hook (SIGKILL, timeouts): see {@link OrphanReaper}.
  */
 public final class ElasticsearchServer {
 
@@ -67,6 +69,7 @@ public final class ElasticsearchServer {
     private static final List<ElasticsearchNode> NODES = new ArrayList<>();
     private static final Set<Integer> PORTS = new HashSet<>();
     private static final AtomicInteger COUNTER = new AtomicInteger();
+    static final String DIR_PREFIX = "es-ts-";
     private static Path root;
     private static String user;
 
@@ -272,7 +275,9 @@ public final class ElasticsearchServer {
     private static synchronized Path base() {
         if (root == null) {
             try {
-                Path r = Files.createTempDirectory(Path.of("/tmp"), "es-ts-");
+                OrphanReaper.reap(List.of(Path.of("/tmp")), DIR_PREFIX, OrphanReaper.GRACE);
+                Path r = Files.createTempDirectory(Path.of("/tmp"), DIR_PREFIX);
+                OrphanReaper.claim(r);
                 Files.setPosixFilePermissions(r, PosixFilePermissions.fromString("rwxr-xr-x"));
                 Path repo = Files.createDirectories(r.resolve("repo"));
                 Files.setPosixFilePermissions(repo, PosixFilePermissions.fromString("rwxrwxrwx"));

@@ -30,6 +30,9 @@ import org.slf4j.LoggerFactory;
  * the JVM runs as root the server runs as the system user {@code postgres} (via {@code setpriv}),
  * because PostgreSQL refuses to run as root. Set {@code PG_BIN} to use another bin directory.
  *
+ * <p>Each start first stops and removes the {@code /tmp/pgts*} clusters of test JVMs that died
+ * without running their shutdown hook (SIGKILL, timeouts): see {@link OrphanReaper}.
+ *
  * <p>{@link #startDedicated()} starts a server of a test's own that it may stop, kill and start
  * again on the same data directory and port (a server restarted under a running upgrade).
  *
@@ -39,6 +42,8 @@ public final class PostgresServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PostgresServer.class);
     private static final String SUPERUSER = "postgres";
+    private static final Path TMP = Path.of("/tmp");
+    static final String DIR_PREFIX = "pgts";
     private static PostgresServer instance;
 
     private final Path bin;
@@ -103,6 +108,18 @@ public final class PostgresServer implements AutoCloseable {
         stop(asPg);
     }
 
+    /** Records the postmaster's pid (first line of postmaster.pid) for {@link OrphanReaper}. */
+    private void recordServerPid() {
+        try {
+            List<String> lines = Files.readAllLines(dir.resolve("data/postmaster.pid"), StandardCharsets.UTF_8);
+            if (!lines.isEmpty()) {
+                OrphanReaper.recordServer(dir, Long.parseLong(lines.get(0).trim()));
+            }
+        } catch (IOException | NumberFormatException e) {
+            LOG.debug("no postmaster pid in {}: {}", dir, e.toString());
+        }
+    }
+
     private void pgCtl(String... args) {
         List<String> cmd = new ArrayList<>(List.of(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(),
                 "-w"));
@@ -162,9 +179,11 @@ public final class PostgresServer implements AutoCloseable {
         Path bin = findBin();
         boolean root = PostgresProcess.isRoot();
         List<String> asPg = root ? PostgresProcess.asUser(SUPERUSER) : List.of();
+        OrphanReaper.reap(List.of(TMP), DIR_PREFIX, OrphanReaper.GRACE);
         Path dir;
         try {
-            dir = Files.createTempDirectory(Path.of("/tmp"), "pgts");
+            dir = Files.createTempDirectory(TMP, DIR_PREFIX);
+            OrphanReaper.claim(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a temp dir for PostgreSQL under /tmp", e);
         }
@@ -190,6 +209,7 @@ public final class PostgresServer implements AutoCloseable {
                         dir.resolve("postgres.log").toString(), "-w", "-t", "60", "-o",
                         "-p " + port + " -c listen_addresses=127.0.0.1 -k " + dir, "start"), asPg, dir, 90);
                 PostgresServer server = new PostgresServer(bin, dir, port, asPg);
+                server.recordServerPid();
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stop(asPg), "postgres-stop"));
                 LOG.info("PostgreSQL ({}) answers on 127.0.0.1:{}, started in {} ms, dir {}", bin, port,
                         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), dir);

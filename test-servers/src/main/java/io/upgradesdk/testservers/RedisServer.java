@@ -32,12 +32,16 @@ import org.slf4j.LoggerFactory;
  * when done (it is also stopped at JVM exit). The server runs in the foreground as a child process,
  * so {@link #pid()} can be signalled. Set {@code REDIS_SERVER} (or the system property
  * {@code redis.server.binary}) to use another binary.
+ *
+ * <p>Each start first stops and removes the {@code redis-test-*} servers of test JVMs that died
+ * without running their shutdown hooks (SIGKILL, timeouts): see {@link OrphanReaper}.
  */
 public final class RedisServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisServer.class);
     private static final String DEFAULT_BINARY = "/usr/bin/redis-server";
     private static final int DATABASES = 16;
+    static final String DIR_PREFIX = "redis-test-";
     private static RedisServer shared;
 
     private final Builder config;
@@ -261,6 +265,7 @@ public final class RedisServer implements AutoCloseable {
                         + tail(log));
             }
             if (answersPing()) {
+                OrphanReaper.recordServer(dir, process.pid());
                 LOG.info("Redis answers on {}:{} (pid {}, dir {})", host(), port, process.pid(), dir);
                 return;
             }
@@ -318,6 +323,8 @@ public final class RedisServer implements AutoCloseable {
         c.put("protected-mode", "yes");
         c.put("dir", quote(dir.toString()));
         c.put("daemonize", "no");
+        // keep the command line (it names redis.conf in this dir): OrphanReaper finds orphans by it
+        c.put("set-proc-title", "no");
         c.put("databases", Integer.toString(DATABASES));
         c.put("save", "\"\"");
         c.put("appendonly", config.appendOnly ? "yes" : "no");
@@ -460,9 +467,12 @@ public final class RedisServer implements AutoCloseable {
                         + " apt-get installs redis-server and redis-tools (or apt-get install redis-server"
                         + " redis-tools yourself, or set REDIS_SERVER to the binary)");
             }
+            Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+            OrphanReaper.reap(List.of(tmp, Path.of("/tmp")), DIR_PREFIX, OrphanReaper.GRACE);
             Path dir;
             try {
-                dir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "redis-test-");
+                dir = Files.createTempDirectory(tmp, DIR_PREFIX);
+                OrphanReaper.claim(dir);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot create a temp dir for Redis", e);
             }
