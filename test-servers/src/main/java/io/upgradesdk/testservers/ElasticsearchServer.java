@@ -42,8 +42,8 @@ import org.slf4j.LoggerFactory;
  * can be restored on another. Security is off (plain HTTP) except on nodes made by
  * {@link #newTlsNode(String, String, Map)} (HTTPS, file-realm users). When the JVM runs as root the nodes run
  * as the system user {@code elasticsearch} (created with useradd when missing). Heap: 256m, or the
- * system property {@code es.heap}. Everything is stopped and removed at JVM exit; the first use in a
- * JVM also stops and removes the {@code /tmp/es-ts-*} nodes of test JVMs that died without running
+ * system property {@code es.heap}. Everything is stopped and removed at JVM exit; making a node
+ * also stops and removes the {@code /tmp/es-ts-*} nodes of test JVMs that died without running
  * their shutdown hook (SIGKILL, timeouts): see {@link OrphanReaper}.
  */
 public final class ElasticsearchServer {
@@ -70,6 +70,7 @@ public final class ElasticsearchServer {
     private static final Set<Integer> PORTS = new HashSet<>();
     private static final AtomicInteger COUNTER = new AtomicInteger();
     static final String DIR_PREFIX = "es-ts-";
+    private static final Path TMP = Path.of("/tmp");
     private static Path root;
     private static String user;
 
@@ -257,6 +258,7 @@ public final class ElasticsearchServer {
 
     private static ElasticsearchNode create(String version, String name, String cluster, int http, int transport,
             List<String> seeds, List<String> masters, String extraYml, Map<String, String> configFiles) {
+        OrphanReaper.reap(List.of(TMP), DIR_PREFIX, OrphanReaper.GRACE);
         Path dir = base().resolve(name);
         try {
             Files.createDirectories(dir);
@@ -275,8 +277,7 @@ public final class ElasticsearchServer {
     private static synchronized Path base() {
         if (root == null) {
             try {
-                OrphanReaper.reap(List.of(Path.of("/tmp")), DIR_PREFIX, OrphanReaper.GRACE);
-                Path r = Files.createTempDirectory(Path.of("/tmp"), DIR_PREFIX);
+                Path r = Files.createTempDirectory(TMP, DIR_PREFIX);
                 OrphanReaper.claim(r);
                 Files.setPosixFilePermissions(r, PosixFilePermissions.fromString("rwxr-xr-x"));
                 Path repo = Files.createDirectories(r.resolve("repo"));
