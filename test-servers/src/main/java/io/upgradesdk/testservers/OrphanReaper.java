@@ -209,9 +209,9 @@ final class OrphanReaper {
 
         void selectProcesses(List<ProcessInfo> all) {
             Pattern names = namesDirectory(dir);
-            long self = ProcessHandle.current().pid();
+            Set<Long> selfAndAncestors = selfAndAncestors();
             for (ProcessInfo p : all) {
-                if (p.pid() != self && names.matcher(p.commandLine()).find()) {
+                if (!selfAndAncestors.contains(p.pid()) && names.matcher(p.commandLine()).find()) {
                     ProcessHandle.of(p.pid()).ifPresent(processes::add);
                 }
             }
@@ -243,6 +243,17 @@ final class OrphanReaper {
             }
             closeQuietly(channel);
         }
+    }
+
+    /** This JVM and the processes that (transitively) started it: never signalled, whatever their command line. */
+    private static Set<Long> selfAndAncestors() {
+        Set<Long> pids = new LinkedHashSet<>();
+        for (Optional<ProcessHandle> p = Optional.of(ProcessHandle.current()); p.isPresent(); p = p.get().parent()) {
+            if (!pids.add(p.get().pid())) {
+                break;
+            }
+        }
+        return pids;
     }
 
     /** Matches {@code dir} in a command line as a whole path or a path prefix ({@code dir/...}). */

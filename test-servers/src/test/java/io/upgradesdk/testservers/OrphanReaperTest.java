@@ -3,8 +3,11 @@ package io.upgradesdk.testservers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -92,6 +95,39 @@ class OrphanReaperTest {
 
         assertThat(dir).isDirectory();
         assertThat(server.isAlive()).isTrue();
+    }
+
+    @Test
+    void anOrphanLockedByAnotherReaperIsSkippedUntilTheLockIsReleased() throws Exception {
+        Path orphan = Files.createDirectory(base.resolve("srv-busy"));
+        Process owner = start("sleep", "600");
+        OrphanReaper.claim(orphan, owner.toHandle());
+        Process server = tailIn(orphan);
+        awaitCommandLinesWritten(server);
+        owner.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+
+        try (FileChannel channel = FileChannel.open(orphan.resolve(OrphanReaper.OWNER_FILE), StandardOpenOption.READ,
+                StandardOpenOption.WRITE); FileLock lock = channel.lock()) {
+            assertThat(OrphanReaper.reap(List.of(base), "srv-", Duration.ofSeconds(5))).isZero();
+            assertThat(server.isAlive()).isTrue();
+        }
+
+        assertThat(OrphanReaper.reap(List.of(base), "srv-", Duration.ofSeconds(5))).isEqualTo(1);
+        assertThat(server.waitFor(5, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void aDeadOwnersDirectoryWithoutServersIsJustRemoved() throws Exception {
+        Path orphan = Files.createDirectory(base.resolve("srv-empty"));
+        Process owner = start("sleep", "600");
+        OrphanReaper.claim(orphan, owner.toHandle());
+        OrphanReaper.recordServer(orphan, 999_999_999L);
+        Files.writeString(orphan.resolve("data"), "x");
+        owner.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+
+        assertThat(OrphanReaper.reap(List.of(base), "srv-", Duration.ofSeconds(5))).isEqualTo(1);
+
+        assertThat(orphan).doesNotExist();
     }
 
     @Test
