@@ -70,7 +70,7 @@ class OrphanedServersAreReapedTest {
     private static Orphan orphanFromAKilledJvm(String kind) throws Exception {
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(List.of(java, "-Xmx96m", "-cp", classPath,
+        Process child = new ProcessBuilder(List.of(java, "-Xmx96m", "-XX:TieredStopAtLevel=1", "-cp", classPath,
                 OrphanMakingJvm.class.getName(), kind)).redirectErrorStream(true).start();
         try {
             String[] ready = readyLine(child).split(" ");
