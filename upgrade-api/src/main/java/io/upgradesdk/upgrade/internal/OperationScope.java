@@ -30,6 +30,8 @@ final class OperationScope {
     private final Redactor redactor;
     private final Map<RetryPolicy, Attempts> attempts = new IdentityHashMap<>();
     private final ProgressRates progressRates = new ProgressRates();
+    /** The listeners as an array: each event is dispatched without an iterator. */
+    private final UpgradeListener[] listeners;
 
     OperationScope(RunnerSettings settings, UpgradePlan plan) {
         this.settings = settings;
@@ -39,6 +41,7 @@ final class OperationScope {
         plan.secrets().forEach(s -> all.putIfAbsent(s.name(), s));
         this.secrets = Map.copyOf(all);
         this.redactor = new Redactor(all.values());
+        this.listeners = settings.listeners().toArray(new UpgradeListener[0]);
     }
 
     RunnerSettings settings() {
@@ -73,7 +76,7 @@ final class OperationScope {
 
     /** Hands the event to every listener; a failing listener is logged and does not stop the run. */
     void emit(UpgradeEvent event) {
-        for (UpgradeListener listener : settings.listeners()) {
+        for (UpgradeListener listener : listeners) {
             try {
                 listener.onEvent(event);
             } catch (RuntimeException e) {
@@ -85,8 +88,18 @@ final class OperationScope {
 
     /** An attempt of {@code stepId} starts: its progress rate is measured afresh. */
     void restartProgress(String stepId) {
-        if (!settings.listeners().isEmpty()) {
-            progressRates.restart(stepId);
+        if (listeners.length > 0) {
+            progressRates.forget(stepId);
+        }
+    }
+
+    /**
+     * {@code stepId} ended (succeeded, failed or compensated): its rate baseline is dropped, so the
+     * baselines kept are those of the steps running, not of every step of the plan.
+     */
+    void endProgress(String stepId) {
+        if (listeners.length > 0) {
+            progressRates.forget(stepId);
         }
     }
 
@@ -95,7 +108,7 @@ final class OperationScope {
      * listeners, nothing is computed (the runner's own cost per report stays that of a method call).
      */
     void emitProgress(String stepId, long done, long total, String message) {
-        if (settings.listeners().isEmpty()) {
+        if (listeners.length == 0) {
             return;
         }
         emit(progressRates.event(now(), planId(), stepId, done, total, redactor.redact(message)));

@@ -19,18 +19,27 @@ final class ProgressRates {
 
     private final Map<String, Baseline> baselines = new ConcurrentHashMap<>();
 
-    /** A new attempt of {@code stepId} starts: its rate is measured afresh. */
-    void restart(String stepId) {
+    /** A new attempt of {@code stepId} starts, or the step ended: its rate is measured afresh. */
+    void forget(String stepId) {
         baselines.remove(stepId);
     }
 
     UpgradeEvent.StepProgress event(Instant now, String planId, String stepId, long done, long total,
             String message) {
-        Baseline base = baselines.compute(stepId,
-                (id, b) -> b == null || done < b.done() || now.isBefore(b.time()) ? new Baseline(now, done) : b);
-        long nanos = Duration.between(base.time(), now).toNanos();
+        // get-then-put, not compute: no lambda per report; concurrent partitions racing to set a
+        // baseline leave one of theirs, which is all a rate estimate needs
+        Baseline base = baselines.get(stepId);
+        if (base == null || done < base.done() || now.isBefore(base.time())) {
+            base = new Baseline(now, done);
+            baselines.put(stepId, base);
+        }
+        long nanos = nanosBetween(base.time(), now);
         double rate = nanos > 0 ? (done - base.done()) * 1e9 / nanos : -1;
         return new UpgradeEvent.StepProgress(now, planId, stepId, done, total, message, rate, eta(done, total, rate));
+    }
+
+    private static long nanosBetween(Instant from, Instant to) {
+        return (to.getEpochSecond() - from.getEpochSecond()) * 1_000_000_000L + (to.getNano() - from.getNano());
     }
 
     private static Duration eta(long done, long total, double rate) {

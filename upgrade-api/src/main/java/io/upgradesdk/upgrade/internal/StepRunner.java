@@ -42,6 +42,7 @@ final class StepRunner implements StepContextImpl.Host {
                     checkpoints.step(step.id()).cursor()));
             executeBody(step, context(step, attempt));
         });
+        scope.endProgress(step.id());
         if (result.error() != null) {
             String message = scope.redactor().describe(result.error());
             saveAfter(step, "its failure", () -> checkpoints.saveStep(
@@ -49,10 +50,10 @@ final class StepRunner implements StepContextImpl.Host {
             return failed(step, result, message, begin);
         }
         saveAfter(step, "its success", () -> checkpoints.saveSucceeded(step, next));
-        scope.emit(new UpgradeEvent.StepSucceeded(scope.now(), scope.planId(), step.id(), result.attempts(),
-                scope.since(begin)));
-        return new StepReport(step.id(), step.phase(), StepOutcome.SUCCEEDED, result.attempts(), scope.since(begin),
-                null);
+        Instant end = scope.now();     // one clock read for the event and the report
+        Duration took = Duration.between(begin, end);
+        scope.emit(new UpgradeEvent.StepSucceeded(end, scope.planId(), step.id(), result.attempts(), took));
+        return new StepReport(step.id(), step.phase(), StepOutcome.SUCCEEDED, result.attempts(), took, null);
     }
 
     /** Runs the compensation of {@code step}, which must have one. */
@@ -63,6 +64,7 @@ final class StepRunner implements StepContextImpl.Host {
                     scope.restartProgress(step.id());
                     step.compensation().orElseThrow().compensate(context(step, attempt));
                 });
+        scope.endProgress(step.id());
         if (result.error() != null) {
             String message = "compensation failed: " + scope.redactor().describe(result.error());
             StepRecord record = checkpoints.step(step.id());

@@ -34,9 +34,11 @@ public final class StepMeters {
     private boolean baselineOnFirstReport;
     private long lastDone = -1;
     private boolean gaugesRegistered;
-    private volatile double done = Double.NaN;
-    private volatile double total = Double.NaN;
-    private volatile double rate = Double.NaN;
+    // plain fields written under this object's lock and read under it by the gauges (at a scrape):
+    // volatile writes would cost three memory fences per progress report
+    private double done = Double.NaN;
+    private double total = Double.NaN;
+    private double rate = Double.NaN;
 
     StepMeters(MeterFactory meters, String planId, String stepId) {
         this.meters = meters;
@@ -143,11 +145,23 @@ public final class StepMeters {
         items = meters.counter("step.items", "Items the step reported done (documents, rows, nodes...)", "items",
                 tags);
         meters.gauge("step.items.done", "Items done at the step's last progress report", "items", tags, this,
-                m -> m.done);
+                StepMeters::doneAtLastReport);
         meters.gauge("step.items.total", "Items in all at the step's last progress report (NaN when unknown)",
-                "items", tags, this, m -> m.total);
+                "items", tags, this, StepMeters::totalAtLastReport);
         meters.gauge("step.items.rate", "Items per second at the step's last progress report (NaN when unknown,"
-                + " 0 once the step ended)", "items/s", tags, this, m -> m.rate);
+                + " 0 once the step ended)", "items/s", tags, this, StepMeters::rateAtLastReport);
+    }
+
+    private synchronized double doneAtLastReport() {
+        return done;
+    }
+
+    private synchronized double totalAtLastReport() {
+        return total;
+    }
+
+    private synchronized double rateAtLastReport() {
+        return rate;
     }
 
     private Counter outcomeCounter(String outcome) {
