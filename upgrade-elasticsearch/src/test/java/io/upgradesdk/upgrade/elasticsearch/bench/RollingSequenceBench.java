@@ -31,12 +31,12 @@ import java.util.Map;
  * default the product's 1 s).
  *
  * <pre>
- * mvn -B -q -pl upgrade-elasticsearch -am test-compile -DskipTests
- * mvn -B -q -pl upgrade-elasticsearch dependency:build-classpath -Dmdep.outputFile=/tmp/es-cp.txt
+ * mvn -B -q -pl upgrade-elasticsearch -am test-compile dependency:build-classpath -DskipTests -Dmdep.outputFile=/tmp/es-cp.txt
  * java -cp "upgrade-elasticsearch/target/test-classes:upgrade-elasticsearch/target/classes:$(cat /tmp/es-cp.txt)" \
  *     io.upgradesdk.upgrade.elasticsearch.bench.RollingSequenceBench
  * </pre>
- * (see upgrade-elasticsearch/README.md for the classpath when the sibling modules are not installed).
+ * (one command with the reactor, so that the sibling modules come from their {@code target/classes}
+ * without being installed). Prints a table per plan and one for the whole sequence, with shares.
  */
 public final class RollingSequenceBench {
 
@@ -124,6 +124,10 @@ public final class RollingSequenceBench {
                 row("node restarts", s.restartMs, s.wallMs);
                 row("recovery", s.recoveryMs, s.wallMs);
                 row("other (the plan's own time)", s.wallMs - s.restartMs - s.recoveryMs, s.wallMs);
+                if (s.restarts > 0) {
+                    long rolling = s.steps.getOrDefault("rolling-upgrade", 0L);
+                    row("  of which in rolling-upgrade", rolling - s.restartMs - s.recoveryMs, s.wallMs);
+                }
                 row("plan wall", s.wallMs, s.wallMs);
                 restart += s.restartMs;
                 recovery += s.recoveryMs;
