@@ -57,7 +57,7 @@ class RollingSequenceTest {
             long crashedMs = (System.nanoTime() - t0) / 1_000_000;
 
             assertThat(crashed.isSuccess()).isFalse();
-            assertThat(crashed.appliedPlans()).containsExactly("es-rolling/8.19.21",
+            assertThat(crashed.appliedPlans()).as(crashed.toString()).containsExactly("es-rolling/8.19.21",
                     "es-rolling/mark-read-only-before-9.2.4");
             assertThat(crashed.stoppedAt().orElseThrow().planId()).isEqualTo("es-rolling/9.2.4");
             assertThat(n0.version()).isEqualTo(ElasticsearchServer.V9);
