@@ -32,15 +32,10 @@ class RollingSequenceTest {
 
     @Test
     void twoNode717ClusterRollsTo819Then924AndResumesMidHopAfterAHostCrash(@TempDir Path tmp) {
-        try (ElasticsearchCluster cluster = ElasticsearchServer.newCluster(ElasticsearchServer.V7, 2)) {
+        try (ElasticsearchCluster cluster = RollingSequenceFixture.seededCluster()) {
             ElasticsearchNode n0 = cluster.node(0);
             ElasticsearchNode n1 = cluster.node(1);
-            seed(n0);
-            ElasticsearchEndpoint endpoint = ElasticsearchEndpoint.builder().url(n0.url()).url(n1.url()).build();
-            RollingSequenceSettings settings = RollingSequenceSettings.builder(endpoint,
-                            List.of(ElasticsearchServer.V8, ElasticsearchServer.V9))
-                    .fromVersion(ElasticsearchServer.V7).readOnlyBefore9(List.of("docs"))
-                    .nodeOrder(List.of(n0.name(), n1.name())).nodeTimeout(Duration.ofMinutes(4)).build();
+            RollingSequenceSettings settings = RollingSequenceFixture.settings(cluster);
             List<String> restarts = Collections.synchronizedList(new ArrayList<>());
             boolean[] crashOnSecond9Node = {true};
             ElasticsearchUpgrade es = ElasticsearchUpgrade.builder().pollInterval(Duration.ofMillis(250)).build();
@@ -62,7 +57,7 @@ class RollingSequenceTest {
             long crashedMs = (System.nanoTime() - t0) / 1_000_000;
 
             assertThat(crashed.isSuccess()).isFalse();
-            assertThat(crashed.appliedPlans()).containsExactly("es-rolling/8.19.21",
+            assertThat(crashed.appliedPlans()).as(crashed.toString()).containsExactly("es-rolling/8.19.21",
                     "es-rolling/mark-read-only-before-9.2.4");
             assertThat(crashed.stoppedAt().orElseThrow().planId()).isEqualTo("es-rolling/9.2.4");
             assertThat(n0.version()).isEqualTo(ElasticsearchServer.V9);
@@ -93,17 +88,5 @@ class RollingSequenceTest {
                     .isComplete()).isTrue();
             es.close();
         }
-    }
-
-    /** 300 documents in an index created on 7.17, two shards with a replica each: green needs both nodes. */
-    private static void seed(ElasticsearchNode node) {
-        node.request("PUT", "/docs", "{\"settings\":{\"number_of_shards\":2,\"number_of_replicas\":1}}").ok();
-        StringBuilder bulk = new StringBuilder();
-        for (int i = 0; i < 300; i++) {
-            bulk.append("{\"index\":{\"_index\":\"docs\",\"_id\":\"").append(i).append("\"}}\n{\"n\":").append(i)
-                    .append("}\n");
-        }
-        node.request("POST", "/_bulk?refresh=true", bulk.toString()).ok();
-        node.request("GET", "/_cluster/health?wait_for_status=green&timeout=60s", null).ok();
     }
 }
