@@ -349,8 +349,11 @@ public final class DocumentCopier {
     }
 
     private int shardCount(String index) {
-        JsonNode settings = source.send("GET", "/" + enc(index) + "/_settings/index.number_of_shards?flat_settings=true", null);
-        JsonNode value = settings.path(index).path("settings").path("index.number_of_shards");
+        // no flat_settings: 5.x refuses it on a filtered settings request; read the nested or the flat form
+        JsonNode settings = source.send("GET", "/" + enc(index) + "/_settings/index.number_of_shards", null);
+        JsonNode indexSettings = settings.path(index).path("settings");
+        JsonNode value = indexSettings.has("index.number_of_shards") ? indexSettings.path("index.number_of_shards")
+                : indexSettings.path("index").path("number_of_shards");
         if (!value.isTextual() && !value.isNumber()) {
             throw new UpgradeException(ElasticsearchErrorCode.REQUEST_FAILED, "the number of shards of " + index + " on "
                     + source.name() + " is not readable (" + settings + "); check that the index exists");
