@@ -8,6 +8,12 @@ import io.upgradesdk.upgrade.UpgradeException;
 import io.upgradesdk.upgrade.elasticsearch.internal.DocumentCopier;
 import io.upgradesdk.upgrade.elasticsearch.internal.EsClient;
 import io.upgradesdk.upgrade.elasticsearch.internal.EsDocument;
+import io.upgradesdk.upgrade.PartitionContext;
+import io.upgradesdk.upgrade.PartitionedStepBuilder;
+import io.upgradesdk.upgrade.StepContext;
+import io.upgradesdk.upgrade.UpgradeStep;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
@@ -44,6 +50,10 @@ public final class DocumentCopy {
 
     /** Source documents looked at to bound the bytes of a page ({@link Builder#maxPageBytes}). */
     private static final int BYTE_BOUND_SAMPLE = 50;
+    /** Partition ids of a sliced copy: {@code slice-0}, {@code slice-1}, ... */
+    private static final String SLICE_PREFIX = "slice-";
+    /** The most slices of one copy. */
+    private static final int MAX_SLICES = 128;
 
     /** Progress after a written page. */
     public record Progress(String index, long read, long total) {
@@ -69,6 +79,7 @@ public final class DocumentCopy {
     private final boolean refreshAtEnd;
     private final Consumer<Progress> onPage;
     private final Consumer<CopyCursor> onCursor;
+    private final int slices;
 
     private DocumentCopy(Builder b) {
         this.source = b.source;
@@ -84,6 +95,7 @@ public final class DocumentCopy {
         this.refreshAtEnd = b.refreshAtEnd;
         this.onPage = b.onPage;
         this.onCursor = b.onCursor;
+        this.slices = b.slices;
     }
 
     /** A copy reading {@code sourceIndex} (a name, a pattern such as {@code logs-*}, or a comma list) of {@code source}. */
@@ -109,6 +121,71 @@ public final class DocumentCopy {
                 : (read, total, index) -> onPage.accept(new Progress(index, read, total));
         DocumentCopier.Result r = copier().copy(resumeFrom == null ? null : resumeFrom.value(), checkpoint, progress);
         return new Result(r.read(), r.written(), r.skipped(), last[0]);
+    }
+
+    /**
+     * Copies one slice of the source index ({@code 0..slices-1}, see {@link Builder#slices}) after
+     * {@code resumeFrom} (null: from the start of the slice); the counters are the slice's own.
+     * The callbacks get the slice's cursor and progress. Slices of one copy may run at the same
+     * time, in threads or processes: they read disjoint shards and write disjoint documents.
+     */
+    public Result runSlice(int slice, CopyCursor resumeFrom) {
+        CopyCursor[] last = {resumeFrom};
+        Consumer<String> checkpoint = text -> {
+            CopyCursor cursor = CopyCursor.of(text);
+            last[0] = cursor;
+            if (onCursor != null) {
+                onCursor.accept(cursor);
+            }
+        };
+        DocumentCopier.Progress progress = onPage == null ? null
+                : (read, total, index) -> onPage.accept(new Progress(index, read, total));
+        DocumentCopier.Result r = copier().copySlice(slice, slices, resumeFrom == null ? null : resumeFrom.value(),
+                checkpoint, progress);
+        return new Result(r.read(), r.written(), r.skipped(), last[0]);
+    }
+
+    /**
+     * A partitioned step running this copy in {@link Builder#slices} partitions {@code slice-0} ..
+     * {@code slice-<n-1>}, each with its own cursor, claimed by the step's workers (threads of the
+     * run, or other processes and hosts that {@code join} the plan on the same store). Each partition
+     * saves its cursor after every written page and reports its progress through its
+     * {@link PartitionContext}; this copy's own {@link Builder#onCursor} and {@link Builder#onPage}
+     * are not called. When the step starts, it fails if the source index has fewer primary shards
+     * than slices. Set further options (workers, retries) on the returned builder.
+     *
+     * <pre>{@code
+     * PartitionedStep step = DocumentCopy.from(v5, "users").to(v7, "users").slices(4).build()
+     *     .partitionedStep("copy-users").workers(2).build();
+     * }</pre>
+     */
+    public PartitionedStepBuilder partitionedStep(String stepId) {
+        return UpgradeStep.partitioned(stepId)
+                .partitions(this::partitionIds)
+                .execute(this::runPartition);
+    }
+
+    private List<String> partitionIds(StepContext context) {
+        DocumentCopier.requireSlicesWithinShards(sourceIndex, slices, copier().sourceShards(sourceIndex));
+        List<String> ids = new ArrayList<>(slices);
+        for (int i = 0; i < slices; i++) {
+            ids.add(SLICE_PREFIX + i);
+        }
+        return ids;
+    }
+
+    private void runPartition(PartitionContext part) {
+        String id = part.partitionId();
+        int slice;
+        try {
+            slice = Integer.parseInt(id.substring(SLICE_PREFIX.length()));
+        } catch (RuntimeException e) {
+            throw new UpgradeException(ElasticsearchErrorCode.INVALID_CONFIGURATION, "partition '" + id
+                    + "' is not a slice of this copy (slice-0..slice-" + (slices - 1) + "); roll the step back to"
+                    + " recompute its partitions");
+        }
+        DocumentCopier.Progress progress = (read, total, index) -> part.progress(read, total, index + " " + id);
+        copier().copySlice(slice, slices, part.cursor().orElse(null), part::saveCursor, progress);
     }
 
     private EsDocument apply(EsDocument read) {
@@ -170,6 +247,7 @@ public final class DocumentCopy {
         private boolean refreshAtEnd = true;
         private Consumer<Progress> onPage;
         private Consumer<CopyCursor> onCursor;
+        private int slices = 1;
 
         private Builder(ElasticsearchConnection source, String sourceIndex) {
             this.source = requireNonNull(source, "source");
@@ -255,6 +333,21 @@ public final class DocumentCopy {
             return this;
         }
 
+        /**
+         * Splits the copy into {@code n} slices (1..128, default 1) for {@link DocumentCopy#runSlice}
+         * and {@link DocumentCopy#partitionedStep}: slice {@code k} reads the source shards
+         * {@code s} with {@code s % n == k}, as Elasticsearch's sliced scroll does when there are no
+         * more slices than shards, but shard by shard with {@code search_after} on a key unique
+         * within a shard ({@code _uid} on 5.x, {@code _id} on 6.x, {@code _seq_no} on 7.x and
+         * later), so that a slice resumes exactly at its cursor after a crash (a scroll cannot be
+         * resumed). Needs a single source index with at least {@code n} primary shards.
+         * {@link DocumentCopy#run} ignores it.
+         */
+        public Builder slices(int n) {
+            this.slices = n;
+            return this;
+        }
+
         /** The copy; fails with {@link ElasticsearchErrorCode#INVALID_CONFIGURATION} naming the wrong option. */
         public DocumentCopy build() {
             if (target == null) {
@@ -268,6 +361,13 @@ public final class DocumentCopy {
             }
             if (writeConcurrency != null && (writeConcurrency < 1 || writeConcurrency > 16)) {
                 throw invalid("writeConcurrency must be within 1..16, was " + writeConcurrency);
+            }
+            if (slices < 1 || slices > MAX_SLICES) {
+                throw invalid("slices must be within 1.." + MAX_SLICES + ", was " + slices);
+            }
+            if (slices > 1 && (sourceIndex.contains("*") || sourceIndex.contains(","))) {
+                throw invalid("a copy in slices reads one index, not '" + sourceIndex
+                        + "'; build one sliced copy per index");
             }
             return new DocumentCopy(this);
         }

@@ -39,6 +39,10 @@ final class FakeCluster implements AutoCloseable {
     final List<Integer> pageSizes = new CopyOnWriteArrayList<>();
     /** The bulk request (1-based) that fails with HTTP 400; 0 = none. */
     volatile int failBulkNumber;
+    /** Primary shards of every index; a document's shard is its id's hash modulo this. */
+    volatile int shards = 1;
+    /** The shard of every page search that named one ({@code preference=_shards:N}). */
+    final List<Integer> shardsSearched = new CopyOnWriteArrayList<>();
     private final AtomicInteger bulks = new AtomicInteger();
 
     FakeCluster(String version) throws IOException {
@@ -97,12 +101,13 @@ final class FakeCluster implements AutoCloseable {
                 answer = JSON.createObjectNode();
             } else if (parts.length == 3 && parts[1].equals("_settings")) {
                 ObjectNode settings = JSON.createObjectNode();
-                settings.putObject(decode(parts[0])).putObject("settings").put("index.number_of_shards", "1");
+                settings.putObject(decode(parts[0])).putObject("settings").put("index.number_of_shards", String.valueOf(shards));
                 answer = settings;
             } else if (parts.length == 2 && parts[1].equals("_count")) {
                 answer = JSON.createObjectNode().put("count", index(decode(parts[0])).size());
             } else if (parts.length == 2 && parts[1].equals("_search")) {
-                answer = search(decode(parts[0]), JSON.readTree(body), query != null && query.contains("ignore_unavailable"));
+                answer = search(decode(parts[0]), JSON.readTree(body), query != null && query.contains("ignore_unavailable"),
+                        shardOf(query));
             } else {
                 status = 400;
                 answer = JSON.createObjectNode().set("error", JSON.createObjectNode().put("type", "unsupported")
@@ -117,8 +122,26 @@ final class FakeCluster implements AutoCloseable {
         }
     }
 
-    private ObjectNode search(String index, JsonNode request, boolean sample) {
-        NavigableMap<String, ObjectNode> docs = index(index);
+    private Integer shardOf(String query) {
+        if (query == null || !query.contains("preference=_shards:")) {
+            return null;
+        }
+        String rest = query.substring(query.indexOf("preference=_shards:") + "preference=_shards:".length());
+        int shard = Integer.parseInt(rest.split("&")[0]);
+        shardsSearched.add(shard);
+        return shard;
+    }
+
+    /** The shard a document lives in. */
+    int shardOfId(String id) {
+        return Math.floorMod(id.hashCode(), shards);
+    }
+
+    private ObjectNode search(String index, JsonNode request, boolean sample, Integer shard) {
+        NavigableMap<String, ObjectNode> docs = new java.util.TreeMap<>(index(index));
+        if (shard != null) {
+            docs.keySet().removeIf(id -> shardOfId(id) != shard);
+        }
         int size = request.path("size").asInt(10);
         if (!sample) {
             pageSizes.add(size);

@@ -164,6 +164,83 @@ public final class DocumentCopier {
     }
 
     /**
+     * Copies one slice of a single index: the shards {@code s} with {@code s % slices == slice}
+     * (what Elasticsearch's sliced scroll selects when there are no more slices than shards), each
+     * read with {@code preference=_shards:s} and {@code search_after} on a key that is unique and
+     * stable within a shard ({@code _uid} on 5.x, {@code _id} on 6.x, {@code _seq_no} on 7.x and
+     * later, or {@link Builder#sortField}), so that the cursor (shard, last sort values) resumes
+     * exactly after a crash, which a scroll cannot. Fails when the index has fewer shards than
+     * slices.
+     */
+    public Result copySlice(int slice, int slices, String cursor, Consumer<String> checkpoint, Progress progress) {
+        requireNonNull(checkpoint, "checkpoint");
+        if (slices < 1 || slice < 0 || slice >= slices) {
+            throw new UpgradeException(ElasticsearchErrorCode.INVALID_CONFIGURATION,
+                    "slice " + slice + " of " + slices + " does not exist; slices are numbered 0.." + (slices - 1));
+        }
+        String index = sourcePattern;
+        int shards = shardCount(index);
+        requireSlicesWithinShards(index, slices, shards);
+        Cursor c = cursor == null ? new Cursor() : Cursor.parse(cursor);
+        if (c.shard >= 0 && c.shard < shards && c.shard % slices != slice) {
+            throw new UpgradeException(ElasticsearchErrorCode.INVALID_CONFIGURATION, "the cursor of slice " + slice
+                    + " of " + slices + " stands on shard " + c.shard + ", which belongs to another slice;"
+                    + " mark the step undone to start it again");
+        }
+        c.index = index;
+        long total = progress == null ? -1 : count(index);
+        String sort = sortField != null ? sortField : source.version().major() <= 5 ? "_uid"
+                : source.version().major() == 6 ? "_id" : "_seq_no";
+        PageSizer sizer = batchSize > 0 ? PageSizer.fixed(batchSize)
+                : PageSizer.adaptive(targetPageBytes, FIRST_ADAPTIVE_PAGE, maxBatchSize);
+        try (BulkPipeline writes = new BulkPipeline(target, sleeper, concurrency(), sizer, checkpoint, progress, total)) {
+            for (c.shard = c.shard >= 0 ? c.shard : slice; c.shard < shards; c.shard += slices, c.after = null) {
+                readShard(index, c.shard, sort, c, writes, sizer);
+            }
+            c.shard = shards;
+            writes.awaitAll();
+        }
+        if (refresh) {
+            target.send("POST", "/_refresh", null);
+        }
+        checkpoint.accept(c.toJson());
+        return new Result(c.read, c.written, c.skipped);
+    }
+
+    /** The number of primary shards of {@code index} on the source (slices of one copy are bounded by it). */
+    public int sourceShards(String index) {
+        return shardCount(index);
+    }
+
+    /** Fails when a sliced copy of {@code index} would have empty slices. */
+    public static void requireSlicesWithinShards(String index, int slices, int shards) {
+        if (slices > shards) {
+            throw new UpgradeException(ElasticsearchErrorCode.INVALID_CONFIGURATION, "a copy of " + index + " in "
+                    + slices + " slices needs at least as many shards, the index has " + shards
+                    + "; use at most " + shards + " slices");
+        }
+    }
+
+    /** Reads one shard in {@code sort} order from {@code c.after}, handing each encoded page to the writers. */
+    private void readShard(String index, int shard, String sort, Cursor c, BulkPipeline writes, PageSizer sizer) {
+        while (true) {
+            int size = sizer.next();
+            ObjectNode body = pageBody(size, sort, c.after);
+            JsonNode hits = source.send("POST", "/" + enc(index) + "/_search?preference=_shards:" + shard + "&"
+                    + HIT_FIELDS, body).path("hits").path("hits");
+            if (hits.size() == 0) {
+                return;
+            }
+            BulkPipeline.Page page = encodePage(hits, c, sizer);
+            c.after = (ArrayNode) hits.get(hits.size() - 1).path("sort");
+            writes.submit(page, c.toJson(), c.read, index);
+            if (hits.size() < size) {
+                return;
+            }
+        }
+    }
+
+    /**
      * The bulk requests in flight: the fixed number given, or as many as the target's data nodes
      * have processors (each write thread takes one shard's part of a bulk at a time), within
      * {@value #MIN_AUTO_CONCURRENCY}..{@value #MAX_AUTO_CONCURRENCY}; the minimum when the nodes
@@ -272,8 +349,11 @@ public final class DocumentCopier {
     }
 
     private int shardCount(String index) {
-        JsonNode settings = source.send("GET", "/" + enc(index) + "/_settings/index.number_of_shards?flat_settings=true", null);
-        JsonNode value = settings.path(index).path("settings").path("index.number_of_shards");
+        // no flat_settings: 5.x refuses it on a filtered settings request; read the nested or the flat form
+        JsonNode settings = source.send("GET", "/" + enc(index) + "/_settings/index.number_of_shards", null);
+        JsonNode indexSettings = settings.path(index).path("settings");
+        JsonNode value = indexSettings.has("index.number_of_shards") ? indexSettings.path("index.number_of_shards")
+                : indexSettings.path("index").path("number_of_shards");
         if (!value.isTextual() && !value.isNumber()) {
             throw new UpgradeException(ElasticsearchErrorCode.REQUEST_FAILED, "the number of shards of " + index + " on "
                     + source.name() + " is not readable (" + settings + "); check that the index exists");
