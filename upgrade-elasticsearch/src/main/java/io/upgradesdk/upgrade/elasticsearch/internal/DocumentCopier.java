@@ -141,8 +141,7 @@ public final class DocumentCopier {
         List<String> indices = sourceIndices();
         long total = progress == null ? -1 : total();
         EsVersion v = source.version();
-        PageSizer sizer = batchSize > 0 ? PageSizer.fixed(batchSize)
-                : PageSizer.adaptive(targetPageBytes, FIRST_ADAPTIVE_PAGE, maxBatchSize);
+        PageSizer sizer = pageSizer();
         try (BulkPipeline writes = new BulkPipeline(target, sleeper, concurrency(), sizer, checkpoint, progress, total)) {
             for (; c.i < indices.size(); c.i++, c.after = null, c.scroll = null, c.shard = -1) {
                 String index = indices.get(c.i);
@@ -191,8 +190,7 @@ public final class DocumentCopier {
         long total = progress == null ? -1 : count(index);
         String sort = sortField != null ? sortField : source.version().major() <= 5 ? "_uid"
                 : source.version().major() == 6 ? "_id" : "_seq_no";
-        PageSizer sizer = batchSize > 0 ? PageSizer.fixed(batchSize)
-                : PageSizer.adaptive(targetPageBytes, FIRST_ADAPTIVE_PAGE, maxBatchSize);
+        PageSizer sizer = pageSizer();
         try (BulkPipeline writes = new BulkPipeline(target, sleeper, concurrency(), sizer, checkpoint, progress, total)) {
             for (c.shard = c.shard >= 0 ? c.shard : slice; c.shard < shards; c.shard += slices, c.after = null) {
                 readShard(index, c.shard, sort, c, writes, sizer);
@@ -238,6 +236,12 @@ public final class DocumentCopier {
                 return;
             }
         }
+    }
+
+    /** Pages of the fixed size given, or adaptive ones aiming at {@code targetPageBytes} of bulk body. */
+    private PageSizer pageSizer() {
+        return batchSize > 0 ? PageSizer.fixed(batchSize)
+                : PageSizer.adaptive(targetPageBytes, FIRST_ADAPTIVE_PAGE, maxBatchSize);
     }
 
     /**
@@ -330,21 +334,7 @@ public final class DocumentCopier {
     private void readShardsBySeqNo(String index, Cursor c, BulkPipeline writes, PageSizer sizer) {
         int shards = shardCount(index);
         for (c.shard = Math.max(0, c.shard); c.shard < shards; c.shard++, c.after = null) {
-            while (true) {
-                int size = sizer.next();
-                ObjectNode body = pageBody(size, "_seq_no", c.after);
-                JsonNode hits = source.send("POST", "/" + enc(index) + "/_search?preference=_shards:" + c.shard + "&"
-                        + HIT_FIELDS, body).path("hits").path("hits");
-                if (hits.size() == 0) {
-                    break;
-                }
-                BulkPipeline.Page page = encodePage(hits, c, sizer);
-                c.after = (ArrayNode) hits.get(hits.size() - 1).path("sort");
-                writes.submit(page, c.toJson(), c.read, index);
-                if (hits.size() < size) {
-                    break;
-                }
-            }
+            readShard(index, c.shard, "_seq_no", c, writes, sizer);
         }
     }
 
