@@ -3,6 +3,8 @@ package io.upgradesdk.upgrade.kuzzle.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.upgradesdk.upgrade.UpgradeErrorCode;
+import io.upgradesdk.upgrade.UpgradeException;
 import io.upgradesdk.upgrade.elasticsearch.CopyCursor;
 import io.upgradesdk.upgrade.elasticsearch.DocumentCopy;
 import io.upgradesdk.upgrade.elasticsearch.ElasticsearchConnection;
@@ -12,9 +14,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
@@ -132,14 +139,14 @@ public final class RestEsPort implements EsPort {
             EsPort.super.createIndices(indices);
             return;
         }
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+        ExecutorService pool = Executors.newFixedThreadPool(
                 Math.min(4, indices.size()), r -> {
                     Thread t = new Thread(r, "kuzzle-create-index");
                     t.setDaemon(true);
                     return t;
                 });
         try {
-            List<java.util.concurrent.Future<?>> answers = new ArrayList<>();
+            List<Future<?>> answers = new ArrayList<>();
             for (NewIndex i : indices) {
                 answers.add(pool.submit(() -> {
                     if (i.alias() == null) {
@@ -150,16 +157,16 @@ public final class RestEsPort implements EsPort {
                 }));
             }
             RuntimeException first = null;
-            for (java.util.concurrent.Future<?> answer : answers) {
+            for (Future<?> answer : answers) {
                 try {
                     answer.get();
-                } catch (java.util.concurrent.ExecutionException e) {
+                } catch (ExecutionException e) {
                     if (first == null) {
                         first = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new io.upgradesdk.upgrade.UpgradeException(io.upgradesdk.upgrade.UpgradeErrorCode.INTERRUPTED,
+                    throw new UpgradeException(UpgradeErrorCode.INTERRUPTED,
                             "interrupted while creating the target indices; run again to resume", e);
                 }
             }
@@ -241,7 +248,7 @@ public final class RestEsPort implements EsPort {
 
     @Override
     public Map<String, ObjectNode> getAll(String index, String type, List<String> ids) {
-        Map<String, ObjectNode> out = new java.util.LinkedHashMap<>();
+        Map<String, ObjectNode> out = new LinkedHashMap<>();
         if (ids.isEmpty()) {
             return out;
         }
