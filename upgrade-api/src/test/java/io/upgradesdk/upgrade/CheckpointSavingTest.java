@@ -3,6 +3,7 @@ package io.upgradesdk.upgrade;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.upgradesdk.upgrade.spi.ForwardingCheckpointStore;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Optional;
@@ -21,12 +22,7 @@ class CheckpointSavingTest {
     private volatile int failingSave;
     private final java.util.List<Duration> sleeps = new java.util.ArrayList<>();
 
-    private final CheckpointStore store = new CheckpointStore() {
-        @Override
-        public Optional<Checkpoint> load(String planId) {
-            return memory.load(planId);
-        }
-
+    private final CheckpointStore store = new ForwardingCheckpointStore(memory) {
         @Override
         public void save(Checkpoint checkpoint, Lease lease) {
             if (saves.incrementAndGet() == failingSave) {
@@ -39,32 +35,7 @@ class CheckpointSavingTest {
                 failingSaves--;
                 throw new UpgradeException(UpgradeErrorCode.STORE_UNAVAILABLE, "connection reset");
             }
-            memory.save(checkpoint, lease);
-        }
-
-        @Override
-        public Lease acquireLease(String planId, String owner, Duration duration) {
-            return memory.acquireLease(planId, owner, duration);
-        }
-
-        @Override
-        public Lease renewLease(Lease lease, Duration duration) {
-            return memory.renewLease(lease, duration);
-        }
-
-        @Override
-        public void releaseLease(Lease lease) {
-            memory.releaseLease(lease);
-        }
-
-        @Override
-        public Optional<Lease> currentLease(String planId) {
-            return memory.currentLease(planId);
-        }
-
-        @Override
-        public void forceReleaseLease(String planId) {
-            memory.forceReleaseLease(planId);
+            super.save(checkpoint, lease);
         }
     };
 

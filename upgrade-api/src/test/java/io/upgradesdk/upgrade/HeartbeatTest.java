@@ -3,6 +3,7 @@ package io.upgradesdk.upgrade;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.upgradesdk.upgrade.UpgradeReport.Outcome;
+import io.upgradesdk.upgrade.spi.ForwardingCheckpointStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -138,30 +139,14 @@ class HeartbeatTest {
     }
 
     /** The in-memory store, recording when leases are renewed and refusing renewals on demand. */
-    private static final class ObservedStore implements CheckpointStore {
-        private final InMemoryCheckpointStore store;
+    private static final class ObservedStore extends ForwardingCheckpointStore {
         private final TestClock clock;
         final List<Instant> renewals = new CopyOnWriteArrayList<>();
         volatile boolean refuseRenewals;
 
         ObservedStore(InMemoryCheckpointStore store, TestClock clock) {
-            this.store = store;
+            super(store);
             this.clock = clock;
-        }
-
-        @Override
-        public Optional<Checkpoint> load(String planId) {
-            return store.load(planId);
-        }
-
-        @Override
-        public void save(Checkpoint checkpoint, Lease lease) {
-            store.save(checkpoint, lease);
-        }
-
-        @Override
-        public Lease acquireLease(String planId, String owner, Duration duration) {
-            return store.acquireLease(planId, owner, duration);
         }
 
         @Override
@@ -170,22 +155,7 @@ class HeartbeatTest {
             if (refuseRenewals) {
                 throw new UpgradeException(UpgradeErrorCode.LEASE_LOST, "the lease was taken over by host-b");
             }
-            return store.renewLease(lease, duration);
-        }
-
-        @Override
-        public void releaseLease(Lease lease) {
-            store.releaseLease(lease);
-        }
-
-        @Override
-        public Optional<Lease> currentLease(String planId) {
-            return store.currentLease(planId);
-        }
-
-        @Override
-        public void forceReleaseLease(String planId) {
-            store.forceReleaseLease(planId);
+            return super.renewLease(lease, duration);
         }
     }
 }

@@ -14,9 +14,9 @@ import io.upgradesdk.upgrade.UpgradePlan;
 import io.upgradesdk.upgrade.UpgradeReport;
 import io.upgradesdk.upgrade.UpgradeRunner;
 import io.upgradesdk.upgrade.UpgradeStep;
+import io.upgradesdk.upgrade.spi.ForwardingCheckpointStore;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -177,62 +177,26 @@ class RedisRestartDuringRunTest {
     }
 
     /** Passes everything through and records which checkpoint revisions Redis acknowledged. */
-    private static final class RecordingStore implements CheckpointStore {
-        private final CheckpointStore delegate;
+    private static final class RecordingStore extends ForwardingCheckpointStore {
         final AtomicLong lastAcknowledgedRevision = new AtomicLong(-1);
         final List<Long> savedRevisions = new CopyOnWriteArrayList<>();
         final AtomicLong failedSaves = new AtomicLong();
         volatile String planId;
 
         RecordingStore(CheckpointStore delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public Optional<Checkpoint> load(String planId) {
-            return delegate.load(planId);
+            super(delegate);
         }
 
         @Override
         public void save(Checkpoint checkpoint, Lease lease) {
             try {
-                delegate.save(checkpoint, lease);
+                super.save(checkpoint, lease);
             } catch (RuntimeException e) {
                 failedSaves.incrementAndGet();
                 throw e;
             }
             savedRevisions.add(checkpoint.revision());
             lastAcknowledgedRevision.set(checkpoint.revision());
-        }
-
-        @Override
-        public Lease acquireLease(String planId, String owner, Duration duration) {
-            return delegate.acquireLease(planId, owner, duration);
-        }
-
-        @Override
-        public Lease renewLease(Lease lease, Duration duration) {
-            return delegate.renewLease(lease, duration);
-        }
-
-        @Override
-        public void releaseLease(Lease lease) {
-            delegate.releaseLease(lease);
-        }
-
-        @Override
-        public Optional<Lease> currentLease(String planId) {
-            return delegate.currentLease(planId);
-        }
-
-        @Override
-        public void forceReleaseLease(String planId) {
-            delegate.forceReleaseLease(planId);
-        }
-
-        @Override
-        public void close() {
-            delegate.close();
         }
     }
 }

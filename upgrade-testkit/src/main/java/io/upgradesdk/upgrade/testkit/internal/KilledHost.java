@@ -15,12 +15,12 @@ import io.upgradesdk.upgrade.UpgradeRunner;
 import io.upgradesdk.upgrade.UpgradeSequence;
 import io.upgradesdk.upgrade.UpgradeStep;
 import io.upgradesdk.upgrade.testkit.KillablePlan;
+import io.upgradesdk.upgrade.spi.ForwardingCheckpointStore;
 import io.upgradesdk.upgrade.testkit.KillableSequence;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * The child JVM of {@code KillHarness}: runs a {@link KillablePlan} once and tells the parent,
@@ -117,13 +117,12 @@ public final class KilledHost {
     }
 
     /** Passes every call on; after each write that landed, tells the parent. */
-    private static final class SignallingStore implements CheckpointStore {
-        private final CheckpointStore target;
+    private static final class SignallingStore extends ForwardingCheckpointStore {
         private volatile boolean started;
         private int saves;
 
         SignallingStore(CheckpointStore target) {
-            this.target = target;
+            super(target);
         }
 
         void start() {
@@ -131,41 +130,11 @@ public final class KilledHost {
         }
 
         @Override
-        public Optional<Checkpoint> load(String planId) {
-            return target.load(planId);
-        }
-
-        @Override
         public void save(Checkpoint checkpoint, Lease lease) {
-            target.save(checkpoint, lease);
+            super.save(checkpoint, lease);
             if (started) {
                 reply("SAVED " + (++saves));
             }
-        }
-
-        @Override
-        public Lease acquireLease(String planId, String owner, Duration duration) {
-            return target.acquireLease(planId, owner, duration);
-        }
-
-        @Override
-        public Lease renewLease(Lease lease, Duration duration) {
-            return target.renewLease(lease, duration);
-        }
-
-        @Override
-        public void releaseLease(Lease lease) {
-            target.releaseLease(lease);
-        }
-
-        @Override
-        public Optional<Lease> currentLease(String planId) {
-            return target.currentLease(planId);
-        }
-
-        @Override
-        public void forceReleaseLease(String planId) {
-            target.forceReleaseLease(planId);
         }
     }
 }
