@@ -10,7 +10,9 @@
  *       {@link io.upgradesdk.upgrade.UpgradeException}s with the SDK's error codes;</li>
  *   <li>{@link io.upgradesdk.upgrade.spi.ProcessRunner}: the one way a step library runs an
  *       external command (timeout killing the process tree, bounded output, secrets only in the
- *       environment), shared by the product modules, which may not use each other's internals.</li>
+ *       environment), shared by the product modules, which may not use each other's internals;</li>
+ *   <li>{@link io.upgradesdk.upgrade.spi.ForwardingCheckpointStore}: the base of store decorators
+ *       (fault injection, counting, recording), forwarding every store method to a delegate.</li>
  * </ul>
  *
  * <p>A store proves itself by extending {@code CheckpointStoreContract} (and, when several hosts
