@@ -6,6 +6,7 @@ import io.upgradesdk.upgrade.Sleeper;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * A {@link Sleeper} that returns at once and moves a {@link MutableClock} forward by the time it
@@ -14,17 +15,24 @@ import java.util.List;
  */
 public final class AdvancingSleeper implements Sleeper {
 
-    private final MutableClock clock;
+    private final Consumer<Duration> advance;
     private final List<Duration> waits = new ArrayList<>();
 
     public AdvancingSleeper(MutableClock clock) {
-        this.clock = requireNonNull(clock, "clock");
+        this(requireNonNull(clock, "clock")::advance);
+    }
+
+    /** The preset's sleeper: {@code advance} moves the clock and keeps live partition claims alive. */
+    AdvancingSleeper(Consumer<Duration> advance) {
+        this.advance = requireNonNull(advance, "advance");
     }
 
     @Override
-    public synchronized void sleep(Duration duration) {
-        waits.add(duration);
-        clock.advance(duration);
+    public void sleep(Duration duration) {
+        synchronized (this) {
+            waits.add(duration);
+        }
+        advance.accept(duration);
     }
 
     /** Every wait asked so far, oldest first (retry backoffs, lock polls). */

@@ -4,6 +4,7 @@ import io.upgradesdk.upgrade.Checkpoint;
 import io.upgradesdk.upgrade.CheckpointStore;
 import io.upgradesdk.upgrade.Lease;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -15,8 +16,16 @@ import java.util.Optional;
  * checkpoint that landed, and, when a {@link CrashPoint} is armed, dies there: from then on
  * every call fails with a {@link SimulatedCrash}, as nothing a dead process does reaches
  * the store (not even releasing its lease).
+ *
+ * <p>It also stands in for the partition heartbeat the preset turns off: it remembers the partition
+ * claims this runner's workers hold (acquired, not yet released or lost), and when the preset's
+ * sleeper moves the clock ({@link #advanceKeepingClaimsAlive}) it renews them in the same atomic
+ * step, so another worker's waits never age a claim whose worker is still busy. Claims of a dead
+ * (crashed) run are forgotten: those expire, as after {@code kill -9}.
  */
 final class ObservedStore implements CheckpointStore {
+
+    private static final String PARTITION_KEY_PREFIX = "partition:";
 
     private final CheckpointStore target;
     private final List<Checkpoint> saved = new ArrayList<>();
@@ -25,6 +34,12 @@ final class ObservedStore implements CheckpointStore {
     private CrashPoint armed;
     private int matches;
     private SimulatedCrash crash;
+    /** Per partition key: the live claim this runner's workers hold on it, and its duration. */
+    private final Map<String, HeldClaim> liveClaims = new HashMap<>();
+
+    /** A claim's lease as last acquired or renewed, and the duration it is renewed by. */
+    private record HeldClaim(Lease lease, Duration duration) {
+    }
 
     ObservedStore(CheckpointStore target) {
         this.target = target;
@@ -85,6 +100,7 @@ final class ObservedStore implements CheckpointStore {
     }
 
     private void die(String detail) {
+        liveClaims.clear();     // a dead process renews nothing
         crash = new SimulatedCrash(armed, detail);
         throw crash;
     }
@@ -98,19 +114,66 @@ final class ObservedStore implements CheckpointStore {
     @Override
     public synchronized Lease acquireLease(String planId, String owner, Duration duration) {
         requireAlive();
-        return target.acquireLease(planId, owner, duration);
+        Lease lease = target.acquireLease(planId, owner, duration);
+        if (isPartitionClaim(planId)) {
+            liveClaims.put(planId, new HeldClaim(lease, duration));
+        }
+        return lease;
     }
 
     @Override
     public synchronized Lease renewLease(Lease lease, Duration duration) {
         requireAlive();
-        return target.renewLease(lease, duration);
+        try {
+            Lease renewed = target.renewLease(lease, duration);
+            liveClaims.computeIfPresent(lease.planId(), (key, held) -> held.lease().sameAcquisition(lease)
+                    ? new HeldClaim(renewed, duration) : held);
+            return renewed;
+        } catch (RuntimeException e) {
+            forget(lease);
+            throw e;
+        }
     }
 
     @Override
     public synchronized void releaseLease(Lease lease) {
         requireAlive();
         target.releaseLease(lease);
+        forget(lease);
+    }
+
+    /**
+     * The preset sleeper's wait: moves the clock and, in the same step (no other call on this store
+     * can come between), renews every live partition claim, as the heartbeat of a real run would
+     * have renewed it meanwhile. A claim that had already expired when the wait began (the test moved
+     * the clock past it) is left as it is; one the store refuses to renew is lost and forgotten.
+     */
+    synchronized void advanceKeepingClaimsAlive(MutableClock clock, Duration duration) {
+        Instant before = clock.instant();
+        clock.advance(duration);
+        if (crash != null) {
+            return;
+        }
+        for (HeldClaim held : List.copyOf(liveClaims.values())) {
+            if (held.lease().isExpiredAt(before)) {
+                continue;   // the test moved the clock past it: not revived here (its worker's next write may)
+            }
+            try {
+                Lease renewed = target.renewLease(held.lease(), held.duration());
+                liveClaims.put(renewed.planId(), new HeldClaim(renewed, held.duration()));
+            } catch (RuntimeException e) {
+                liveClaims.remove(held.lease().planId());
+            }
+        }
+    }
+
+    /** Partition claims are leases under {@code partition:} keys ({@code PartitionClaims.partitionKey}). */
+    private static boolean isPartitionClaim(String key) {
+        return key.startsWith(PARTITION_KEY_PREFIX);
+    }
+
+    private void forget(Lease lease) {
+        liveClaims.computeIfPresent(lease.planId(), (key, held) -> held.lease().sameAcquisition(lease) ? null : held);
     }
 
     @Override
@@ -123,6 +186,7 @@ final class ObservedStore implements CheckpointStore {
     public synchronized void forceReleaseLease(String planId) {
         requireAlive();
         target.forceReleaseLease(planId);
+        liveClaims.remove(planId);
     }
 
     @Override

@@ -34,9 +34,10 @@ import java.util.function.UnaryOperator;
 
 /**
  * An {@link UpgradeRunner} set up for tests, from {@link UpgradeTestKit#runner()}: an in-memory
- * store on a {@link MutableClock}, a sleeper that advances that clock instead of waiting, a
- * {@link RecordingListener}, confirmations answered as the test says, no heartbeat thread, and
- * every checkpoint write recorded.
+ * store on a {@link MutableClock}, a sleeper that advances that clock instead of waiting (and
+ * renews the partition claims of live workers as it does, so several workers run
+ * deterministically), a {@link RecordingListener}, confirmations answered as the test says, no
+ * heartbeat thread, and every checkpoint write recorded.
  *
  * <pre>{@code
  * UpgradeTestRunner t = UpgradeTestKit.runner().confirming().build();
@@ -58,11 +59,11 @@ public final class UpgradeTestRunner {
 
     private UpgradeTestRunner(Builder b) {
         this.clock = b.clock;
-        this.sleeper = new AdvancingSleeper(clock);
         this.events = new RecordingListener();
         this.confirmation = new AnsweringConfirmation(b.confirm);
         CheckpointStore store = b.storeFactory.apply(clock);
         this.observed = new ObservedStore(requireNonNull(b.storeWrapper.apply(store), "the store wrapper returned null"));
+        this.sleeper = new AdvancingSleeper(duration -> observed.advanceKeepingClaimsAlive(clock, duration));
         UpgradeRunner.Builder runnerBuilder = UpgradeRunner.builder()
                 .store(observed)
                 .owner(b.owner)
