@@ -45,12 +45,20 @@ import java.util.concurrent.TimeUnit;
  * <p>It lives in this SPI package because every product module (Elasticsearch node commands, Kong
  * backups and CLI) and every step library needs it while none of them may use another module's
  * internals: the SPI is the public place for what those who write step libraries share. Output a
- * command leaves to a background child that outlives it is read only until the timeout.
+ * command leaves to a background child that outlives it is read only until the timeout (a command
+ * that succeeded may leave a daemon running: it is not killed). A timed-out run ends within its
+ * timeout, the kill grace and half a second, even when a child that escaped the process tree
+ * (re-parented, so not found among its descendants) keeps the output open.
  */
 public final class ProcessRunner {
 
     private static final int DEFAULT_OUTPUT_LIMIT = 64 * 1024;
     private static final long KILL_POLL_MILLIS = 20;
+    /**
+     * How long the output of a killed tree is read: what it wrote is in the pipes already; only a
+     * child that escaped the tree (double-forked, re-parented) can keep them open longer.
+     */
+    private static final Duration DRAIN_AFTER_KILL = Duration.ofMillis(500);
 
     private final List<String> command;
     private final Duration timeout;
@@ -111,13 +119,10 @@ public final class ProcessRunner {
         }
         if (!exited) {
             killTree(process);
-            out.awaitEnd(killGrace.toMillis());
-            err.awaitEnd(killGrace.toMillis());
+            awaitBoth(out, err, System.nanoTime() + DRAIN_AFTER_KILL.toNanos());
             throw timedOut(err);
         }
-        long left = TimeUnit.NANOSECONDS.toMillis(timeout.toNanos() - (System.nanoTime() - started));
-        out.awaitEnd(left);
-        err.awaitEnd(Math.max(left, 0));
+        awaitBoth(out, err, started + timeout.toNanos());
         return new Result(process.exitValue(), Duration.ofNanos(System.nanoTime() - started), output(out),
                 output(err));
     }
@@ -152,9 +157,19 @@ public final class ProcessRunner {
         }
     }
 
+    /**
+     * Waits for the end of both output streams until one deadline ({@link System#nanoTime()}): a
+     * child that outlived the command and keeps the pipes open holds the run until the deadline
+     * once, not once per stream.
+     */
+    private static void awaitBoth(StreamTail out, StreamTail err, long deadlineNanos) throws InterruptedException {
+        out.awaitEnd(TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
+        err.awaitEnd(TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
+    }
+
     /** Terminates the process and its descendants, then kills forcibly whatever outlives the grace period. */
     private void killTree(Process process) {
-        List<ProcessHandle> descendants = process.descendants().toList();
+        List<ProcessHandle> descendants = new ArrayList<>(process.descendants().toList());
         descendants.forEach(ProcessHandle::destroy);
         process.destroy();
         long deadline = System.nanoTime() + killGrace.toNanos();
@@ -167,6 +182,9 @@ public final class ProcessRunner {
                 break;
             }
         }
+        // children started during the grace (their parent already gone from the tree) end too
+        List.copyOf(descendants).forEach(d -> d.descendants().filter(h -> !descendants.contains(h))
+                .forEach(descendants::add));
         descendants.stream().filter(ProcessRunner::isRunning).forEach(ProcessHandle::destroyForcibly);
         if (process.isAlive()) {
             process.destroyForcibly();

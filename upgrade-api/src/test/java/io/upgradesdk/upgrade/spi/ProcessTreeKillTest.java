@@ -144,4 +144,48 @@ class ProcessTreeKillTest {
             caller.join(10_000);
         }
     }
+
+    @Test
+    void aBackgroundChildHoldingTheOutputOfAHungCommandIsKilledWithItAndTheRunEndsSoonAfterItsTimeout()
+            throws Exception {
+        Path child = pidFile("child.pid");
+        ProcessRunner runner = shell("sleep 30 & echo $! > " + child + "; sleep 60", Duration.ofSeconds(1)).build();
+
+        Duration took = timed(() -> runExpectingTimeout(runner));
+
+        assertThat(took).as("the 1 s timeout, then the kill: the drain does not wait for the grace").isLessThan(
+                Duration.ofSeconds(3));
+        assertThat(running(child)).as("the background child that held stdout").isFalse();
+    }
+
+    @Test
+    void aChildThatLeftTheProcessTreeAndHoldsTheOutputCannotHoldTheTimedOutRunForLong() throws Exception {
+        Path escaped = pidFile("escaped.pid");
+        // the subshell exits at once: its background sleep belongs to nobody in the tree, but keeps stdout open
+        ProcessRunner runner = shell("(sleep 30 & echo $! > " + escaped + "); sleep 60", Duration.ofSeconds(1))
+                .build();
+
+        Duration took = timed(() -> runExpectingTimeout(runner));
+
+        assertThat(took).as("the 1 s timeout and a short drain, not the 2 s grace once per stream")
+                .isLessThan(Duration.ofSeconds(3));
+    }
+
+    @Test
+    void aCommandThatExitsLeavingABackgroundChildOnItsOutputReturnsByItsTimeoutAndLeavesTheChild()
+            throws Exception {
+        Path child = pidFile("child.pid");
+        ProcessRunner runner = shell("sleep 30 & echo $! > " + child + "; echo started", Duration.ofSeconds(2))
+                .build();
+
+        long begin = System.nanoTime();
+        ProcessRunner.Result result = runner.run();
+        Duration took = Duration.ofNanos(System.nanoTime() - begin);
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.stdout().text()).contains("started");
+        assertThat(took).as("output read until the 2 s timeout, once for both streams").isLessThan(
+                Duration.ofMillis(3200));
+        assertThat(running(child)).as("a command that succeeded may leave a daemon running").isTrue();
+    }
 }
