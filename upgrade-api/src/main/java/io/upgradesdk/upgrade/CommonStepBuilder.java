@@ -3,6 +3,8 @@ package io.upgradesdk.upgrade;
 import static java.util.Objects.requireNonNull;
 
 import io.upgradesdk.upgrade.spi.Check;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * The options every step builder shares (description, phase, version, dry run, compensation, point
@@ -71,13 +73,72 @@ abstract class CommonStepBuilder<B extends CommonStepBuilder<B>> {
         return self();
     }
 
-    /** Refuses option combinations no step may have. */
-    void checkOptions() {
+    /**
+     * The options as set, for the built step; refuses combinations no step may have.
+     *
+     * @throws UpgradeException {@code INVALID_PLAN} for a compensated FINISH step
+     */
+    Options options() {
         Check.plan(compensation == null || phase == Phase.UP,
                 "step '%s' is a FINISH step with a compensation: only UP steps can be compensated; remove it", id);
+        return new Options(id, description == null ? id : description, phase, version, dryRun, compensation,
+                pointOfNoReturn, retryPolicy);
     }
 
-    String descriptionOrId() {
-        return description == null ? id : description;
+    /** The shared options of a built step; the nullable ones are absent when not set. */
+    record Options(String id, String description, Phase phase, int version, DryRun dryRun, Compensation compensation,
+            boolean pointOfNoReturn, RetryPolicy retryPolicy) {
+    }
+
+    /** A built step: every {@link UpgradeStep} method but what it does comes from its {@link Options}. */
+    interface Built extends UpgradeStep {
+
+        Options options();
+
+        @Override
+        default String id() {
+            return options().id();
+        }
+
+        @Override
+        default String description() {
+            return options().description();
+        }
+
+        @Override
+        default Phase phase() {
+            return options().phase();
+        }
+
+        @Override
+        default int version() {
+            return options().version();
+        }
+
+        @Override
+        default List<PlannedAction> dryRun(StepContext context) throws Exception {
+            DryRun dryRun = options().dryRun();
+            return dryRun == null ? List.of() : dryRun.describe(context);
+        }
+
+        @Override
+        default Optional<Compensation> compensation() {
+            return Optional.ofNullable(options().compensation());
+        }
+
+        @Override
+        default boolean isPointOfNoReturn() {
+            return options().pointOfNoReturn();
+        }
+
+        @Override
+        default Optional<RetryPolicy> retryPolicy() {
+            return Optional.ofNullable(options().retryPolicy());
+        }
+
+        /** {@code <kind>[<id>, <phase>(, point of no return)]}. */
+        default String describe(String kind) {
+            return kind + "[" + id() + ", " + phase() + (isPointOfNoReturn() ? ", point of no return" : "") + "]";
+        }
     }
 }

@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import io.upgradesdk.upgrade.spi.Check;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Builds a {@link PartitionedStep} from lambdas; see {@link UpgradeStep#partitioned(String)}. A
@@ -50,14 +49,11 @@ public final class PartitionedStepBuilder extends CommonStepBuilder<PartitionedS
         Check.plan(source != null, "partitioned step '%s' has no partitions: call partitions(ctx -> ...) before"
                 + " build()", id);
         Check.plan(action != null, "partitioned step '%s' has no action: call execute(part -> ...) before build()", id);
-        checkOptions();
-        return new BuiltPartitionedStep(id, descriptionOrId(), phase, version, source, action,
-                workers, dryRun, compensation, pointOfNoReturn, retryPolicy);
+        return new BuiltPartitionedStep(options(), source, action, workers);
     }
 
-    private record BuiltPartitionedStep(String id, String description, Phase phase, int version,
-            PartitionSource source, PartitionAction action, int workers, DryRun dryRunAction,
-            Compensation compensationAction, boolean pointOfNoReturn, RetryPolicy policy) implements PartitionedStep {
+    private record BuiltPartitionedStep(Options options, PartitionSource source, PartitionAction action, int workers)
+            implements PartitionedStep, Built {
 
         @Override
         public List<String> partitionIds(StepContext context) throws Exception {
@@ -70,28 +66,8 @@ public final class PartitionedStepBuilder extends CommonStepBuilder<PartitionedS
         }
 
         @Override
-        public List<PlannedAction> dryRun(StepContext context) throws Exception {
-            return dryRunAction == null ? List.of() : dryRunAction.describe(context);
-        }
-
-        @Override
-        public Optional<Compensation> compensation() {
-            return Optional.ofNullable(compensationAction);
-        }
-
-        @Override
-        public boolean isPointOfNoReturn() {
-            return pointOfNoReturn;
-        }
-
-        @Override
-        public Optional<RetryPolicy> retryPolicy() {
-            return Optional.ofNullable(policy);
-        }
-
-        @Override
         public String toString() {
-            return "PartitionedStep[" + id + ", " + phase + (pointOfNoReturn ? ", point of no return" : "") + "]";
+            return describe("PartitionedStep");
         }
     }
 }

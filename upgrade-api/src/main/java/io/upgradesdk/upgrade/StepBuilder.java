@@ -3,8 +3,6 @@ package io.upgradesdk.upgrade;
 import static java.util.Objects.requireNonNull;
 
 import io.upgradesdk.upgrade.spi.Check;
-import java.util.List;
-import java.util.Optional;
 
 /** Builds an {@link UpgradeStep} from lambdas; see {@link UpgradeStep#builder(String)}. */
 public final class StepBuilder extends CommonStepBuilder<StepBuilder> {
@@ -28,14 +26,10 @@ public final class StepBuilder extends CommonStepBuilder<StepBuilder> {
     /** Builds the step; fails with {@link UpgradeErrorCode#INVALID_PLAN} when incomplete. */
     public UpgradeStep build() {
         Check.plan(action != null, "step '%s' has no action: call execute(ctx -> ...) before build()", id);
-        checkOptions();
-        return new BuiltStep(id, descriptionOrId(), phase, version, action, dryRun,
-                compensation, pointOfNoReturn, retryPolicy);
+        return new BuiltStep(options(), action);
     }
 
-    private record BuiltStep(String id, String description, Phase phase, int version, StepAction action,
-            DryRun dryRunAction, Compensation compensationAction, boolean pointOfNoReturn, RetryPolicy policy)
-            implements UpgradeStep {
+    private record BuiltStep(Options options, StepAction action) implements Built {
 
         @Override
         public void execute(StepContext context) throws Exception {
@@ -43,28 +37,8 @@ public final class StepBuilder extends CommonStepBuilder<StepBuilder> {
         }
 
         @Override
-        public List<PlannedAction> dryRun(StepContext context) throws Exception {
-            return dryRunAction == null ? List.of() : dryRunAction.describe(context);
-        }
-
-        @Override
-        public Optional<Compensation> compensation() {
-            return Optional.ofNullable(compensationAction);
-        }
-
-        @Override
-        public boolean isPointOfNoReturn() {
-            return pointOfNoReturn;
-        }
-
-        @Override
-        public Optional<RetryPolicy> retryPolicy() {
-            return Optional.ofNullable(policy);
-        }
-
-        @Override
         public String toString() {
-            return "UpgradeStep[" + id + ", " + phase + (pointOfNoReturn ? ", point of no return" : "") + "]";
+            return describe("UpgradeStep");
         }
     }
 }
