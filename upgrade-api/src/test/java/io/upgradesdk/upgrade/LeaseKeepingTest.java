@@ -3,11 +3,11 @@ package io.upgradesdk.upgrade;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.upgradesdk.upgrade.spi.ForwardingCheckpointStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** How a run keeps its lease: heartbeat period, renewal before writes, waiting for a held lease, releasing it. */
@@ -21,26 +21,11 @@ class LeaseKeepingTest {
     private boolean refuseRelease;
 
     /** The in-memory store, recording renewals and optionally failing releases. */
-    private final CheckpointStore store = new CheckpointStore() {
-        @Override
-        public Optional<Checkpoint> load(String planId) {
-            return memory.load(planId);
-        }
-
-        @Override
-        public void save(Checkpoint checkpoint, Lease lease) {
-            memory.save(checkpoint, lease);
-        }
-
-        @Override
-        public Lease acquireLease(String planId, String owner, Duration duration) {
-            return memory.acquireLease(planId, owner, duration);
-        }
-
+    private final CheckpointStore store = new ForwardingCheckpointStore(memory) {
         @Override
         public Lease renewLease(Lease lease, Duration duration) {
             renewals.add(clock.instant());
-            return memory.renewLease(lease, duration);
+            return super.renewLease(lease, duration);
         }
 
         @Override
@@ -48,17 +33,7 @@ class LeaseKeepingTest {
             if (refuseRelease) {
                 throw new UpgradeException(UpgradeErrorCode.STORE_UNAVAILABLE, "connection reset");
             }
-            memory.releaseLease(lease);
-        }
-
-        @Override
-        public Optional<Lease> currentLease(String planId) {
-            return memory.currentLease(planId);
-        }
-
-        @Override
-        public void forceReleaseLease(String planId) {
-            memory.forceReleaseLease(planId);
+            super.releaseLease(lease);
         }
     };
 
