@@ -285,8 +285,10 @@ public final class ReindexSteps {
         return Math.min(shards, ReindexSettings.MAX_SLICES);
     }
 
+    /** The source's document count for progress totals; -1 when it cannot be read. */
     private static long count(EsClient c, String index) {
-        return c.get("/" + DocumentCopier.enc(index) + "/_count").path("count").asLong(-1);
+        EsClient.EsResponse r = c.exchange("GET", "/" + DocumentCopier.enc(index) + "/_count", null);
+        return r.status() == 200 ? r.body().path("count").asLong(-1) : -1;
     }
 
     private void verify(StepContext ctx) {
