@@ -15,7 +15,7 @@ import java.util.function.IntSupplier;
  * The cluster's own {@code _reindex}: started as an asynchronous task in slices, its id saved as
  * the step's cursor before anything else, then the parent task and every sub-task polled until
  * the task completes. A run resuming from the cursor keeps polling that task instead of starting a
- * second one; only a task that failed or that the cluster lost (a node restart ends a running
+ * second one (a run stopped before the id was saved finds its task while it runs); only a task that failed or that the cluster lost (a node restart ends a running
  * task) is started again, which is safe because every task only creates documents.
  */
 final class ServerSideReindex {
@@ -72,7 +72,40 @@ final class ServerSideReindex {
                     + "ends a running task)" : " failed") + "; starting another one, which skips the documents "
                     + "already created");
         }
+        Optional<ReindexCursor> running = saved.isEmpty() ? findRunning(c) : Optional.empty();
+        if (running.isPresent()) {
+            ctx.saveCursor(running.get());
+            ctx.progress(0, expected, "reindex task " + running.get().taskId() + " into " + s.destIndex() + " is "
+                    + "running though its id was never saved (an earlier run stopped right after starting it); "
+                    + "polling it instead of starting another");
+            await(c, ctx, running.get(), expected);
+            return;
+        }
         await(c, ctx, start(c, ctx, slices.getAsInt()), expected);
+    }
+
+    /**
+     * A running parent reindex task of this source and destination (its description names both):
+     * the task of an earlier run that stopped before it saved the id. Empty for a remote source,
+     * whose task description names the remote instead.
+     */
+    private Optional<ReindexCursor> findRunning(EsClient c) {
+        if (s.remoteSource().isPresent()) {
+            return Optional.empty();
+        }
+        EsClient.EsResponse r = c.exchange("GET", "/_tasks?actions=*reindex&detailed=true&group_by=none", null);
+        if (r.status() != 200) {
+            return Optional.empty();
+        }
+        String description = "reindex from [" + s.sourceIndex() + "] to [" + s.destIndex() + "]";
+        for (JsonNode task : r.body().path("tasks")) {
+            if (!task.has("parent_task_id") && task.path("description").asText().startsWith(description)) {
+                int slices = Math.max(1, task.path("status").path("slices").size());
+                return Optional.of(ReindexCursor.task(task.path("node").asText() + ":" + task.path("id").asText(),
+                        slices));
+            }
+        }
+        return Optional.empty();
     }
 
     /** Sends the asynchronous {@code _reindex} request and saves the task id it answers. */

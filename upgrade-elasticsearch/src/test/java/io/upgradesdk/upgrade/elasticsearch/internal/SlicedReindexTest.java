@@ -143,7 +143,8 @@ class SlicedReindexTest {
                     .containsExactly("/_reindex", "/_reindex?wait_for_completion=false&refresh=true&slices=3");
             assertThat(ctx.saved).containsExactly("{\"taskId\":\"" + TASK + "\",\"slices\":3}");
             assertThat(es.requests("GET", "/_tasks")).extracting(Request::uri)
-                    .containsExactly("/_tasks?parent_task_id=" + TASK + "&detailed=true");
+                    .containsExactly("/_tasks?actions=*reindex&detailed=true&group_by=none", // an earlier run's task?
+                            "/_tasks?parent_task_id=" + TASK + "&detailed=true");
             assertThat(ctx.progress.get(0)).contains("3 slices: #0 100/100 done, #1 40/100, #2 waiting");
             assertThat(ctx.counts.get(0)).containsExactly(140, 300);
             assertThat(ctx.progress.get(1)).contains("#0 100/100 done, #1 100/100 done, #2 100/100 done");
@@ -208,6 +209,24 @@ class SlicedReindexTest {
                 assertThat(ctx.saved).containsExactly("{\"taskId\":\"" + TASK + "\",\"slices\":3}");
                 assertThat(ctx.progress.get(0)).contains("old:1 " + (previous.equals("failed") ? "failed" : "is gone"));
             }
+        }
+    }
+
+    @Test
+    void aRunWhoseEarlierTaskIdWasNeverSavedFindsThatTaskWhileItRunsAndStartsNoOther() throws Exception {
+        String listing = "{\"tasks\":[{\"node\":\"nodeA\",\"id\":100,\"description\":\"reindex from [old] to "
+                + "[new][_doc]\",\"status\":{\"slices\":[null,null,null]}},{\"node\":\"nodeA\",\"id\":101,"
+                + "\"parent_task_id\":\"" + TASK + "\",\"description\":\"reindex from [old] to [new][_doc]\"},"
+                + "{\"node\":\"nodeA\",\"id\":7,\"description\":\"reindex from [other] to [new2]\"}]}";
+        Function<Request, Answer> base = cluster(List.of(RUNNING, COMPLETED), CHILDREN);
+        try (FakeElasticsearch es = new FakeElasticsearch(r -> r.is("GET", "/_tasks") && r.uri().contains("group_by=none")
+                ? Answer.ok(listing) : base.apply(r))) {
+            Recording ctx = new Recording();
+            reindexStep(es, b -> b).execute(ctx);
+            assertThat(es.requests("POST", "/_reindex")).extracting(Request::body).containsExactly("{}");
+            assertThat(ctx.saved).containsExactly("{\"taskId\":\"" + TASK + "\",\"slices\":3}");
+            assertThat(ctx.progress.get(0)).contains("running though its id was never saved");
+            assertThat(ctx.counts.get(ctx.counts.size() - 1)).containsExactly(300, 300);
         }
     }
 
