@@ -29,7 +29,7 @@ class SlicedReindexIntegrationTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern TASK_IN_MESSAGE = Pattern.compile("\\(task (\\S+),");
-    private static final int DOCS = 2000;
+    private static final int DOCS = 1200;
 
     private static String seed(ElasticsearchServer es, String hint) {
         String p = es.newIndexPrefix(hint);
@@ -44,7 +44,7 @@ class SlicedReindexIntegrationTest {
     }
 
     private static UpgradePlan plan(ElasticsearchServer es, String p) {
-        return ElasticsearchUpgrade.builder().sleeper(d -> Thread.sleep(d.toMillis())).pollInterval(Duration.ofMillis(20))
+        return ElasticsearchUpgrade.builder().sleeper(d -> Thread.sleep(d.toMillis())).pollInterval(Duration.ofMillis(50))
                 .build().reindexPlan(ReindexSettings.builder(ElasticsearchEndpoint.of(es.url()), p + "old", p + "new")
                         .build());
     }

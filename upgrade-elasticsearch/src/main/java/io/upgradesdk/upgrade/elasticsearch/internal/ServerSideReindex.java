@@ -68,6 +68,9 @@ final class ServerSideReindex {
                 await(c, ctx, task, expected);
                 return;
             }
+            if (found.isPresent() && !found.get().path("completed").asBoolean()) {
+                c.exchange("POST", "/_tasks/" + task.taskId() + "/_cancel", null); // its other slices still run
+            }
             ctx.progress(0, expected, "reindex task " + task.taskId() + (found.isEmpty() ? " is gone (a node restart "
                     + "ends a running task)" : " failed") + "; starting another one, which skips the documents "
                     + "already created");

@@ -195,19 +195,24 @@ class SlicedReindexTest {
     @Test
     void aResumedRunWhoseTaskFailedOrWasLostStartsAnotherCreateOnlyTask() throws Exception {
         String failed = "{\"completed\":true,\"error\":{\"type\":\"node_closed_exception\",\"reason\":\"node closed\"}}";
-        for (String previous : List.of("failed", "lost")) {
+        String sliceFailedOthersRunning = "{\"completed\":false,\"task\":{\"status\":{\"slices\":[{\"type\":"
+                + "\"es_rejected_execution_exception\",\"reason\":\"rejected\"},null,null]}}}";
+        for (String previous : List.of("failed", "lost", "failed-running")) {
             Function<Request, Answer> base = cluster(List.of(COMPLETED), CHILDREN);
-            try (FakeElasticsearch es = new FakeElasticsearch(r -> r.is("GET", "/_tasks/old:1")
-                    ? previous.equals("failed") ? Answer.ok(failed) : new Answer(404, "{\"error\":{\"type\":"
-                            + "\"resource_not_found_exception\"}}")
-                    : base.apply(r))) {
+            try (FakeElasticsearch es = new FakeElasticsearch(r -> r.is("POST", "/_tasks/old:1/_cancel") ? Answer.ok("{}")
+                    : !r.is("GET", "/_tasks/old:1") ? base.apply(r)
+                    : previous.equals("failed") ? Answer.ok(failed)
+                    : previous.equals("failed-running") ? Answer.ok(sliceFailedOthersRunning)
+                    : new Answer(404, "{\"error\":{\"type\":\"resource_not_found_exception\"}}"))) {
                 Recording ctx = new Recording();
                 ctx.cursor = "{\"taskId\":\"old:1\",\"slices\":3}";
                 reindexStep(es, b -> b).execute(ctx);
                 assertThat(es.requests("POST", "/_reindex")).as(previous).hasSize(1);
                 assertThat(es.requests("POST", "/_reindex").get(0).body()).contains("\"op_type\":\"create\"");
                 assertThat(ctx.saved).containsExactly("{\"taskId\":\"" + TASK + "\",\"slices\":3}");
-                assertThat(ctx.progress.get(0)).contains("old:1 " + (previous.equals("failed") ? "failed" : "is gone"));
+                assertThat(ctx.progress.get(0)).contains("old:1 " + (previous.startsWith("failed") ? "failed" : "is gone"));
+                assertThat(es.requests("POST", "/_tasks/old:1/_cancel")).as(previous + ": its other slices stopped")
+                        .hasSize(previous.equals("failed-running") ? 1 : 0);
             }
         }
     }
