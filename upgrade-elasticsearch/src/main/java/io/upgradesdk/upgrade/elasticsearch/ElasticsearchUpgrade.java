@@ -305,9 +305,13 @@ public final class ElasticsearchUpgrade implements AutoCloseable {
     }
 
     /**
-     * Reindex an index into a new one (mappings and settings copied, asynchronous task polled,
-     * counts verified, alias moved); FINISH deletes the old index (plan id {@code es-reindex-<dest>}).
-     * Also "reindex from remote" with {@link ReindexSettings.Builder#remoteSource}.
+     * Reindex an index into a new one (mappings and settings copied, asynchronous {@code _reindex}
+     * task in {@link ReindexSettings.Builder#slices slices} with the parent and every sub-task
+     * polled, counts verified, alias moved); FINISH deletes the old index (plan id
+     * {@code es-reindex-<dest>}). Also "reindex from remote" with
+     * {@link ReindexSettings.Builder#remoteSource}. On a cluster without {@code _reindex} the step
+     * copies the documents client-side (as {@link DocumentCopy} does, resumable at its cursor)
+     * unless {@link ReindexSettings.Method#SERVER_SIDE} is set; the preview says which.
      */
     public UpgradePlan reindexPlan(ReindexSettings settings) {
         requireNonNull(settings, "settings");

@@ -154,6 +154,64 @@ class Elasticsearch9Test {
     }
 
     /**
+     * Issue 16, the reindex fix on a real 8.19 node, whose test distribution has no {@code _reindex}:
+     * an index created on 7.17 and carried into 8.19 blocks the way to 9.x; the reindex plan notices
+     * the missing endpoint, copies the documents client-side into an index created on 8.19, and
+     * FINISH gives the old name to the new index as an alias; then the 9.x pre-flight passes. A
+     * plan forcing the server-side task fails before it writes anything.
+     */
+    @Test
+    @Tag("long") // a 7.17 node restarted on 8.19: ~40 s, run with -Plong
+    void anIndexCreatedOn717IsClearedForThe9xPreflightByTheReindexPlanCopyingClientSideOn819() throws Exception {
+        try (ElasticsearchNode node = ElasticsearchServer.newNode(ElasticsearchServer.V7)) {
+            node.start(ElasticsearchServer.V7);
+            node.request("PUT", "/legacy", "{\"settings\":{\"number_of_shards\":2,\"number_of_replicas\":0},"
+                    + "\"mappings\":{\"properties\":{\"n\":{\"type\":\"integer\"}}}}").ok();
+            StringBuilder nd = new StringBuilder();
+            for (int i = 0; i < 300; i++) {
+                nd.append("{\"index\":{\"_id\":\"").append(i).append("\"}}\n{\"n\":").append(i).append("}\n");
+            }
+            node.request("POST", "/legacy/_bulk?refresh=true", nd.toString()).ok();
+            node.stop();
+            node.start(ElasticsearchServer.V8);
+            ElasticsearchEndpoint e = ElasticsearchEndpoint.of(node.url());
+            ElasticsearchUpgrade es = ElasticsearchUpgrade.builder().pollInterval(Duration.ofMillis(100)).build();
+            PreflightSettings to9 = PreflightSettings.builder(e).targetMajor(9).allowUncheckedDeprecations(true).build();
+            UpgradePlan preflight = UpgradePlan.builder("old-indices").steps(es.preflightSteps(to9, "").stream()
+                    .filter(s -> s.id().equals("preflight-old-indices")).toList()).build();
+            assertThat(runner(new ArrayList<>()).up(preflight).step("preflight-old-indices").orElseThrow().error())
+                    .contains("legacy (created on 7.x)", "reindexPlan");
+
+            UpgradeReport forced = runner(new ArrayList<>()).up(es.reindexPlan(ReindexSettings.builder(e, "legacy",
+                    "legacy-forced").method(ReindexSettings.Method.SERVER_SIDE).build()));
+            assertThat(forced.step("create-dest-index").orElseThrow().error()).contains("has no _reindex API");
+            assertThat(node.request("HEAD", "/legacy-forced", null).status()).as("nothing written").isEqualTo(404);
+
+            UpgradePlan reindex = es.reindexPlan(ReindexSettings.builder(e, "legacy", "legacy-8").alias("legacy").build());
+            List<UpgradeEvent> events = Collections.synchronizedList(new ArrayList<>());
+            UpgradeRunner runner = UpgradeRunner.builder().store(new InMemoryCheckpointStore()).listener(events::add)
+                    .confirmation(io.upgradesdk.upgrade.Confirmation.givenInAdvance()).build();
+            assertThat(runner.preview(reindex).items().stream().flatMap(i -> i.plannedActions().stream())
+                    .filter(a -> a.action().equals("reindex")).findFirst().orElseThrow().details().get("method"))
+                    .startsWith("client-side copy: ").contains("has no _reindex");
+            UpgradeReport up = runner.up(reindex);
+            assertThat(up.outcome()).as(up.toString()).isEqualTo(UpgradeReport.Outcome.SUCCEEDED);
+            assertThat(events).anyMatch(ev -> ev instanceof UpgradeEvent.StepProgress p && p.stepId().equals("reindex")
+                    && p.message().contains("client-side copy legacy -> legacy-8: ") && p.message().contains("has no _reindex"));
+            UpgradeReport finish = runner.finish(reindex);
+            assertThat(finish.outcome()).as(finish.toString()).isEqualTo(UpgradeReport.Outcome.SUCCEEDED);
+
+            assertThat(node.request("GET", "/_alias/legacy", null).ok().body()).contains("legacy-8");
+            assertThat(node.request("GET", "/legacy/_count", null).ok().body()).contains("\"count\":300");
+            assertThat(node.request("GET", "/legacy-8/_settings?flat_settings=true", null).ok().body())
+                    .contains("\"index.version.created\":\"8", "\"index.number_of_shards\":\"2\"");
+            UpgradeReport cleared = runner(new ArrayList<>()).up(preflight);
+            assertThat(cleared.isSuccess()).as(cleared.toString()).isTrue();
+            es.close();
+        }
+    }
+
+    /**
      * A two-node 8.19.21 cluster rolled to 9.2.4 node by node on the same data directories, through
      * the same gates; the host fails on the second node once, and the rerun resumes with it only.
      */

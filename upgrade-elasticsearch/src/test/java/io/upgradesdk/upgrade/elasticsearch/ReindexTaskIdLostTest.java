@@ -16,9 +16,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A run dies after Elasticsearch accepted its {@code _reindex} task but before the task id reached
- * the checkpoint (the one window the kill trials can hit in the reindex step): the rerun cannot
- * find that task and starts another one while the first still runs. Both tasks may only create
- * documents (op_type create, conflicts skipped), so each document is still written exactly once.
+ * the checkpoint (the one window the kill trials can hit in the reindex step): the rerun finds that
+ * task by its description while it runs and polls it; had it finished, the rerun would start another
+ * one. Every task may only create documents (op_type create, conflicts skipped), so each document
+ * is written exactly once either way.
  */
 @Tag("integration")
 class ReindexTaskIdLostTest {

@@ -79,6 +79,12 @@ class SettingsValidationTest {
         invalid(() -> ReindexSettings.builder(a, "same", "same").build(), "pick a new destination");
         invalid(() -> ReindexSettings.builder(a, "old", "new").remoteSource(ElasticsearchEndpoint.builder()
                 .url("http://r:9200").apiKey(Secret.of("k", "v")).build()).build(), "basic auth only");
+        invalid(() -> ReindexSettings.builder(a, "old", "new").slices(0).build(), "slices must be within 1..128, was 0");
+        invalid(() -> ReindexSettings.builder(a, "old", "new").slices(129).build(), "was 129; or leave it unset");
+        invalid(() -> ReindexSettings.builder(a, "old", "new").remoteSource(ElasticsearchEndpoint.of("http://r:9200"))
+                .slices(2).build(), "reindex from remote cannot run in slices");
+        assertThat(ReindexSettings.builder(a, "old", "new").slices(4).slicesAuto().build().slices()).isEmpty();
+        assertThat(ReindexSettings.builder(a, "old", "new").build().method()).isEqualTo(ReindexSettings.Method.AUTO);
         invalid(() -> PreflightSettings.builder(a).requiredVersionLine("seven").build(), "7.17");
         invalid(() -> new CommandNodeHost("restart-node.sh", Duration.ofMinutes(1)), "{node}");
         assertThat(HealthStatus.GREEN.isAtLeast(HealthStatus.YELLOW)).isTrue();

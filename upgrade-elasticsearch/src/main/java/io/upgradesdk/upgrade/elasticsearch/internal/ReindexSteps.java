@@ -15,8 +15,10 @@ import io.upgradesdk.upgrade.elasticsearch.ReindexSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** The steps of a reindex: create the destination, run and poll the task, verify, alias; FINISH deletes. */
 public final class ReindexSteps {
@@ -27,14 +29,14 @@ public final class ReindexSteps {
 
     private final ReindexSettings s;
     private final Preflight.Clients clients;
-    private final Sleeper sleeper;
-    private final Duration poll;
+    private final ServerSideReindex serverSide;
+    private final ClientSideReindex clientSide;
 
     public ReindexSteps(ReindexSettings s, Preflight.Clients clients, Sleeper sleeper, Duration poll) {
         this.s = s;
         this.clients = clients;
-        this.poll = poll;
-        this.sleeper = sleeper;
+        this.serverSide = new ServerSideReindex(s, sleeper, poll);
+        this.clientSide = new ClientSideReindex(s);
     }
 
     /**
@@ -44,13 +46,6 @@ public final class ReindexSteps {
      */
     record DestCreation(String index) {
         static final String PLAIN = "creating";
-    }
-
-    /**
-     * The typed cursor of the reindex step: the id of the asynchronous task a resumed run keeps
-     * polling. Before records the step saved the task id itself as the cursor.
-     */
-    record ReindexTask(String taskId) {
     }
 
     /** All steps in order: create, reindex, verify, the optional alias swap; FINISH deletes the old index. */
@@ -82,10 +77,44 @@ public final class ReindexSteps {
 
     private UpgradeStep reindexStep(String src) {
         return UpgradeStep.builder("reindex")
-                .description("reindex " + src + " into " + s.destIndex() + " (asynchronous task, polled)")
+                .description("reindex " + src + " into " + s.destIndex() + ": " + methodDescription())
                 .execute(this::reindex)
-                .dryRun(ctx -> List.of(PlannedAction.of("reindex", s.destIndex(), Map.of("from", src))))
+                .dryRun(this::planReindex)
                 .build();
+    }
+
+    private String methodDescription() {
+        String slices = s.slices().isPresent() ? s.slices().getAsInt() + " slices"
+                : s.remoteSource().isPresent() ? "one slice (remote source)" : "one slice per primary shard";
+        String task = "the cluster's _reindex task in " + slices + ", parent and every sub-task polled";
+        return switch (s.method()) {
+            case AUTO -> task + "; a client-side copy (search pages, bulk writes, resumable cursor) if the cluster"
+                    + " has no _reindex";
+            case SERVER_SIDE -> task + " (forced: fails if the cluster has no _reindex)";
+            case CLIENT_SIDE -> "a client-side copy (search pages, bulk writes, resumable cursor), as the settings ask";
+        };
+    }
+
+    /** The preview: which method the run will take, probed without side effects. */
+    private List<PlannedAction> planReindex(StepContext ctx) {
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("from", s.remoteSource().map(r -> r.displayName() + "/").orElse("") + s.sourceIndex());
+        if (s.method() == ReindexSettings.Method.CLIENT_SIDE) {
+            details.put("method", "client-side copy (as the settings ask)");
+        } else {
+            try (EsClient c = clients.apply(s.cluster())) {
+                boolean server = ServerSideReindex.hasReindex(c);
+                details.put("method", server ? "server-side _reindex task"
+                        : s.method() == ReindexSettings.Method.AUTO
+                                ? "client-side copy: " + c.name() + " has no _reindex (405 / no handler)"
+                                : "refused: " + c.name() + " has no _reindex and the settings force server-side");
+                if (server) {
+                    details.put("slices", s.slices().isPresent() ? Integer.toString(s.slices().getAsInt())
+                            : s.remoteSource().isPresent() ? "1 (remote source)" : "auto (one per primary shard)");
+                }
+            }
+        }
+        return List.of(PlannedAction.of("reindex", s.destIndex(), details));
     }
 
     private UpgradeStep verifyStep(String src) {
@@ -144,6 +173,9 @@ public final class ReindexSteps {
 
     private void createDest(StepContext ctx) {
         try (EsClient c = clients.apply(s.cluster()); EsClient src = sourceClient()) {
+            if (s.method() == ReindexSettings.Method.SERVER_SIDE && !ServerSideReindex.hasReindex(c)) {
+                throw ServerSideReindex.missing(c); // before anything is written
+            }
             if (c.exists("/" + s.destIndex())) {
                 if (StepCursors.read(ctx, DestCreation.class, StepCursors.marker(ctx, DestCreation.PLAIN,
                         new DestCreation(s.destIndex()))).isPresent()) {
@@ -196,66 +228,67 @@ public final class ReindexSteps {
         return merged;
     }
 
-    /** Starts the {@code _reindex} task unless a resumed run has its id, then waits for it to complete. */
+    /**
+     * Resumes what the cursor names (a task, or a client-side copy) or starts the copy the cluster
+     * can run: its {@code _reindex} task in slices, else a client-side copy (method AUTO).
+     */
     private void reindex(StepContext ctx) {
-        try (EsClient c = clients.apply(s.cluster())) {
-            ReindexTask task = StepCursors.read(ctx, ReindexTask.class, ReindexTask::new)
-                    .orElseGet(() -> startTask(c, ctx));
-            requireSucceeded(awaitTask(c, ctx, task.taskId()), task.taskId());
+        try (EsClient c = clients.apply(s.cluster()); EsClient src = sourceClient()) {
+            Optional<ReindexCursor> saved = StepCursors.read(ctx, ReindexCursor.class, ReindexCursor::plainTaskId);
+            if (saved.isPresent() && saved.get().copyCursor() != null) {
+                clientSide.run(src, c, ctx, saved, "resumed");
+                return;
+            }
+            if (saved.isEmpty()) {
+                Optional<String> why = clientSideReason(c);
+                if (why.isPresent()) {
+                    clientSide.run(src, c, ctx, saved, why.get());
+                    return;
+                }
+            }
+            serverSide.run(c, ctx, saved, () -> sliceCount(src), count(src, s.sourceIndex()));
         }
     }
 
-    /** Sends the asynchronous {@code _reindex} request and saves the task id it answers. */
-    private ReindexTask startTask(EsClient c, StepContext ctx) {
-        ObjectNode body = JSON.createObjectNode();
-        ObjectNode source = body.putObject("source").put("index", s.sourceIndex());
-        s.remoteSource().ifPresent(r -> {
-            ObjectNode remote = source.putObject("remote").put("host", r.urls().get(0).toString());
-            r.username().ifPresent(u -> remote.put("username", u));
-            r.password().ifPresent(p -> remote.put("password", p.reveal()));
-        });
-        // Only create: a run killed after Elasticsearch accepted the task but before its id reached the
-        // checkpoint starts a second task on rerun (the first runs on); the plan made the destination,
-        // so a document already there came from this reindex and is skipped, never written twice.
-        body.put("conflicts", "proceed");
-        body.putObject("dest").put("index", s.destIndex()).put("op_type", "create");
-        EsClient.EsResponse r = c.exchange("POST", "/_reindex?wait_for_completion=false&refresh=true", body);
-        if (r.status() == 405 || r.status() == 404 || r.status() == 400 && r.body().toString().contains("no handler")) {
-            throw new UpgradeException(ElasticsearchErrorCode.REQUEST_FAILED, c.name() + " has no _reindex API "
-                    + "(the reindex module is missing); install it or copy the documents another way");
-        }
-        if (r.status() / 100 != 2) {
-            throw c.failure("POST", "/_reindex", r.status(), r.body());
-        }
-        ReindexTask task = new ReindexTask(r.body().path("task").asText());
-        ctx.saveCursor(task);
-        return task;
+    /**
+     * Why this reindex copies client-side, or empty for the server-side task; fails when the
+     * settings force the server-side task on a cluster without {@code _reindex}.
+     */
+    private Optional<String> clientSideReason(EsClient c) {
+        return switch (s.method()) {
+            case CLIENT_SIDE -> Optional.of("client-side as the settings ask (ReindexSettings.Method.CLIENT_SIDE)");
+            case SERVER_SIDE -> {
+                if (!ServerSideReindex.hasReindex(c)) {
+                    throw ServerSideReindex.missing(c);
+                }
+                yield Optional.empty();
+            }
+            case AUTO -> ServerSideReindex.hasReindex(c) ? Optional.empty() : Optional.of(c.name()
+                    + " has no _reindex (POST /_reindex answers 405 or 'no handler'), so this process copies the"
+                    + " documents: search pages read, bulk-written with a resumable cursor");
+        };
     }
 
-    /** Polls the task, reporting documents created and updated, until it completes; returns its last state. */
-    private JsonNode awaitTask(EsClient c, StepContext ctx, String taskId) {
-        JsonNode[] result = new JsonNode[1];
-        new Waits(ctx.clock(), sleeper, poll).until("reindex task " + taskId + " on " + c.name(), s.timeout(),
-                "check GET /_tasks/" + taskId + "; rerun to keep waiting", () -> {
-                    JsonNode t = c.get("/_tasks/" + taskId);
-                    JsonNode st = t.path("task").path("status");
-                    ctx.progress(st.path("created").asLong() + st.path("updated").asLong(), st.path("total").asLong(-1),
-                            "reindex " + s.sourceIndex() + " -> " + s.destIndex());
-                    if (t.path("completed").asBoolean()) {
-                        result[0] = t;
-                        return true;
-                    }
-                    return false;
-                });
-        return result[0];
+    /** The slices of a new task: as set, or one per primary shard of the source (1 from a remote source). */
+    private int sliceCount(EsClient src) {
+        if (s.slices().isPresent()) {
+            return s.slices().getAsInt();
+        }
+        if (s.remoteSource().isPresent()) {
+            return 1;
+        }
+        JsonNode indices = src.get("/" + DocumentCopier.enc(s.sourceIndex()) + "/_settings/index.number_of_shards");
+        int shards = 1;
+        for (JsonNode index : indices) {
+            shards = Math.max(shards, index.path("settings").path("index").path("number_of_shards").asInt(1));
+        }
+        return Math.min(shards, ReindexSettings.MAX_SLICES);
     }
 
-    private static void requireSucceeded(JsonNode t, String taskId) {
-        if (t.has("error") || t.path("response").path("failures").size() > 0) {
-            throw new UpgradeException(ElasticsearchErrorCode.BULK_ITEM_FAILED, "reindex task " + taskId
-                    + " failed: " + (t.has("error") ? t.path("error") : t.path("response").path("failures").path(0))
-                    + "; fix the cause, mark the step undone and rerun");
-        }
+    /** The source's document count for progress totals; -1 when it cannot be read. */
+    private static long count(EsClient c, String index) {
+        EsClient.EsResponse r = c.exchange("GET", "/" + DocumentCopier.enc(index) + "/_count", null);
+        return r.status() == 200 ? r.body().path("count").asLong(-1) : -1;
     }
 
     private void verify(StepContext ctx) {

@@ -244,7 +244,7 @@ class CheckpointCompatibilityTest {
             step(reindexSteps(es), "reindex").execute(ctx);
             assertThat(es.requests("POST", "/_reindex")).isEmpty();
             assertThat(ctx.saved).isEmpty();
-            assertThat(ctx.progress).contains("reindex old -> new");
+            assertThat(ctx.progress).anyMatch(m -> m.startsWith("reindex old -> new (task " + taskId + ", 1 slice: #0 3/3"));
         }
     }
 
@@ -253,13 +253,17 @@ class CheckpointCompatibilityTest {
         String taskId = "oTUltX4IQMOUUVeiohTt8A:777";
         try (FakeElasticsearch es = new FakeElasticsearch(r -> {
             if (r.is("POST", "/_reindex")) {
-                return Answer.ok("{\"task\":\"" + taskId + "\"}");
+                return r.body().equals("{}") ? new Answer(400, "{\"error\":{\"type\":\"action_request_validation_exception\"}}")
+                        : Answer.ok("{\"task\":\"" + taskId + "\"}");
+            }
+            if (r.is("GET", "/old/_settings/index.number_of_shards")) {
+                return Answer.ok("{\"old\":{\"settings\":{\"index\":{\"number_of_shards\":\"1\"}}}}");
             }
             return r.is("GET", "/_tasks/" + taskId) ? Answer.ok("{\"completed\":true,\"response\":{}}") : null;
         })) {
             TestContext ctx = new TestContext();
             step(reindexSteps(es), "reindex").execute(ctx);
-            assertThat(ctx.saved).containsExactly("{\"taskId\":\"" + taskId + "\"}");
+            assertThat(ctx.saved).containsExactly("{\"taskId\":\"" + taskId + "\",\"slices\":1}");
         }
     }
 }
