@@ -372,7 +372,8 @@ public final class Slf4jUpgradeListener implements UpgradeListener {
         private String currentStep;
         private long currentStepSinceMillis;
         private UpgradeEvent.StepProgress heldBack;
-        private int alreadyDone;
+        /** Steps already done not yet logged; volatile for the lock-free check of a run with none. */
+        private volatile int alreadyDone;
         private String firstAlreadyDone;
         private String lastAlreadyDone;
 
@@ -434,22 +435,28 @@ public final class Slf4jUpgradeListener implements UpgradeListener {
         }
 
         synchronized void alreadyDone(String stepId) {
-            if (alreadyDone++ == 0) {
+            if (alreadyDone == 0) {
                 firstAlreadyDone = stepId;
             }
             lastAlreadyDone = stepId;
+            alreadyDone = alreadyDone + 1;
         }
 
         /** The steps already done since the last call, or null if none. */
-        synchronized AlreadyDone takeAlreadyDone() {
+        AlreadyDone takeAlreadyDone() {
             if (alreadyDone == 0) {
-                return null;
+                return null;        // the usual case, without taking the lock
             }
-            AlreadyDone done = new AlreadyDone(planId, alreadyDone, firstAlreadyDone, lastAlreadyDone);
-            alreadyDone = 0;
-            firstAlreadyDone = null;
-            lastAlreadyDone = null;
-            return done;
+            synchronized (this) {
+                if (alreadyDone == 0) {
+                    return null;
+                }
+                AlreadyDone done = new AlreadyDone(planId, alreadyDone, firstAlreadyDone, lastAlreadyDone);
+                alreadyDone = 0;
+                firstAlreadyDone = null;
+                lastAlreadyDone = null;
+                return done;
+            }
         }
     }
 }
