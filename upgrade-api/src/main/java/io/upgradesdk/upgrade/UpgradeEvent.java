@@ -98,6 +98,15 @@ public sealed interface UpgradeEvent {
             Duration lockWait) implements UpgradeEvent {
     }
 
+    /**
+     * A step has been running for {@code runningFor} (since its first attempt started) and is
+     * still running. Published by the lease heartbeat (from the heartbeat's thread, every third of
+     * the lease duration) once a step has run for 10 s or more, whatever the step reports itself,
+     * so that a step that hangs is named; a run without heartbeat publishes none.
+     */
+    record StepStillRunning(Instant time, String planId, String stepId, Duration runningFor) implements UpgradeEvent {
+    }
+
     /** A step failed with a transient error and will be retried after {@code delay}. */
     record StepRetrying(Instant time, String planId, String stepId, int failedAttempt, Duration delay, String error)
             implements UpgradeEvent {

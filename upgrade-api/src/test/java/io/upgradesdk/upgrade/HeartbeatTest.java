@@ -92,6 +92,43 @@ class HeartbeatTest {
     }
 
     @Nested
+    class NamingAStepStillRunning {
+
+        private final List<UpgradeEvent.StepStillRunning> stillRunning = new CopyOnWriteArrayList<>();
+
+        private UpgradeReport up(UpgradeStep... steps) {
+            return runner().listener(event -> {
+                if (event instanceof UpgradeEvent.StepStillRunning e) {
+                    stillRunning.add(e);
+                }
+            }).build().up(UpgradePlan.builder("plan").steps(List.of(steps)).build());
+        }
+
+        @Test
+        void eachBeatNamesTheStepRunningForTenSecondsOrMoreAndForHowLong() {
+            Instant start = clock.instant();
+
+            up(waiting("quick", 3), waiting("long", 30));   // "long" runs from 3 s to 33 s
+
+            assertThat(stillRunning).extracting(UpgradeEvent.StepStillRunning::stepId,
+                    UpgradeEvent.StepStillRunning::runningFor, UpgradeEvent.StepStillRunning::time).containsExactly(
+                    org.assertj.core.groups.Tuple.tuple("long", Duration.ofSeconds(17), start.plusSeconds(20)),
+                    org.assertj.core.groups.Tuple.tuple("long", Duration.ofSeconds(27), start.plusSeconds(30)));
+            assertThat(stillRunning).allMatch(e -> e.planId().equals("plan"));
+        }
+
+        @Test
+        void aBeatBetweenStepsOrDuringAShortStepNamesNone() {
+            UpgradeStep idleAfter = UpgradeStep.builder("then-idle").execute(ctx -> { }).build();
+
+            up(waiting("short", 9), idleAfter);
+            clock.advance(Duration.ofSeconds(30));
+
+            assertThat(stillRunning).isEmpty();
+        }
+    }
+
+    @Nested
     class OwningTheScheduler {
 
         @Test

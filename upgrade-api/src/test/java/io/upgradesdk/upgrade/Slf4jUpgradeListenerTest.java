@@ -10,6 +10,7 @@ import static org.mockito.Mockito.when;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
@@ -17,19 +18,39 @@ import org.slf4j.event.Level;
 
 /**
  * The built-in listener logs lifecycle at INFO, retries at WARN, failures at ERROR, never a secret,
- * and at INFO one line per quick step rather than one per event.
+ * and at INFO no line per quick step: a plan progress line at a bounded rate, the steps that are
+ * slow, retried, resumed or still running, one line for the steps already done.
  */
 class Slf4jUpgradeListenerTest {
 
     private final RecordingLogger log = new RecordingLogger();
     private final TestClock clock = new TestClock();
+    private final InMemoryCheckpointStore store = new InMemoryCheckpointStore(clock);
+
+    private UpgradeRunner.Builder runner(Logger logger) {
+        return UpgradeRunner.builder().store(store).heartbeat(false).clock(clock).sleeper(clock::advance)
+                .retryPolicy(RetryPolicy.custom().maxAttempts(2).initialBackoff(Duration.ZERO).jitter(0).build())
+                .listener(new Slf4jUpgradeListener(logger));
+    }
+
+    private static UpgradePlan plan(UpgradeStep... steps) {
+        return UpgradePlan.builder("plan").secret(Secret.of("pw", "hunter2")).steps(List.of(steps)).build();
+    }
 
     private UpgradeReport run(Logger logger, UpgradeStep... steps) {
-        return UpgradeRunner.builder().store(new InMemoryCheckpointStore()).heartbeat(false).clock(clock)
-                .sleeper(clock::advance)
-                .retryPolicy(RetryPolicy.custom().maxAttempts(2).initialBackoff(Duration.ZERO).jitter(0).build())
-                .listener(new Slf4jUpgradeListener(logger))
-                .build().up(UpgradePlan.builder("plan").secret(Secret.of("pw", "hunter2")).steps(java.util.List.of(steps)).build());
+        return runner(logger).build().up(plan(steps));
+    }
+
+    /** {@code count} steps s0, s1, ... each taking {@code millis} of the test clock and reporting its progress once. */
+    private UpgradeStep[] quickSteps(int count, long millis) {
+        UpgradeStep[] steps = new UpgradeStep[count];
+        for (int i = 0; i < count; i++) {
+            steps[i] = UpgradeStep.builder("s" + i).execute(ctx -> {
+                ctx.progress(1, 1, "done");
+                clock.advance(Duration.ofMillis(millis));
+            }).build();
+        }
+        return steps;
     }
 
     private UpgradeReport run(UpgradeStep... steps) {
@@ -37,35 +58,141 @@ class Slf4jUpgradeListenerTest {
     }
 
     @Test
-    void logsTheRunAndEveryStepsStartAtInfo() {
-        run(UpgradeStep.builder("copy").execute(ctx -> { }).build());
+    void logsTheRunsStartAndEndAndNoLinePerQuickStepAtInfo() {
+        run(quickSteps(3, 0));
 
         assertThat(log.at(Level.INFO, "")).containsExactly(
                 "INFO [plan] UP started (lease token 1)",
-                "INFO [plan] step copy started",
-                "INFO [plan] UP finished: SUCCEEDED in 0 ms");
+                "INFO [plan] UP finished: SUCCEEDED in 0 ms (3 step(s) succeeded in this run)");
+        assertThat(log.at(Level.DEBUG, "s1")).containsExactly(
+                "DEBUG [plan] step s1 started",
+                "DEBUG [plan] step s1: 1/1 (100%), ETA 0s done",
+                "DEBUG [plan] step s1 succeeded in 0 ms (attempts: 1)");
         assertThat(log.lines).noneMatch(line -> line.startsWith("ERROR") || line.startsWith("WARN"));
     }
 
     @Test
-    void aQuickStepsSuccessIsImpliedAtInfoAndLoggedAtDebug() {
+    void logsAPlanProgressLineWhenAStepStartsTenSecondsOrMoreAfterTheLastOne() {
+        run(quickSteps(50, 500));      // 25 s of steps of 0.5 s
+
+        assertThat(log.at(Level.INFO, "")).containsExactly(
+                "INFO [plan] UP started (lease token 1)",
+                "INFO [plan] 20 step(s) done, step s20 started",
+                "INFO [plan] 40 step(s) done, step s40 started",
+                "INFO [plan] UP finished: SUCCEEDED in 25000 ms (50 step(s) succeeded in this run)");
+    }
+
+    @Test
+    void logsStepsAlreadyDoneAsOneLineAndEachAtDebug() {
+        UpgradePlan plan = plan(quickSteps(3, 0));
+        runner(log).build().up(plan);
+        log.lines.clear();
+
+        runner(log).build().up(plan);
+
+        assertThat(log.at(Level.INFO, "")).containsExactly(
+                "INFO [plan] UP started (lease token 2)",
+                "INFO [plan] 3 steps already done, not run again: s0 .. s2",
+                "INFO [plan] UP finished: SUCCEEDED in 0 ms (0 step(s) succeeded in this run)");
+        assertThat(log.at(Level.DEBUG, "already done")).containsExactly(
+                "DEBUG [plan] step s0 skipped: already done",
+                "DEBUG [plan] step s1 skipped: already done",
+                "DEBUG [plan] step s2 skipped: already done");
+    }
+
+    @Test
+    void logsTheStepsAlreadyDoneBeforeTheFirstStepThatRuns() {
+        UpgradeStep[] steps = quickSteps(3, 0);
+        runner(log).build().up(plan(steps[0], steps[1]));
+        log.lines.clear();
+
+        runner(log).adoptCheckpointOfChangedPlan(true).build().up(plan(steps));
+
+        assertThat(log.lines).containsSubsequence(
+                "INFO [plan] 2 steps already done, not run again: s0 .. s1",
+                "DEBUG [plan] step s2 started");
+    }
+
+    @Test
+    void namesAStepStillRunningAtEachHeartbeatOnceItRanTenSeconds() {
+        UpgradeReport report = withHeartbeat().build().up(plan(UpgradeStep.builder("hangs").execute(ctx -> {
+            for (int second = 0; second < 35; second++) {
+                clock.advance(Duration.ofSeconds(1));
+            }
+        }).build()));
+
+        assertThat(report.isSuccess()).isTrue();
+        assertThat(log.at(Level.INFO, "still running")).containsExactly(
+                "INFO [plan] step hangs still running after 10 s",
+                "INFO [plan] step hangs still running after 20 s",
+                "INFO [plan] step hangs still running after 30 s");
+    }
+
+    @Test
+    void aStepStillRunningThatLoggedItsProgressRecentlyIsNamedByItsProgressLines() {
+        withHeartbeat().build().up(plan(UpgradeStep.builder("copy").execute(ctx -> {
+            for (int second = 0; second < 25; second++) {
+                ctx.progress(second, 100, "docs");
+                clock.advance(Duration.ofSeconds(1));
+            }
+        }).build()));
+
+        assertThat(log.at(Level.INFO, "step copy: ")).extracting(line -> line.substring(0, line.indexOf(" (")))
+                .containsExactly("INFO [plan] step copy: 1/100", "INFO [plan] step copy: 11/100",
+                        "INFO [plan] step copy: 21/100", "INFO [plan] step copy: 24/100");
+        assertThat(log.at(Level.INFO, "still running")).isEmpty();
+        assertThat(log.at(Level.DEBUG, "still running")).containsExactly(
+                "DEBUG [plan] step copy still running after 10 s",
+                "DEBUG [plan] step copy still running after 20 s");
+    }
+
+    /** A runner whose heartbeat (every 10 s: a third of a 30 s lease) follows the test clock. */
+    private UpgradeRunner.Builder withHeartbeat() {
+        return runner(log).heartbeat(true).leaseDuration(Duration.ofSeconds(30))
+                .scheduler(new ClockDrivenScheduler(clock));
+    }
+
+    @Test
+    void aQuickStepsProgressAndSuccessAreAtDebug() {
         run(UpgradeStep.builder("a").execute(ctx -> ctx.progress(1, 1, "one")).build(),
                 UpgradeStep.builder("b").execute(ctx -> { }).build());
 
-        assertThat(log.at(Level.INFO, "step ")).containsExactly(
-                "INFO [plan] step a started",
-                "INFO [plan] step a: 1/1 (100%), ETA 0s one",
-                "INFO [plan] step b started");
-        assertThat(log.at(Level.DEBUG, "succeeded")).containsExactly(
-                "DEBUG [plan] step a succeeded in 0 ms (attempts: 1)",
-                "DEBUG [plan] step b succeeded in 0 ms (attempts: 1)");
+        assertThat(log.at(Level.INFO, "step ")).isEmpty();
+        assertThat(log.at(Level.DEBUG, "step a")).containsExactly(
+                "DEBUG [plan] step a started",
+                "DEBUG [plan] step a: 1/1 (100%), ETA 0s one",
+                "DEBUG [plan] step a succeeded in 0 ms (attempts: 1)");
+    }
+
+    @Test
+    void aSlowStepsProgressOfItsFirstSecondIsLoggedAtInfoBeforeItsSuccess() {
+        run(UpgradeStep.builder("reindex").execute(ctx -> {
+            ctx.progress(7, 7, "indices");
+            clock.advance(Duration.ofMillis(1500));
+        }).build());
+
+        assertThat(log.at(Level.INFO, "step reindex")).containsExactly(
+                "INFO [plan] step reindex: 7/7 (100%), ETA 0s indices",
+                "INFO [plan] step reindex succeeded in 1500 ms (attempts: 1)");
+    }
+
+    @Test
+    void aFailedStepsLastProgressIsLoggedAtInfoBeforeTheError() {
+        run(UpgradeStep.builder("copy").execute(ctx -> {
+            ctx.progress(3, 10, "docs");
+            throw new IllegalStateException("mapping conflict");
+        }).build());
+
+        assertThat(log.lines).containsSubsequence(
+                "INFO [plan] step copy: 3/10 (30%) docs",
+                "ERROR [plan] step copy failed after 1 attempt(s): IllegalStateException: mapping conflict");
     }
 
     @Test
     void aSlowStepsSuccessIsLoggedAtInfo() {
         run(UpgradeStep.builder("reindex").execute(ctx -> clock.advance(Duration.ofMillis(1500))).build());
 
-        assertThat(log.at(Level.INFO, "succeeded")).containsExactly(
+        assertThat(log.at(Level.INFO, "step reindex")).containsExactly(
                 "INFO [plan] step reindex succeeded in 1500 ms (attempts: 1)");
     }
 
@@ -81,9 +208,22 @@ class Slf4jUpgradeListenerTest {
         assertThat(log.at(Level.WARN, "")).containsExactly(
                 "WARN [plan] step flaky attempt 1 failed, retrying in 0 ms: IOException: connection reset");
         assertThat(log.at(Level.INFO, "step flaky")).containsExactly(
-                "INFO [plan] step flaky started",
                 "INFO [plan] step flaky started (attempt 2)",
                 "INFO [plan] step flaky succeeded in 0 ms (attempts: 2)");
+    }
+
+    @Test
+    void aStartResumingFromACursorIsLoggedAtInfo() {
+        AtomicInteger calls = new AtomicInteger();
+        run(UpgradeStep.builder("copy").execute(ctx -> {
+            if (calls.incrementAndGet() == 1) {
+                ctx.saveCursor("page-7");
+                throw new IOException("connection reset");
+            }
+        }).build());
+
+        assertThat(log.at(Level.INFO, "step copy started")).containsExactly(
+                "INFO [plan] step copy started (attempt 2, resuming from page-7)");
     }
 
     @Test

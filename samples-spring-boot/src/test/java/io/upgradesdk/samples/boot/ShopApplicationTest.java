@@ -38,7 +38,7 @@ class ShopApplicationTest {
 
             MeterRegistry metrics = app.getBean(MeterRegistry.class);
             assertThat(metrics.get("upgrade.step.items").tags("plan", "catalog-v2", "step", "convert-prices")
-                    .counter().count()).isEqualTo(500);
+                    .functionCounter().count()).isEqualTo(500);
             assertThat(metrics.get("upgrade.plan.runs").tags("plan", "orders-v3", "outcome", "SUCCEEDED").counter()
                     .count()).isEqualTo(1);
         }

@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The plan's lease for one operation: acquires it (waiting up to the lock wait), renews it from the
- * heartbeat and before writes, remembers when it was lost, and releases it at the end. Thread-safe:
+ * heartbeat and before writes, remembers when it was lost, and releases it at the end. The heartbeat
+ * also reports a step running for long ({@code StepStillRunning}). Thread-safe:
  * the heartbeat renews from the scheduler's thread while the run writes from its own.
  */
 final class LeaseKeeper implements AutoCloseable {
@@ -164,6 +165,7 @@ final class LeaseKeeper implements AutoCloseable {
         heartbeat = scheduler.scheduleAtFixedRate(this::renewFromHeartbeat, period);
     }
 
+    /** Renews the lease, then names the step still running if it has run long (StepStillRunning). */
     private void renewFromHeartbeat() {
         try {
             renew();
@@ -171,6 +173,7 @@ final class LeaseKeeper implements AutoCloseable {
             LOG.warn("renewing the lease of plan '{}' failed: {}", scope.planId(),
                     scope.redactor().redact(e.getMessage()));
         }
+        scope.reportStillRunning();
     }
 
     /** Renews the lease; a lost lease or a broken store contract stops every later write. */

@@ -32,6 +32,14 @@ final class OperationScope {
     private final ProgressRates progressRates = new ProgressRates();
     /** The listeners as an array: each event is dispatched without an iterator. */
     private final UpgradeListener[] listeners;
+    /** The step running now and since when (for the heartbeat's StepStillRunning), or null; only with listeners. */
+    private volatile RunningStep runningStep;
+
+    private record RunningStep(String stepId, Instant since) {
+    }
+
+    /** How long a step runs before the heartbeat reports it as still running. */
+    static final Duration STILL_RUNNING_AFTER = Duration.ofSeconds(10);
 
     OperationScope(RunnerSettings settings, UpgradePlan plan) {
         this.settings = settings;
@@ -112,6 +120,36 @@ final class OperationScope {
             return;
         }
         emit(progressRates.event(now(), planId(), stepId, done, total, redactor.redact(message)));
+    }
+
+    /** {@code stepId} started running (its first attempt) at {@code since}; tracked only for listeners. */
+    void stepRunning(String stepId, Instant since) {
+        if (listeners.length > 0) {
+            runningStep = new RunningStep(stepId, since);
+        }
+    }
+
+    /** The step tracked by {@link #stepRunning} ended. */
+    void stepEnded() {
+        if (listeners.length > 0) {
+            runningStep = null;
+        }
+    }
+
+    /**
+     * Publishes {@code StepStillRunning} when a step has been running for
+     * {@link #STILL_RUNNING_AFTER} or more; called by the heartbeat, on its thread.
+     */
+    void reportStillRunning() {
+        RunningStep running = runningStep;
+        if (running == null) {
+            return;
+        }
+        Instant now = now();
+        Duration runningFor = Duration.between(running.since(), now);
+        if (runningFor.compareTo(STILL_RUNNING_AFTER) >= 0) {
+            emit(new UpgradeEvent.StepStillRunning(now, planId(), running.stepId(), runningFor));
+        }
     }
 
     /** Waits with the runner's sleeper; an interrupt stops the run. */

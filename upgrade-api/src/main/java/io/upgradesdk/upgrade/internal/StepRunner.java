@@ -35,13 +35,19 @@ final class StepRunner implements StepContextImpl.Host {
     /** Runs {@code step}; {@code next} is the step that follows in its phase, or null. */
     StepReport execute(UpgradeStep step, UpgradeStep next) {
         Instant begin = scope.now();
-        Attempted result = withRetries(step, attempt -> {
-            checkpoints.saveAttemptStarted(step, attempt);
-            scope.restartProgress(step.id());
-            scope.emit(new UpgradeEvent.StepStarted(scope.now(), scope.planId(), step.id(), step.phase(), attempt,
-                    checkpoints.step(step.id()).cursor()));
-            executeBody(step, context(step, attempt));
-        });
+        scope.stepRunning(step.id(), begin);
+        Attempted result;
+        try {
+            result = withRetries(step, attempt -> {
+                checkpoints.saveAttemptStarted(step, attempt);
+                scope.restartProgress(step.id());
+                scope.emit(new UpgradeEvent.StepStarted(scope.now(), scope.planId(), step.id(), step.phase(), attempt,
+                        checkpoints.step(step.id()).cursor()));
+                executeBody(step, context(step, attempt));
+            });
+        } finally {
+            scope.stepEnded();
+        }
         scope.endProgress(step.id());
         if (result.error() != null) {
             String message = scope.redactor().describe(result.error());

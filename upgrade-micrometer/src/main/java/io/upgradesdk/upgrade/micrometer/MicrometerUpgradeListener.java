@@ -22,13 +22,13 @@ import java.util.regex.Pattern;
  * <table>
  * <caption>Meters</caption>
  * <tr><th>name</th><th>type</th><th>tags</th><th>what</th></tr>
- * <tr><td>{@code upgrade.step.duration}</td><td>timer</td><td>plan, step, outcome</td>
+ * <tr><td>{@code upgrade.step.duration}</td><td>function timer</td><td>plan, step, outcome</td>
  *     <td>first attempt to success ({@code succeeded}) or final failure ({@code failed})</td></tr>
- * <tr><td>{@code upgrade.step.attempts}</td><td>counter</td><td>plan, step</td><td>attempts started</td></tr>
- * <tr><td>{@code upgrade.step.retries}</td><td>counter</td><td>plan, step</td><td>transient failures retried</td></tr>
- * <tr><td>{@code upgrade.step.outcomes}</td><td>counter</td><td>plan, step, outcome</td>
+ * <tr><td>{@code upgrade.step.attempts}</td><td>function counter</td><td>plan, step</td><td>attempts started</td></tr>
+ * <tr><td>{@code upgrade.step.retries}</td><td>function counter</td><td>plan, step</td><td>transient failures retried</td></tr>
+ * <tr><td>{@code upgrade.step.outcomes}</td><td>function counter</td><td>plan, step, outcome</td>
  *     <td>{@code succeeded}, {@code failed}, {@code skipped}, {@code compensated}</td></tr>
- * <tr><td>{@code upgrade.step.items}</td><td>counter</td><td>plan, step</td><td>items reported done</td></tr>
+ * <tr><td>{@code upgrade.step.items}</td><td>function counter</td><td>plan, step</td><td>items reported done</td></tr>
  * <tr><td>{@code upgrade.step.items.done}, {@code .total}, {@code .rate}</td><td>gauges</td><td>plan, step</td>
  *     <td>the last progress report (NaN when unknown; rate 0 once the step ended)</td></tr>
  * <tr><td>{@code upgrade.step.partitions}</td><td>counter</td><td>plan, step, event</td>
@@ -46,6 +46,13 @@ import java.util.regex.Pattern;
  * perStep(false)} drops the {@code step} tag for plans with very many steps. Durations come from
  * the events' times (the runner's clock). A meter is registered when first needed (no retry counter
  * for a step that never retried).
+ *
+ * <p>The step meters other than partition counters are function meters ({@code FunctionCounter},
+ * {@code FunctionTimer}: query them with {@code registry.get(name).functionCounter()} /
+ * {@code .functionTimer()}) reading counts the listener keeps in one small object per step, so an
+ * event costs a few field updates; the step timers therefore have count and total time but no
+ * maximum. Exporters publish them as counters and timers all the same. One listener per registry:
+ * a second one on the same registry would find the first one's meters.
  */
 public final class MicrometerUpgradeListener implements UpgradeListener {
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -56,19 +57,20 @@ class MicrometerUpgradeListenerTest {
 
         assertThat(count("upgrade.step.attempts", "validate")).isEqualTo(1);
         assertThat(count("upgrade.step.attempts", "copy-orders")).isEqualTo(2);
-        assertThat(registry.find("upgrade.step.retries").tags("step", "validate").counter())
+        assertThat(registry.find("upgrade.step.retries").tags("step", "validate").meter())
                 .as("meters of what never happened are not registered").isNull();
         assertThat(count("upgrade.step.retries", "copy-orders")).isEqualTo(1);
         assertThat(registry.get("upgrade.step.outcomes").tags("step", "copy-orders", "outcome", "succeeded")
-                .counter().count()).isEqualTo(1);
+                .functionCounter().count()).isEqualTo(1);
         assertThat(registry.find("upgrade.step.outcomes").tags("step", "copy-orders", "outcome", "failed")
-                .counter()).isNull();
+                .meter()).isNull();
 
-        Timer validate = registry.get("upgrade.step.duration").tags("plan", "orders-v2", "step", "validate",
-                "outcome", "succeeded").timer();
+        FunctionTimer validate = registry.get("upgrade.step.duration").tags("plan", "orders-v2", "step", "validate",
+                "outcome", "succeeded").functionTimer();
         assertThat(validate.count()).isEqualTo(1);
         assertThat(validate.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(1000);
-        Timer copy = registry.get("upgrade.step.duration").tags("step", "copy-orders", "outcome", "succeeded").timer();
+        FunctionTimer copy = registry.get("upgrade.step.duration").tags("step", "copy-orders", "outcome", "succeeded")
+                .functionTimer();
         assertThat(copy.totalTime(TimeUnit.MILLISECONDS)).as("the retry's backoff and three pages of 2 s")
                 .isGreaterThanOrEqualTo(6000);
 
@@ -120,9 +122,11 @@ class MicrometerUpgradeListenerTest {
 
         assertThat(count("upgrade.step.attempts", "migrate")).isEqualTo(3);
         assertThat(count("upgrade.step.retries", "migrate")).isEqualTo(2);
-        assertThat(registry.get("upgrade.step.outcomes").tags("step", "migrate", "outcome", "failed").counter()
+        assertThat(registry.get("upgrade.step.outcomes").tags("step", "migrate", "outcome", "failed")
+                .functionCounter()
                 .count()).isEqualTo(1);
-        Timer failed = registry.get("upgrade.step.duration").tags("step", "migrate", "outcome", "failed").timer();
+        FunctionTimer failed = registry.get("upgrade.step.duration").tags("step", "migrate", "outcome", "failed")
+                .functionTimer();
         assertThat(failed.count()).isEqualTo(1);
         assertThat(failed.totalTime(TimeUnit.MILLISECONDS)).as("3 attempts of 3 s and backoffs of 0.5 s and 1 s")
                 .isEqualTo(10_500);
@@ -137,10 +141,11 @@ class MicrometerUpgradeListenerTest {
         t.up(plan);          // everything already done
         t.rollback(plan);
 
-        assertThat(registry.get("upgrade.step.outcomes").tags("step", "validate", "outcome", "skipped").counter()
+        assertThat(registry.get("upgrade.step.outcomes").tags("step", "validate", "outcome", "skipped")
+                .functionCounter()
                 .count()).as("already done, then not compensable").isEqualTo(2);
         assertThat(registry.get("upgrade.step.outcomes").tags("step", "copy-orders", "outcome", "compensated")
-                .counter().count()).isEqualTo(1);
+                .functionCounter().count()).isEqualTo(1);
         assertThat(registry.get("upgrade.plan.runs").tags("operation", "UP").counter().count()).isEqualTo(2);
         assertThat(registry.find("upgrade.plan.runs").tags("operation", "ROLLBACK").counter()).isNotNull();
     }
@@ -211,8 +216,8 @@ class MicrometerUpgradeListenerTest {
         runner.up(plan);
 
         assertThat(shared.getMeters()).allSatisfy(m -> assertThat(m.getId().getTag("step")).isNull());
-        assertThat(shared.get("upgrade.step.attempts").tags("plan", "many").counter().count()).isEqualTo(2);
-        assertThat(shared.get("upgrade.step.items").counter().count()).isEqualTo(15);
+        assertThat(shared.get("upgrade.step.attempts").tags("plan", "many").functionCounter().count()).isEqualTo(2);
+        assertThat(shared.get("upgrade.step.items").functionCounter().count()).isEqualTo(15);
     }
 
     @Test
@@ -265,8 +270,41 @@ class MicrometerUpgradeListenerTest {
         assertThat(registry.find("upgrade.step.partitions").tags("event", "taken_over").counter()).isNull();
     }
 
+    /** A step counter's count: step counters are function counters reading the listener's counts. */
+    @Test
+    void counts_each_step_of_each_plan_apart_when_plans_and_step_orders_change_between_runs() {
+        UpgradePlan forward = UpgradePlan.builder("forward").step(quick("a", 1)).step(quick("b", 2)).step(quick("c", 3))
+                .build();
+        UpgradePlan backward = UpgradePlan.builder("backward").step(quick("c", 30)).step(quick("b", 20))
+                .step(quick("a", 10)).build();
+        UpgradePlan skipping = UpgradePlan.builder("forward-2").step(quick("a", 100)).step(quick("c", 300)).build();
+
+        for (UpgradePlan plan : List.of(forward, backward, forward, skipping)) {
+            UpgradeTestKit.runner().listener(listener).build().up(plan);     // a new store each time
+        }
+
+        assertThat(items("forward", "a")).isEqualTo(2);     // forward ran twice
+        assertThat(items("forward", "c")).isEqualTo(6);
+        assertThat(items("backward", "c")).isEqualTo(30);
+        assertThat(items("backward", "a")).isEqualTo(10);
+        assertThat(items("forward-2", "a")).isEqualTo(100);
+        assertThat(items("forward-2", "c")).isEqualTo(300);
+        assertThat(registry.get("upgrade.step.attempts").tags("plan", "forward", "step", "b").functionCounter().count())
+                .isEqualTo(2);
+    }
+
+    private final MicrometerUpgradeListener listener = MicrometerUpgradeListener.of(registry);
+
+    private static UpgradeStep quick(String id, long items) {
+        return UpgradeStep.builder(id).execute(ctx -> ctx.progress(items, items, id)).build();
+    }
+
+    private double items(String plan, String step) {
+        return registry.get("upgrade.step.items").tags("plan", plan, "step", step).functionCounter().count();
+    }
+
     private double count(String name, String step) {
-        return registry.get(name).tags("step", step).counter().count();
+        return registry.get(name).tags("step", step).functionCounter().count();
     }
 
     private double gauge(String name, String step) {

@@ -1,11 +1,15 @@
 package io.upgradesdk.upgrade.micrometer.internal;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
+import java.util.function.ToLongFunction;
 
 /**
  * Creates the listener's meters: every name under one prefix, every meter with the common tags
@@ -56,6 +60,26 @@ public final class MeterFactory {
 
     Timer timer(String name, String description, Tags tags) {
         return Timer.builder(prefix + "." + name).description(description).tags(tags).register(registry);
+    }
+
+    /**
+     * A counter reading its count from {@code state} (monotonic), which the caller keeps
+     * referenced (the registry holds it weakly); {@code baseUnit} may be null.
+     */
+    <T> FunctionCounter functionCounter(String name, String description, String baseUnit, Tags tags, T state,
+            ToDoubleFunction<T> count) {
+        return FunctionCounter.builder(prefix + "." + name, state, count).description(description).baseUnit(baseUnit)
+                .tags(tags).register(registry);
+    }
+
+    /**
+     * A timer reading its count and total (in nanoseconds) from {@code state}, which the caller
+     * keeps referenced; it has no maximum, unlike a {@link Timer}.
+     */
+    <T> FunctionTimer functionTimer(String name, String description, Tags tags, T state, ToLongFunction<T> count,
+            ToDoubleFunction<T> totalNanos) {
+        return FunctionTimer.builder(prefix + "." + name, state, count, totalNanos, TimeUnit.NANOSECONDS)
+                .description(description).tags(tags).register(registry);
     }
 
     /** A gauge on {@code state}, which the caller keeps referenced (the registry holds it weakly). */

@@ -13,38 +13,59 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class RunMeters {
 
-    private record StepKey(String planId, String stepId) {
-    }
-
     private record RunKey(String planId, String operation, String outcome) {
     }
 
     private record RunOutcomeMeters(Counter runs, Timer duration) {
     }
 
-    /** The step of the last event: a step's events come in a row, so most need no map lookup. */
-    private record LastStep(String planId, String stepId, StepMeters meters) {
-    }
-
     private final MeterFactory meters;
-    private final Map<StepKey, StepMeters> steps = new ConcurrentHashMap<>();
-    private volatile LastStep last;
+    /** Step meters by plan, then by step: looked up with the events' own strings, no key built per event. */
+    private final Map<String, Map<String, StepMeters>> stepsByPlan = new ConcurrentHashMap<>();
+    /** The step of the last event: a step's events come in a row, so most need no lookup at all. */
+    private volatile StepMeters last;
     private final Map<RunKey, RunOutcomeMeters> runs = new ConcurrentHashMap<>();
 
     public RunMeters(MeterFactory meters) {
         this.meters = meters;
     }
 
-    /** The meters of {@code stepId} (of the whole plan when meters are not kept per step). */
+    /**
+     * The meters of {@code stepId} (of the whole plan when meters are not kept per step), created
+     * and registered the first time the step is seen. Found without building tags or keys: the
+     * step of the last event, else the step that followed it the last time (a plan's steps run
+     * in the same order at every run, so a step's meters remember their successor), else by
+     * plan and step in the maps. Without the successor, a plan of a thousand steps would look up
+     * a thousand map entries per run, each cold in the processor's cache.
+     */
     public StepMeters step(String planId, String stepId) {
-        LastStep previous = last;
-        if (previous != null && previous.stepId().equals(stepId) && previous.planId().equals(planId)) {
-            return previous.meters();
+        StepMeters previous = last;
+        if (previous != null) {
+            if (previous.is(planId, stepId)) {
+                return previous;
+            }
+            StepMeters successor = previous.successor();
+            if (successor != null && successor.is(planId, stepId)) {
+                last = successor;
+                return successor;
+            }
+        }
+        StepMeters found = lookUp(planId, stepId);
+        if (previous != null) {
+            previous.successor(found);
+        }
+        last = found;
+        return found;
+    }
+
+    private StepMeters lookUp(String planId, String stepId) {
+        Map<String, StepMeters> steps = stepsByPlan.get(planId);
+        if (steps == null) {
+            steps = stepsByPlan.computeIfAbsent(planId, plan -> new ConcurrentHashMap<>());
         }
         String key = meters.perStep() ? stepId : "";
-        StepMeters found = steps.computeIfAbsent(new StepKey(planId, key), k -> new StepMeters(meters, planId, stepId));
-        last = new LastStep(planId, stepId, found);
-        return found;
+        StepMeters found = steps.get(key);
+        return found != null ? found : steps.computeIfAbsent(key, k -> new StepMeters(meters, planId, stepId));
     }
 
     /** A run ended: counted and timed by plan, operation and outcome. */

@@ -2,55 +2,95 @@ package io.upgradesdk.upgrade.micrometer.internal;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The meters of one step of one plan (or of all steps of a plan when meters are not kept per
- * step), and the little state they need: when the step's run began, the last progress report.
+ * The counts of one step of one plan (or of all steps of a plan when meters are not kept per
+ * step) and the meters that read them. An event only updates plain fields of this one object:
+ * the counters and timers are function meters reading those fields at a scrape, registered once,
+ * the first time each is needed. A run of a thousand steps thus touches one small object per
+ * step rather than a dozen meter objects (adders, max windows), which is what made per-step meters
+ * cost more than the runner itself. The gauges read the last progress report the same way.
  * Events of one step come from one thread at a time; the methods are synchronized all the same,
- * for steps whose partitions report from worker threads.
+ * for steps whose partitions report from worker threads, and for the scrapes.
  */
 public final class StepMeters {
 
+    private static final String OUTCOMES = "step.outcomes";
+    private static final String OUTCOMES_HELP = "Steps ended, by outcome (succeeded, failed, skipped, compensated)";
+    private static final String DURATION = "step.duration";
+    private static final String DURATION_HELP = "Time from a step's first attempt to its success or final failure";
+
     private final MeterFactory meters;
+    private final String planId;
+    /** The step, or null when the steps of the plan share these meters. */
+    private final String stepId;
     private final Tags tags;
-    private final Counter attempts;
-    private final Counter succeeded;
-    private final Timer succeededTime;
-    // created when first needed: a run of a thousand steps registers only what it uses
-    private Counter retries;
-    private Counter items;
-    private Counter failed;
-    private Timer failedTime;
-    private Counter skipped;
-    private Counter compensated;
+    /** The meters of the step that came after this one the last time; a hint for {@link RunMeters}. */
+    private volatile StepMeters successor;
     private final Map<String, Counter> partitionEvents = new HashMap<>();
+
+    // counts, read by the function meters under this object's lock
+    private long attempts;
+    private long retries;
+    private long items;
+    private long succeeded;
+    private long succeededNanos;
+    private long failed;
+    private long failedNanos;
+    private long skipped;
+    private long compensated;
+
+    // which meters are registered: each when its first event happens
+    private boolean attemptsRegistered;
+    private boolean retriesRegistered;
+    private boolean progressRegistered;
+    private boolean succeededRegistered;
+    private boolean failedRegistered;
+    private boolean skippedRegistered;
+    private boolean compensatedRegistered;
 
     private Instant runStartedAt;
     private boolean baselineOnFirstReport;
     private long lastDone = -1;
-    private boolean gaugesRegistered;
-    // plain fields written under this object's lock and read under it by the gauges (at a scrape):
-    // volatile writes would cost three memory fences per progress report
+    // the last progress report, read by the gauges
     private double done = Double.NaN;
     private double total = Double.NaN;
     private double rate = Double.NaN;
 
     StepMeters(MeterFactory meters, String planId, String stepId) {
         this.meters = meters;
+        this.planId = planId;
+        this.stepId = meters.perStep() ? stepId : null;
         this.tags = meters.stepTags(planId, stepId);
-        this.attempts = meters.counter("step.attempts", "Step attempts started (first runs and retries)", tags);
-        this.succeeded = outcomeCounter("succeeded");
-        this.succeededTime = durationTimer("succeeded");
+    }
+
+    /** Whether these are the meters of {@code step} of {@code plan} (identity first: events reuse the plan's strings). */
+    boolean is(String plan, String step) {
+        return (planId == plan || planId.equals(plan)) && (stepId == null || stepId == step || stepId.equals(step));
+    }
+
+    StepMeters successor() {
+        return successor;
+    }
+
+    void successor(StepMeters next) {
+        if (successor != next) {
+            successor = next;
+        }
     }
 
     /** An attempt started; the first one (or the first this listener sees) starts the step's clock. */
     public synchronized void attemptStarted(Instant time, int attempt, boolean resuming) {
-        attempts.increment();
+        if (!attemptsRegistered) {
+            attemptsRegistered = true;
+            meters.functionCounter("step.attempts", "Step attempts started (first runs and retries)", null, tags,
+                    this, StepMeters::attemptsCount);
+        }
+        attempts++;
         if (attempt <= 1 || runStartedAt == null) {
             runStartedAt = time;
         }
@@ -60,11 +100,12 @@ public final class StepMeters {
     }
 
     public synchronized void retrying() {
-        if (retries == null) {
-            retries = meters.counter("step.retries", "Step attempts that failed with a transient error and were"
-                    + " retried", tags);
+        if (!retriesRegistered) {
+            retriesRegistered = true;
+            meters.functionCounter("step.retries", "Step attempts that failed with a transient error and were"
+                    + " retried", null, tags, this, StepMeters::retriesCount);
         }
-        retries.increment();
+        retries++;
     }
 
     /**
@@ -73,7 +114,9 @@ public final class StepMeters {
      * report below the previous one starts a new count, e.g. the next index).
      */
     public synchronized void progress(long reportedDone, long reportedTotal, double ratePerSecond) {
-        registerProgressMetersOnce();
+        if (!progressRegistered) {
+            registerProgressMeters();
+        }
         long newItems;
         if (lastDone < 0) {
             newItems = baselineOnFirstReport ? 0 : reportedDone;
@@ -81,7 +124,7 @@ public final class StepMeters {
             newItems = reportedDone >= lastDone ? reportedDone - lastDone : reportedDone;
         }
         if (newItems > 0) {
-            items.increment(newItems);
+            items += newItems;
         }
         lastDone = reportedDone;
         done = reportedDone;
@@ -91,36 +134,50 @@ public final class StepMeters {
 
     /** The step succeeded after {@code duration} (as the runner measured it). */
     public synchronized void succeeded(Duration duration) {
-        succeeded.increment();
-        succeededTime.record(duration);
+        if (!succeededRegistered) {
+            succeededRegistered = true;
+            meters.functionCounter(OUTCOMES, OUTCOMES_HELP, null, tags.and(MeterFactory.OUTCOME, "succeeded"), this,
+                    StepMeters::succeededCount);
+            meters.functionTimer(DURATION, DURATION_HELP, tags.and(MeterFactory.OUTCOME, "succeeded"), this,
+                    StepMeters::succeededCount, StepMeters::succeededNanos);
+        }
+        succeeded++;
+        succeededNanos += Math.max(0, duration.toNanos());
         ended();
     }
 
     /** The step failed for good at {@code time}; its duration runs from its first attempt's start. */
     public synchronized void failed(Instant time) {
-        if (failed == null) {
-            failed = outcomeCounter("failed");
-            failedTime = durationTimer("failed");
+        if (!failedRegistered) {
+            failedRegistered = true;
+            meters.functionCounter(OUTCOMES, OUTCOMES_HELP, null, tags.and(MeterFactory.OUTCOME, "failed"), this,
+                    StepMeters::failedCount);
+            meters.functionTimer(DURATION, DURATION_HELP, tags.and(MeterFactory.OUTCOME, "failed"), this,
+                    StepMeters::failedCount, StepMeters::failedNanos);
         }
-        failed.increment();
+        failed++;
         if (runStartedAt != null) {
-            failedTime.record(Duration.between(runStartedAt, time));
+            failedNanos += Math.max(0, Duration.between(runStartedAt, time).toNanos());
         }
         ended();
     }
 
     public synchronized void skipped() {
-        if (skipped == null) {
-            skipped = outcomeCounter("skipped");
+        if (!skippedRegistered) {
+            skippedRegistered = true;
+            meters.functionCounter(OUTCOMES, OUTCOMES_HELP, null, tags.and(MeterFactory.OUTCOME, "skipped"), this,
+                    StepMeters::skippedCount);
         }
-        skipped.increment();
+        skipped++;
     }
 
     public synchronized void compensated() {
-        if (compensated == null) {
-            compensated = outcomeCounter("compensated");
+        if (!compensatedRegistered) {
+            compensatedRegistered = true;
+            meters.functionCounter(OUTCOMES, OUTCOMES_HELP, null, tags.and(MeterFactory.OUTCOME, "compensated"),
+                    this, StepMeters::compensatedCount);
         }
-        compensated.increment();
+        compensated++;
     }
 
     /** A partition of a partitioned step was claimed, taken over, done or failed ({@code event}). */
@@ -132,24 +189,59 @@ public final class StepMeters {
 
     private void ended() {
         runStartedAt = null;
-        if (gaugesRegistered) {
+        if (progressRegistered) {
             rate = 0;
         }
     }
 
-    private void registerProgressMetersOnce() {
-        if (gaugesRegistered) {
-            return;
-        }
-        gaugesRegistered = true;
-        items = meters.counter("step.items", "Items the step reported done (documents, rows, nodes...)", "items",
-                tags);
+    private void registerProgressMeters() {
+        progressRegistered = true;
+        meters.functionCounter("step.items", "Items the step reported done (documents, rows, nodes...)", "items",
+                tags, this, StepMeters::itemsCount);
         meters.gauge("step.items.done", "Items done at the step's last progress report", "items", tags, this,
                 StepMeters::doneAtLastReport);
         meters.gauge("step.items.total", "Items in all at the step's last progress report (NaN when unknown)",
                 "items", tags, this, StepMeters::totalAtLastReport);
         meters.gauge("step.items.rate", "Items per second at the step's last progress report (NaN when unknown,"
                 + " 0 once the step ended)", "items/s", tags, this, StepMeters::rateAtLastReport);
+    }
+
+    // --- read by the meters at a scrape ----------------------------------------------------------
+
+    private synchronized double attemptsCount() {
+        return attempts;
+    }
+
+    private synchronized double retriesCount() {
+        return retries;
+    }
+
+    private synchronized double itemsCount() {
+        return items;
+    }
+
+    private synchronized long succeededCount() {
+        return succeeded;
+    }
+
+    private synchronized double succeededNanos() {
+        return succeededNanos;
+    }
+
+    private synchronized long failedCount() {
+        return failed;
+    }
+
+    private synchronized double failedNanos() {
+        return failedNanos;
+    }
+
+    private synchronized double skippedCount() {
+        return skipped;
+    }
+
+    private synchronized double compensatedCount() {
+        return compensated;
     }
 
     private synchronized double doneAtLastReport() {
@@ -162,15 +254,5 @@ public final class StepMeters {
 
     private synchronized double rateAtLastReport() {
         return rate;
-    }
-
-    private Counter outcomeCounter(String outcome) {
-        return meters.counter("step.outcomes", "Steps ended, by outcome (succeeded, failed, skipped, compensated)",
-                tags.and(MeterFactory.OUTCOME, outcome));
-    }
-
-    private Timer durationTimer(String outcome) {
-        return meters.timer("step.duration", "Time from a step's first attempt to its success or final failure",
-                tags.and(MeterFactory.OUTCOME, outcome));
     }
 }
