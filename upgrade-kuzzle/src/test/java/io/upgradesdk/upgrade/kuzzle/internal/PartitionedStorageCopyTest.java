@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.upgradesdk.upgrade.JoinReport;
 import io.upgradesdk.upgrade.PartitionState;
 import io.upgradesdk.upgrade.PartitionStatus;
+import io.upgradesdk.upgrade.PlanStatus;
 import io.upgradesdk.upgrade.PlannedAction;
+import io.upgradesdk.upgrade.StepState;
 import io.upgradesdk.upgrade.Preview;
 import io.upgradesdk.upgrade.UpgradeException;
 import io.upgradesdk.upgrade.UpgradePlan;
@@ -17,6 +19,7 @@ import io.upgradesdk.upgrade.elasticsearch.ElasticsearchEndpoint;
 import io.upgradesdk.upgrade.kuzzle.KuzzleErrorCode;
 import io.upgradesdk.upgrade.kuzzle.KuzzleUpgradeSettings;
 import io.upgradesdk.upgrade.spi.Check;
+import io.upgradesdk.upgrade.testkit.CrashPoint;
 import io.upgradesdk.upgrade.testkit.UpgradeTestKit;
 import io.upgradesdk.upgrade.testkit.UpgradeTestRunner;
 import java.util.HashSet;
@@ -175,6 +178,37 @@ class PartitionedStorageCopyTest {
         assertThat(report.completed()).isZero();
         assertThat(dst.writes).isEmpty();
         assertThat(src.writes).isEmpty();
+    }
+
+    @Test
+    void a_joining_worker_finishes_the_partitions_of_a_run_that_died_and_runs_no_other_step() {
+        FakeEs src = source(60, 4);
+        FakeEs dst = new FakeEs("es7", 7);
+        UpgradePlan plan = KuzzlePlanFactory.build(settings().slices(2).workers(1).build(),
+                new FakeConnectors(src, dst));
+        String first = "0of2:@26nyc-open-data.yellowtaxi";
+        runner.crashAt(CrashPoint.afterPartitionCursorSave(plan.id(), KuzzlePlanFactory.PUBLIC, first, 2)).up(plan);
+        runner.letLeaseExpire(plan);
+        int writesBefore = dst.writes.size();
+
+        JoinReport joined = runner.runner().join(plan, 2);
+
+        assertThat(joined.stepId()).contains(KuzzlePlanFactory.PUBLIC);
+        assertThat(joined.completed()).isEqualTo(4);
+        assertThat(joined.partitions()).allMatch(p -> p.state() == PartitionState.DONE);
+        assertThat(src.sliceCopies).as("the died partition resumed at its cursor").anyMatch(c ->
+                c.startsWith("nyc-open-data/YellowTaxi 0/2 from ") && !c.endsWith("from null"));
+        assertThat(dst.docsOf(YELLOW)).hasSize(54);
+        assertThat(dst.docsOf(GREEN)).hasSize(60);
+        assertThat(dst.writes.subList(writesBefore, dst.writes.size())).as("documents only: no step's own writes")
+                .allMatch(w -> w.startsWith("put "));
+        PlanStatus status = runner.status(plan);
+        assertThat(status.step(KuzzlePlanFactory.SETTLE).state()).isEqualTo(StepState.PENDING);
+        assertThat(status.step(KuzzlePlanFactory.VERIFY).state()).isEqualTo(StepState.PENDING);
+
+        UpgradeReport finished = runner.up(plan);
+        assertThat(finished.outcome()).as(finished.toString()).isEqualTo(Outcome.SUCCEEDED);
+        assertThat(dst.indices.get(YELLOW).settingsUpdates).hasSize(1);
     }
 
     @Test
