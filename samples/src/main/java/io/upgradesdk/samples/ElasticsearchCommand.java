@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
@@ -376,7 +377,7 @@ public final class ElasticsearchCommand implements Runnable {
             return copy.build().partitionedStep(STEP_ID)
                     .description(description + " in " + slices + " slices")
                     .dryRun(ctx -> List.of(PlannedAction.of("copy documents", sourceIndex + " -> " + targetIndex,
-                            java.util.Map.of("slices", Integer.toString(slices)))))
+                            Map.of("slices", Integer.toString(slices)))))
                     .workers(workers)
                     .build();
         }
