@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("integration")
 class SlicedCopyJoinCommandTest {
 
-    private static final int DOCUMENTS = 8_000;
+    private static final int DOCUMENTS = 2_000;
     private static final Pattern COUNT = Pattern.compile("\"count\"\\s*:\\s*(\\d+)");
     private static final Pattern COMPLETED = Pattern.compile("this process completed (\\d+) partition");
 
@@ -39,7 +39,7 @@ class SlicedCopyJoinCommandTest {
         String target = prefix + "dst";
         seed(es, source);
         List<String> copy = List.of("elasticsearch", "copy", "--source", es.url(), "--source-index", source, "--target",
-                es.url(), "--target-index", target, "--page-size", "50", "--slices", "4", "--store", "redis",
+                es.url(), "--target-index", target, "--page-size", "20", "--slices", "4", "--store", "redis",
                 "--store-url", redis.uri(redis.freshDatabase()));
         Path output = dir.resolve("run.out");
         Process run = start(with(copy, "--workers", "1"), output);
