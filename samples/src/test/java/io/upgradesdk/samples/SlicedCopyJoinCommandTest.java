@@ -18,9 +18,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code elasticsearch copy --slices N --join}: a second process joins a sliced copy that a first
- * one runs, through a shared Redis store, on a real Elasticsearch 7 node.
+ * one runs, through a shared Redis store, on a real Elasticsearch 7 node. Tagged {@code long}: it starts
+ * a second JVM (about 150 s on the loaded 2-core machine, 75 s of it the node start).
  */
 @Tag("integration")
+@Tag("long")
 class SlicedCopyJoinCommandTest {
 
     private static final int DOCUMENTS = 2_000;
