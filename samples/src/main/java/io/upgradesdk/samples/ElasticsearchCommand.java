@@ -1,6 +1,7 @@
 package io.upgradesdk.samples;
 
 import io.upgradesdk.samples.internal.ExitCode;
+import io.upgradesdk.samples.internal.PlanJoin;
 import io.upgradesdk.samples.internal.PlanRunOptions;
 import io.upgradesdk.samples.internal.SecretSource;
 import io.upgradesdk.upgrade.PlannedAction;
@@ -23,8 +24,10 @@ import io.upgradesdk.upgrade.elasticsearch.RollingUpgradeSettings;
 import io.upgradesdk.upgrade.elasticsearch.SnapshotRestoreSettings;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
@@ -121,6 +124,24 @@ public final class ElasticsearchCommand implements Runnable {
                 }
                 return runOptions.run(sequence, null,
                         "Not confirmed: nothing past the point of no return ran. Run again with --yes.");
+            }
+        }
+
+        /**
+         * {@code --join}: builds the plan as {@link #run(Function)} does and works, as extra workers,
+         * the free partitions of the run of it in progress on the same store (see {@link PlanJoin}).
+         */
+        int join(Function<ElasticsearchUpgrade, UpgradePlan> planFactory, int workers) {
+            UpgradePlan plan;
+            try (ElasticsearchUpgrade es = ElasticsearchUpgrade.create()) {
+                try {
+                    runOptions.check(null);
+                    plan = planFactory.apply(es);
+                } catch (UpgradeException | IllegalArgumentException e) {
+                    System.err.println("Invalid options: " + e.getMessage());
+                    return ExitCode.USAGE.code();
+                }
+                return runOptions.join(plan, null, workers);
             }
         }
 
@@ -283,23 +304,82 @@ public final class ElasticsearchCommand implements Runnable {
                 + " (1-10000). Default: pages sized by bytes, about 8 MB of bulk body each.")
         Integer pageSize;
 
+        @Option(names = "--slices", paramLabel = "N", description = "Copy one index in N slices (1-128, at most its"
+                + " primary shards), each a partition with its own cursor that any worker claims. Default: 1 (one"
+                + " resumable copy, patterns allowed).")
+        int slices = 1;
+
+        @Option(names = "--workers", paramLabel = "N", description = "With --slices: slices this process copies at"
+                + " once (1-128). Default: as many as slices, at most twice the processors and 8.")
+        int workers;
+
+        @Option(names = "--join", description = "With --slices: join the copy another run of the same command is"
+                + " running on the same shared store as extra workers (claims free slices only). Exits 1 when no"
+                + " copy is running.")
+        boolean join;
+
+        /** Connections of a sliced copy, opened when its plan is built (no request) and closed at the end. */
+        private final List<ElasticsearchConnection> opened = new ArrayList<>();
+
         @Override
         public Integer call() {
-            return common.run(es -> {
-                if (pageSize != null && (pageSize < 1 || pageSize > 10_000)) {
-                    throw new IllegalArgumentException("--page-size must be 1 to 10000, was " + pageSize);
+            try {
+                if (join) {
+                    return common.join(es -> plan(), workers);
                 }
-                ElasticsearchEndpoint from = common.endpoint(source);
-                ElasticsearchEndpoint to = common.endpoint(target);
-                return UpgradePlan.builder("elasticsearch-copy-to-" + targetIndex)
-                        .step(UpgradeStep.builder("copy-documents")
-                                .description("copy the documents of " + sourceIndex + " into " + targetIndex)
-                                .dryRun(ctx -> List.of(PlannedAction.of("copy documents", sourceIndex + " -> "
-                                        + targetIndex)))
-                                .execute(ctx -> copy(from, to, ctx))
-                                .build())
-                        .build();
-            });
+                return common.run(es -> plan());
+            } finally {
+                opened.forEach(ElasticsearchConnection::close);
+            }
+        }
+
+        private UpgradePlan plan() {
+            if (pageSize != null && (pageSize < 1 || pageSize > 10_000)) {
+                throw new IllegalArgumentException("--page-size must be 1 to 10000, was " + pageSize);
+            }
+            if (slices < 1 || slices > 128 || workers < 0 || workers > 128) {
+                throw new IllegalArgumentException("--slices must be 1 to 128 and --workers 1 to 128, were " + slices
+                        + " and " + workers);
+            }
+            if (join && slices == 1) {
+                throw new IllegalArgumentException("--join needs the --slices N of the run it joins: a copy in one"
+                        + " slice has no partitions to share");
+            }
+            ElasticsearchEndpoint from = common.endpoint(source);
+            ElasticsearchEndpoint to = common.endpoint(target);
+            UpgradePlan.Builder plan = UpgradePlan.builder("elasticsearch-copy-to-" + targetIndex);
+            String description = "copy the documents of " + sourceIndex + " into " + targetIndex;
+            if (slices > 1) {
+                return plan.step(slicedStep(from, to, description)).build();
+            }
+            return plan.step(UpgradeStep.builder(STEP_ID)
+                            .description(description)
+                            .dryRun(ctx -> List.of(PlannedAction.of("copy documents", sourceIndex + " -> "
+                                    + targetIndex)))
+                            .execute(ctx -> copy(from, to, ctx))
+                            .build())
+                    .build();
+        }
+
+        private static final String STEP_ID = "copy-documents";
+
+        /** The copy as {@link #slices} partitions that this process's workers, and joining ones, claim. */
+        private UpgradeStep slicedStep(ElasticsearchEndpoint from, ElasticsearchEndpoint to, String description) {
+            ElasticsearchConnection src = ElasticsearchConnection.open(from);
+            opened.add(src);
+            ElasticsearchConnection dst = ElasticsearchConnection.open(to);
+            opened.add(dst);
+            DocumentCopy.Builder copy = DocumentCopy.from(src, sourceIndex).to(dst, targetIndex).slices(slices)
+                    .refreshAtEnd(true);
+            if (pageSize != null) {
+                copy.pageSize(pageSize);
+            }
+            return copy.build().partitionedStep(STEP_ID)
+                    .description(description + " in " + slices + " slices")
+                    .dryRun(ctx -> List.of(PlannedAction.of("copy documents", sourceIndex + " -> " + targetIndex,
+                            Map.of("slices", Integer.toString(slices)))))
+                    .workers(workers)
+                    .build();
         }
 
         private void copy(ElasticsearchEndpoint from, ElasticsearchEndpoint to, io.upgradesdk.upgrade.StepContext ctx) {

@@ -96,6 +96,20 @@ public final class KuzzleCommand implements Callable<Integer> {
             + " (2-8), fewer while it answers busy.")
     int writeConcurrency = KuzzleUpgradeSettings.AUTOMATIC;
 
+    @Option(names = "--slices", paramLabel = "N", description = "Slices per plugin and public collection (1-64), each a"
+            + " partition with its own cursor, never more than the source index's shards. Default: one per shard up to"
+            + " the processors, one for a collection under 20,000 documents.")
+    int slices = KuzzleUpgradeSettings.AUTOMATIC;
+
+    @Option(names = "--workers", paramLabel = "N", description = "Partitions this process copies at once (1-64)."
+            + " Default: as many as partitions, at most twice the processors and 8.")
+    int workers = KuzzleUpgradeSettings.AUTOMATIC;
+
+    @Option(names = "--join", description = "Join a copy that another run of the same command is running on the same"
+            + " shared store (--store redis|jdbc|elasticsearch, or one checkpoint file) as extra workers: claim free"
+            + " partitions only, never run a step. Exits 1 when no copy is running.")
+    boolean join;
+
     @Option(names = "--report", paramLabel = "FILE", description = "Where the verify step writes its JSON report.")
     Path report;
 
@@ -126,6 +140,8 @@ public final class KuzzleCommand implements Callable<Integer> {
                     .destroyPolicy(destroy)
                     .pageSize(pageSize)
                     .writeConcurrency(writeConcurrency)
+                    .slices(slices)
+                    .workers(workers)
                     .kuzzlerc(kuzzlerc)
                     .reportFile(report);
             if (targetEs != null) {
@@ -144,6 +160,9 @@ public final class KuzzleCommand implements Callable<Integer> {
         } catch (UpgradeException | IllegalArgumentException e) {
             System.err.println("Invalid options: " + e.getMessage());
             return ExitCode.USAGE.code();
+        }
+        if (join) {
+            return runOptions.join(plan, null, workers);
         }
         return runOptions.run(plan, null,
                 "Not confirmed: the v1 structure is intact. Run again with --finish --yes to destroy it.");

@@ -49,6 +49,31 @@ class ElasticsearchCommandTest {
                 .contains("repository name 'Upgrade' must be lower case");
     }
 
+    private String[] copy(String... more) {
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("elasticsearch", "copy", "--source",
+                "http://127.0.0.1:9", "--source-index", "orders", "--target", "http://127.0.0.1:10", "--target-index",
+                "orders-v2", "--checkpoints", dir.resolve("cp.json").toString()));
+        args.addAll(java.util.List.of(more));
+        return args.toArray(String[]::new);
+    }
+
+    @Test
+    void a_copy_join_needs_the_slices_of_the_run_and_says_when_no_run_is_in_progress() {
+        assertThat(errorsOf(2, copy("--join"))).contains("--join needs the --slices N of the run it joins");
+        assertThat(errorsOf(2, copy("--slices", "129"))).contains("--slices must be 1 to 128");
+
+        assertThat(run(copy("--slices", "2", "--join"))).isEqualTo(1);
+
+        assertThat(out.text()).contains("Nothing to join: no run of plan 'elasticsearch-copy-to-orders-v2'");
+        assertThat(dir.resolve("cp.json")).doesNotExist();
+    }
+
+    @Test
+    void a_sliced_copy_dry_run_names_its_slices() {
+        assertThat(run(copy("--slices", "3", "--workers", "2", "--dry-run"))).isZero();
+        assertThat(out.text()).contains("copy-documents", "slices=3");
+    }
+
     @Test
     void a_dry_run_with_unreachable_clusters_shows_the_whole_plan_and_exits_with_the_failure_code() {
         assertThat(run("elasticsearch", "snapshot-restore", "--source", "http://127.0.0.1:9", "--target",

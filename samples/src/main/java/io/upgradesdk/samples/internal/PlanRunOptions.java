@@ -201,6 +201,34 @@ public final class PlanRunOptions {
         }
     }
 
+    /**
+     * {@code --join}: works, with {@code workers} threads (0: the plan's own number), the free
+     * partitions of the copy that another run of {@code plan} is running on the same store; runs no
+     * step itself (see {@link PlanJoin}). Only the store, output and signal options apply; another
+     * operation is a usage error. Returns the {@link ExitCode}'s code.
+     */
+    public int join(UpgradePlan plan, Path defaultCheckpoints, int workers) {
+        check(defaultCheckpoints);
+        if (!upOnly()) {
+            throw new IllegalArgumentException("--join works the partitions of a running copy; it does not go with"
+                    + " --finish, --dry-run, --status, --rollback, --unlock or --mark-*");
+        }
+        PrintStream progress = json ? System.err : System.out;
+        Optional<Path> file = store.file(defaultCheckpoints);
+        if (file.isPresent() && !Files.exists(file.get())) {
+            progress.printf("Nothing to join: no run of plan '%s' has written its checkpoints to %s yet. Nothing was"
+                    + " done; start the run (same command without --join) or join again once it copies.%n", plan.id(),
+                    file.get().toAbsolutePath());
+            return ExitCode.FAILURE.code();
+        }
+        try (SignalStop stop = SignalStop.install(Duration.ofSeconds(stopGraceSeconds), System.err);
+                StoreOptions.Opened opened = store.open(defaultCheckpoints, false, SecretSource.system())) {
+            ExitCode code = PlanJoin.join(runner(opened, stop, progress, NO_HOOKS), plan, workers, progress);
+            progress.println("Checkpoints: " + opened.description());
+            return stop.complete(code.code());
+        }
+    }
+
     private UpgradeRunner runner(StoreOptions.Opened opened, SignalStop stop, PrintStream progress, RunHooks hooks) {
         UpgradeRunner.Builder builder = UpgradeRunner.builder()
                 .store(opened.store())

@@ -37,6 +37,10 @@ import java.util.Optional;
  * @param memoryStorageTargetDb target database of the memory storage copy
  * @param pageSize              documents per page, or {@link #AUTOMATIC} (default): pages sized by bytes
  * @param writeConcurrency      bulk requests in flight, or {@link #AUTOMATIC} (default): from the target's nodes
+ * @param slices                slices (partitions) per copied plugin or public collection, at most its source
+ *                              shards, or {@link #AUTOMATIC} (default): from the shards, the documents and the machine
+ * @param workers               partitions copied at once by this process, or {@link #AUTOMATIC} (default): from
+ *                              the partitions and the machine
  */
 public record KuzzleUpgradeSettings(
         String planId,
@@ -53,6 +57,8 @@ public record KuzzleUpgradeSettings(
         CacheMode cacheMode,
         int pageSize,
         int writeConcurrency,
+        int slices,
+        int workers,
         DestroyPolicy destroyPolicy,
         TrashcanPolicy trashcanPolicy,
         ClosurePolicy closurePolicy,
@@ -68,8 +74,12 @@ public record KuzzleUpgradeSettings(
         Optional<Integer> memoryStorageSourceDb,
         Optional<Integer> memoryStorageTargetDb) {
 
-    /** {@link #pageSize} and {@link #writeConcurrency} value meaning "chosen by the copy engine". */
+    /** {@link #pageSize}, {@link #writeConcurrency}, {@link #slices}, {@link #workers}: "chosen by the copy engine". */
     public static final int AUTOMATIC = 0;
+    /** The most slices of one collection. */
+    public static final int MAX_SLICES = 64;
+    /** The most workers of one process. */
+    public static final int MAX_WORKERS = 64;
 
     /** Validates every setting and fills the derived default ({@code kuzzlercOutput}). */
     public KuzzleUpgradeSettings {
@@ -92,6 +102,8 @@ public record KuzzleUpgradeSettings(
         }
         checkAutomaticOrRange("pageSize", pageSize, 10_000);
         checkAutomaticOrRange("writeConcurrency", writeConcurrency, 16);
+        checkAutomaticOrRange("slices", slices, MAX_SLICES);
+        checkAutomaticOrRange("workers", workers, MAX_WORKERS);
         checkRange("sampleSize", sampleSize, 0, 1000);
         check(targetShards.map(n -> n >= 1).orElse(true), "targetShape shards must be at least 1");
         check(targetReplicas.map(n -> n >= 0).orElse(true), "targetShape replicas must be 0 or more");
@@ -173,6 +185,8 @@ public record KuzzleUpgradeSettings(
         private CacheMode cacheMode = CacheMode.COPY;
         private int pageSize = AUTOMATIC;
         private int writeConcurrency = AUTOMATIC;
+        private int slices = AUTOMATIC;
+        private int workers = AUTOMATIC;
         private DestroyPolicy destroyPolicy = DestroyPolicy.NOTHING;
         private TrashcanPolicy trashcanPolicy = TrashcanPolicy.DROP;
         private ClosurePolicy closurePolicy = ClosurePolicy.DENY;
@@ -287,6 +301,28 @@ public record KuzzleUpgradeSettings(
             return this;
         }
 
+        /**
+         * Splits the copy of each plugin and public collection into {@code n} slices (1 to
+         * {@value KuzzleUpgradeSettings#MAX_SLICES}), each a partition with its own cursor that any
+         * worker claims; never more than the source index's primary shards. Default
+         * {@link KuzzleUpgradeSettings#AUTOMATIC}: one per shard, at most the processors (at least 2),
+         * and one slice for a collection of fewer than 20,000 documents.
+         */
+        public Builder slices(int n) {
+            this.slices = n;
+            return this;
+        }
+
+        /**
+         * How many partitions this process copies at once (1 to {@value KuzzleUpgradeSettings#MAX_WORKERS});
+         * other processes joining the run add theirs. Default {@link KuzzleUpgradeSettings#AUTOMATIC}:
+         * as many as partitions, at most twice the processors and 8.
+         */
+        public Builder workers(int n) {
+            this.workers = n;
+            return this;
+        }
+
         /** What the FINISH step deletes after an in-place upgrade (default {@link DestroyPolicy#NOTHING}). */
         public Builder destroyPolicy(DestroyPolicy policy) {
             this.destroyPolicy = policy;
@@ -375,7 +411,8 @@ public record KuzzleUpgradeSettings(
                     Optional.ofNullable(sourceRedis), Optional.ofNullable(targetRedis),
                     Optional.ofNullable(redisClientOptions), Optional.ofNullable(kuzzlerc),
                     Optional.ofNullable(kuzzlercOutput), overwriteKuzzlercOutput, targetVersion, selection, cacheMode,
-                    pageSize, writeConcurrency, destroyPolicy, trashcanPolicy, closurePolicy, dropRemovedActions,
+                    pageSize, writeConcurrency, slices, workers, destroyPolicy, trashcanPolicy, closurePolicy,
+                    dropRemovedActions,
                     v1InternalIndex, v2InternalIndexName, pluginRenames, Optional.ofNullable(targetShards),
                     Optional.ofNullable(targetReplicas), Optional.ofNullable(reportFile), sampleSize, copySourceAliases,
                     Optional.ofNullable(memoryStorageSourceDb), Optional.ofNullable(memoryStorageTargetDb));

@@ -126,7 +126,8 @@ class KuzzleUpgradeSettingsTest {
         assertThatThrownBy(() -> new KuzzleUpgradeSettings(valid.planId(), valid.sourceElasticsearch(),
                 valid.targetElasticsearch(), valid.sourceRedis(), valid.targetRedis(), valid.redisClientOptions(),
                 valid.kuzzlerc(), valid.kuzzlercOutput(), false, valid.targetVersion(), valid.selection(),
-                valid.cacheMode(), valid.pageSize(), valid.writeConcurrency(), valid.destroyPolicy(),
+                valid.cacheMode(), valid.pageSize(), valid.writeConcurrency(), valid.slices(), valid.workers(),
+                valid.destroyPolicy(),
                 valid.trashcanPolicy(), valid.closurePolicy(), true, valid.v1InternalIndex(),
                 valid.v2InternalIndexName(), Map.of(), valid.targetShards(), valid.targetReplicas(), valid.reportFile(),
                 valid.sampleSize(), false, Optional.of(5), Optional.empty()))
@@ -135,7 +136,8 @@ class KuzzleUpgradeSettingsTest {
         assertThatThrownBy(() -> new KuzzleUpgradeSettings(valid.planId(), valid.sourceElasticsearch(),
                 null, valid.sourceRedis(), valid.targetRedis(), valid.redisClientOptions(),
                 valid.kuzzlerc(), valid.kuzzlercOutput(), false, valid.targetVersion(), valid.selection(),
-                valid.cacheMode(), valid.pageSize(), valid.writeConcurrency(), valid.destroyPolicy(),
+                valid.cacheMode(), valid.pageSize(), valid.writeConcurrency(), valid.slices(), valid.workers(),
+                valid.destroyPolicy(),
                 valid.trashcanPolicy(), valid.closurePolicy(), true, valid.v1InternalIndex(),
                 valid.v2InternalIndexName(), Map.of(), valid.targetShards(), valid.targetReplicas(), valid.reportFile(),
                 valid.sampleSize(), false, Optional.empty(), Optional.empty()))

@@ -34,7 +34,8 @@ class KuzzleUpgradeTest {
 
             assertThat(plan.id()).isEqualTo("kuzzle-a");
             assertThat(plan.stepIds()).containsExactly("kuzzle-inventory", "kuzzle-config", "kuzzle-internal-storage",
-                    "kuzzle-plugin-storages", "kuzzle-public-storages", "kuzzle-cache", "kuzzle-verify");
+                    "kuzzle-plugin-storages", "kuzzle-public-storages", "kuzzle-settle-storages", "kuzzle-cache",
+                    "kuzzle-verify");
             assertThat(plan.pointOfNoReturn()).isEmpty();
         }
     }
@@ -55,7 +56,7 @@ class KuzzleUpgradeTest {
         UpgradePlan plan = kuzzle.upgradePlan(settings().build());
         kuzzle.close();
         kuzzle.close();
-        assertThat(plan.stepIds()).hasSize(7);
+        assertThat(plan.stepIds()).hasSize(8);
         assertThat(kuzzle.upgradePlan(settings().build()).fingerprint()).isEqualTo(plan.fingerprint());
     }
 
@@ -70,7 +71,7 @@ class KuzzleUpgradeTest {
                     .targetElasticsearch(ElasticsearchEndpoint.hostClient("v2")).build());
             kuzzle.close();
 
-            assertThat(plan.stepIds()).hasSize(7);
+            assertThat(plan.stepIds()).hasSize(8);
             assertThat(v1.isRunning()).isTrue();
             assertThat(v2.isRunning()).isTrue();
         }

@@ -122,6 +122,21 @@ public interface EsPort extends AutoCloseable {
             int pageSize, String resumeCursor, Function<Doc, Doc> transform, Consumer<String> cursorSink,
             LongConsumer progress);
 
+    /**
+     * Copies one slice ({@code slice} of {@code slices}) of what {@link #copy} copies: the documents
+     * of the source shards {@code s} with {@code s % slices == slice}, resumable at the slice's own
+     * cursor. Slices of one collection may run at the same time; {@code slices} must not exceed
+     * {@link #primaryShards} of the source index.
+     */
+    CopyResult copySlice(String sourceIndex, String sourceType, EsPort target, String targetIndex, String targetType,
+            int slice, int slices, int pageSize, String resumeCursor, Function<Doc, Doc> transform,
+            Consumer<String> cursorSink, LongConsumer progress);
+
+    /** The number of primary shards of an index (1 when its settings do not say). */
+    default int primaryShards(String index) {
+        return Math.max(1, indexSettings(index).path("index").path("number_of_shards").asInt(1));
+    }
+
     @Override
     void close();
 }

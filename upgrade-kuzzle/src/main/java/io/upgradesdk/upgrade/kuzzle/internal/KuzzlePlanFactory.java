@@ -16,6 +16,7 @@ public final class KuzzlePlanFactory {
     public static final String INTERNAL = "kuzzle-internal-storage";
     public static final String PLUGINS = "kuzzle-plugin-storages";
     public static final String PUBLIC = "kuzzle-public-storages";
+    public static final String SETTLE = "kuzzle-settle-storages";
     public static final String CACHE = "kuzzle-cache";
     public static final String VERIFY = "kuzzle-verify";
     public static final String DESTROY = "kuzzle-destroy-v1";
@@ -34,10 +35,13 @@ public final class KuzzlePlanFactory {
                         .execute(steps::config).dryRun(steps::configDryRun).build())
                 .step(storageStep(steps, INTERNAL, Kind.INTERNAL,
                         "Copy %kuzzle into %kuzzle.<collection> and write the bootstrap markers"))
-                .step(storageStep(steps, PLUGINS, Kind.PLUGIN,
-                        "Copy %plugin:<name> storages into %plugin-<name>.<collection>"))
-                .step(storageStep(steps, PUBLIC, Kind.PUBLIC,
-                        "Copy public <index>/<Type> collections into &<index>.<collection>"))
+                .step(partitionedStep(steps, settings, PLUGINS, Kind.PLUGIN,
+                        "Copy %plugin:<name> storages into %plugin-<name>.<collection>, one partition per slice"))
+                .step(partitionedStep(steps, settings, PUBLIC, Kind.PUBLIC,
+                        "Copy public <index>/<Type> collections into &<index>.<collection>, one partition per slice"))
+                .step(UpgradeStep.builder(SETTLE)
+                        .description("Turn periodic refresh back on for the plugin and public targets and refresh them")
+                        .execute(steps::settleStorages).dryRun(steps::settleStoragesDryRun).build())
                 .step(UpgradeStep.builder(CACHE)
                         .description("Move token keys repos/%kuzzle/token/* to repos/kuzzle/token/* with their TTL")
                         .execute(steps::cache).dryRun(steps::cacheDryRun).build())
@@ -51,6 +55,19 @@ public final class KuzzlePlanFactory {
                     .execute(steps::destroy).dryRun(steps::destroyDryRun).build());
         }
         return plan.build();
+    }
+
+    /**
+     * The step that copies every collection of one storage kind in partitions (collection × slice)
+     * that this run's workers, and those of processes joining it, claim.
+     */
+    private static UpgradeStep partitionedStep(KuzzleSteps steps, KuzzleUpgradeSettings settings, String id, Kind kind,
+            String description) {
+        return UpgradeStep.partitioned(id).description(description)
+                .partitions(ctx -> steps.storagePartitions(kind, ctx))
+                .execute(part -> steps.copyStoragePartition(kind, part))
+                .workers(settings.workers())
+                .dryRun(ctx -> steps.storageDryRun(kind, ctx)).build();
     }
 
     /** The step that copies every collection of one storage kind. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.upgradesdk.upgrade.PartitionContext;
 import io.upgradesdk.upgrade.PlannedAction;
 import io.upgradesdk.upgrade.StepContext;
 import io.upgradesdk.upgrade.UpgradeException;
@@ -37,12 +38,19 @@ public final class KuzzleSteps {
     private final KuzzleUpgradeSettings settings;
     private final Connectors connectors;
     private final LayoutPlanner planner;
+    private final PartitionedStorageCopy partitioned;
 
     public KuzzleSteps(KuzzleUpgradeSettings settings, Connectors connectors) {
+        this(settings, connectors, Runtime.getRuntime().availableProcessors());
+    }
+
+    /** Steps that size automatic slices for a machine of {@code processors} processors. */
+    KuzzleSteps(KuzzleUpgradeSettings settings, Connectors connectors, int processors) {
         this.settings = settings;
         this.connectors = connectors;
         this.planner = new LayoutPlanner(settings.v1InternalIndex(), settings.v2InternalIndexName(),
                 settings.targetVersion(), settings.selection(), settings.pluginRenames());
+        this.partitioned = new PartitionedStorageCopy(settings, connectors, planner, this, processors);
     }
 
     /** The v2 "bootstrap done" marker id ({@code <internal name>.done}). */
@@ -153,7 +161,29 @@ public final class KuzzleSteps {
 
     // ---------------------------------------------------------------- storages
 
-    /** Copies every collection of one storage kind, resumable per collection. */
+    /**
+     * The partitions of a plugin or public storage copy (collection × slice), computed when its
+     * partitioned step first starts, after every target index is created.
+     */
+    public List<String> storagePartitions(Kind kind, StepContext ctx) {
+        return partitioned.partitionIds(kind, ctx);
+    }
+
+    /** Copies one partition (one slice of one collection) of a plugin or public storage, from its cursor. */
+    public void copyStoragePartition(Kind kind, PartitionContext part) {
+        partitioned.copy(kind, part);
+    }
+
+    /** After the partitioned copies: periodic refresh restored on bulk-loaded targets, every target refreshed. */
+    public void settleStorages(StepContext ctx) {
+        partitioned.settle(ctx);
+    }
+
+    public List<PlannedAction> settleStoragesDryRun(StepContext ctx) {
+        return partitioned.settleDryRun(ctx);
+    }
+
+    /** Copies every collection of one storage kind in one run, resumable per collection. */
     public void storage(Kind kind, StepContext ctx) {
         try (EsPort src = connectors.source(); EsPort dst = connectors.target()) {
             Layout layout = planner.plan(src.inventory());
@@ -265,7 +295,7 @@ public final class KuzzleSteps {
     }
 
     /** The creation body of a collection's v2 index (settings and transformed mapping); logs the mapping findings. */
-    private ObjectNode targetIndexBody(EsPort src, CollectionMove move, String targetType) {
+    ObjectNode targetIndexBody(EsPort src, CollectionMove move, String targetType) {
         List<String> findings = new ArrayList<>();
         ObjectNode indexSettings = settingsFor(src, move);
         if (bulkLoaded(move, src.count(move.sourceIndex(), move.sourceType(), false))) {
@@ -281,7 +311,7 @@ public final class KuzzleSteps {
     static final long BULK_LOAD_DOCUMENTS = 10_000;
 
     /** Whether a collection is copied with periodic refresh off: public ones, and large others. */
-    private static boolean bulkLoaded(CollectionMove move, long sourceDocuments) {
+    static boolean bulkLoaded(CollectionMove move, long sourceDocuments) {
         return move.kind() == Kind.PUBLIC || sourceDocuments > BULK_LOAD_DOCUMENTS;
     }
 
@@ -373,6 +403,9 @@ public final class KuzzleSteps {
                 if (move.renamed()) {
                     details.put("renamed", "true");
                 }
+                if (kind != Kind.INTERNAL) {
+                    details.put("slices", partitioned.describeSlices(src, move, total));
+                }
                 out.add(PlannedAction.of("copy", move.source() + " -> " + move.target(), details));
                 if (kind == Kind.PUBLIC && settings.copySourceAliases()) {
                     src.aliases(move.sourceIndex()).keySet().forEach(a ->
@@ -400,7 +433,7 @@ public final class KuzzleSteps {
                 settings.targetShards().orElse(null), settings.targetReplicas().orElse(null));
     }
 
-    private static ObjectNode restoreRefresh() {
+    static ObjectNode restoreRefresh() {
         ObjectNode body = Json.object();
         body.putObject("index").putNull("refresh_interval");
         return body;

@@ -295,6 +295,25 @@ public final class RestEsPort implements EsPort {
     public CopyResult copy(String sourceIndex, String sourceType, EsPort target, String targetIndex, String targetType,
             int pageSize, String resumeCursor, Function<Doc, Doc> transform, Consumer<String> cursorSink,
             LongConsumer progress) {
+        DocumentCopy.Result r = copyOf(sourceIndex, sourceType, target, targetIndex, targetType, pageSize, transform,
+                cursorSink, progress).build().run(resumeCursor == null ? null : CopyCursor.of(resumeCursor));
+        return new CopyResult(r.read(), r.written(), r.dropped());
+    }
+
+    @Override
+    public CopyResult copySlice(String sourceIndex, String sourceType, EsPort target, String targetIndex,
+            String targetType, int slice, int slices, int pageSize, String resumeCursor, Function<Doc, Doc> transform,
+            Consumer<String> cursorSink, LongConsumer progress) {
+        DocumentCopy.Result r = copyOf(sourceIndex, sourceType, target, targetIndex, targetType, pageSize, transform,
+                cursorSink, progress).slices(slices).build()
+                .runSlice(slice, resumeCursor == null ? null : CopyCursor.of(resumeCursor));
+        return new CopyResult(r.read(), r.written(), r.dropped());
+    }
+
+    /** The copy engine set up for one collection: its query, transform, cursor and progress callbacks, page bound. */
+    private DocumentCopy.Builder copyOf(String sourceIndex, String sourceType, EsPort target, String targetIndex,
+            String targetType, int pageSize, Function<Doc, Doc> transform, Consumer<String> cursorSink,
+            LongConsumer progress) {
         DocumentCopy.Builder copy = DocumentCopy.from(client, sourceIndex)
                 .to(((RestEsPort) target).connection(), targetIndex)
                 .query(query(sourceType, false))
@@ -317,8 +336,7 @@ public final class RestEsPort implements EsPort {
         if (writeConcurrency > 0) {
             copy.writeConcurrency(writeConcurrency);
         }
-        DocumentCopy.Result r = copy.build().run(resumeCursor == null ? null : CopyCursor.of(resumeCursor));
-        return new CopyResult(r.read(), r.written(), r.dropped());
+        return copy;
     }
 
     @Override

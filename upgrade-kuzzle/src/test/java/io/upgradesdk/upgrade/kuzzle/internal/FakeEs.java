@@ -68,40 +68,40 @@ final class FakeEs implements EsPort {
     }
 
     @Override
-    public int majorVersion() {
+    public synchronized int majorVersion() {
         return major;
     }
 
     @Override
-    public String clusterIdentity() {
+    public synchronized String clusterIdentity() {
         return identity;
     }
 
     @Override
-    public List<SourceIndex> inventory() {
+    public synchronized List<SourceIndex> inventory() {
         List<SourceIndex> out = new ArrayList<>();
         indices.forEach((name, i) -> out.add(new SourceIndex(name, new ArrayList<>(i.mappings.keySet()))));
         return out;
     }
 
     @Override
-    public Optional<JsonNode> typeMapping(String index, String type) {
+    public synchronized Optional<JsonNode> typeMapping(String index, String type) {
         Index i = indices.get(index);
         return i == null ? Optional.empty() : Optional.ofNullable(i.mappings.get(type));
     }
 
     @Override
-    public JsonNode indexSettings(String index) {
+    public synchronized JsonNode indexSettings(String index) {
         return indices.get(index).settings;
     }
 
     @Override
-    public boolean exists(String index) {
+    public synchronized boolean exists(String index) {
         return indices.containsKey(index);
     }
 
     @Override
-    public void createIndex(String index, ObjectNode body) {
+    public synchronized void createIndex(String index, ObjectNode body) {
         if (indices.containsKey(index)) {
             throw new IllegalStateException("resource_already_exists_exception " + index);
         }
@@ -113,13 +113,13 @@ final class FakeEs implements EsPort {
     }
 
     @Override
-    public void putSettings(String index, ObjectNode settings) {
+    public synchronized void putSettings(String index, ObjectNode settings) {
         writes.add("settings " + index);
         indices.get(index).settingsUpdates.add(settings.deepCopy());
     }
 
     @Override
-    public void putAlias(String index, String alias) {
+    public synchronized void putAlias(String index, String alias) {
         writes.add("alias " + alias);
         indices.get(index).aliases.add(alias);
     }
@@ -128,26 +128,26 @@ final class FakeEs implements EsPort {
     final Map<String, Map<String, ObjectNode>> aliasDefinitions = new TreeMap<>();
 
     @Override
-    public void putAlias(String index, String alias, ObjectNode definition) {
+    public synchronized void putAlias(String index, String alias, ObjectNode definition) {
         writes.add("alias " + alias);
         indices.get(index).aliases.add(alias);
         aliasDefinitions.computeIfAbsent(index, k -> new TreeMap<>()).put(alias, definition.deepCopy());
     }
 
     @Override
-    public Map<String, ObjectNode> aliases(String index) {
+    public synchronized Map<String, ObjectNode> aliases(String index) {
         aliasLookups.add(index);
         return aliasDefinitions.getOrDefault(index, Map.of());
     }
 
     @Override
-    public void deleteIndices(Collection<String> names) {
+    public synchronized void deleteIndices(Collection<String> names) {
         writes.add("delete " + names);
         names.forEach(indices::remove);
     }
 
     @Override
-    public long count(String index, String type, boolean excludeTrashed) {
+    public synchronized long count(String index, String type, boolean excludeTrashed) {
         Index i = indices.get(index);
         if (i == null) {
             return 0;
@@ -158,7 +158,7 @@ final class FakeEs implements EsPort {
     }
 
     @Override
-    public void refresh(String index) {
+    public synchronized void refresh(String index) {
     }
 
     private String typeKey(String type) {
@@ -166,7 +166,7 @@ final class FakeEs implements EsPort {
     }
 
     @Override
-    public Optional<ObjectNode> get(String index, String type, String id) {
+    public synchronized Optional<ObjectNode> get(String index, String type, String id) {
         Index i = indices.get(index);
         if (i == null) {
             return Optional.empty();
@@ -175,22 +175,54 @@ final class FakeEs implements EsPort {
     }
 
     @Override
-    public void put(String index, String type, Doc doc) {
+    public synchronized void put(String index, String type, Doc doc) {
         writes.add("put " + index + "/" + doc.id());
         indices.get(index).docs.computeIfAbsent(typeKey(type), k -> new TreeMap<>()).put(doc.id(), doc.source().deepCopy());
     }
 
     @Override
-    public List<Doc> sample(String index, String type, int size) {
+    public synchronized List<Doc> sample(String index, String type, int size) {
         return indices.get(index).docs.getOrDefault(type, new TreeMap<>()).entrySet().stream().limit(size)
                 .map(e -> new Doc(e.getKey(), e.getValue().deepCopy())).toList();
     }
 
     @Override
-    public CopyResult copy(String sourceIndex, String sourceType, EsPort target, String targetIndex, String targetType,
+    public synchronized CopyResult copy(String sourceIndex, String sourceType, EsPort target, String targetIndex, String targetType,
             int pageSize, String resumeCursor, Function<Doc, Doc> transform, Consumer<String> cursorSink,
             LongConsumer progress) {
         TreeMap<String, ObjectNode> docs = indices.get(sourceIndex).docs.getOrDefault(sourceType, new TreeMap<>());
+        return copyPages(docs, target, targetIndex, targetType, pageSize, resumeCursor, transform, cursorSink, progress);
+    }
+
+    /** The shard a document of this fake lives on: its id's hash modulo the index's primary shards. */
+    int shardOf(String index, String id) {
+        return Math.floorMod(id.hashCode(), primaryShards(index));
+    }
+
+    /** Slice {@code slice}: the documents of the shards {@code s % slices == slice}, in id order (the cursor: the last id). */
+    @Override
+    public synchronized CopyResult copySlice(String sourceIndex, String sourceType, EsPort target, String targetIndex,
+            String targetType, int slice, int slices, int pageSize, String resumeCursor, Function<Doc, Doc> transform,
+            Consumer<String> cursorSink, LongConsumer progress) {
+        if (slices > primaryShards(sourceIndex)) {
+            throw new IllegalStateException(slices + " slices of " + sourceIndex + " with fewer shards");
+        }
+        sliceCopies.add(sourceIndex + "/" + sourceType + " " + slice + "/" + slices + " from " + resumeCursor);
+        TreeMap<String, ObjectNode> docs = new TreeMap<>();
+        indices.get(sourceIndex).docs.getOrDefault(sourceType, new TreeMap<>()).forEach((id, doc) -> {
+            if (shardOf(sourceIndex, id) % slices == slice) {
+                docs.put(id, doc);
+            }
+        });
+        return copyPages(docs, target, targetIndex, targetType, pageSize, resumeCursor, transform, cursorSink, progress);
+    }
+
+    /** Every slice copy started: {@code index/type slice/slices from cursor}. */
+    final List<String> sliceCopies = new ArrayList<>();
+
+    private CopyResult copyPages(TreeMap<String, ObjectNode> docs, EsPort target, String targetIndex,
+            String targetType, int pageSize, String resumeCursor, Function<Doc, Doc> transform,
+            Consumer<String> cursorSink, LongConsumer progress) {
         Map<String, ObjectNode> rest = resumeCursor == null ? docs : docs.tailMap(resumeCursor, false);
         FakeEs dst = (FakeEs) target;
         long read = 0;
@@ -224,6 +256,6 @@ final class FakeEs implements EsPort {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
     }
 }

@@ -324,7 +324,8 @@ class KuzzleUpgradeEsTest {
         host.waitFor();
         long partial = EsFixtures.docs(dst, yellow).size();
         assertThat(partial).isBetween(1L, 1349L);
-        assertThat(EsFixtures.indices(dst, s.id())).doesNotContain("&" + s.nyc() + ".green-taxi");
+        // the public targets are created together before the copy, whose partitions run in parallel
+        assertThat(EsFixtures.indices(dst, s.id())).contains("&" + s.nyc() + ".green-taxi");
 
         try (io.upgradesdk.upgrade.FileCheckpointStore store = new io.upgradesdk.upgrade.FileCheckpointStore(checkpoint)) {
             UpgradeReport resumed = UpgradeRunner.builder().store(store).owner("it").lockWait(java.time.Duration.ofSeconds(10))

@@ -108,6 +108,15 @@ final class V1Dataset {
         docs.add(new DocDef(index, type, id, json));
     }
 
+    /** This dataset with {@code index} created in {@code shards} primary shards. */
+    V1Dataset withShards(String index, int shards) {
+        indices.replaceAll(i -> i.name().equals(index)
+                ? new IndexDef(i.name(), i.settings().replace("\"number_of_shards\":1", "\"number_of_shards\":" + shards),
+                        i.mappings())
+                : i);
+        return this;
+    }
+
     FakeEs loadInto(FakeEs es) {
         for (IndexDef i : indices) {
             es.settings(i.name(), i.settings());
