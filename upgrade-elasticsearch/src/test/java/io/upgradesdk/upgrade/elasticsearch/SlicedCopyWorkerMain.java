@@ -68,11 +68,15 @@ public final class SlicedCopyWorkerMain {
         return status.steps().stream().anyMatch(s -> s.stepId().equals(STEP) && s.state() == StepState.SUCCEEDED);
     }
 
-    /** The plan every worker of a trial builds: one partitioned step copying 8 slices, 1 thread per worker. */
+    /**
+     * The plan every worker of a trial builds: one partitioned step copying 8 slices, 1 thread per
+     * worker, pages of 1,000 documents, one bulk in flight (so at most one page is written past a
+     * saved cursor), no refresh per slice (the test refreshes once).
+     */
     static UpgradePlan plan(Properties settings, ElasticsearchConnection from, ElasticsearchConnection to) {
         DocumentCopy copy = DocumentCopy.from(from, settings.getProperty("source"))
                 .to(to, settings.getProperty("target"))
-                .slices(SLICES).pageSize(PAGE).writeConcurrency(1).build();
+                .slices(SLICES).pageSize(PAGE).writeConcurrency(1).refreshAtEnd(false).build();
         return UpgradePlan.builder(settings.getProperty("planId"))
                 .step(copy.partitionedStep(STEP).workers(1).build()).build();
     }
