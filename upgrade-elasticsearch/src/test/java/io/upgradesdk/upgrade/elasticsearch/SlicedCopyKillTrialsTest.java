@@ -21,6 +21,7 @@ import io.upgradesdk.upgrade.testkit.KillTrials;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -62,7 +63,7 @@ class SlicedCopyKillTrialsTest {
     static final int DOCS = 200_000;
     private static final int LOAD_BATCH = 4000;
     private static final Duration LEASE = Duration.ofSeconds(5);
-    private static final Duration TRIAL_TIMEOUT = Duration.ofMinutes(4);
+    private static final Duration TRIAL_TIMEOUT = Duration.ofMinutes(10);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static ElasticsearchServer es5;
@@ -148,6 +149,8 @@ class SlicedCopyKillTrialsTest {
         settings.putAll(Map.of("es5", es5.url(), "es7", es7.url(), "source", source, "target", target,
                 "planId", planId, "leaseMillis", Long.toString(LEASE.toMillis())));
         List<TrialRow> rows = new ArrayList<>();
+        Path progress = Files.createDirectories(Path.of("target", "fault-suite")).resolve("sliced-copy-" + storeName
+                + ".progress");
         long seriesStarted = System.nanoTime();
         long budget = Duration.ofMinutes(Long.getLong("fault.budgetMinutes", 24 * 60)).toNanos();
         for (int trial = 1; trial <= trials && System.nanoTime() - seriesStarted < budget; trial++) {
@@ -157,8 +160,17 @@ class SlicedCopyKillTrialsTest {
             resetStore.run();
             String victim = trial % 2 == 1 ? "jvm-a" : "jvm-b";
             int killAfterPages = 1 + random.nextInt(12);
-            TrialRow row = trial(trial, work, victim, killAfterPages, target);
+            TrialRow row;
+            try {
+                row = trial(trial, work, victim, killAfterPages, target);
+            } catch (Exception | AssertionError e) {
+                Files.writeString(progress, "trial " + trial + " failed: " + e + "\n", StandardOpenOption.CREATE,
+                        StandardOpenOption.APPEND);
+                keep(work, progress.resolveSibling("failed-" + work.getFileName()));
+                throw e;
+            }
             rows.add(row);
+            Files.writeString(progress, row + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             System.out.println("[sliced-kill] " + storeName + " " + row);
         }
         double seriesSeconds = (System.nanoTime() - seriesStarted) / 1e9;
@@ -349,6 +361,16 @@ class SlicedCopyKillTrialsTest {
         }
         v7.send("PUT", "/" + target, "{\"settings\":{\"number_of_shards\":2,\"number_of_replicas\":0,"
                 + "\"refresh_interval\":\"-1\",\"translog.durability\":\"async\"}}");
+    }
+
+    /** Copies a failed trial's folder (workers' output and events) out of the temp dir, which JUnit deletes. */
+    private static void keep(Path work, Path to) throws IOException {
+        Files.createDirectories(to);
+        try (Stream<Path> files = Files.list(work)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, to.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
     }
 
     private static long read(String cursor) {
