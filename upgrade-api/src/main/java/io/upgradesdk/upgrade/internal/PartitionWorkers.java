@@ -226,8 +226,24 @@ final class PartitionWorkers implements PartitionContextImpl.Host {
 
     /** Works one claimed partition to DONE or FAILED, retrying under the step's policy; releases the claim. */
     private void workPartition(PartitionClaims.Claim claim) {
-        active.add(claim);
         try (claim) {
+            active.add(claim);
+            workClaimed(claim);
+        } catch (UpgradeException e) {
+            if (e.code() != UpgradeErrorCode.LEASE_LOST) {
+                throw e;
+            }
+            LOG.warn("partition '{}' of step '{}' was taken over: {}", claim.partitionId(), step.id(),
+                    scope.redactor().redact(e.getMessage()));
+        }
+    }
+
+    /**
+     * The work under the claim; the heartbeat stops renewing the claim when this returns, before the
+     * claim is released (a renewal after the release would fail and be logged as a takeover).
+     */
+    private void workClaimed(PartitionClaims.Claim claim) {
+        try {
             LOG.debug("worker '{}' claimed partition '{}' of step '{}' (token {}, cursor {})", claim.lease().owner(),
                     claim.partitionId(), step.id(), claim.lease().token(), claim.cursor().orElse("none"));
             Instant claimedAt = scope.now();
@@ -265,12 +281,6 @@ final class PartitionWorkers implements PartitionContextImpl.Host {
                 scope.sleep(Duration.ofMillis(delay));
                 claim.attemptAgain();
             }
-        } catch (UpgradeException e) {
-            if (e.code() != UpgradeErrorCode.LEASE_LOST) {
-                throw e;
-            }
-            LOG.warn("partition '{}' of step '{}' was taken over: {}", claim.partitionId(), step.id(),
-                    scope.redactor().redact(e.getMessage()));
         } finally {
             active.remove(claim);
         }
