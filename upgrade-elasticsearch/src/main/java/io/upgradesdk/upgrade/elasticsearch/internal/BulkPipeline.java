@@ -200,7 +200,8 @@ final class BulkPipeline implements AutoCloseable {
             return;
         }
         sizer.written();
-        if (concurrency != null && concurrency.adaptive() && limit < concurrency.max() && ++cleanPages >= PageSizer.CLEAN_PAGES_TO_GROW) {
+        boolean mayGrow = concurrency != null && concurrency.adaptive() && limit < concurrency.max();
+        if (mayGrow && ++cleanPages >= PageSizer.CLEAN_PAGES_TO_GROW) {
             cleanPages = 0;
             limit++;
         }
