@@ -66,13 +66,11 @@ public final class RestEsPort implements EsPort {
         return client.majorVersion();
     }
 
-    /**
-     * The cluster's UUID from the root endpoint (5.x and later), not from the cluster state, whose
-     * metadata the node would serialise whole (every mapping) before filtering it.
-     */
     @Override
     public String clusterIdentity() {
-        String uuid = client.getIfExists("/").orElse(Json.object()).path("cluster_uuid").asText("");
+        JsonNode state = client.getIfExists("/_cluster/state/metadata?filter_path=metadata.cluster_uuid")
+                .orElse(Json.object());
+        String uuid = state.path("metadata").path("cluster_uuid").asText("");
         if (!uuid.isEmpty() && !uuid.equals("_na_")) {
             return uuid;
         }
