@@ -18,6 +18,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Bulk writes of encoded pages with up to {@code concurrency} requests in flight, committed in page
@@ -29,6 +30,10 @@ import java.util.function.Consumer;
  * halves the requests in flight (down to one) and tells the {@link PageSizer} to shrink pages; every
  * {@link PageSizer#CLEAN_PAGES_TO_GROW} pages written without a busy answer add one request back,
  * up to the maximum.
+ *
+ * <p>The concurrency is asked for (which may cost the caller a request to the target) only once a
+ * second page is submitted while the first is in flight, or a page is answered busy: a copy of a
+ * single page, e.g. a small collection, never asks.
  */
 final class BulkPipeline implements AutoCloseable {
 
@@ -56,9 +61,10 @@ final class BulkPipeline implements AutoCloseable {
 
     private final EsClient target;
     private final Sleeper sleeper;
-    private final Concurrency concurrency;
+    private final Supplier<Concurrency> concurrencySource;
+    private Concurrency concurrency;
     private final PageSizer sizer;
-    private int limit;
+    private int limit = 1;
     private int cleanPages;
     private final Consumer<String> checkpoint;
     private final DocumentCopier.Progress progress;
@@ -68,11 +74,16 @@ final class BulkPipeline implements AutoCloseable {
 
     BulkPipeline(EsClient target, Sleeper sleeper, Concurrency concurrency, PageSizer sizer, Consumer<String> checkpoint,
             DocumentCopier.Progress progress, long total) {
+        this(target, sleeper, () -> concurrency, sizer, checkpoint, progress, total);
+    }
+
+    /** A pipeline that asks {@code concurrency} for its requests in flight only when a second one could start. */
+    BulkPipeline(EsClient target, Sleeper sleeper, Supplier<Concurrency> concurrency, PageSizer sizer,
+            Consumer<String> checkpoint, DocumentCopier.Progress progress, long total) {
         this.target = target;
         this.sleeper = sleeper;
-        this.concurrency = concurrency;
+        this.concurrencySource = concurrency;
         this.sizer = sizer;
-        this.limit = concurrency.initial();
         this.checkpoint = checkpoint;
         this.progress = progress;
         this.total = total;
@@ -83,6 +94,9 @@ final class BulkPipeline implements AutoCloseable {
      * already written. An empty page is committed in turn without a request.
      */
     void submit(Page page, String cursor, long read, String index) {
+        if (!pending.isEmpty()) {
+            concurrency();
+        }
         while (pending.size() >= limit) {
             commitHead();
         }
@@ -90,6 +104,15 @@ final class BulkPipeline implements AutoCloseable {
         Future<Integer> write = page.ids().isEmpty() ? CompletableFuture.completedFuture(0)
                 : pool().submit(() -> write(page));
         pending.add(new Pending(write, cursor, read, index));
+    }
+
+    /** The concurrency, asked for on first use. */
+    private Concurrency concurrency() {
+        if (concurrency == null) {
+            concurrency = concurrencySource.get();
+            limit = concurrency.initial();
+        }
+        return concurrency;
     }
 
     /** Bulk requests allowed in flight now. */
@@ -171,13 +194,14 @@ final class BulkPipeline implements AutoCloseable {
         if (busyAnswers > 0) {
             sizer.rejected();
             cleanPages = 0;
-            if (concurrency.adaptive()) {
+            if (concurrency().adaptive()) {
                 limit = Math.max(1, limit / 2);
             }
             return;
         }
         sizer.written();
-        if (concurrency.adaptive() && limit < concurrency.max() && ++cleanPages >= PageSizer.CLEAN_PAGES_TO_GROW) {
+        boolean mayGrow = concurrency != null && concurrency.adaptive() && limit < concurrency.max();
+        if (mayGrow && ++cleanPages >= PageSizer.CLEAN_PAGES_TO_GROW) {
             cleanPages = 0;
             limit++;
         }
@@ -186,7 +210,8 @@ final class BulkPipeline implements AutoCloseable {
     private ExecutorService pool() {
         if (pool == null) {
             AtomicInteger n = new AtomicInteger();
-            pool = Executors.newFixedThreadPool(concurrency.max(), r -> {
+            // threads on demand: never more than the requests in flight, which the limit bounds
+            pool = Executors.newCachedThreadPool(r -> {
                 Thread t = new Thread(r, "es-bulk-" + target.name() + "-" + n.incrementAndGet());
                 t.setDaemon(true);
                 return t;

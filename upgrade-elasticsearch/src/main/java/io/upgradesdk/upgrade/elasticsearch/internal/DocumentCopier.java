@@ -117,8 +117,12 @@ public final class DocumentCopier {
 
     /** Total number of documents to copy (matching the query). */
     public long total() {
+        return total(sourceIndices());
+    }
+
+    private long total(List<String> indices) {
         long n = 0;
-        for (String index : sourceIndices()) {
+        for (String index : indices) {
             n += count(index);
         }
         return n;
@@ -139,10 +143,10 @@ public final class DocumentCopier {
         requireNonNull(checkpoint, "checkpoint");
         Cursor c = cursor == null ? new Cursor() : Cursor.parse(cursor);
         List<String> indices = sourceIndices();
-        long total = progress == null ? -1 : total();
+        long total = progress == null ? -1 : total(indices);
         EsVersion v = source.version();
         PageSizer sizer = pageSizer();
-        try (BulkPipeline writes = new BulkPipeline(target, sleeper, concurrency(), sizer, checkpoint, progress, total)) {
+        try (BulkPipeline writes = new BulkPipeline(target, sleeper, this::concurrency, sizer, checkpoint, progress, total)) {
             for (; c.i < indices.size(); c.i++, c.after = null, c.scroll = null, c.shard = -1) {
                 String index = indices.get(c.i);
                 if (c.index != null && !c.index.equals(index)) {
@@ -191,7 +195,7 @@ public final class DocumentCopier {
         String sort = sortField != null ? sortField : source.version().major() <= 5 ? "_uid"
                 : source.version().major() == 6 ? "_id" : "_seq_no";
         PageSizer sizer = pageSizer();
-        try (BulkPipeline writes = new BulkPipeline(target, sleeper, concurrency(), sizer, checkpoint, progress, total)) {
+        try (BulkPipeline writes = new BulkPipeline(target, sleeper, this::concurrency, sizer, checkpoint, progress, total)) {
             for (c.shard = c.shard >= 0 ? c.shard : slice; c.shard < shards; c.shard += slices, c.after = null) {
                 readShard(index, c.shard, sort, c, writes, sizer);
             }

@@ -46,7 +46,7 @@ import java.util.regex.Pattern;
  * </pre>
  * {@code bench.rounds} (default 3): warm rounds; {@code bench.limits} (default 1000,5000,10000):
  * elasticdump limits tried in the warm-up; {@code bench.bare} (default 1000,5000): bare page sizes
- * tried; {@code bench.elasticdump} (default 6.125.1): the npm version; {@code bench.dir} (default
+ * tried ({@code none}: no bare copy); {@code bench.elasticdump} (default 6.125.1): the npm version; {@code bench.dir} (default
  * upgrade-kuzzle/target or target): where elasticdump is installed.
  */
 public final class KuzzleCopyBench {
@@ -128,6 +128,9 @@ public final class KuzzleCopyBench {
             int bestPage = 0;
             double bestBare = Double.MAX_VALUE;
             for (String p : System.getProperty("bench.bare", "1000,5000").split(",")) {
+                if (p.isBlank() || p.equals("none")) {
+                    continue;
+                }
                 int page = Integer.parseInt(p.trim());
                 Run r = bare(page);
                 print("(b) bare scroll+bulk, pages of " + page, r);
@@ -146,7 +149,9 @@ public final class KuzzleCopyBench {
                 if (elasticdump != null) {
                     record(results, "(e) elasticdump --limit " + bestLimit, elasticdump(bestLimit));
                 }
-                record(results, "(b) bare scroll+bulk, pages of " + bestPage, bare(bestPage));
+                if (bestPage > 0) {
+                    record(results, "(b) bare scroll+bulk, pages of " + bestPage, bare(bestPage));
+                }
                 Run[] plan = plan();
                 record(results, "(p) public-storage step, default flags", plan[0]);
                 record(results, "(w) whole plan, default flags, own JVM", plan[1]);
@@ -160,6 +165,9 @@ public final class KuzzleCopyBench {
         }
 
         private void summary(Map<String, List<Run>> results, String dumpName) {
+            if (results.isEmpty()) {
+                return;
+            }
             System.out.printf("medians of %d warm rounds, %d documents:%n", results.values().iterator().next().size(), n);
             Map<String, Run> medians = new LinkedHashMap<>();
             results.forEach((name, runs) -> {
@@ -276,6 +284,51 @@ public final class KuzzleCopyBench {
             }
         }
 
+        /** The target node's write requests so far: [write thread pool tasks, HTTP connections opened]. */
+        private long[] writeCounters() {
+            JsonNode node = d.send("GET", "/_nodes/_local/stats/thread_pool,http", null).path("nodes").elements().next();
+            return new long[] {node.path("thread_pool").path("write").path("completed").asLong(),
+                    node.path("http").path("total_opened").asLong()};
+        }
+
+        /**
+         * What the target did for one copy, to compare where its CPU goes: the copied index's shards
+         * and settings, indexing, bulk requests, refreshes, flushes, merges and segments, and the
+         * node's write-pool tasks (shard-level bulk requests) and HTTP connections since {@code writes0}.
+         */
+        private void printTargetStats(String name, long[] writes0) {
+            try {
+                targetStats(name, writes0);
+            } catch (RuntimeException e) {
+                System.out.println("    target stats of " + name + " not readable: " + e.getMessage());
+            }
+        }
+
+        private void targetStats(String name, long[] writes0) {
+            JsonNode settings = d.send("GET", "/" + enc(name) + "/_settings?flat_settings=true", null)
+                    .elements().next().path("settings");
+            JsonNode all = d.send("GET", "/" + enc(name) + "/_stats/indexing,refresh,flush,merge,segments,translog,store",
+                    null).path("indices").elements().next().path("primaries");
+            long[] writes1 = writeCounters();
+            JsonNode ix = all.path("indexing");
+            JsonNode merges = all.path("merges");
+            System.out.printf("    target %s: shards %s, replicas %s, refresh_interval %s; indexing %d docs in %d ms;"
+                    + " refreshes %d (%d ms); flushes %d; merges %d (%d ms, %d MB),"
+                    + " segments %d (%d MB); translog ops %d; write tasks (shard bulks) %d; http connections %d%n",
+                    name, settings.path("index.number_of_shards").asText(), settings.path("index.number_of_replicas").asText(),
+                    settings.path("index.refresh_interval").asText("default"), ix.path("index_total").asLong(),
+                    ix.path("index_time_in_millis").asLong(), all.path("refresh").path("total").asLong(),
+                    all.path("refresh").path("total_time_in_millis").asLong(), all.path("flush").path("total").asLong(),
+                    merges.path("total").asLong(), merges.path("total_time_in_millis").asLong(),
+                    merges.path("total_size_in_bytes").asLong() >> 20, all.path("segments").path("count").asLong(),
+                    all.path("store").path("size_in_bytes").asLong() >> 20, all.path("translog").path("operations").asLong(),
+                    writes1[0] - writes0[0], writes1[1] - writes0[1]);
+            if (Boolean.getBoolean("bench.mapping")) {
+                System.out.println("    mapping: " + d.send("GET", "/" + enc(name) + "/_mapping", null));
+                System.out.println("    settings: " + settings);
+            }
+        }
+
         /** Deletes every index this benchmark wrote on the target, so that its merges do not slow the next copy. */
         private void dropTargets() {
             List<String> ours = new ArrayList<>();
@@ -291,9 +344,11 @@ public final class KuzzleCopyBench {
         }
 
         Run elasticdump(int limit) throws Exception {
-            String target = freshTarget("dump-" + index);
+            long[] writes0 = writeCounters();
             long[] nodes0 = {nodeCpuMs(sourcePid), nodeCpuMs(targetPid)};
             long t0 = System.nanoTime();
+            // creating the index is part of an elasticdump copy, as it is part of the plan's step
+            String target = freshTarget("dump-" + index);
             String cmd = "node " + elasticdump + " --input=" + src + "/" + index + " --output=" + dst + "/" + target
                     + " --type=data --limit=" + limit + " --noRefresh --quiet";
             long childCpu = runTimed(cmd, null);
@@ -301,15 +356,17 @@ public final class KuzzleCopyBench {
             double secs = secs(t0);
             Run r = new Run(secs, childCpu, nodeCpuMs(sourcePid) - nodes0[0], nodeCpuMs(targetPid) - nodes0[1]);
             checkCount(target);
+            printTargetStats(target, writes0);
             dropTargets();
             return r;
         }
 
         /** Scroll (sort _doc) + one checked bulk per page, the same document change as the plan, in this JVM. */
         Run bare(int size) throws Exception {
-            String target = freshTarget("bare-" + index);
+            long[] writes0 = writeCounters();
             long[] cpu0 = {processCpuNanos() / 1_000_000, nodeCpuMs(sourcePid), nodeCpuMs(targetPid)};
             long t0 = System.nanoTime();
+            String target = freshTarget("bare-" + index);
             JsonNode page = s.send("POST", "/" + index + "/" + TYPE + "/_search?scroll=1m",
                     JSON.readTree("{\"size\":" + size + ",\"sort\":[\"_doc\"]}"));
             while (true) {
@@ -338,12 +395,14 @@ public final class KuzzleCopyBench {
             Run r = new Run(secs(t0), processCpuNanos() / 1_000_000 - cpu0[0], nodeCpuMs(sourcePid) - cpu0[1],
                     nodeCpuMs(targetPid) - cpu0[2]);
             checkCount(target);
+            printTargetStats(target, writes0);
             dropTargets();
             return r;
         }
 
         /** The whole plan with default settings in its own JVM: [public-storage step, whole plan]. */
         Run[] plan() throws Exception {
+            long[] writes0 = writeCounters();
             long[] nodes0 = {nodeCpuMs(sourcePid), nodeCpuMs(targetPid)};
             long[] nodesBeforePublic = new long[2];
             long t0 = System.nanoTime();
@@ -371,6 +430,7 @@ public final class KuzzleCopyBench {
             }
             System.out.println(line);
             checkCount("&" + index + "." + TYPE);
+            printTargetStats("&" + index + "." + TYPE, writes0);
             dropTargets();
             Run publicStep = new Run(Long.parseLong(m.group(1)) / 1000.0, Long.parseLong(m.group(2)),
                     nodes1[0] - nodesBeforePublic[0], nodes1[1] - nodesBeforePublic[1]);
