@@ -130,7 +130,7 @@ public final class ConsumerCheck {
         UpgradeRunner.builder().store(new InMemoryCheckpointStore()).listener(MicrometerUpgradeListener.of(registry))
                 .listener(OpenTelemetryUpgradeListener.of(OpenTelemetry.noop())).build().up(UpgradePlan.builder("consumer-check-metrics")
                         .step(UpgradeStep.builder("count").execute(ctx -> ctx.progress(1, 1, "one")).build()).build());
-        seen.put("upgrade-micrometer", registry.get("upgrade.step.items").counter().count() + " items");
+        seen.put("upgrade-micrometer", registry.get("upgrade.step.items").functionCounter().count() + " items");
         return seen;
     }
 

@@ -29,7 +29,7 @@ class MetricsWiringTest {
             assertThat(journal).containsExactly("orders/up");
             assertThat(registry.get("upgrade.plan.runs").tags("plan", "orders", "operation", "UP",
                     "outcome", "SUCCEEDED").counter().count()).isEqualTo(1);
-            assertThat(registry.get("upgrade.step.attempts").tags("plan", "orders", "step", "up").counter().count())
+            assertThat(registry.get("upgrade.step.attempts").tags("plan", "orders", "step", "up").functionCounter().count())
                     .isEqualTo(1);
         });
     }
