@@ -2,9 +2,9 @@ package io.upgradesdk.upgrade;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.upgradesdk.upgrade.spi.ForwardingCheckpointStore;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -31,47 +31,22 @@ class PartitionClaimHeartbeatTest {
     };
 
     /** The in-memory store; right after a partition claim is released, every heartbeat runs once. */
-    private final CheckpointStore store = new CheckpointStore() {
-        @Override
-        public Optional<Checkpoint> load(String planId) {
-            return memory.load(planId);
-        }
-
-        @Override
-        public void save(Checkpoint checkpoint, Lease lease) {
-            memory.save(checkpoint, lease);
-        }
-
-        @Override
-        public Lease acquireLease(String planId, String owner, Duration duration) {
-            return memory.acquireLease(planId, owner, duration);
-        }
-
+    private final CheckpointStore store = new ForwardingCheckpointStore(memory) {
         @Override
         public Lease renewLease(Lease lease, Duration duration) {
             if (released.stream().anyMatch(r -> r.planId().equals(lease.planId()) && r.token() == lease.token())) {
                 renewalsOfReleasedClaims.add(lease.planId());
             }
-            return memory.renewLease(lease, duration);
+            return super.renewLease(lease, duration);
         }
 
         @Override
         public void releaseLease(Lease lease) {
-            memory.releaseLease(lease);
+            super.releaseLease(lease);
             if (lease.planId().startsWith("partition:")) {
                 released.add(lease);
                 heartbeats.forEach(Runnable::run);
             }
-        }
-
-        @Override
-        public Optional<Lease> currentLease(String planId) {
-            return memory.currentLease(planId);
-        }
-
-        @Override
-        public void forceReleaseLease(String planId) {
-            memory.forceReleaseLease(planId);
         }
     };
 

@@ -9,11 +9,13 @@ import java.util.Optional;
 
 /**
  * A plain StepContext for running one step directly in a test: starts from {@link #cursor} (null:
- * from the beginning) and records every progress message and every cursor saved.
+ * from the beginning) and records every progress report and every cursor saved.
  */
 public final class TestContext implements StepContext {
 
     public final List<String> progress = new ArrayList<>();
+    /** Every progress report's (done, total), in order. */
+    public final List<long[]> counts = new ArrayList<>();
     public final List<String> saved = new ArrayList<>();
     public String cursor;
 
@@ -60,6 +62,7 @@ public final class TestContext implements StepContext {
 
     @Override
     public void progress(long done, long total, String message) {
+        counts.add(new long[] {done, total});
         progress.add(message);
     }
 

@@ -4,19 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.upgradesdk.upgrade.PlannedAction;
-import io.upgradesdk.upgrade.Secret;
-import io.upgradesdk.upgrade.StepContext;
 import io.upgradesdk.upgrade.UpgradeException;
 import io.upgradesdk.upgrade.UpgradeStep;
 import io.upgradesdk.upgrade.elasticsearch.ElasticsearchErrorCode;
+import io.upgradesdk.upgrade.elasticsearch.TestContext;
 import io.upgradesdk.upgrade.elasticsearch.ReindexSettings;
 import io.upgradesdk.upgrade.elasticsearch.internal.FakeElasticsearch.Answer;
 import io.upgradesdk.upgrade.elasticsearch.internal.FakeElasticsearch.Request;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
@@ -32,61 +29,6 @@ class SlicedReindexTest {
     private static final String TASK = "nodeA:100";
     private static final String VALIDATION_FAILED =
             "{\"error\":{\"type\":\"action_request_validation_exception\",\"reason\":\"index must be specified\"}}";
-
-    /** A step context recording progress (done, total, message) and saved cursors. */
-    static final class Recording implements StepContext {
-        final List<String> progress = new ArrayList<>();
-        final List<long[]> counts = new ArrayList<>();
-        final List<String> saved = new ArrayList<>();
-        String cursor;
-
-        @Override
-        public String planId() {
-            return "p";
-        }
-
-        @Override
-        public String stepId() {
-            return "reindex";
-        }
-
-        @Override
-        public int attempt() {
-            return 1;
-        }
-
-        @Override
-        public boolean isDryRun() {
-            return false;
-        }
-
-        @Override
-        public Optional<String> cursor() {
-            return Optional.ofNullable(cursor);
-        }
-
-        @Override
-        public void saveCursor(String c) {
-            cursor = c;
-            saved.add(c);
-        }
-
-        @Override
-        public void progress(long done, long total, String message) {
-            counts.add(new long[] {done, total});
-            progress.add(message);
-        }
-
-        @Override
-        public Secret secret(String name) {
-            throw new IllegalArgumentException(name);
-        }
-
-        @Override
-        public Clock clock() {
-            return Clock.systemUTC();
-        }
-    }
 
     /** A 7.17-like cluster with {@code _reindex}, source {@code old} of 3 shards and 300 documents; tasks answer in turn. */
     private static Function<Request, Answer> cluster(List<String> parentAnswers, String children) {
@@ -136,7 +78,7 @@ class SlicedReindexTest {
     @Test
     void startsOneSlicePerPrimaryShardAndReportsEverySliceUntilTheTaskCompletes() throws Exception {
         try (FakeElasticsearch es = new FakeElasticsearch(cluster(List.of(RUNNING, COMPLETED), CHILDREN))) {
-            Recording ctx = new Recording();
+            TestContext ctx = new TestContext();
             reindexStep(es, b -> b).execute(ctx);
 
             assertThat(es.requests("POST", "/_reindex")).extracting(Request::uri)
@@ -158,7 +100,7 @@ class SlicedReindexTest {
                 + "\"search_phase_execution_exception\",\"reason\":\"all shards failed\",\"caused_by\":{\"type\":"
                 + "\"circuit_breaking_exception\",\"reason\":\"[parent] Data too large\"}},null]}}}";
         try (FakeElasticsearch es = new FakeElasticsearch(cluster(List.of(failedSlice), CHILDREN))) {
-            assertThatThrownBy(() -> reindexStep(es, b -> b.slices(3)).execute(new Recording()))
+            assertThatThrownBy(() -> reindexStep(es, b -> b.slices(3)).execute(new TestContext()))
                     .isInstanceOf(UpgradeException.class)
                     .hasMessageContaining("slice 1 failed: search_phase_execution_exception: all shards failed "
                             + "(caused by circuit_breaking_exception: [parent] Data too large)")
@@ -174,7 +116,7 @@ class SlicedReindexTest {
                 + "\"response\":{\"failures\":[{\"index\":\"new\",\"id\":\"7\",\"cause\":{\"type\":"
                 + "\"mapper_parsing_exception\",\"reason\":\"failed to parse field [n] of type [integer]\"}}]}}";
         try (FakeElasticsearch es = new FakeElasticsearch(cluster(List.of(rejected), "{}"))) {
-            assertThatThrownBy(() -> reindexStep(es, b -> b.slices(2)).execute(new Recording()))
+            assertThatThrownBy(() -> reindexStep(es, b -> b.slices(2)).execute(new TestContext()))
                     .hasMessageContaining("document not written: new/7: mapper_parsing_exception: failed to parse field [n]");
             assertThat(es.requests("POST", "/_tasks/" + TASK + "/_cancel")).as("completed: nothing to cancel").isEmpty();
         }
@@ -183,7 +125,7 @@ class SlicedReindexTest {
     @Test
     void aResumedRunPollsTheSavedTaskAndStartsNoOther() throws Exception {
         try (FakeElasticsearch es = new FakeElasticsearch(cluster(List.of(RUNNING, COMPLETED), CHILDREN))) {
-            Recording ctx = new Recording();
+            TestContext ctx = new TestContext();
             ctx.cursor = "{\"taskId\":\"" + TASK + "\",\"slices\":3}";
             reindexStep(es, b -> b).execute(ctx);
             assertThat(es.requests("POST", "/_reindex")).isEmpty();
@@ -204,7 +146,7 @@ class SlicedReindexTest {
                     : previous.equals("failed") ? Answer.ok(failed)
                     : previous.equals("failed-running") ? Answer.ok(sliceFailedOthersRunning)
                     : new Answer(404, "{\"error\":{\"type\":\"resource_not_found_exception\"}}"))) {
-                Recording ctx = new Recording();
+                TestContext ctx = new TestContext();
                 ctx.cursor = "{\"taskId\":\"old:1\",\"slices\":3}";
                 reindexStep(es, b -> b).execute(ctx);
                 assertThat(es.requests("POST", "/_reindex")).as(previous).hasSize(1);
@@ -226,7 +168,7 @@ class SlicedReindexTest {
         Function<Request, Answer> base = cluster(List.of(RUNNING, COMPLETED), CHILDREN);
         try (FakeElasticsearch es = new FakeElasticsearch(r -> r.is("GET", "/_tasks") && r.uri().contains("group_by=none")
                 ? Answer.ok(listing) : base.apply(r))) {
-            Recording ctx = new Recording();
+            TestContext ctx = new TestContext();
             reindexStep(es, b -> b).execute(ctx);
             assertThat(es.requests("POST", "/_reindex")).extracting(Request::body).containsExactly("{}");
             assertThat(ctx.saved).containsExactly("{\"taskId\":\"" + TASK + "\",\"slices\":3}");
@@ -281,7 +223,7 @@ class SlicedReindexTest {
             ReindexSettings settings = ReindexSettings.builder(es.endpoint(), "old", "new")
                     .method(ReindexSettings.Method.SERVER_SIDE).build();
             UpgradeStep create = new ReindexSteps(settings, es.clients(), d -> { }, Duration.ZERO).steps().get(0);
-            assertThatThrownBy(() -> create.execute(new Recording())).hasMessageContaining("has no _reindex API")
+            assertThatThrownBy(() -> create.execute(new TestContext())).hasMessageContaining("has no _reindex API")
                     .hasMessageContaining("Method.AUTO or CLIENT_SIDE");
             assertThat(es.requests("PUT", "/new")).isEmpty();
         }
@@ -291,7 +233,7 @@ class SlicedReindexTest {
     void thePreviewSaysTheCopyIsClientSideOnAClusterWithoutReindex() throws Exception {
         try (FakeElasticsearch es = new FakeElasticsearch(r -> r.is("POST", "/_reindex")
                 ? new Answer(405, "{\"error\":\"Incorrect HTTP method\",\"status\":405}") : null)) {
-            List<PlannedAction> planned = reindexStep(es, b -> b).dryRun(new Recording());
+            List<PlannedAction> planned = reindexStep(es, b -> b).dryRun(new TestContext());
             assertThat(planned).singleElement().satisfies(a -> assertThat(a.details().get("method"))
                     .startsWith("client-side copy: ").contains("has no _reindex"));
             assertThat(reindexStep(es, b -> b).description()).contains("a client-side copy", "if the cluster has no _reindex");
