@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.upgradesdk.upgrade.Sleeper;
@@ -63,6 +64,9 @@ public final class DocumentCopier {
     }
 
     private static final ObjectMapper JSON = EsClient.json();
+    /** Writes a page's documents into one buffer without flushing after each of them. */
+    private static final ObjectMapper BULK_JSON =
+            EsClient.json().copy().disable(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
 
     private final EsClient source;
     private final EsClient target;
@@ -406,11 +410,11 @@ public final class DocumentCopier {
 
     /** Transforms a page into one UTF-8 bulk body; counts read, skipped and (to be) written documents. */
     private BulkPipeline.Page encodePage(JsonNode hits, Cursor c, PageSizer sizer) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(hits.size() * 512);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(sizer.bodyCapacity(hits.size()));
         List<String> ids = new ArrayList<>(hits.size());
         boolean typedTarget = target.version().major() < 7;
         boolean typelessSource = source.version().major() >= 7;
-        try (JsonGenerator g = JSON.getFactory().createGenerator(out)) {
+        try (JsonGenerator g = BULK_JSON.getFactory().createGenerator(out)) {
             g.setRootValueSeparator(null);
             for (JsonNode hit : hits) {
                 c.read++;

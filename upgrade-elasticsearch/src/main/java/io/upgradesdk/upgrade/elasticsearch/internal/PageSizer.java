@@ -16,6 +16,8 @@ final class PageSizer {
     /** The smallest bulk target the adaptive size backs off to. */
     static final long MIN_TARGET_BYTES = 256L << 10;
     static final int CLEAN_PAGES_TO_GROW = 10;
+    static final int UNLEARNT_BYTES_PER_DOCUMENT = 1024;
+    private static final int MAX_BODY_CAPACITY = 64 << 20;
 
     private final boolean fixed;
     private final int maxDocuments;
@@ -58,12 +60,24 @@ final class PageSizer {
 
     /** Learns from an encoded page: {@code documents} written in a bulk body of {@code bytes}. */
     void encoded(int documents, long bytes) {
-        if (fixed || documents == 0) {
+        if (documents == 0) {
             return;
         }
         double observed = (double) bytes / documents;
         bytesPerDocument = bytesPerDocument == 0 ? observed : 0.5 * bytesPerDocument + 0.5 * observed;
-        resize();
+        if (!fixed) {
+            resize();
+        }
+    }
+
+    /**
+     * The buffer to reserve for the bulk body of {@code documents}: the bytes per document learnt so
+     * far with a tenth to spare, or {@value #UNLEARNT_BYTES_PER_DOCUMENT} bytes each before the first
+     * page, so that encoding a page seldom grows (and copies) its buffer.
+     */
+    int bodyCapacity(int documents) {
+        double perDocument = bytesPerDocument > 0 ? bytesPerDocument * 1.1 : UNLEARNT_BYTES_PER_DOCUMENT;
+        return (int) Math.min(MAX_BODY_CAPACITY, 1024 + documents * perDocument);
     }
 
     /** The target answered busy to a page: smaller pages from now on. */

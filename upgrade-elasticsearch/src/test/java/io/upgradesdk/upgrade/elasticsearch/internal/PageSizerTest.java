@@ -68,4 +68,16 @@ class PageSizerTest {
         assertThat(sizer.next()).isEqualTo(500);
         assertThat(sizer.isFixed()).isTrue();
     }
+
+    @Test
+    void a_page_body_is_reserved_from_the_bytes_per_document_learnt_so_that_encoding_seldom_copies_it() {
+        PageSizer sizer = PageSizer.fixed(1000);
+        assertThat(sizer.bodyCapacity(1000)).as("before any page")
+                .isEqualTo(1024 + 1000 * PageSizer.UNLEARNT_BYTES_PER_DOCUMENT);
+        sizer.encoded(1000, 1000L * 2000);
+        assertThat(sizer.bodyCapacity(1000)).as("2,000 bytes a document, a tenth to spare")
+                .isEqualTo(1024 + 1000 * 2200);
+        sizer.encoded(2, 1L << 30);
+        assertThat(sizer.bodyCapacity(10_000)).as("bounded").isEqualTo(64 << 20);
+    }
 }
