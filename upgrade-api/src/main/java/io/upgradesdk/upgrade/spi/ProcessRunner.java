@@ -47,8 +47,9 @@ import java.util.concurrent.TimeUnit;
  * internals: the SPI is the public place for what those who write step libraries share. Output a
  * command leaves to a background child that outlives it is read only until the timeout (a command
  * that succeeded may leave a daemon running: it is not killed). A timed-out run ends within its
- * timeout, the kill grace and half a second, even when a child that escaped the process tree
- * (re-parented, so not found among its descendants) keeps the output open.
+ * timeout, the kill grace and a second and a half (the forcible kill's delivery, then the output's
+ * last reads), its process tree gone; this bound holds even when a child that escaped the tree
+ * (re-parented, so not found among its descendants, and not killed) keeps the output open.
  */
 public final class ProcessRunner {
 
@@ -59,6 +60,8 @@ public final class ProcessRunner {
      * child that escaped the tree (double-forked, re-parented) can keep them open longer.
      */
     private static final Duration DRAIN_AFTER_KILL = Duration.ofMillis(500);
+    /** How long a forcibly killed tree is waited for (the signal is delivered asynchronously). */
+    private static final Duration FORCED_KILL_WAIT = Duration.ofSeconds(1);
 
     private final List<String> command;
     private final Duration timeout;
@@ -172,16 +175,7 @@ public final class ProcessRunner {
         List<ProcessHandle> descendants = new ArrayList<>(process.descendants().toList());
         descendants.forEach(ProcessHandle::destroy);
         process.destroy();
-        long deadline = System.nanoTime() + killGrace.toNanos();
-        boolean interrupted = false;
-        while (anyAlive(process, descendants) && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(KILL_POLL_MILLIS);
-            } catch (InterruptedException e) {
-                interrupted = true;
-                break;
-            }
-        }
+        boolean interrupted = !awaitGone(process, descendants, killGrace);
         // children started during the grace (their parent already gone from the tree) end too
         List.copyOf(descendants).forEach(d -> d.descendants().filter(h -> !descendants.contains(h))
                 .forEach(descendants::add));
@@ -189,9 +183,26 @@ public final class ProcessRunner {
         if (process.isAlive()) {
             process.destroyForcibly();
         }
+        if (!interrupted) {
+            // a forcible kill is delivered asynchronously: return once the tree is gone, not merely signalled
+            interrupted = !awaitGone(process, descendants, FORCED_KILL_WAIT);
+        }
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Waits up to {@code wait} for the process and its listed descendants to end; false if interrupted. */
+    private static boolean awaitGone(Process process, List<ProcessHandle> descendants, Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (anyAlive(process, descendants) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(KILL_POLL_MILLIS);
+            } catch (InterruptedException e) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean anyAlive(Process process, List<ProcessHandle> descendants) {
