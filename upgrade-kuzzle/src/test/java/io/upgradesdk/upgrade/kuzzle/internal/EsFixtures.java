@@ -43,14 +43,55 @@ final class EsFixtures {
         }
     }
 
+    /**
+     * Sends {@code nd} as one bulk; a bulk whose only failures are rejections (429: the node's write
+     * queue full, e.g. right after a test that loaded it) is sent again, up to 5 times, since every
+     * item is an index operation with its id.
+     */
     private static void bulk(ElasticsearchConnection es, StringBuilder nd) {
-        if (nd.length() > 0) {
-            JsonNode r = es.sendNdjson("/_bulk", nd.toString());
-            if (r.path("errors").asBoolean()) {
-                throw new IllegalStateException("fixture bulk failed: " + r.toString().substring(0, 500));
-            }
-            nd.setLength(0);
+        if (nd.length() == 0) {
+            return;
         }
+        for (int attempt = 1; ; attempt++) {
+            JsonNode r = es.sendNdjson("/_bulk", nd.toString());
+            JsonNode failed = firstFailedItem(r);
+            if (failed == null) {
+                nd.setLength(0);
+                return;
+            }
+            if (attempt == 5 || !onlyRejections(r)) {
+                throw new IllegalStateException("fixture bulk failed (attempt " + attempt + "), first failed item: "
+                        + failed);
+            }
+            try {
+                Thread.sleep(500L * attempt);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while retrying a rejected fixture bulk", e);
+            }
+        }
+    }
+
+    private static JsonNode firstFailedItem(JsonNode bulkAnswer) {
+        if (!bulkAnswer.path("errors").asBoolean()) {
+            return null;
+        }
+        for (JsonNode item : bulkAnswer.path("items")) {
+            if (item.elements().next().has("error")) {
+                return item;
+            }
+        }
+        return null;
+    }
+
+    private static boolean onlyRejections(JsonNode bulkAnswer) {
+        for (JsonNode item : bulkAnswer.path("items")) {
+            JsonNode op = item.elements().next();
+            if (op.has("error") && op.path("status").asInt() != 429) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Every document of an index (≤ 10000), by id. */
