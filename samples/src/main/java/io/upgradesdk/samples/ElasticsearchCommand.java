@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
+import java.util.function.ToIntFunction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -98,33 +99,13 @@ public final class ElasticsearchCommand implements Runnable {
 
         /** Builds the plan with one {@link ElasticsearchUpgrade} (closed at the end, with its connections) and runs it. */
         int run(Function<ElasticsearchUpgrade, UpgradePlan> planFactory) {
-            UpgradePlan plan;
-            try (ElasticsearchUpgrade es = ElasticsearchUpgrade.create()) {
-                try {
-                    runOptions.check(null);
-                    plan = planFactory.apply(es);
-                } catch (UpgradeException | IllegalArgumentException e) {
-                    System.err.println("Invalid options: " + e.getMessage());
-                    return ExitCode.USAGE.code();
-                }
-                return run(plan);
-            }
+            return withBuilt(planFactory, this::run);
         }
 
         /** Builds the sequence as {@link #run(Function)} builds a plan, and runs its pending plans in order. */
         int runSequence(Function<ElasticsearchUpgrade, UpgradeSequence> sequenceFactory) {
-            UpgradeSequence sequence;
-            try (ElasticsearchUpgrade es = ElasticsearchUpgrade.create()) {
-                try {
-                    runOptions.check(null);
-                    sequence = sequenceFactory.apply(es);
-                } catch (UpgradeException | IllegalArgumentException e) {
-                    System.err.println("Invalid options: " + e.getMessage());
-                    return ExitCode.USAGE.code();
-                }
-                return runOptions.run(sequence, null,
-                        "Not confirmed: nothing past the point of no return ran. Run again with --yes.");
-            }
+            return withBuilt(sequenceFactory, sequence -> runOptions.run(sequence, null,
+                    "Not confirmed: nothing past the point of no return ran. Run again with --yes."));
         }
 
         /**
@@ -132,16 +113,24 @@ public final class ElasticsearchCommand implements Runnable {
          * the free partitions of the run of it in progress on the same store (see {@link PlanJoin}).
          */
         int join(Function<ElasticsearchUpgrade, UpgradePlan> planFactory, int workers) {
-            UpgradePlan plan;
+            return withBuilt(planFactory, plan -> runOptions.join(plan, null, workers));
+        }
+
+        /**
+         * Checks the options and builds what {@code factory} makes with one {@link ElasticsearchUpgrade}
+         * (closed at the end), then hands it to {@code action}; invalid options are a usage error.
+         */
+        private <T> int withBuilt(Function<ElasticsearchUpgrade, T> factory, ToIntFunction<T> action) {
             try (ElasticsearchUpgrade es = ElasticsearchUpgrade.create()) {
+                T built;
                 try {
                     runOptions.check(null);
-                    plan = planFactory.apply(es);
+                    built = factory.apply(es);
                 } catch (UpgradeException | IllegalArgumentException e) {
                     System.err.println("Invalid options: " + e.getMessage());
                     return ExitCode.USAGE.code();
                 }
-                return runOptions.join(plan, null, workers);
+                return action.applyAsInt(built);
             }
         }
 
