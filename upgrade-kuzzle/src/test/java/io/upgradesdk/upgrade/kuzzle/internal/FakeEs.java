@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
@@ -201,9 +203,45 @@ final class FakeEs implements EsPort {
 
     /** Slice {@code slice}: the documents of the shards {@code s % slices == slice}, in id order (the cursor: the last id). */
     @Override
-    public synchronized CopyResult copySlice(String sourceIndex, String sourceType, EsPort target, String targetIndex,
+    public CopyResult copySlice(String sourceIndex, String sourceType, EsPort target, String targetIndex,
             String targetType, int slice, int slices, int pageSize, String resumeCursor, Function<Doc, Doc> transform,
             Consumer<String> cursorSink, LongConsumer progress) {
+        if (slices > 1) {
+            awaitConcurrentSliceCopies();
+        }
+        synchronized (this) {
+            return copySliceLocked(sourceIndex, sourceType, target, targetIndex, targetType, slice, slices, pageSize,
+                    resumeCursor, transform, cursorSink, progress);
+        }
+    }
+
+    /**
+     * When set, the first slice copies of multi-slice collections wait (outside this fake's lock, at most 10 s) until
+     * this many have started, so that a test of several workers sees each of them copy, whatever the scheduling.
+     */
+    private CountDownLatch concurrentSliceCopies;
+
+    FakeEs awaitConcurrentSliceCopies(int copies) {
+        concurrentSliceCopies = new CountDownLatch(copies);
+        return this;
+    }
+
+    private void awaitConcurrentSliceCopies() {
+        CountDownLatch latch = concurrentSliceCopies;
+        if (latch == null || latch.getCount() == 0) {
+            return;
+        }
+        latch.countDown();
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private synchronized CopyResult copySliceLocked(String sourceIndex, String sourceType, EsPort target,
+            String targetIndex, String targetType, int slice, int slices, int pageSize, String resumeCursor,
+            Function<Doc, Doc> transform, Consumer<String> cursorSink, LongConsumer progress) {
         if (slices > primaryShards(sourceIndex)) {
             throw new IllegalStateException(slices + " slices of " + sourceIndex + " with fewer shards");
         }

@@ -92,7 +92,7 @@ class PartitionedStorageCopyTest {
 
     @Test
     void a_multi_shard_collection_is_copied_in_slices_by_two_workers_with_exact_counts() {
-        FakeEs src = source(60, 4);
+        FakeEs src = source(60, 4).awaitConcurrentSliceCopies(2);
         FakeEs dst = new FakeEs("es7", 7);
         UpgradePlan plan = KuzzlePlanFactory.build(settings().slices(2).workers(2).build(),
                 new FakeConnectors(src, dst));
