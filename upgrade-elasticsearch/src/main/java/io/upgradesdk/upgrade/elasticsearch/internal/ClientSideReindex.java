@@ -1,17 +1,19 @@
 package io.upgradesdk.upgrade.elasticsearch.internal;
 
 import io.upgradesdk.upgrade.StepContext;
-import io.upgradesdk.upgrade.elasticsearch.CopyCursor;
-import io.upgradesdk.upgrade.elasticsearch.DocumentCopy;
-import io.upgradesdk.upgrade.elasticsearch.ElasticsearchConnection;
 import io.upgradesdk.upgrade.elasticsearch.ReindexSettings;
 import java.util.Optional;
 
 /**
- * The reindex of a cluster without {@code _reindex} (or forced client-side): the public
- * {@link DocumentCopy} reads the source page by page and bulk-writes the destination from this
- * process, saving its cursor after every written page, so that a resumed run continues at the
- * last page written rather than from the start.
+ * The reindex of a cluster without {@code _reindex} (or forced client-side): the copy engine behind
+ * the public {@code DocumentCopy} reads the source page by page and bulk-writes the destination
+ * from this process, saving its cursor after every written page, so that a resumed run continues at
+ * the last page written rather than from the start.
+ *
+ * <p>It writes as the server-side task does ({@code op_type: create}, {@code conflicts: proceed}):
+ * a document already in the destination is left as it is, whichever method copies. It runs on the
+ * plan's own clients, so a host client's request headers (e.g. the authentication of a typed
+ * client's transport options) go with every search and bulk request.
  */
 final class ClientSideReindex {
 
@@ -24,16 +26,15 @@ final class ClientSideReindex {
     /** Copies every document of the source after the cursor of {@code saved}, if any; {@code why} starts the progress messages. */
     void run(EsClient source, EsClient dest, StepContext ctx, Optional<ReindexCursor> saved, String why) {
         String label = "client-side copy " + s.sourceIndex() + " -> " + s.destIndex();
-        CopyCursor resumeFrom = saved.map(ReindexCursor::copyCursor).map(CopyCursor::of).orElse(null);
+        String resumeFrom = saved.map(ReindexCursor::copyCursor).orElse(null);
         ctx.progress(0, -1, label + ": " + why + (resumeFrom == null ? "" : "; resuming at the last page written"));
-        // Connections over the plan's own REST clients: closing them leaves those clients open.
-        ElasticsearchConnection from = ElasticsearchConnection.using(source.rest(), source.name());
-        ElasticsearchConnection to = ElasticsearchConnection.using(dest.rest(), dest.name());
-        DocumentCopy.Result r = DocumentCopy.from(from, s.sourceIndex()).to(to, s.destIndex())
-                .onCursor(cursor -> ctx.saveCursor(ReindexCursor.clientCopy(cursor.value())))
-                .onPage(p -> ctx.progress(p.read(), p.total(), label))
+        DocumentCopier.Result r = DocumentCopier.builder(source, dest)
+                .sourceIndex(s.sourceIndex())
+                .targetIndex(s.destIndex())
+                .createOnly(true)
                 .build()
-                .run(resumeFrom);
-        ctx.progress(r.read(), r.read(), label + ": " + r.written() + " documents written");
+                .copy(resumeFrom, cursor -> ctx.saveCursor(ReindexCursor.clientCopy(cursor)),
+                        (read, total, index) -> ctx.progress(read, total, label));
+        ctx.progress(r.read(), r.read(), label + ": " + r.written() + " documents created or already there");
     }
 }

@@ -88,6 +88,7 @@ public final class DocumentCopier {
     private final boolean refresh;
     private final int writeConcurrency;
     private final Sleeper sleeper;
+    private final boolean createOnly;
 
     private DocumentCopier(Builder b) {
         this.source = b.source;
@@ -102,6 +103,7 @@ public final class DocumentCopier {
         this.refresh = b.refresh;
         this.writeConcurrency = b.writeConcurrency;
         this.sleeper = b.sleeper;
+        this.createOnly = b.createOnly;
     }
 
     /** A builder copying from {@code source} to {@code target}. */
@@ -430,7 +432,7 @@ public final class DocumentCopier {
                     continue;
                 }
                 g.writeStartObject();
-                g.writeObjectFieldStart("index");
+                g.writeObjectFieldStart(createOnly ? "create" : "index");
                 g.writeStringField("_index", toWrite.index());
                 if (typedTarget) {
                     g.writeStringField("_type", toWrite.type() == null ? "_doc" : toWrite.type());
@@ -469,7 +471,7 @@ public final class DocumentCopier {
         int position = 0;
         for (JsonNode item : answer.path("items")) {
             JsonNode op = item.elements().next();
-            if (op.has("error")) {
+            if (op.has("error") && !alreadyCreated(item)) {
                 int status = op.path("status").asInt();
                 allRejected &= status == 429;
                 if (failures.size() < 5) {
@@ -481,9 +483,21 @@ public final class DocumentCopier {
             }
             position++;
         }
+        if (failures.isEmpty()) {
+            return; // only documents a create operation found already there
+        }
         throw new UpgradeException(allRejected ? ElasticsearchErrorCode.UNAVAILABLE : ElasticsearchErrorCode.BULK_ITEM_FAILED,
                 "bulk write to " + client.name() + " failed for some documents, e.g. " + failures
                         + (allRejected ? "; the cluster rejected them (busy), retry" : "; fix the target mapping or the transform"));
+    }
+
+    /**
+     * A {@code create} operation answered 409: the document was already in the target, which a
+     * create-only copy ({@link Builder#createOnly}) leaves as it is, as {@code _reindex} with
+     * {@code op_type: create} and {@code conflicts: proceed} does.
+     */
+    private static boolean alreadyCreated(JsonNode item) {
+        return item.has("create") && item.path("create").path("status").asInt() == 409;
     }
 
     /** URL-encodes a path segment, keeping wildcards and commas. */
@@ -566,6 +580,7 @@ public final class DocumentCopier {
         private boolean refresh = true;
         private int writeConcurrency;
         private Sleeper sleeper = Sleeper.system();
+        private boolean createOnly;
 
         private Builder(EsClient source, EsClient target) {
             this.source = requireNonNull(source, "source");
@@ -656,6 +671,17 @@ public final class DocumentCopier {
         /** Waits between resends of a bulk request the cluster rejected as busy (default: real sleep). */
         public Builder sleeper(Sleeper sleeper) {
             this.sleeper = requireNonNull(sleeper, "sleeper");
+            return this;
+        }
+
+        /**
+         * Whether documents are written with {@code create} operations (default false: {@code index}
+         * operations, which overwrite): a document whose id is already in the target is left as it
+         * is and not counted as a failure, as {@code _reindex} with {@code op_type: create} and
+         * {@code conflicts: proceed} does. {@link Result#written()} still counts it.
+         */
+        public Builder createOnly(boolean createOnly) {
+            this.createOnly = createOnly;
             return this;
         }
 

@@ -1,6 +1,7 @@
 package io.upgradesdk.upgrade.elasticsearch.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.upgradesdk.upgrade.Sleeper;
 import io.upgradesdk.upgrade.StepContext;
@@ -15,12 +16,18 @@ import java.util.function.IntSupplier;
  * The cluster's own {@code _reindex}: started as an asynchronous task in slices, its id saved as
  * the step's cursor before anything else, then the parent task and every sub-task polled until
  * the task completes. A run resuming from the cursor keeps polling that task instead of starting a
- * second one (a run stopped before the id was saved finds its task while it runs); only a task that failed or that the cluster lost (a node restart ends a running
- * task) is started again, which is safe because every task only creates documents.
+ * second one (a run stopped before the id was saved finds its task while it runs, and, once it has
+ * finished, its result in {@code .tasks}); only a task that failed or that the cluster lost (a node
+ * restart ends a running task) is started again, which is safe because every task only creates
+ * documents.
  */
 final class ServerSideReindex {
 
     private static final ObjectNode EMPTY = EsClient.json().createObjectNode();
+    /** The action of a {@code _reindex} task, as {@code .tasks} records it. */
+    private static final String REINDEX_ACTION = "indices:data/write/reindex";
+    /** How far the clocks of the node that created the destination and the one that ran a task may differ. */
+    private static final Duration CLOCK_SKEW = Duration.ofSeconds(30);
 
     private final ReindexSettings s;
     private final Sleeper sleeper;
@@ -75,16 +82,30 @@ final class ServerSideReindex {
                     + "ends a running task)" : " failed") + "; starting another one, which skips the documents "
                     + "already created");
         }
-        Optional<ReindexCursor> running = saved.isEmpty() ? findRunning(c) : Optional.empty();
-        if (running.isPresent()) {
-            ctx.saveCursor(running.get());
-            ctx.progress(0, expected, "reindex task " + running.get().taskId() + " into " + s.destIndex() + " is "
-                    + "running though its id was never saved (an earlier run stopped right after starting it); "
-                    + "polling it instead of starting another");
-            await(c, ctx, running.get(), expected);
+        if (saved.isEmpty() && resumedUnsavedTask(c, ctx, expected)) {
             return;
         }
         await(c, ctx, start(c, ctx, slices.getAsInt()), expected);
+    }
+
+    /**
+     * Looks for the task of an earlier run that stopped after starting it but before saving its id:
+     * running ({@code GET /_tasks}), or finished without failure (its result in {@code .tasks});
+     * when found, saves its id and waits for it (at once for a finished one), and returns true.
+     */
+    private boolean resumedUnsavedTask(EsClient c, StepContext ctx, long expected) {
+        Optional<ReindexCursor> running = findRunning(c);
+        Optional<ReindexCursor> task = running.isPresent() ? running : findFinished(c);
+        if (task.isEmpty()) {
+            return false;
+        }
+        ctx.saveCursor(task.get());
+        ctx.progress(0, expected, "reindex task " + task.get().taskId() + " into " + s.destIndex() + " is "
+                + (running.isPresent() ? "running" : "finished") + " though its id was never saved (an earlier run "
+                + "stopped right after starting it); " + (running.isPresent() ? "polling it" : "taking its result")
+                + " instead of starting another");
+        await(c, ctx, task.get(), expected);
+        return true;
     }
 
     /**
@@ -109,6 +130,55 @@ final class ServerSideReindex {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * A finished, successful parent reindex task of this source and destination started after the
+     * destination was created (so by this plan): its result, which Elasticsearch keeps in the
+     * {@code .tasks} index for a task started with {@code wait_for_completion=false}. Asked only when
+     * the destination already holds documents (a fresh run does not read {@code .tasks}); empty for a
+     * remote source (as {@link #findRunning}), or when {@code .tasks} cannot be read (then a second
+     * task starts, which creates nothing twice).
+     */
+    private Optional<ReindexCursor> findFinished(EsClient c) {
+        if (s.remoteSource().isPresent()) {
+            return Optional.empty();
+        }
+        String dest = DocumentCopier.enc(s.destIndex());
+        EsClient.EsResponse count = c.exchange("GET", "/" + dest + "/_count", null);
+        if (count.status() != 200 || count.body().path("count").asLong() == 0) {
+            return Optional.empty();
+        }
+        EsClient.EsResponse settings = c.exchange("GET", "/" + dest + "/_settings/index.creation_date", null);
+        if (settings.status() != 200) {
+            return Optional.empty();
+        }
+        long created = settings.body().path(s.destIndex()).path("settings").path("index").path("creation_date")
+                .asLong(0) - CLOCK_SKEW.toMillis();
+        c.exchange("POST", "/.tasks/_refresh", null); // a result stored a moment ago is searchable only then
+        ObjectNode body = EsClient.json().createObjectNode().put("size", 100);
+        ArrayNode filter = body.putObject("query").putObject("bool").putArray("filter");
+        filter.addObject().putObject("term").put("task.action", REINDEX_ACTION);
+        filter.addObject().putObject("range").putObject("task.start_time_in_millis").put("gte", created);
+        EsClient.EsResponse r = c.exchange("POST", "/.tasks/_search?ignore_unavailable=true", body);
+        if (r.status() != 200) {
+            return Optional.empty();
+        }
+        String description = "reindex from [" + s.sourceIndex() + "] to [" + s.destIndex() + "]";
+        JsonNode newest = null;
+        for (JsonNode hit : r.body().path("hits").path("hits")) {
+            JsonNode result = hit.path("_source");
+            JsonNode task = result.path("task");
+            if (result.path("completed").asBoolean() && !task.has("parent_task_id")
+                    && task.path("description").asText().startsWith(description)
+                    && ReindexTaskState.of(result, null, 1).failure().isEmpty()
+                    && (newest == null || task.path("start_time_in_millis").asLong()
+                            > newest.path("start_time_in_millis").asLong())) {
+                newest = task;
+            }
+        }
+        return newest == null ? Optional.empty() : Optional.of(ReindexCursor.task(newest.path("node").asText() + ":"
+                + newest.path("id").asText(), Math.max(1, newest.path("status").path("slices").size())));
     }
 
     /** Sends the asynchronous {@code _reindex} request and saves the task id it answers. */

@@ -10,6 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
@@ -18,8 +21,8 @@ import java.util.function.Function;
  */
 final class FakeElasticsearch implements AutoCloseable {
 
-    /** A request as received: method, path with query, body (empty when none). */
-    record Request(String method, String uri, String body) {
+    /** A request as received: method, path with query, body (empty when none), headers (names in lower case). */
+    record Request(String method, String uri, String body, Map<String, String> headers) {
         String path() {
             int q = uri.indexOf('?');
             return q < 0 ? uri : uri.substring(0, q);
@@ -44,7 +47,10 @@ final class FakeElasticsearch implements AutoCloseable {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", exchange -> {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            Request r = new Request(exchange.getRequestMethod(), exchange.getRequestURI().toString(), body);
+            Map<String, String> headers = new TreeMap<>();
+            exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT),
+                    String.join(",", values)));
+            Request r = new Request(exchange.getRequestMethod(), exchange.getRequestURI().toString(), body, headers);
             requests.add(r);
             Answer a = routes.apply(r);
             if (a == null) {

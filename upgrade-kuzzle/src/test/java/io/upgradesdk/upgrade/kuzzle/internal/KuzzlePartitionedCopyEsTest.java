@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.upgradesdk.testservers.ElasticsearchServer;
+import io.upgradesdk.upgrade.Checkpoint;
+import io.upgradesdk.upgrade.CheckpointStore;
 import io.upgradesdk.upgrade.InMemoryCheckpointStore;
+import io.upgradesdk.upgrade.Lease;
+import io.upgradesdk.upgrade.PartitionClaims;
 import io.upgradesdk.upgrade.PartitionState;
 import io.upgradesdk.upgrade.PartitionStatus;
 import io.upgradesdk.upgrade.UpgradeEvent;
@@ -14,15 +18,22 @@ import io.upgradesdk.upgrade.UpgradeReport.Outcome;
 import io.upgradesdk.upgrade.UpgradeRunner;
 import io.upgradesdk.upgrade.kuzzle.KuzzleUpgrade;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The public storage copied in slices by several workers, on real Elasticsearch 5.6 → 7.17. */
+/**
+ * The public storage copied in slices by several workers, on real Elasticsearch 5.6 → 7.17; the
+ * store makes a worker's second claim wait for the other worker's first, so that both copy.
+ */
 @Tag("integration")
 class KuzzlePartitionedCopyEsTest {
 
@@ -50,8 +61,12 @@ class KuzzlePartitionedCopyEsTest {
         scenario = ItScenario.fresh();
         EsFixtures.load(src, scenario.dataset(DOCS, 0).withShards(scenario.nyc(), 4));
         UpgradePlan plan = kuzzle.upgradePlan(scenario.settings(src, dst, work).slices(2).workers(2).build());
+        List<String> partitionIds = List.of(
+                "0of2:@26" + scenario.nyc() + ".yellowtaxi", "1of2:@26" + scenario.nyc() + ".yellowtaxi",
+                "0of2:@26" + scenario.nyc() + ".green-taxi", "1of2:@26" + scenario.nyc() + ".green-taxi");
         Set<String> claimers = ConcurrentHashMap.newKeySet();
-        UpgradeRunner runner = UpgradeRunner.builder().store(new InMemoryCheckpointStore()).owner("it")
+        UpgradeRunner runner = UpgradeRunner.builder().store(new SecondClaimAwaitsAnotherWorker(partitionIds.stream()
+                .map(id -> PartitionClaims.partitionKey(plan.id(), KuzzlePlanFactory.PUBLIC, id)).toList())).owner("it")
                 .listener(event -> {
                     if (event instanceof UpgradeEvent.PartitionClaimed claimed
                             && claimed.stepId().equals(KuzzlePlanFactory.PUBLIC)) {
@@ -63,9 +78,7 @@ class KuzzlePartitionedCopyEsTest {
 
         assertThat(report.outcome()).as(report.toString()).isEqualTo(Outcome.SUCCEEDED);
         List<PartitionStatus> partitions = runner.partitions(plan, KuzzlePlanFactory.PUBLIC);
-        assertThat(partitions).extracting(PartitionStatus::partitionId).containsExactly(
-                "0of2:@26" + scenario.nyc() + ".yellowtaxi", "1of2:@26" + scenario.nyc() + ".yellowtaxi",
-                "0of2:@26" + scenario.nyc() + ".green-taxi", "1of2:@26" + scenario.nyc() + ".green-taxi");
+        assertThat(partitions).extracting(PartitionStatus::partitionId).containsExactlyElementsOf(partitionIds);
         assertThat(partitions).allMatch(p -> p.state() == PartitionState.DONE);
         assertThat(claimers).containsExactlyInAnyOrder("it/w1", "it/w2");
         KuzzleUpgradeEsTest.assertMigrated(src, dst, scenario);
@@ -76,5 +89,69 @@ class KuzzlePartitionedCopyEsTest {
         }
         assertThat(EsFixtures.count(dst, "&" + scenario.nyc() + ".green-taxi")).isEqualTo(DOCS);
         assertThat(EsFixtures.count(dst, "&" + scenario.nyc() + ".yellowtaxi")).isEqualTo(DOCS - DOCS / 10);
+    }
+
+    /**
+     * The in-memory store, except that a worker that already holds or held a partition of the public
+     * copy waits (at most 30 s, outside any lock of the run) before taking a second one until another
+     * worker has taken one: both workers then copy whatever the thread scheduling, without a sleep.
+     */
+    private static final class SecondClaimAwaitsAnotherWorker implements CheckpointStore {
+        private final CheckpointStore store = new InMemoryCheckpointStore();
+        private final Set<String> partitionKeys;
+        private final Set<String> workersThatClaimed = ConcurrentHashMap.newKeySet();
+        private final CountDownLatch twoWorkersClaimed = new CountDownLatch(1);
+
+        SecondClaimAwaitsAnotherWorker(List<String> partitionKeys) {
+            this.partitionKeys = Set.copyOf(partitionKeys);
+        }
+
+        @Override
+        public Lease acquireLease(String key, String owner, Duration duration) {
+            if (partitionKeys.contains(key) && workersThatClaimed.contains(owner)) {
+                try {
+                    twoWorkersClaimed.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return store.acquireLease(key, owner, duration);
+        }
+
+        @Override
+        public void save(Checkpoint checkpoint, Lease lease) {
+            store.save(checkpoint, lease);
+            if (partitionKeys.contains(checkpoint.planId())) {   // a claim writes the partition's state at once
+                workersThatClaimed.add(lease.owner());
+                if (workersThatClaimed.size() >= 2) {
+                    twoWorkersClaimed.countDown();
+                }
+            }
+        }
+
+        @Override
+        public Optional<Checkpoint> load(String planId) {
+            return store.load(planId);
+        }
+
+        @Override
+        public Lease renewLease(Lease lease, Duration duration) {
+            return store.renewLease(lease, duration);
+        }
+
+        @Override
+        public void releaseLease(Lease lease) {
+            store.releaseLease(lease);
+        }
+
+        @Override
+        public Optional<Lease> currentLease(String planId) {
+            return store.currentLease(planId);
+        }
+
+        @Override
+        public void forceReleaseLease(String planId) {
+            store.forceReleaseLease(planId);
+        }
     }
 }
