@@ -34,6 +34,13 @@ public interface EsPort extends AutoCloseable {
 
     boolean exists(String index);
 
+    /** Those of {@code indices} that exist, in as few requests as the port can (one for a plan's targets). */
+    default java.util.Set<String> existing(Collection<String> indices) {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        indices.stream().filter(this::exists).forEach(out::add);
+        return out;
+    }
+
     /** Creates an index with this body ({@code settings} + {@code mappings}). */
     void createIndex(String index, ObjectNode body);
 
@@ -64,6 +71,11 @@ public interface EsPort extends AutoCloseable {
     /** Updates dynamic index settings, e.g. {@code {"index":{"refresh_interval":null}}}. */
     void putSettings(String index, ObjectNode settings);
 
+    /** Updates the same dynamic settings of several indices, in one request (one cluster state update) where the port can. */
+    default void putSettings(Collection<String> indices, ObjectNode settings) {
+        indices.forEach(i -> putSettings(i, settings));
+    }
+
     /** Adds an alias to an index (no other parameter; B15). */
     void putAlias(String index, String alias);
 
@@ -78,6 +90,15 @@ public interface EsPort extends AutoCloseable {
 
     /** Documents of {@code index} (of {@code type} on typed sources, null = all), optionally not in the trashcan. */
     long count(String index, String type, boolean excludeTrashed);
+
+    /** What {@link #count} counts: documents of {@code index} (of {@code type}, null = all), optionally not in the trashcan. */
+    record CountQuery(String index, String type, boolean excludeTrashed) {
+    }
+
+    /** The counts of several queries, in their order, in one request where the port can. */
+    default List<Long> counts(List<CountQuery> queries) {
+        return queries.stream().map(q -> count(q.index(), q.type(), q.excludeTrashed())).toList();
+    }
 
     /** Makes recent writes visible to count/search. */
     void refresh(String index);
@@ -104,6 +125,24 @@ public interface EsPort extends AutoCloseable {
 
     /** Up to {@code size} documents of a source collection, for verification samples. */
     List<Doc> sample(String index, String type, int size);
+
+    /** The first {@code size} documents (in id order) of a collection ({@code type} null = all): one verification sample. */
+    record SampleQuery(String index, String type, int size) {
+    }
+
+    /** The samples of several collections, in their order, in one request where the port can. */
+    default List<List<Doc>> samples(List<SampleQuery> queries) {
+        return queries.stream().map(q -> sample(q.index(), q.type(), q.size())).toList();
+    }
+
+    /** Documents to read by id: {@code type} is the mapping type on 5.x, null otherwise. */
+    record DocIds(String index, String type, List<String> ids) {
+    }
+
+    /** For each of {@code wanted}, in order, the documents of its ids that exist (id → source); one request where the port can. */
+    default List<java.util.Map<String, ObjectNode>> getAll(List<DocIds> wanted) {
+        return wanted.stream().map(w -> getAll(w.index(), w.type(), w.ids())).toList();
+    }
 
     /** Result of a copy. */
     record CopyResult(long read, long written, long dropped) {

@@ -94,7 +94,7 @@ public final class KuzzleSteps {
                 throw new UpgradeException(KuzzleErrorCode.UNADDRESSABLE_NAMES, "nothing was written; fix these first:\n - "
                         + String.join("\n - ", layout.problems()));
             }
-            List<String> existing = layout.targets().stream().filter(dst::exists).toList();
+            List<String> existing = List.copyOf(dst.existing(layout.targets()));
             if (!existing.isEmpty()) {
                 throw new UpgradeException(KuzzleErrorCode.TARGET_EXISTS, "nothing was written: target indices already"
                         + " exist: " + existing + "; delete them (they are not from this plan's checkpoint) and run again");
@@ -117,10 +117,8 @@ public final class KuzzleSteps {
             Layout layout = planner.plan(src.inventory());
             layout.problems().forEach(p -> out.add(PlannedAction.of("refuse", p)));
             layout.skipped().forEach(s -> out.add(PlannedAction.of("skip", s)));
-            for (String t : layout.targets()) {
-                if (dst.exists(t)) {
-                    out.add(PlannedAction.of("refuse", t + " already exists on the target"));
-                }
+            for (String t : dst.existing(layout.targets())) {
+                out.add(PlannedAction.of("refuse", t + " already exists on the target"));
             }
         }
         return out;
@@ -191,20 +189,48 @@ public final class KuzzleSteps {
             String targetType = dst.majorVersion() == 5 ? "default" : null;
             CopyState state = ctx.cursor(CopyState.class).orElse(CopyState.START);
             List<CollectionMove> moves = layout.moves(kind);
+            Known known = Known.of(src, dst, moves);
             if (kind != Kind.PUBLIC) {
-                state = createTargetsAhead(src, dst, moves, targetType, state, ctx);
+                state = createTargetsAhead(src, dst, moves, targetType, state, ctx, known);
             }
             for (int i = 0; i < moves.size(); i++) {
                 CollectionMove move = moves.get(i);
                 if (state.finished(move.target())) {
                     continue;
                 }
-                state = prepareTarget(src, dst, move, targetType, state, ctx);
-                state = copyCollection(src, dst, move, targetType, state, ctx, "(" + (i + 1) + "/" + moves.size() + ")");
+                state = prepareTarget(src, dst, move, targetType, state, ctx, known);
+                state = copyCollection(src, dst, move, targetType, state, ctx, "(" + (i + 1) + "/" + moves.size() + ")",
+                        known.sourceCount(move));
             }
+            List<String> written = new ArrayList<>(moves.stream().map(CollectionMove::target).toList());
             if (kind == Kind.INTERNAL && moves.stream().noneMatch(m -> m.sourceType().equals("config"))) {
-                writeConfigWithoutSource(dst, targetType, ctx);
+                written.add(writeConfigWithoutSource(dst, targetType, ctx));
             }
+            dst.refresh(written);
+        }
+    }
+
+    /**
+     * What one storage step learns of both clusters up front, in one request each, instead of per
+     * collection: which targets exist already (kept up to date as the step creates them), and the
+     * source documents of every collection.
+     */
+    private record Known(java.util.Set<String> existing, Map<String, Long> sourceCounts) {
+
+        static Known of(EsPort src, EsPort dst, List<CollectionMove> moves) {
+            java.util.Set<String> existing = new java.util.HashSet<>(
+                    dst.existing(moves.stream().map(CollectionMove::target).toList()));
+            List<Long> counts = src.counts(moves.stream()
+                    .map(m -> new EsPort.CountQuery(m.sourceIndex(), m.sourceType(), false)).toList());
+            Map<String, Long> byTarget = new java.util.HashMap<>();
+            for (int k = 0; k < moves.size(); k++) {
+                byTarget.put(moves.get(k).target(), counts.get(k));
+            }
+            return new Known(existing, byTarget);
+        }
+
+        long sourceCount(CollectionMove move) {
+            return sourceCounts.get(move.target());
         }
     }
 
@@ -226,25 +252,27 @@ public final class KuzzleSteps {
      * and is not this plan's.
      */
     private CopyState createTargetsAhead(EsPort src, EsPort dst, List<CollectionMove> moves, String targetType,
-            CopyState state, StepContext ctx) {
+            CopyState state, StepContext ctx, Known known) {
         List<CollectionMove> fresh = moves.stream().filter(m -> !state.finished(m.target()) && !state.inProgress(m.target())
                 && !state.createdAhead(m.target())).toList();
         if (fresh.size() < 2) {
             return state;
         }
         for (CollectionMove move : fresh) {
-            if (dst.exists(move.target())) {
+            if (known.existing().contains(move.target())) {
                 throw new UpgradeException(KuzzleErrorCode.TARGET_EXISTS, move.target() + " exists on the target"
                         + " but was not created by this plan; delete it and run again");
             }
         }
         List<EsPort.NewIndex> indices = new ArrayList<>();
         for (CollectionMove move : fresh) {
-            indices.add(new EsPort.NewIndex(move.target(), targetIndexBody(src, move, targetType), move.alias()));
+            indices.add(new EsPort.NewIndex(move.target(),
+                    targetIndexBody(src, move, targetType, known.sourceCount(move)), move.alias()));
         }
         CopyState next = state.creatingAhead(fresh.stream().map(CollectionMove::target).toList());
         ctx.saveCursor(next);
         dst.createIndices(indices);
+        fresh.forEach(m -> known.existing().add(m.target()));
         return next;
     }
 
@@ -254,19 +282,20 @@ public final class KuzzleSteps {
      * aliases.
      */
     private CopyState prepareTarget(EsPort src, EsPort dst, CollectionMove move, String targetType, CopyState state,
-            StepContext ctx) {
+            StepContext ctx, Known known) {
         CopyState next = state;
         boolean createdAhead = state.createdAhead(move.target());
         if (!state.inProgress(move.target())) {
-            if (!createdAhead && dst.exists(move.target())) {
+            if (!createdAhead && known.existing().contains(move.target())) {
                 throw new UpgradeException(KuzzleErrorCode.TARGET_EXISTS, move.target() + " exists on the target"
                         + " but was not created by this plan; delete it and run again");
             }
             next = state.begin(move.target());
             ctx.saveCursor(next);
         }
-        if (!dst.exists(move.target())) {
-            createTargetIndex(src, dst, move, targetType);
+        if (!known.existing().contains(move.target())) {
+            createTargetIndex(src, dst, move, targetType, known.sourceCount(move));
+            known.existing().add(move.target());
         } else if (move.alias() != null && !createdAhead) {
             dst.putAlias(move.target(), move.alias());
         }
@@ -285,8 +314,9 @@ public final class KuzzleSteps {
      * internal or plugin one as it is (one cluster state update less; the refresh at the end makes it
      * searchable anyway).
      */
-    private void createTargetIndex(EsPort src, EsPort dst, CollectionMove move, String targetType) {
-        ObjectNode body = targetIndexBody(src, move, targetType);
+    private void createTargetIndex(EsPort src, EsPort dst, CollectionMove move, String targetType,
+            long sourceDocuments) {
+        ObjectNode body = targetIndexBody(src, move, targetType, sourceDocuments);
         if (move.alias() != null) {
             dst.createIndex(move.target(), body, move.alias());
         } else {
@@ -295,10 +325,10 @@ public final class KuzzleSteps {
     }
 
     /** The creation body of a collection's v2 index (settings and transformed mapping); logs the mapping findings. */
-    ObjectNode targetIndexBody(EsPort src, CollectionMove move, String targetType) {
+    ObjectNode targetIndexBody(EsPort src, CollectionMove move, String targetType, long sourceDocuments) {
         List<String> findings = new ArrayList<>();
         ObjectNode indexSettings = settingsFor(src, move);
-        if (bulkLoaded(move, src.count(move.sourceIndex(), move.sourceType(), false))) {
+        if (bulkLoaded(move, sourceDocuments)) {
             ObjectNode idx = indexSettings.get("index") instanceof ObjectNode i ? i : indexSettings.putObject("index");
             idx.put("refresh_interval", "-1");
         }
@@ -316,15 +346,15 @@ public final class KuzzleSteps {
     }
 
     /**
-     * Copies the documents of one collection from where {@code state} says, saving the cursor after
-     * every written page; then restores refresh, writes the bootstrap markers into the v2 config
-     * collection, and records the collection as finished.
+     * Copies the documents of one collection ({@code total} in the source) from where {@code state}
+     * says, saving the cursor after every written page; then restores refresh, writes the bootstrap
+     * markers into the v2 config collection, and records the collection as finished. The step
+     * refreshes every target at its end, in one request.
      */
     private CopyState copyCollection(EsPort src, EsPort dst, CollectionMove move, String targetType, CopyState state,
-            StepContext ctx, String position) {
+            StepContext ctx, String position, long total) {
         String label = move.source() + " -> " + move.target();
         List<String> findings = new ArrayList<>();
-        long total = src.count(move.sourceIndex(), move.sourceType(), false);
         EsPort.CopyResult result = src.copy(move.sourceIndex(), move.sourceType(), dst, move.target(), targetType,
                 pageSize(src, move), state.copyCursor(), transformFor(move, findings),
                 cursor -> ctx.saveCursor(state.advance(cursor)), n -> ctx.progress(n, total, label + " " + position));
@@ -332,7 +362,6 @@ public final class KuzzleSteps {
         if (bulkLoaded(move, total)) {
             dst.putSettings(move.target(), restoreRefresh());
         }
-        dst.refresh(move.target());
         if (move.kind() == Kind.INTERNAL && move.sourceType().equals("config")) {
             writeBootstrapMarkers(dst, move.target(), targetType, ctx);
         }
@@ -342,8 +371,8 @@ public final class KuzzleSteps {
         return finished;
     }
 
-    /** A v1 stack without a config collection still gets a v2 one holding the bootstrap markers. */
-    private void writeConfigWithoutSource(EsPort dst, String targetType, StepContext ctx) {
+    /** A v1 stack without a config collection still gets a v2 one holding the bootstrap markers; returns its name. */
+    private String writeConfigWithoutSource(EsPort dst, String targetType, StepContext ctx) {
         String config = KuzzleNames.internalTarget(settings.v2InternalIndexName(), "config");
         if (!dst.exists(config)) {
             InternalCollections.Spec spec = InternalCollections.of("config", settings.targetVersion());
@@ -354,6 +383,7 @@ public final class KuzzleSteps {
             }
         }
         writeBootstrapMarkers(dst, config, targetType, ctx);
+        return config;
     }
 
     /**
@@ -381,7 +411,6 @@ public final class KuzzleSteps {
         if (dst.get(configIndex, type, doneMarkerId()).isEmpty()) {
             dst.put(configIndex, type, new Doc(doneMarkerId(), Json.object().put("timestamp", ctx.clock().millis())));
         }
-        dst.refresh(configIndex);
     }
 
     public List<PlannedAction> storageDryRun(Kind kind, StepContext ctx) {
@@ -524,9 +553,16 @@ public final class KuzzleSteps {
         List<String> failures = new ArrayList<>();
         try (EsPort src = connectors.source(); EsPort dst = connectors.target()) {
             Layout layout = planner.plan(src.inventory());
-            dst.refresh(layout.moves().stream().map(CollectionMove::target).toList());
-            for (CollectionMove move : layout.moves()) {
-                verifyCollection(src, dst, move, collections.addObject(), failures);
+            List<CollectionMove> moves = layout.moves();
+            dst.refresh(moves.stream().map(CollectionMove::target).toList());
+            List<Long> sourceCounts = src.counts(moves.stream().map(m -> new EsPort.CountQuery(m.sourceIndex(),
+                    m.sourceType(), m.kind() == Kind.PUBLIC && settings.trashcanPolicy() == TrashcanPolicy.DROP)).toList());
+            List<Long> targetCounts = dst.counts(moves.stream()
+                    .map(m -> new EsPort.CountQuery(m.target(), null, false)).toList());
+            List<SampleCheck> samples = checkSamples(src, dst, moves);
+            for (int k = 0; k < moves.size(); k++) {
+                verifyCollection(src, moves.get(k), sourceCounts.get(k), targetCounts.get(k), samples.get(k),
+                        collections.addObject(), failures);
             }
             ArrayNode skipped = report.putArray("skipped");
             layout.skipped().forEach(skipped::add);
@@ -548,11 +584,13 @@ public final class KuzzleSteps {
         return report;
     }
 
-    /** Compares one collection's count and a sample of its documents with the source; reports into {@code c}. */
-    private void verifyCollection(EsPort src, EsPort dst, CollectionMove move, ObjectNode c, List<String> failures) {
-        long expected = expectedCount(src, move);
-        long actual = dst.count(move.target(), null, false);
-        SampleCheck sample = checkSample(src, dst, move);
+    /**
+     * Compares one collection's count on the target ({@code actual}) with the source's
+     * ({@code sourceCount}: without trash when dropped) and a sample of its documents; reports into {@code c}.
+     */
+    private void verifyCollection(EsPort src, CollectionMove move, long sourceCount, long actual, SampleCheck sample,
+            ObjectNode c, List<String> failures) {
+        long expected = expectedCount(src, move, sourceCount);
         List<String> mismatches = sample.mismatches();
         c.put("source", move.source());
         c.put("target", move.target());
@@ -570,9 +608,8 @@ public final class KuzzleSteps {
     }
 
     /** The documents a collection should have on the target: the source's (without trash when dropped), plus missing markers. */
-    private long expectedCount(EsPort src, CollectionMove move) {
-        boolean dropTrash = move.kind() == Kind.PUBLIC && settings.trashcanPolicy() == TrashcanPolicy.DROP;
-        long expected = src.count(move.sourceIndex(), move.sourceType(), dropTrash);
+    private long expectedCount(EsPort src, CollectionMove move, long sourceCount) {
+        long expected = sourceCount;
         if (move.target().equals(KuzzleNames.internalTarget(settings.v2InternalIndexName(), "config"))) {
             for (String marker : List.of(DATA_MODEL_ID, doneMarkerId())) {
                 if (src.get(move.sourceIndex(), move.sourceType(), marker).isEmpty()) {
@@ -587,20 +624,39 @@ public final class KuzzleSteps {
     private record SampleCheck(int sampled, List<String> mismatches) {
     }
 
-    private SampleCheck checkSample(EsPort src, EsPort dst, CollectionMove move) {
-        int sampled = 0;
+    /**
+     * Samples every collection: the first documents of each source collection (one request for
+     * all), transformed as the copy does, compared with the target's documents of the same ids (one
+     * request for all).
+     */
+    private List<SampleCheck> checkSamples(EsPort src, EsPort dst, List<CollectionMove> moves) {
         String type = dst.majorVersion() == 5 ? "default" : null;
-        List<String> mismatches = new ArrayList<>();
-        Function<Doc, Doc> transform = transformFor(move, new ArrayList<>());
-        List<Doc> sample = src.sample(move.sourceIndex(), move.sourceType(), settings.sampleSize());
-        Map<String, Doc> wanted = new LinkedHashMap<>();
-        for (Doc d : sample) {
-            wanted.put(d.id(), transform.apply(new Doc(d.id(), d.source().deepCopy())));
+        List<List<Doc>> samples = src.samples(moves.stream()
+                .map(m -> new EsPort.SampleQuery(m.sourceIndex(), m.sourceType(), settings.sampleSize())).toList());
+        List<Map<String, Doc>> wanted = new ArrayList<>();
+        List<EsPort.DocIds> lookups = new ArrayList<>();
+        for (int k = 0; k < moves.size(); k++) {
+            Function<Doc, Doc> transform = transformFor(moves.get(k), new ArrayList<>());
+            Map<String, Doc> want = new LinkedHashMap<>();
+            for (Doc d : samples.get(k)) {
+                want.put(d.id(), transform.apply(new Doc(d.id(), d.source().deepCopy())));
+            }
+            wanted.add(want);
+            lookups.add(new EsPort.DocIds(moves.get(k).target(), type, want.entrySet().stream()
+                    .map(e -> e.getValue() == null ? e.getKey() : e.getValue().id()).distinct().toList()));
         }
-        Map<String, ObjectNode> found = dst.getAll(move.target(), type, wanted.entrySet().stream()
-                .map(e -> e.getValue() == null ? e.getKey() : e.getValue().id()).distinct().toList());
+        List<Map<String, ObjectNode>> found = dst.getAll(lookups);
+        List<SampleCheck> out = new ArrayList<>();
+        for (int k = 0; k < moves.size(); k++) {
+            out.add(compare(wanted.get(k), found.get(k)));
+        }
+        return out;
+    }
+
+    /** The sampled source ids whose transformed document differs on the target (null transform: must be absent). */
+    private static SampleCheck compare(Map<String, Doc> wanted, Map<String, ObjectNode> found) {
+        List<String> mismatches = new ArrayList<>();
         for (Map.Entry<String, Doc> e : wanted.entrySet()) {
-            sampled++;
             Doc want = e.getValue();
             ObjectNode got = found.get(want == null ? e.getKey() : want.id());
             boolean ok = want == null ? got == null : got != null && got.equals(want.source());
@@ -608,7 +664,7 @@ public final class KuzzleSteps {
                 mismatches.add(e.getKey());
             }
         }
-        return new SampleCheck(sampled, mismatches);
+        return new SampleCheck(wanted.size(), mismatches);
     }
 
     private static boolean copiesRoles(Layout layout) {

@@ -65,14 +65,15 @@ final class PartitionedStorageCopy {
         try (EsPort src = connectors.source(); EsPort dst = connectors.target()) {
             List<CollectionMove> moves = planner.plan(src.inventory()).moves(kind);
             String targetType = dst.majorVersion() == 5 ? "default" : null;
-            createTargets(src, dst, moves, targetType, ctx);
+            List<Long> counts = sourceCounts(src, moves);
+            createTargets(src, dst, moves, counts, targetType, ctx);
             List<String> ids = new ArrayList<>();
             Map<String, CollectionMove> byKey = new LinkedHashMap<>();
-            for (CollectionMove move : moves) {
+            for (int m = 0; m < moves.size(); m++) {
+                CollectionMove move = moves.get(m);
                 String key = CopyPartition.keyOf(move.target());
                 byKey.put(key, move);
-                int slices = sliceCount(src.primaryShards(move.sourceIndex()),
-                        src.count(move.sourceIndex(), move.sourceType(), false));
+                int slices = sliceCount(src.primaryShards(move.sourceIndex()), counts.get(m));
                 for (int k = 0; k < slices; k++) {
                     ids.add(new CopyPartition(key, k, slices).id());
                 }
@@ -90,27 +91,35 @@ final class PartitionedStorageCopy {
     /** The partition of a storage step without any collection (a partitioned step has at least one). */
     static final String NOTHING_TO_COPY = "nothing-to-copy";
 
+    /** The source documents of each collection, in the order of {@code moves}, asked in one request. */
+    private static List<Long> sourceCounts(EsPort src, List<CollectionMove> moves) {
+        return src.counts(moves.stream().map(m -> new EsPort.CountQuery(m.sourceIndex(), m.sourceType(), false))
+                .toList());
+    }
+
     /**
      * Creates the target index of every collection not created yet, with its alias, at once: refuses
      * first, before creating any, a target that exists and was not recorded as this plan's; then
-     * puts the source aliases on public targets when asked.
+     * puts the source aliases on public targets when asked. {@code counts}: the source documents of
+     * each move. Which targets exist is asked once, for all.
      */
-    private void createTargets(EsPort src, EsPort dst, List<CollectionMove> moves, String targetType,
-            StepContext ctx) {
+    private void createTargets(EsPort src, EsPort dst, List<CollectionMove> moves, List<Long> counts,
+            String targetType, StepContext ctx) {
         CopyState state = ctx.cursor(CopyState.class).orElse(CopyState.START);
+        java.util.Set<String> existing = dst.existing(moves.stream().map(CollectionMove::target).toList());
         for (CollectionMove move : moves) {
-            if (!state.createdAhead(move.target()) && dst.exists(move.target())) {
+            if (!state.createdAhead(move.target()) && existing.contains(move.target())) {
                 throw new UpgradeException(KuzzleErrorCode.TARGET_EXISTS, move.target() + " exists on the target"
                         + " but was not created by this plan; delete it and run again");
             }
         }
-        List<CollectionMove> missing = moves.stream().filter(m -> !dst.exists(m.target())).toList();
+        List<CollectionMove> missing = moves.stream().filter(m -> !existing.contains(m.target())).toList();
         if (!missing.isEmpty()) {
             ctx.saveCursor(state.creatingAhead(missing.stream().map(CollectionMove::target).toList()));
             List<EsPort.NewIndex> indices = new ArrayList<>();
             for (CollectionMove move : missing) {
-                indices.add(new EsPort.NewIndex(move.target(), steps.targetIndexBody(src, move, targetType),
-                        move.alias()));
+                indices.add(new EsPort.NewIndex(move.target(),
+                        steps.targetIndexBody(src, move, targetType, counts.get(moves.indexOf(move))), move.alias()));
             }
             dst.createIndices(indices);
         }
@@ -178,11 +187,17 @@ final class PartitionedStorageCopy {
     void settle(StepContext ctx) {
         try (EsPort src = connectors.source(); EsPort dst = connectors.target()) {
             List<String> targets = new ArrayList<>();
-            for (CollectionMove move : settledMoves(src)) {
-                if (KuzzleSteps.bulkLoaded(move, src.count(move.sourceIndex(), move.sourceType(), false))) {
-                    dst.putSettings(move.target(), KuzzleSteps.restoreRefresh());
+            List<String> bulkLoaded = new ArrayList<>();
+            List<CollectionMove> moves = settledMoves(src);
+            List<Long> counts = sourceCounts(src, moves);
+            for (int m = 0; m < moves.size(); m++) {
+                if (KuzzleSteps.bulkLoaded(moves.get(m), counts.get(m))) {
+                    bulkLoaded.add(moves.get(m).target());
                 }
-                targets.add(move.target());
+                targets.add(moves.get(m).target());
+            }
+            if (!bulkLoaded.isEmpty()) {
+                dst.putSettings(bulkLoaded, KuzzleSteps.restoreRefresh());
             }
             dst.refresh(targets);
             LOG.info("Kuzzle upgrade: {} plugin and public targets refreshed", targets.size());

@@ -9,6 +9,7 @@ import io.upgradesdk.upgrade.elasticsearch.CopyCursor;
 import io.upgradesdk.upgrade.elasticsearch.DocumentCopy;
 import io.upgradesdk.upgrade.elasticsearch.ElasticsearchConnection;
 import io.upgradesdk.upgrade.elasticsearch.ElasticsearchDocument;
+import io.upgradesdk.upgrade.elasticsearch.ElasticsearchErrorCode;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -33,8 +34,20 @@ import java.util.stream.Collectors;
  */
 public final class RestEsPort implements EsPort {
 
+    /** Longest comma-joined list of encoded index names put in one request path (HTTP line limit: 4 KB). */
+    static final int MAX_NAMES_IN_PATH = 2_000;
+    /** Most counts asked in one {@code _msearch} request. */
+    static final int MAX_COUNTS_PER_REQUEST = 100;
+
     private final ElasticsearchConnection client;
     private final int writeConcurrency;
+    /**
+     * The answer of the last {@link #inventory} (every index's mappings), which {@link #typeMapping}
+     * reads instead of asking again; dropped when this port creates or deletes an index.
+     */
+    private volatile JsonNode inventoryMappings;
+    /** Index settings already read through this port, dropped when it changes an index. */
+    private final Map<String, JsonNode> settingsRead = new java.util.concurrent.ConcurrentHashMap<>();
 
     public RestEsPort(ElasticsearchConnection client) {
         this(client, 1);
@@ -81,6 +94,7 @@ public final class RestEsPort implements EsPort {
     @Override
     public List<SourceIndex> inventory() {
         JsonNode all = client.get("/_mapping");
+        inventoryMappings = all;
         List<SourceIndex> out = new ArrayList<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = all.fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> e = it.next();
@@ -102,13 +116,24 @@ public final class RestEsPort implements EsPort {
 
     @Override
     public Optional<JsonNode> typeMapping(String index, String type) {
+        JsonNode known = inventoryMappings;
+        if (known != null && typed() && known.has(index)) {
+            return Optional.of(known.path(index).path("mappings").path(type)).filter(JsonNode::isObject);
+        }
         Optional<JsonNode> r = client.getIfExists("/" + enc(index) + "/_mapping/" + enc(type));
         return r.map(n -> n.path(index).path("mappings").path(type)).filter(JsonNode::isObject);
     }
 
     @Override
     public JsonNode indexSettings(String index) {
-        return client.get("/" + enc(index) + "/_settings").path(index).path("settings");
+        return settingsRead.computeIfAbsent(index,
+                i -> client.get("/" + enc(i) + "/_settings").path(i).path("settings"));
+    }
+
+    /** Forgets what this port read of the cluster's indices, after it changed them. */
+    private void forgetReads() {
+        inventoryMappings = null;
+        settingsRead.clear();
     }
 
     @Override
@@ -116,8 +141,52 @@ public final class RestEsPort implements EsPort {
         return client.exists("/" + enc(index));
     }
 
+    /**
+     * One {@code GET <names>/_settings/index.uuid?ignore_unavailable=true} per group of names that
+     * fits a request line: the answer names the existing indices. When it names an index that was
+     * not asked (a name asked is an alias of it), the names not found are checked one by one, as
+     * {@link #exists} would.
+     */
+    @Override
+    public java.util.Set<String> existing(Collection<String> indices) {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        for (List<String> group : namesInPath(indices)) {
+            JsonNode answer = client.get("/" + group.stream().map(RestEsPort::enc).collect(Collectors.joining(","))
+                    + "/_settings/index.uuid?ignore_unavailable=true");
+            List<String> found = new ArrayList<>();
+            answer.fieldNames().forEachRemaining(found::add);
+            group.stream().filter(found::contains).forEach(out::add);
+            if (!group.containsAll(found)) {
+                group.stream().filter(n -> !found.contains(n) && exists(n)).forEach(out::add);
+            }
+        }
+        return out;
+    }
+
+    /** {@code names} in groups whose encoded, comma-joined form stays under {@link #MAX_NAMES_IN_PATH} characters. */
+    static List<List<String>> namesInPath(Collection<String> names) {
+        List<List<String>> groups = new ArrayList<>();
+        List<String> group = new ArrayList<>();
+        int length = 0;
+        for (String name : new java.util.LinkedHashSet<>(names)) {
+            int more = enc(name).length() + 1;
+            if (!group.isEmpty() && length + more > MAX_NAMES_IN_PATH) {
+                groups.add(group);
+                group = new ArrayList<>();
+                length = 0;
+            }
+            group.add(name);
+            length += more;
+        }
+        if (!group.isEmpty()) {
+            groups.add(group);
+        }
+        return groups;
+    }
+
     @Override
     public void createIndex(String index, ObjectNode body) {
+        forgetReads();
         client.send("PUT", "/" + enc(index), body);
     }
 
@@ -180,7 +249,17 @@ public final class RestEsPort implements EsPort {
 
     @Override
     public void putSettings(String index, ObjectNode settings) {
+        forgetReads();
         client.send("PUT", "/" + enc(index) + "/_settings", settings);
+    }
+
+    @Override
+    public void putSettings(Collection<String> indices, ObjectNode settings) {
+        forgetReads();
+        for (List<String> group : namesInPath(indices)) {
+            client.send("PUT", "/" + group.stream().map(RestEsPort::enc).collect(Collectors.joining(",")) + "/_settings",
+                    settings);
+        }
     }
 
     @Override
@@ -206,6 +285,7 @@ public final class RestEsPort implements EsPort {
         if (indices.isEmpty()) {
             return;
         }
+        forgetReads();
         client.send("DELETE", "/" + indices.stream().map(RestEsPort::enc).collect(Collectors.joining(",")), null);
     }
 
@@ -231,6 +311,52 @@ public final class RestEsPort implements EsPort {
         ObjectNode body = Json.object();
         body.set("query", query(type, excludeTrashed));
         return client.send("POST", "/" + enc(index) + "/_count", body).path("count").asLong();
+    }
+
+    /**
+     * The counts in {@code _msearch} requests of up to {@value #MAX_COUNTS_PER_REQUEST} searches of
+     * no hits each, exact totals ({@code track_total_hits} from 7.0). A search that fails fails the
+     * whole call, as {@link #count} would.
+     */
+    @Override
+    public List<Long> counts(List<CountQuery> queries) {
+        List<Long> out = new ArrayList<>();
+        for (int from = 0; from < queries.size(); from += MAX_COUNTS_PER_REQUEST) {
+            List<CountQuery> group = queries.subList(from, Math.min(queries.size(), from + MAX_COUNTS_PER_REQUEST));
+            StringBuilder nd = new StringBuilder();
+            for (CountQuery q : group) {
+                nd.append(Json.write(Json.object().put("index", q.index()))).append('\n');
+                ObjectNode search = Json.object().put("size", 0);
+                if (!typed()) {
+                    search.put("track_total_hits", true);
+                }
+                search.set("query", query(q.type(), q.excludeTrashed()));
+                nd.append(Json.write(search)).append('\n');
+            }
+            JsonNode responses = client.sendNdjson("/_msearch", nd.toString()).path("responses");
+            for (int k = 0; k < group.size(); k++) {
+                out.add(total(group.get(k), responses.path(k)));
+            }
+        }
+        return out;
+    }
+
+    /** The total of one {@code _msearch} response: a number up to 6.x, {@code {value, relation}} from 7.0. */
+    private long total(CountQuery q, JsonNode response) {
+        requireAnswered(response, "counting the documents of " + q.index() + (q.type() == null ? "" : "/" + q.type()));
+        JsonNode total = response.path("hits").path("total");
+        return total.isObject() ? total.path("value").asLong() : total.asLong();
+    }
+
+    /** Fails when one search of an {@code _msearch} answer failed: transient for 429 and 5xx, as a single request would be. */
+    private void requireAnswered(JsonNode response, String what) {
+        if (response.has("error") || response.path("hits").path("total").isMissingNode()) {
+            int status = response.path("status").asInt(0);
+            throw new UpgradeException(status == 429 || status >= 500 ? ElasticsearchErrorCode.UNAVAILABLE
+                    : ElasticsearchErrorCode.REQUEST_FAILED, what + " on " + client.name() + " failed (status " + status
+                    + "): " + response.path("error").path("reason").asText(response.path("error").toString())
+                    + "; check that the index exists and the cluster is healthy, then run again");
+        }
     }
 
     @Override
@@ -281,13 +407,73 @@ public final class RestEsPort implements EsPort {
 
     @Override
     public List<Doc> sample(String index, String type, int size) {
+        return docs(client.send("POST", "/" + enc(index) + "/_search", sampleSearch(type, size)));
+    }
+
+    private ObjectNode sampleSearch(String type, int size) {
         ObjectNode body = Json.object();
         body.put("size", size);
         body.set("query", query(type, false));
         body.putArray("sort").addObject().put(typed() ? "_uid" : "_id", "asc");
-        ArrayNode hits = (ArrayNode) client.send("POST", "/" + enc(index) + "/_search", body).path("hits").path("hits");
+        return body;
+    }
+
+    private static List<Doc> docs(JsonNode searchAnswer) {
         List<Doc> out = new ArrayList<>();
-        hits.forEach(h -> out.add(new Doc(h.path("_id").asText(), (ObjectNode) h.get("_source"))));
+        searchAnswer.path("hits").path("hits")
+                .forEach(h -> out.add(new Doc(h.path("_id").asText(), (ObjectNode) h.get("_source"))));
+        return out;
+    }
+
+    /** The samples in {@code _msearch} requests of up to {@value #MAX_COUNTS_PER_REQUEST} searches; a failed one fails the call. */
+    @Override
+    public List<List<Doc>> samples(List<SampleQuery> queries) {
+        List<List<Doc>> out = new ArrayList<>();
+        for (int from = 0; from < queries.size(); from += MAX_COUNTS_PER_REQUEST) {
+            List<SampleQuery> group = queries.subList(from, Math.min(queries.size(), from + MAX_COUNTS_PER_REQUEST));
+            StringBuilder nd = new StringBuilder();
+            for (SampleQuery q : group) {
+                nd.append(Json.write(Json.object().put("index", q.index()))).append('\n')
+                        .append(Json.write(sampleSearch(q.type(), q.size()))).append('\n');
+            }
+            JsonNode responses = client.sendNdjson("/_msearch", nd.toString()).path("responses");
+            for (int k = 0; k < group.size(); k++) {
+                JsonNode response = responses.path(k);
+                requireAnswered(response, "sampling the documents of " + group.get(k).index());
+                out.add(docs(response));
+            }
+        }
+        return out;
+    }
+
+    /** One {@code _mget} for the ids of every index in {@code wanted} (each document names its index). */
+    @Override
+    public List<Map<String, ObjectNode>> getAll(List<DocIds> wanted) {
+        List<Map<String, ObjectNode>> out = new ArrayList<>();
+        ObjectNode body = Json.object();
+        ArrayNode docs = body.putArray("docs");
+        for (DocIds w : wanted) {
+            out.add(new LinkedHashMap<>());
+            for (String id : w.ids()) {
+                ObjectNode d = docs.addObject().put("_index", w.index()).put("_id", id);
+                if (w.type() != null) {
+                    d.put("_type", w.type());
+                }
+            }
+        }
+        if (docs.isEmpty()) {
+            return out;
+        }
+        JsonNode answer = client.send("POST", "/_mget", body);
+        int k = 0;
+        for (int i = 0; i < wanted.size(); i++) {
+            for (int n = 0; n < wanted.get(i).ids().size(); n++, k++) {
+                JsonNode doc = answer.path("docs").path(k);
+                if (doc.path("found").asBoolean(false) && doc.path("_source").isObject()) {
+                    out.get(i).put(doc.path("_id").asText(), (ObjectNode) doc.path("_source"));
+                }
+            }
+        }
         return out;
     }
 

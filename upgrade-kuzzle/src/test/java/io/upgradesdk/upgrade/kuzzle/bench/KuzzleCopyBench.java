@@ -80,12 +80,14 @@ public final class KuzzleCopyBench {
                 ElasticsearchConnection d = ElasticsearchConnection.open(ElasticsearchEndpoint.of(dstNode.url()))) {
             bench.s = s;
             bench.d = d;
+            System.out.println("load average before: " + loadAverage());
             long t0 = System.nanoTime();
             bench.load();
             System.out.printf("loaded %d docs (~1 KB, 2 shards) and a small Kuzzle 1.x dataset into ES %s in %.1f s%n", n,
                     ElasticsearchServer.V5, secs(t0));
             bench.run(Integer.getInteger("bench.rounds", 3));
             bench.cleanSource();
+            System.out.println("load average after: " + loadAverage());
         }
         System.exit(0);
     }
@@ -194,8 +196,9 @@ public final class KuzzleCopyBench {
         }
 
         private void print(String name, Run r) {
-            System.out.printf("%-46s %6.1f s (%6.0f docs/s); CPU ms: copier %6d, source node %6d, target node %6d%n",
-                    name, r.seconds(), n / r.seconds(), r.copierCpuMs(), r.sourceCpuMs(), r.targetCpuMs());
+            System.out.printf("%-46s %6.1f s (%6.0f docs/s); CPU ms: copier %6d, source node %6d, target node %6d"
+                    + " (%.0f us per document)%n", name, r.seconds(), n / r.seconds(), r.copierCpuMs(), r.sourceCpuMs(),
+                    r.targetCpuMs(), r.targetCpuMs() * 1000.0 / n);
         }
 
         void load() throws Exception {
@@ -540,6 +543,15 @@ public final class KuzzleCopyBench {
         }
         System.out.println("elasticdump " + version + " installed into " + prefix);
         return bin;
+    }
+
+    /** The 1, 5 and 15 minute load averages (Linux), to judge how quiet the machine was. */
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (IOException e) {
+            return "unknown";
+        }
     }
 
     static double median(double[] values) {

@@ -37,6 +37,12 @@ final class FakeEs implements EsPort {
     long pagesWritten;
     long documentsRead;
     final List<String> writes = new ArrayList<>();
+    /** How often each lookup was asked: {@code exists}, {@code existing}, {@code count}, {@code counts}, {@code sample}, {@code samples}. */
+    final Map<String, Integer> lookups = new TreeMap<>();
+
+    private void asked(String lookup) {
+        lookups.merge(lookup, 1, Integer::sum);
+    }
 
     FakeEs(String identity, int major) {
         this.identity = identity;
@@ -99,6 +105,7 @@ final class FakeEs implements EsPort {
 
     @Override
     public synchronized boolean exists(String index) {
+        asked("exists");
         return indices.containsKey(index);
     }
 
@@ -150,6 +157,11 @@ final class FakeEs implements EsPort {
 
     @Override
     public synchronized long count(String index, String type, boolean excludeTrashed) {
+        asked("count");
+        return countOf(index, type, excludeTrashed);
+    }
+
+    private long countOf(String index, String type, boolean excludeTrashed) {
         Index i = indices.get(index);
         if (i == null) {
             return 0;
@@ -184,6 +196,11 @@ final class FakeEs implements EsPort {
 
     @Override
     public synchronized List<Doc> sample(String index, String type, int size) {
+        asked("sample");
+        return sampleOf(index, type, size);
+    }
+
+    private List<Doc> sampleOf(String index, String type, int size) {
         return indices.get(index).docs.getOrDefault(type, new TreeMap<>()).entrySet().stream().limit(size)
                 .map(e -> new Doc(e.getKey(), e.getValue().deepCopy())).toList();
     }
@@ -291,6 +308,35 @@ final class FakeEs implements EsPort {
             progress.accept(read);
         }
         return new CopyResult(read, written, dropped);
+    }
+
+    /** As a real cluster answers: every name in one lookup. */
+    @Override
+    public synchronized Set<String> existing(Collection<String> names) {
+        asked("existing");
+        Set<String> out = new LinkedHashSet<>();
+        names.stream().filter(indices::containsKey).forEach(out::add);
+        return out;
+    }
+
+    @Override
+    public synchronized List<Long> counts(List<CountQuery> queries) {
+        asked("counts");
+        List<Long> out = new ArrayList<>();
+        for (CountQuery q : queries) {
+            out.add(countOf(q.index(), q.type(), q.excludeTrashed()));
+        }
+        return out;
+    }
+
+    @Override
+    public synchronized List<List<Doc>> samples(List<SampleQuery> queries) {
+        asked("samples");
+        List<List<Doc>> out = new ArrayList<>();
+        for (SampleQuery q : queries) {
+            out.add(sampleOf(q.index(), q.type(), q.size()));
+        }
+        return out;
     }
 
     @Override

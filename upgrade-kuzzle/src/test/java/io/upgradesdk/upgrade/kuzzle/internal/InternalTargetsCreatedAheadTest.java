@@ -60,6 +60,27 @@ class InternalTargetsCreatedAheadTest {
     }
 
     @Test
+    void each_step_asks_which_targets_exist_and_how_many_documents_each_source_holds_once_not_per_collection() {
+        FakeEs src = V1Dataset.standard(3, 0).loadInto(new FakeEs("es5", 5));
+        FakeEs dst = new FakeEs("es7", 7);
+
+        UpgradeReport report = runner.up(KuzzlePlanFactory.build(settings(), connectors(src, dst)));
+
+        assertThat(report.outcome()).as(report.toString()).isEqualTo(Outcome.SUCCEEDED);
+        assertThat(dst.lookups).as("target lookups").doesNotContainKey("exists")
+                .containsEntry("existing", 4);   // inventory, internal, plugin and public storages
+        assertThat(dst.lookups).as("target counts: verify's, in one lookup").containsEntry("counts", 1)
+                .doesNotContainKey("count");
+        assertThat(src.lookups).as("source counts: once per storage step, settle and verify")
+                .containsEntry("counts", 5)
+                .containsEntry("count", 3);   // the progress total of each of the 3 partitions (1 plugin, 2 public)
+        assertThat(src.lookups).as("verify samples every collection in one lookup").containsEntry("samples", 1)
+                // and one by one: the largest documents of each copy, for the explicit page size (5 internal
+                // collections, 3 partitions), and the roles for the report's role changes
+                .containsEntry("sample", 5 + 3 + 1);
+    }
+
+    @Test
     void a_run_killed_after_creating_the_internal_targets_resumes_without_taking_them_for_foreign_indices() {
         FakeEs src = V1Dataset.standard(3, 0).loadInto(new FakeEs("es5", 5));
         FakeEs dst = new FakeEs("es7", 7);
