@@ -36,8 +36,11 @@ public final class StepMeters {
     /** The step, or null when the steps of the plan share these meters. */
     private final String stepId;
     private final Tags tags;
-    /** The meters of the step that came after this one the last time; a hint for {@link RunMeters}. */
-    private volatile StepMeters successor;
+    /**
+     * The meters of the step that came after this one the last time; a hint for {@link RunMeters},
+     * not volatile for the same reason as its {@code last} (checked with {@link #is}, final fields only).
+     */
+    private StepMeters successor;
     private final Map<String, Counter> partitionEvents = new HashMap<>();
 
     // counts, read by the function meters under this object's lock
