@@ -127,10 +127,14 @@ public final class Slf4jUpgradeListener implements UpgradeListener {
     private void onClaimed(UpgradeEvent.PartitionClaimed e) {
         int line = claimLinesByStep.computeIfAbsent(new StepKey(e.planId(), e.stepId()), k -> new AtomicInteger())
                 .incrementAndGet();
+        boolean info = line <= CLAIM_LINES_PER_STEP;
+        if (info ? !log.isInfoEnabled() : !log.isDebugEnabled()) {
+            return;     // no arguments built for a line not logged
+        }
         String pattern = "[{}] step {}: partition {} claimed by {} (attempt {}{})";
         Object[] arguments = {e.planId(), e.stepId(), e.partitionId(), e.owner(), e.attempts(),
                 e.resumesFromCursor() ? ", resuming from its cursor" : ""};
-        if (line <= CLAIM_LINES_PER_STEP) {
+        if (info) {
             log.info(pattern, arguments);
             if (line == CLAIM_LINES_PER_STEP) {
                 log.info("[{}] step {}: further partition claims are logged at DEBUG", e.planId(), e.stepId());
@@ -253,6 +257,9 @@ public final class Slf4jUpgradeListener implements UpgradeListener {
         StepProgressLog progress = progressByStep.isEmpty() ? null
                 : progressByStep.get(new StepKey(e.planId(), e.stepId()));
         boolean recentProgress = progress != null && progress.loggedWithin(e.time(), PROGRESS_INTERVAL);
+        if (!recentProgress ? !log.isInfoEnabled() : !log.isDebugEnabled()) {
+            return;
+        }
         String pattern = "[{}] step {} still running after {} s";
         Object[] arguments = {e.planId(), e.stepId(), e.runningFor().toSeconds()};
         if (!recentProgress) {

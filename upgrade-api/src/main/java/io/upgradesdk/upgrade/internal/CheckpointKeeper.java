@@ -28,6 +28,8 @@ final class CheckpointKeeper {
     private Checkpoint checkpoint;
     /** The step the last save already marked as started, or null. */
     private String preStarted;
+    /** The record {@link #saveSucceeded} saved for {@link #preStarted}, handed back at that step's start. */
+    private StepRecord preStartedRecord;
 
     private CheckpointKeeper(OperationScope scope, LeaseKeeper lease, Checkpoint checkpoint) {
         this.scope = scope;
@@ -52,12 +54,21 @@ final class CheckpointKeeper {
         return checkpoint.step(stepId);
     }
 
-    /** Records the start of an attempt, unless the previous step's success already did (first attempt only). */
-    void saveAttemptStarted(UpgradeStep step, int attempt) {
+    /**
+     * Records the start of an attempt, unless the previous step's success already did (first attempt
+     * only); returns the step's record as saved (its cursor is where the attempt resumes from).
+     */
+    StepRecord saveAttemptStarted(UpgradeStep step, int attempt) {
+        StepRecord started;
         if (attempt > 1 || !step.id().equals(preStarted)) {
-            saveStep(checkpoint.step(step.id()).started(scope.now()).attempted());
+            started = checkpoint.step(step.id()).started(scope.now()).attempted();
+            saveStep(started);
+        } else {
+            started = preStartedRecord;
         }
         preStarted = null;
+        preStartedRecord = null;
+        return started;
     }
 
     /**
@@ -68,11 +79,14 @@ final class CheckpointKeeper {
         Instant now = scope.now();
         Checkpoint after = checkpoint.withStep(checkpoint.step(step.id()).finished(StepState.SUCCEEDED, now, null), now);
         boolean startNext = next != null && !next.isPointOfNoReturn() && !after.step(next.id()).state().isDone();
+        StepRecord nextStarted = null;
         if (startNext) {
-            after = after.withStep(after.step(next.id()).started(now).attempted(), now);
+            nextStarted = after.step(next.id()).started(now).attempted();
+            after = after.withStep(nextStarted, now);
         }
         save(after);
         preStarted = startNext ? next.id() : null;
+        preStartedRecord = nextStarted;
     }
 
     void saveStep(StepRecord record) {

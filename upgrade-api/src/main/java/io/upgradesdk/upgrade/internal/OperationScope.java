@@ -32,7 +32,9 @@ final class OperationScope {
     private final ProgressRates progressRates = new ProgressRates();
     /** The listeners as an array: each event is dispatched without an iterator. */
     private final UpgradeListener[] listeners;
-    /** The step running now and since when (for the heartbeat's StepStillRunning), or null; only with listeners. */
+    /** Whether the step running is tracked: only the heartbeat reads it, only for listeners. */
+    private final boolean trackRunningStep;
+    /** The step running now and since when (for the heartbeat's StepStillRunning), or null. */
     private volatile RunningStep runningStep;
 
     private record RunningStep(String stepId, Instant since) {
@@ -50,6 +52,7 @@ final class OperationScope {
         this.secrets = Map.copyOf(all);
         this.redactor = new Redactor(all.values());
         this.listeners = settings.listeners().toArray(new UpgradeListener[0]);
+        this.trackRunningStep = listeners.length > 0 && settings.heartbeat();
     }
 
     RunnerSettings settings() {
@@ -80,6 +83,14 @@ final class OperationScope {
     /** The retry decisions of {@code policy}, shared by every use of that policy in this operation. */
     Attempts attemptsFor(RetryPolicy policy) {
         return attempts.computeIfAbsent(policy, p -> new Attempts(plan.id(), p));
+    }
+
+    /**
+     * Whether any listener will receive events: without, the runner builds none (no event record,
+     * no clock read, no lookup made only for an event).
+     */
+    boolean hasListeners() {
+        return listeners.length > 0;
     }
 
     /** Hands the event to every listener; a failing listener is logged and does not stop the run. */
@@ -122,16 +133,19 @@ final class OperationScope {
         emit(progressRates.event(now(), planId(), stepId, done, total, redactor.redact(message)));
     }
 
-    /** {@code stepId} started running (its first attempt) at {@code since}; tracked only for listeners. */
+    /**
+     * {@code stepId} started running (its first attempt) at {@code since}; tracked only for the
+     * heartbeat's {@code StepStillRunning}, so only with listeners and a heartbeat.
+     */
     void stepRunning(String stepId, Instant since) {
-        if (listeners.length > 0) {
+        if (trackRunningStep) {
             runningStep = new RunningStep(stepId, since);
         }
     }
 
     /** The step tracked by {@link #stepRunning} ended. */
     void stepEnded() {
-        if (listeners.length > 0) {
+        if (trackRunningStep) {
             runningStep = null;
         }
     }

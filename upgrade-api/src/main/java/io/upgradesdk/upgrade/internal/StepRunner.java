@@ -39,10 +39,13 @@ final class StepRunner implements StepContextImpl.Host {
         Attempted result;
         try {
             result = withRetries(step, attempt -> {
-                checkpoints.saveAttemptStarted(step, attempt);
-                scope.restartProgress(step.id());
-                scope.emit(new UpgradeEvent.StepStarted(scope.now(), scope.planId(), step.id(), step.phase(), attempt,
-                        checkpoints.step(step.id()).cursor()));
+                StepRecord started = checkpoints.saveAttemptStarted(step, attempt);
+                if (scope.hasListeners()) {
+                    scope.restartProgress(step.id());
+                    // a first attempt starts when the step does (no second clock read); a retry, after its backoff
+                    scope.emit(new UpgradeEvent.StepStarted(attempt == 1 ? begin : scope.now(), scope.planId(),
+                            step.id(), step.phase(), attempt, started.cursor()));
+                }
                 executeBody(step, context(step, attempt));
             });
         } finally {
@@ -58,7 +61,9 @@ final class StepRunner implements StepContextImpl.Host {
         saveAfter(step, "its success", () -> checkpoints.saveSucceeded(step, next));
         Instant end = scope.now();     // one clock read for the event and the report
         Duration took = Duration.between(begin, end);
-        scope.emit(new UpgradeEvent.StepSucceeded(end, scope.planId(), step.id(), result.attempts(), took));
+        if (scope.hasListeners()) {
+            scope.emit(new UpgradeEvent.StepSucceeded(end, scope.planId(), step.id(), result.attempts(), took));
+        }
         return new StepReport(step.id(), step.phase(), StepOutcome.SUCCEEDED, result.attempts(), took, null);
     }
 

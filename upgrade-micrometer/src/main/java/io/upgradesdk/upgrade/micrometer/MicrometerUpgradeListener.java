@@ -30,7 +30,8 @@ import java.util.regex.Pattern;
  *     <td>{@code succeeded}, {@code failed}, {@code skipped}, {@code compensated}</td></tr>
  * <tr><td>{@code upgrade.step.items}</td><td>function counter</td><td>plan, step</td><td>items reported done</td></tr>
  * <tr><td>{@code upgrade.step.items.done}, {@code .total}, {@code .rate}</td><td>gauges</td><td>plan, step</td>
- *     <td>the last progress report (NaN when unknown; rate 0 once the step ended)</td></tr>
+ *     <td>the last progress report (NaN when unknown; rate 0 once the step ended); registered at the
+ *     step's first report 1 s or more into an attempt, so a step that always ends sooner has none</td></tr>
  * <tr><td>{@code upgrade.step.partitions}</td><td>counter</td><td>plan, step, event</td>
  *     <td>partitions of a partitioned step {@code claimed}, {@code taken_over} (from an expired or
  *     released claim), {@code done}, {@code failed}</td></tr>
@@ -78,7 +79,7 @@ public final class MicrometerUpgradeListener implements UpgradeListener {
     @Override
     public void onEvent(UpgradeEvent event) {
         if (event instanceof UpgradeEvent.StepProgress e) {
-            runs.step(e.planId(), e.stepId()).progress(e.done(), e.total(), e.ratePerSecond());
+            runs.step(e.planId(), e.stepId()).progress(e.time(), e.done(), e.total(), e.ratePerSecond());
         } else if (event instanceof UpgradeEvent.StepStarted e) {
             runs.step(e.planId(), e.stepId()).attemptStarted(e.time(), e.attempt(), e.resumeCursor() != null);
         } else if (event instanceof UpgradeEvent.StepSucceeded e) {

@@ -190,6 +190,33 @@ class MicrometerUpgradeListenerTest {
     }
 
     @Test
+    void registers_the_progress_gauges_of_a_step_only_once_it_reports_a_second_or_more_into_an_attempt() {
+        UpgradePlan plan = UpgradePlan.builder("gauges")
+                .step(UpgradeStep.builder("quick").execute(ctx -> {
+                    ctx.progress(10, 20, "first half");
+                    t.clock().advance(Duration.ofMillis(999));
+                    ctx.progress(20, 20, "second half");
+                }).build())
+                .step(UpgradeStep.builder("slow").execute(ctx -> {
+                    ctx.progress(10, 20, "first half");
+                    t.clock().advance(Duration.ofSeconds(1));
+                    ctx.progress(15, 20, "three quarters");
+                }).build())
+                .build();
+
+        t.up(plan);
+
+        assertThat(count("upgrade.step.items", "quick")).isEqualTo(20);
+        assertThat(registry.find("upgrade.step.items.done").tags("step", "quick").meter())
+                .as("a step that ended within its first second has nothing to watch live").isNull();
+        assertThat(count("upgrade.step.items", "slow")).isEqualTo(15);
+        assertThat(gauge("upgrade.step.items.done", "slow")).as("the last report, seen from registration on")
+                .isEqualTo(15);
+        assertThat(gauge("upgrade.step.items.total", "slow")).isEqualTo(20);
+        assertThat(gauge("upgrade.step.items.rate", "slow")).as("0 once the step ended").isZero();
+    }
+
+    @Test
     void tags_only_plan_step_operation_and_outcome_never_cursors_or_messages() {
         t.up(ordersPlan());
 

@@ -22,8 +22,12 @@ public final class RunMeters {
     private final MeterFactory meters;
     /** Step meters by plan, then by step: looked up with the events' own strings, no key built per event. */
     private final Map<String, Map<String, StepMeters>> stepsByPlan = new ConcurrentHashMap<>();
-    /** The step of the last event: a step's events come in a row, so most need no lookup at all. */
-    private volatile StepMeters last;
+    /**
+     * The step of the last event: a step's events come in a row, so most need no lookup at all. A
+     * hint, not volatile (a volatile write per step cost more than the hint saved): a thread that
+     * sees another's stale value checks it with {@link StepMeters#is}, which reads only final fields.
+     */
+    private StepMeters last;
     private final Map<RunKey, RunOutcomeMeters> runs = new ConcurrentHashMap<>();
 
     public RunMeters(MeterFactory meters) {

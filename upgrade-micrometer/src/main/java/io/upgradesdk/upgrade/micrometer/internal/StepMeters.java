@@ -23,14 +23,24 @@ public final class StepMeters {
     private static final String OUTCOMES_HELP = "Steps ended, by outcome (succeeded, failed, skipped, compensated)";
     private static final String DURATION = "step.duration";
     private static final String DURATION_HELP = "Time from a step's first attempt to its success or final failure";
+    /**
+     * The progress gauges of a step are registered at its first report this long (or more) after
+     * its attempt started: a step that ends sooner has nothing to watch live, and registering three
+     * gauges for each of a thousand quick steps cost more than running them.
+     */
+    public static final Duration GAUGES_AFTER = Duration.ofSeconds(1);
+    private static final long GAUGES_AFTER_NANOS = GAUGES_AFTER.toNanos();
 
     private final MeterFactory meters;
     private final String planId;
     /** The step, or null when the steps of the plan share these meters. */
     private final String stepId;
     private final Tags tags;
-    /** The meters of the step that came after this one the last time; a hint for {@link RunMeters}. */
-    private volatile StepMeters successor;
+    /**
+     * The meters of the step that came after this one the last time; a hint for {@link RunMeters},
+     * not volatile for the same reason as its {@code last} (checked with {@link #is}, final fields only).
+     */
+    private StepMeters successor;
     private final Map<String, Counter> partitionEvents = new HashMap<>();
 
     // counts, read by the function meters under this object's lock
@@ -47,13 +57,16 @@ public final class StepMeters {
     // which meters are registered: each when its first event happens
     private boolean attemptsRegistered;
     private boolean retriesRegistered;
-    private boolean progressRegistered;
+    private boolean itemsRegistered;
+    private boolean gaugesRegistered;
     private boolean succeededRegistered;
     private boolean failedRegistered;
     private boolean skippedRegistered;
     private boolean compensatedRegistered;
 
     private Instant runStartedAt;
+    /** When the attempt running now started, or null (the listener missed its start). */
+    private Instant attemptStartedAt;
     private boolean baselineOnFirstReport;
     private long lastDone = -1;
     // the last progress report, read by the gauges
@@ -94,6 +107,7 @@ public final class StepMeters {
         if (attempt <= 1 || runStartedAt == null) {
             runStartedAt = time;
         }
+        attemptStartedAt = time;
         baselineOnFirstReport = resuming;
         lastDone = -1;
         rate = Double.NaN;
@@ -109,13 +123,19 @@ public final class StepMeters {
     }
 
     /**
-     * A progress report: the items done since the previous report are counted (a first report
-     * counts whole, unless the attempt resumed from a cursor: then it is only the baseline; a
-     * report below the previous one starts a new count, e.g. the next index).
+     * A progress report at {@code time}: the items done since the previous report are counted (a
+     * first report counts whole, unless the attempt resumed from a cursor: then it is only the
+     * baseline; a report below the previous one starts a new count, e.g. the next index). The
+     * gauges show the report from {@link #GAUGES_AFTER} into the attempt on.
      */
-    public synchronized void progress(long reportedDone, long reportedTotal, double ratePerSecond) {
-        if (!progressRegistered) {
-            registerProgressMeters();
+    public synchronized void progress(Instant time, long reportedDone, long reportedTotal, double ratePerSecond) {
+        if (!itemsRegistered) {
+            itemsRegistered = true;
+            meters.functionCounter("step.items", "Items the step reported done (documents, rows, nodes...)", "items",
+                    tags, this, StepMeters::itemsCount);
+        }
+        if (!gaugesRegistered && runningLongEnoughToWatch(time)) {
+            registerGauges();
         }
         long newItems;
         if (lastDone < 0) {
@@ -136,10 +156,10 @@ public final class StepMeters {
     public synchronized void succeeded(Duration duration) {
         if (!succeededRegistered) {
             succeededRegistered = true;
-            meters.functionCounter(OUTCOMES, OUTCOMES_HELP, null, tags.and(MeterFactory.OUTCOME, "succeeded"), this,
-                    StepMeters::succeededCount);
-            meters.functionTimer(DURATION, DURATION_HELP, tags.and(MeterFactory.OUTCOME, "succeeded"), this,
-                    StepMeters::succeededCount, StepMeters::succeededNanos);
+            Tags succeededTags = tags.and(MeterFactory.OUTCOME, "succeeded");
+            meters.functionCounter(OUTCOMES, OUTCOMES_HELP, null, succeededTags, this, StepMeters::succeededCount);
+            meters.functionTimer(DURATION, DURATION_HELP, succeededTags, this, StepMeters::succeededCount,
+                    StepMeters::succeededNanos);
         }
         succeeded++;
         succeededNanos += Math.max(0, duration.toNanos());
@@ -150,10 +170,10 @@ public final class StepMeters {
     public synchronized void failed(Instant time) {
         if (!failedRegistered) {
             failedRegistered = true;
-            meters.functionCounter(OUTCOMES, OUTCOMES_HELP, null, tags.and(MeterFactory.OUTCOME, "failed"), this,
-                    StepMeters::failedCount);
-            meters.functionTimer(DURATION, DURATION_HELP, tags.and(MeterFactory.OUTCOME, "failed"), this,
-                    StepMeters::failedCount, StepMeters::failedNanos);
+            Tags failedTags = tags.and(MeterFactory.OUTCOME, "failed");
+            meters.functionCounter(OUTCOMES, OUTCOMES_HELP, null, failedTags, this, StepMeters::failedCount);
+            meters.functionTimer(DURATION, DURATION_HELP, failedTags, this, StepMeters::failedCount,
+                    StepMeters::failedNanos);
         }
         failed++;
         if (runStartedAt != null) {
@@ -189,15 +209,21 @@ public final class StepMeters {
 
     private void ended() {
         runStartedAt = null;
-        if (progressRegistered) {
+        attemptStartedAt = null;
+        if (gaugesRegistered) {
             rate = 0;
         }
     }
 
-    private void registerProgressMeters() {
-        progressRegistered = true;
-        meters.functionCounter("step.items", "Items the step reported done (documents, rows, nodes...)", "items",
-                tags, this, StepMeters::itemsCount);
+    private boolean runningLongEnoughToWatch(Instant time) {
+        Instant since = attemptStartedAt;
+        return since == null || time == null
+                || (time.getEpochSecond() - since.getEpochSecond()) * 1_000_000_000L
+                        + (time.getNano() - since.getNano()) >= GAUGES_AFTER_NANOS;
+    }
+
+    private void registerGauges() {
+        gaugesRegistered = true;
         meters.gauge("step.items.done", "Items done at the step's last progress report", "items", tags, this,
                 StepMeters::doneAtLastReport);
         meters.gauge("step.items.total", "Items in all at the step's last progress report (NaN when unknown)",
