@@ -26,6 +26,8 @@ final class LeaseKeeper implements AutoCloseable {
 
     private final OperationScope scope;
     private final Duration leaseDuration;
+    /** Renew when less than this is left: two thirds of the lease (computed once: it is asked on every save). */
+    private final Duration renewBelow;
 
     private volatile Lease lease;
     /** Why the run may no longer write (lease lost, store contract broken), or null. */
@@ -36,6 +38,7 @@ final class LeaseKeeper implements AutoCloseable {
     private LeaseKeeper(OperationScope scope) {
         this.scope = scope;
         this.leaseDuration = scope.settings().leaseDuration();
+        this.renewBelow = leaseDuration.multipliedBy(2).dividedBy(3);
     }
 
     /** Takes the plan's lease and, if the runner has a heartbeat, starts renewing it every third of its duration. */
@@ -87,7 +90,7 @@ final class LeaseKeeper implements AutoCloseable {
     /** Renews before a write when a third of the lease has passed since the last renewal. */
     void renewIfDue() {
         Duration left = Duration.between(scope.now(), lease.expiresAt());
-        if (left.compareTo(leaseDuration.multipliedBy(2).dividedBy(3)) < 0) {
+        if (left.compareTo(renewBelow) < 0) {
             renew();
         }
     }
