@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.upgradesdk.upgrade.UpgradeException;
+import io.upgradesdk.upgrade.elasticsearch.internal.CopyBudget;
 import io.upgradesdk.upgrade.elasticsearch.internal.DocumentCopier;
 import io.upgradesdk.upgrade.elasticsearch.internal.EsClient;
 import io.upgradesdk.upgrade.elasticsearch.internal.EsDocument;
@@ -44,7 +45,16 @@ import java.util.function.UnaryOperator;
  * requests are in flight while the next page is read ({@link Builder#writeConcurrency}, by default
  * as many as the target's data nodes have processors, 2 to 8, halved after a busy answer). Callbacks run
  * on the thread that called {@link #run}, in page order, once a page and every page before it are
- * written. Immutable and reusable; build with {@link #from}.
+ * written.
+ *
+ * <p>One budget per copy: the slices of a copy (see {@link Builder#slices}) that run at the same time
+ * in this JVM, through {@link #runSlice} or the workers of {@link #partitionedStep}, share its bulk
+ * requests in flight (the number above, for the whole copy, not per slice) and its page bytes (each
+ * slice reading aims at about 8 MB divided by the slices reading), so that neither the target's
+ * concurrent bulks nor the client's memory grow with the number of slices. Other processes joining
+ * the copy have budgets of their own.
+ *
+ * <p>Immutable configuration, reusable and thread-safe; build with {@link #from}.
  */
 public final class DocumentCopy {
 
@@ -80,6 +90,8 @@ public final class DocumentCopy {
     private final Consumer<Progress> onPage;
     private final Consumer<CopyCursor> onCursor;
     private final int slices;
+    /** Bulk requests in flight and page bytes shared by the slices of this copy running in this JVM. */
+    private final CopyBudget budget = new CopyBudget();
 
     private DocumentCopy(Builder b) {
         this.source = b.source;
@@ -199,7 +211,8 @@ public final class DocumentCopy {
                 .sourceIndex(sourceIndex)
                 .query(query)
                 .refresh(refreshAtEnd)
-                .transform(this::apply);
+                .transform(this::apply)
+                .budget(budget);
         if (pageSize > 0) {
             b.batchSize(effectivePageSize(pageSize));
         } else if (maxPageBytes > 0) {
@@ -306,9 +319,10 @@ public final class DocumentCopy {
         }
 
         /**
-         * A fixed number of bulk requests in flight, 1..16 (default: as many as the target's data
-         * nodes have processors, 2 to 8, halved while it answers busy): the next page is read while
-         * earlier ones are written. Memory grows with it: about {@code concurrency + 1} pages.
+         * A fixed number of bulk requests in flight, 1..16, for the whole copy: its slices running in
+         * this JVM share them (default: as many as the target's data nodes have processors, 2 to 8,
+         * halved while it answers busy). The next page is read while earlier ones are written.
+         * Memory grows with it: about {@code concurrency + 1} pages.
          */
         public Builder writeConcurrency(int requests) {
             this.writeConcurrency = requests;

@@ -18,6 +18,8 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -44,11 +46,28 @@ final class FakeCluster implements AutoCloseable {
     /** The shard of every page search that named one ({@code preference=_shards:N}). */
     final List<Integer> shardsSearched = new CopyOnWriteArrayList<>();
     private final AtomicInteger bulks = new AtomicInteger();
+    /** Processors of the one data node ({@code GET /_nodes/os}); 0: that request is not answered. */
+    volatile int processors;
+    /** Requests for the nodes' processors. */
+    final AtomicInteger processorRequests = new AtomicInteger();
+    /** How long every bulk request takes to answer. */
+    volatile long bulkMillis;
+    /** Bulk requests being answered now, and the most at once. */
+    final AtomicInteger bulksInFlight = new AtomicInteger();
+    final AtomicInteger mostBulksInFlight = new AtomicInteger();
+    private final ExecutorService handlers;
 
     FakeCluster(String version) throws IOException {
+        this(version, 1);
+    }
+
+    /** A cluster answering up to {@code handlerThreads} requests at the same time (the default one, one at a time). */
+    FakeCluster(String version, int handlerThreads) throws IOException {
         this.version = version;
         this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", this::handle);
+        this.handlers = handlerThreads > 1 ? Executors.newFixedThreadPool(handlerThreads) : null;
+        server.setExecutor(handlers);
         server.start();
     }
 
@@ -89,7 +108,21 @@ final class FakeCluster implements AutoCloseable {
                 new TreeMap<>(indices).keySet().stream().filter(i -> i.equals(decode(parts[2])))
                         .forEach(i -> out.addObject().put("index", i));
                 answer = out;
+            } else if (path.startsWith("/_nodes/os") && processors > 0) {
+                processorRequests.incrementAndGet();
+                answer = JSON.createObjectNode().set("nodes", JSON.createObjectNode().set("n1", JSON.createObjectNode()
+                        .<ObjectNode>set("roles", JSON.createArrayNode().add("data"))
+                        .set("os", JSON.createObjectNode().put("allocated_processors", processors))));
             } else if (path.equals("/_bulk")) {
+                int inFlight = bulksInFlight.incrementAndGet();
+                mostBulksInFlight.accumulateAndGet(inFlight, Math::max);
+                try {
+                    Thread.sleep(bulkMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    bulksInFlight.decrementAndGet();
+                }
                 if (bulks.incrementAndGet() == failBulkNumber) {
                     status = 400;
                     answer = JSON.createObjectNode().set("error", JSON.createObjectNode().put("type", "test_failure")
@@ -192,5 +225,8 @@ final class FakeCluster implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        if (handlers != null) {
+            handlers.shutdownNow();
+        }
     }
 }

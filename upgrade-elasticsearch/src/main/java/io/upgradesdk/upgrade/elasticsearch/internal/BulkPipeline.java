@@ -21,15 +21,17 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * Bulk writes of encoded pages with up to {@code concurrency} requests in flight, committed in page
- * order: a page's cursor reaches the checkpoint callback (on the submitting thread) only after that
- * page and all earlier ones are written. The first failed page fails the copy; pages after it are
- * never committed, so a resumed copy starts at the first unwritten page.
+ * Bulk writes of encoded pages of one reader (a copy or one slice of it), committed in page order:
+ * a page's cursor reaches the checkpoint callback (on the submitting thread) only after that page
+ * and all earlier ones are written. The first failed page fails the copy; pages after it are never
+ * committed, so a resumed copy starts at the first unwritten page.
  *
- * <p>With an adaptive concurrency, a page the target answered busy (before its resend succeeded)
- * halves the requests in flight (down to one) and tells the {@link PageSizer} to shrink pages; every
- * {@link PageSizer#CLEAN_PAGES_TO_GROW} pages written without a busy answer add one request back,
- * up to the maximum.
+ * <p>The requests in flight are bounded by the {@link CopyBudget} of the copy, which all its slices
+ * share: at most its limit in flight for the whole copy, and at most as many pages of this reader
+ * waiting to be committed. With an adaptive concurrency, a page the target answered busy (before its
+ * resend succeeded) halves the copy's requests in flight (down to one) and tells this reader's
+ * {@link PageSizer} to shrink pages; every {@link PageSizer#CLEAN_PAGES_TO_GROW} pages written
+ * without a busy answer add one request back, up to the maximum.
  *
  * <p>The concurrency is asked for (which may cost the caller a request to the target) only once a
  * second page is submitted while the first is in flight, or a page is answered busy: a copy of a
@@ -62,10 +64,8 @@ final class BulkPipeline implements AutoCloseable {
     private final EsClient target;
     private final Sleeper sleeper;
     private final Supplier<Concurrency> concurrencySource;
-    private Concurrency concurrency;
+    private final CopyBudget budget;
     private final PageSizer sizer;
-    private int limit = 1;
-    private int cleanPages;
     private final Consumer<String> checkpoint;
     private final DocumentCopier.Progress progress;
     private final long total;
@@ -74,15 +74,19 @@ final class BulkPipeline implements AutoCloseable {
 
     BulkPipeline(EsClient target, Sleeper sleeper, Concurrency concurrency, PageSizer sizer, Consumer<String> checkpoint,
             DocumentCopier.Progress progress, long total) {
-        this(target, sleeper, () -> concurrency, sizer, checkpoint, progress, total);
+        this(target, sleeper, () -> concurrency, new CopyBudget(), sizer, checkpoint, progress, total);
     }
 
-    /** A pipeline that asks {@code concurrency} for its requests in flight only when a second one could start. */
-    BulkPipeline(EsClient target, Sleeper sleeper, Supplier<Concurrency> concurrency, PageSizer sizer,
+    /**
+     * A pipeline sharing {@code budget} with the other readers of its copy; the budget asks
+     * {@code concurrency} for the requests in flight only when a second one could start.
+     */
+    BulkPipeline(EsClient target, Sleeper sleeper, Supplier<Concurrency> concurrency, CopyBudget budget, PageSizer sizer,
             Consumer<String> checkpoint, DocumentCopier.Progress progress, long total) {
         this.target = target;
         this.sleeper = sleeper;
         this.concurrencySource = concurrency;
+        this.budget = budget;
         this.sizer = sizer;
         this.checkpoint = checkpoint;
         this.progress = progress;
@@ -90,34 +94,42 @@ final class BulkPipeline implements AutoCloseable {
     }
 
     /**
-     * Queues a page (waiting while the allowed number of writes are in flight) and commits every page
-     * already written. An empty page is committed in turn without a request.
+     * Queues a page (waiting while this reader's pages or the copy's requests in flight are at the
+     * limit) and commits every page already written. An empty page is committed in turn without a
+     * request.
      */
     void submit(Page page, String cursor, long read, String index) {
         if (!pending.isEmpty()) {
-            concurrency();
+            budget.concurrency(concurrencySource);
         }
-        while (pending.size() >= limit) {
+        while (pending.size() >= budget.limit()) {
             commitHead();
         }
         commitFinished();
-        Future<Integer> write = page.ids().isEmpty() ? CompletableFuture.completedFuture(0)
-                : pool().submit(() -> write(page));
+        Future<Integer> write = page.ids().isEmpty() ? CompletableFuture.completedFuture(0) : send(page);
         pending.add(new Pending(write, cursor, read, index));
     }
 
-    /** The concurrency, asked for on first use. */
-    private Concurrency concurrency() {
-        if (concurrency == null) {
-            concurrency = concurrencySource.get();
-            limit = concurrency.initial();
+    /** Sends a page in a writer thread once the copy has a request slot free; the slot is freed when the request ends. */
+    private Future<Integer> send(Page page) {
+        budget.acquireWrite(concurrencySource);
+        try {
+            return pool().submit(() -> {
+                try {
+                    return write(page);
+                } finally {
+                    budget.releaseWrite();
+                }
+            });
+        } catch (RuntimeException | Error e) {
+            budget.releaseWrite();
+            throw e;
         }
-        return concurrency;
     }
 
-    /** Bulk requests allowed in flight now. */
+    /** Bulk requests the copy may have in flight now. */
     int limit() {
-        return limit;
+        return budget.limit();
     }
 
     /** Waits for every queued page and commits them in order. */
@@ -193,18 +205,10 @@ final class BulkPipeline implements AutoCloseable {
     private void adapt(int busyAnswers) {
         if (busyAnswers > 0) {
             sizer.rejected();
-            cleanPages = 0;
-            if (concurrency().adaptive()) {
-                limit = Math.max(1, limit / 2);
-            }
-            return;
+        } else {
+            sizer.written();
         }
-        sizer.written();
-        boolean mayGrow = concurrency != null && concurrency.adaptive() && limit < concurrency.max();
-        if (mayGrow && ++cleanPages >= PageSizer.CLEAN_PAGES_TO_GROW) {
-            cleanPages = 0;
-            limit++;
-        }
+        budget.pageWritten(busyAnswers, concurrencySource);
     }
 
     private ExecutorService pool() {

@@ -41,7 +41,9 @@ import java.util.function.Consumer;
  * item errors permanent, their messages stripped of document values); a page the cluster rejects as
  * busy is resent with backoff (up to 8 attempts). Several bulk requests are in flight while the next
  * page is read: {@link Builder#writeConcurrency} when given, otherwise as many as the target's data
- * nodes have processors (2..8), halved after a busy answer. After each page the cursor (a small JSON
+ * nodes have processors (2..8), halved after a busy answer. That number and the page bytes are a
+ * {@link CopyBudget} of the copier (or the one given to {@link Builder#budget}), shared by every
+ * copy and slice it runs at the same time. After each page the cursor (a small JSON
  * text) is handed to the checkpoint callback, in page order and only once every earlier page is
  * written; it never contains document data.
  */
@@ -89,6 +91,7 @@ public final class DocumentCopier {
     private final int writeConcurrency;
     private final Sleeper sleeper;
     private final boolean createOnly;
+    private final CopyBudget budget;
 
     private DocumentCopier(Builder b) {
         this.source = b.source;
@@ -104,6 +107,7 @@ public final class DocumentCopier {
         this.writeConcurrency = b.writeConcurrency;
         this.sleeper = b.sleeper;
         this.createOnly = b.createOnly;
+        this.budget = b.budget != null ? b.budget : new CopyBudget();
     }
 
     /** A builder copying from {@code source} to {@code target}. */
@@ -152,7 +156,9 @@ public final class DocumentCopier {
         long total = progress == null ? -1 : total(indices);
         EsVersion v = source.version();
         PageSizer sizer = pageSizer();
-        try (BulkPipeline writes = new BulkPipeline(target, sleeper, this::concurrency, sizer, checkpoint, progress, total)) {
+        try (CopyBudget.Reading reading = budget.startReading();
+                BulkPipeline writes = new BulkPipeline(target, sleeper, this::concurrency, budget, sizer, checkpoint,
+                        progress, total)) {
             for (; c.i < indices.size(); c.i++, c.after = null, c.scroll = null, c.shard = -1) {
                 String index = indices.get(c.i);
                 if (c.index != null && !c.index.equals(index)) {
@@ -163,6 +169,7 @@ public final class DocumentCopier {
                 c.index = index;
                 copyIndex(index, c, v, writes, sizer);
             }
+            reading.close();
             writes.awaitAll();
         }
         if (refresh) {
@@ -201,11 +208,14 @@ public final class DocumentCopier {
         String sort = sortField != null ? sortField : source.version().major() <= 5 ? "_uid"
                 : source.version().major() == 6 ? "_id" : "_seq_no";
         PageSizer sizer = pageSizer();
-        try (BulkPipeline writes = new BulkPipeline(target, sleeper, this::concurrency, sizer, checkpoint, progress, total)) {
+        try (CopyBudget.Reading reading = budget.startReading();
+                BulkPipeline writes = new BulkPipeline(target, sleeper, this::concurrency, budget, sizer, checkpoint,
+                        progress, total)) {
             for (c.shard = c.shard >= 0 ? c.shard : slice; c.shard < shards; c.shard += slices, c.after = null) {
                 readShard(index, c.shard, sort, c, writes, sizer);
             }
             c.shard = shards;
+            reading.close();
             writes.awaitAll();
         }
         if (refresh) {
@@ -248,10 +258,13 @@ public final class DocumentCopier {
         }
     }
 
-    /** Pages of the fixed size given, or adaptive ones aiming at {@code targetPageBytes} of bulk body. */
+    /**
+     * Pages of the fixed size given, or adaptive ones aiming at {@code targetPageBytes} of bulk body
+     * for all the readers of the budget together.
+     */
     private PageSizer pageSizer() {
         return batchSize > 0 ? PageSizer.fixed(batchSize)
-                : PageSizer.adaptive(targetPageBytes, FIRST_ADAPTIVE_PAGE, maxBatchSize);
+                : PageSizer.adaptive(targetPageBytes, FIRST_ADAPTIVE_PAGE, maxBatchSize, budget::readers);
     }
 
     /**
@@ -581,6 +594,7 @@ public final class DocumentCopier {
         private int writeConcurrency;
         private Sleeper sleeper = Sleeper.system();
         private boolean createOnly;
+        private CopyBudget budget;
 
         private Builder(EsClient source, EsClient target) {
             this.source = requireNonNull(source, "source");
@@ -655,9 +669,9 @@ public final class DocumentCopier {
         }
 
         /**
-         * A fixed number of bulk requests in flight (default: automatic, see the class comment): the
-         * next page is read while earlier pages are written. Memory grows with it: about
-         * {@code (concurrency + 1)} pages.
+         * A fixed number of bulk requests in flight for the whole {@link CopyBudget} (default:
+         * automatic, see the class comment): the next page is read while earlier pages are written.
+         * Memory grows with it: about {@code (concurrency + 1)} pages.
          */
         public Builder writeConcurrency(int concurrency) {
             if (concurrency < 1 || concurrency > 16) {
@@ -682,6 +696,16 @@ public final class DocumentCopier {
          */
         public Builder createOnly(boolean createOnly) {
             this.createOnly = createOnly;
+            return this;
+        }
+
+        /**
+         * The budget of bulk requests in flight and page bytes this copier shares with others, e.g.
+         * the copiers of every slice of one copy (default: a budget of its own, shared by the copies
+         * and slices this copier runs at the same time).
+         */
+        public Builder budget(CopyBudget budget) {
+            this.budget = requireNonNull(budget, "budget");
             return this;
         }
 

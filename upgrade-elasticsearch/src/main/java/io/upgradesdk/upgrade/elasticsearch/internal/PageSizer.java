@@ -1,5 +1,7 @@
 package io.upgradesdk.upgrade.elasticsearch.internal;
 
+import java.util.function.IntSupplier;
+
 /**
  * How many documents the next page of a copy reads (and its bulk request writes). Either a fixed
  * count the caller chose, or adaptive: the count that brings a bulk body to a target size in bytes,
@@ -7,6 +9,9 @@ package io.upgradesdk.upgrade.elasticsearch.internal;
  * target rejected as busy (429, {@code es_rejected_execution_exception}) halves the target size
  * (down to {@link #MIN_TARGET_BYTES}); it grows back by a quarter after every
  * {@link #CLEAN_PAGES_TO_GROW} pages written without a rejection, up to the size first asked for.
+ * When several slices of one copy read at the same time they share that size: each aims at the
+ * target size divided by the number of slices reading (at least {@link #MIN_TARGET_BYTES}), so that
+ * the bytes of the pages in memory do not grow with the number of slices.
  * Not thread-safe: used by the reading thread only.
  */
 final class PageSizer {
@@ -22,13 +27,15 @@ final class PageSizer {
     private final boolean fixed;
     private final int maxDocuments;
     private final long maxTargetBytes;
+    private final IntSupplier sharers;
     private long targetBytes;
     private int next;
     private double bytesPerDocument;
     private int cleanPages;
 
-    private PageSizer(boolean fixed, int first, long targetBytes, int maxDocuments) {
+    private PageSizer(boolean fixed, int first, long targetBytes, int maxDocuments, IntSupplier sharers) {
         this.fixed = fixed;
+        this.sharers = sharers;
         this.maxDocuments = maxDocuments;
         this.next = first;
         this.targetBytes = targetBytes;
@@ -37,7 +44,7 @@ final class PageSizer {
 
     /** Always {@code documents} per page. */
     static PageSizer fixed(int documents) {
-        return new PageSizer(true, documents, 0, documents);
+        return new PageSizer(true, documents, 0, documents, () -> 1);
     }
 
     /**
@@ -45,8 +52,16 @@ final class PageSizer {
      * documents, the first one of {@code firstPage} documents.
      */
     static PageSizer adaptive(long targetBytes, int firstPage, int maxDocuments) {
+        return adaptive(targetBytes, firstPage, maxDocuments, () -> 1);
+    }
+
+    /**
+     * Like {@link #adaptive(long, int, int)} for one of {@code sharers.getAsInt()} slices reading at
+     * the same time: each page aims at {@code targetBytes / sharers} (asked before every resize).
+     */
+    static PageSizer adaptive(long targetBytes, int firstPage, int maxDocuments, IntSupplier sharers) {
         int max = Math.max(1, Math.min(maxDocuments, MAX_DOCUMENTS));
-        return new PageSizer(false, Math.max(1, Math.min(firstPage, max)), targetBytes, max);
+        return new PageSizer(false, Math.max(1, Math.min(firstPage, max)), targetBytes, max, sharers);
     }
 
     /** Documents to ask for in the next page. */
@@ -100,13 +115,20 @@ final class PageSizer {
         resize();
     }
 
+    /** The bulk body size the copy's pages aim at together (halved after rejections). */
     long targetBytes() {
         return targetBytes;
     }
 
+    /** The bulk body size this reader's pages aim at: its share of {@link #targetBytes()}. */
+    long shareBytes() {
+        int readers = Math.max(1, sharers.getAsInt());
+        return Math.max(Math.min(MIN_TARGET_BYTES, targetBytes), targetBytes / readers);
+    }
+
     private void resize() {
         if (bytesPerDocument > 0) {
-            next = (int) Math.max(1, Math.min(maxDocuments, targetBytes / bytesPerDocument));
+            next = (int) Math.max(1, Math.min(maxDocuments, shareBytes() / bytesPerDocument));
         } else {
             next = Math.max(1, next / 2);
         }

@@ -6,6 +6,8 @@ import io.upgradesdk.upgrade.InMemoryCheckpointStore;
 import io.upgradesdk.upgrade.UpgradeException;
 import io.upgradesdk.upgrade.UpgradePlan;
 import io.upgradesdk.upgrade.UpgradeRunner;
+import io.upgradesdk.upgrade.UpgradeStep;
+import io.upgradesdk.upgrade.elasticsearch.CopyCursor;
 import io.upgradesdk.upgrade.elasticsearch.DocumentCopy;
 import io.upgradesdk.upgrade.elasticsearch.ElasticsearchConnection;
 import io.upgradesdk.upgrade.elasticsearch.ElasticsearchEndpoint;
@@ -43,7 +45,9 @@ import java.util.concurrent.TimeUnit;
  *     -cp "upgrade-elasticsearch/target/test-classes:upgrade-elasticsearch/target/classes:$(cat /tmp/es-cp.txt)" \
  *     io.upgradesdk.upgrade.elasticsearch.bench.SlicedCopyBench [documents, default 200000]
  * </pre>
- * Options: {@code bench.rounds} (default 3), {@code bench.slices} (default 1,2,4,8),
+ * Options: {@code bench.rounds} (default 3), {@code bench.slices} (default 1,2,4,8; {@code 8p}: 8
+ * slices each run by a {@code DocumentCopy} of its own, so each with a budget of its own, as before
+ * the shared budget and as a caller building one copy per slice gets),
  * {@code bench.warmup} (slices of the warm-up copies, default: each configuration once; one copy
  * reads every shard, so it warms the JIT and the source's {@code _uid} fielddata),
  * {@code bench.sourceShards} (default 8), {@code bench.targetShards} (default 8),
@@ -56,7 +60,24 @@ public final class SlicedCopyBench {
     private static final String TYPE = "doc";
 
     /** One measured copy: wall time, CPU ms of the three processes, target rejections. */
-    record Run(int slices, double seconds, long clientCpuMs, long sourceCpuMs, long targetCpuMs, long rejections) {
+    record Run(Config config, double seconds, long clientCpuMs, long sourceCpuMs, long targetCpuMs, long rejections) {
+        int slices() {
+            return config.slices();
+        }
+    }
+
+    /** A configuration: {@code slices} in one copy (one budget), or each slice a copy of its own ({@code 8p}). */
+    record Config(int slices, boolean copyPerSlice) {
+        static Config parse(String text) {
+            String t = text.trim();
+            boolean perSlice = t.endsWith("p");
+            return new Config(Integer.parseInt(perSlice ? t.substring(0, t.length() - 1) : t), perSlice);
+        }
+
+        @Override
+        public String toString() {
+            return slices + (copyPerSlice ? "p" : "");
+        }
     }
 
     private final ElasticsearchConnection source;
@@ -86,8 +107,8 @@ public final class SlicedCopyBench {
     public static void main(String[] args) throws Exception {
         int documents = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
         int rounds = Integer.getInteger("bench.rounds", 3);
-        int[] slices = Arrays.stream(System.getProperty("bench.slices", "1,2,4,8").split(","))
-                .mapToInt(s -> Integer.parseInt(s.trim())).toArray();
+        Config[] slices = Arrays.stream(System.getProperty("bench.slices", "1,2,4,8").split(","))
+                .map(Config::parse).toArray(Config[]::new);
         System.out.println("date " + Instant.now() + ", " + Runtime.getRuntime().availableProcessors()
                 + " processors, load average (1/5/15 min) " + loadAverage());
         ElasticsearchServer es5 = ElasticsearchServer.get(ElasticsearchServer.V5);
@@ -105,22 +126,21 @@ public final class SlicedCopyBench {
     }
 
     /** Warm-up (each configuration once), then {@code rounds} interleaved rounds, then the medians and the model. */
-    private void measure(int[] slices, int rounds) throws Exception {
+    private void measure(Config[] slices, int rounds) throws Exception {
         String warmup = System.getProperty("bench.warmup");
-        int[] warm = warmup == null ? slices
-                : Arrays.stream(warmup.split(",")).mapToInt(s -> Integer.parseInt(s.trim())).toArray();
+        Config[] warm = warmup == null ? slices : Arrays.stream(warmup.split(",")).map(Config::parse).toArray(Config[]::new);
         System.out.println("warm-up: " + Arrays.toString(warm) + " slices");
-        for (int n : warm) {
+        for (Config n : warm) {
             print("  warm-up", run(n, false));
         }
-        Map<Integer, List<Run>> results = new LinkedHashMap<>();
-        for (int n : slices) {
+        Map<Config, List<Run>> results = new LinkedHashMap<>();
+        for (Config n : slices) {
             results.put(n, new ArrayList<>());
         }
         for (int round = 0; round < rounds; round++) {
             System.out.printf("round %d of %d, load average %s%n", round + 1, rounds, loadAverage());
             for (int i = 0; i < slices.length; i++) {
-                int n = slices[(i + round) % slices.length];
+                Config n = slices[(i + round) % slices.length];
                 Run r = run(n, round == 0 && jfrDir != null);
                 print("  round " + (round + 1), r);
                 results.get(n).add(r);
@@ -196,7 +216,8 @@ public final class SlicedCopyBench {
     }
 
     /** One copy into a fresh target index; counts checked, target deleted at the end. */
-    private Run run(int slices, boolean profile) throws Exception {
+    private Run run(Config config, boolean profile) throws Exception {
+        String slices = config.toString();
         recreateTarget();
         long rejections0 = rejections();
         if (profile) {
@@ -204,12 +225,13 @@ public final class SlicedCopyBench {
         }
         long[] cpu0 = {processCpuMs(), cpuMs(sourcePid), cpuMs(targetPid)};
         long t0 = System.nanoTime();
-        DocumentCopy copy = DocumentCopy.from(source, sourceIndex).to(target, targetIndex).slices(slices).build();
-        UpgradePlan plan = UpgradePlan.builder("sliced-bench-" + slices)
-                .step(copy.partitionedStep("copy").workers(slices).build()).build();
+        UpgradeStep step = config.copyPerSlice() ? copyPerSlice(config.slices())
+                : DocumentCopy.from(source, sourceIndex).to(target, targetIndex).slices(config.slices()).build()
+                        .partitionedStep("copy").workers(config.slices()).build();
+        UpgradePlan plan = UpgradePlan.builder("sliced-bench-" + config.slices()).step(step).build();
         UpgradeRunner.builder().store(new InMemoryCheckpointStore()).owner("bench").build().up(plan).throwIfFailed();
         double seconds = secs(t0);
-        Run r = new Run(slices, seconds, processCpuMs() - cpu0[0], cpuMs(sourcePid) - cpu0[1],
+        Run r = new Run(config, seconds, processCpuMs() - cpu0[0], cpuMs(sourcePid) - cpu0[1],
                 cpuMs(targetPid) - cpu0[2], rejections() - rejections0);
         if (profile) {
             Files.createDirectories(jfrDir);
@@ -223,6 +245,23 @@ public final class SlicedCopyBench {
             throw new IllegalStateException(slices + " slices copied " + count + " of " + documents + " documents");
         }
         return r;
+    }
+
+    /**
+     * The same partitions, each slice run by a {@code DocumentCopy} of its own: each slice then has
+     * its own bulk requests in flight and its own page bytes.
+     */
+    private UpgradeStep copyPerSlice(int slices) {
+        List<String> ids = new ArrayList<>();
+        for (int k = 0; k < slices; k++) {
+            ids.add("slice-" + k);
+        }
+        return UpgradeStep.partitioned("copy").partitions(context -> ids).execute(part -> {
+            int slice = Integer.parseInt(part.partitionId().substring("slice-".length()));
+            DocumentCopy.from(source, sourceIndex).to(target, targetIndex).slices(slices)
+                    .onCursor(cursor -> part.saveCursor(cursor.value())).build()
+                    .runSlice(slice, part.cursor().map(CopyCursor::of).orElse(null));
+        }).workers(slices).build();
     }
 
     private void recreateTarget() throws InterruptedException {
@@ -261,8 +300,8 @@ public final class SlicedCopyBench {
     }
 
     private void print(String label, Run r) {
-        System.out.printf("%s: %d slices %6.1f s %7.0f docs/s; CPU ms: client %6d, source %6d, target %6d;"
-                + " rejections %d; load %s%n", label, r.slices(), r.seconds(), documents / r.seconds(), r.clientCpuMs(),
+        System.out.printf("%s: %s slices %6.1f s %7.0f docs/s; CPU ms: client %6d, source %6d, target %6d;"
+                + " rejections %d; load %s%n", label, r.config(), r.seconds(), documents / r.seconds(), r.clientCpuMs(),
                 r.sourceCpuMs(), r.targetCpuMs(), r.rejections(), loadAverage());
     }
 
@@ -275,19 +314,20 @@ public final class SlicedCopyBench {
                 + "| CPU s / 1,000 docs: source | target | client | all | rejections |");
         System.out.println("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         for (Run m : medians) {
-            System.out.printf("| %d | %.1f | %.0f | %.1f | %.1f | %.1f | %.3f | %.3f | %.3f | %.3f | %d |%n",
-                    m.slices(), m.seconds(), documents / m.seconds(), m.sourceCpuMs() / 1e3, m.targetCpuMs() / 1e3,
+            System.out.printf("| %s | %.1f | %.0f | %.1f | %.1f | %.1f | %.3f | %.3f | %.3f | %.3f | %d |%n",
+                    m.config(), m.seconds(), documents / m.seconds(), m.sourceCpuMs() / 1e3, m.targetCpuMs() / 1e3,
                     m.clientCpuMs() / 1e3, m.sourceCpuMs() / 1e3 / k, m.targetCpuMs() / 1e3 / k,
                     m.clientCpuMs() / 1e3 / k, (m.sourceCpuMs() + m.targetCpuMs() + m.clientCpuMs()) / 1e3 / k,
                     m.rejections());
         }
-        Run first = medians.get(0);
-        Run last = medians.get(medians.size() - 1);
+        List<Run> oneCopy = medians.stream().filter(m -> !m.config().copyPerSlice()).toList();
+        Run first = oneCopy.get(0);
+        Run last = oneCopy.get(oneCopy.size() - 1);
         System.out.printf("goal 1, %d slices not slower than %d: wall %.1f s vs %.1f s (ratio %.2f): %s%n",
                 last.slices(), first.slices(), last.seconds(), first.seconds(), last.seconds() / first.seconds(),
                 last.seconds() <= first.seconds() ? "met" : "NOT met");
         System.out.printf("goal 2, client CPU per document does not grow with slices: %s ms/1,000 docs: %s%n",
-                medians.stream().map(m -> String.format("%d: %.0f", m.slices(), m.clientCpuMs() / k)).toList(),
+                medians.stream().map(m -> String.format("%s: %.0f", m.config(), m.clientCpuMs() / k)).toList(),
                 last.clientCpuMs() <= first.clientCpuMs() * 1.10 ? "met (within 10 %)" : "NOT met");
         model(last);
     }
@@ -313,7 +353,7 @@ public final class SlicedCopyBench {
     }
 
     private static Run median(List<Run> runs) {
-        return new Run(runs.get(0).slices(), median(runs.stream().mapToDouble(Run::seconds).toArray()),
+        return new Run(runs.get(0).config(), median(runs.stream().mapToDouble(Run::seconds).toArray()),
                 (long) median(runs.stream().mapToDouble(Run::clientCpuMs).toArray()),
                 (long) median(runs.stream().mapToDouble(Run::sourceCpuMs).toArray()),
                 (long) median(runs.stream().mapToDouble(Run::targetCpuMs).toArray()),

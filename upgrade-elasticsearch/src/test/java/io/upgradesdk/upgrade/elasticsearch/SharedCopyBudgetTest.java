@@ -1,0 +1,146 @@
+package io.upgradesdk.upgrade.elasticsearch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.upgradesdk.upgrade.InMemoryCheckpointStore;
+import io.upgradesdk.upgrade.UpgradeException;
+import io.upgradesdk.upgrade.UpgradePlan;
+import io.upgradesdk.upgrade.UpgradeReport;
+import io.upgradesdk.upgrade.UpgradeRunner;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The slices of one copy running in one JVM share one budget of bulk requests in flight: the
+ * target sees as many concurrent bulks with 8 slices as with 1, and a slice that fails gives its
+ * share back so that the others go on.
+ */
+class SharedCopyBudgetTest {
+
+    private static final int SLICES = 8;
+    private static final int DOCUMENTS = 400;
+
+    private final FakeCluster sourceCluster = start(1);
+    private final FakeCluster targetCluster = start(16);
+    private final ElasticsearchConnection source = sourceCluster.connect();
+    private final ElasticsearchConnection target = targetCluster.connect();
+    private final ExecutorService threads = Executors.newFixedThreadPool(SLICES);
+
+    private static FakeCluster start(int handlerThreads) {
+        try {
+            return new FakeCluster("7.17.29", handlerThreads);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @AfterEach
+    void close() {
+        threads.shutdownNow();
+        source.close();
+        target.close();
+        sourceCluster.close();
+        targetCluster.close();
+    }
+
+    private DocumentCopy.Builder users() {
+        sourceCluster.shards = SLICES;
+        sourceCluster.seed("users", DOCUMENTS);
+        targetCluster.bulkMillis = 20;
+        return DocumentCopy.from(source, "users").to(target, "users-v2").slices(SLICES).pageSize(10);
+    }
+
+    @Test
+    void eight_slices_worked_by_eight_workers_never_have_more_bulks_in_flight_than_the_copy_allows() {
+        DocumentCopy copy = users().writeConcurrency(2).build();
+        UpgradePlan plan = UpgradePlan.builder("plan").step(copy.partitionedStep("copy-users").workers(SLICES).build()).build();
+
+        UpgradeReport report = UpgradeRunner.builder().store(new InMemoryCheckpointStore()).owner("host-a").build().up(plan);
+
+        assertThat(report.outcome()).isEqualTo(UpgradeReport.Outcome.SUCCEEDED);
+        assertThat(targetCluster.index("users-v2")).hasSize(DOCUMENTS);
+        assertThat(targetCluster.mostBulksInFlight.get()).as("bulks in flight at once, 8 slices, 2 for the copy")
+                .isEqualTo(2);
+    }
+
+    @Test
+    void by_default_the_copy_asks_the_target_once_and_keeps_as_many_bulks_in_flight_as_it_has_processors() throws Exception {
+        targetCluster.processors = 3;
+        DocumentCopy copy = users().build();
+
+        List<Future<DocumentCopy.Result>> slices = runAllSlices(copy);
+        long written = 0;
+        for (Future<DocumentCopy.Result> slice : slices) {
+            written += slice.get(30, TimeUnit.SECONDS).written();
+        }
+
+        assertThat(written).isEqualTo(DOCUMENTS);
+        assertThat(targetCluster.mostBulksInFlight.get()).as("3 processors: 3 bulks in flight for all 8 slices")
+                .isEqualTo(3);
+        assertThat(targetCluster.processorRequests.get()).as("processors asked once for the copy").isEqualTo(1);
+    }
+
+    @Test
+    void a_slice_that_fails_gives_its_bulks_back_and_the_slices_waiting_for_them_finish() throws Exception {
+        DocumentCopy copy = users().writeConcurrency(1).build();
+        targetCluster.failBulkNumber = 5;
+
+        List<Future<DocumentCopy.Result>> slices = runAllSlices(copy);
+        List<Throwable> failures = new ArrayList<>();
+        long written = 0;
+        for (Future<DocumentCopy.Result> slice : slices) {
+            try {
+                written += slice.get(30, TimeUnit.SECONDS).written();
+            } catch (ExecutionException e) {
+                failures.add(e.getCause());
+            }
+        }
+
+        assertThat(failures).as("the slice whose bulk was refused").hasSize(1)
+                .allSatisfy(e -> assertThat(e).isInstanceOf(UpgradeException.class).hasMessageContaining("refused by the test"));
+        assertThat(written).as("the 7 other slices").isEqualTo(DOCUMENTS - documentsOf(sliceOfFailure()));
+        assertThat(targetCluster.mostBulksInFlight.get()).isEqualTo(1);
+
+        DocumentCopy.Result again = copy.runSlice(sliceOfFailure(), null);
+        assertThat(again.written()).as("the failed slice, run again with the same copy: its budget was given back")
+                .isPositive();
+        assertThat(targetCluster.index("users-v2")).hasSize(DOCUMENTS);
+    }
+
+    private volatile int failedSlice = -1;
+
+    private List<Future<DocumentCopy.Result>> runAllSlices(DocumentCopy copy) {
+        List<Future<DocumentCopy.Result>> slices = new ArrayList<>();
+        for (int k = 0; k < SLICES; k++) {
+            int slice = k;
+            slices.add(threads.submit(() -> {
+                try {
+                    return copy.runSlice(slice, null);
+                } catch (UpgradeException e) {
+                    failedSlice = slice;
+                    throw e;
+                }
+            }));
+        }
+        return slices;
+    }
+
+    private int sliceOfFailure() {
+        assertThat(failedSlice).isNotNegative();
+        return failedSlice;
+    }
+
+    private long documentsOf(int slice) {
+        return sourceCluster.index("users").keySet().stream().filter(id -> sourceCluster.shardOfId(id) % SLICES == slice)
+                .count();
+    }
+}

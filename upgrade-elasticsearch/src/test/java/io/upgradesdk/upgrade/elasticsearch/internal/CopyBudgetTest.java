@@ -1,0 +1,196 @@
+package io.upgradesdk.upgrade.elasticsearch.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.upgradesdk.upgrade.Sleeper;
+import io.upgradesdk.upgrade.UpgradeErrorCode;
+import io.upgradesdk.upgrade.UpgradeException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One budget of bulk requests in flight and page bytes for all the slices of a copy: a write holds
+ * its slot only while it is sent, so a slice waiting for one goes on when another slice's write
+ * fails, and stops when its thread is interrupted.
+ */
+class CopyBudgetTest {
+
+    private final CountDownLatch firstBulkArrived = new CountDownLatch(1);
+    private final CountDownLatch answerFirstBulk = new CountDownLatch(1);
+    private final AtomicInteger bulks = new AtomicInteger();
+    private final FakeElasticsearch target = fakeTarget();
+    private final EsClient client = EsClient.connect(target.endpoint());
+    private final CopyBudget budget = new CopyBudget();
+    private final AtomicInteger concurrencyAsked = new AtomicInteger();
+    private final Supplier<BulkPipeline.Concurrency> oneRequest = () -> {
+        concurrencyAsked.incrementAndGet();
+        return BulkPipeline.Concurrency.fixed(1);
+    };
+
+    /** A target whose first bulk request waits for {@link #answerFirstBulk} and is then refused; the others are written. */
+    private FakeElasticsearch fakeTarget() {
+        try {
+            return new FakeElasticsearch(r -> {
+                if (!r.is("POST", "/_bulk")) {
+                    return null;
+                }
+                if (bulks.incrementAndGet() > 1) {
+                    return FakeElasticsearch.Answer.ok("{\"errors\":false,\"items\":[]}");
+                }
+                firstBulkArrived.countDown();
+                try {
+                    answerFirstBulk.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return new FakeElasticsearch.Answer(400,
+                        "{\"error\":{\"type\":\"test_failure\",\"reason\":\"refused by the test\"}}");
+            });
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @AfterEach
+    void close() {
+        answerFirstBulk.countDown();
+        client.close();
+        target.close();
+    }
+
+    private BulkPipeline slice(List<String> cursors) {
+        return new BulkPipeline(client, Sleeper.system(), oneRequest, budget, PageSizer.fixed(1), cursors::add, null, -1);
+    }
+
+    private static BulkPipeline.Page page(String id) {
+        String body = "{\"index\":{\"_index\":\"users\",\"_id\":\"" + id + "\"}}\n{}\n";
+        return new BulkPipeline.Page(body.getBytes(StandardCharsets.UTF_8), List.of("users/" + id));
+    }
+
+    /** Slice A sends a page whose bulk the target holds, so A has the copy's only slot. */
+    private CompletableFuture<Void> sliceHoldingTheOnlySlot() throws InterruptedException {
+        CompletableFuture<Void> a = CompletableFuture.runAsync(() -> {
+            try (BulkPipeline writes = slice(new CopyOnWriteArrayList<>())) {
+                writes.submit(page("a1"), "a-cursor-1", 1, "users");
+                writes.awaitAll();
+            }
+        });
+        assertThat(firstBulkArrived.await(10, TimeUnit.SECONDS)).as("slice A's bulk reached the target").isTrue();
+        return a;
+    }
+
+    private static void awaitWaiting(Thread thread) throws InterruptedException {
+        Instant deadline = Instant.now().plusSeconds(10);
+        while (thread.getState() != Thread.State.WAITING && Instant.now().isBefore(deadline)) {
+            Thread.sleep(5);
+        }
+        assertThat(thread.getState()).as("slice B waits for a slot").isEqualTo(Thread.State.WAITING);
+    }
+
+    @Test
+    void a_slice_waiting_for_the_only_slot_goes_on_when_the_write_holding_it_fails() throws Exception {
+        CompletableFuture<Void> a = sliceHoldingTheOnlySlot();
+        List<String> cursorsOfB = new CopyOnWriteArrayList<>();
+        Thread b = new Thread(() -> {
+            try (BulkPipeline writes = slice(cursorsOfB)) {
+                writes.submit(page("b1"), "b-cursor-1", 1, "users");
+                writes.awaitAll();
+            }
+        }, "slice-b");
+        b.start();
+        awaitWaiting(b);
+        assertThat(budget.inFlight()).isEqualTo(1);
+        assertThat(cursorsOfB).isEmpty();
+
+        answerFirstBulk.countDown();
+        b.join(10_000);
+
+        assertThat(b.isAlive()).as("slice B finished").isFalse();
+        assertThat(cursorsOfB).as("B's page written and committed").containsExactly("b-cursor-1");
+        assertThatThrownBy(() -> a.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(UpgradeException.class).hasMessageContaining("refused by the test");
+        assertThat(budget.inFlight()).as("every slot given back, the failed one too").isZero();
+        assertThat(concurrencyAsked.get()).as("asked once, when a second write could start").isEqualTo(1);
+    }
+
+    @Test
+    void a_slice_waiting_for_a_slot_stops_when_its_thread_is_interrupted_and_commits_nothing() throws Exception {
+        CompletableFuture<Void> a = sliceHoldingTheOnlySlot();
+        List<String> cursorsOfB = new CopyOnWriteArrayList<>();
+        AtomicReference<Throwable> failureOfB = new AtomicReference<>();
+        Thread b = new Thread(() -> {
+            try (BulkPipeline writes = slice(cursorsOfB)) {
+                writes.submit(page("b1"), "b-cursor-1", 1, "users");
+                writes.awaitAll();
+            } catch (RuntimeException e) {
+                failureOfB.set(e);
+            }
+        }, "slice-b");
+        b.start();
+        awaitWaiting(b);
+
+        b.interrupt();
+        b.join(10_000);
+
+        assertThat(b.isAlive()).isFalse();
+        assertThat(failureOfB.get()).isInstanceOf(UpgradeException.class)
+                .satisfies(e -> assertThat(((UpgradeException) e).code()).isEqualTo(UpgradeErrorCode.INTERRUPTED));
+        assertThat(cursorsOfB).isEmpty();
+        assertThat(budget.inFlight()).as("B never took a slot").isEqualTo(1);
+        answerFirstBulk.countDown();
+        assertThatThrownBy(() -> a.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(UpgradeException.class);
+        assertThat(budget.inFlight()).isZero();
+    }
+
+    @Test
+    void a_busy_answer_halves_the_requests_of_the_whole_copy_and_clean_pages_add_them_back() {
+        Supplier<BulkPipeline.Concurrency> four = () -> new BulkPipeline.Concurrency(4, 4, true);
+        assertThat(budget.concurrency(four).max()).isEqualTo(4);
+        assertThat(budget.limit()).isEqualTo(4);
+
+        budget.pageWritten(1, four);
+        assertThat(budget.limit()).isEqualTo(2);
+        for (int i = 0; i < PageSizer.CLEAN_PAGES_TO_GROW; i++) {
+            budget.pageWritten(0, four);
+        }
+        assertThat(budget.limit()).isEqualTo(3);
+    }
+
+    @Test
+    void slices_reading_at_the_same_time_share_the_page_bytes() {
+        PageSizer sizer = PageSizer.adaptive(8L << 20, 1000, 10_000, budget::readers);
+        List<CopyBudget.Reading> readers = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            readers.add(budget.startReading());
+        }
+
+        sizer.encoded(1000, 1_000_000);     // 1,000 bytes per document
+        assertThat(sizer.next()).as("8 MB / 8 slices / 1,000 bytes").isEqualTo((8 << 20) / 8 / 1000);
+
+        readers.forEach(CopyBudget.Reading::close);
+        readers.get(0).close();                 // closing twice gives the share back once
+        budget.startReading();
+        sizer.encoded(1000, 1_000_000);
+        assertThat(sizer.next()).as("one slice left reading: the whole 8 MB").isEqualTo((8 << 20) / 1000);
+    }
+
+    @Test
+    void many_slices_still_get_pages_of_the_smallest_target_size() {
+        PageSizer sizer = PageSizer.adaptive(8L << 20, 1000, 10_000, () -> 128);
+        sizer.encoded(1000, 1_000_000);
+        assertThat(sizer.next()).isEqualTo((int) (PageSizer.MIN_TARGET_BYTES / 1000));
+    }
+}
