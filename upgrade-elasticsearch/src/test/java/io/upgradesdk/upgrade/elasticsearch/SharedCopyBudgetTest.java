@@ -76,6 +76,7 @@ class SharedCopyBudgetTest {
     void by_default_the_copy_asks_the_target_once_and_keeps_as_many_bulks_in_flight_as_it_has_processors() throws Exception {
         targetCluster.processors = 3;
         DocumentCopy copy = users().build();
+        targetCluster.bulkMillis = 150;     // slow writes: every slot is wanted even on a loaded machine
 
         List<Future<DocumentCopy.Result>> slices = runAllSlices(copy);
         long written = 0;
