@@ -52,7 +52,8 @@ import java.util.function.UnaryOperator;
  * requests in flight (the number above, for the whole copy, not per slice) and its page bytes (each
  * slice reading aims at about 8 MB divided by the slices reading), so that neither the target's
  * concurrent bulks nor the client's memory grow with the number of slices. Other processes joining
- * the copy have budgets of their own.
+ * the copy have budgets of their own. Copies to one target running at the same time can share one
+ * budget too: {@link Builder#sharingBudgetOf}.
  *
  * <p>Immutable configuration, reusable and thread-safe; build with {@link #from}.
  */
@@ -91,13 +92,14 @@ public final class DocumentCopy {
     private final Consumer<CopyCursor> onCursor;
     private final int slices;
     /** Bulk requests in flight and page bytes shared by the slices of this copy running in this JVM. */
-    private final CopyBudget budget = new CopyBudget();
+    private final CopyBudget budget;
 
     private DocumentCopy(Builder b) {
         this.source = b.source;
         this.sourceIndex = b.sourceIndex;
         this.target = b.target;
         this.targetIndex = b.targetIndex;
+        this.budget = b.budgetOf != null ? b.budgetOf.budget : new CopyBudget();
         this.targetType = b.targetType;
         this.query = b.query.deepCopy();
         this.transform = b.transform;
@@ -261,6 +263,7 @@ public final class DocumentCopy {
         private Consumer<Progress> onPage;
         private Consumer<CopyCursor> onCursor;
         private int slices = 1;
+        private DocumentCopy budgetOf;
 
         private Builder(ElasticsearchConnection source, String sourceIndex) {
             this.source = requireNonNull(source, "source");
@@ -329,6 +332,19 @@ public final class DocumentCopy {
             return this;
         }
 
+        /**
+         * This copy's bulk requests in flight and page bytes come out of {@code other}'s budget
+         * (default: a budget of its own): for copies to the same target that run at the same time,
+         * e.g. several indices copied at once, or one copy built per slice because each slice has
+         * its own callbacks, so that the target sees the requests in flight of one copy, not of each.
+         * The number of requests is the one the first writing copy asks for (its
+         * {@link #writeConcurrency}, or the target's processors).
+         */
+        public Builder sharingBudgetOf(DocumentCopy other) {
+            this.budgetOf = requireNonNull(other, "other");
+            return this;
+        }
+
         /** Whether the target is refreshed at the end so that the copy is searchable (default true). */
         public Builder refreshAtEnd(boolean refresh) {
             this.refreshAtEnd = refresh;
@@ -382,6 +398,10 @@ public final class DocumentCopy {
             if (slices > 1 && (sourceIndex.contains("*") || sourceIndex.contains(","))) {
                 throw invalid("a copy in slices reads one index, not '" + sourceIndex
                         + "'; build one sliced copy per index");
+            }
+            if (budgetOf != null && budgetOf.target != target) {
+                throw invalid("sharingBudgetOf: the other copy writes to another connection; a budget is "
+                        + "shared by copies to one target, through the same ElasticsearchConnection");
             }
             return new DocumentCopy(this);
         }

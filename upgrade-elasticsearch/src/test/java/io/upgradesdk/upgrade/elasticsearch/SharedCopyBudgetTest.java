@@ -1,6 +1,7 @@
 package io.upgradesdk.upgrade.elasticsearch;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.upgradesdk.upgrade.InMemoryCheckpointStore;
 import io.upgradesdk.upgrade.UpgradeException;
@@ -115,6 +116,34 @@ class SharedCopyBudgetTest {
         assertThat(again.written()).as("the failed slice, run again with the same copy: its budget was given back")
                 .isPositive();
         assertThat(targetCluster.index("users-v2")).hasSize(DOCUMENTS);
+    }
+
+    @Test
+    void copies_built_one_per_slice_share_the_budget_of_the_first_when_asked_to() throws Exception {
+        DocumentCopy first = users().writeConcurrency(2).build();
+        List<Future<DocumentCopy.Result>> slices = new ArrayList<>();
+        for (int k = 0; k < SLICES; k++) {
+            int slice = k;
+            DocumentCopy own = k == 0 ? first : users().writeConcurrency(2).sharingBudgetOf(first).build();
+            slices.add(threads.submit(() -> own.runSlice(slice, null)));
+        }
+        long written = 0;
+        for (Future<DocumentCopy.Result> slice : slices) {
+            written += slice.get(30, TimeUnit.SECONDS).written();
+        }
+
+        assertThat(written).isEqualTo(DOCUMENTS);
+        assertThat(targetCluster.mostBulksInFlight.get()).as("8 copies of one slice each, one budget of 2")
+                .isEqualTo(2);
+    }
+
+    @Test
+    void a_budget_is_shared_only_by_copies_to_the_same_connection() {
+        DocumentCopy first = users().build();
+
+        assertThatThrownBy(() -> DocumentCopy.from(source, "users").to(source, "users-v2").sharingBudgetOf(first).build())
+                .isInstanceOf(UpgradeException.class)
+                .hasMessageContaining("sharingBudgetOf: the other copy writes to another connection");
     }
 
     private volatile int failedSlice = -1;
