@@ -334,7 +334,8 @@ public final class DocumentCopy {
 
         /**
          * This copy's bulk requests in flight and page bytes come out of {@code other}'s budget
-         * (default: a budget of its own): for copies to the same target that run at the same time,
+         * (default: a budget of its own): for copies to the same target cluster (through the same
+         * connection or not) that run at the same time,
          * e.g. several indices copied at once, or one copy built per slice because each slice has
          * its own callbacks, so that the target sees the requests in flight of one copy, not of each.
          * The number of requests is the one the first writing copy asks for (its
@@ -398,10 +399,6 @@ public final class DocumentCopy {
             if (slices > 1 && (sourceIndex.contains("*") || sourceIndex.contains(","))) {
                 throw invalid("a copy in slices reads one index, not '" + sourceIndex
                         + "'; build one sliced copy per index");
-            }
-            if (budgetOf != null && budgetOf.target != target) {
-                throw invalid("sharingBudgetOf: the other copy writes to another connection; a budget is "
-                        + "shared by copies to one target, through the same ElasticsearchConnection");
             }
             return new DocumentCopy(this);
         }

@@ -1,7 +1,6 @@
 package io.upgradesdk.upgrade.elasticsearch;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.upgradesdk.upgrade.InMemoryCheckpointStore;
 import io.upgradesdk.upgrade.UpgradeException;
@@ -135,15 +134,6 @@ class SharedCopyBudgetTest {
         assertThat(written).isEqualTo(DOCUMENTS);
         assertThat(targetCluster.mostBulksInFlight.get()).as("8 copies of one slice each, one budget of 2")
                 .isEqualTo(2);
-    }
-
-    @Test
-    void a_budget_is_shared_only_by_copies_to_the_same_connection() {
-        DocumentCopy first = users().build();
-
-        assertThatThrownBy(() -> DocumentCopy.from(source, "users").to(source, "users-v2").sharingBudgetOf(first).build())
-                .isInstanceOf(UpgradeException.class)
-                .hasMessageContaining("sharingBudgetOf: the other copy writes to another connection");
     }
 
     private volatile int failedSlice = -1;

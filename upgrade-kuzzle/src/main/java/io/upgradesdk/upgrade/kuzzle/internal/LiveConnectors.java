@@ -14,6 +14,8 @@ public final class LiveConnectors implements Connectors {
 
     private final KuzzleUpgradeSettings settings;
     private final HostClients host;
+    /** Every copy of the plan writes to one target: one budget of bulk requests in flight for all. */
+    private final SharedWriteBudget writeBudget = new SharedWriteBudget();
 
     public LiveConnectors(KuzzleUpgradeSettings settings) {
         this(settings, new HostClients(Map.of(), Optional.empty(), Optional.empty()));
@@ -26,7 +28,7 @@ public final class LiveConnectors implements Connectors {
 
     @Override
     public EsPort source() {
-        return new RestEsPort(host.connect(settings.sourceElasticsearch()), settings.writeConcurrency());
+        return new RestEsPort(host.connect(settings.sourceElasticsearch()), settings.writeConcurrency(), writeBudget);
     }
 
     @Override

@@ -41,6 +41,8 @@ public final class RestEsPort implements EsPort {
 
     private final ElasticsearchConnection client;
     private final int writeConcurrency;
+    /** The budget this port's copies share with the plan's other copies to the same target. */
+    private final SharedWriteBudget writeBudget;
     /**
      * The answer of the last {@link #inventory} (every index's mappings), which {@link #typeMapping}
      * reads instead of asking again; dropped when this port creates or deletes an index.
@@ -58,8 +60,14 @@ public final class RestEsPort implements EsPort {
      * as the copy engine chooses from the target's nodes).
      */
     public RestEsPort(ElasticsearchConnection client, int writeConcurrency) {
+        this(client, writeConcurrency, new SharedWriteBudget());
+    }
+
+    /** A port whose copies share {@code writeBudget} with other ports' copies to the same target. */
+    RestEsPort(ElasticsearchConnection client, int writeConcurrency, SharedWriteBudget writeBudget) {
         this.client = client;
         this.writeConcurrency = writeConcurrency;
+        this.writeBudget = writeBudget;
     }
 
     ElasticsearchConnection connection() {
@@ -481,8 +489,8 @@ public final class RestEsPort implements EsPort {
     public CopyResult copy(String sourceIndex, String sourceType, EsPort target, String targetIndex, String targetType,
             int pageSize, String resumeCursor, Function<Doc, Doc> transform, Consumer<String> cursorSink,
             LongConsumer progress) {
-        DocumentCopy.Result r = copyOf(sourceIndex, sourceType, target, targetIndex, targetType, pageSize, transform,
-                cursorSink, progress).build().run(resumeCursor == null ? null : CopyCursor.of(resumeCursor));
+        DocumentCopy.Result r = writeBudget.build(copyOf(sourceIndex, sourceType, target, targetIndex, targetType,
+                pageSize, transform, cursorSink, progress)).run(resumeCursor == null ? null : CopyCursor.of(resumeCursor));
         return new CopyResult(r.read(), r.written(), r.dropped());
     }
 
@@ -490,8 +498,8 @@ public final class RestEsPort implements EsPort {
     public CopyResult copySlice(String sourceIndex, String sourceType, EsPort target, String targetIndex,
             String targetType, int slice, int slices, int pageSize, String resumeCursor, Function<Doc, Doc> transform,
             Consumer<String> cursorSink, LongConsumer progress) {
-        DocumentCopy.Result r = copyOf(sourceIndex, sourceType, target, targetIndex, targetType, pageSize, transform,
-                cursorSink, progress).slices(slices).build()
+        DocumentCopy.Result r = writeBudget.build(copyOf(sourceIndex, sourceType, target, targetIndex, targetType,
+                pageSize, transform, cursorSink, progress).slices(slices))
                 .runSlice(slice, resumeCursor == null ? null : CopyCursor.of(resumeCursor));
         return new CopyResult(r.read(), r.written(), r.dropped());
     }
