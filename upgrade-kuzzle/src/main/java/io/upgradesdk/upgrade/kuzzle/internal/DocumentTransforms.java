@@ -44,10 +44,17 @@ public final class DocumentTransforms {
      * else the source without the v1-only metadata.
      */
     public static ObjectNode data(ObjectNode source, TrashcanPolicy trashcan) {
-        if (trashcan == TrashcanPolicy.DROP && isTrashed(source)) {
+        // one lookup of the metadata per document (this runs for every copied document)
+        if (!(source.get("_kuzzle_info") instanceof ObjectNode info)) {
+            return source;
+        }
+        JsonNode active = info.get("active");
+        if (trashcan == TrashcanPolicy.DROP && active != null && active.isBoolean() && !active.booleanValue()) {
             return null;
         }
-        return stripKuzzleInfo(source);
+        info.remove("active");
+        info.remove("deletedAt");
+        return source;
     }
 
     /** Profiles: lower-cases every {@code policies[].restrictedTo[].collections[]} (spec §4.7.2). */

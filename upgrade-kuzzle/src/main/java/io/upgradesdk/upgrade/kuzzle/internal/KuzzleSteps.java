@@ -489,10 +489,7 @@ public final class KuzzleSteps {
     public Function<Doc, Doc> transformFor(CollectionMove move, List<String> findings) {
         if (move.kind() == Kind.PUBLIC) {
             TrashcanPolicy trashcan = settings.trashcanPolicy();
-            return d -> {
-                ObjectNode s = DocumentTransforms.data(d.source(), trashcan);
-                return s == null ? null : new Doc(d.id(), s);
-            };
+            return d -> DocumentTransforms.data(d.source(), trashcan) == null ? null : d; // source changed in place
         }
         if (move.kind() == Kind.PLUGIN) {
             return d -> new Doc(d.id(), DocumentTransforms.stripKuzzleInfo(d.source()));

@@ -512,11 +512,7 @@ public final class RestEsPort implements EsPort {
                 .to(((RestEsPort) target).connection(), targetIndex)
                 .query(query(sourceType, false))
                 .refreshAtEnd(false)
-                .transform(placed -> {
-                    Doc out = transform.apply(new Doc(placed.id(), placed.source()));
-                    return out == null ? null
-                            : new ElasticsearchDocument(placed.index(), placed.type(), out.id(), out.source());
-                })
+                .transform(placed -> placedAs(placed, transform.apply(new Doc(placed.id(), placed.source()))))
                 .onCursor(cursor -> cursorSink.accept(cursor.value()))
                 .onPage(page -> progress.accept(page.read()));
         if (targetType != null) {
@@ -531,6 +527,17 @@ public final class RestEsPort implements EsPort {
             copy.writeConcurrency(writeConcurrency);
         }
         return copy;
+    }
+
+    /** {@code out} where {@code placed} is placed; {@code placed} itself when the transform kept its id and source object. */
+    private static ElasticsearchDocument placedAs(ElasticsearchDocument placed, Doc out) {
+        if (out == null) {
+            return null;
+        }
+        if (out.source() == placed.source() && out.id().equals(placed.id())) {
+            return placed;
+        }
+        return new ElasticsearchDocument(placed.index(), placed.type(), out.id(), out.source());
     }
 
     @Override

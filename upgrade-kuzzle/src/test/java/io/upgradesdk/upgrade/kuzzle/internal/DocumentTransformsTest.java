@@ -46,6 +46,43 @@ class DocumentTransformsTest {
         assertThat(DocumentTransforms.isTrashed(Json.parseObject("{\"a\":1}"))).isFalse();
     }
 
+    /**
+     * {@code data} looks up the metadata once per document; its output must stay byte for byte what
+     * the composition of the documented steps ({@code isTrashed}, then {@code stripKuzzleInfo}) gives.
+     */
+    @Test
+    void data_gives_the_same_bytes_as_trash_check_then_strip_on_varied_documents() {
+        List<String> documents = List.of(
+                "{\"a\":1}",
+                "{}",
+                "{\"_kuzzle_info\":null,\"a\":1}",
+                "{\"_kuzzle_info\":[{\"active\":false}],\"a\":1}",
+                "{\"_kuzzle_info\":\"active\"}",
+                "{\"_kuzzle_info\":{}}",
+                "{\"_kuzzle_info\":{\"active\":true,\"deletedAt\":null},\"z\":[1,2,{\"active\":false}]}",
+                "{\"_kuzzle_info\":{\"active\":false,\"deletedAt\":1569920000000,\"author\":\"bob\"},\"b\":\"\u00e9\"}",
+                "{\"_kuzzle_info\":{\"active\":\"false\",\"deletedAt\":1},\"b\":2}",
+                "{\"_kuzzle_info\":{\"active\":0},\"b\":2}",
+                "{\"_kuzzle_info\":{\"active\":null,\"updater\":null}}",
+                "{\"_kuzzle_info\":{\"deletedAt\":5,\"author\":\"a\",\"createdAt\":1},\"n\":{\"_kuzzle_info\":{\"active\":false}}}",
+                "{\"x\":1.50,\"_kuzzle_info\":{\"author\":\"-1\",\"active\":true,\"createdAt\":1,\"updatedAt\":null},\"y\":true}");
+        for (TrashcanPolicy policy : TrashcanPolicy.values()) {
+            for (String text : documents) {
+                ObjectNode reference = Json.parseObject(text);
+                ObjectNode expected = policy == TrashcanPolicy.DROP && DocumentTransforms.isTrashed(reference) ? null
+                        : DocumentTransforms.stripKuzzleInfo(reference);
+                ObjectNode source = Json.parseObject(text);
+                ObjectNode actual = DocumentTransforms.data(source, policy);
+                if (expected == null) {
+                    assertThat(actual).as("%s with %s", text, policy).isNull();
+                } else {
+                    assertThat(actual).as("%s with %s", text, policy).isSameAs(source);
+                    assertThat(Json.write(actual)).as("%s with %s", text, policy).isEqualTo(Json.write(expected));
+                }
+            }
+        }
+    }
+
     @Test
     void profiles_lower_case_restricted_collections_only() {
         ObjectNode v1 = Json.parseObject("{\"policies\":[{\"roleId\":\"editor\",\"restrictedTo\":["
