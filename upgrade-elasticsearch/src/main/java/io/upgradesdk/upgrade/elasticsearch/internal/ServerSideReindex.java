@@ -92,8 +92,12 @@ final class ServerSideReindex {
      * Looks for the task of an earlier run that stopped after starting it but before saving its id:
      * running ({@code GET /_tasks}), or finished without failure (its result in {@code .tasks});
      * when found, saves its id and waits for it (at once for a finished one), and returns true.
+     * Never for a remote source, whose task description names the remote instead.
      */
     private boolean resumedUnsavedTask(EsClient c, StepContext ctx, long expected) {
+        if (s.remoteSource().isPresent()) {
+            return false;
+        }
         Optional<ReindexCursor> running = findRunning(c);
         Optional<ReindexCursor> task = running.isPresent() ? running : findFinished(c);
         if (task.isEmpty()) {
@@ -109,41 +113,42 @@ final class ServerSideReindex {
     }
 
     /**
-     * A running parent reindex task of this source and destination (its description names both):
-     * the task of an earlier run that stopped before it saved the id. Empty for a remote source,
-     * whose task description names the remote instead.
+     * A running parent reindex task of this source and destination: the task of an earlier run that
+     * stopped before it saved the id.
      */
     private Optional<ReindexCursor> findRunning(EsClient c) {
-        if (s.remoteSource().isPresent()) {
-            return Optional.empty();
-        }
         EsClient.EsResponse r = c.exchange("GET", "/_tasks?actions=*reindex&detailed=true&group_by=none", null);
         if (r.status() != 200) {
             return Optional.empty();
         }
-        String description = "reindex from [" + s.sourceIndex() + "] to [" + s.destIndex() + "]";
         for (JsonNode task : r.body().path("tasks")) {
-            if (!task.has("parent_task_id") && task.path("description").asText().startsWith(description)) {
-                int slices = Math.max(1, task.path("status").path("slices").size());
-                return Optional.of(ReindexCursor.task(task.path("node").asText() + ":" + task.path("id").asText(),
-                        slices));
+            if (isParentTaskOfThisReindex(task)) {
+                return Optional.of(cursorOf(task));
             }
         }
         return Optional.empty();
+    }
+
+    /** A task (as {@code _tasks} or {@code .tasks} describes it) that is the parent task of a reindex of this source into this destination. */
+    private boolean isParentTaskOfThisReindex(JsonNode task) {
+        return !task.has("parent_task_id") && task.path("description").asText()
+                .startsWith("reindex from [" + s.sourceIndex() + "] to [" + s.destIndex() + "]");
+    }
+
+    /** The cursor that polls {@code task}: its id and slice count. */
+    private static ReindexCursor cursorOf(JsonNode task) {
+        return ReindexCursor.task(task.path("node").asText() + ":" + task.path("id").asText(),
+                Math.max(1, task.path("status").path("slices").size()));
     }
 
     /**
      * A finished, successful parent reindex task of this source and destination started after the
      * destination was created (so by this plan): its result, which Elasticsearch keeps in the
      * {@code .tasks} index for a task started with {@code wait_for_completion=false}. Asked only when
-     * the destination already holds documents (a fresh run does not read {@code .tasks}); empty for a
-     * remote source (as {@link #findRunning}), or when {@code .tasks} cannot be read (then a second
-     * task starts, which creates nothing twice).
+     * the destination already holds documents (a fresh run does not read {@code .tasks}); empty when
+     * {@code .tasks} cannot be read (then a second task starts, which creates nothing twice).
      */
     private Optional<ReindexCursor> findFinished(EsClient c) {
-        if (s.remoteSource().isPresent()) {
-            return Optional.empty();
-        }
         String dest = DocumentCopier.enc(s.destIndex());
         EsClient.EsResponse count = c.exchange("GET", "/" + dest + "/_count", null);
         if (count.status() != 200 || count.body().path("count").asLong() == 0) {
@@ -164,21 +169,18 @@ final class ServerSideReindex {
         if (r.status() != 200) {
             return Optional.empty();
         }
-        String description = "reindex from [" + s.sourceIndex() + "] to [" + s.destIndex() + "]";
         JsonNode newest = null;
         for (JsonNode hit : r.body().path("hits").path("hits")) {
             JsonNode result = hit.path("_source");
             JsonNode task = result.path("task");
-            if (result.path("completed").asBoolean() && !task.has("parent_task_id")
-                    && task.path("description").asText().startsWith(description)
+            if (result.path("completed").asBoolean() && isParentTaskOfThisReindex(task)
                     && ReindexTaskState.of(result, null, 1).failure().isEmpty()
                     && (newest == null || task.path("start_time_in_millis").asLong()
                             > newest.path("start_time_in_millis").asLong())) {
                 newest = task;
             }
         }
-        return newest == null ? Optional.empty() : Optional.of(ReindexCursor.task(newest.path("node").asText() + ":"
-                + newest.path("id").asText(), Math.max(1, newest.path("status").path("slices").size())));
+        return Optional.ofNullable(newest).map(ServerSideReindex::cursorOf);
     }
 
     /** Sends the asynchronous {@code _reindex} request and saves the task id it answers. */
