@@ -3,8 +3,12 @@ package io.upgradesdk.upgrade.kuzzle.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
@@ -35,8 +39,8 @@ public interface EsPort extends AutoCloseable {
     boolean exists(String index);
 
     /** Those of {@code indices} that exist, in as few requests as the port can (one for a plan's targets). */
-    default java.util.Set<String> existing(Collection<String> indices) {
-        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+    default Set<String> existing(Collection<String> indices) {
+        Set<String> out = new LinkedHashSet<>();
         indices.stream().filter(this::exists).forEach(out::add);
         return out;
     }
@@ -83,7 +87,7 @@ public interface EsPort extends AutoCloseable {
     void putAlias(String index, String alias, ObjectNode definition);
 
     /** The aliases of one concrete index (never a cluster-wide listing; B15): name → definition. */
-    java.util.Map<String, ObjectNode> aliases(String index);
+    Map<String, ObjectNode> aliases(String index);
 
     /** Deletes indices (never wildcards). */
     void deleteIndices(Collection<String> indices);
@@ -109,8 +113,8 @@ public interface EsPort extends AutoCloseable {
     }
 
     /** The documents of these ids that exist (id → source), in one request where the port can. */
-    default java.util.Map<String, ObjectNode> getAll(String index, String type, List<String> ids) {
-        java.util.Map<String, ObjectNode> out = new java.util.LinkedHashMap<>();
+    default Map<String, ObjectNode> getAll(String index, String type, List<String> ids) {
+        Map<String, ObjectNode> out = new LinkedHashMap<>();
         for (String id : ids) {
             get(index, type, id).ifPresent(doc -> out.put(id, doc));
         }
@@ -140,7 +144,7 @@ public interface EsPort extends AutoCloseable {
     }
 
     /** For each of {@code wanted}, in order, the documents of its ids that exist (id → source); one request where the port can. */
-    default List<java.util.Map<String, ObjectNode>> getAll(List<DocIds> wanted) {
+    default List<Map<String, ObjectNode>> getAll(List<DocIds> wanted) {
         return wanted.stream().map(w -> getAll(w.index(), w.type(), w.ids())).toList();
     }
 

@@ -16,13 +16,17 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
@@ -36,8 +40,8 @@ public final class RestEsPort implements EsPort {
 
     /** Longest comma-joined list of encoded index names put in one request path (HTTP line limit: 4 KB). */
     static final int MAX_NAMES_IN_PATH = 2_000;
-    /** Most counts asked in one {@code _msearch} request. */
-    static final int MAX_COUNTS_PER_REQUEST = 100;
+    /** Most searches (counts, samples) sent in one {@code _msearch} request. */
+    static final int MAX_SEARCHES_PER_REQUEST = 100;
 
     private final ElasticsearchConnection client;
     private final int writeConcurrency;
@@ -49,7 +53,7 @@ public final class RestEsPort implements EsPort {
      */
     private volatile JsonNode inventoryMappings;
     /** Index settings already read through this port, dropped when it changes an index. */
-    private final Map<String, JsonNode> settingsRead = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, JsonNode> settingsRead = new ConcurrentHashMap<>();
 
     public RestEsPort(ElasticsearchConnection client) {
         this(client, 1);
@@ -156,8 +160,8 @@ public final class RestEsPort implements EsPort {
      * {@link #exists} would.
      */
     @Override
-    public java.util.Set<String> existing(Collection<String> indices) {
-        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+    public Set<String> existing(Collection<String> indices) {
+        Set<String> out = new LinkedHashSet<>();
         for (List<String> group : namesInPath(indices)) {
             JsonNode answer = client.get("/" + group.stream().map(RestEsPort::enc).collect(Collectors.joining(","))
                     + "/_settings/index.uuid?ignore_unavailable=true");
@@ -176,7 +180,7 @@ public final class RestEsPort implements EsPort {
         List<List<String>> groups = new ArrayList<>();
         List<String> group = new ArrayList<>();
         int length = 0;
-        for (String name : new java.util.LinkedHashSet<>(names)) {
+        for (String name : new LinkedHashSet<>(names)) {
             int more = enc(name).length() + 1;
             if (!group.isEmpty() && length + more > MAX_NAMES_IN_PATH) {
                 groups.add(group);
@@ -322,28 +326,38 @@ public final class RestEsPort implements EsPort {
     }
 
     /**
-     * The counts in {@code _msearch} requests of up to {@value #MAX_COUNTS_PER_REQUEST} searches of
-     * no hits each, exact totals ({@code track_total_hits} from 7.0). A search that fails fails the
-     * whole call, as {@link #count} would.
+     * The counts as {@code _msearch} searches of no hits each, exact totals ({@code track_total_hits}
+     * from 7.0). A search that fails fails the whole call, as {@link #count} would.
      */
     @Override
     public List<Long> counts(List<CountQuery> queries) {
-        List<Long> out = new ArrayList<>();
-        for (int from = 0; from < queries.size(); from += MAX_COUNTS_PER_REQUEST) {
-            List<CountQuery> group = queries.subList(from, Math.min(queries.size(), from + MAX_COUNTS_PER_REQUEST));
+        return msearch(queries, CountQuery::index, q -> {
+            ObjectNode search = Json.object().put("size", 0);
+            if (!typed()) {
+                search.put("track_total_hits", true);
+            }
+            return search.set("query", query(q.type(), q.excludeTrashed()));
+        }, this::total);
+    }
+
+    /**
+     * One search per query, sent in {@code _msearch} requests of up to
+     * {@value #MAX_SEARCHES_PER_REQUEST} searches; {@code answer} reads each query's response (in
+     * the order of {@code queries}).
+     */
+    private <Q, R> List<R> msearch(List<Q> queries, Function<Q, String> index, Function<Q, ObjectNode> search,
+            BiFunction<Q, JsonNode, R> answer) {
+        List<R> out = new ArrayList<>();
+        for (int from = 0; from < queries.size(); from += MAX_SEARCHES_PER_REQUEST) {
+            List<Q> group = queries.subList(from, Math.min(queries.size(), from + MAX_SEARCHES_PER_REQUEST));
             StringBuilder nd = new StringBuilder();
-            for (CountQuery q : group) {
-                nd.append(Json.write(Json.object().put("index", q.index()))).append('\n');
-                ObjectNode search = Json.object().put("size", 0);
-                if (!typed()) {
-                    search.put("track_total_hits", true);
-                }
-                search.set("query", query(q.type(), q.excludeTrashed()));
-                nd.append(Json.write(search)).append('\n');
+            for (Q q : group) {
+                nd.append(Json.write(Json.object().put("index", index.apply(q)))).append('\n')
+                        .append(Json.write(search.apply(q))).append('\n');
             }
             JsonNode responses = client.sendNdjson("/_msearch", nd.toString()).path("responses");
             for (int k = 0; k < group.size(); k++) {
-                out.add(total(group.get(k), responses.path(k)));
+                out.add(answer.apply(group.get(k), responses.path(k)));
             }
         }
         return out;
@@ -433,25 +447,13 @@ public final class RestEsPort implements EsPort {
         return out;
     }
 
-    /** The samples in {@code _msearch} requests of up to {@value #MAX_COUNTS_PER_REQUEST} searches; a failed one fails the call. */
+    /** The samples as {@code _msearch} searches; a failed one fails the call. */
     @Override
     public List<List<Doc>> samples(List<SampleQuery> queries) {
-        List<List<Doc>> out = new ArrayList<>();
-        for (int from = 0; from < queries.size(); from += MAX_COUNTS_PER_REQUEST) {
-            List<SampleQuery> group = queries.subList(from, Math.min(queries.size(), from + MAX_COUNTS_PER_REQUEST));
-            StringBuilder nd = new StringBuilder();
-            for (SampleQuery q : group) {
-                nd.append(Json.write(Json.object().put("index", q.index()))).append('\n')
-                        .append(Json.write(sampleSearch(q.type(), q.size()))).append('\n');
-            }
-            JsonNode responses = client.sendNdjson("/_msearch", nd.toString()).path("responses");
-            for (int k = 0; k < group.size(); k++) {
-                JsonNode response = responses.path(k);
-                requireAnswered(response, "sampling the documents of " + group.get(k).index());
-                out.add(docs(response));
-            }
-        }
-        return out;
+        return msearch(queries, SampleQuery::index, q -> sampleSearch(q.type(), q.size()), (q, response) -> {
+            requireAnswered(response, "sampling the documents of " + q.index());
+            return docs(response);
+        });
     }
 
     /** One {@code _mget} for the ids of every index in {@code wanted} (each document names its index). */
