@@ -18,10 +18,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -210,23 +213,28 @@ public final class KuzzleSteps {
         }
     }
 
+    /** The source documents of each collection (trash included), by target index, asked in one request. */
+    static Map<String, Long> sourceCountsByTarget(EsPort src, List<CollectionMove> moves) {
+        List<Long> counts = src.counts(moves.stream()
+                .map(m -> new EsPort.CountQuery(m.sourceIndex(), m.sourceType(), false)).toList());
+        Map<String, Long> byTarget = new HashMap<>();
+        for (int k = 0; k < moves.size(); k++) {
+            byTarget.put(moves.get(k).target(), counts.get(k));
+        }
+        return byTarget;
+    }
+
     /**
      * What one storage step learns of both clusters up front, in one request each, instead of per
      * collection: which targets exist already (kept up to date as the step creates them), and the
      * source documents of every collection.
      */
-    private record Known(java.util.Set<String> existing, Map<String, Long> sourceCounts) {
+    private record Known(Set<String> existing, Map<String, Long> sourceCounts) {
 
         static Known of(EsPort src, EsPort dst, List<CollectionMove> moves) {
-            java.util.Set<String> existing = new java.util.HashSet<>(
+            Set<String> existing = new HashSet<>(
                     dst.existing(moves.stream().map(CollectionMove::target).toList()));
-            List<Long> counts = src.counts(moves.stream()
-                    .map(m -> new EsPort.CountQuery(m.sourceIndex(), m.sourceType(), false)).toList());
-            Map<String, Long> byTarget = new java.util.HashMap<>();
-            for (int k = 0; k < moves.size(); k++) {
-                byTarget.put(moves.get(k).target(), counts.get(k));
-            }
-            return new Known(existing, byTarget);
+            return new Known(existing, sourceCountsByTarget(src, moves));
         }
 
         long sourceCount(CollectionMove move) {

@@ -65,15 +65,14 @@ final class PartitionedStorageCopy {
         try (EsPort src = connectors.source(); EsPort dst = connectors.target()) {
             List<CollectionMove> moves = planner.plan(src.inventory()).moves(kind);
             String targetType = dst.majorVersion() == 5 ? "default" : null;
-            List<Long> counts = sourceCounts(src, moves);
+            Map<String, Long> counts = KuzzleSteps.sourceCountsByTarget(src, moves);
             createTargets(src, dst, moves, counts, targetType, ctx);
             List<String> ids = new ArrayList<>();
             Map<String, CollectionMove> byKey = new LinkedHashMap<>();
-            for (int m = 0; m < moves.size(); m++) {
-                CollectionMove move = moves.get(m);
+            for (CollectionMove move : moves) {
                 String key = CopyPartition.keyOf(move.target());
                 byKey.put(key, move);
-                int slices = sliceCount(src.primaryShards(move.sourceIndex()), counts.get(m));
+                int slices = sliceCount(src.primaryShards(move.sourceIndex()), counts.get(move.target()));
                 for (int k = 0; k < slices; k++) {
                     ids.add(new CopyPartition(key, k, slices).id());
                 }
@@ -91,19 +90,13 @@ final class PartitionedStorageCopy {
     /** The partition of a storage step without any collection (a partitioned step has at least one). */
     static final String NOTHING_TO_COPY = "nothing-to-copy";
 
-    /** The source documents of each collection, in the order of {@code moves}, asked in one request. */
-    private static List<Long> sourceCounts(EsPort src, List<CollectionMove> moves) {
-        return src.counts(moves.stream().map(m -> new EsPort.CountQuery(m.sourceIndex(), m.sourceType(), false))
-                .toList());
-    }
-
     /**
      * Creates the target index of every collection not created yet, with its alias, at once: refuses
      * first, before creating any, a target that exists and was not recorded as this plan's; then
      * puts the source aliases on public targets when asked. {@code counts}: the source documents of
-     * each move. Which targets exist is asked once, for all.
+     * each move, by target. Which targets exist is asked once, for all.
      */
-    private void createTargets(EsPort src, EsPort dst, List<CollectionMove> moves, List<Long> counts,
+    private void createTargets(EsPort src, EsPort dst, List<CollectionMove> moves, Map<String, Long> counts,
             String targetType, StepContext ctx) {
         CopyState state = ctx.cursor(CopyState.class).orElse(CopyState.START);
         java.util.Set<String> existing = dst.existing(moves.stream().map(CollectionMove::target).toList());
@@ -119,7 +112,7 @@ final class PartitionedStorageCopy {
             List<EsPort.NewIndex> indices = new ArrayList<>();
             for (CollectionMove move : missing) {
                 indices.add(new EsPort.NewIndex(move.target(),
-                        steps.targetIndexBody(src, move, targetType, counts.get(moves.indexOf(move))), move.alias()));
+                        steps.targetIndexBody(src, move, targetType, counts.get(move.target())), move.alias()));
             }
             dst.createIndices(indices);
         }
@@ -189,12 +182,12 @@ final class PartitionedStorageCopy {
             List<String> targets = new ArrayList<>();
             List<String> bulkLoaded = new ArrayList<>();
             List<CollectionMove> moves = settledMoves(src);
-            List<Long> counts = sourceCounts(src, moves);
-            for (int m = 0; m < moves.size(); m++) {
-                if (KuzzleSteps.bulkLoaded(moves.get(m), counts.get(m))) {
-                    bulkLoaded.add(moves.get(m).target());
+            Map<String, Long> counts = KuzzleSteps.sourceCountsByTarget(src, moves);
+            for (CollectionMove move : moves) {
+                if (KuzzleSteps.bulkLoaded(move, counts.get(move.target()))) {
+                    bulkLoaded.add(move.target());
                 }
-                targets.add(moves.get(m).target());
+                targets.add(move.target());
             }
             if (!bulkLoaded.isEmpty()) {
                 dst.putSettings(bulkLoaded, KuzzleSteps.restoreRefresh());
