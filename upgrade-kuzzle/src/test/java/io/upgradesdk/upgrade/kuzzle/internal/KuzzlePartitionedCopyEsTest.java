@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.upgradesdk.testservers.ElasticsearchServer;
 import io.upgradesdk.upgrade.Checkpoint;
-import io.upgradesdk.upgrade.CheckpointStore;
 import io.upgradesdk.upgrade.InMemoryCheckpointStore;
 import io.upgradesdk.upgrade.Lease;
 import io.upgradesdk.upgrade.PartitionClaims;
@@ -17,10 +16,10 @@ import io.upgradesdk.upgrade.UpgradeReport;
 import io.upgradesdk.upgrade.UpgradeReport.Outcome;
 import io.upgradesdk.upgrade.UpgradeRunner;
 import io.upgradesdk.upgrade.kuzzle.KuzzleUpgrade;
+import io.upgradesdk.upgrade.spi.ForwardingCheckpointStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -96,13 +95,13 @@ class KuzzlePartitionedCopyEsTest {
      * copy waits (at most 30 s, outside any lock of the run) before taking a second one until another
      * worker has taken one: both workers then copy whatever the thread scheduling, without a sleep.
      */
-    private static final class SecondClaimAwaitsAnotherWorker implements CheckpointStore {
-        private final CheckpointStore store = new InMemoryCheckpointStore();
+    private static final class SecondClaimAwaitsAnotherWorker extends ForwardingCheckpointStore {
         private final Set<String> partitionKeys;
         private final Set<String> workersThatClaimed = ConcurrentHashMap.newKeySet();
         private final CountDownLatch twoWorkersClaimed = new CountDownLatch(1);
 
         SecondClaimAwaitsAnotherWorker(List<String> partitionKeys) {
+            super(new InMemoryCheckpointStore());
             this.partitionKeys = Set.copyOf(partitionKeys);
         }
 
@@ -115,43 +114,18 @@ class KuzzlePartitionedCopyEsTest {
                     Thread.currentThread().interrupt();
                 }
             }
-            return store.acquireLease(key, owner, duration);
+            return super.acquireLease(key, owner, duration);
         }
 
         @Override
         public void save(Checkpoint checkpoint, Lease lease) {
-            store.save(checkpoint, lease);
+            super.save(checkpoint, lease);
             if (partitionKeys.contains(checkpoint.planId())) {   // a claim writes the partition's state at once
                 workersThatClaimed.add(lease.owner());
                 if (workersThatClaimed.size() >= 2) {
                     twoWorkersClaimed.countDown();
                 }
             }
-        }
-
-        @Override
-        public Optional<Checkpoint> load(String planId) {
-            return store.load(planId);
-        }
-
-        @Override
-        public Lease renewLease(Lease lease, Duration duration) {
-            return store.renewLease(lease, duration);
-        }
-
-        @Override
-        public void releaseLease(Lease lease) {
-            store.releaseLease(lease);
-        }
-
-        @Override
-        public Optional<Lease> currentLease(String planId) {
-            return store.currentLease(planId);
-        }
-
-        @Override
-        public void forceReleaseLease(String planId) {
-            store.forceReleaseLease(planId);
         }
     }
 }
