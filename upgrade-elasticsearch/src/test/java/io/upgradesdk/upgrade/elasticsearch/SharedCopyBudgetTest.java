@@ -79,12 +79,8 @@ class SharedCopyBudgetTest {
         targetCluster.bulkMillis = 150;     // slow writes: every slot is wanted even on a loaded machine
 
         List<Future<DocumentCopy.Result>> slices = runAllSlices(copy);
-        long written = 0;
-        for (Future<DocumentCopy.Result> slice : slices) {
-            written += slice.get(30, TimeUnit.SECONDS).written();
-        }
 
-        assertThat(written).isEqualTo(DOCUMENTS);
+        assertThat(writtenBy(slices)).isEqualTo(DOCUMENTS);
         assertThat(targetCluster.mostBulksInFlight.get()).as("3 processors: 3 bulks in flight for all 8 slices")
                 .isEqualTo(3);
         assertThat(targetCluster.processorRequests.get()).as("processors asked once for the copy").isEqualTo(1);
@@ -126,14 +122,19 @@ class SharedCopyBudgetTest {
             DocumentCopy own = k == 0 ? first : users().writeConcurrency(2).sharingBudgetOf(first).build();
             slices.add(threads.submit(() -> own.runSlice(slice, null)));
         }
+
+        assertThat(writtenBy(slices)).isEqualTo(DOCUMENTS);
+        assertThat(targetCluster.mostBulksInFlight.get()).as("8 copies of one slice each, one budget of 2")
+                .isEqualTo(2);
+    }
+
+    /** The documents the slices wrote, each waited for at most 30 s. */
+    private static long writtenBy(List<Future<DocumentCopy.Result>> slices) throws Exception {
         long written = 0;
         for (Future<DocumentCopy.Result> slice : slices) {
             written += slice.get(30, TimeUnit.SECONDS).written();
         }
-
-        assertThat(written).isEqualTo(DOCUMENTS);
-        assertThat(targetCluster.mostBulksInFlight.get()).as("8 copies of one slice each, one budget of 2")
-                .isEqualTo(2);
+        return written;
     }
 
     private volatile int failedSlice = -1;
