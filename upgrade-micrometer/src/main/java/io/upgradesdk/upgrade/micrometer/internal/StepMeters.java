@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
+import java.util.function.ToLongFunction;
 
 /**
  * The counts of one step of one plan (or of all steps of a plan when meters are not kept per
@@ -156,10 +158,7 @@ public final class StepMeters {
     public synchronized void succeeded(Duration duration) {
         if (!succeededRegistered) {
             succeededRegistered = true;
-            Tags succeededTags = tags.and(MeterFactory.OUTCOME, "succeeded");
-            meters.functionCounter(OUTCOMES, OUTCOMES_HELP, null, succeededTags, this, StepMeters::succeededCount);
-            meters.functionTimer(DURATION, DURATION_HELP, succeededTags, this, StepMeters::succeededCount,
-                    StepMeters::succeededNanos);
+            registerTimedOutcome("succeeded", StepMeters::succeededCount, StepMeters::succeededNanos);
         }
         succeeded++;
         succeededNanos += Math.max(0, duration.toNanos());
@@ -170,10 +169,7 @@ public final class StepMeters {
     public synchronized void failed(Instant time) {
         if (!failedRegistered) {
             failedRegistered = true;
-            Tags failedTags = tags.and(MeterFactory.OUTCOME, "failed");
-            meters.functionCounter(OUTCOMES, OUTCOMES_HELP, null, failedTags, this, StepMeters::failedCount);
-            meters.functionTimer(DURATION, DURATION_HELP, failedTags, this, StepMeters::failedCount,
-                    StepMeters::failedNanos);
+            registerTimedOutcome("failed", StepMeters::failedCount, StepMeters::failedNanos);
         }
         failed++;
         if (runStartedAt != null) {
@@ -185,8 +181,7 @@ public final class StepMeters {
     public synchronized void skipped() {
         if (!skippedRegistered) {
             skippedRegistered = true;
-            meters.functionCounter(OUTCOMES, OUTCOMES_HELP, null, tags.and(MeterFactory.OUTCOME, "skipped"), this,
-                    StepMeters::skippedCount);
+            registerOutcome("skipped", StepMeters::skippedCount);
         }
         skipped++;
     }
@@ -194,8 +189,7 @@ public final class StepMeters {
     public synchronized void compensated() {
         if (!compensatedRegistered) {
             compensatedRegistered = true;
-            meters.functionCounter(OUTCOMES, OUTCOMES_HELP, null, tags.and(MeterFactory.OUTCOME, "compensated"),
-                    this, StepMeters::compensatedCount);
+            registerOutcome("compensated", StepMeters::compensatedCount);
         }
         compensated++;
     }
@@ -230,6 +224,19 @@ public final class StepMeters {
                 "items", tags, this, StepMeters::totalAtLastReport);
         meters.gauge("step.items.rate", "Items per second at the step's last progress report (NaN when unknown,"
                 + " 0 once the step ended)", "items/s", tags, this, StepMeters::rateAtLastReport);
+    }
+
+    /** The {@code step.outcomes} counter of {@code outcome}, read from {@code count}. */
+    private void registerOutcome(String outcome, ToDoubleFunction<StepMeters> count) {
+        meters.functionCounter(OUTCOMES, OUTCOMES_HELP, null, tags.and(MeterFactory.OUTCOME, outcome), this, count);
+    }
+
+    /** The outcome counter and the {@code step.duration} timer of an outcome that has a duration. */
+    private void registerTimedOutcome(String outcome, ToLongFunction<StepMeters> count,
+            ToDoubleFunction<StepMeters> nanos) {
+        Tags outcomeTags = tags.and(MeterFactory.OUTCOME, outcome);
+        meters.functionCounter(OUTCOMES, OUTCOMES_HELP, null, outcomeTags, this, count::applyAsLong);
+        meters.functionTimer(DURATION, DURATION_HELP, outcomeTags, this, count, nanos);
     }
 
     // --- read by the meters at a scrape ----------------------------------------------------------
