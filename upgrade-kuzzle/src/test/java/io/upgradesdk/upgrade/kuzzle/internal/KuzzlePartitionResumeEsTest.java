@@ -3,14 +3,12 @@ package io.upgradesdk.upgrade.kuzzle.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.upgradesdk.testservers.ElasticsearchServer;
 import io.upgradesdk.upgrade.PartitionState;
 import io.upgradesdk.upgrade.PartitionStatus;
 import io.upgradesdk.upgrade.UpgradeEvent;
 import io.upgradesdk.upgrade.UpgradePlan;
 import io.upgradesdk.upgrade.UpgradeReport;
 import io.upgradesdk.upgrade.UpgradeReport.Outcome;
-import io.upgradesdk.upgrade.kuzzle.KuzzleUpgrade;
 import io.upgradesdk.upgrade.testkit.CrashPoint;
 import io.upgradesdk.upgrade.testkit.UpgradeTestKit;
 import io.upgradesdk.upgrade.testkit.UpgradeTestRunner;
@@ -30,34 +28,26 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("long")
 class KuzzlePartitionResumeEsTest {
 
-    private static final int DOCS = 1_000;
     private static final int PAGE = 50;
     private static final int PAGES_BEFORE_THE_CRASH = 3;
 
     @TempDir
     Path work;
 
-    private final KuzzleUpgrade kuzzle = KuzzleUpgrade.create();
-    private ItScenario scenario;
+    private SlicedPublicCopy copy;
 
     @AfterEach
     void cleanUp() {
-        if (scenario != null) {
-            EsFixtures.deleteAll(ElasticsearchServer.get(ElasticsearchServer.V5).url(), scenario.id());
-            EsFixtures.deleteAll(ElasticsearchServer.get(ElasticsearchServer.V7).url(), scenario.id());
+        if (copy != null) {
+            copy.close();
         }
-        kuzzle.close();
     }
 
     @Test
     void a_run_killed_mid_slice_resumes_that_slice_at_its_cursor_and_migrates_exactly() throws Exception {
-        String src = ElasticsearchServer.get(ElasticsearchServer.V5).url();
-        String dst = ElasticsearchServer.get(ElasticsearchServer.V7).url();
-        scenario = ItScenario.fresh();
-        EsFixtures.load(src, scenario.dataset(DOCS, 0).withShards(scenario.nyc(), 4));
-        UpgradePlan plan = kuzzle.upgradePlan(scenario.settings(src, dst, work).slices(2).workers(2)
-                .pageSize(PAGE).writeConcurrency(1).build());
-        String killed = "0of2:@26" + scenario.nyc() + ".yellowtaxi";
+        copy = SlicedPublicCopy.loaded(work);
+        UpgradePlan plan = copy.plan(settings -> settings.pageSize(PAGE).writeConcurrency(1));
+        String killed = copy.partition(0, SlicedPublicCopy.YELLOW_TAXI);
         UpgradeTestRunner t = UpgradeTestKit.runner().owner("it").build();
 
         t.crashAt(CrashPoint.afterPartitionCursorSave(plan.id(), KuzzlePlanFactory.PUBLIC, killed,
@@ -75,14 +65,12 @@ class KuzzlePartitionResumeEsTest {
         assertThat(t.events().ofType(UpgradeEvent.PartitionClaimed.class))
                 .filteredOn(c -> c.partitionId().equals(killed)).singleElement()
                 .satisfies(c -> assertThat(c.resumesFromCursor()).as("resumes at its cursor").isTrue());
-        KuzzleUpgradeEsTest.assertMigrated(src, dst, scenario);
-        assertThat(EsFixtures.count(dst, "&" + scenario.nyc() + ".green-taxi")).isEqualTo(DOCS);
-        assertThat(EsFixtures.count(dst, "&" + scenario.nyc() + ".yellowtaxi")).isEqualTo(DOCS - DOCS / 10);
+        copy.assertMigratedExactly();
         // had the slice started over, every document it had written before the crash would be written
         // again; at a resume only the pages in flight past each partition's cursor are (concurrency 1)
         long writtenAtCrash = Json.MAPPER.readTree(atCrash.cursor()).path("written").asLong();
-        long rewritten = writtenTwice(dst, "&" + scenario.nyc() + ".yellowtaxi")
-                + writtenTwice(dst, "&" + scenario.nyc() + ".green-taxi");
+        long rewritten = writtenTwice(copy.target, copy.targetIndex(SlicedPublicCopy.YELLOW_TAXI))
+                + writtenTwice(copy.target, copy.targetIndex(SlicedPublicCopy.GREEN_TAXI));
         System.out.printf("Kuzzle partition resume: cursor at the crash %s; %d documents written twice%n",
                 atCrash.cursor(), rewritten);
         assertThat(writtenAtCrash).isPositive();

@@ -3,7 +3,6 @@ package io.upgradesdk.upgrade.kuzzle.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.upgradesdk.testservers.ElasticsearchServer;
 import io.upgradesdk.upgrade.Checkpoint;
 import io.upgradesdk.upgrade.InMemoryCheckpointStore;
 import io.upgradesdk.upgrade.Lease;
@@ -15,7 +14,6 @@ import io.upgradesdk.upgrade.UpgradePlan;
 import io.upgradesdk.upgrade.UpgradeReport;
 import io.upgradesdk.upgrade.UpgradeReport.Outcome;
 import io.upgradesdk.upgrade.UpgradeRunner;
-import io.upgradesdk.upgrade.kuzzle.KuzzleUpgrade;
 import io.upgradesdk.upgrade.spi.ForwardingCheckpointStore;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,36 +34,26 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("integration")
 class KuzzlePartitionedCopyEsTest {
 
-    private static final int DOCS = 1_000;
-
     @TempDir
     Path work;
 
-    private final KuzzleUpgrade kuzzle = KuzzleUpgrade.create();
-    private ItScenario scenario;
+    private SlicedPublicCopy copy;
 
     @AfterEach
     void cleanUp() {
-        if (scenario != null) {
-            EsFixtures.deleteAll(ElasticsearchServer.get(ElasticsearchServer.V5).url(), scenario.id());
-            EsFixtures.deleteAll(ElasticsearchServer.get(ElasticsearchServer.V7).url(), scenario.id());
+        if (copy != null) {
+            copy.close();
         }
-        kuzzle.close();
     }
 
     @Test
     void a_four_shard_collection_is_copied_in_slices_by_two_workers_with_exact_counts() throws Exception {
-        String src = ElasticsearchServer.get(ElasticsearchServer.V5).url();
-        String dst = ElasticsearchServer.get(ElasticsearchServer.V7).url();
-        scenario = ItScenario.fresh();
-        EsFixtures.load(src, scenario.dataset(DOCS, 0).withShards(scenario.nyc(), 4));
-        UpgradePlan plan = kuzzle.upgradePlan(scenario.settings(src, dst, work).slices(2).workers(2).build());
-        List<String> partitionIds = List.of(
-                "0of2:@26" + scenario.nyc() + ".yellowtaxi", "1of2:@26" + scenario.nyc() + ".yellowtaxi",
-                "0of2:@26" + scenario.nyc() + ".green-taxi", "1of2:@26" + scenario.nyc() + ".green-taxi");
+        copy = SlicedPublicCopy.loaded(work);
+        UpgradePlan plan = copy.plan();
         Set<String> claimers = ConcurrentHashMap.newKeySet();
-        UpgradeRunner runner = UpgradeRunner.builder().store(new SecondClaimAwaitsAnotherWorker(partitionIds.stream()
-                .map(id -> PartitionClaims.partitionKey(plan.id(), KuzzlePlanFactory.PUBLIC, id)).toList())).owner("it")
+        UpgradeRunner runner = UpgradeRunner.builder().store(new SecondClaimAwaitsAnotherWorker(copy.partitionIds()
+                .stream().map(id -> PartitionClaims.partitionKey(plan.id(), KuzzlePlanFactory.PUBLIC, id)).toList()))
+                .owner("it")
                 .listener(event -> {
                     if (event instanceof UpgradeEvent.PartitionClaimed claimed
                             && claimed.stepId().equals(KuzzlePlanFactory.PUBLIC)) {
@@ -77,17 +65,15 @@ class KuzzlePartitionedCopyEsTest {
 
         assertThat(report.outcome()).as(report.toString()).isEqualTo(Outcome.SUCCEEDED);
         List<PartitionStatus> partitions = runner.partitions(plan, KuzzlePlanFactory.PUBLIC);
-        assertThat(partitions).extracting(PartitionStatus::partitionId).containsExactlyElementsOf(partitionIds);
+        assertThat(partitions).extracting(PartitionStatus::partitionId).containsExactlyElementsOf(copy.partitionIds());
         assertThat(partitions).allMatch(p -> p.state() == PartitionState.DONE);
         assertThat(claimers).containsExactlyInAnyOrder("it/w1", "it/w2");
-        KuzzleUpgradeEsTest.assertMigrated(src, dst, scenario);
-        JsonNode verify = Json.MAPPER.readTree(work.resolve("report-" + scenario.id() + ".json").toFile());
+        copy.assertMigratedExactly();
+        JsonNode verify = copy.verifyReport();
         assertThat(verify.get("ok").asBoolean()).isTrue();
         for (JsonNode c : verify.get("collections")) {
             assertThat(c.get("actual").asLong()).as(c.get("target").asText()).isEqualTo(c.get("expected").asLong());
         }
-        assertThat(EsFixtures.count(dst, "&" + scenario.nyc() + ".green-taxi")).isEqualTo(DOCS);
-        assertThat(EsFixtures.count(dst, "&" + scenario.nyc() + ".yellowtaxi")).isEqualTo(DOCS - DOCS / 10);
     }
 
     /**
