@@ -19,6 +19,13 @@ import java.util.Optional;
 public record Preview(String planId, String fingerprint, List<Item> items, Optional<Lease> lease,
         List<String> warnings) {
 
+    /**
+     * The {@link PlannedAction#action()} of a dry run's answer "a run would refuse": the dry run
+     * could look and found a problem that stops the run before it changes anything (its target
+     * and details say which and how to fix it). See {@link DryRun}.
+     */
+    public static final String REFUSE = "refuse";
+
     public Preview {
         requireNonNull(planId, "planId");
         items = List.copyOf(items);
@@ -67,6 +74,15 @@ public record Preview(String planId, String fingerprint, List<Item> items, Optio
      */
     public List<Item> failedDryRuns() {
         return items.stream().filter(i -> i.dryRunError() != null).toList();
+    }
+
+    /**
+     * The steps whose dry run found a problem that makes the run refuse (a planned action
+     * {@value #REFUSE}): like a failed dry run, not a green light.
+     */
+    public List<Item> refusals() {
+        return items.stream().filter(i -> i.plannedActions().stream().anyMatch(a -> a.action().equals(REFUSE)))
+                .toList();
     }
 
     /** The steps a run would execute (run or resume). */

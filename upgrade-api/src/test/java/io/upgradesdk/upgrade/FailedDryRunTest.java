@@ -40,4 +40,21 @@ class FailedDryRunTest {
         assertThat(runner.preview(plan).failedDryRuns()).isEmpty();
         assertThat(runner.preview(plan).toJson()).doesNotContain("dryRunError");
     }
+
+    @Test
+    void aDryRunThatFindsABlockingProblemIsARefusalNotAFailedDryRun() {
+        UpgradePlan plan = UpgradePlan.builder("dry-refused")
+                .step(UpgradeStep.builder("fine").execute(ctx -> { })
+                        .dryRun(ctx -> List.of(PlannedAction.of("read", "config"))).build())
+                .step(UpgradeStep.builder("inventory").execute(ctx -> { })
+                        .dryRun(ctx -> List.of(PlannedAction.of("copy", "orders"),
+                                PlannedAction.of(Preview.REFUSE, "orders-v2 already exists on the target")))
+                        .build())
+                .build();
+
+        Preview preview = runner.preview(plan);
+
+        assertThat(preview.refusals()).extracting(Preview.Item::stepId).containsExactly("inventory");
+        assertThat(preview.failedDryRuns()).isEmpty();
+    }
 }
