@@ -2,6 +2,8 @@ package io.upgradesdk.upgrade.elasticsearch.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.upgradesdk.upgrade.PlannedAction;
+import io.upgradesdk.upgrade.Preview;
+import io.upgradesdk.upgrade.StepBuilder;
 import io.upgradesdk.upgrade.StepContext;
 import io.upgradesdk.upgrade.UpgradeException;
 import io.upgradesdk.upgrade.UpgradeStep;
@@ -30,18 +32,18 @@ public final class Preflight {
     public static List<UpgradeStep> steps(PreflightSettings s, String prefix, Clients clients) {
         ElasticsearchEndpoint e = s.cluster();
         List<UpgradeStep> steps = new ArrayList<>();
-        steps.add(check(prefix + "preflight-versions", "every node of " + e.displayName() + " runs "
+        steps.add(checkNow(prefix + "preflight-versions", "every node of " + e.displayName() + " runs "
                 + s.requiredVersionLine() + ".x", clients, e, (c, ctx) -> checkVersions(c, s.requiredVersionLine())));
-        steps.add(check(prefix + "preflight-health", "cluster " + e.displayName() + " is at least "
+        steps.add(checkNow(prefix + "preflight-health", "cluster " + e.displayName() + " is at least "
                 + s.minimumHealth().apiValue(), clients, e, (c, ctx) -> checkHealth(c, s.minimumHealth())));
-        steps.add(check(prefix + "preflight-deprecations", "no critical deprecation on " + e.displayName(), clients, e,
-                (c, ctx) -> checkDeprecations(c, s.allowUncheckedDeprecations(), ctx)));
-        steps.add(check(prefix + "preflight-old-indices", "no index on " + e.displayName() + " was created before "
+        steps.add(checkNow(prefix + "preflight-deprecations", "no critical deprecation on " + e.displayName(),
+                clients, e, (c, ctx) -> checkDeprecations(c, s.allowUncheckedDeprecations(), ctx)));
+        steps.add(checkNow(prefix + "preflight-old-indices", "no index on " + e.displayName() + " was created before "
                 + (s.targetMajor() - 1) + ".0" + (s.targetMajor() >= 9 ? " unless kept read-only" : ""), clients, e,
                 (c, ctx) -> checkOldIndices(c, s, ctx)));
-        steps.add(check(prefix + "preflight-disk", "disk use on " + e.displayName() + " is under the high watermark",
+        steps.add(checkNow(prefix + "preflight-disk", "disk use on " + e.displayName() + " is under the high watermark",
                 clients, e, (c, ctx) -> checkDisk(c, s.maxDiskPercent())));
-        s.repositoryLocation().ifPresent(loc -> steps.add(check(prefix + "preflight-repository",
+        s.repositoryLocation().ifPresent(loc -> steps.add(checkNow(prefix + "preflight-repository",
                 "the snapshot location " + loc + " is allowed by path.repo on " + e.displayName(), clients, e,
                 (c, ctx) -> checkRepositoryPath(c, loc))));
         return steps;
@@ -52,14 +54,44 @@ public final class Preflight {
     }
 
     static UpgradeStep check(String id, String description, Clients clients, ElasticsearchEndpoint e, Check check) {
+        return checkStep(id, description, clients, e, check)
+                .dryRun(ctx -> List.of(PlannedAction.of("check", e.displayName(), Map.of("what", description))))
+                .build();
+    }
+
+    /**
+     * A check of the cluster as it is before the upgrade: it only reads, so its dry run runs it too
+     * and answers "check" when it passes now, {@link Preview#REFUSE} with the reason when it fails
+     * (an unreachable cluster fails the dry run: it could not answer).
+     */
+    static UpgradeStep checkNow(String id, String description, Clients clients, ElasticsearchEndpoint e, Check check) {
+        return checkStep(id, description, clients, e, check)
+                .dryRun(ctx -> List.of(checkedNow(description, clients, e, check, ctx)))
+                .build();
+    }
+
+    private static StepBuilder checkStep(String id, String description, Clients clients,
+            ElasticsearchEndpoint e, Check check) {
         return UpgradeStep.builder(id).description("check: " + description)
                 .execute(ctx -> {
                     try (EsClient c = clients.apply(e)) {
                         check.run(c, ctx);
                     }
-                })
-                .dryRun(ctx -> List.of(PlannedAction.of("check", e.displayName(), Map.of("what", description))))
-                .build();
+                });
+    }
+
+    private static PlannedAction checkedNow(String description, Clients clients, ElasticsearchEndpoint e, Check check,
+            StepContext ctx) {
+        try (EsClient c = clients.apply(e)) {
+            check.run(c, ctx);
+            return PlannedAction.of("check", e.displayName(), Map.of("what", description, "now", "passes"));
+        } catch (UpgradeException failed) {
+            if (failed.code() != ElasticsearchErrorCode.PREFLIGHT_FAILED) {
+                throw failed;
+            }
+            return PlannedAction.of(Preview.REFUSE, e.displayName(), Map.of("what", description, "reason",
+                    failed.getMessage()));
+        }
     }
 
     static UpgradeException failed(String message) {
