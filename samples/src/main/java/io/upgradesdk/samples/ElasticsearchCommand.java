@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -343,8 +344,7 @@ public final class ElasticsearchCommand implements Runnable {
             }
             return plan.step(UpgradeStep.builder(STEP_ID)
                             .description(description)
-                            .dryRun(ctx -> List.of(PlannedAction.of("copy documents", sourceIndex + " -> "
-                                    + targetIndex)))
+                            .dryRun(ctx -> plannedCopy(from, to, Map.of()))
                             .execute(ctx -> copy(from, to, ctx))
                             .build())
                     .build();
@@ -365,10 +365,26 @@ public final class ElasticsearchCommand implements Runnable {
             }
             return copy.build().partitionedStep(STEP_ID)
                     .description(description + " in " + slices + " slices")
-                    .dryRun(ctx -> List.of(PlannedAction.of("copy documents", sourceIndex + " -> " + targetIndex,
-                            Map.of("slices", Integer.toString(slices)))))
+                    .dryRun(ctx -> plannedCopy(from, to, Map.of("slices", Integer.toString(slices))))
                     .workers(workers)
                     .build();
+        }
+
+        /**
+         * The copy's dry run: asks the source how many documents it holds and the target its version
+         * (writing nothing), so that a dry run against a cluster that is down or an index that does
+         * not exist fails as the run would.
+         */
+        private List<PlannedAction> plannedCopy(ElasticsearchEndpoint from, ElasticsearchEndpoint to,
+                Map<String, String> more) {
+            try (ElasticsearchConnection src = ElasticsearchConnection.open(from);
+                    ElasticsearchConnection dst = ElasticsearchConnection.open(to)) {
+                Map<String, String> details = new LinkedHashMap<>(more);
+                details.put("documents", src.get("/" + ElasticsearchConnection.encode(sourceIndex) + "/_count")
+                        .path("count").asText());
+                details.put("target version", dst.version());
+                return List.of(PlannedAction.of("copy documents", sourceIndex + " -> " + targetIndex, details));
+            }
         }
 
         private void copy(ElasticsearchEndpoint from, ElasticsearchEndpoint to, io.upgradesdk.upgrade.StepContext ctx) {

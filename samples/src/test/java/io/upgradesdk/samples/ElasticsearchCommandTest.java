@@ -69,9 +69,9 @@ class ElasticsearchCommandTest {
     }
 
     @Test
-    void a_sliced_copy_dry_run_names_its_slices() {
-        assertThat(run(copy("--slices", "3", "--workers", "2", "--dry-run"))).isZero();
-        assertThat(out.text()).contains("copy-documents", "slices=3");
+    void a_sliced_copy_dry_run_names_its_slices_and_fails_when_the_source_is_down() {
+        assertThat(run(copy("--slices", "3", "--workers", "2", "--dry-run"))).isEqualTo(1);
+        assertThat(out.text()).contains("copy-documents", "in 3 slices", "Dry run NOT clear");
     }
 
     @Test

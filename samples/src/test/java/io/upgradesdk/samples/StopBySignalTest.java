@@ -41,6 +41,11 @@ class StopBySignalTest {
                 es.url(), "--target-index", target, "--page-size", "20", "--checkpoints",
                 dir.resolve("copy.checkpoint").toString());
 
+        Captured dryRun = Captured.run(with(copy, "--dry-run"));
+        assertThat(dryRun.exitCode()).as(dryRun.all()).isZero();
+        assertThat(dryRun.out()).contains("documents=" + DOCUMENTS).endsWith("Dry run clear: every step's dry run"
+                + " answered and none would refuse (1 step)." + System.lineSeparator());
+
         Path output = dir.resolve("child.out");
         Process child = startChild(copy, output);
         waitUntil(() -> read(output).contains("-> copy-documents"), 120);

@@ -11,8 +11,13 @@ import java.util.stream.Collectors;
 public enum ExitCode {
     /** The operation did what was asked. */
     SUCCESS(0, "success"),
-    /** A step, the store or a server failed; the message says what to fix. Run again to resume. */
-    FAILURE(1, "failure: fix the cause the message names, then run again to resume"),
+    /**
+     * A step, the store or a server failed; the message says what to fix. Run again to resume. For
+     * {@code --dry-run}: a step's dry run could not answer (a server down) or found a problem that
+     * makes the run refuse; the last line names each.
+     */
+    FAILURE(1, "failure: fix the cause the message names, then run again to resume (--dry-run: a check could"
+            + " not run or found a blocking problem; the last line names it)"),
     /** Invalid or missing options; nothing was done. */
     USAGE(2, "usage error: invalid or missing options; nothing was done"),
     /** The run stopped before the point of no return for want of a confirmation ({@code --yes}). */

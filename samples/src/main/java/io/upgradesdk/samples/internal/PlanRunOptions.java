@@ -4,6 +4,7 @@ import io.upgradesdk.samples.ConsoleListener;
 import io.upgradesdk.upgrade.Lease;
 import io.upgradesdk.upgrade.OperatorNote;
 import io.upgradesdk.upgrade.PlanStatus;
+import io.upgradesdk.upgrade.Preview;
 import io.upgradesdk.upgrade.SequencePreview;
 import io.upgradesdk.upgrade.SequenceReport;
 import io.upgradesdk.upgrade.UpgradePlan;
@@ -171,8 +172,12 @@ public final class PlanRunOptions {
         PrintStream progress = json ? System.err : System.out;
         try (SignalStop stop = SignalStop.install(Duration.ofSeconds(stopGraceSeconds), System.err);
                 StoreOptions.Opened opened = store.open(defaultCheckpoints, readOnly, SecretSource.system())) {
-            int code = perform(runner(opened, stop, progress, hooks), plan, out, whenNotConfirmed, hooks);
+            UpgradeRunner runner = runner(opened, stop, progress, hooks);
+            Optional<DryRunVerdict> verdict = dryRun ? Optional.of(preview(runner, plan, out)) : Optional.empty();
+            int code = verdict.map(v -> v.exitCode().code())
+                    .orElseGet(() -> perform(runner, plan, out, whenNotConfirmed, hooks));
             progress.println("Checkpoints: " + opened.description());
+            verdict.ifPresent(v -> progress.println(v.summary()));
             return stop.complete(code);
         }
     }
@@ -195,8 +200,12 @@ public final class PlanRunOptions {
         PrintStream progress = json ? System.err : System.out;
         try (SignalStop stop = SignalStop.install(Duration.ofSeconds(stopGraceSeconds), System.err);
                 StoreOptions.Opened opened = store.open(defaultCheckpoints, readOnly, SecretSource.system())) {
-            int code = perform(runner(opened, stop, progress, NO_HOOKS), sequence, out, whenNotConfirmed);
+            UpgradeRunner runner = runner(opened, stop, progress, NO_HOOKS);
+            Optional<DryRunVerdict> verdict = dryRun ? Optional.of(preview(runner, sequence, out)) : Optional.empty();
+            int code = verdict.map(v -> v.exitCode().code())
+                    .orElseGet(() -> perform(runner, sequence, out, whenNotConfirmed));
             progress.println("Checkpoints: " + opened.description());
+            verdict.ifPresent(v -> progress.println(v.summary()));
             return stop.complete(code);
         }
     }
@@ -241,14 +250,25 @@ public final class PlanRunOptions {
         return builder.build();
     }
 
+    /**
+     * {@code --dry-run}: prints the preview; a step whose dry run could not answer (an unreachable
+     * server, an invalid configuration) or found a problem that makes the run refuse is what the run
+     * would meet, so the verdict is then a failure.
+     */
+    private DryRunVerdict preview(UpgradeRunner runner, UpgradePlan plan, PrintStream out) {
+        Preview preview = runner.preview(plan);
+        out.println(json ? preview.toJson() : preview.toString());
+        return DryRunVerdict.of(preview);
+    }
+
+    /** As {@link #preview(UpgradeRunner, UpgradePlan, PrintStream)}, over the plans of a sequence. */
+    private DryRunVerdict preview(UpgradeRunner runner, UpgradeSequence sequence, PrintStream out) {
+        SequencePreview preview = runner.preview(sequence);
+        out.println(json ? preview.toJson() : preview.toString());
+        return DryRunVerdict.of(preview.plans().stream().flatMap(p -> p.preview().stream()).toList());
+    }
+
     private int perform(UpgradeRunner runner, UpgradeSequence sequence, PrintStream out, String whenNotConfirmed) {
-        if (dryRun) {
-            SequencePreview preview = runner.preview(sequence);
-            out.println(json ? preview.toJson() : preview.toString());
-            boolean failed = preview.plans().stream().flatMap(p -> p.preview().stream())
-                    .anyMatch(p -> !p.failedDryRuns().isEmpty());
-            return failed ? ExitCode.FAILURE.code() : ExitCode.SUCCESS.code();
-        }
         if (status) {
             out.println(runner.status(sequence));
             return ExitCode.SUCCESS.code();
@@ -273,12 +293,6 @@ public final class PlanRunOptions {
 
     private int perform(UpgradeRunner runner, UpgradePlan plan, PrintStream out, String whenNotConfirmed,
             RunHooks hooks) {
-        if (dryRun) {
-            var preview = runner.preview(plan);
-            out.println(json ? preview.toJson() : preview.toString());
-            // A failed dry run (bad configuration, unreachable server) is what the run would meet.
-            return preview.failedDryRuns().isEmpty() ? ExitCode.SUCCESS.code() : ExitCode.FAILURE.code();
-        }
         if (status) {
             out.println(runner.status(plan));
             return ExitCode.SUCCESS.code();

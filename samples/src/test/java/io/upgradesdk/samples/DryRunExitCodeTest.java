@@ -1,0 +1,100 @@
+package io.upgradesdk.samples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A dry run is what a script or a CI job gates on: against servers that are down (a closed port)
+ * each product's dry run exits with the failure code, and its last line says what could not be
+ * checked and what to do; the same for the three products.
+ */
+class DryRunExitCodeTest {
+
+    private static final String CLOSED = "http://127.0.0.1:9";
+
+    @TempDir
+    Path dir;
+
+    private String checkpoints() {
+        return dir.resolve("cp.json").toString();
+    }
+
+    @Test
+    void an_elasticsearch_preflight_dry_run_against_a_cluster_that_is_down_exits_1_and_says_so_last() {
+        Captured c = Captured.run("elasticsearch", "preflight", "--cluster", CLOSED, "--dry-run",
+                "--checkpoints", checkpoints());
+
+        assertThat(c.exitCode()).as(c.all()).isEqualTo(1);
+        assertThat(lastLine(c)).startsWith("Dry run NOT clear (exit 1): 5 of 5 steps could not be checked")
+                .contains("could not check: Elasticsearch at " + CLOSED + " is unreachable",
+                        "[preflight-versions, preflight-health, preflight-deprecations, preflight-old-indices,"
+                                + " preflight-disk]", "run the dry run again");
+    }
+
+    @Test
+    void an_elasticsearch_copy_dry_run_asks_the_source_so_a_cluster_that_is_down_exits_1() {
+        Captured c = Captured.run("elasticsearch", "copy", "--source", CLOSED, "--source-index", "orders",
+                "--target", "http://127.0.0.1:10", "--target-index", "orders-v2", "--slices", "3", "--dry-run",
+                "--checkpoints", checkpoints());
+
+        assertThat(c.exitCode()).as(c.all()).isEqualTo(1);
+        assertThat(c.out()).contains("copy-documents - copy the documents of orders into orders-v2 in 3 slices");
+        assertThat(lastLine(c)).startsWith("Dry run NOT clear (exit 1)").contains("is unreachable",
+                "[copy-documents]");
+    }
+
+    @Test
+    void a_kuzzle_dry_run_against_clusters_that_are_down_exits_1_naming_each_unreachable_cluster_once() {
+        Captured c = Captured.run("kuzzle", "--source-es", CLOSED, "--target-es", "http://127.0.0.1:10",
+                "--target-version", "2.14.0", "--dry-run", "--checkpoints", checkpoints());
+
+        assertThat(c.exitCode()).as(c.all()).isEqualTo(1);
+        String last = lastLine(c);
+        assertThat(last).startsWith("Dry run NOT clear (exit 1)")
+                .contains("Elasticsearch at http://127.0.0.1:10 is unreachable", "[kuzzle-inventory]");
+        assertThat(last.split("Elasticsearch at " + CLOSED + " is unreachable", -1)).as("named once").hasSize(2);
+    }
+
+    @Test
+    void a_kong_upgrade_dry_run_against_a_node_and_database_that_are_down_exits_1() {
+        Captured c = Captured.run("kong", "upgrade", "--strategy", "in-place", "--kong-version", "3.4.2",
+                "--admin-url", CLOSED, "--new-admin-url", "http://127.0.0.1:10",
+                "--pg-url", "jdbc:postgresql://127.0.0.1:9/kong", "--dry-run", "--checkpoints", checkpoints());
+
+        assertThat(c.exitCode()).as(c.all()).isEqualTo(1);
+        assertThat(lastLine(c)).startsWith("Dry run NOT clear (exit 1)")
+                .contains("Kong Admin API " + CLOSED + "/ is unreachable", "[preflight]", "could not read schema_meta");
+    }
+
+    @Test
+    void a_dry_run_as_json_keeps_stdout_for_the_json_and_puts_the_verdict_last_on_stderr() {
+        Captured c = Captured.run("elasticsearch", "preflight", "--cluster", CLOSED, "--dry-run", "--json",
+                "--checkpoints", checkpoints());
+
+        assertThat(c.exitCode()).isEqualTo(1);
+        assertThat(c.out().strip()).startsWith("{").endsWith("}");
+        assertThat(last(c.err())).startsWith("Dry run NOT clear (exit 1)");
+    }
+
+    @Test
+    void a_dry_run_with_nothing_to_reach_exits_0_and_says_it_is_clear() {
+        Captured c = Captured.run("demo", "--dir=" + dir.resolve("demo"), "--dry-run");
+
+        assertThat(c.exitCode()).as(c.all()).isZero();
+        assertThat(lastLine(c)).startsWith("Dry run clear: every step's dry run answered and none would refuse (")
+                .endsWith(" steps).");
+    }
+
+    private static String lastLine(Captured c) {
+        return last(c.out());
+    }
+
+    private static String last(String text) {
+        List<String> lines = text.strip().lines().toList();
+        return lines.get(lines.size() - 1);
+    }
+}
