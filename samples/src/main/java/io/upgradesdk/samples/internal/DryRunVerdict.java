@@ -38,7 +38,8 @@ public record DryRunVerdict(ExitCode exitCode, String summary) {
                 .append("): ").append(blocked).append(" of ").append(steps)
                 .append(" steps could not be checked or would refuse. ");
         stepsByProblem.forEach((problem, stepIds) -> line.append(problem).append(' ').append(stepIds).append("; "));
-        return new DryRunVerdict(ExitCode.FAILURE, line.append("fix that, then run the dry run again.").toString());
+        line.append(stepsByProblem.size() == 1 ? "fix it" : "fix each").append(", then run the dry run again.");
+        return new DryRunVerdict(ExitCode.FAILURE, line.toString());
     }
 
     /** The verdict on one plan's preview. */

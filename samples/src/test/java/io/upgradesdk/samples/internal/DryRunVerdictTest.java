@@ -44,7 +44,7 @@ class DryRunVerdictTest {
         assertThat(verdict.exitCode()).isEqualTo(ExitCode.FAILURE);
         assertThat(verdict.summary()).isEqualTo("Dry run NOT clear (exit 1): 3 of 4 steps could not be checked or"
                 + " would refuse. could not check: Elasticsearch at http://es:9200 is unreachable (Connection refused)"
-                + " [inventory, copy]; could not check: IllegalStateException: no mapping [other]; fix that, then run"
+                + " [inventory, copy]; could not check: IllegalStateException: no mapping [other]; fix each, then run"
                 + " the dry run again.");
     }
 
