@@ -2,7 +2,10 @@ package io.upgradesdk.samples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.upgradesdk.upgrade.FileCheckpointStore;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -87,6 +90,20 @@ class DryRunExitCodeTest {
         assertThat(c.exitCode()).as(c.all()).isZero();
         assertThat(lastLine(c)).startsWith("Dry run clear: every step's dry run answered and none would refuse (")
                 .endsWith(" steps).");
+    }
+
+    @Test
+    void a_dry_run_while_another_run_holds_the_lock_exits_4_naming_the_holder() throws Exception {
+        Path demo = Files.createDirectories(dir.resolve("demo"));
+        try (FileCheckpointStore other = new FileCheckpointStore(demo.resolve("upgrade.checkpoint.json"))) {
+            other.acquireLease("demo-config-v1-to-v2", "batch-7@node-3", Duration.ofMinutes(5));
+
+            Captured c = Captured.run("demo", "--dir=" + demo, "--dry-run");
+
+            assertThat(c.exitCode()).as(c.all()).isEqualTo(4);
+            assertThat(lastLine(c)).startsWith("Dry run NOT clear (exit 4): the lock of plan 'demo-config-v1-to-v2'"
+                    + " is held by 'batch-7@node-3' until ").contains("--unlock");
+        }
     }
 
     private static String lastLine(Captured c) {

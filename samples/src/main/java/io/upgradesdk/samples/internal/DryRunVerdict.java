@@ -1,25 +1,43 @@
 package io.upgradesdk.samples.internal;
 
+import io.upgradesdk.upgrade.Lease;
 import io.upgradesdk.upgrade.PlannedAction;
 import io.upgradesdk.upgrade.Preview;
+import io.upgradesdk.upgrade.SequencePreview;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * What a dry run comes to, for a script that gates on its exit code: clear ({@link ExitCode#SUCCESS})
- * when every step's dry run answered and none would refuse, else {@link ExitCode#FAILURE}, with one
- * line naming each problem once (the steps it stops after it) and what to do next.
+ * What a dry run comes to, for a script that gates on its exit code, as one last line naming each
+ * problem once (with the steps it stops) and what to do next:
+ * <ul>
+ *   <li>{@link ExitCode#FAILURE} when a step's dry run could not answer (a server down, an invalid
+ *       configuration) or found a problem that makes the run refuse, or a sequence is out of order;</li>
+ *   <li>else {@link ExitCode#LOCK_HELD} when another run holds a plan's lock (a run now would stop there);</li>
+ *   <li>else {@link ExitCode#SUCCESS}: clear.</li>
+ * </ul>
  *
  * @param exitCode what the command exits with
  * @param summary  the command's last line
  */
 public record DryRunVerdict(ExitCode exitCode, String summary) {
 
-    /** The verdict on the previews of one plan, or of each plan of a sequence. */
-    public static DryRunVerdict of(List<Preview> previews) {
+    /** The verdict on one plan's preview; a lock counts as held when it has not expired at {@code now}. */
+    public static DryRunVerdict of(Preview preview, Instant now) {
+        return of(List.of(preview), List.of(), now);
+    }
+
+    /** The verdict on a sequence: the previews of its pending plans and its own order problems. */
+    public static DryRunVerdict of(SequencePreview preview, Instant now) {
+        return of(preview.plans().stream().flatMap(p -> p.preview().stream()).toList(), preview.warnings(), now);
+    }
+
+    static DryRunVerdict of(List<Preview> previews, List<String> sequenceProblems, Instant now) {
         Map<String, List<String>> stepsByProblem = new LinkedHashMap<>();
+        List<String> locks = new ArrayList<>();
         int steps = 0;
         for (Preview preview : previews) {
             steps += preview.items().size();
@@ -28,23 +46,31 @@ public record DryRunVerdict(ExitCode exitCode, String summary) {
                     .add(item.stepId()));
             preview.refusals().forEach(item -> refusalsOf(item).forEach(refusal -> stepsByProblem
                     .computeIfAbsent("would refuse: " + refusal, k -> new ArrayList<>()).add(item.stepId())));
+            preview.lease().filter(lease -> !lease.isExpiredAt(now)).ifPresent(lease -> locks.add(held(lease)));
         }
-        if (stepsByProblem.isEmpty()) {
+        if (stepsByProblem.isEmpty() && sequenceProblems.isEmpty() && locks.isEmpty()) {
             return new DryRunVerdict(ExitCode.SUCCESS, "Dry run clear: every step's dry run answered and none would"
                     + " refuse (" + steps + (steps == 1 ? " step)." : " steps)."));
         }
-        long blocked = stepsByProblem.values().stream().flatMap(List::stream).distinct().count();
-        StringBuilder line = new StringBuilder("Dry run NOT clear (exit ").append(ExitCode.FAILURE.code())
-                .append("): ").append(blocked).append(" of ").append(steps)
-                .append(" steps could not be checked or would refuse. ");
+        ExitCode code = stepsByProblem.isEmpty() && sequenceProblems.isEmpty() ? ExitCode.LOCK_HELD : ExitCode.FAILURE;
+        StringBuilder line = new StringBuilder("Dry run NOT clear (exit ").append(code.code()).append("): ");
+        if (!stepsByProblem.isEmpty()) {
+            long blocked = stepsByProblem.values().stream().flatMap(List::stream).distinct().count();
+            line.append(blocked).append(" of ").append(steps).append(" steps could not be checked or would refuse. ");
+        }
         stepsByProblem.forEach((problem, stepIds) -> line.append(problem).append(' ').append(stepIds).append("; "));
-        line.append(stepsByProblem.size() == 1 ? "fix it" : "fix each").append(", then run the dry run again.");
-        return new DryRunVerdict(ExitCode.FAILURE, line.toString());
+        sequenceProblems.forEach(problem -> line.append("the sequence would be refused: ").append(problem)
+                .append("; "));
+        locks.forEach(lock -> line.append(lock).append("; "));
+        int problems = stepsByProblem.size() + sequenceProblems.size() + locks.size();
+        line.append(problems == 1 ? "fix it" : "fix each").append(", then run the dry run again.");
+        return new DryRunVerdict(code, line.toString());
     }
 
-    /** The verdict on one plan's preview. */
-    public static DryRunVerdict of(Preview preview) {
-        return of(List.of(preview));
+    private static String held(Lease lease) {
+        return "the lock of plan '" + lease.planId() + "' is held by '" + lease.owner() + "' until "
+                + lease.expiresAt() + ": a run now would exit " + ExitCode.LOCK_HELD.code()
+                + " (wait for that run to end, or --unlock --reason TEXT if it is dead)";
     }
 
     private static List<String> refusalsOf(Preview.Item item) {

@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -251,21 +252,21 @@ public final class PlanRunOptions {
     }
 
     /**
-     * {@code --dry-run}: prints the preview; a step whose dry run could not answer (an unreachable
-     * server, an invalid configuration) or found a problem that makes the run refuse is what the run
-     * would meet, so the verdict is then a failure.
+     * {@code --dry-run}: prints the preview and returns its {@link DryRunVerdict}: a step whose dry run
+     * could not answer (an unreachable server, an invalid configuration) or found a problem that makes
+     * the run refuse is what the run would meet, so the dry run is then not clear.
      */
     private DryRunVerdict preview(UpgradeRunner runner, UpgradePlan plan, PrintStream out) {
         Preview preview = runner.preview(plan);
         out.println(json ? preview.toJson() : preview.toString());
-        return DryRunVerdict.of(preview);
+        return DryRunVerdict.of(preview, Instant.now());
     }
 
     /** As {@link #preview(UpgradeRunner, UpgradePlan, PrintStream)}, over the plans of a sequence. */
     private DryRunVerdict preview(UpgradeRunner runner, UpgradeSequence sequence, PrintStream out) {
         SequencePreview preview = runner.preview(sequence);
         out.println(json ? preview.toJson() : preview.toString());
-        return DryRunVerdict.of(preview.plans().stream().flatMap(p -> p.preview().stream()).toList());
+        return DryRunVerdict.of(preview, Instant.now());
     }
 
     private int perform(UpgradeRunner runner, UpgradeSequence sequence, PrintStream out, String whenNotConfirmed) {

@@ -2,9 +2,12 @@ package io.upgradesdk.samples.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.upgradesdk.upgrade.Lease;
 import io.upgradesdk.upgrade.Phase;
 import io.upgradesdk.upgrade.PlannedAction;
 import io.upgradesdk.upgrade.Preview;
+import io.upgradesdk.upgrade.SequencePreview;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -12,6 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /** How a dry run's previews become the exit code and the last line a script or an operator reads. */
 class DryRunVerdictTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-30T12:00:00Z");
 
     private static Preview.Item answered(String stepId, PlannedAction... actions) {
         return new Preview.Item(stepId, stepId, Phase.UP, Preview.Action.RUN, null, false, List.of(actions), null);
@@ -25,10 +30,15 @@ class DryRunVerdictTest {
         return new Preview("plan", "fp", List.of(items), Optional.empty(), List.of());
     }
 
+    private static Preview leased(Instant expiresAt, Preview.Item... items) {
+        return new Preview("plan", "fp", List.of(items), Optional.of(new Lease("plan", "host-a", 7, expiresAt)),
+                List.of());
+    }
+
     @Test
     void a_preview_whose_steps_all_answered_without_a_refusal_is_clear() {
         DryRunVerdict verdict = DryRunVerdict.of(preview(answered("a", PlannedAction.of("copy", "orders")),
-                answered("b")));
+                answered("b")), NOW);
 
         assertThat(verdict.exitCode()).isEqualTo(ExitCode.SUCCESS);
         assertThat(verdict.summary()).isEqualTo("Dry run clear: every step's dry run answered and none would refuse"
@@ -39,7 +49,7 @@ class DryRunVerdictTest {
     void the_same_unreachable_server_is_named_once_with_every_step_it_stopped() {
         String down = "UpgradeException: Elasticsearch at http://es:9200 is unreachable (Connection refused)";
         DryRunVerdict verdict = DryRunVerdict.of(preview(failed("inventory", down), answered("config"),
-                failed("copy", down), failed("other", "IllegalStateException: no mapping")));
+                failed("copy", down), failed("other", "IllegalStateException: no mapping")), NOW);
 
         assertThat(verdict.exitCode()).isEqualTo(ExitCode.FAILURE);
         assertThat(verdict.summary()).isEqualTo("Dry run NOT clear (exit 1): 3 of 4 steps could not be checked or"
@@ -52,20 +62,55 @@ class DryRunVerdictTest {
     void a_step_whose_dry_run_found_a_blocking_problem_is_not_clear_and_its_reason_is_given() {
         DryRunVerdict verdict = DryRunVerdict.of(preview(answered("rolling-preflight",
                 PlannedAction.of(Preview.REFUSE, "http://es:9200", Map.of("target", "9.2.4",
-                        "reason", "node-1 runs 7.17.29: go through 8.19 first")))));
+                        "reason", "node-1 runs 7.17.29: go through 8.19 first")))), NOW);
 
         assertThat(verdict.exitCode()).isEqualTo(ExitCode.FAILURE);
         assertThat(verdict.summary()).contains("1 of 1 steps", "would refuse: http://es:9200: node-1 runs 7.17.29:"
-                + " go through 8.19 first [rolling-preflight]");
+                + " go through 8.19 first [rolling-preflight]", "fix it, then");
     }
 
     @Test
-    void a_sequence_is_clear_only_when_each_of_its_plans_is() {
+    void a_lock_another_run_holds_is_the_lock_held_code_and_an_expired_one_is_clear() {
+        DryRunVerdict held = DryRunVerdict.of(leased(NOW.plusSeconds(30), answered("a")), NOW);
+        DryRunVerdict expired = DryRunVerdict.of(leased(NOW.minusSeconds(1), answered("a")), NOW);
+
+        assertThat(held.exitCode()).isEqualTo(ExitCode.LOCK_HELD);
+        assertThat(held.summary()).startsWith("Dry run NOT clear (exit 4): the lock of plan 'plan' is held by"
+                + " 'host-a' until 2026-11-30T12:00:30Z: a run now would exit 4").contains("--unlock");
+        assertThat(expired.exitCode()).isEqualTo(ExitCode.SUCCESS);
+    }
+
+    @Test
+    void a_step_that_cannot_answer_outweighs_a_held_lock_and_both_are_named() {
+        DryRunVerdict verdict = DryRunVerdict.of(leased(NOW.plusSeconds(30), failed("a", "UpgradeException: down")),
+                NOW);
+
+        assertThat(verdict.exitCode()).isEqualTo(ExitCode.FAILURE);
+        assertThat(verdict.summary()).contains("could not check: down [a]", "is held by 'host-a'", "fix each");
+    }
+
+    @Test
+    void a_sequence_is_clear_only_when_each_of_its_plans_is_and_its_order_is_kept() {
         Preview clear = preview(answered("a"));
         Preview refused = preview(answered("inventory", PlannedAction.of(Preview.REFUSE, "&nyc.taxi already exists")));
+        SequencePreview.PlanPreview applied = new SequencePreview.PlanPreview("es-rolling/8.19.21", true,
+                Optional.empty());
 
-        assertThat(DryRunVerdict.of(List.of(clear, clear)).exitCode()).isEqualTo(ExitCode.SUCCESS);
-        assertThat(DryRunVerdict.of(List.of(clear, refused)).summary())
-                .contains("2 steps", "would refuse: &nyc.taxi already exists [inventory]");
+        assertThat(DryRunVerdict.of(sequence(List.of(), applied, pending("p1", clear)), NOW).exitCode())
+                .isEqualTo(ExitCode.SUCCESS);
+        assertThat(DryRunVerdict.of(sequence(List.of(), pending("p1", clear), pending("p2", refused)), NOW)
+                .summary()).contains("1 of 2 steps", "would refuse: &nyc.taxi already exists [inventory]");
+        DryRunVerdict outOfOrder = DryRunVerdict.of(sequence(List.of("plan 'p0' was applied but is no longer in it"),
+                pending("p1", clear)), NOW);
+        assertThat(outOfOrder.exitCode()).isEqualTo(ExitCode.FAILURE);
+        assertThat(outOfOrder.summary()).contains("the sequence would be refused: plan 'p0' was applied");
+    }
+
+    private static SequencePreview.PlanPreview pending(String planId, Preview preview) {
+        return new SequencePreview.PlanPreview(planId, false, Optional.of(preview));
+    }
+
+    private static SequencePreview sequence(List<String> orderProblems, SequencePreview.PlanPreview... plans) {
+        return new SequencePreview("seq", List.of(plans), orderProblems);
     }
 }
