@@ -6,6 +6,7 @@ import io.upgradesdk.upgrade.FileCheckpointStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -104,6 +105,26 @@ class DryRunExitCodeTest {
             assertThat(lastLine(c)).startsWith("Dry run NOT clear (exit 4): the lock of plan 'demo-config-v1-to-v2'"
                     + " is held by 'batch-7@node-3' until ").contains("--unlock");
         }
+    }
+
+    @Test
+    void a_dry_run_over_a_checkpoint_written_with_other_options_says_the_run_would_be_refused() {
+        String[] plainCopy = {"elasticsearch", "copy", "--source", CLOSED, "--source-index", "orders", "--target",
+                "http://127.0.0.1:10", "--target-index", "orders-v2", "--checkpoints", checkpoints()};
+        assertThat(Captured.run(concat(plainCopy, "--mark-skipped", "copy-documents", "--reason", "by hand"))
+                .exitCode()).isZero();
+
+        Captured c = Captured.run(concat(plainCopy, "--slices", "2", "--dry-run"));
+
+        assertThat(c.exitCode()).as(c.all()).isEqualTo(1);
+        assertThat(lastLine(c)).contains("would refuse the run: the checkpoint of plan"
+                + " 'elasticsearch-copy-to-orders-v2' was written by a plan with other steps");
+    }
+
+    private static String[] concat(String[] first, String... more) {
+        String[] all = Arrays.copyOf(first, first.length + more.length);
+        System.arraycopy(more, 0, all, first.length, more.length);
+        return all;
     }
 
     private static String lastLine(Captured c) {

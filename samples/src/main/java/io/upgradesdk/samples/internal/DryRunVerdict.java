@@ -3,7 +3,6 @@ package io.upgradesdk.samples.internal;
 import io.upgradesdk.upgrade.Lease;
 import io.upgradesdk.upgrade.PlannedAction;
 import io.upgradesdk.upgrade.Preview;
-import io.upgradesdk.upgrade.SequencePreview;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,7 +14,8 @@ import java.util.Map;
  * problem once (with the steps it stops) and what to do next:
  * <ul>
  *   <li>{@link ExitCode#FAILURE} when a step's dry run could not answer (a server down, an invalid
- *       configuration) or found a problem that makes the run refuse, or a sequence is out of order;</li>
+ *       configuration) or found a problem that makes the run refuse, or the run would be refused as a
+ *       whole (a checkpoint of a plan with other steps, a sequence out of order);</li>
  *   <li>else {@link ExitCode#LOCK_HELD} when another run holds a plan's lock (a run now would stop there);</li>
  *   <li>else {@link ExitCode#SUCCESS}: clear.</li>
  * </ul>
@@ -25,17 +25,24 @@ import java.util.Map;
  */
 public record DryRunVerdict(ExitCode exitCode, String summary) {
 
-    /** The verdict on one plan's preview; a lock counts as held when it has not expired at {@code now}. */
-    public static DryRunVerdict of(Preview preview, Instant now) {
-        return of(List.of(preview), List.of(), now);
+    /**
+     * The verdict on the previews of one plan, or of the pending plans of a sequence.
+     *
+     * @param previews     the plans' previews
+     * @param runRefusals  why a run would be refused as a whole, before any step (a checkpoint written
+     *                     by a plan with other steps, a sequence out of order); empty when none
+     * @param now          a lock counts as held when it has not expired at {@code now}
+     */
+    public static DryRunVerdict of(List<Preview> previews, List<String> runRefusals, Instant now) {
+        return verdict(previews, runRefusals, now);
     }
 
-    /** The verdict on a sequence: the previews of its pending plans and its own order problems. */
-    public static DryRunVerdict of(SequencePreview preview, Instant now) {
-        return of(preview.plans().stream().flatMap(p -> p.preview().stream()).toList(), preview.warnings(), now);
+    /** The verdict on one plan's preview, with the reasons why its run would be refused as a whole. */
+    public static DryRunVerdict of(Preview preview, List<String> runRefusals, Instant now) {
+        return verdict(List.of(preview), runRefusals, now);
     }
 
-    static DryRunVerdict of(List<Preview> previews, List<String> sequenceProblems, Instant now) {
+    private static DryRunVerdict verdict(List<Preview> previews, List<String> runRefusals, Instant now) {
         Map<String, List<String>> stepsByProblem = new LinkedHashMap<>();
         List<String> locks = new ArrayList<>();
         int steps = 0;
@@ -48,21 +55,20 @@ public record DryRunVerdict(ExitCode exitCode, String summary) {
                     .computeIfAbsent("would refuse: " + refusal, k -> new ArrayList<>()).add(item.stepId())));
             preview.lease().filter(lease -> !lease.isExpiredAt(now)).ifPresent(lease -> locks.add(held(lease)));
         }
-        if (stepsByProblem.isEmpty() && sequenceProblems.isEmpty() && locks.isEmpty()) {
+        if (stepsByProblem.isEmpty() && runRefusals.isEmpty() && locks.isEmpty()) {
             return new DryRunVerdict(ExitCode.SUCCESS, "Dry run clear: every step's dry run answered and none would"
                     + " refuse (" + steps + (steps == 1 ? " step)." : " steps)."));
         }
-        ExitCode code = stepsByProblem.isEmpty() && sequenceProblems.isEmpty() ? ExitCode.LOCK_HELD : ExitCode.FAILURE;
+        ExitCode code = stepsByProblem.isEmpty() && runRefusals.isEmpty() ? ExitCode.LOCK_HELD : ExitCode.FAILURE;
         StringBuilder line = new StringBuilder("Dry run NOT clear (exit ").append(code.code()).append("): ");
         if (!stepsByProblem.isEmpty()) {
             long blocked = stepsByProblem.values().stream().flatMap(List::stream).distinct().count();
             line.append(blocked).append(" of ").append(steps).append(" steps could not be checked or would refuse. ");
         }
         stepsByProblem.forEach((problem, stepIds) -> line.append(problem).append(' ').append(stepIds).append("; "));
-        sequenceProblems.forEach(problem -> line.append("the sequence would be refused: ").append(problem)
-                .append("; "));
+        runRefusals.forEach(problem -> line.append("would refuse the run: ").append(problem).append("; "));
         locks.forEach(lock -> line.append(lock).append("; "));
-        int problems = stepsByProblem.size() + sequenceProblems.size() + locks.size();
+        int problems = stepsByProblem.size() + runRefusals.size() + locks.size();
         line.append(problems == 1 ? "fix it" : "fix each").append(", then run the dry run again.");
         return new DryRunVerdict(code, line.toString());
     }

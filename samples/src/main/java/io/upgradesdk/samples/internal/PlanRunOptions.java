@@ -7,6 +7,7 @@ import io.upgradesdk.upgrade.PlanStatus;
 import io.upgradesdk.upgrade.Preview;
 import io.upgradesdk.upgrade.SequencePreview;
 import io.upgradesdk.upgrade.SequenceReport;
+import io.upgradesdk.upgrade.SequenceStatus;
 import io.upgradesdk.upgrade.UpgradePlan;
 import io.upgradesdk.upgrade.UpgradeReport;
 import io.upgradesdk.upgrade.UpgradeRunner;
@@ -259,14 +260,26 @@ public final class PlanRunOptions {
     private DryRunVerdict preview(UpgradeRunner runner, UpgradePlan plan, PrintStream out) {
         Preview preview = runner.preview(plan);
         out.println(json ? preview.toJson() : preview.toString());
-        return DryRunVerdict.of(preview, Instant.now());
+        return DryRunVerdict.of(preview, changedPlans(List.of(runner.status(plan))), Instant.now());
     }
 
     /** As {@link #preview(UpgradeRunner, UpgradePlan, PrintStream)}, over the plans of a sequence. */
     private DryRunVerdict preview(UpgradeRunner runner, UpgradeSequence sequence, PrintStream out) {
         SequencePreview preview = runner.preview(sequence);
         out.println(json ? preview.toJson() : preview.toString());
-        return DryRunVerdict.of(preview, Instant.now());
+        SequenceStatus status = runner.status(sequence);
+        List<String> refusals = new ArrayList<>(status.problems());
+        refusals.addAll(changedPlans(status.plans().stream().filter(p -> p.state() != SequenceStatus.State.APPLIED)
+                .map(SequenceStatus.PlanProgress::status).toList()));
+        return DryRunVerdict.of(preview.plans().stream().flatMap(p -> p.preview().stream()).toList(), refusals,
+                Instant.now());
+    }
+
+    /** A run is refused when the stored checkpoint was written by a plan with other steps. */
+    private static List<String> changedPlans(List<PlanStatus> statuses) {
+        return statuses.stream().filter(s -> !s.fingerprintMatches()).map(s -> "the checkpoint of plan '"
+                + s.planId() + "' was written by a plan with other steps (other options?); give the options of the"
+                + " run that wrote it, or another checkpoint").toList();
     }
 
     private int perform(UpgradeRunner runner, UpgradeSequence sequence, PrintStream out, String whenNotConfirmed) {

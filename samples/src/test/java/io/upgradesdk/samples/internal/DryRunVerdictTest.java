@@ -6,7 +6,6 @@ import io.upgradesdk.upgrade.Lease;
 import io.upgradesdk.upgrade.Phase;
 import io.upgradesdk.upgrade.PlannedAction;
 import io.upgradesdk.upgrade.Preview;
-import io.upgradesdk.upgrade.SequencePreview;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +37,7 @@ class DryRunVerdictTest {
     @Test
     void a_preview_whose_steps_all_answered_without_a_refusal_is_clear() {
         DryRunVerdict verdict = DryRunVerdict.of(preview(answered("a", PlannedAction.of("copy", "orders")),
-                answered("b")), NOW);
+                answered("b")), List.of(), NOW);
 
         assertThat(verdict.exitCode()).isEqualTo(ExitCode.SUCCESS);
         assertThat(verdict.summary()).isEqualTo("Dry run clear: every step's dry run answered and none would refuse"
@@ -49,7 +48,7 @@ class DryRunVerdictTest {
     void the_same_unreachable_server_is_named_once_with_every_step_it_stopped() {
         String down = "UpgradeException: Elasticsearch at http://es:9200 is unreachable (Connection refused)";
         DryRunVerdict verdict = DryRunVerdict.of(preview(failed("inventory", down), answered("config"),
-                failed("copy", down), failed("other", "IllegalStateException: no mapping")), NOW);
+                failed("copy", down), failed("other", "IllegalStateException: no mapping")), List.of(), NOW);
 
         assertThat(verdict.exitCode()).isEqualTo(ExitCode.FAILURE);
         assertThat(verdict.summary()).isEqualTo("Dry run NOT clear (exit 1): 3 of 4 steps could not be checked or"
@@ -62,7 +61,7 @@ class DryRunVerdictTest {
     void a_step_whose_dry_run_found_a_blocking_problem_is_not_clear_and_its_reason_is_given() {
         DryRunVerdict verdict = DryRunVerdict.of(preview(answered("rolling-preflight",
                 PlannedAction.of(Preview.REFUSE, "http://es:9200", Map.of("target", "9.2.4",
-                        "reason", "node-1 runs 7.17.29: go through 8.19 first")))), NOW);
+                        "reason", "node-1 runs 7.17.29: go through 8.19 first")))), List.of(), NOW);
 
         assertThat(verdict.exitCode()).isEqualTo(ExitCode.FAILURE);
         assertThat(verdict.summary()).contains("1 of 1 steps", "would refuse: http://es:9200: node-1 runs 7.17.29:"
@@ -71,8 +70,8 @@ class DryRunVerdictTest {
 
     @Test
     void a_lock_another_run_holds_is_the_lock_held_code_and_an_expired_one_is_clear() {
-        DryRunVerdict held = DryRunVerdict.of(leased(NOW.plusSeconds(30), answered("a")), NOW);
-        DryRunVerdict expired = DryRunVerdict.of(leased(NOW.minusSeconds(1), answered("a")), NOW);
+        DryRunVerdict held = DryRunVerdict.of(leased(NOW.plusSeconds(30), answered("a")), List.of(), NOW);
+        DryRunVerdict expired = DryRunVerdict.of(leased(NOW.minusSeconds(1), answered("a")), List.of(), NOW);
 
         assertThat(held.exitCode()).isEqualTo(ExitCode.LOCK_HELD);
         assertThat(held.summary()).startsWith("Dry run NOT clear (exit 4): the lock of plan 'plan' is held by"
@@ -83,34 +82,24 @@ class DryRunVerdictTest {
     @Test
     void a_step_that_cannot_answer_outweighs_a_held_lock_and_both_are_named() {
         DryRunVerdict verdict = DryRunVerdict.of(leased(NOW.plusSeconds(30), failed("a", "UpgradeException: down")),
-                NOW);
+                List.of(), NOW);
 
         assertThat(verdict.exitCode()).isEqualTo(ExitCode.FAILURE);
         assertThat(verdict.summary()).contains("could not check: down [a]", "is held by 'host-a'", "fix each");
     }
 
     @Test
-    void a_sequence_is_clear_only_when_each_of_its_plans_is_and_its_order_is_kept() {
+    void the_plans_of_a_sequence_are_clear_only_together_and_a_run_refused_as_a_whole_is_not_clear() {
         Preview clear = preview(answered("a"));
         Preview refused = preview(answered("inventory", PlannedAction.of(Preview.REFUSE, "&nyc.taxi already exists")));
-        SequencePreview.PlanPreview applied = new SequencePreview.PlanPreview("es-rolling/8.19.21", true,
-                Optional.empty());
 
-        assertThat(DryRunVerdict.of(sequence(List.of(), applied, pending("p1", clear)), NOW).exitCode())
-                .isEqualTo(ExitCode.SUCCESS);
-        assertThat(DryRunVerdict.of(sequence(List.of(), pending("p1", clear), pending("p2", refused)), NOW)
-                .summary()).contains("1 of 2 steps", "would refuse: &nyc.taxi already exists [inventory]");
-        DryRunVerdict outOfOrder = DryRunVerdict.of(sequence(List.of("plan 'p0' was applied but is no longer in it"),
-                pending("p1", clear)), NOW);
+        assertThat(DryRunVerdict.of(List.of(clear, clear), List.of(), NOW).exitCode()).isEqualTo(ExitCode.SUCCESS);
+        assertThat(DryRunVerdict.of(List.of(clear, refused), List.of(), NOW).summary())
+                .contains("1 of 2 steps", "would refuse: &nyc.taxi already exists [inventory]");
+        DryRunVerdict outOfOrder = DryRunVerdict.of(List.of(clear), List.of("plan 'p0' was applied but is no longer"
+                + " in it"), NOW);
         assertThat(outOfOrder.exitCode()).isEqualTo(ExitCode.FAILURE);
-        assertThat(outOfOrder.summary()).contains("the sequence would be refused: plan 'p0' was applied");
-    }
-
-    private static SequencePreview.PlanPreview pending(String planId, Preview preview) {
-        return new SequencePreview.PlanPreview(planId, false, Optional.of(preview));
-    }
-
-    private static SequencePreview sequence(List<String> orderProblems, SequencePreview.PlanPreview... plans) {
-        return new SequencePreview("seq", List.of(plans), orderProblems);
+        assertThat(outOfOrder.summary()).isEqualTo("Dry run NOT clear (exit 1): would refuse the run: plan 'p0' was"
+                + " applied but is no longer in it; fix it, then run the dry run again.");
     }
 }
