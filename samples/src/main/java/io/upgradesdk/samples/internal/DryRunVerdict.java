@@ -8,10 +8,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * What a dry run comes to, for a script that gates on its exit code, as one last line naming each
- * problem once (with the steps it stops) and what to do next:
+ * problem once (with the steps it stops, as {@code plan:step} when there are several plans) and what
+ * to do next:
  * <ul>
  *   <li>{@link ExitCode#FAILURE} when a step's dry run could not answer (a server down, an invalid
  *       configuration) or found a problem that makes the run refuse, or the run would be refused as a
@@ -46,13 +48,16 @@ public record DryRunVerdict(ExitCode exitCode, String summary) {
         Map<String, List<String>> stepsByProblem = new LinkedHashMap<>();
         List<String> locks = new ArrayList<>();
         int steps = 0;
+        boolean severalPlans = previews.size() > 1;
         for (Preview preview : previews) {
             steps += preview.items().size();
+            Function<Preview.Item, String> name = item -> severalPlans ? preview.planId() + ":" + item.stepId()
+                    : item.stepId();
             preview.failedDryRuns().forEach(item -> stepsByProblem.computeIfAbsent(
                     "could not check: " + withoutExceptionName(item.dryRunError()), k -> new ArrayList<>())
-                    .add(item.stepId()));
+                    .add(name.apply(item)));
             preview.refusals().forEach(item -> refusalsOf(item).forEach(refusal -> stepsByProblem
-                    .computeIfAbsent("would refuse: " + refusal, k -> new ArrayList<>()).add(item.stepId())));
+                    .computeIfAbsent("would refuse: " + refusal, k -> new ArrayList<>()).add(name.apply(item))));
             preview.lease().filter(lease -> !lease.isExpiredAt(now)).ifPresent(lease -> locks.add(held(lease)));
         }
         if (stepsByProblem.isEmpty() && runRefusals.isEmpty() && locks.isEmpty()) {

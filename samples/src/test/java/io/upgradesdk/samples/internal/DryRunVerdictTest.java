@@ -26,7 +26,11 @@ class DryRunVerdictTest {
     }
 
     private static Preview preview(Preview.Item... items) {
-        return new Preview("plan", "fp", List.of(items), Optional.empty(), List.of());
+        return planPreview("plan", items);
+    }
+
+    private static Preview planPreview(String planId, Preview.Item... items) {
+        return new Preview(planId, "fp", List.of(items), Optional.empty(), List.of());
     }
 
     private static Preview leased(Instant expiresAt, Preview.Item... items) {
@@ -91,11 +95,16 @@ class DryRunVerdictTest {
     @Test
     void the_plans_of_a_sequence_are_clear_only_together_and_a_run_refused_as_a_whole_is_not_clear() {
         Preview clear = preview(answered("a"));
-        Preview refused = preview(answered("inventory", PlannedAction.of(Preview.REFUSE, "&nyc.taxi already exists")));
+        Preview refused = planPreview("kuzzle", answered("inventory", PlannedAction.of(Preview.REFUSE,
+                "&nyc.taxi already exists")));
 
         assertThat(DryRunVerdict.of(List.of(clear, clear), List.of(), NOW).exitCode()).isEqualTo(ExitCode.SUCCESS);
         assertThat(DryRunVerdict.of(List.of(clear, refused), List.of(), NOW).summary())
-                .contains("1 of 2 steps", "would refuse: &nyc.taxi already exists [inventory]");
+                .contains("1 of 2 steps", "would refuse: &nyc.taxi already exists [kuzzle:inventory]");
+        Preview.Item down = failed("rolling-preflight", "UpgradeException: down");
+        List<Preview> hops = List.of(planPreview("es-rolling/8.19.21", down), planPreview("es-rolling/9.2.4", down));
+        assertThat(DryRunVerdict.of(hops, List.of(), NOW).summary()).as("the same step in two plans").contains(
+                "2 of 2 steps", "[es-rolling/8.19.21:rolling-preflight, es-rolling/9.2.4:rolling-preflight]");
         DryRunVerdict outOfOrder = DryRunVerdict.of(List.of(clear), List.of("plan 'p0' was applied but is no longer"
                 + " in it"), NOW);
         assertThat(outOfOrder.exitCode()).isEqualTo(ExitCode.FAILURE);
