@@ -7,6 +7,7 @@ import io.upgradesdk.testservers.ElasticsearchNode;
 import io.upgradesdk.testservers.ElasticsearchServer;
 import io.upgradesdk.upgrade.Confirmation;
 import io.upgradesdk.upgrade.InMemoryCheckpointStore;
+import io.upgradesdk.upgrade.Preview;
 import io.upgradesdk.upgrade.RetryPolicy;
 import io.upgradesdk.upgrade.UpgradeException;
 import io.upgradesdk.upgrade.UpgradePlan;
@@ -41,7 +42,11 @@ class PreflightTest {
         String location = ElasticsearchServer.newRepoDir("preflight").toString();
         UpgradePlan plan = ElasticsearchUpgrade.create().preflightPlan(PreflightSettings.builder(e)
                 .allowUncheckedDeprecations(true).repositoryLocation(location).build());
-        UpgradeReport report = UpgradeRunner.builder().store(new InMemoryCheckpointStore()).build().up(plan);
+        UpgradeRunner runner = UpgradeRunner.builder().store(new InMemoryCheckpointStore()).build();
+        Preview preview = runner.preview(plan);
+        assertThat(preview.failedDryRuns()).as(preview.toString()).isEmpty();
+        assertThat(preview.refusals()).as(preview.toString()).isEmpty();
+        UpgradeReport report = runner.up(plan);
         assertThat(report.outcome()).as(report.toString()).isEqualTo(UpgradeReport.Outcome.SUCCEEDED);
         assertThat(plan.steps()).extracting(UpgradeStep::id).containsExactly("preflight-versions", "preflight-health",
                 "preflight-deprecations", "preflight-old-indices", "preflight-disk", "preflight-repository");
@@ -63,9 +68,11 @@ class PreflightTest {
         ElasticsearchServer es8 = ElasticsearchServer.get(ElasticsearchServer.V8);
         fails(step(PreflightSettings.builder(ElasticsearchEndpoint.of(es8.url())).build(), "preflight-versions"),
                 ElasticsearchErrorCode.PREFLIGHT_FAILED, "runs 8.19.21", "upgrade every node to the latest 7.17");
-        UpgradeReport report = UpgradeRunner.builder().store(new InMemoryCheckpointStore()).build()
-                .up(ElasticsearchUpgrade.create().preflightPlan(
-                        PreflightSettings.builder(ElasticsearchEndpoint.of(es8.url())).build()));
+        UpgradePlan plan = ElasticsearchUpgrade.create().preflightPlan(
+                PreflightSettings.builder(ElasticsearchEndpoint.of(es8.url())).build());
+        UpgradeRunner runner = UpgradeRunner.builder().store(new InMemoryCheckpointStore()).build();
+        assertThat(runner.preview(plan).refusals()).extracting(Preview.Item::stepId).contains("preflight-versions");
+        UpgradeReport report = runner.up(plan);
         assertThat(report.outcome()).isEqualTo(UpgradeReport.Outcome.FAILED);
         assertThat(report.step("preflight-versions").orElseThrow().error()).contains("not every node");
     }
