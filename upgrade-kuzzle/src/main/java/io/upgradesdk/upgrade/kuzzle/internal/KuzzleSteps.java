@@ -364,7 +364,7 @@ public final class KuzzleSteps {
         String label = move.source() + " -> " + move.target();
         List<String> findings = new ArrayList<>();
         EsPort.CopyResult result = src.copy(move.sourceIndex(), move.sourceType(), dst, move.target(), targetType,
-                pageSize(src, move), state.copyCursor(), transformFor(move, findings),
+                pageSize(src, move), total, state.copyCursor(), transformFor(move, findings),
                 cursor -> ctx.saveCursor(state.advance(cursor)), n -> ctx.progress(n, total, label + " " + position));
         findings.forEach(f -> LOG.warn("Kuzzle upgrade: {}", f));
         if (bulkLoaded(move, total)) {
@@ -412,13 +412,20 @@ public final class KuzzleSteps {
         return (int) Math.min(settings.pageSize(), fit);
     }
 
+    /**
+     * Writes the v2 data-model and bootstrap-done markers that the config target lacks (a resumed
+     * run keeps those already written): one lookup for both, one write for the missing ones.
+     */
     private void writeBootstrapMarkers(EsPort dst, String configIndex, String type, StepContext ctx) {
-        if (dst.get(configIndex, type, DATA_MODEL_ID).isEmpty()) {
-            dst.put(configIndex, type, new Doc(DATA_MODEL_ID, Json.object().put("version", "2.0.0")));
+        Map<String, ObjectNode> present = dst.getAll(configIndex, type, List.of(DATA_MODEL_ID, doneMarkerId()));
+        List<Doc> missing = new ArrayList<>();
+        if (!present.containsKey(DATA_MODEL_ID)) {
+            missing.add(new Doc(DATA_MODEL_ID, Json.object().put("version", "2.0.0")));
         }
-        if (dst.get(configIndex, type, doneMarkerId()).isEmpty()) {
-            dst.put(configIndex, type, new Doc(doneMarkerId(), Json.object().put("timestamp", ctx.clock().millis())));
+        if (!present.containsKey(doneMarkerId())) {
+            missing.add(new Doc(doneMarkerId(), Json.object().put("timestamp", ctx.clock().millis())));
         }
+        dst.putAll(configIndex, type, missing);
     }
 
     public List<PlannedAction> storageDryRun(Kind kind, StepContext ctx) {

@@ -91,16 +91,33 @@ public final class RestEsPort implements EsPort {
         return client.majorVersion();
     }
 
+    /**
+     * The cluster's UUID from the root endpoint ({@code GET /}, 5.0 and later), which the node
+     * answers from memory: the cluster state's metadata, asked before, made the node serialize its
+     * whole metadata (every mapping) for one field, and is asked only when the root endpoint does
+     * not answer one. A cluster without a UUID yet ({@code _na_}) falls back to its local node's name.
+     */
     @Override
     public String clusterIdentity() {
-        JsonNode state = client.getIfExists("/_cluster/state/metadata?filter_path=metadata.cluster_uuid")
-                .orElse(Json.object());
-        String uuid = state.path("metadata").path("cluster_uuid").asText("");
+        String uuid = rootClusterUuid();
+        if (uuid.isEmpty()) {
+            uuid = client.getIfExists("/_cluster/state/metadata?filter_path=metadata.cluster_uuid")
+                    .orElse(Json.object()).path("metadata").path("cluster_uuid").asText("");
+        }
         if (!uuid.isEmpty() && !uuid.equals("_na_")) {
             return uuid;
         }
         Iterator<String> ids = client.get("/_nodes/_local?filter_path=nodes.*.name").path("nodes").fieldNames();
         return ids.hasNext() ? "node:" + ids.next() : client.name();
+    }
+
+    /** The {@code cluster_uuid} of {@code GET /}; empty when the root endpoint does not give one (or refuses). */
+    private String rootClusterUuid() {
+        try {
+            return client.getIfExists("/").orElse(Json.object()).path("cluster_uuid").asText("");
+        } catch (UpgradeException e) {
+            return "";
+        }
     }
 
     @Override
@@ -427,6 +444,36 @@ public final class RestEsPort implements EsPort {
         client.send("PUT", "/" + enc(index) + "/" + enc(t) + "/" + enc(doc.id()), doc.source());
     }
 
+    /** One {@code _bulk} of index operations; fails, naming the documents, when any is rejected. */
+    @Override
+    public void putAll(String index, String type, List<Doc> docs) {
+        if (docs.isEmpty()) {
+            return;
+        }
+        StringBuilder nd = new StringBuilder();
+        for (Doc doc : docs) {
+            ObjectNode action = Json.object().put("_index", index).put("_id", doc.id());
+            if (type != null) {
+                action.put("_type", type);
+            }
+            nd.append(Json.write(Json.object().set("index", action))).append('\n')
+                    .append(Json.write(doc.source())).append('\n');
+        }
+        JsonNode answer = client.sendNdjson("/_bulk", nd.toString());
+        if (answer.path("errors").asBoolean(false)) {
+            List<String> rejected = new ArrayList<>();
+            for (JsonNode item : answer.path("items")) {
+                JsonNode result = item.path("index");
+                if (result.has("error")) {
+                    rejected.add(result.path("_id").asText() + " (" + result.path("error").path("type").asText() + ": "
+                            + result.path("error").path("reason").asText() + ")");
+                }
+            }
+            throw new UpgradeException(ElasticsearchErrorCode.REQUEST_FAILED, "writing " + rejected + " into " + index
+                    + " on " + client.name() + " failed; check the index and the cluster's health, then run again");
+        }
+    }
+
     @Override
     public List<Doc> sample(String index, String type, int size) {
         return docs(client.send("POST", "/" + enc(index) + "/_search", sampleSearch(type, size)));
@@ -489,10 +536,15 @@ public final class RestEsPort implements EsPort {
 
     @Override
     public CopyResult copy(String sourceIndex, String sourceType, EsPort target, String targetIndex, String targetType,
-            int pageSize, String resumeCursor, Function<Doc, Doc> transform, Consumer<String> cursorSink,
-            LongConsumer progress) {
-        DocumentCopy.Result r = writeBudget.build(copyOf(sourceIndex, sourceType, target, targetIndex, targetType,
-                pageSize, transform, cursorSink, progress)).run(resumeCursor == null ? null : CopyCursor.of(resumeCursor));
+            int pageSize, long sourceDocuments, String resumeCursor, Function<Doc, Doc> transform,
+            Consumer<String> cursorSink, LongConsumer progress) {
+        DocumentCopy.Builder copy = copyOf(sourceIndex, sourceType, target, targetIndex, targetType, pageSize, transform,
+                cursorSink, progress);
+        if (writeConcurrency == 0 && sourceDocuments >= 0 && sourceDocuments <= SMALL_COPY_DOCUMENTS) {
+            // a page or two: no bulk to overlap, and the target is not asked for its processors (a nodes request per copy)
+            copy.writeConcurrency(1);
+        }
+        DocumentCopy.Result r = writeBudget.build(copy).run(resumeCursor == null ? null : CopyCursor.of(resumeCursor));
         return new CopyResult(r.read(), r.written(), r.dropped());
     }
 
