@@ -118,6 +118,18 @@ class RestEsPortRequestsTest {
     }
 
     @Test
+    void an_index_is_created_with_its_alias_in_one_request_that_does_not_wait_for_its_primary() {
+        answer("PUT /%kuzzle.users", 200, "{\"acknowledged\":true,\"shards_acknowledged\":false}");
+
+        try (RestEsPort port = port()) {
+            port.createIndex("%kuzzle.users", Json.parseObject("{\"settings\":{},\"mappings\":{}}"), "@%kuzzle.users");
+        }
+
+        assertThat(requests).filteredOn(r -> !r.startsWith("GET /_nodes/_local"))
+                .containsExactly("PUT /%kuzzle.users?wait_for_active_shards=0");
+    }
+
+    @Test
     void no_documents_no_request() {
         try (RestEsPort port = port()) {
             port.putAll("%kuzzle.config", null, List.of());
