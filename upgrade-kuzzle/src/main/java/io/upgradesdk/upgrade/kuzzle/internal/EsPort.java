@@ -153,9 +153,6 @@ public interface EsPort extends AutoCloseable {
         return wanted.stream().map(w -> getAll(w.index(), w.type(), w.ids())).toList();
     }
 
-    /** Collections of at most this many documents are copied with one bulk request in flight. */
-    long SMALL_COPY_DOCUMENTS = 1_000;
-
     /** Result of a copy. */
     record CopyResult(long read, long written, long dropped) {
     }
@@ -167,13 +164,10 @@ public interface EsPort extends AutoCloseable {
      * rejected document fails the copy (defect B1). Resumes after {@code resumeCursor} (null = start);
      * {@code cursorSink} receives a cursor after each written page; memory stays bounded by a page.
      * {@code pageSize}: documents per page, or 0 to size pages by bytes (never more than
-     * {@link KuzzleSteps#MAX_PAGE_BYTES} of the largest sampled documents). {@code sourceDocuments}:
-     * the documents the source held when counted before the copy (-1: not known); a copy of at
-     * most {@link #SMALL_COPY_DOCUMENTS} sends its bulk requests one at a time, without asking the
-     * target how many it could take at once.
+     * {@link KuzzleSteps#MAX_PAGE_BYTES} of the largest sampled documents).
      */
     CopyResult copy(String sourceIndex, String sourceType, EsPort target, String targetIndex, String targetType,
-            int pageSize, long sourceDocuments, String resumeCursor, Function<Doc, Doc> transform, Consumer<String> cursorSink,
+            int pageSize, String resumeCursor, Function<Doc, Doc> transform, Consumer<String> cursorSink,
             LongConsumer progress);
 
     /**

@@ -368,7 +368,7 @@ public final class KuzzleSteps {
         String label = move.source() + " -> " + move.target();
         List<String> findings = new ArrayList<>();
         EsPort.CopyResult result = src.copy(move.sourceIndex(), move.sourceType(), dst, move.target(), targetType,
-                pageSize(src, move), total, state.copyCursor(), transformFor(move, findings),
+                pageSize(src, move), state.copyCursor(), transformFor(move, findings),
                 cursor -> ctx.saveCursor(state.advance(cursor)), n -> ctx.progress(n, total, label + " " + position));
         findings.forEach(f -> LOG.warn("Kuzzle upgrade: {}", f));
         if (bulkLoaded(move, total)) {

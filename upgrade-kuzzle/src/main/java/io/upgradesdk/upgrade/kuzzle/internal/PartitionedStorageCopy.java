@@ -138,15 +138,15 @@ final class PartitionedStorageCopy {
             String targetType = dst.majorVersion() == 5 ? "default" : null;
             String label = move.source() + " -> " + move.target()
                     + (partition.slices() > 1 ? " slice " + (partition.slice() + 1) + "/" + partition.slices() : "");
-            long documents = src.count(move.sourceIndex(), move.sourceType(), false);
-            long total = (documents + partition.slices() - 1) / partition.slices();
+            long total = (src.count(move.sourceIndex(), move.sourceType(), false) + partition.slices() - 1)
+                    / partition.slices();
             List<String> findings = new ArrayList<>();
             Function<Doc, Doc> transform = steps.transformFor(move, findings);
             int pageSize = steps.pageSize(src, move);
             String cursor = part.cursor().orElse(null);
             EsPort.CopyResult result = partition.slices() == 1
-                    ? src.copy(move.sourceIndex(), move.sourceType(), dst, move.target(), targetType, pageSize, documents,
-                            cursor, transform, part::saveCursor, n -> part.progress(n, total, label))
+                    ? src.copy(move.sourceIndex(), move.sourceType(), dst, move.target(), targetType, pageSize, cursor,
+                            transform, part::saveCursor, n -> part.progress(n, total, label))
                     : src.copySlice(move.sourceIndex(), move.sourceType(), dst, move.target(), targetType,
                             partition.slice(), partition.slices(), pageSize, cursor, transform, part::saveCursor,
                             n -> part.progress(n, total, label));

@@ -542,15 +542,10 @@ public final class RestEsPort implements EsPort {
 
     @Override
     public CopyResult copy(String sourceIndex, String sourceType, EsPort target, String targetIndex, String targetType,
-            int pageSize, long sourceDocuments, String resumeCursor, Function<Doc, Doc> transform,
-            Consumer<String> cursorSink, LongConsumer progress) {
-        DocumentCopy.Builder copy = copyOf(sourceIndex, sourceType, target, targetIndex, targetType, pageSize, transform,
-                cursorSink, progress);
-        if (writeConcurrency == 0 && sourceDocuments >= 0 && sourceDocuments <= SMALL_COPY_DOCUMENTS) {
-            // a page or two: no bulk to overlap, and the target is not asked for its processors (a nodes request per copy)
-            copy.writeConcurrency(1);
-        }
-        DocumentCopy.Result r = writeBudget.build(copy).run(resumeCursor == null ? null : CopyCursor.of(resumeCursor));
+            int pageSize, String resumeCursor, Function<Doc, Doc> transform, Consumer<String> cursorSink,
+            LongConsumer progress) {
+        DocumentCopy.Result r = writeBudget.build(copyOf(sourceIndex, sourceType, target, targetIndex, targetType,
+                pageSize, transform, cursorSink, progress)).run(resumeCursor == null ? null : CopyCursor.of(resumeCursor));
         return new CopyResult(r.read(), r.written(), r.dropped());
     }
 

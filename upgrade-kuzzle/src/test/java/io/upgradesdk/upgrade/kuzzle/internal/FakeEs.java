@@ -207,7 +207,7 @@ final class FakeEs implements EsPort {
 
     @Override
     public synchronized CopyResult copy(String sourceIndex, String sourceType, EsPort target, String targetIndex, String targetType,
-            int pageSize, long sourceDocuments, String resumeCursor, Function<Doc, Doc> transform, Consumer<String> cursorSink,
+            int pageSize, String resumeCursor, Function<Doc, Doc> transform, Consumer<String> cursorSink,
             LongConsumer progress) {
         TreeMap<String, ObjectNode> docs = indices.get(sourceIndex).docs.getOrDefault(sourceType, new TreeMap<>());
         return copyPages(docs, target, targetIndex, targetType, pageSize, resumeCursor, transform, cursorSink, progress);

@@ -148,8 +148,6 @@ class KuzzlePlanRoundTripsEsTest {
                     .isEqualTo(8);
             assertThat(counter.total("", "dst GET _cluster")).as("the cluster identity is read from GET /, not from the"
                     + " cluster state's metadata").isZero();
-            assertThat(counter.total("", "dst GET _nodes")).as("copies of a few documents do not ask the target's processors")
-                    .isZero();
             assertThat(counter.total("", "dst PUT _doc") + counter.total("", "dst GET _doc"))
                     .as("the bootstrap markers are looked up in one _mget and written in one _bulk").isZero();
             assertThat(total).as("requests of the whole plan (190 before the batching)").isLessThanOrEqualTo(MAX_REQUESTS);
