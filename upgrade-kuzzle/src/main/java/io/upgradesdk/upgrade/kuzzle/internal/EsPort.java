@@ -127,6 +127,11 @@ public interface EsPort extends AutoCloseable {
     /** Writes one document (index operation: replaces). */
     void put(String index, String type, Doc doc);
 
+    /** Writes several documents of one index (index operations: replace), in one request where the port can. */
+    default void putAll(String index, String type, List<Doc> docs) {
+        docs.forEach(d -> put(index, type, d));
+    }
+
     /** Up to {@code size} documents of a source collection, for verification samples. */
     List<Doc> sample(String index, String type, int size);
 

@@ -339,6 +339,10 @@ public final class KuzzleSteps {
         if (bulkLoaded(move, sourceDocuments)) {
             ObjectNode idx = indexSettings.get("index") instanceof ObjectNode i ? i : indexSettings.putObject("index");
             idx.put("refresh_interval", "-1");
+            if (replicasAddedAfterBulkLoad().isPresent()) {
+                indexSettings.remove("number_of_replicas");
+                idx.put("number_of_replicas", 0);
+            }
         }
         ObjectNode body = MappingTransforms.createBody(indexSettings, mappingFor(src, move, findings), targetType != null);
         findings.forEach(f -> LOG.info("Kuzzle upgrade mapping: {}", f));
@@ -368,7 +372,7 @@ public final class KuzzleSteps {
                 cursor -> ctx.saveCursor(state.advance(cursor)), n -> ctx.progress(n, total, label + " " + position));
         findings.forEach(f -> LOG.warn("Kuzzle upgrade: {}", f));
         if (bulkLoaded(move, total)) {
-            dst.putSettings(move.target(), restoreRefresh());
+            dst.putSettings(move.target(), afterBulkLoad());
         }
         if (move.kind() == Kind.INTERNAL && move.sourceType().equals("config")) {
             writeBootstrapMarkers(dst, move.target(), targetType, ctx);
@@ -412,13 +416,20 @@ public final class KuzzleSteps {
         return (int) Math.min(settings.pageSize(), fit);
     }
 
+    /**
+     * Writes the v2 data-model and bootstrap-done markers that the config target lacks (a resumed
+     * run keeps those already written): one lookup for both, one write for the missing ones.
+     */
     private void writeBootstrapMarkers(EsPort dst, String configIndex, String type, StepContext ctx) {
-        if (dst.get(configIndex, type, DATA_MODEL_ID).isEmpty()) {
-            dst.put(configIndex, type, new Doc(DATA_MODEL_ID, Json.object().put("version", "2.0.0")));
+        Map<String, ObjectNode> present = dst.getAll(configIndex, type, List.of(DATA_MODEL_ID, doneMarkerId()));
+        List<Doc> missing = new ArrayList<>();
+        if (!present.containsKey(DATA_MODEL_ID)) {
+            missing.add(new Doc(DATA_MODEL_ID, Json.object().put("version", "2.0.0")));
         }
-        if (dst.get(configIndex, type, doneMarkerId()).isEmpty()) {
-            dst.put(configIndex, type, new Doc(doneMarkerId(), Json.object().put("timestamp", ctx.clock().millis())));
+        if (!present.containsKey(doneMarkerId())) {
+            missing.add(new Doc(doneMarkerId(), Json.object().put("timestamp", ctx.clock().millis())));
         }
+        dst.putAll(configIndex, type, missing);
     }
 
     public List<PlannedAction> storageDryRun(Kind kind, StepContext ctx) {
@@ -470,9 +481,26 @@ public final class KuzzleSteps {
                 settings.targetShards().orElse(null), settings.targetReplicas().orElse(null));
     }
 
-    static ObjectNode restoreRefresh() {
+    /**
+     * The replicas a bulk-loaded target gets once its copy is done, when the settings ask for some
+     * ({@code targetShape(n, replicas > 0)}): it is loaded without them, each document indexed once
+     * instead of once per copy, and the replicas are then recovered from the primary's files.
+     * Empty when the settings leave replicas to the cluster (an index template may choose them:
+     * the plan cannot restore a value it does not know, so it does not change it).
+     */
+    private Optional<Integer> replicasAddedAfterBulkLoad() {
+        return settings.targetReplicas().filter(n -> n > 0);
+    }
+
+    /**
+     * The settings update that ends a bulk load, in one request (one cluster state update):
+     * periodic refresh back to the cluster's default, and the replicas asked for, if any.
+     */
+    ObjectNode afterBulkLoad() {
         ObjectNode body = Json.object();
-        body.putObject("index").putNull("refresh_interval");
+        ObjectNode index = body.putObject("index");
+        index.putNull("refresh_interval");
+        replicasAddedAfterBulkLoad().ifPresent(n -> index.put("number_of_replicas", n));
         return body;
     }
 

@@ -174,8 +174,9 @@ final class PartitionedStorageCopy {
     }
 
     /**
-     * After every partition of the plugin and public copies is done: periodic refresh back on for
-     * the targets loaded with it off, and every target refreshed so that it is searchable.
+     * After every partition of the plugin and public copies is done: periodic refresh (and the
+     * replicas asked for) back on the targets loaded without them, in one settings update, and
+     * every target refreshed so that it is searchable.
      */
     void settle(StepContext ctx) {
         try (EsPort src = connectors.source(); EsPort dst = connectors.target()) {
@@ -190,7 +191,7 @@ final class PartitionedStorageCopy {
                 targets.add(move.target());
             }
             if (!bulkLoaded.isEmpty()) {
-                dst.putSettings(bulkLoaded, KuzzleSteps.restoreRefresh());
+                dst.putSettings(bulkLoaded, steps.afterBulkLoad());
             }
             dst.refresh(targets);
             LOG.info("Kuzzle upgrade: {} plugin and public targets refreshed", targets.size());

@@ -91,16 +91,33 @@ public final class RestEsPort implements EsPort {
         return client.majorVersion();
     }
 
+    /**
+     * The cluster's UUID from the root endpoint ({@code GET /}, 5.0 and later), which the node
+     * answers from memory: the cluster state's metadata, asked before, made the node serialize its
+     * whole metadata (every mapping) for one field, and is asked only when the root endpoint does
+     * not answer one. A cluster without a UUID yet ({@code _na_}) falls back to its local node's name.
+     */
     @Override
     public String clusterIdentity() {
-        JsonNode state = client.getIfExists("/_cluster/state/metadata?filter_path=metadata.cluster_uuid")
-                .orElse(Json.object());
-        String uuid = state.path("metadata").path("cluster_uuid").asText("");
+        String uuid = rootClusterUuid();
+        if (uuid.isEmpty()) {
+            uuid = client.getIfExists("/_cluster/state/metadata?filter_path=metadata.cluster_uuid")
+                    .orElse(Json.object()).path("metadata").path("cluster_uuid").asText("");
+        }
         if (!uuid.isEmpty() && !uuid.equals("_na_")) {
             return uuid;
         }
         Iterator<String> ids = client.get("/_nodes/_local?filter_path=nodes.*.name").path("nodes").fieldNames();
         return ids.hasNext() ? "node:" + ids.next() : client.name();
+    }
+
+    /** The {@code cluster_uuid} of {@code GET /}; empty when the root endpoint does not give one (or refuses). */
+    private String rootClusterUuid() {
+        try {
+            return client.getIfExists("/").orElse(Json.object()).path("cluster_uuid").asText("");
+        } catch (UpgradeException e) {
+            return "";
+        }
     }
 
     @Override
@@ -196,10 +213,16 @@ public final class RestEsPort implements EsPort {
         return groups;
     }
 
+    /**
+     * Creates the index without waiting for its primary to start ({@code wait_for_active_shards=0}):
+     * the first write to it waits for that anyway, so the shard starts while the step goes on
+     * (reading the source's first page, creating the next index) instead of holding the step for
+     * a few hundred milliseconds per index. The answer's {@code shards_acknowledged} was never read.
+     */
     @Override
     public void createIndex(String index, ObjectNode body) {
         forgetReads();
-        client.send("PUT", "/" + enc(index), body);
+        client.send("PUT", "/" + enc(index) + "?wait_for_active_shards=0", body);
     }
 
     @Override
@@ -425,6 +448,36 @@ public final class RestEsPort implements EsPort {
     public void put(String index, String type, Doc doc) {
         String t = type == null ? "_doc" : type;
         client.send("PUT", "/" + enc(index) + "/" + enc(t) + "/" + enc(doc.id()), doc.source());
+    }
+
+    /** One {@code _bulk} of index operations; fails, naming the documents, when any is rejected. */
+    @Override
+    public void putAll(String index, String type, List<Doc> docs) {
+        if (docs.isEmpty()) {
+            return;
+        }
+        StringBuilder nd = new StringBuilder();
+        for (Doc doc : docs) {
+            ObjectNode action = Json.object().put("_index", index).put("_id", doc.id());
+            if (type != null) {
+                action.put("_type", type);
+            }
+            nd.append(Json.write(Json.object().set("index", action))).append('\n')
+                    .append(Json.write(doc.source())).append('\n');
+        }
+        JsonNode answer = client.sendNdjson("/_bulk", nd.toString());
+        if (answer.path("errors").asBoolean(false)) {
+            List<String> rejected = new ArrayList<>();
+            for (JsonNode item : answer.path("items")) {
+                JsonNode result = item.path("index");
+                if (result.has("error")) {
+                    rejected.add(result.path("_id").asText() + " (" + result.path("error").path("type").asText() + ": "
+                            + result.path("error").path("reason").asText() + ")");
+                }
+            }
+            throw new UpgradeException(ElasticsearchErrorCode.REQUEST_FAILED, "writing " + rejected + " into " + index
+                    + " on " + client.name() + " failed; check the index and the cluster's health, then run again");
+        }
     }
 
     @Override

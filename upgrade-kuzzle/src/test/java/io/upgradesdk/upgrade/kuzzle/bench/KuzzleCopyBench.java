@@ -85,7 +85,12 @@ public final class KuzzleCopyBench {
             bench.load();
             System.out.printf("loaded %d docs (~1 KB, 2 shards) and a small Kuzzle 1.x dataset into ES %s in %.1f s%n", n,
                     ElasticsearchServer.V5, secs(t0));
-            bench.run(Integer.getInteger("bench.rounds", 3));
+            int probes = Integer.getInteger("bench.probe", -1);
+            if (probes >= 0) {
+                bench.probe(probes);
+            } else {
+                bench.run(Integer.getInteger("bench.rounds", 3));
+            }
             bench.cleanSource();
             System.out.println("load average after: " + loadAverage());
         }
@@ -110,6 +115,22 @@ public final class KuzzleCopyBench {
             this.internal = internal;
             this.n = n;
             this.elasticdump = elasticdump;
+        }
+
+        /** Where the plan's target CPU goes ({@link TargetCostProbe}) instead of the timed rounds. */
+        void probe(int plans) throws Exception {
+            TargetCostProbe probe = new TargetCostProbe(src, dst, d, () -> nodeCpuMs(targetPid));
+            probe.idle();
+            for (int k = 1; k <= plans; k++) {
+                probe.plan(index, internal, "probe-" + k + "-" + index);
+                checkCount("&" + index + "." + TYPE);
+                dropTargets();
+                Thread.sleep(2_000);
+            }
+            probe.creations(Integer.getInteger("bench.repeat", 10));
+            if (!Boolean.getBoolean("bench.creationsOnly")) {
+                probe.requests(Integer.getInteger("bench.repeat", 10));
+            }
         }
 
         void run(int rounds) throws Exception {
@@ -413,15 +434,28 @@ public final class KuzzleCopyBench {
             String cmd = java + " -Xmx256m -cp '" + System.getProperty("java.class.path") + "' "
                     + KuzzleCopyBench.class.getName() + " --plan " + src + " " + dst + " '" + index + "' '" + internal + "'";
             StringBuilder out = new StringBuilder();
+            // the target CPU at each step's start: what each step (and the JVM start before the first) cost the target
+            Map<String, Long> targetAtStart = new LinkedHashMap<>();
+            targetAtStart.put("jvm-start", nodes0[1]);
             long childCpu = runTimed(cmd, line -> {
                 out.append(line).append('\n');
+                if (line.startsWith("STEP-START ")) {
+                    targetAtStart.put(line.substring("STEP-START kuzzle-".length()), nodeCpuMs(targetPid));
+                }
                 if (line.startsWith("STEP-START kuzzle-public-storages")) {
                     nodesBeforePublic[0] = nodeCpuMs(sourcePid);
-                    nodesBeforePublic[1] = nodeCpuMs(targetPid);
+                    nodesBeforePublic[1] = targetAtStart.get("public-storages");
                 }
             });
             double whole = secs(t0);
             long[] nodes1 = {nodeCpuMs(sourcePid), nodeCpuMs(targetPid)};
+            StringBuilder perStep = new StringBuilder("    target CPU ms by step:");
+            List<Map.Entry<String, Long>> starts = new ArrayList<>(targetAtStart.entrySet());
+            for (int k = 0; k < starts.size(); k++) {
+                long end = k + 1 < starts.size() ? starts.get(k + 1).getValue() : nodes1[1];
+                perStep.append(' ').append(starts.get(k).getKey()).append(' ').append(end - starts.get(k).getValue());
+            }
+            System.out.println(perStep);
             Matcher m = Pattern.compile("STEP kuzzle-public-storages (\\d+) ms, JVM CPU (\\d+) ms").matcher(out);
             if (!m.find()) {
                 throw new IllegalStateException("the plan did not report its public step:\n" + out);

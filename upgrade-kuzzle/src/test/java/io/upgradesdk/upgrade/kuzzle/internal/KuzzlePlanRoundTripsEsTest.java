@@ -146,6 +146,10 @@ class KuzzlePlanRoundTripsEsTest {
             }
             assertThat(counter.total("", "dst PUT index")).as("one creation request per target index (5 internal, 1 plugin, 2 public)")
                     .isEqualTo(8);
+            assertThat(counter.total("", "dst GET _cluster")).as("the cluster identity is read from GET /, not from the"
+                    + " cluster state's metadata").isZero();
+            assertThat(counter.total("", "dst PUT _doc") + counter.total("", "dst GET _doc"))
+                    .as("the bootstrap markers are looked up in one _mget and written in one _bulk").isZero();
             assertThat(total).as("requests of the whole plan (190 before the batching)").isLessThanOrEqualTo(MAX_REQUESTS);
         }
     }
