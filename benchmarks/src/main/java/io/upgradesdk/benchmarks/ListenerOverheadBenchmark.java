@@ -14,6 +14,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,7 +57,10 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code micrometer-per-plan}: the same with {@code perStep(false)} (one set of meters per
  *       plan);</li>
  *   <li>{@code micrometer-first-run}: a new registry and listener for every run: each run pays the
- *       registration of its meters per step, as the first run in a process does.</li>
+ *       registration of its meters per step, as the first run in a process does;</li>
+ *   <li>{@code none+clock-read}: no listener, each step body also reading the system clock once
+ *       ({@code Clock.systemUTC().instant()}, the runner's default clock): not a listener but a
+ *       yardstick, what the one clock read a progress event needs for its time costs here.</li>
  * </ul>
  */
 public final class ListenerOverheadBenchmark {
@@ -90,6 +94,7 @@ public final class ListenerOverheadBenchmark {
                     .perStep(false).build();
             configurations.put("micrometer-per-plan", () -> perPlan);
             configurations.put("micrometer-first-run", () -> MicrometerUpgradeListener.of(new SimpleMeterRegistry()));
+            configurations.put(CLOCK_READ, () -> null);
             measure(configurations, rounds, runs, clock);
             System.out.printf(Locale.ROOT, "(%s time; slf4j-info-file wrote %d lines to %s)%n",
                     wallClock ? "wall-clock" : "thread CPU", lines(simpleLog), simpleLog);
@@ -101,6 +106,8 @@ public final class ListenerOverheadBenchmark {
     }
 
     private static final String WARN_LOGGER = "io.upgradesdk.upgrade.events.warn";
+    /** The configuration whose steps read the clock once more (the only one run on {@link #plan(boolean) plan(true)}). */
+    private static final String CLOCK_READ = "none+clock-read";
 
     /**
      * slf4j-simple, as a host would configure it for a job's log file: INFO and up, a date-time on
@@ -125,7 +132,8 @@ public final class ListenerOverheadBenchmark {
 
     private static void measure(Map<String, Supplier<UpgradeListener>> configurations, int rounds, int runs,
             LongSupplier clock) {
-        UpgradePlan plan = plan();
+        UpgradePlan plan = plan(false);
+        UpgradePlan clockReadingPlan = plan(true);
         Map<String, List<Double>> micros = new LinkedHashMap<>();
         Map<String, List<Double>> ratios = new LinkedHashMap<>();
         configurations.keySet().forEach(name -> {
@@ -137,7 +145,8 @@ public final class ListenerOverheadBenchmark {
             Map<String, Double> thisRound = new LinkedHashMap<>();
             for (int i = 0; i < order.size(); i++) {
                 String name = order.get((i + round) % order.size());    // rotate who goes first
-                thisRound.put(name, microsPerStep(plan, configurations.get(name), runs, clock));
+                thisRound.put(name, microsPerStep(CLOCK_READ.equals(name) ? clockReadingPlan : plan,
+                        configurations.get(name), runs, clock));
             }
             if (round >= WARM_UP_ROUNDS) {
                 thisRound.forEach((name, value) -> {
@@ -191,12 +200,14 @@ public final class ListenerOverheadBenchmark {
         return took / 1000.0 / runs / STEPS;
     }
 
-    private static UpgradePlan plan() {
+    /** The plan: each step reports its progress once; with {@code readClock}, it also reads the system clock. */
+    private static UpgradePlan plan(boolean readClock) {
         AtomicLong sink = new AtomicLong();
+        Clock system = Clock.systemUTC();
         UpgradePlan.Builder builder = UpgradePlan.builder("bench");
         for (int i = 0; i < STEPS; i++) {
             builder.step(UpgradeStep.builder("step-" + i).execute(ctx -> {
-                long done = sink.incrementAndGet();
+                long done = sink.incrementAndGet() + (readClock ? system.instant().getNano() & 1 : 0);
                 ctx.progress(done, done, "step done");
             }).build());
         }
