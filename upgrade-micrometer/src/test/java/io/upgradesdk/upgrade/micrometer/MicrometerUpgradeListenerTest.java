@@ -297,6 +297,18 @@ class MicrometerUpgradeListenerTest {
         assertThat(registry.find("upgrade.step.partitions").tags("event", "taken_over").counter()).isNull();
     }
 
+    @Test
+    void counts_the_items_a_partition_worker_reports_from_its_own_thread() {
+        UpgradePlan plan = UpgradePlan.builder("orders-v3").step(UpgradeStep.partitioned("copy-orders")
+                .partitions(ctx -> List.of("s0", "s1", "s2", "s3")).workers(1)
+                .execute(part -> part.progress(10, 10, "orders")).build()).build();
+
+        assertThat(t.up(plan).isSuccess()).isTrue();
+
+        assertThat(registry.get("upgrade.step.items").tags("step", "copy-orders").functionCounter().count())
+                .isEqualTo(40);
+    }
+
     /** A step counter's count: step counters are function counters reading the listener's counts. */
     @Test
     void counts_each_step_of_each_plan_apart_when_plans_and_step_orders_change_between_runs() {
