@@ -144,7 +144,9 @@ final class FakeCluster implements AutoCloseable {
                 settings.putObject(decode(parts[0])).putObject("settings").put("index.number_of_shards", String.valueOf(shards));
                 answer = settings;
             } else if (parts.length == 2 && parts[1].equals("_count")) {
-                answer = JSON.createObjectNode().put("count", index(decode(parts[0])).size());
+                java.util.Set<Integer> counted = shardsCounted(query);
+                answer = JSON.createObjectNode().put("count", index(decode(parts[0])).keySet().stream()
+                        .filter(id -> counted == null || counted.contains(shardOfId(id))).count());
             } else if (parts.length == 2 && parts[1].equals("_search")) {
                 Integer shard = shardOf(query);
                 if (shard != null && shard == failSearchesOfShard) {
@@ -181,6 +183,15 @@ final class FakeCluster implements AutoCloseable {
         int shard = Integer.parseInt(rest.split("&")[0]);
         shardsSearched.add(shard);
         return shard;
+    }
+
+    /** The shards a count names ({@code preference=_shards:1,3}), or null for all of them. */
+    private static java.util.Set<Integer> shardsCounted(String query) {
+        if (query == null || !query.contains("preference=_shards:")) {
+            return null;
+        }
+        String list = query.substring(query.indexOf("preference=_shards:") + "preference=_shards:".length()).split("&")[0];
+        return java.util.Arrays.stream(decode(list).split(",")).map(Integer::valueOf).collect(java.util.stream.Collectors.toSet());
     }
 
     /** The shard a document lives in. */

@@ -18,6 +18,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.StringJoiner;
 import java.util.function.Consumer;
 
 /**
@@ -203,7 +204,7 @@ public final class DocumentCopier {
                     + " mark the step undone to start it again");
         }
         c.index = index;
-        long total = progress == null ? -1 : count(index);
+        long total = progress == null ? -1 : countSlice(index, slice, slices, shards);
         String sort = sortField != null ? sortField : source.version().major() <= 5 ? "_uid"
                 : source.version().major() == 6 ? "_id" : "_seq_no";
         PageSizer sizer = pageSizer();
@@ -220,6 +221,21 @@ public final class DocumentCopier {
         }
         checkpoint.accept(c.toJson());
         return new Result(c.read, c.written, c.skipped);
+    }
+
+    /**
+     * The documents of the shards one slice reads ({@code preference=_shards:k,k+n,...}): its own
+     * progress total, so that the totals of a copy's slices add up to the index's count and the
+     * source counts each shard once per copy, not once per slice.
+     */
+    private long countSlice(String index, int slice, int slices, int shards) {
+        StringJoiner own = new StringJoiner(",");
+        for (int shard = slice; shard < shards; shard += slices) {
+            own.add(Integer.toString(shard));
+        }
+        ObjectNode body = JSON.createObjectNode();
+        body.set("query", query);
+        return source.send("POST", "/" + enc(index) + "/_count?preference=_shards:" + own, body).path("count").asLong();
     }
 
     /** The number of primary shards of {@code index} on the source (slices of one copy are bounded by it). */
