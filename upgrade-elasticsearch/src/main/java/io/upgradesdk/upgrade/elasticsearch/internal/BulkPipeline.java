@@ -29,10 +29,11 @@ import java.util.function.Supplier;
  * <p>The requests in flight are bounded by the {@link CopyBudget} of the copy, which all its slices
  * share: at most its limit in flight for the whole copy, and at most as many pages of this reader
  * waiting to be committed. Each page comes with its {@link CopyBudget.PagePermit}, given back when
- * its request ends (written or failed), so that the pages the copy holds stay within the budget. With an adaptive concurrency, a page the target answered busy (before its
- * resend succeeded) halves the copy's requests in flight (down to one) and tells this reader's
- * {@link PageSizer} to shrink pages; every {@link PageSizer#CLEAN_PAGES_TO_GROW} pages written
- * without a busy answer add one request back, up to the maximum.
+ * its request ends (written or failed), so that the pages the copy holds stay within the budget.
+ * With an adaptive concurrency, a page the target answered busy (before its resend succeeded)
+ * halves the copy's requests in flight (down to one) and tells this reader's {@link PageSizer} to
+ * shrink pages; every {@link PageSizer#CLEAN_PAGES_TO_GROW} pages written without a busy answer add
+ * one request back, up to the maximum.
  *
  * <p>The concurrency is asked for (which may cost the caller a request to the target) only once a
  * second page is submitted while the first is in flight, or a page is answered busy: a copy of a

@@ -154,7 +154,7 @@ public final class CopyBudget {
      * The right to hold one page of the copy in memory. Closing it gives it back; closing it again,
      * or closing it after it was handed over, does nothing. Thread-safe: a writer thread may close it.
      */
-    public final class PagePermit implements AutoCloseable {
+    final class PagePermit implements AutoCloseable {
         private final AtomicBoolean held = new AtomicBoolean(true);
 
         private PagePermit() {

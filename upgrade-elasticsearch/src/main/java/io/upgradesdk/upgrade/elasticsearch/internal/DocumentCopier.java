@@ -45,9 +45,9 @@ import java.util.function.Consumer;
  * nodes have processors (2..8), halved after a busy answer. That number and the pages held at once
  * (one more than it: a permit is taken before a page is read and given back when its bulk request
  * ends) are a {@link CopyBudget} of the copier (or the one given to {@link Builder#budget}), shared
- * by every copy and slice it runs at the same time; every slice reads pages of the full size. After each page the cursor (a small JSON
- * text) is handed to the checkpoint callback, in page order and only once every earlier page is
- * written; it never contains document data.
+ * by every copy and slice it runs at the same time; every slice reads pages of the full size. After
+ * each page the cursor (a small JSON text) is handed to the checkpoint callback, in page order and
+ * only once every earlier page is written; it never contains document data.
  */
 public final class DocumentCopier {
 
