@@ -49,8 +49,9 @@ import java.util.function.UnaryOperator;
  *
  * <p>One budget per copy: the slices of a copy (see {@link Builder#slices}) that run at the same time
  * in this JVM, through {@link #runSlice} or the workers of {@link #partitionedStep}, share its bulk
- * requests in flight (the number above, for the whole copy, not per slice) and its page bytes (each
- * slice reading aims at about 8 MB divided by the slices reading), so that neither the target's
+ * requests in flight (the number above, for the whole copy, not per slice) and its pages in memory:
+ * every slice reads pages of the full size (about 8 MB), and the copy holds at most one page more
+ * than its requests in flight (a slice waits for its turn to read), so that neither the target's
  * concurrent bulks nor the client's memory grow with the number of slices. Other processes joining
  * the copy have budgets of their own. Copies to one target running at the same time can share one
  * budget too: {@link Builder#sharingBudgetOf}.
@@ -91,7 +92,7 @@ public final class DocumentCopy {
     private final Consumer<Progress> onPage;
     private final Consumer<CopyCursor> onCursor;
     private final int slices;
-    /** Bulk requests in flight and page bytes shared by the slices of this copy running in this JVM. */
+    /** Bulk requests in flight and pages held, shared by the slices of this copy running in this JVM. */
     private final CopyBudget budget;
 
     private DocumentCopy(Builder b) {
@@ -333,7 +334,7 @@ public final class DocumentCopy {
         }
 
         /**
-         * This copy's bulk requests in flight and page bytes come out of {@code other}'s budget
+         * This copy's bulk requests in flight and pages held come out of {@code other}'s budget
          * (default: a budget of its own): for copies to the same target cluster (through the same
          * connection or not) that run at the same time,
          * e.g. several indices copied at once, or one copy built per slice because each slice has

@@ -55,6 +55,12 @@ final class FakeCluster implements AutoCloseable {
     /** Bulk requests being answered now, and the most at once. */
     final AtomicInteger bulksInFlight = new AtomicInteger();
     final AtomicInteger mostBulksInFlight = new AtomicInteger();
+    /** Called when a page search is answered with hits, before the answer is sent. */
+    volatile Runnable onPageServed = () -> { };
+    /** Called when a bulk request is answered (written or refused), before the answer is sent. */
+    volatile Runnable onBulkAnswered = () -> { };
+    /** The shard whose page searches fail with HTTP 500; -1 = none. */
+    volatile int failSearchesOfShard = -1;
     private final ExecutorService handlers;
 
     FakeCluster(String version) throws IOException {
@@ -130,6 +136,7 @@ final class FakeCluster implements AutoCloseable {
                 } else {
                     answer = bulk(new String(body, StandardCharsets.UTF_8));
                 }
+                onBulkAnswered.run();
             } else if (path.equals("/_refresh") || parts.length == 2 && parts[1].equals("_refresh")) {
                 answer = JSON.createObjectNode();
             } else if (parts.length == 3 && parts[1].equals("_settings")) {
@@ -137,10 +144,23 @@ final class FakeCluster implements AutoCloseable {
                 settings.putObject(decode(parts[0])).putObject("settings").put("index.number_of_shards", String.valueOf(shards));
                 answer = settings;
             } else if (parts.length == 2 && parts[1].equals("_count")) {
-                answer = JSON.createObjectNode().put("count", index(decode(parts[0])).size());
+                java.util.Set<Integer> counted = shardsCounted(query);
+                answer = JSON.createObjectNode().put("count", index(decode(parts[0])).keySet().stream()
+                        .filter(id -> counted == null || counted.contains(shardOfId(id))).count());
             } else if (parts.length == 2 && parts[1].equals("_search")) {
-                answer = search(decode(parts[0]), JSON.readTree(body), query != null && query.contains("ignore_unavailable"),
-                        shardOf(query));
+                Integer shard = shardOf(query);
+                if (shard != null && shard == failSearchesOfShard) {
+                    status = 500;
+                    answer = JSON.createObjectNode().set("error", JSON.createObjectNode().put("type", "test_failure")
+                            .put("reason", "search of shard " + shard + " refused by the test"));
+                } else {
+                    ObjectNode page = search(decode(parts[0]), JSON.readTree(body),
+                            query != null && query.contains("ignore_unavailable"), shard);
+                    if (!page.path("hits").path("hits").isEmpty()) {
+                        onPageServed.run();
+                    }
+                    answer = page;
+                }
             } else {
                 status = 400;
                 answer = JSON.createObjectNode().set("error", JSON.createObjectNode().put("type", "unsupported")
@@ -163,6 +183,15 @@ final class FakeCluster implements AutoCloseable {
         int shard = Integer.parseInt(rest.split("&")[0]);
         shardsSearched.add(shard);
         return shard;
+    }
+
+    /** The shards a count names ({@code preference=_shards:1,3}), or null for all of them. */
+    private static java.util.Set<Integer> shardsCounted(String query) {
+        if (query == null || !query.contains("preference=_shards:")) {
+            return null;
+        }
+        String list = query.substring(query.indexOf("preference=_shards:") + "preference=_shards:".length()).split("&")[0];
+        return java.util.Arrays.stream(decode(list).split(",")).map(Integer::valueOf).collect(java.util.stream.Collectors.toSet());
     }
 
     /** The shard a document lives in. */

@@ -2,6 +2,7 @@ package io.upgradesdk.upgrade.elasticsearch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.upgradesdk.upgrade.InMemoryCheckpointStore;
 import io.upgradesdk.upgrade.UpgradeException;
 import io.upgradesdk.upgrade.UpgradePlan;
@@ -16,18 +17,22 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The slices of one copy running in one JVM share one budget of bulk requests in flight: the
- * target sees as many concurrent bulks with 8 slices as with 1, and a slice that fails gives its
- * share back so that the others go on.
+ * The slices of one copy running in one JVM share one budget of bulk requests in flight and of pages
+ * held: the target sees as many concurrent bulks with 8 slices as with 1, every slice reads pages of
+ * the full size, the pages read and not yet written never outnumber the requests in flight by more
+ * than one, and a slice that fails gives its share back so that the others go on.
  */
 class SharedCopyBudgetTest {
 
     private static final int SLICES = 8;
     private static final int DOCUMENTS = 400;
+    /** Documents in a slice's first adaptive page, before the bytes of a document are known. */
+    private static final int FIRST_ADAPTIVE_PAGE = 1000;
 
     private final FakeCluster sourceCluster = start(1);
     private final FakeCluster targetCluster = start(16);
@@ -126,6 +131,74 @@ class SharedCopyBudgetTest {
         assertThat(writtenBy(slices)).isEqualTo(DOCUMENTS);
         assertThat(targetCluster.mostBulksInFlight.get()).as("8 copies of one slice each, one budget of 2")
                 .isEqualTo(2);
+    }
+
+    @Test
+    void the_pages_held_by_eight_slices_never_outnumber_the_requests_in_flight_by_more_than_one() throws Exception {
+        DocumentCopy copy = users().writeConcurrency(2).build();
+        AtomicInteger pagesHeld = new AtomicInteger();
+        AtomicInteger mostPagesHeld = new AtomicInteger();
+        // served by the source and not yet answered by the target: never more than the copy holds
+        sourceCluster.onPageServed = () -> mostPagesHeld.accumulateAndGet(pagesHeld.incrementAndGet(), Math::max);
+        targetCluster.onBulkAnswered = pagesHeld::decrementAndGet;
+
+        assertThat(writtenBy(runAllSlices(copy))).isEqualTo(DOCUMENTS);
+
+        assertThat(mostPagesHeld.get()).as("pages read and not yet written at once: 2 requests in flight + 1 read")
+                .isBetween(1, 3);
+        assertThat(targetCluster.mostBulksInFlight.get()).isEqualTo(2);
+    }
+
+    @Test
+    void every_slice_reads_pages_of_the_full_size_however_many_slices_read_at_once() throws Exception {
+        sourceCluster.shards = SLICES;
+        String notes = "x".repeat(1000);
+        for (int i = 0; i < SLICES * 1300; i++) {      // about 1,300 documents of ~1 KB per slice
+            sourceCluster.index("users").put(String.format("d%05d", i),
+                    JsonNodeFactory.instance.objectNode().put("n", i).put("notes", notes));
+        }
+        targetCluster.bulkMillis = 50;                  // slow writes: every slice is reading at the same time
+        DocumentCopy copy = DocumentCopy.from(source, "users").to(target, "users-v2").slices(SLICES)
+                .writeConcurrency(1).build();
+
+        assertThat(writtenBy(runAllSlices(copy))).isEqualTo(SLICES * 1300);
+
+        List<Integer> learnt = sourceCluster.pageSizes.stream().filter(size -> size != FIRST_ADAPTIVE_PAGE).toList();
+        assertThat(learnt).as("each slice's second page, sized from the bytes of its first one").hasSize(SLICES)
+                .allSatisfy(size -> assertThat(size).as("8 MB / ~1.07 KB a document, not divided by 8 slices")
+                        .isBetween(7000, 8500));
+    }
+
+    @Test
+    void slices_that_fail_reading_or_writing_give_their_pages_back_and_the_same_copy_runs_them_again() throws Exception {
+        DocumentCopy copy = users().writeConcurrency(1).build();     // 2 pages held at most: 1 written, 1 read
+        int unreadable = 3;
+        sourceCluster.failSearchesOfShard = unreadable;
+        targetCluster.failBulkNumber = 5;
+
+        List<Future<DocumentCopy.Result>> slices = runAllSlices(copy);
+        List<Integer> failed = new ArrayList<>();
+        long written = 0;
+        for (int k = 0; k < SLICES; k++) {
+            try {
+                written += slices.get(k).get(30, TimeUnit.SECONDS).written();
+            } catch (ExecutionException e) {
+                assertThat(e.getCause()).isInstanceOf(UpgradeException.class).hasMessageContaining("refused by the test");
+                failed.add(k);
+            }
+        }
+
+        assertThat(failed).as("the slice whose search failed and the one whose bulk was refused").hasSize(2)
+                .contains(unreadable);
+        assertThat(written).isEqualTo(DOCUMENTS - failed.stream().mapToLong(this::documentsOf).sum());
+        sourceCluster.failSearchesOfShard = -1;
+        List<Future<DocumentCopy.Result>> again = new ArrayList<>();
+        for (int slice : failed) {
+            again.add(threads.submit(() -> copy.runSlice(slice, null)));
+        }
+        assertThat(writtenBy(again)).as("both failed slices run again: their 2 page permits were given back")
+                .isEqualTo(failed.stream().mapToLong(this::documentsOf).sum());
+        assertThat(targetCluster.index("users-v2")).hasSize(DOCUMENTS);
     }
 
     /** The documents the slices wrote, each waited for at most 30 s. */

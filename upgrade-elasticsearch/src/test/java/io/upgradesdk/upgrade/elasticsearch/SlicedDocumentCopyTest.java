@@ -91,6 +91,18 @@ class SlicedDocumentCopyTest {
     }
 
     @Test
+    void a_slice_counts_only_its_shards_so_that_the_totals_of_the_slices_add_up_to_the_index() {
+        List<DocumentCopy.Progress> pages = new java.util.concurrent.CopyOnWriteArrayList<>();
+        DocumentCopy copy = users(2).onPage(pages::add).build();
+        long inSlice1 = sourceCluster.index("users").keySet().stream().filter(id -> sourceCluster.shardOfId(id) % 2 == 1).count();
+
+        copy.runSlice(1, null);
+
+        assertThat(pages).isNotEmpty().allSatisfy(p -> assertThat(p.total()).as("slice 1's shards 1 and 3").isEqualTo(inSlice1));
+        assertThat(pages.get(pages.size() - 1).read()).isEqualTo(inSlice1);
+    }
+
+    @Test
     void a_partition_killed_after_saving_its_cursor_resumes_there_and_the_others_are_not_rewritten() {
         UpgradeTestRunner t = UpgradeTestKit.runner().build();
         DocumentCopy copy = users(4).writeConcurrency(1).build();

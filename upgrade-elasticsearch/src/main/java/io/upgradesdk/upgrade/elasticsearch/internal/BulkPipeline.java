@@ -28,10 +28,12 @@ import java.util.function.Supplier;
  *
  * <p>The requests in flight are bounded by the {@link CopyBudget} of the copy, which all its slices
  * share: at most its limit in flight for the whole copy, and at most as many pages of this reader
- * waiting to be committed. With an adaptive concurrency, a page the target answered busy (before its
- * resend succeeded) halves the copy's requests in flight (down to one) and tells this reader's
- * {@link PageSizer} to shrink pages; every {@link PageSizer#CLEAN_PAGES_TO_GROW} pages written
- * without a busy answer add one request back, up to the maximum.
+ * waiting to be committed. Each page comes with its {@link CopyBudget.PagePermit}, given back when
+ * its request ends (written or failed), so that the pages the copy holds stay within the budget.
+ * With an adaptive concurrency, a page the target answered busy (before its resend succeeded)
+ * halves the copy's requests in flight (down to one) and tells this reader's {@link PageSizer} to
+ * shrink pages; every {@link PageSizer#CLEAN_PAGES_TO_GROW} pages written without a busy answer add
+ * one request back, up to the maximum.
  *
  * <p>The concurrency is asked for (which may cost the caller a request to the target) only once a
  * second page is submitted while the first is in flight, or a page is answered busy: a copy of a
@@ -94,24 +96,50 @@ final class BulkPipeline implements AutoCloseable {
     }
 
     /**
-     * Queues a page (waiting while this reader's pages or the copy's requests in flight are at the
-     * limit) and commits every page already written. An empty page is committed in turn without a
-     * request.
+     * Like {@link #submit(Page, CopyBudget.PagePermit, String, long, String)} for a page read without
+     * a permit: takes one first (waiting while the copy holds as many pages as it may).
      */
     void submit(Page page, String cursor, long read, String index) {
-        if (!pending.isEmpty()) {
-            budget.concurrency(concurrencySource);
-        }
-        while (pending.size() >= budget.limit()) {
-            commitHead();
-        }
-        commitFinished();
-        Future<Integer> write = page.ids().isEmpty() ? CompletableFuture.completedFuture(0) : send(page);
-        pending.add(new Pending(write, cursor, read, index));
+        submit(page, budget.acquirePage(), cursor, read, index);
     }
 
-    /** Sends a page in a writer thread once the copy has a request slot free; the slot is freed when the request ends. */
-    private Future<Integer> send(Page page) {
+    /**
+     * Queues a page held under {@code permit} (waiting while this reader's pages or the copy's
+     * requests in flight are at the limit) and commits every page already written. The permit is
+     * the pipeline's from now on: given back when the page's bulk request ends, written or failed,
+     * at once for an empty page (committed in turn without a request), and before this method
+     * throws when the page was not sent.
+     */
+    void submit(Page page, CopyBudget.PagePermit permit, String cursor, long read, String index) {
+        boolean sent = false;
+        try {
+            if (!pending.isEmpty()) {
+                budget.concurrency(concurrencySource);
+            }
+            while (pending.size() >= budget.limit()) {
+                commitHead();
+            }
+            commitFinished();
+            Future<Integer> write;
+            if (page.ids().isEmpty()) {
+                write = CompletableFuture.completedFuture(0);
+            } else {
+                write = send(page, permit);
+                sent = true;
+            }
+            pending.add(new Pending(write, cursor, read, index));
+        } finally {
+            if (!sent) {
+                permit.close();
+            }
+        }
+    }
+
+    /**
+     * Sends a page in a writer thread once the copy has a request slot free; the slot and the
+     * page's permit are given back when the request ends.
+     */
+    private Future<Integer> send(Page page, CopyBudget.PagePermit permit) {
         budget.acquireWrite(concurrencySource);
         try {
             return pool().submit(() -> {
@@ -119,6 +147,7 @@ final class BulkPipeline implements AutoCloseable {
                     return write(page);
                 } finally {
                     budget.releaseWrite();
+                    permit.close();
                 }
             });
         } catch (RuntimeException | Error e) {

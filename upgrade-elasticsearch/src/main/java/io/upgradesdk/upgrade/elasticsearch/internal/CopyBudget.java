@@ -2,13 +2,14 @@ package io.upgradesdk.upgrade.elasticsearch.internal;
 
 import io.upgradesdk.upgrade.UpgradeErrorCode;
 import io.upgradesdk.upgrade.UpgradeException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
  * What one copy may use in this JVM, shared by all its slices (the threads copying them): the bulk
- * requests in flight to the target, and the bytes of the pages being read. Without it every slice
- * would keep its own requests in flight and its own pages, so that the target's concurrent bulks
- * and the client's live heap grew with the number of slices.
+ * requests in flight to the target, and the pages held in memory. Without it every slice would keep
+ * its own requests in flight and its own pages, so that the target's concurrent bulks and the
+ * client's live heap grew with the number of slices.
  *
  * <p>Requests in flight: one number for the whole copy, asked for once (see
  * {@link BulkPipeline.Concurrency}) when a second request could start while one is in flight, so a
@@ -18,8 +19,14 @@ import java.util.function.Supplier;
  * concurrency, a page answered busy halves the number (down to one) and every
  * {@link PageSizer#CLEAN_PAGES_TO_GROW} pages written without a busy answer add one back.
  *
- * <p>Page bytes: the slices reading at the same time share the page size the copy aims at; each one
- * aims at that size divided by their number (see {@link #readers()}).
+ * <p>Pages: every slice reads pages of the full size its {@link PageSizer} aims at (pages are not
+ * divided among the slices: smaller pages would cost the target and the client more work per
+ * document); what is bounded is how many pages the copy holds at once. A reader takes a
+ * {@link PagePermit} before it asks the source for a page and the permit is given back when that
+ * page's bulk write ends (written or failed), or at once when the page is empty or the reader fails
+ * before sending it. The copy has {@link #pagePermits()} permits, one per request in flight plus
+ * one, so that reading a page overlaps writing the others; a reader without a permit waits, and
+ * interrupting it ends the wait with {@link UpgradeErrorCode#INTERRUPTED}.
  *
  * <p>Thread-safe.
  */
@@ -29,7 +36,7 @@ public final class CopyBudget {
     private int limit = 1;
     private int inFlight;
     private int cleanPages;
-    private int readers;
+    private int pagesHeld;
 
     /** A budget for one copy; nothing is asked of the target until two writes could be in flight. */
     public CopyBudget() {
@@ -105,37 +112,70 @@ public final class CopyBudget {
         }
     }
 
+    /** Pages the copy may hold at once: one per bulk request it may have in flight, plus the one being read. */
+    synchronized int pagePermits() {
+        return limit + 1;
+    }
+
+    /** Pages the copy holds now: being read, waiting for a write slot or being written. */
+    synchronized int pagesHeld() {
+        return pagesHeld;
+    }
+
     /**
-     * A reader (a copy or one of its slices) starts reading pages: until the returned handle is
-     * closed (once the reader has read its last page, failed or stopped) it shares the page bytes.
+     * Takes the permit to read one page, waiting while the copy holds {@link #pagePermits()} pages.
+     * The caller gives it back by closing it, or hands it over to the page's bulk write
+     * ({@link PagePermit#handOver()}), which closes it when the request ends. Interrupting the
+     * waiting thread (e.g. a stopped run) ends the wait with {@link UpgradeErrorCode#INTERRUPTED}.
      */
-    synchronized Reading startReading() {
-        readers++;
-        return new Reading();
+    synchronized PagePermit acquirePage() {
+        try {
+            while (pagesHeld >= pagePermits()) {
+                wait();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UpgradeException(UpgradeErrorCode.INTERRUPTED,
+                    "interrupted while waiting to read a page; rerun to resume from the last written page", e);
+        }
+        pagesHeld++;
+        return new PagePermit();
     }
 
-    private synchronized void stopReading() {
-        readers--;
+    private synchronized void releasePage() {
+        if (pagesHeld <= 0) {
+            throw new IllegalStateException("a page permit was given back twice");
+        }
+        pagesHeld--;
+        notifyAll();
     }
 
-    /** One reader's share of the page bytes; closing it more than once gives the share back once. */
-    final class Reading implements AutoCloseable {
-        private boolean closed;
+    /**
+     * The right to hold one page of the copy in memory. Closing it gives it back; closing it again,
+     * or closing it after it was handed over, does nothing. Thread-safe: a writer thread may close it.
+     */
+    final class PagePermit implements AutoCloseable {
+        private final AtomicBoolean held = new AtomicBoolean(true);
 
-        private Reading() {
+        private PagePermit() {
+        }
+
+        /**
+         * Moves the permit to a new holder (the page's bulk write), so that this one's
+         * {@code close()}, e.g. at the end of the reader's try-with-resources, no longer gives it back.
+         */
+        PagePermit handOver() {
+            if (!held.getAndSet(false)) {
+                throw new IllegalStateException("a page permit was handed over after it was given back");
+            }
+            return new PagePermit();
         }
 
         @Override
         public void close() {
-            if (!closed) {
-                closed = true;
-                stopReading();
+            if (held.getAndSet(false)) {
+                releasePage();
             }
         }
-    }
-
-    /** The slices of the copy reading now, at least 1: the page bytes are divided by it. */
-    synchronized int readers() {
-        return Math.max(1, readers);
     }
 }

@@ -18,6 +18,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.StringJoiner;
 import java.util.function.Consumer;
 
 /**
@@ -41,11 +42,12 @@ import java.util.function.Consumer;
  * item errors permanent, their messages stripped of document values); a page the cluster rejects as
  * busy is resent with backoff (up to 8 attempts). Several bulk requests are in flight while the next
  * page is read: {@link Builder#writeConcurrency} when given, otherwise as many as the target's data
- * nodes have processors (2..8), halved after a busy answer. That number and the page bytes are a
- * {@link CopyBudget} of the copier (or the one given to {@link Builder#budget}), shared by every
- * copy and slice it runs at the same time. After each page the cursor (a small JSON
- * text) is handed to the checkpoint callback, in page order and only once every earlier page is
- * written; it never contains document data.
+ * nodes have processors (2..8), halved after a busy answer. That number and the pages held at once
+ * (one more than it: a permit is taken before a page is read and given back when its bulk request
+ * ends) are a {@link CopyBudget} of the copier (or the one given to {@link Builder#budget}), shared
+ * by every copy and slice it runs at the same time; every slice reads pages of the full size. After
+ * each page the cursor (a small JSON text) is handed to the checkpoint callback, in page order and
+ * only once every earlier page is written; it never contains document data.
  */
 public final class DocumentCopier {
 
@@ -156,9 +158,8 @@ public final class DocumentCopier {
         long total = progress == null ? -1 : total(indices);
         EsVersion v = source.version();
         PageSizer sizer = pageSizer();
-        try (CopyBudget.Reading reading = budget.startReading();
-                BulkPipeline writes = new BulkPipeline(target, sleeper, this::concurrency, budget, sizer, checkpoint,
-                        progress, total)) {
+        try (BulkPipeline writes = new BulkPipeline(target, sleeper, this::concurrency, budget, sizer, checkpoint,
+                progress, total)) {
             for (; c.i < indices.size(); c.i++, c.after = null, c.scroll = null, c.shard = -1) {
                 String index = indices.get(c.i);
                 if (c.index != null && !c.index.equals(index)) {
@@ -169,7 +170,6 @@ public final class DocumentCopier {
                 c.index = index;
                 copyIndex(index, c, v, writes, sizer);
             }
-            reading.close();
             writes.awaitAll();
         }
         if (refresh) {
@@ -204,18 +204,16 @@ public final class DocumentCopier {
                     + " mark the step undone to start it again");
         }
         c.index = index;
-        long total = progress == null ? -1 : count(index);
+        long total = progress == null ? -1 : countSlice(index, slice, slices, shards);
         String sort = sortField != null ? sortField : source.version().major() <= 5 ? "_uid"
                 : source.version().major() == 6 ? "_id" : "_seq_no";
         PageSizer sizer = pageSizer();
-        try (CopyBudget.Reading reading = budget.startReading();
-                BulkPipeline writes = new BulkPipeline(target, sleeper, this::concurrency, budget, sizer, checkpoint,
-                        progress, total)) {
+        try (BulkPipeline writes = new BulkPipeline(target, sleeper, this::concurrency, budget, sizer, checkpoint,
+                progress, total)) {
             for (c.shard = c.shard >= 0 ? c.shard : slice; c.shard < shards; c.shard += slices, c.after = null) {
                 readShard(index, c.shard, sort, c, writes, sizer);
             }
             c.shard = shards;
-            reading.close();
             writes.awaitAll();
         }
         if (refresh) {
@@ -223,6 +221,21 @@ public final class DocumentCopier {
         }
         checkpoint.accept(c.toJson());
         return new Result(c.read, c.written, c.skipped);
+    }
+
+    /**
+     * The documents of the shards one slice reads ({@code preference=_shards:k,k+n,...}): its own
+     * progress total, so that the totals of a copy's slices add up to the index's count and the
+     * source counts each shard once per copy, not once per slice.
+     */
+    private long countSlice(String index, int slice, int slices, int shards) {
+        StringJoiner own = new StringJoiner(",");
+        for (int shard = slice; shard < shards; shard += slices) {
+            own.add(Integer.toString(shard));
+        }
+        ObjectNode body = JSON.createObjectNode();
+        body.set("query", query);
+        return source.send("POST", "/" + enc(index) + "/_count?preference=_shards:" + own, body).path("count").asLong();
     }
 
     /** The number of primary shards of {@code index} on the source (slices of one copy are bounded by it). */
@@ -241,30 +254,31 @@ public final class DocumentCopier {
 
     /** Reads one shard in {@code sort} order from {@code c.after}, handing each encoded page to the writers. */
     private void readShard(String index, int shard, String sort, Cursor c, BulkPipeline writes, PageSizer sizer) {
+        String path = "/" + enc(index) + "/_search?preference=_shards:" + shard + "&" + HIT_FIELDS;
         while (true) {
             int size = sizer.next();
-            ObjectNode body = pageBody(size, sort, c.after);
-            JsonNode hits = source.send("POST", "/" + enc(index) + "/_search?preference=_shards:" + shard + "&"
-                    + HIT_FIELDS, body).path("hits").path("hits");
-            if (hits.size() == 0) {
-                return;
-            }
-            BulkPipeline.Page page = encodePage(hits, c, sizer);
-            c.after = (ArrayNode) hits.get(hits.size() - 1).path("sort");
-            writes.submit(page, c.toJson(), c.read, index);
-            if (hits.size() < size) {
-                return;
+            try (CopyBudget.PagePermit permit = budget.acquirePage()) {
+                JsonNode hits = source.send("POST", path, pageBody(size, sort, c.after)).path("hits").path("hits");
+                if (hits.size() == 0) {
+                    return;
+                }
+                BulkPipeline.Page page = encodePage(hits, c, sizer);
+                c.after = (ArrayNode) hits.get(hits.size() - 1).path("sort");
+                writes.submit(page, permit.handOver(), c.toJson(), c.read, index);
+                if (hits.size() < size) {
+                    return;
+                }
             }
         }
     }
 
     /**
      * Pages of the fixed size given, or adaptive ones aiming at {@code targetPageBytes} of bulk body
-     * for all the readers of the budget together.
+     * each, whatever the number of slices reading (the budget bounds the pages held at once).
      */
     private PageSizer pageSizer() {
         return batchSize > 0 ? PageSizer.fixed(batchSize)
-                : PageSizer.adaptive(targetPageBytes, FIRST_ADAPTIVE_PAGE, maxBatchSize, budget::readers);
+                : PageSizer.adaptive(targetPageBytes, FIRST_ADAPTIVE_PAGE, maxBatchSize);
     }
 
     /**
@@ -329,21 +343,24 @@ public final class DocumentCopier {
         boolean useScroll = sortField == null && v.major() >= 8;
         while (true) {
             int size = sizer.next();
-            JsonNode hits = useScroll ? scrollPage(index, c, size) : searchAfterPage(index, c, v, size);
-            if (hits.size() == 0) {
-                clearScroll(c);
-                return;
+            try (CopyBudget.PagePermit permit = budget.acquirePage()) {
+                JsonNode hits = useScroll ? scrollPage(index, c, size) : searchAfterPage(index, c, v, size);
+                if (hits.size() == 0) {
+                    clearScroll(c);
+                    return;
+                }
+                BulkPipeline.Page page = encodePage(hits, c, sizer);
+                if (!useScroll) {
+                    c.after = (ArrayNode) hits.get(hits.size() - 1).path("sort");
+                }
+                writes.submit(page, permit.handOver(), c.toJson(), c.read, index);
+                if (!useScroll && hits.size() < size) {
+                    return;
+                }
             }
-            BulkPipeline.Page page = encodePage(hits, c, sizer);
-            if (!useScroll) {
-                c.after = (ArrayNode) hits.get(hits.size() - 1).path("sort");
-            }
-            writes.submit(page, c.toJson(), c.read, index);
             if (useScroll) {
                 // a scroll cannot be rewound: the server's position must not run ahead of the cursor
                 writes.awaitAll();
-            } else if (hits.size() < size) {
-                return;
             }
         }
     }
@@ -700,7 +717,7 @@ public final class DocumentCopier {
         }
 
         /**
-         * The budget of bulk requests in flight and page bytes this copier shares with others, e.g.
+         * The budget of bulk requests in flight and pages held this copier shares with others, e.g.
          * the copiers of every slice of one copy (default: a budget of its own, shared by the copies
          * and slices this copier runs at the same time).
          */

@@ -1,7 +1,5 @@
 package io.upgradesdk.upgrade.elasticsearch.internal;
 
-import java.util.function.IntSupplier;
-
 /**
  * How many documents the next page of a copy reads (and its bulk request writes). Either a fixed
  * count the caller chose, or adaptive: the count that brings a bulk body to a target size in bytes,
@@ -9,9 +7,10 @@ import java.util.function.IntSupplier;
  * target rejected as busy (429, {@code es_rejected_execution_exception}) halves the target size
  * (down to {@link #MIN_TARGET_BYTES}); it grows back by a quarter after every
  * {@link #CLEAN_PAGES_TO_GROW} pages written without a rejection, up to the size first asked for.
- * When several slices of one copy read at the same time they share that size: each aims at the
- * target size divided by the number of slices reading (at least {@link #MIN_TARGET_BYTES}), so that
- * the bytes of the pages in memory do not grow with the number of slices.
+ * Each slice of a copy has a sizer of its own and aims at the whole target size whatever the number of
+ * slices reading: the pages are not divided among them (a page half the size costs the client and the
+ * target twice the requests and per-request work); the {@link CopyBudget} bounds instead how many
+ * pages the slices of a copy hold at once.
  * Not thread-safe: used by the reading thread only.
  */
 final class PageSizer {
@@ -27,15 +26,13 @@ final class PageSizer {
     private final boolean fixed;
     private final int maxDocuments;
     private final long maxTargetBytes;
-    private final IntSupplier sharers;
     private long targetBytes;
     private int next;
     private double bytesPerDocument;
     private int cleanPages;
 
-    private PageSizer(boolean fixed, int first, long targetBytes, int maxDocuments, IntSupplier sharers) {
+    private PageSizer(boolean fixed, int first, long targetBytes, int maxDocuments) {
         this.fixed = fixed;
-        this.sharers = sharers;
         this.maxDocuments = maxDocuments;
         this.next = first;
         this.targetBytes = targetBytes;
@@ -44,7 +41,7 @@ final class PageSizer {
 
     /** Always {@code documents} per page. */
     static PageSizer fixed(int documents) {
-        return new PageSizer(true, documents, 0, documents, () -> 1);
+        return new PageSizer(true, documents, 0, documents);
     }
 
     /**
@@ -52,16 +49,8 @@ final class PageSizer {
      * documents, the first one of {@code firstPage} documents.
      */
     static PageSizer adaptive(long targetBytes, int firstPage, int maxDocuments) {
-        return adaptive(targetBytes, firstPage, maxDocuments, () -> 1);
-    }
-
-    /**
-     * Like {@link #adaptive(long, int, int)} for one of {@code sharers.getAsInt()} slices reading at
-     * the same time: each page aims at {@code targetBytes / sharers} (asked before every resize).
-     */
-    static PageSizer adaptive(long targetBytes, int firstPage, int maxDocuments, IntSupplier sharers) {
         int max = Math.max(1, Math.min(maxDocuments, MAX_DOCUMENTS));
-        return new PageSizer(false, Math.max(1, Math.min(firstPage, max)), targetBytes, max, sharers);
+        return new PageSizer(false, Math.max(1, Math.min(firstPage, max)), targetBytes, max);
     }
 
     /** Documents to ask for in the next page. */
@@ -115,20 +104,14 @@ final class PageSizer {
         resize();
     }
 
-    /** The bulk body size the copy's pages aim at together (halved after rejections). */
+    /** The bulk body size this reader's pages aim at (halved after rejections). */
     long targetBytes() {
         return targetBytes;
     }
 
-    /** The bulk body size this reader's pages aim at: its share of {@link #targetBytes()}. */
-    long shareBytes() {
-        int readers = Math.max(1, sharers.getAsInt());
-        return Math.max(Math.min(MIN_TARGET_BYTES, targetBytes), targetBytes / readers);
-    }
-
     private void resize() {
         if (bytesPerDocument > 0) {
-            next = (int) Math.max(1, Math.min(maxDocuments, shareBytes() / bytesPerDocument));
+            next = (int) Math.max(1, Math.min(maxDocuments, targetBytes / bytesPerDocument));
         } else {
             next = Math.max(1, next / 2);
         }

@@ -59,8 +59,13 @@ public final class SlicedCopyBench {
 
     private static final String TYPE = "doc";
 
-    /** One measured copy: wall time, CPU ms of the three processes, target rejections. */
-    record Run(Config config, double seconds, long clientCpuMs, long sourceCpuMs, long targetCpuMs, long rejections) {
+    /**
+     * One measured copy: wall time, CPU ms of the three processes, target rejections, the tasks of the
+     * target's write thread pool (shard-level bulk operations: a bulk request touching all 8 shards
+     * counts about 8) and the source's page searches (shard query phases).
+     */
+    record Run(Config config, double seconds, long clientCpuMs, long sourceCpuMs, long targetCpuMs, long rejections,
+            long writeTasks, long sourceQueries) {
         int slices() {
             return config.slices();
         }
@@ -220,6 +225,8 @@ public final class SlicedCopyBench {
         String slices = config.toString();
         recreateTarget();
         long rejections0 = rejections();
+        long queries0 = sourceQueries();
+        long writeTasks0 = writeTasks();
         if (profile) {
             jcmd("JFR.start", "name=slices-" + slices, "settings=profile");
         }
@@ -232,7 +239,7 @@ public final class SlicedCopyBench {
         UpgradeRunner.builder().store(new InMemoryCheckpointStore()).owner("bench").build().up(plan).throwIfFailed();
         double seconds = secs(t0);
         Run r = new Run(config, seconds, processCpuMs() - cpu0[0], cpuMs(sourcePid) - cpu0[1],
-                cpuMs(targetPid) - cpu0[2], rejections() - rejections0);
+                cpuMs(targetPid) - cpu0[2], rejections() - rejections0, writeTasks() - writeTasks0, sourceQueries() - queries0);
         if (profile) {
             Files.createDirectories(jfrDir);
             Path file = jfrDir.resolve("slices-" + slices + ".jfr").toAbsolutePath();
@@ -274,6 +281,21 @@ public final class SlicedCopyBench {
         Thread.sleep(1000);
     }
 
+    /** Tasks the target's write thread pool completed (shard-level bulk operations), all nodes. */
+    private long writeTasks() {
+        long n = 0;
+        for (JsonNode node : target.send("GET", "/_nodes/stats/thread_pool", null).path("nodes")) {
+            n += node.path("thread_pool").path("write").path("completed").asLong();
+        }
+        return n;
+    }
+
+    /** Query phases run on the source index's shards (one per page search of a shard). */
+    private long sourceQueries() {
+        return source.send("GET", "/" + sourceIndex + "/_stats/search", null).path("_all").path("primaries")
+                .path("search").path("query_total").asLong();
+    }
+
     /** Write requests the target turned away: write thread pool and indexing-pressure rejections. */
     private long rejections() {
         JsonNode stats = target.send("GET", "/_nodes/stats/thread_pool,indexing_pressure", null);
@@ -301,8 +323,9 @@ public final class SlicedCopyBench {
 
     private void print(String label, Run r) {
         System.out.printf("%s: %s slices %6.1f s %7.0f docs/s; CPU ms: client %6d, source %6d, target %6d;"
-                + " rejections %d; load %s%n", label, r.config(), r.seconds(), documents / r.seconds(), r.clientCpuMs(),
-                r.sourceCpuMs(), r.targetCpuMs(), r.rejections(), loadAverage());
+                + " rejections %d; write tasks %d; source queries %d; load %s%n", label, r.config(), r.seconds(),
+                documents / r.seconds(), r.clientCpuMs(), r.sourceCpuMs(), r.targetCpuMs(), r.rejections(),
+                r.writeTasks(), r.sourceQueries(), loadAverage());
     }
 
     /** The table of medians, the two goals and the throughput model. */
@@ -311,14 +334,14 @@ public final class SlicedCopyBench {
         System.out.printf("%nmedians of %d rounds, %d documents, target %d shards, load average %s%n", rounds,
                 documents, targetShards, loadAverage());
         System.out.println("| slices | wall s | docs/s | source CPU s | target CPU s | client CPU s "
-                + "| CPU s / 1,000 docs: source | target | client | all | rejections |");
-        System.out.println("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+                + "| CPU s / 1,000 docs: source | target | client | all | rejections | write tasks | source queries |");
+        System.out.println("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         for (Run m : medians) {
-            System.out.printf("| %s | %.1f | %.0f | %.1f | %.1f | %.1f | %.3f | %.3f | %.3f | %.3f | %d |%n",
+            System.out.printf("| %s | %.1f | %.0f | %.1f | %.1f | %.1f | %.3f | %.3f | %.3f | %.3f | %d | %d | %d |%n",
                     m.config(), m.seconds(), documents / m.seconds(), m.sourceCpuMs() / 1e3, m.targetCpuMs() / 1e3,
                     m.clientCpuMs() / 1e3, m.sourceCpuMs() / 1e3 / k, m.targetCpuMs() / 1e3 / k,
                     m.clientCpuMs() / 1e3 / k, (m.sourceCpuMs() + m.targetCpuMs() + m.clientCpuMs()) / 1e3 / k,
-                    m.rejections());
+                    m.rejections(), m.writeTasks(), m.sourceQueries());
         }
         List<Run> oneCopy = medians.stream().filter(m -> !m.config().copyPerSlice()).toList();
         Run first = oneCopy.get(0);
@@ -357,7 +380,9 @@ public final class SlicedCopyBench {
                 (long) median(runs.stream().mapToDouble(Run::clientCpuMs).toArray()),
                 (long) median(runs.stream().mapToDouble(Run::sourceCpuMs).toArray()),
                 (long) median(runs.stream().mapToDouble(Run::targetCpuMs).toArray()),
-                (long) median(runs.stream().mapToDouble(Run::rejections).toArray()));
+                (long) median(runs.stream().mapToDouble(Run::rejections).toArray()),
+                (long) median(runs.stream().mapToDouble(Run::writeTasks).toArray()),
+                (long) median(runs.stream().mapToDouble(Run::sourceQueries).toArray()));
     }
 
     static double median(double[] values) {

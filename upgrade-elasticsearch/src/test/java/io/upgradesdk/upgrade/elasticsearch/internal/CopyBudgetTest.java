@@ -22,9 +22,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * One budget of bulk requests in flight and page bytes for all the slices of a copy: a write holds
- * its slot only while it is sent, so a slice waiting for one goes on when another slice's write
- * fails, and stops when its thread is interrupted.
+ * One budget of bulk requests in flight and of pages held for all the slices of a copy: a write
+ * holds its slot only while it is sent, so a slice waiting for one goes on when another slice's
+ * write fails, and stops when its thread is interrupted; a page permit is held from before the page
+ * is read until its bulk request ends, and the copy has one permit more than requests in flight.
  */
 class CopyBudgetTest {
 
@@ -97,7 +98,7 @@ class CopyBudgetTest {
         while (thread.getState() != Thread.State.WAITING && Instant.now().isBefore(deadline)) {
             Thread.sleep(5);
         }
-        assertThat(thread.getState()).as("slice B waits for a slot").isEqualTo(Thread.State.WAITING);
+        assertThat(thread.getState()).as(thread.getName() + " waits").isEqualTo(Thread.State.WAITING);
     }
 
     @Test
@@ -123,6 +124,7 @@ class CopyBudgetTest {
         assertThatThrownBy(() -> a.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
                 .hasCauseInstanceOf(UpgradeException.class).hasMessageContaining("refused by the test");
         assertThat(budget.inFlight()).as("every slot given back, the failed one too").isZero();
+        assertThat(budget.pagesHeld()).as("and every page permit").isZero();
         assertThat(concurrencyAsked.get()).as("asked once, when a second write could start").isEqualTo(1);
     }
 
@@ -150,9 +152,11 @@ class CopyBudgetTest {
                 .satisfies(e -> assertThat(((UpgradeException) e).code()).isEqualTo(UpgradeErrorCode.INTERRUPTED));
         assertThat(cursorsOfB).isEmpty();
         assertThat(budget.inFlight()).as("B never took a slot").isEqualTo(1);
+        assertThat(budget.pagesHeld()).as("B gave its page's permit back").isEqualTo(1);
         answerFirstBulk.countDown();
         assertThatThrownBy(() -> a.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(UpgradeException.class);
         assertThat(budget.inFlight()).isZero();
+        assertThat(budget.pagesHeld()).isZero();
     }
 
     @Test
@@ -170,27 +174,78 @@ class CopyBudgetTest {
     }
 
     @Test
-    void slices_reading_at_the_same_time_share_the_page_bytes() {
-        PageSizer sizer = PageSizer.adaptive(8L << 20, 1000, 10_000, budget::readers);
-        List<CopyBudget.Reading> readers = new ArrayList<>();
-        for (int i = 0; i < 8; i++) {
-            readers.add(budget.startReading());
+    void a_copy_holds_one_page_more_than_its_requests_in_flight_and_a_reader_waits_for_a_permit() throws Exception {
+        budget.concurrency(() -> BulkPipeline.Concurrency.fixed(2));
+        List<CopyBudget.PagePermit> held = new ArrayList<>();
+        for (int i = 0; i < budget.pagePermits(); i++) {
+            held.add(budget.acquirePage());
         }
+        assertThat(budget.pagesHeld()).as("2 pages being written, 1 being read").isEqualTo(3);
 
-        sizer.encoded(1000, 1_000_000);     // 1,000 bytes per document
-        assertThat(sizer.next()).as("8 MB / 8 slices / 1,000 bytes").isEqualTo((8 << 20) / 8 / 1000);
+        CompletableFuture<CopyBudget.PagePermit> fourth = new CompletableFuture<>();
+        Thread reader = new Thread(() -> fourth.complete(budget.acquirePage()), "slice-d");
+        reader.start();
+        awaitWaiting(reader);
+        assertThat(fourth).isNotDone();
 
-        readers.forEach(CopyBudget.Reading::close);
-        readers.get(0).close();                 // closing twice gives the share back once
-        budget.startReading();
-        sizer.encoded(1000, 1_000_000);
-        assertThat(sizer.next()).as("one slice left reading: the whole 8 MB").isEqualTo((8 << 20) / 1000);
+        held.get(0).close();
+        held.get(0).close();                      // a permit closed twice is given back once
+        assertThat(fourth.get(10, TimeUnit.SECONDS)).isNotNull();
+        assertThat(budget.pagesHeld()).isEqualTo(3);
     }
 
     @Test
-    void many_slices_still_get_pages_of_the_smallest_target_size() {
-        PageSizer sizer = PageSizer.adaptive(8L << 20, 1000, 10_000, () -> 128);
-        sizer.encoded(1000, 1_000_000);
-        assertThat(sizer.next()).isEqualTo((int) (PageSizer.MIN_TARGET_BYTES / 1000));
+    void a_permit_handed_over_to_the_write_is_given_back_by_the_write_not_by_the_reader() {
+        CopyBudget.PagePermit read = budget.acquirePage();
+        CopyBudget.PagePermit writing = read.handOver();
+
+        read.close();
+        assertThat(budget.pagesHeld()).as("the reader's close after the hand-over").isEqualTo(1);
+        writing.close();
+        assertThat(budget.pagesHeld()).isZero();
+        assertThatThrownBy(read::handOver).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void a_reader_waiting_for_a_page_permit_stops_with_interrupted_when_its_thread_is_interrupted() throws Exception {
+        CopyBudget.PagePermit first = budget.acquirePage();
+        CopyBudget.PagePermit second = budget.acquirePage();     // limit 1 before the concurrency is asked: 2 permits
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread reader = new Thread(() -> {
+            try {
+                budget.acquirePage();
+            } catch (RuntimeException e) {
+                failure.set(e);
+            }
+        }, "slice-c");
+        reader.start();
+        awaitWaiting(reader);
+
+        reader.interrupt();
+        reader.join(10_000);
+
+        assertThat(failure.get()).isInstanceOf(UpgradeException.class)
+                .satisfies(e -> assertThat(((UpgradeException) e).code()).isEqualTo(UpgradeErrorCode.INTERRUPTED));
+        assertThat(budget.pagesHeld()).as("the interrupted reader took none").isEqualTo(2);
+        first.close();
+        second.close();
+        assertThat(budget.pagesHeld()).isZero();
+    }
+
+    @Test
+    void the_permit_of_a_page_whose_bulk_fails_or_that_is_empty_is_given_back() throws Exception {
+        List<String> cursors = new CopyOnWriteArrayList<>();
+        try (BulkPipeline writes = slice(cursors)) {
+            writes.submit(new BulkPipeline.Page(new byte[0], List.of()), "empty-cursor", 0, "users");
+            assertThat(budget.pagesHeld()).as("an empty page is not sent").isZero();
+            writes.submit(page("a1"), "a-cursor-1", 1, "users");
+            assertThat(firstBulkArrived.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(budget.pagesHeld()).as("held while its bulk is sent").isEqualTo(1);
+            answerFirstBulk.countDown();
+            assertThatThrownBy(writes::awaitAll).isInstanceOf(UpgradeException.class)
+                    .hasMessageContaining("refused by the test");
+        }
+        assertThat(budget.pagesHeld()).as("the refused page's permit").isZero();
+        assertThat(cursors).containsExactly("empty-cursor");
     }
 }
