@@ -149,17 +149,21 @@ class SharedCopyBudgetTest {
         assertThat(targetCluster.mostBulksInFlight.get()).isEqualTo(2);
     }
 
-    @Test
-    void every_slice_reads_pages_of_the_full_size_however_many_slices_read_at_once() throws Exception {
+    /** About 1,300 documents of ~1 KB per slice, written slowly: every slice is reading at the same time. */
+    private DocumentCopy kilobyteUsersWrittenOneBulkAtATime() {
         sourceCluster.shards = SLICES;
         String notes = "x".repeat(1000);
-        for (int i = 0; i < SLICES * 1300; i++) {      // about 1,300 documents of ~1 KB per slice
+        for (int i = 0; i < SLICES * 1300; i++) {
             sourceCluster.index("users").put(String.format("d%05d", i),
                     JsonNodeFactory.instance.objectNode().put("n", i).put("notes", notes));
         }
-        targetCluster.bulkMillis = 50;                  // slow writes: every slice is reading at the same time
-        DocumentCopy copy = DocumentCopy.from(source, "users").to(target, "users-v2").slices(SLICES)
-                .writeConcurrency(1).build();
+        targetCluster.bulkMillis = 50;
+        return DocumentCopy.from(source, "users").to(target, "users-v2").slices(SLICES).writeConcurrency(1).build();
+    }
+
+    @Test
+    void every_slice_reads_pages_of_the_full_size_however_many_slices_read_at_once() throws Exception {
+        DocumentCopy copy = kilobyteUsersWrittenOneBulkAtATime();
 
         assertThat(writtenBy(runAllSlices(copy))).isEqualTo(SLICES * 1300);
 
@@ -167,6 +171,18 @@ class SharedCopyBudgetTest {
         assertThat(learnt).as("each slice's second page, sized from the bytes of its first one").hasSize(SLICES)
                 .allSatisfy(size -> assertThat(size).as("8 MB / ~1.07 KB a document, not divided by 8 slices")
                         .isBetween(7000, 8500));
+    }
+
+    @Test
+    void only_the_slices_reading_before_any_page_was_encoded_start_with_a_small_first_page() throws Exception {
+        DocumentCopy copy = kilobyteUsersWrittenOneBulkAtATime();     // 2 page permits: 1 written, 1 read
+
+        assertThat(writtenBy(runAllSlices(copy))).isEqualTo(SLICES * 1300);
+
+        assertThat(sourceCluster.pageSizes.stream().filter(size -> size == FIRST_ADAPTIVE_PAGE).count())
+                .as("small first pages: the 2 slices holding the first permits; the 6 others waited for a permit"
+                        + " and started from the bytes per document the copy had learnt of the index")
+                .isEqualTo(2);
     }
 
     @Test

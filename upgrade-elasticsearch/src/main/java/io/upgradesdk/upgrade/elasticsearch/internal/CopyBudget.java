@@ -2,6 +2,8 @@ package io.upgradesdk.upgrade.elasticsearch.internal;
 
 import io.upgradesdk.upgrade.UpgradeErrorCode;
 import io.upgradesdk.upgrade.UpgradeException;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
@@ -28,6 +30,11 @@ import java.util.function.Supplier;
  * one, so that reading a page overlaps writing the others; a reader without a permit waits, and
  * interrupting it ends the wait with {@link UpgradeErrorCode#INTERRUPTED}.
  *
+ * <p>Page sizes learnt: the bytes per document a reader learnt from the pages of a source index it
+ * encoded are kept per index, so that a slice starting later on the same index sizes its first page
+ * from them instead of starting small (with 8 slices, 8 small first pages were 8 extra rounds of
+ * small bulks on the target). Kept per index, since copies of different indices may share a budget.
+ *
  * <p>Thread-safe.
  */
 public final class CopyBudget {
@@ -37,6 +44,7 @@ public final class CopyBudget {
     private int inFlight;
     private int cleanPages;
     private int pagesHeld;
+    private final Map<String, Double> bytesPerDocument = new HashMap<>();
 
     /** A budget for one copy; nothing is asked of the target until two writes could be in flight. */
     public CopyBudget() {
@@ -110,6 +118,18 @@ public final class CopyBudget {
             limit++;
             notifyAll();
         }
+    }
+
+    /** Keeps what a reader learnt of {@code index}: {@code bytes} of bulk body per document (ignored unless positive). */
+    synchronized void learnt(String index, double bytes) {
+        if (bytes > 0) {
+            bytesPerDocument.put(index, bytes);
+        }
+    }
+
+    /** The bulk body bytes per document of {@code index} a reader of this copy learnt, or 0 when none has yet. */
+    synchronized double bytesPerDocument(String index) {
+        return bytesPerDocument.getOrDefault(index, 0.0);
     }
 
     /** Pages the copy may hold at once: one per bulk request it may have in flight, plus the one being read. */

@@ -256,13 +256,15 @@ public final class DocumentCopier {
     private void readShard(String index, int shard, String sort, Cursor c, BulkPipeline writes, PageSizer sizer) {
         String path = "/" + enc(index) + "/_search?preference=_shards:" + shard + "&" + HIT_FIELDS;
         while (true) {
-            int size = sizer.next();
             try (CopyBudget.PagePermit permit = budget.acquirePage()) {
+                sizer.startFrom(budget.bytesPerDocument(index));    // a slice that waited for its permit
+                int size = sizer.next();
                 JsonNode hits = source.send("POST", path, pageBody(size, sort, c.after)).path("hits").path("hits");
                 if (hits.size() == 0) {
                     return;
                 }
                 BulkPipeline.Page page = encodePage(hits, c, sizer);
+                budget.learnt(index, sizer.bytesPerDocument());
                 c.after = (ArrayNode) hits.get(hits.size() - 1).path("sort");
                 writes.submit(page, permit.handOver(), c.toJson(), c.read, index);
                 if (hits.size() < size) {

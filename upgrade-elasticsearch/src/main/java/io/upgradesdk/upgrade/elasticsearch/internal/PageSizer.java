@@ -84,6 +84,25 @@ final class PageSizer {
         return (int) Math.min(MAX_BODY_CAPACITY, 1024 + documents * perDocument);
     }
 
+    /** The bulk body bytes per document learnt so far, or 0 before the first encoded page. */
+    double bytesPerDocument() {
+        return bytesPerDocument;
+    }
+
+    /**
+     * Before its first page, an adaptive sizer may start from what another reader of the same index
+     * learnt ({@code bytes} per document, ignored unless positive): its first page then has the
+     * learnt size instead of the small first page. A fixed sizer, or one that learnt already, is
+     * unchanged.
+     */
+    void startFrom(double bytes) {
+        if (fixed || bytesPerDocument > 0 || bytes <= 0) {
+            return;
+        }
+        bytesPerDocument = bytes;
+        resize();
+    }
+
     /** The target answered busy to a page: smaller pages from now on. */
     void rejected() {
         if (fixed) {

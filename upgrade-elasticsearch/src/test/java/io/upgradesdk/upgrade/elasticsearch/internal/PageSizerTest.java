@@ -80,4 +80,24 @@ class PageSizerTest {
         sizer.encoded(2, 1L << 30);
         assertThat(sizer.bodyCapacity(10_000)).as("bounded").isEqualTo(64 << 20);
     }
+
+    @Test
+    void a_sizer_that_has_not_learnt_starts_from_what_another_reader_of_the_index_learnt() {
+        PageSizer fresh = PageSizer.adaptive(8L << 20, 1000, 10_000);
+        fresh.startFrom(1100);
+        assertThat(fresh.next()).as("a full first page").isEqualTo((int) ((8L << 20) / 1100));
+
+        PageSizer learnt = PageSizer.adaptive(8L << 20, 1000, 10_000);
+        learnt.encoded(1000, 1000L * 2200);
+        learnt.startFrom(1100);
+        assertThat(learnt.next()).as("its own bytes per document win").isEqualTo((int) ((8L << 20) / 2200));
+
+        PageSizer nothingKnown = PageSizer.adaptive(8L << 20, 1000, 10_000);
+        nothingKnown.startFrom(0);
+        assertThat(nothingKnown.next()).isEqualTo(1000);
+
+        PageSizer fixed = PageSizer.fixed(500);
+        fixed.startFrom(1100);
+        assertThat(fixed.next()).isEqualTo(500);
+    }
 }

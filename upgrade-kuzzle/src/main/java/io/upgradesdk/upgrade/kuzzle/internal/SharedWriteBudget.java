@@ -4,7 +4,7 @@ import io.upgradesdk.upgrade.elasticsearch.DocumentCopy;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * One budget of bulk requests in flight and page bytes for every copy of one plan to its target
+ * One budget of bulk requests in flight and of pages held (page permits) for every copy of one plan to its target
  * cluster: the partitions of a storage step (collection × slice) are copied at the same time, each
  * through ports and a {@link DocumentCopy} of its own (each has its own cursor and progress
  * callbacks), so without it the target would see the requests in flight of every partition, not
