@@ -21,13 +21,6 @@ class BulkLoadSettingsTest {
 
     private final UpgradeTestRunner runner = UpgradeTestKit.runner().owner("test").build();
 
-    private record FakeConnectors(FakeEs source, FakeEs target) implements Connectors {
-        @Override
-        public TokenCache cache() {
-            return null;
-        }
-    }
-
     private static FakeEs run(UpgradeTestRunner runner, KuzzleUpgradeSettings settings) {
         FakeEs src = V1Dataset.standard(30, 0).loadInto(new FakeEs("es5", 5));
         FakeEs dst = new FakeEs("es7", 7);

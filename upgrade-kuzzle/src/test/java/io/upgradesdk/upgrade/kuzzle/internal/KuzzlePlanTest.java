@@ -34,31 +34,6 @@ class KuzzlePlanTest {
 
     private final UpgradeTestRunner runner = UpgradeTestKit.runner().owner("test").build();
 
-    private static final class FakeConnectors implements Connectors {
-        final FakeEs source;
-        final FakeEs target;
-
-        FakeConnectors(FakeEs source, FakeEs target) {
-            this.source = source;
-            this.target = target;
-        }
-
-        @Override
-        public EsPort source() {
-            return source;
-        }
-
-        @Override
-        public EsPort target() {
-            return target;
-        }
-
-        @Override
-        public TokenCache cache() {
-            return null;
-        }
-    }
-
     private KuzzleUpgradeSettings.Builder settings(boolean inPlace) throws Exception {
         Path rc = dir.resolve(".kuzzlerc");
         Files.writeString(rc, KuzzlercConverterTest.SPEC_V1);

@@ -36,13 +36,6 @@ class PartitionedStorageCopyTest {
 
     private final UpgradeTestRunner runner = UpgradeTestKit.runner().owner("test").build();
 
-    private record FakeConnectors(FakeEs source, FakeEs target) implements Connectors {
-        @Override
-        public TokenCache cache() {
-            return null;
-        }
-    }
-
     private static KuzzleUpgradeSettings.Builder settings() {
         return KuzzleUpgradeSettings.builder()
                 .sourceElasticsearch(ElasticsearchEndpoint.of("http://127.0.0.1:9500"))
