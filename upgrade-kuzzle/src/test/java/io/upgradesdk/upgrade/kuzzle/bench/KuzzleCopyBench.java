@@ -63,6 +63,13 @@ public final class KuzzleCopyBench {
     private KuzzleCopyBench() {
     }
 
+    /**
+     * {@code -Dbench.variantWriteConcurrency=N}: each round also runs the plan with N bulk requests in
+     * flight, to see what the default's concurrency costs the target (a diagnosis, off by default).
+     */
+    private static final int VARIANT_WRITE_CONCURRENCY = Integer.getInteger("bench.variantWriteConcurrency", 0);
+    private static final String CHILD_WRITE_CONCURRENCY = "bench.child.writeConcurrency";
+
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("--plan")) {
             PlanChild.main(java.util.Arrays.copyOfRange(args, 1, args.length));
@@ -178,6 +185,11 @@ public final class KuzzleCopyBench {
                 Run[] plan = plan();
                 record(results, "(p) public-storage step, default flags", plan[0]);
                 record(results, "(w) whole plan, default flags, own JVM", plan[1]);
+                if (VARIANT_WRITE_CONCURRENCY > 0) {
+                    Run[] variant = plan(VARIANT_WRITE_CONCURRENCY);
+                    record(results, "(vp) public-storage step, writeConcurrency " + VARIANT_WRITE_CONCURRENCY, variant[0]);
+                    record(results, "(vw) whole plan, writeConcurrency " + VARIANT_WRITE_CONCURRENCY, variant[1]);
+                }
             }
             summary(results, elasticdump != null ? "(e) elasticdump --limit " + bestLimit : null);
         }
@@ -426,13 +438,21 @@ public final class KuzzleCopyBench {
 
         /** The whole plan with default settings in its own JVM: [public-storage step, whole plan]. */
         Run[] plan() throws Exception {
+            return plan(0);
+        }
+
+        /**
+         * The whole plan in its own JVM with default settings, or with {@code writeConcurrency} bulk
+         * requests in flight when positive (a diagnosis variant, never the measured default).
+         */
+        Run[] plan(int writeConcurrency) throws Exception {
             long[] writes0 = writeCounters();
             long[] nodes0 = {nodeCpuMs(sourcePid), nodeCpuMs(targetPid)};
             long[] nodesBeforePublic = new long[2];
             long t0 = System.nanoTime();
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            String cmd = java + " -Xmx256m -cp '" + System.getProperty("java.class.path") + "' "
-                    + KuzzleCopyBench.class.getName() + " --plan " + src + " " + dst + " '" + index + "' '" + internal + "'";
+            String cmd = java + " -Xmx256m -D" + CHILD_WRITE_CONCURRENCY + "=" + writeConcurrency
+                    + " -cp '" + System.getProperty("java.class.path") + "' " + KuzzleCopyBench.class.getName() + " --plan " + src + " " + dst + " '" + index + "' '" + internal + "'";
             StringBuilder out = new StringBuilder();
             // the target CPU at each step's start: what each step (and the JVM start before the first) cost the target
             Map<String, Long> targetAtStart = new LinkedHashMap<>();
@@ -486,11 +506,15 @@ public final class KuzzleCopyBench {
             String dst = args[1];
             String index = args[2];
             String internal = args[3];
-            KuzzleUpgradeSettings settings = KuzzleUpgradeSettings.builder().planId("bench-" + index)
+            KuzzleUpgradeSettings.Builder builder = KuzzleUpgradeSettings.builder().planId("bench-" + index)
                     .sourceElasticsearch(ElasticsearchEndpoint.of(src)).targetElasticsearch(ElasticsearchEndpoint.of(dst))
                     .v1InternalIndex(internal).v2InternalIndexName(internal.substring(1))
-                    .selection(DataSelection.indices(index)).targetVersion("2.14.0")
-                    .build();
+                    .selection(DataSelection.indices(index)).targetVersion("2.14.0");
+            int writeConcurrency = Integer.getInteger(CHILD_WRITE_CONCURRENCY, 0);
+            if (writeConcurrency > 0) {
+                builder.writeConcurrency(writeConcurrency);
+            }
+            KuzzleUpgradeSettings settings = builder.build();
             long[] cpuAtStart = new long[1];
             UpgradeReport r;
             try (KuzzleUpgrade kuzzle = KuzzleUpgrade.create()) {
