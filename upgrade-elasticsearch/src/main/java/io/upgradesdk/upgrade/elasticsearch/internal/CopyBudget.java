@@ -5,6 +5,7 @@ import io.upgradesdk.upgrade.UpgradeException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -79,15 +80,7 @@ public final class CopyBudget {
         if (inFlight > 0) {
             concurrency(ask);
         }
-        try {
-            while (inFlight >= limit) {
-                wait();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new UpgradeException(UpgradeErrorCode.INTERRUPTED,
-                    "interrupted while waiting to send a bulk write; rerun to resume from the last written page", e);
-        }
+        awaitWhile(() -> inFlight >= limit, "send a bulk write");
         inFlight++;
     }
 
@@ -149,17 +142,26 @@ public final class CopyBudget {
      * waiting thread (e.g. a stopped run) ends the wait with {@link UpgradeErrorCode#INTERRUPTED}.
      */
     synchronized PagePermit acquirePage() {
+        awaitWhile(() -> pagesHeld >= pagePermits(), "read a page");
+        pagesHeld++;
+        return new PagePermit();
+    }
+
+    /**
+     * Waits (on this budget, whose lock the caller holds) while {@code full} holds; interrupting the
+     * waiting thread ends the wait with {@link UpgradeErrorCode#INTERRUPTED}, naming what it waited
+     * {@code to} do.
+     */
+    private void awaitWhile(BooleanSupplier full, String to) {
         try {
-            while (pagesHeld >= pagePermits()) {
+            while (full.getAsBoolean()) {
                 wait();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UpgradeException(UpgradeErrorCode.INTERRUPTED,
-                    "interrupted while waiting to read a page; rerun to resume from the last written page", e);
+                    "interrupted while waiting to " + to + "; rerun to resume from the last written page", e);
         }
-        pagesHeld++;
-        return new PagePermit();
     }
 
     private synchronized void releasePage() {
