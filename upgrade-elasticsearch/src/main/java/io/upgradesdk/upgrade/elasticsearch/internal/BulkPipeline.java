@@ -96,14 +96,6 @@ final class BulkPipeline implements AutoCloseable {
     }
 
     /**
-     * Like {@link #submit(Page, CopyBudget.PagePermit, String, long, String)} for a page read without
-     * a permit: takes one first (waiting while the copy holds as many pages as it may).
-     */
-    void submit(Page page, String cursor, long read, String index) {
-        submit(page, budget.acquirePage(), cursor, read, index);
-    }
-
-    /**
      * Queues a page held under {@code permit} (waiting while this reader's pages or the copy's
      * requests in flight are at the limit) and commits every page already written. The permit is
      * the pipeline's from now on: given back when the page's bulk request ends, written or failed,

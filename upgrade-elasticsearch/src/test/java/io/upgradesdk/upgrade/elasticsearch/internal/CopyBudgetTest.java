@@ -85,7 +85,7 @@ class CopyBudgetTest {
     private CompletableFuture<Void> sliceHoldingTheOnlySlot() throws InterruptedException {
         CompletableFuture<Void> a = CompletableFuture.runAsync(() -> {
             try (BulkPipeline writes = slice(new CopyOnWriteArrayList<>())) {
-                writes.submit(page("a1"), "a-cursor-1", 1, "users");
+                writes.submit(page("a1"), budget.acquirePage(), "a-cursor-1", 1, "users");
                 writes.awaitAll();
             }
         });
@@ -107,7 +107,7 @@ class CopyBudgetTest {
         List<String> cursorsOfB = new CopyOnWriteArrayList<>();
         Thread b = new Thread(() -> {
             try (BulkPipeline writes = slice(cursorsOfB)) {
-                writes.submit(page("b1"), "b-cursor-1", 1, "users");
+                writes.submit(page("b1"), budget.acquirePage(), "b-cursor-1", 1, "users");
                 writes.awaitAll();
             }
         }, "slice-b");
@@ -135,7 +135,7 @@ class CopyBudgetTest {
         AtomicReference<Throwable> failureOfB = new AtomicReference<>();
         Thread b = new Thread(() -> {
             try (BulkPipeline writes = slice(cursorsOfB)) {
-                writes.submit(page("b1"), "b-cursor-1", 1, "users");
+                writes.submit(page("b1"), budget.acquirePage(), "b-cursor-1", 1, "users");
                 writes.awaitAll();
             } catch (RuntimeException e) {
                 failureOfB.set(e);
@@ -236,9 +236,10 @@ class CopyBudgetTest {
     void the_permit_of_a_page_whose_bulk_fails_or_that_is_empty_is_given_back() throws Exception {
         List<String> cursors = new CopyOnWriteArrayList<>();
         try (BulkPipeline writes = slice(cursors)) {
-            writes.submit(new BulkPipeline.Page(new byte[0], List.of()), "empty-cursor", 0, "users");
+            BulkPipeline.Page empty = new BulkPipeline.Page(new byte[0], List.of());
+            writes.submit(empty, budget.acquirePage(), "empty-cursor", 0, "users");
             assertThat(budget.pagesHeld()).as("an empty page is not sent").isZero();
-            writes.submit(page("a1"), "a-cursor-1", 1, "users");
+            writes.submit(page("a1"), budget.acquirePage(), "a-cursor-1", 1, "users");
             assertThat(firstBulkArrived.await(10, TimeUnit.SECONDS)).isTrue();
             assertThat(budget.pagesHeld()).as("held while its bulk is sent").isEqualTo(1);
             answerFirstBulk.countDown();
