@@ -36,15 +36,6 @@ public record DryRunVerdict(ExitCode exitCode, String summary) {
      * @param now          a lock counts as held when it has not expired at {@code now}
      */
     public static DryRunVerdict of(List<Preview> previews, List<String> runRefusals, Instant now) {
-        return verdict(previews, runRefusals, now);
-    }
-
-    /** The verdict on one plan's preview, with the reasons why its run would be refused as a whole. */
-    public static DryRunVerdict of(Preview preview, List<String> runRefusals, Instant now) {
-        return verdict(List.of(preview), runRefusals, now);
-    }
-
-    private static DryRunVerdict verdict(List<Preview> previews, List<String> runRefusals, Instant now) {
         Map<String, List<String>> stepsByProblem = new LinkedHashMap<>();
         List<String> locks = new ArrayList<>();
         int steps = 0;
@@ -76,6 +67,11 @@ public record DryRunVerdict(ExitCode exitCode, String summary) {
         int problems = stepsByProblem.size() + runRefusals.size() + locks.size();
         line.append(problems == 1 ? "fix it" : "fix each").append(", then run the dry run again.");
         return new DryRunVerdict(code, line.toString());
+    }
+
+    /** The verdict on one plan's preview, with the reasons why its run would be refused as a whole. */
+    public static DryRunVerdict of(Preview preview, List<String> runRefusals, Instant now) {
+        return of(List.of(preview), runRefusals, now);
     }
 
     private static String held(Lease lease) {
