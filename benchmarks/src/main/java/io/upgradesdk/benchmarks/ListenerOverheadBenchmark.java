@@ -105,7 +105,7 @@ public final class ListenerOverheadBenchmark {
         }
     }
 
-    private static final String WARN_LOGGER = "io.upgradesdk.upgrade.events.warn";
+    static final String WARN_LOGGER = "io.upgradesdk.upgrade.events.warn";
     /** The configuration whose steps read the clock once more (the only one run on {@link #plan(boolean) plan(true)}). */
     private static final String CLOCK_READ = "none+clock-read";
 
@@ -113,7 +113,7 @@ public final class ListenerOverheadBenchmark {
      * slf4j-simple, as a host would configure it for a job's log file: INFO and up, a date-time on
      * every line, written to {@code file}; the {@link #WARN_LOGGER} at WARN.
      */
-    private static void configureSlf4jSimple(Path file) {
+    static void configureSlf4jSimple(Path file) {
         System.setProperty("org.slf4j.simpleLogger.logFile", file.toString());
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
         System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
@@ -214,7 +214,7 @@ public final class ListenerOverheadBenchmark {
         return builder.build();
     }
 
-    private static double quantile(List<Double> values, double q) {
+    static double quantile(List<Double> values, double q) {
         double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         double position = q * (sorted.length - 1);
         int low = (int) Math.floor(position);
