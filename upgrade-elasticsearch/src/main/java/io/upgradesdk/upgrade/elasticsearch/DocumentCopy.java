@@ -215,6 +215,7 @@ public final class DocumentCopy {
                 .query(query)
                 .refresh(refreshAtEnd)
                 .transform(this::apply)
+                .writingInto(targetIndex)
                 .budget(budget);
         if (pageSize > 0) {
             b.batchSize(effectivePageSize(pageSize));

@@ -18,6 +18,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -73,6 +74,9 @@ final class BulkPipeline implements AutoCloseable {
     private final long total;
     private final Deque<Pending> pending = new ArrayDeque<>();
     private ExecutorService pool;
+    /** The index the pages are written into, when one (its primaries bound its requests in flight), or null. */
+    private String writeTarget;
+    private IntSupplier targetPrimaries;
 
     BulkPipeline(EsClient target, Sleeper sleeper, Concurrency concurrency, PageSizer sizer, Consumer<String> checkpoint,
             DocumentCopier.Progress progress, long total) {
@@ -93,6 +97,16 @@ final class BulkPipeline implements AutoCloseable {
         this.checkpoint = checkpoint;
         this.progress = progress;
         this.total = total;
+    }
+
+    /**
+     * The pages go into the index {@code index}, whose primary shards ({@code primaries}, asked at
+     * most once, 0 when unknown) bound the requests in flight into it with an adaptive concurrency.
+     */
+    BulkPipeline writingInto(String index, IntSupplier primaries) {
+        this.writeTarget = index;
+        this.targetPrimaries = primaries;
+        return this;
     }
 
     /**
@@ -132,18 +146,19 @@ final class BulkPipeline implements AutoCloseable {
      * page's permit are given back when the request ends.
      */
     private Future<Integer> send(Page page, CopyBudget.PagePermit permit) {
-        budget.acquireWrite(concurrencySource);
+        String into = writeTarget;
+        budget.acquireWrite(concurrencySource, into, targetPrimaries);
         try {
             return pool().submit(() -> {
                 try {
                     return write(page);
                 } finally {
-                    budget.releaseWrite();
+                    budget.releaseWrite(into);
                     permit.close();
                 }
             });
         } catch (RuntimeException | Error e) {
-            budget.releaseWrite();
+            budget.releaseWrite(into);
             throw e;
         }
     }

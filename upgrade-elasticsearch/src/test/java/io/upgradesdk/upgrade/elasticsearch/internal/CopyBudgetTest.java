@@ -249,4 +249,46 @@ class CopyBudgetTest {
         assertThat(budget.pagesHeld()).as("the refused page's permit").isZero();
         assertThat(cursors).containsExactly("empty-cursor");
     }
+
+    @Test
+    void with_the_automatic_concurrency_a_one_shard_target_has_one_request_in_flight_and_others_share_the_rest()
+            throws Exception {
+        Supplier<BulkPipeline.Concurrency> twoRequests = () -> new BulkPipeline.Concurrency(2, 2, true);
+        AtomicInteger primariesAsked = new AtomicInteger();
+        java.util.function.IntSupplier onePrimary = () -> {
+            primariesAsked.incrementAndGet();
+            return 1;
+        };
+        budget.acquireWrite(twoRequests, "users-v2", onePrimary);
+
+        CompletableFuture<Void> secondIntoTheSameShard = CompletableFuture.runAsync(
+                () -> budget.acquireWrite(twoRequests, "users-v2", onePrimary));
+        budget.acquireWrite(twoRequests, "orders-v2", onePrimary);     // another index: the copy's second slot
+
+        assertThat(budget.inFlight()).isEqualTo(2);
+        Thread.sleep(100);
+        assertThat(secondIntoTheSameShard).as("waits for the one-shard index's request").isNotDone();
+        budget.releaseWrite("orders-v2");
+        Thread.sleep(100);
+        assertThat(secondIntoTheSameShard).as("a free slot of the copy is not enough").isNotDone();
+        budget.releaseWrite("users-v2");
+        secondIntoTheSameShard.get(5, TimeUnit.SECONDS);
+        assertThat(budget.inFlight("users-v2")).isEqualTo(1);
+        assertThat(primariesAsked.get()).as("asked only for the index a second request went into, once")
+                .isEqualTo(1);
+    }
+
+    @Test
+    void a_fixed_concurrency_or_unknown_primaries_do_not_bound_a_target_index() throws Exception {
+        Supplier<BulkPipeline.Concurrency> fixedTwo = () -> BulkPipeline.Concurrency.fixed(2);
+        budget.acquireWrite(fixedTwo, "users-v2", () -> 1);
+        budget.acquireWrite(fixedTwo, "users-v2", () -> 1);
+        assertThat(budget.inFlight("users-v2")).as("the writeConcurrency the user chose").isEqualTo(2);
+
+        CopyBudget automatic = new CopyBudget();
+        Supplier<BulkPipeline.Concurrency> twoRequests = () -> new BulkPipeline.Concurrency(2, 2, true);
+        automatic.acquireWrite(twoRequests, "not-created-yet", () -> 0);
+        automatic.acquireWrite(twoRequests, "not-created-yet", () -> 0);
+        assertThat(automatic.inFlight("not-created-yet")).isEqualTo(2);
+    }
 }
