@@ -77,6 +77,8 @@ final class BulkPipeline implements AutoCloseable {
     /** The index the pages are written into, when one (its primaries bound its requests in flight), or null. */
     private String writeTarget;
     private IntSupplier targetPrimaries;
+    /** Whether this pipeline counts among the budget's open writers (from its first request to its close). */
+    private boolean opened;
 
     BulkPipeline(EsClient target, Sleeper sleeper, Concurrency concurrency, PageSizer sizer, Consumer<String> checkpoint,
             DocumentCopier.Progress progress, long total) {
@@ -147,6 +149,10 @@ final class BulkPipeline implements AutoCloseable {
      */
     private Future<Integer> send(Page page, CopyBudget.PagePermit permit) {
         String into = writeTarget;
+        if (!opened) {
+            budget.writerOpened(into);
+            opened = true;
+        }
         budget.acquireWrite(concurrencySource, into, targetPrimaries);
         try {
             return pool().submit(() -> {
@@ -260,9 +266,23 @@ final class BulkPipeline implements AutoCloseable {
         return pool;
     }
 
-    /** Stops the writers; writes still in flight after a failure finish (they are idempotent) or are interrupted. */
+    /**
+     * Stops the writers; writes still in flight after a failure finish (they are idempotent) or are
+     * interrupted. The pipeline then no longer counts among the budget's open writers.
+     */
     @Override
     public void close() {
+        try {
+            stopWriters();
+        } finally {
+            if (opened) {
+                opened = false;
+                budget.writerClosed(writeTarget);
+            }
+        }
+    }
+
+    private void stopWriters() {
         if (pool == null) {
             return;
         }

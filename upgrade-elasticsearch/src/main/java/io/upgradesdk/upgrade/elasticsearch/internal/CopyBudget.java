@@ -28,14 +28,17 @@ import java.util.function.Supplier;
  * document); what is bounded is how many pages the copy holds at once. A reader takes a
  * {@link PagePermit} before it asks the source for a page and the permit is given back when that
  * page's bulk write ends (written or failed), or at once when the page is empty or the reader fails
- * before sending it. The copy has {@link #pagePermits()} permits, one per request in flight plus
- * one, so that reading a page overlaps writing the others; a reader without a permit waits, and
- * interrupting it ends the wait with {@link UpgradeErrorCode#INTERRUPTED}.
+ * before sending it. The copy has {@link #pagePermits()} permits, one per request that can be in
+ * flight plus one, so that reading a page overlaps writing the others; a reader without a permit
+ * waits, and interrupting it ends the wait with {@link UpgradeErrorCode#INTERRUPTED}.
  *
  * <p>Requests per target index: with an adaptive concurrency, a target index has at most as many
  * requests in flight as it has primary shards (each shard-level bulk takes one write thread; a
  * second bulk into a one-shard index only makes two threads contend on its one shard), while
- * copies into several indices share the copy's limit.
+ * copies into several indices share the copy's limit. The page permits follow that bound: while
+ * every open writer of the copy writes into an index whose primaries are known, the requests that
+ * can be in flight are the sum of those indices' bounds (within the limit), so a copy into one
+ * one-shard index holds 2 pages (1 written, 1 read), not one more per request it cannot send.
  *
  * <p>Page sizes learnt: the bytes per document a reader learnt from the pages of a source index it
  * encoded are kept per index, so that a slice starting later on the same index sizes its first page
@@ -54,6 +57,10 @@ public final class CopyBudget {
     private final Map<String, Double> bytesPerDocument = new HashMap<>();
     private final Map<String, Integer> inFlightByTarget = new HashMap<>();
     private final Map<String, Integer> primariesByTarget = new HashMap<>();
+    /** Writers (pipelines that sent a page and are not closed yet) per target index. */
+    private final Map<String, Integer> openWritersByTarget = new HashMap<>();
+    /** Open writers whose documents may go into any index: no bound per index applies to them. */
+    private int openUntargetedWriters;
 
     /** A budget for one copy; nothing is asked of the target until two writes could be in flight. */
     public CopyBudget() {
@@ -161,6 +168,51 @@ public final class CopyBudget {
         }
     }
 
+    /**
+     * A writer of the copy into {@code target} (null: documents into any index) sent its first page;
+     * until it is {@link #writerClosed closed}, its target counts in {@link #writeCapacity()}.
+     */
+    synchronized void writerOpened(String target) {
+        if (target == null) {
+            openUntargetedWriters++;
+        } else {
+            openWritersByTarget.merge(target, 1, Integer::sum);
+        }
+    }
+
+    /** A writer {@link #writerOpened opened} into {@code target} is closed. */
+    synchronized void writerClosed(String target) {
+        if (target == null) {
+            openUntargetedWriters = Math.max(0, openUntargetedWriters - 1);
+        } else {
+            openWritersByTarget.computeIfPresent(target, (t, n) -> n > 1 ? n - 1 : null);
+        }
+        notifyAll();
+    }
+
+    /**
+     * Bulk requests the copy can have in flight now: the limit, or less when every open writer
+     * writes into an index whose primary shards bound its requests (the sum of those bounds).
+     */
+    synchronized int writeCapacity() {
+        if (concurrency == null || !concurrency.adaptive() || openUntargetedWriters > 0
+                || openWritersByTarget.isEmpty()) {
+            return limit;
+        }
+        int capacity = 0;
+        for (String target : openWritersByTarget.keySet()) {
+            Integer bound = primariesByTarget.get(target);
+            if (bound == null || bound <= 0) {
+                return limit;
+            }
+            capacity += bound;
+            if (capacity >= limit) {
+                return limit;
+            }
+        }
+        return capacity;
+    }
+
     /** Keeps what a reader learnt of {@code index}: {@code bytes} of bulk body per document (ignored unless positive). */
     synchronized void learnt(String index, double bytes) {
         if (bytes > 0) {
@@ -173,9 +225,9 @@ public final class CopyBudget {
         return bytesPerDocument.getOrDefault(index, 0.0);
     }
 
-    /** Pages the copy may hold at once: one per bulk request it may have in flight, plus the one being read. */
+    /** Pages the copy may hold at once: one per bulk request it can have in flight, plus the one being read. */
     synchronized int pagePermits() {
-        return limit + 1;
+        return writeCapacity() + 1;
     }
 
     /** Pages the copy holds now: being read, waiting for a write slot or being written. */
