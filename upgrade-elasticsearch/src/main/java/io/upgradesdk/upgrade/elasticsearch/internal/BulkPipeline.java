@@ -42,8 +42,14 @@ import java.util.function.Supplier;
  */
 final class BulkPipeline implements AutoCloseable {
 
-    /** An encoded bulk body and the "index/id" of each action in it, in order. */
-    record Page(byte[] body, List<String> ids) {
+    /**
+     * An encoded bulk body, its first {@code length} bytes (the encoder's buffer, not copied to an
+     * array of the exact size: a page is megabytes), and the "index/id" of each action in it, in order.
+     */
+    record Page(byte[] body, int length, List<String> ids) {
+        Page(byte[] body, List<String> ids) {
+            this(body, body.length, ids);
+        }
     }
 
     private record Pending(Future<Integer> write, String cursor, long read, String index) {
@@ -190,7 +196,7 @@ final class BulkPipeline implements AutoCloseable {
         Duration backoff = FIRST_BACKOFF;
         for (int attempt = 1; ; attempt++) {
             try {
-                JsonNode answer = target.sendNdjson(BULK, page.body());
+                JsonNode answer = target.sendNdjson(BULK, page.body(), page.length());
                 DocumentCopier.checkBulk(target, answer, page.ids());
                 return attempt - 1;
             } catch (UpgradeException e) {

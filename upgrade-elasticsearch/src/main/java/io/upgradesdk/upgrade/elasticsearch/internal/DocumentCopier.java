@@ -468,7 +468,7 @@ public final class DocumentCopier {
 
     /** Transforms a page into one UTF-8 bulk body; counts read, skipped and (to be) written documents. */
     private BulkPipeline.Page encodePage(JsonNode hits, Cursor c, PageSizer sizer) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(sizer.bodyCapacity(hits.size()));
+        PageBuffer out = new PageBuffer(sizer.bodyCapacity(hits.size()));
         List<String> ids = new ArrayList<>(hits.size());
         boolean typedTarget = target.version().major() < 7;
         boolean typelessSource = source.version().major() >= 7;
@@ -506,7 +506,19 @@ public final class DocumentCopier {
         }
         c.written += ids.size();
         sizer.encoded(ids.size(), out.size());
-        return new BulkPipeline.Page(out.toByteArray(), ids);
+        return new BulkPipeline.Page(out.buffer(), out.size(), ids);
+    }
+
+    /** A page's bulk body being encoded, handed over without the copy {@code toByteArray()} makes. */
+    private static final class PageBuffer extends ByteArrayOutputStream {
+        PageBuffer(int capacity) {
+            super(capacity);
+        }
+
+        /** The buffer itself, of which the first {@link #size()} bytes are the body; written no more after this. */
+        byte[] buffer() {
+            return buf;
+        }
     }
 
     /** Fails when any bulk item failed: transient when all failures are rejections (429). */
