@@ -43,7 +43,8 @@ import java.util.function.UnaryOperator;
  * smaller after the target answered busy. Writing: each page is one bulk request whose every item is
  * checked (a rejected document fails the copy, busy rejections are resent with backoff); several
  * requests are in flight while the next page is read ({@link Builder#writeConcurrency}, by default
- * as many as the target's data nodes have processors, 2 to 8, halved after a busy answer). Callbacks run
+ * as many as the target's data nodes have processors, 2 to 8, halved after a busy answer, and at
+ * most as many into the target index as it has primary shards). Callbacks run
  * on the thread that called {@link #run}, in page order, once a page and every page before it are
  * written.
  *
@@ -215,6 +216,7 @@ public final class DocumentCopy {
                 .query(query)
                 .refresh(refreshAtEnd)
                 .transform(this::apply)
+                .writingInto(targetIndex)
                 .budget(budget);
         if (pageSize > 0) {
             b.batchSize(effectivePageSize(pageSize));
@@ -325,8 +327,10 @@ public final class DocumentCopy {
         /**
          * A fixed number of bulk requests in flight, 1..16, for the whole copy: its slices running in
          * this JVM share them (default: as many as the target's data nodes have processors, 2 to 8,
-         * halved while it answers busy). The next page is read while earlier ones are written.
-         * Memory grows with it: about {@code concurrency + 1} pages.
+         * halved while it answers busy, and no more into the target index than it has primary
+         * shards: a second bulk into a one-shard index costs its node CPU without adding speed).
+         * The next page is read while earlier ones are written. Memory grows with it: about
+         * {@code concurrency + 1} pages.
          */
         public Builder writeConcurrency(int requests) {
             this.writeConcurrency = requests;

@@ -80,6 +80,7 @@ class SharedCopyBudgetTest {
     @Test
     void by_default_the_copy_asks_the_target_once_and_keeps_as_many_bulks_in_flight_as_it_has_processors() throws Exception {
         targetCluster.processors = 3;
+        targetCluster.shards = 8;           // a one-shard target would get one bulk at a time (see below)
         DocumentCopy copy = users().build();
         targetCluster.bulkMillis = 150;     // slow writes: every slot is wanted even on a loaded machine
 
@@ -183,6 +184,30 @@ class SharedCopyBudgetTest {
                 .as("small first pages: the 2 slices holding the first permits; the 6 others waited for a permit"
                         + " and started from the bytes per document the copy had learnt of the index")
                 .isEqualTo(2);
+    }
+
+    @Test
+    void with_the_automatic_concurrency_a_one_shard_target_index_is_written_one_bulk_at_a_time() throws Exception {
+        targetCluster.processors = 4;                   // the copy may have 4 bulks in flight
+        targetCluster.shards = 1;
+        DocumentCopy copy = users().build();
+        targetCluster.bulkMillis = 150;                 // slow writes: every slot is wanted
+
+        assertThat(writtenBy(runAllSlices(copy))).isEqualTo(DOCUMENTS);
+
+        assertThat(targetCluster.mostBulksInFlight.get()).as("bulks in flight into the one shard").isEqualTo(1);
+    }
+
+    @Test
+    void with_the_automatic_concurrency_a_target_index_of_several_shards_gets_the_copy_s_requests() throws Exception {
+        targetCluster.processors = 4;
+        targetCluster.shards = 8;
+        DocumentCopy copy = users().build();
+        targetCluster.bulkMillis = 150;
+
+        assertThat(writtenBy(runAllSlices(copy))).isEqualTo(DOCUMENTS);
+
+        assertThat(targetCluster.mostBulksInFlight.get()).as("4 in flight for the copy, 8 shards").isEqualTo(4);
     }
 
     @Test

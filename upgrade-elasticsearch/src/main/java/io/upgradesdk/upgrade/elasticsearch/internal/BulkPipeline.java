@@ -18,6 +18,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -41,8 +42,14 @@ import java.util.function.Supplier;
  */
 final class BulkPipeline implements AutoCloseable {
 
-    /** An encoded bulk body and the "index/id" of each action in it, in order. */
-    record Page(byte[] body, List<String> ids) {
+    /**
+     * An encoded bulk body, its first {@code length} bytes (the encoder's buffer, not copied to an
+     * array of the exact size: a page is megabytes), and the "index/id" of each action in it, in order.
+     */
+    record Page(byte[] body, int length, List<String> ids) {
+        Page(byte[] body, List<String> ids) {
+            this(body, body.length, ids);
+        }
     }
 
     private record Pending(Future<Integer> write, String cursor, long read, String index) {
@@ -73,6 +80,11 @@ final class BulkPipeline implements AutoCloseable {
     private final long total;
     private final Deque<Pending> pending = new ArrayDeque<>();
     private ExecutorService pool;
+    /** The index the pages are written into, when one (its primaries bound its requests in flight), or null. */
+    private String writeTarget;
+    private IntSupplier targetPrimaries;
+    /** Whether this pipeline counts among the budget's open writers (from its first request to its close). */
+    private boolean opened;
 
     BulkPipeline(EsClient target, Sleeper sleeper, Concurrency concurrency, PageSizer sizer, Consumer<String> checkpoint,
             DocumentCopier.Progress progress, long total) {
@@ -93,6 +105,16 @@ final class BulkPipeline implements AutoCloseable {
         this.checkpoint = checkpoint;
         this.progress = progress;
         this.total = total;
+    }
+
+    /**
+     * The pages go into the index {@code index}, whose primary shards ({@code primaries}, asked at
+     * most once, 0 when unknown) bound the requests in flight into it with an adaptive concurrency.
+     */
+    BulkPipeline writingInto(String index, IntSupplier primaries) {
+        this.writeTarget = index;
+        this.targetPrimaries = primaries;
+        return this;
     }
 
     /**
@@ -132,18 +154,23 @@ final class BulkPipeline implements AutoCloseable {
      * page's permit are given back when the request ends.
      */
     private Future<Integer> send(Page page, CopyBudget.PagePermit permit) {
-        budget.acquireWrite(concurrencySource);
+        String into = writeTarget;
+        if (!opened) {
+            budget.writerOpened(into);
+            opened = true;
+        }
+        budget.acquireWrite(concurrencySource, into, targetPrimaries);
         try {
             return pool().submit(() -> {
                 try {
                     return write(page);
                 } finally {
-                    budget.releaseWrite();
+                    budget.releaseWrite(into);
                     permit.close();
                 }
             });
         } catch (RuntimeException | Error e) {
-            budget.releaseWrite();
+            budget.releaseWrite(into);
             throw e;
         }
     }
@@ -169,7 +196,7 @@ final class BulkPipeline implements AutoCloseable {
         Duration backoff = FIRST_BACKOFF;
         for (int attempt = 1; ; attempt++) {
             try {
-                JsonNode answer = target.sendNdjson(BULK, page.body());
+                JsonNode answer = target.sendNdjson(BULK, page.body(), page.length());
                 DocumentCopier.checkBulk(target, answer, page.ids());
                 return attempt - 1;
             } catch (UpgradeException e) {
@@ -245,9 +272,23 @@ final class BulkPipeline implements AutoCloseable {
         return pool;
     }
 
-    /** Stops the writers; writes still in flight after a failure finish (they are idempotent) or are interrupted. */
+    /**
+     * Stops the writers; writes still in flight after a failure finish (they are idempotent) or are
+     * interrupted. The pipeline then no longer counts among the budget's open writers.
+     */
     @Override
     public void close() {
+        try {
+            stopWriters();
+        } finally {
+            if (opened) {
+                opened = false;
+                budget.writerClosed(writeTarget);
+            }
+        }
+    }
+
+    private void stopWriters() {
         if (pool == null) {
             return;
         }

@@ -94,6 +94,7 @@ public final class DocumentCopier {
     private final Sleeper sleeper;
     private final boolean createOnly;
     private final CopyBudget budget;
+    private final String writeTarget;
 
     private DocumentCopier(Builder b) {
         this.source = b.source;
@@ -110,6 +111,7 @@ public final class DocumentCopier {
         this.sleeper = b.sleeper;
         this.createOnly = b.createOnly;
         this.budget = b.budget != null ? b.budget : new CopyBudget();
+        this.writeTarget = b.writeTarget;
     }
 
     /** A builder copying from {@code source} to {@code target}. */
@@ -158,8 +160,7 @@ public final class DocumentCopier {
         long total = progress == null ? -1 : total(indices);
         EsVersion v = source.version();
         PageSizer sizer = pageSizer();
-        try (BulkPipeline writes = new BulkPipeline(target, sleeper, this::concurrency, budget, sizer, checkpoint,
-                progress, total)) {
+        try (BulkPipeline writes = pipeline(sizer, checkpoint, progress, total)) {
             for (; c.i < indices.size(); c.i++, c.after = null, c.scroll = null, c.shard = -1) {
                 String index = indices.get(c.i);
                 if (c.index != null && !c.index.equals(index)) {
@@ -208,8 +209,7 @@ public final class DocumentCopier {
         String sort = sortField != null ? sortField : source.version().major() <= 5 ? "_uid"
                 : source.version().major() == 6 ? "_id" : "_seq_no";
         PageSizer sizer = pageSizer();
-        try (BulkPipeline writes = new BulkPipeline(target, sleeper, this::concurrency, budget, sizer, checkpoint,
-                progress, total)) {
+        try (BulkPipeline writes = pipeline(sizer, checkpoint, progress, total)) {
             for (c.shard = c.shard >= 0 ? c.shard : slice; c.shard < shards; c.shard += slices, c.after = null) {
                 readShard(index, c.shard, sort, c, writes, sizer);
             }
@@ -271,6 +271,30 @@ public final class DocumentCopier {
                     return;
                 }
             }
+        }
+    }
+
+    /** The writers of one copy or slice, on the copy's budget, bounded per target index when it has one. */
+    private BulkPipeline pipeline(PageSizer sizer, Consumer<String> checkpoint, Progress progress, long total) {
+        BulkPipeline writes = new BulkPipeline(target, sleeper, this::concurrency, budget, sizer, checkpoint, progress,
+                total);
+        return writeTarget == null ? writes : writes.writingInto(writeTarget, this::targetPrimaries);
+    }
+
+    /** The primary shards of the target index, or 0 when they cannot be read (it does not exist yet, no privilege). */
+    private int targetPrimaries() {
+        try {
+            EsClient.EsResponse r = target.exchange("GET", "/" + enc(writeTarget) + "/_settings/index.number_of_shards",
+                    null);
+            if (r.status() != 200 || r.body().size() != 1) {
+                return 0;
+            }
+            JsonNode settings = r.body().elements().next().path("settings");
+            JsonNode value = settings.has("index.number_of_shards") ? settings.path("index.number_of_shards")
+                    : settings.path("index").path("number_of_shards");
+            return value.isTextual() || value.isNumber() ? Integer.parseInt(value.asText()) : 0;
+        } catch (RuntimeException e) {
+            return 0;
         }
     }
 
@@ -444,7 +468,7 @@ public final class DocumentCopier {
 
     /** Transforms a page into one UTF-8 bulk body; counts read, skipped and (to be) written documents. */
     private BulkPipeline.Page encodePage(JsonNode hits, Cursor c, PageSizer sizer) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(sizer.bodyCapacity(hits.size()));
+        PageBuffer out = new PageBuffer(sizer.bodyCapacity(hits.size()));
         List<String> ids = new ArrayList<>(hits.size());
         boolean typedTarget = target.version().major() < 7;
         boolean typelessSource = source.version().major() >= 7;
@@ -482,7 +506,19 @@ public final class DocumentCopier {
         }
         c.written += ids.size();
         sizer.encoded(ids.size(), out.size());
-        return new BulkPipeline.Page(out.toByteArray(), ids);
+        return new BulkPipeline.Page(out.buffer(), out.size(), ids);
+    }
+
+    /** A page's bulk body being encoded, handed over without the copy {@code toByteArray()} makes. */
+    private static final class PageBuffer extends ByteArrayOutputStream {
+        PageBuffer(int capacity) {
+            super(capacity);
+        }
+
+        /** The buffer itself, of which the first {@link #size()} bytes are the body; written no more after this. */
+        byte[] buffer() {
+            return buf;
+        }
     }
 
     /** Fails when any bulk item failed: transient when all failures are rejections (429). */
@@ -614,6 +650,7 @@ public final class DocumentCopier {
         private Sleeper sleeper = Sleeper.system();
         private boolean createOnly;
         private CopyBudget budget;
+        private String writeTarget;
 
         private Builder(EsClient source, EsClient target) {
             this.source = requireNonNull(source, "source");
@@ -674,10 +711,20 @@ public final class DocumentCopier {
             return this;
         }
 
+        /**
+         * The index every document is written into (the transform's choice), so that its primary
+         * shards bound the bulk requests in flight into it (with the automatic write concurrency).
+         */
+        public Builder writingInto(String index) {
+            this.writeTarget = requireNonNull(index, "index");
+            return this;
+        }
+
         /** Target index for every document (typeless), keeping id and source. */
         public Builder targetIndex(String index) {
             requireNonNull(index, "index");
             this.transform = d -> d.withTarget(index, null);
+            this.writeTarget = index;
             return this;
         }
 

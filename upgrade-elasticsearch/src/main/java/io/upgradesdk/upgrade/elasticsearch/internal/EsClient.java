@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.transport.TransportOptions;
 import co.elastic.clients.transport.rest_client.RestClientTransport;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
@@ -35,6 +36,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManagerFactory;
 import org.apache.http.Header;
+import org.apache.http.HttpEntity;
 import org.apache.http.HttpHost;
 import org.apache.http.entity.ByteArrayEntity;
 import org.apache.http.entity.ContentType;
@@ -279,8 +281,13 @@ public final class EsClient implements AutoCloseable {
 
     /** Sends an NDJSON body already encoded as UTF-8 (bulk), without copying it. */
     public JsonNode sendNdjson(String path, byte[] ndjson) {
+        return sendNdjson(path, ndjson, ndjson.length);
+    }
+
+    /** Sends the first {@code length} bytes of {@code ndjson}, an NDJSON body encoded as UTF-8, without copying them. */
+    public JsonNode sendNdjson(String path, byte[] ndjson, int length) {
         Request req = new Request("POST", path);
-        req.setEntity(new ByteArrayEntity(ndjson, NDJSON));
+        req.setEntity(new ByteArrayEntity(ndjson, 0, length, NDJSON));
         EsResponse r = perform(req, "POST", path);
         if (r.status() / 100 != 2) {
             throw failure("POST", path, r.status(), r.body());
@@ -326,26 +333,43 @@ public final class EsClient implements AutoCloseable {
                     + "that the cluster is running", e);
         }
         int status = response.getStatusLine().getStatusCode();
-        JsonNode body = MissingNode.getInstance();
+        JsonNode body;
         try {
-            if (response.getEntity() != null) {
-                byte[] bytes = EntityUtils.toByteArray(response.getEntity());
-                if (bytes.length > 0) {
-                    try {
-                        body = JSON.readTree(bytes);
-                    } catch (IOException notJson) {
-                        body = JSON.getNodeFactory().textNode(new String(bytes, StandardCharsets.UTF_8));
-                    }
-                    if (body == null || body.isMissingNode()) {
-                        body = MissingNode.getInstance();
-                    }
-                }
-            }
+            body = response.getEntity() == null ? MissingNode.getInstance() : bodyOf(response.getEntity());
         } catch (IOException e) {
             throw new UpgradeException(ElasticsearchErrorCode.UNREACHABLE, "reading the answer of " + name
                     + " to " + method + " " + path + " failed (" + e.getMessage() + "); retry", e);
         }
         return new EsResponse(status, body);
+    }
+
+    /**
+     * The answer's body: a JSON answer parsed straight from the client's buffer (a search page is
+     * megabytes: copying it into an array first doubled the client's allocations per page), any
+     * other one read as bytes and parsed if it is JSON, else kept as text; missing when empty.
+     */
+    private static JsonNode bodyOf(HttpEntity entity) throws IOException {
+        JsonNode body;
+        Header type = entity.getContentType();
+        if (type != null && type.getValue().toLowerCase(Locale.ROOT).contains("json")) {
+            try (InputStream in = entity.getContent()) {
+                body = JSON.readTree(in);
+            } catch (JsonProcessingException notJson) {
+                body = JSON.getNodeFactory().textNode("(an answer labelled JSON that does not parse: "
+                        + notJson.getOriginalMessage() + ")");
+            }
+        } else {
+            byte[] bytes = EntityUtils.toByteArray(entity);
+            if (bytes.length == 0) {
+                return MissingNode.getInstance();
+            }
+            try {
+                body = JSON.readTree(bytes);
+            } catch (IOException notJson) {
+                body = JSON.getNodeFactory().textNode(new String(bytes, StandardCharsets.UTF_8));
+            }
+        }
+        return body == null || body.isMissingNode() ? MissingNode.getInstance() : body;
     }
 
     /** A certificate not trusted or a scheme mismatch is permanent; other TLS hiccups are transient. */

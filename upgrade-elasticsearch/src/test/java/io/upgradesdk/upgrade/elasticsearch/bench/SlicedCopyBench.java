@@ -71,17 +71,29 @@ public final class SlicedCopyBench {
         }
     }
 
-    /** A configuration: {@code slices} in one copy (one budget), or each slice a copy of its own ({@code 8p}). */
-    record Config(int slices, boolean copyPerSlice) {
+    /**
+     * A configuration: {@code slices} in one copy (one budget), or each slice a copy of its own
+     * ({@code 8p}); a suffix {@code wN} fixes the copy's bulk requests in flight to N ({@code 8w1})
+     * instead of the default.
+     */
+    record Config(int slices, boolean copyPerSlice, int writeConcurrency) {
         static Config parse(String text) {
             String t = text.trim();
-            boolean perSlice = t.endsWith("p");
-            return new Config(Integer.parseInt(perSlice ? t.substring(0, t.length() - 1) : t), perSlice);
+            int w = t.indexOf('w');
+            int writes = w < 0 ? 0 : Integer.parseInt(t.substring(w + 1));
+            String head = w < 0 ? t : t.substring(0, w);
+            boolean perSlice = head.endsWith("p");
+            return new Config(Integer.parseInt(perSlice ? head.substring(0, head.length() - 1) : head), perSlice,
+                    writes);
+        }
+
+        DocumentCopy.Builder configure(DocumentCopy.Builder copy) {
+            return writeConcurrency > 0 ? copy.writeConcurrency(writeConcurrency) : copy;
         }
 
         @Override
         public String toString() {
-            return slices + (copyPerSlice ? "p" : "");
+            return slices + (copyPerSlice ? "p" : "") + (writeConcurrency > 0 ? "w" + writeConcurrency : "");
         }
     }
 
@@ -232,8 +244,8 @@ public final class SlicedCopyBench {
         }
         long[] cpu0 = {processCpuMs(), cpuMs(sourcePid), cpuMs(targetPid)};
         long t0 = System.nanoTime();
-        UpgradeStep step = config.copyPerSlice() ? copyPerSlice(config.slices())
-                : DocumentCopy.from(source, sourceIndex).to(target, targetIndex).slices(config.slices()).build()
+        UpgradeStep step = config.copyPerSlice() ? copyPerSlice(config)
+                : config.configure(DocumentCopy.from(source, sourceIndex).to(target, targetIndex)).slices(config.slices()).build()
                         .partitionedStep("copy").workers(config.slices()).build();
         UpgradePlan plan = UpgradePlan.builder("sliced-bench-" + config.slices()).step(step).build();
         UpgradeRunner.builder().store(new InMemoryCheckpointStore()).owner("bench").build().up(plan).throwIfFailed();
@@ -258,14 +270,15 @@ public final class SlicedCopyBench {
      * The same partitions, each slice run by a {@code DocumentCopy} of its own: each slice then has
      * its own bulk requests in flight and its own page bytes.
      */
-    private UpgradeStep copyPerSlice(int slices) {
+    private UpgradeStep copyPerSlice(Config config) {
+        int slices = config.slices();
         List<String> ids = new ArrayList<>();
         for (int k = 0; k < slices; k++) {
             ids.add("slice-" + k);
         }
         return UpgradeStep.partitioned("copy").partitions(context -> ids).execute(part -> {
             int slice = Integer.parseInt(part.partitionId().substring("slice-".length()));
-            DocumentCopy.from(source, sourceIndex).to(target, targetIndex).slices(slices)
+            config.configure(DocumentCopy.from(source, sourceIndex).to(target, targetIndex)).slices(slices)
                     .onCursor(cursor -> part.saveCursor(cursor.value())).build()
                     .runSlice(slice, part.cursor().map(CopyCursor::of).orElse(null));
         }).workers(slices).build();

@@ -249,4 +249,86 @@ class CopyBudgetTest {
         assertThat(budget.pagesHeld()).as("the refused page's permit").isZero();
         assertThat(cursors).containsExactly("empty-cursor");
     }
+
+    @Test
+    void with_the_automatic_concurrency_a_one_shard_target_has_one_request_in_flight_and_others_share_the_rest()
+            throws Exception {
+        Supplier<BulkPipeline.Concurrency> twoRequests = () -> new BulkPipeline.Concurrency(2, 2, true);
+        AtomicInteger primariesAsked = new AtomicInteger();
+        java.util.function.IntSupplier onePrimary = () -> {
+            primariesAsked.incrementAndGet();
+            return 1;
+        };
+        budget.acquireWrite(twoRequests, "users-v2", onePrimary);
+
+        CompletableFuture<Void> secondIntoTheSameShard = CompletableFuture.runAsync(
+                () -> budget.acquireWrite(twoRequests, "users-v2", onePrimary));
+        budget.acquireWrite(twoRequests, "orders-v2", onePrimary);     // another index: the copy's second slot
+
+        assertThat(budget.inFlight()).isEqualTo(2);
+        Thread.sleep(100);
+        assertThat(secondIntoTheSameShard).as("waits for the one-shard index's request").isNotDone();
+        budget.releaseWrite("orders-v2");
+        Thread.sleep(100);
+        assertThat(secondIntoTheSameShard).as("a free slot of the copy is not enough").isNotDone();
+        budget.releaseWrite("users-v2");
+        secondIntoTheSameShard.get(5, TimeUnit.SECONDS);
+        assertThat(budget.inFlight("users-v2")).isEqualTo(1);
+        assertThat(primariesAsked.get()).as("asked only for the index a second request went into, once")
+                .isEqualTo(1);
+    }
+
+    @Test
+    void a_fixed_concurrency_or_unknown_primaries_do_not_bound_a_target_index() throws Exception {
+        Supplier<BulkPipeline.Concurrency> fixedTwo = () -> BulkPipeline.Concurrency.fixed(2);
+        budget.acquireWrite(fixedTwo, "users-v2", () -> 1);
+        budget.acquireWrite(fixedTwo, "users-v2", () -> 1);
+        assertThat(budget.inFlight("users-v2")).as("the writeConcurrency the user chose").isEqualTo(2);
+
+        CopyBudget automatic = new CopyBudget();
+        Supplier<BulkPipeline.Concurrency> twoRequests = () -> new BulkPipeline.Concurrency(2, 2, true);
+        automatic.acquireWrite(twoRequests, "not-created-yet", () -> 0);
+        automatic.acquireWrite(twoRequests, "not-created-yet", () -> 0);
+        assertThat(automatic.inFlight("not-created-yet")).isEqualTo(2);
+    }
+
+    @Test
+    void the_page_permits_follow_the_requests_the_open_writers_can_have_in_flight() throws Exception {
+        Supplier<BulkPipeline.Concurrency> twoRequests = () -> new BulkPipeline.Concurrency(2, 2, true);
+        budget.concurrency(twoRequests);
+        budget.writerOpened("users-v2");
+        assertThat(budget.pagePermits()).as("primaries not known yet: the copy's limit").isEqualTo(3);
+
+        budget.acquireWrite(twoRequests, "users-v2", () -> 1);
+        budget.acquireWrite(twoRequests, "orders-v2", () -> 1);       // another index's writer, not opened
+        budget.releaseWrite("orders-v2");
+        Thread second = new Thread(() -> budget.acquireWrite(twoRequests, "users-v2", () -> 1), "slice-b");
+        second.start();
+        awaitWaiting(second);                                           // it asked the primaries: 1
+        assertThat(budget.writeCapacity()).as("one writer into a one-shard index").isEqualTo(1);
+        assertThat(budget.pagePermits()).isEqualTo(2);
+
+        budget.writerOpened("orders-v2");
+        assertThat(budget.pagePermits()).as("orders-v2's primaries not known").isEqualTo(3);
+        budget.writerClosed("orders-v2");
+        budget.writerOpened(null);
+        assertThat(budget.pagePermits()).as("a writer into any index: no bound per index").isEqualTo(3);
+        budget.writerClosed(null);
+        assertThat(budget.pagePermits()).isEqualTo(2);
+        budget.writerClosed("users-v2");
+        assertThat(budget.pagePermits()).as("no open writer").isEqualTo(3);
+        budget.releaseWrite("users-v2");
+        second.join(10_000);
+        assertThat(budget.inFlight("users-v2")).isEqualTo(1);
+    }
+
+    @Test
+    void a_fixed_concurrency_keeps_its_page_permits_whatever_the_target_index() {
+        budget.concurrency(() -> BulkPipeline.Concurrency.fixed(2));
+        budget.writerOpened("users-v2");
+        budget.acquireWrite(() -> BulkPipeline.Concurrency.fixed(2), "users-v2", () -> 1);
+        budget.acquireWrite(() -> BulkPipeline.Concurrency.fixed(2), "users-v2", () -> 1);
+
+        assertThat(budget.pagePermits()).isEqualTo(3);
+    }
 }

@@ -47,7 +47,9 @@ import java.util.regex.Pattern;
  * {@code bench.rounds} (default 3): warm rounds; {@code bench.limits} (default 1000,5000,10000):
  * elasticdump limits tried in the warm-up; {@code bench.bare} (default 1000,5000): bare page sizes
  * tried ({@code none}: no bare copy); {@code bench.elasticdump} (default 6.125.1): the npm version; {@code bench.dir} (default
- * upgrade-kuzzle/target or target): where elasticdump is installed.
+ * upgrade-kuzzle/target or target): where elasticdump is installed; {@code bench.childJvmOptions}: JVM
+ * options added to the plan's own JVM, e.g. {@code -XX:StartFlightRecording=filename=/tmp/plan.jfr}
+ * to profile it (a profile costs CPU: compare CPU figures only between runs without one).
  */
 public final class KuzzleCopyBench {
 
@@ -451,7 +453,8 @@ public final class KuzzleCopyBench {
             long[] nodesBeforePublic = new long[2];
             long t0 = System.nanoTime();
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            String cmd = java + " -Xmx256m -D" + CHILD_WRITE_CONCURRENCY + "=" + writeConcurrency
+            String cmd = java + " -Xmx256m " + System.getProperty("bench.childJvmOptions", "") + " -D"
+                    + CHILD_WRITE_CONCURRENCY + "=" + writeConcurrency
                     + " -cp '" + System.getProperty("java.class.path") + "' " + KuzzleCopyBench.class.getName() + " --plan " + src + " " + dst + " '" + index + "' '" + internal + "'";
             StringBuilder out = new StringBuilder();
             // the target CPU at each step's start: what each step (and the JVM start before the first) cost the target
