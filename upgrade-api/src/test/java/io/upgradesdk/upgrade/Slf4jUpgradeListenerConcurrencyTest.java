@@ -6,8 +6,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -17,10 +15,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.Marker;
-import org.slf4j.event.Level;
-import org.slf4j.helpers.LegacyAbstractLogger;
-import org.slf4j.helpers.MessageFormatter;
 
 /**
  * One listener fed by two threads at once with the events of one plan, as when a
@@ -34,7 +28,7 @@ class Slf4jUpgradeListenerConcurrencyTest {
     private static final Pattern ALREADY_DONE = Pattern.compile("\\] (\\d+) steps already done");
     private static final Pattern ONE_ALREADY_DONE = Pattern.compile("\\] step \\S+ skipped: already done");
 
-    private final InfoLines log = new InfoLines();
+    private final RecordingLogger log = RecordingLogger.infoAndUp();
     private final Slf4jUpgradeListener listener = new Slf4jUpgradeListener(log);
     private final ExecutorService threads = Executors.newFixedThreadPool(2);
 
@@ -91,51 +85,5 @@ class Slf4jUpgradeListenerConcurrencyTest {
             }
         }
         return count;
-    }
-
-    /** A logger at INFO (DEBUG off), keeping the lines from any thread. */
-    private static final class InfoLines extends LegacyAbstractLogger {
-
-        final Queue<String> lines = new ConcurrentLinkedQueue<>();
-
-        InfoLines() {
-            this.name = "info-lines";
-        }
-
-        @Override
-        protected String getFullyQualifiedCallerName() {
-            return null;
-        }
-
-        @Override
-        protected void handleNormalizedLoggingCall(Level level, Marker marker, String pattern, Object[] arguments,
-                Throwable throwable) {
-            lines.add(MessageFormatter.basicArrayFormat(pattern, arguments));
-        }
-
-        @Override
-        public boolean isTraceEnabled() {
-            return false;
-        }
-
-        @Override
-        public boolean isDebugEnabled() {
-            return false;
-        }
-
-        @Override
-        public boolean isInfoEnabled() {
-            return true;
-        }
-
-        @Override
-        public boolean isWarnEnabled() {
-            return true;
-        }
-
-        @Override
-        public boolean isErrorEnabled() {
-            return true;
-        }
     }
 }

@@ -259,6 +259,7 @@ public final class SlicedCopyBench {
             System.out.println("  profile: " + file);
         }
         long count = target.send("GET", "/" + targetIndex + "/_count", null).path("count").asLong();
+        printTargetIndexStats();
         target.send("DELETE", "/" + targetIndex, null);
         if (count != documents) {
             throw new IllegalStateException(slices + " slices copied " + count + " of " + documents + " documents");
@@ -332,6 +333,20 @@ public final class SlicedCopyBench {
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IllegalStateException(String.join(" ", line) + " failed: " + out);
         }
+    }
+
+    /**
+     * What the target index's shards did (summed over its primaries): indexing time, merges and
+     * the segments left, to tell where a difference in target CPU between configurations goes.
+     */
+    private void printTargetIndexStats() {
+        JsonNode p = target.send("GET", "/" + targetIndex + "/_stats/indexing,merge,segments,refresh,flush", null)
+                .path("_all").path("primaries");
+        System.out.printf("    target index: indexing %d ms; merges %d (%d ms, %d MB); segments %d; refreshes %d;"
+                + " flushes %d%n", p.path("indexing").path("index_time_in_millis").asLong(),
+                p.path("merges").path("total").asLong(), p.path("merges").path("total_time_in_millis").asLong(),
+                p.path("merges").path("total_size_in_bytes").asLong() >> 20, p.path("segments").path("count").asLong(),
+                p.path("refresh").path("total").asLong(), p.path("flush").path("total").asLong());
     }
 
     private void print(String label, Run r) {
