@@ -351,7 +351,11 @@ public final class DocumentCopy {
             return this;
         }
 
-        /** Whether the target is refreshed at the end so that the copy is searchable (default true). */
+        /**
+         * Whether the target index (and any other index the transform wrote into) is refreshed at
+         * the end so that the copy is searchable (default true); no other index of the target is.
+         * A sliced copy refreshes once, when the last of its slices running in this JVM ends.
+         */
         public Builder refreshAtEnd(boolean refresh) {
             this.refreshAtEnd = refresh;
             return this;

@@ -55,6 +55,8 @@ final class FakeCluster implements AutoCloseable {
     /** Bulk requests being answered now, and the most at once. */
     final AtomicInteger bulksInFlight = new AtomicInteger();
     final AtomicInteger mostBulksInFlight = new AtomicInteger();
+    /** What each refresh request named: the index list of {@code /<indices>/_refresh}, or {@code _all} for {@code /_refresh}. */
+    final List<String> refreshed = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Called when a page search is answered with hits, before the answer is sent. */
     volatile Runnable onPageServed = () -> { };
     /** Called when a bulk request is answered (written or refused), before the answer is sent. */
@@ -138,6 +140,7 @@ final class FakeCluster implements AutoCloseable {
                 }
                 onBulkAnswered.run();
             } else if (path.equals("/_refresh") || parts.length == 2 && parts[1].equals("_refresh")) {
+                refreshed.add(path.equals("/_refresh") ? "_all" : decode(parts[0]));
                 answer = JSON.createObjectNode();
             } else if (parts.length == 3 && parts[1].equals("_settings")) {
                 ObjectNode settings = JSON.createObjectNode();

@@ -77,6 +77,17 @@ class SlicedDocumentCopyTest {
     }
 
     @Test
+    void four_slices_running_together_refresh_the_target_index_once_and_no_other_index() {
+        targetCluster.bulkMillis = 20;        // every slice is still writing when the first one ends
+        UpgradeRunner t = UpgradeRunner.builder().store(new InMemoryCheckpointStore()).owner("host-a").build();
+
+        assertThat(t.up(plan(users(4).build(), 4)).outcome()).isEqualTo(UpgradeReport.Outcome.SUCCEEDED);
+
+        assertThat(targetCluster.refreshed).as("one refresh, by the last slice to end, of the target index only")
+                .containsExactly("users-v2");
+    }
+
+    @Test
     void a_slice_reads_only_its_shards_and_its_counters_are_its_own() {
         DocumentCopy copy = users(2).build();
         long inSlice1 = sourceCluster.index("users").keySet().stream().filter(id -> sourceCluster.shardOfId(id) % 2 == 1).count();

@@ -4,6 +4,8 @@ import io.upgradesdk.upgrade.UpgradeErrorCode;
 import io.upgradesdk.upgrade.UpgradeException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
@@ -61,6 +63,9 @@ public final class CopyBudget {
     private final Map<String, Integer> openWritersByTarget = new HashMap<>();
     /** Open writers whose documents may go into any index: no bound per index applies to them. */
     private int openUntargetedWriters;
+    /** Slices running in this JVM, and the target indices they wrote into, per copy key (its target index). */
+    private final Map<String, Integer> slicesRunning = new HashMap<>();
+    private final Map<String, Set<String>> writtenBySlices = new HashMap<>();
 
     /** A budget for one copy; nothing is asked of the target until two writes could be in flight. */
     public CopyBudget() {
@@ -211,6 +216,27 @@ public final class CopyBudget {
             }
         }
         return capacity;
+    }
+
+    /** A slice of a copy keyed {@code key} (its target index) starts in this JVM. */
+    synchronized void sliceStarted(String key) {
+        slicesRunning.merge(key, 1, Integer::sum);
+    }
+
+    /**
+     * A slice of the copy keyed {@code key} ended (written, failed or stopped) after writing into
+     * {@code targets}: returns every target the slices of that key wrote into when it was the last
+     * of them running in this JVM (the one to refresh them), else an empty set.
+     */
+    synchronized Set<String> sliceEnded(String key, Set<String> targets) {
+        Set<String> written = writtenBySlices.computeIfAbsent(key, k -> new TreeSet<>());
+        written.addAll(targets);
+        int running = slicesRunning.merge(key, -1, Integer::sum);
+        if (running > 0) {
+            return Set.of();
+        }
+        slicesRunning.remove(key);
+        return writtenBySlices.remove(key);
     }
 
     /** Keeps what a reader learnt of {@code index}: {@code bytes} of bulk body per document (ignored unless positive). */

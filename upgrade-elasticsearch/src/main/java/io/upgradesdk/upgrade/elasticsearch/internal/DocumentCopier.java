@@ -18,6 +18,8 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.StringJoiner;
 import java.util.function.Consumer;
 
@@ -81,6 +83,8 @@ public final class DocumentCopier {
     /** Documents in the first adaptive page, before any page's bytes are known. */
     static final int FIRST_ADAPTIVE_PAGE = 1000;
     /** Bounds of the automatic write concurrency. */
+    /** Characters of index names per refresh request (Elasticsearch's request line limit is 4 KB). */
+    private static final int REFRESH_NAMES_PER_REQUEST = 2000;
     static final int MIN_AUTO_CONCURRENCY = 2;
     static final int MAX_AUTO_CONCURRENCY = 8;
 
@@ -174,7 +178,7 @@ public final class DocumentCopier {
             writes.awaitAll();
         }
         if (refresh) {
-            target.send("POST", "/_refresh", null);
+            refresh(targetsOf(c));
         }
         checkpoint.accept(c.toJson());
         return new Result(c.read, c.written, c.skipped);
@@ -209,15 +213,19 @@ public final class DocumentCopier {
         String sort = sortField != null ? sortField : source.version().major() <= 5 ? "_uid"
                 : source.version().major() == 6 ? "_id" : "_seq_no";
         PageSizer sizer = pageSizer();
+        Set<String> lastToRefresh;
+        budget.sliceStarted(refreshKey());
         try (BulkPipeline writes = pipeline(sizer, checkpoint, progress, total)) {
             for (c.shard = c.shard >= 0 ? c.shard : slice; c.shard < shards; c.shard += slices, c.after = null) {
                 readShard(index, c.shard, sort, c, writes, sizer);
             }
             c.shard = shards;
             writes.awaitAll();
+        } finally {
+            lastToRefresh = budget.sliceEnded(refreshKey(), targetsOf(c));
         }
         if (refresh) {
-            target.send("POST", "/_refresh", null);
+            refresh(lastToRefresh);
         }
         checkpoint.accept(c.toJson());
         return new Result(c.read, c.written, c.skipped);
@@ -271,6 +279,42 @@ public final class DocumentCopier {
                     return;
                 }
             }
+        }
+    }
+
+    /** The slices of one copy in this JVM share one count of slices running, keyed by their target index. */
+    private String refreshKey() {
+        return writeTarget == null ? "" : writeTarget;
+    }
+
+    /** The target indices a copy wrote into in this run, and the one it writes into by design (resumed, it may have written none). */
+    private Set<String> targetsOf(Cursor c) {
+        Set<String> targets = new TreeSet<>(c.writtenInto);
+        if (writeTarget != null) {
+            targets.add(writeTarget);
+        }
+        return targets;
+    }
+
+    /**
+     * Makes the copied documents searchable: refreshes {@code indices} only (a cluster-wide
+     * {@code _refresh} would also refresh every other index of a live target), in requests whose
+     * index lists stay well under the HTTP line limit. A sliced copy refreshes once, when its last
+     * slice running in this JVM ends: each slice refreshing when it ends cut every target shard's
+     * segments at each slice's end (8 slices: 64 refreshes of an 8-shard index instead of 8, 5 %
+     * more target CPU in {@code SlicedCopyBench}).
+     */
+    private void refresh(Set<String> indices) {
+        StringBuilder names = new StringBuilder();
+        for (String index : indices) {
+            if (names.length() > 0 && names.length() + index.length() > REFRESH_NAMES_PER_REQUEST) {
+                target.send("POST", "/" + names + "/_refresh", null);
+                names.setLength(0);
+            }
+            names.append(names.length() == 0 ? "" : ",").append(enc(index));
+        }
+        if (names.length() > 0) {
+            target.send("POST", "/" + names + "/_refresh", null);
         }
     }
 
@@ -500,6 +544,7 @@ public final class DocumentCopier {
                 g.writeTree(toWrite.source());
                 g.writeRaw('\n');
                 ids.add(toWrite.index() + "/" + toWrite.id());
+                c.writtenInto.add(toWrite.index());
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -586,6 +631,8 @@ public final class DocumentCopier {
         long read;
         long written;
         long skipped;
+        /** The target indices this run of the copy wrote into (not saved in the cursor). */
+        final Set<String> writtenInto = new TreeSet<>();
 
         static Cursor parse(String text) {
             try {

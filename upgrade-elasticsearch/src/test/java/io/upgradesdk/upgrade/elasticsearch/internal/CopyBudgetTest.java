@@ -331,4 +331,21 @@ class CopyBudgetTest {
 
         assertThat(budget.pagePermits()).isEqualTo(3);
     }
+
+    @Test
+    void the_last_slice_of_a_copy_to_end_in_this_jvm_gets_every_target_its_slices_wrote_into() {
+        budget.sliceStarted("users-v2");
+        budget.sliceStarted("users-v2");
+        budget.sliceStarted("orders-v2");
+
+        assertThat(budget.sliceEnded("users-v2", java.util.Set.of("users-v2", "users-archive"))).isEmpty();
+        assertThat(budget.sliceEnded("orders-v2", java.util.Set.of("orders-v2"))).as("another copy sharing the budget")
+                .containsExactly("orders-v2");
+        assertThat(budget.sliceEnded("users-v2", java.util.Set.of("users-v2"))).as("the last users-v2 slice")
+                .containsExactly("users-archive", "users-v2");
+
+        budget.sliceStarted("users-v2");
+        assertThat(budget.sliceEnded("users-v2", java.util.Set.of("users-v2"))).as("a slice run again later")
+                .containsExactly("users-v2");
+    }
 }
