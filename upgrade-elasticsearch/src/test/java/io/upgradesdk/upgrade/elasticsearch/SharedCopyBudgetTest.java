@@ -67,6 +67,7 @@ class SharedCopyBudgetTest {
     @Test
     void eight_slices_worked_by_eight_workers_never_have_more_bulks_in_flight_than_the_copy_allows() {
         DocumentCopy copy = users().writeConcurrency(2).build();
+        targetCluster.bulkMillis = 60;      // longer than a page search on a loaded machine: the second slot is wanted
         UpgradePlan plan = UpgradePlan.builder("plan").step(copy.partitionedStep("copy-users").workers(SLICES).build()).build();
 
         UpgradeReport report = UpgradeRunner.builder().store(new InMemoryCheckpointStore()).owner("host-a").build().up(plan);
@@ -181,9 +182,10 @@ class SharedCopyBudgetTest {
         assertThat(writtenBy(runAllSlices(copy))).isEqualTo(SLICES * 1300);
 
         assertThat(sourceCluster.pageSizes.stream().filter(size -> size == FIRST_ADAPTIVE_PAGE).count())
-                .as("small first pages: the 2 slices holding the first permits; the 6 others waited for a permit"
-                        + " and started from the bytes per document the copy had learnt of the index")
-                .isEqualTo(2);
+                .as("small first pages: at most the 2 slices holding the first permits (1 when the second one"
+                        + " asked after the first had learnt); the 6 others waited for a permit and started from the"
+                        + " bytes per document the copy had learnt of the index")
+                .isBetween(1L, 2L);
     }
 
     @Test

@@ -85,6 +85,7 @@ public final class DocumentCopier {
     /** Bounds of the automatic write concurrency. */
     /** Characters of index names per refresh request (Elasticsearch's request line limit is 4 KB). */
     private static final int REFRESH_NAMES_PER_REQUEST = 2000;
+    private static final String REFRESH = "/_refresh?ignore_unavailable=true&allow_no_indices=true";
     static final int MIN_AUTO_CONCURRENCY = 2;
     static final int MAX_AUTO_CONCURRENCY = 8;
 
@@ -299,7 +300,8 @@ public final class DocumentCopier {
     /**
      * Makes the copied documents searchable: refreshes {@code indices} only (a cluster-wide
      * {@code _refresh} would also refresh every other index of a live target), in requests whose
-     * index lists stay well under the HTTP line limit. A sliced copy refreshes once, when its last
+     * index lists stay well under the HTTP line limit; an index that does not exist (nothing was
+     * ever written into it) is skipped. A sliced copy refreshes once, when its last
      * slice running in this JVM ends: each slice refreshing when it ends cut every target shard's
      * segments at each slice's end (8 slices: 64 refreshes of an 8-shard index instead of 8, 5 %
      * more target CPU in {@code SlicedCopyBench}).
@@ -308,13 +310,13 @@ public final class DocumentCopier {
         StringBuilder names = new StringBuilder();
         for (String index : indices) {
             if (names.length() > 0 && names.length() + index.length() > REFRESH_NAMES_PER_REQUEST) {
-                target.send("POST", "/" + names + "/_refresh", null);
+                target.send("POST", "/" + names + REFRESH, null);
                 names.setLength(0);
             }
             names.append(names.length() == 0 ? "" : ",").append(enc(index));
         }
         if (names.length() > 0) {
-            target.send("POST", "/" + names + "/_refresh", null);
+            target.send("POST", "/" + names + REFRESH, null);
         }
     }
 

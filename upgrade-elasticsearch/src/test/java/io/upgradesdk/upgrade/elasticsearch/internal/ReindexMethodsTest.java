@@ -89,7 +89,7 @@ class ReindexMethodsTest {
                 case "/old/_settings/index.number_of_shards" ->
                         Answer.ok("{\"old\":{\"settings\":{\"index\":{\"number_of_shards\":\"1\"}}}}");
                 case "/old/_search" -> search(JSON.readTree(r.body()));
-                case "/old/_cache/clear", "/_refresh" -> Answer.ok("{}");
+                case "/old/_cache/clear", "/new/_refresh" -> Answer.ok("{}");
                 case "/_bulk" -> bulk(r.body());
                 case "/_tasks" -> Answer.ok("{\"tasks\":[]}");
                 case "/_tasks/" + TASK -> Answer.ok(taskResult);
