@@ -42,6 +42,10 @@ import java.util.function.Supplier;
  * can be in flight are the sum of those indices' bounds (within the limit), so a copy into one
  * one-shard index holds 2 pages (1 written, 1 read), not one more per request it cannot send.
  *
+ * <p>Slices running: the budget counts the slices of each copy (keyed by its target index) running
+ * in this JVM, so that only the last one to end refreshes what they wrote, once per copy instead of
+ * once per slice.
+ *
  * <p>Page sizes learnt: the bytes per document a reader learnt from the pages of a source index it
  * encoded are kept per index, so that a slice starting later on the same index sizes its first page
  * from them instead of starting small (with 8 slices, 8 small first pages were 8 extra rounds of

@@ -19,8 +19,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.StringJoiner;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
@@ -82,10 +82,10 @@ public final class DocumentCopier {
     public static final long DEFAULT_TARGET_PAGE_BYTES = 8L << 20;
     /** Documents in the first adaptive page, before any page's bytes are known. */
     static final int FIRST_ADAPTIVE_PAGE = 1000;
-    /** Bounds of the automatic write concurrency. */
     /** Characters of index names per refresh request (Elasticsearch's request line limit is 4 KB). */
     private static final int REFRESH_NAMES_PER_REQUEST = 2000;
     private static final String REFRESH = "/_refresh?ignore_unavailable=true&allow_no_indices=true";
+    /** Bounds of the automatic write concurrency. */
     static final int MIN_AUTO_CONCURRENCY = 2;
     static final int MAX_AUTO_CONCURRENCY = 8;
 
