@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -52,6 +53,13 @@ final class FakeCluster implements AutoCloseable {
     final AtomicInteger processorRequests = new AtomicInteger();
     /** How long every bulk request takes to answer. */
     volatile long bulkMillis;
+    /**
+     * When positive, a bulk request is held (up to 10 s) until this many have been in flight at
+     * once, a single time: a test asserting that the copy reaches N bulks in flight then does not
+     * depend on how fast a loaded machine serves the pages in between.
+     */
+    volatile int holdBulksUntilInFlight;
+    private final Object bulkGate = new Object();
     /** Bulk requests being answered now, and the most at once. */
     final AtomicInteger bulksInFlight = new AtomicInteger();
     final AtomicInteger mostBulksInFlight = new AtomicInteger();
@@ -125,6 +133,7 @@ final class FakeCluster implements AutoCloseable {
                 int inFlight = bulksInFlight.incrementAndGet();
                 mostBulksInFlight.accumulateAndGet(inFlight, Math::max);
                 try {
+                    holdUntilBulksMet();
                     Thread.sleep(bulkMillis);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -259,6 +268,21 @@ final class FakeCluster implements AutoCloseable {
         server.stop(0);
         if (handlers != null) {
             handlers.shutdownNow();
+        }
+    }
+
+    private void holdUntilBulksMet() throws InterruptedException {
+        int wanted = holdBulksUntilInFlight;
+        if (wanted <= 0) {
+            return;
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        synchronized (bulkGate) {
+            bulkGate.notifyAll();
+            long left;
+            while (mostBulksInFlight.get() < wanted && (left = deadline - System.nanoTime()) > 0) {
+                TimeUnit.NANOSECONDS.timedWait(bulkGate, left);
+            }
         }
     }
 }

@@ -67,7 +67,7 @@ class SharedCopyBudgetTest {
     @Test
     void eight_slices_worked_by_eight_workers_never_have_more_bulks_in_flight_than_the_copy_allows() {
         DocumentCopy copy = users().writeConcurrency(2).build();
-        targetCluster.bulkMillis = 60;      // longer than a page search on a loaded machine: the second slot is wanted
+        targetCluster.holdBulksUntilInFlight = 2;   // the first bulk waits for a second one: no race with the pages
         UpgradePlan plan = UpgradePlan.builder("plan").step(copy.partitionedStep("copy-users").workers(SLICES).build()).build();
 
         UpgradeReport report = UpgradeRunner.builder().store(new InMemoryCheckpointStore()).owner("host-a").build().up(plan);
@@ -84,6 +84,7 @@ class SharedCopyBudgetTest {
         targetCluster.shards = 8;           // a one-shard target would get one bulk at a time (see below)
         DocumentCopy copy = users().build();
         targetCluster.bulkMillis = 150;     // slow writes: every slot is wanted even on a loaded machine
+        targetCluster.holdBulksUntilInFlight = 3;
 
         List<Future<DocumentCopy.Result>> slices = runAllSlices(copy);
 
@@ -123,6 +124,7 @@ class SharedCopyBudgetTest {
     @Test
     void copies_built_one_per_slice_share_the_budget_of_the_first_when_asked_to() throws Exception {
         DocumentCopy first = users().writeConcurrency(2).build();
+        targetCluster.holdBulksUntilInFlight = 2;
         List<Future<DocumentCopy.Result>> slices = new ArrayList<>();
         for (int k = 0; k < SLICES; k++) {
             int slice = k;
@@ -143,6 +145,7 @@ class SharedCopyBudgetTest {
         // served by the source and not yet answered by the target: never more than the copy holds
         sourceCluster.onPageServed = () -> mostPagesHeld.accumulateAndGet(pagesHeld.incrementAndGet(), Math::max);
         targetCluster.onBulkAnswered = pagesHeld::decrementAndGet;
+        targetCluster.holdBulksUntilInFlight = 2;
 
         assertThat(writtenBy(runAllSlices(copy))).isEqualTo(DOCUMENTS);
 
@@ -206,6 +209,7 @@ class SharedCopyBudgetTest {
         targetCluster.shards = 8;
         DocumentCopy copy = users().build();
         targetCluster.bulkMillis = 150;
+        targetCluster.holdBulksUntilInFlight = 4;
 
         assertThat(writtenBy(runAllSlices(copy))).isEqualTo(DOCUMENTS);
 
