@@ -96,21 +96,15 @@ public final class CopyBudget {
     }
 
     /**
-     * Takes a slot for one bulk request, waiting while the copy's requests in flight are at the
-     * limit; asks for the concurrency when another request is already in flight. Interrupting the
-     * waiting thread (e.g. a stopped run) ends the wait with {@link UpgradeErrorCode#INTERRUPTED}.
-     */
-    synchronized void acquireWrite(Supplier<BulkPipeline.Concurrency> ask) {
-        acquireWrite(ask, null, null);
-    }
-
-    /**
-     * Like {@link #acquireWrite(Supplier)} for a request that writes into the index {@code target}:
-     * with an adaptive concurrency, it also waits while {@code target} has as many requests in
-     * flight as primary shards (two bulks into one shard buy no speed and cost the target's CPU:
-     * upgrade-kuzzle's benchmark measured 13 % more per document). {@code primaries} is asked once
-     * per target, when a second request into it could start; 0 (unknown) means no bound. A fixed
-     * concurrency, or a null {@code target}, is not bounded per index.
+     * Takes a slot for one bulk request into the index {@code target} (null: documents into any
+     * index), waiting while the copy's requests in flight are at the limit; asks for the concurrency
+     * when another request is already in flight. With an adaptive concurrency, it also waits while
+     * {@code target} has as many requests in flight as primary shards (two bulks into one shard buy
+     * no speed and cost the target's CPU: upgrade-kuzzle's benchmark measured 13 % more per
+     * document). {@code primaries} is asked once per target, when a second request into it could
+     * start; 0 (unknown) means no bound. A fixed concurrency, or a null {@code target}, is not
+     * bounded per index. Interrupting the waiting thread (e.g. a stopped run) ends the wait with
+     * {@link UpgradeErrorCode#INTERRUPTED}.
      */
     synchronized void acquireWrite(Supplier<BulkPipeline.Concurrency> ask, String target, IntSupplier primaries) {
         if (inFlight > 0) {
@@ -135,11 +129,6 @@ public final class CopyBudget {
         return bound > 0 && writing >= bound;
     }
 
-    /** Gives back the slot of a bulk request that ended, written or failed. */
-    synchronized void releaseWrite() {
-        releaseWrite(null);
-    }
-
     /** Gives back the slot of a bulk request into {@code target} (or null) that ended, written or failed. */
     synchronized void releaseWrite(String target) {
         if (inFlight <= 0) {
@@ -147,7 +136,7 @@ public final class CopyBudget {
         }
         inFlight--;
         if (target != null) {
-            inFlightByTarget.computeIfPresent(target, (t, n) -> n > 1 ? n - 1 : null);
+            countDown(inFlightByTarget, target);
         }
         notifyAll();
     }
@@ -194,7 +183,7 @@ public final class CopyBudget {
         if (target == null) {
             openUntargetedWriters = Math.max(0, openUntargetedWriters - 1);
         } else {
-            openWritersByTarget.computeIfPresent(target, (t, n) -> n > 1 ? n - 1 : null);
+            countDown(openWritersByTarget, target);
         }
         notifyAll();
     }
@@ -235,12 +224,16 @@ public final class CopyBudget {
     synchronized Set<String> sliceEnded(String key, Set<String> targets) {
         Set<String> written = writtenBySlices.computeIfAbsent(key, k -> new TreeSet<>());
         written.addAll(targets);
-        int running = slicesRunning.merge(key, -1, Integer::sum);
-        if (running > 0) {
+        if (countDown(slicesRunning, key) > 0) {
             return Set.of();
         }
-        slicesRunning.remove(key);
         return writtenBySlices.remove(key);
+    }
+
+    /** One less of {@code key} in {@code counts} (a key counted down to 0 is removed); returns what is left. */
+    private static int countDown(Map<String, Integer> counts, String key) {
+        Integer left = counts.computeIfPresent(key, (k, n) -> n > 1 ? n - 1 : null);
+        return left == null ? 0 : left;
     }
 
     /** Keeps what a reader learnt of {@code index}: {@code bytes} of bulk body per document (ignored unless positive). */

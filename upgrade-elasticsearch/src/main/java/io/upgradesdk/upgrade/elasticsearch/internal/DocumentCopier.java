@@ -335,9 +335,7 @@ public final class DocumentCopier {
             if (r.status() != 200 || r.body().size() != 1) {
                 return 0;
             }
-            JsonNode settings = r.body().elements().next().path("settings");
-            JsonNode value = settings.has("index.number_of_shards") ? settings.path("index.number_of_shards")
-                    : settings.path("index").path("number_of_shards");
+            JsonNode value = numberOfShards(r.body().elements().next().path("settings"));
             return value.isTextual() || value.isNumber() ? Integer.parseInt(value.asText()) : 0;
         } catch (RuntimeException e) {
             return 0;
@@ -453,14 +451,18 @@ public final class DocumentCopier {
     private int shardCount(String index) {
         // no flat_settings: 5.x refuses it on a filtered settings request; read the nested or the flat form
         JsonNode settings = source.send("GET", "/" + enc(index) + "/_settings/index.number_of_shards", null);
-        JsonNode indexSettings = settings.path(index).path("settings");
-        JsonNode value = indexSettings.has("index.number_of_shards") ? indexSettings.path("index.number_of_shards")
-                : indexSettings.path("index").path("number_of_shards");
+        JsonNode value = numberOfShards(settings.path(index).path("settings"));
         if (!value.isTextual() && !value.isNumber()) {
             throw new UpgradeException(ElasticsearchErrorCode.REQUEST_FAILED, "the number of shards of " + index + " on "
                     + source.name() + " is not readable (" + settings + "); check that the index exists");
         }
         return Integer.parseInt(value.asText());
+    }
+
+    /** The {@code number_of_shards} of one index's filtered settings, in their nested or flat form. */
+    private static JsonNode numberOfShards(JsonNode indexSettings) {
+        return indexSettings.has("index.number_of_shards") ? indexSettings.path("index.number_of_shards")
+                : indexSettings.path("index").path("number_of_shards");
     }
 
     private ObjectNode pageBody(int size, String sort, ArrayNode after) {
