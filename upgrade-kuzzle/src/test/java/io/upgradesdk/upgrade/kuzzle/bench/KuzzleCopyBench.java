@@ -71,6 +71,12 @@ public final class KuzzleCopyBench {
      */
     private static final int VARIANT_WRITE_CONCURRENCY = Integer.getInteger("bench.variantWriteConcurrency", 0);
     private static final String CHILD_WRITE_CONCURRENCY = "bench.child.writeConcurrency";
+    /**
+     * {@code -Dbench.variantClasspath=CP}: each round also runs the whole plan with another build of
+     * the SDK (its class path), right after the default, to compare two builds round by round on
+     * the same nodes (an engine change's effect is smaller than the machine's spread between runs).
+     */
+    private static final String VARIANT_CLASSPATH = System.getProperty("bench.variantClasspath", "");
 
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("--plan")) {
@@ -95,7 +101,11 @@ public final class KuzzleCopyBench {
             System.out.printf("loaded %d docs (~1 KB, 2 shards) and a small Kuzzle 1.x dataset into ES %s in %.1f s%n", n,
                     ElasticsearchServer.V5, secs(t0));
             int probes = Integer.getInteger("bench.probe", -1);
-            if (probes >= 0) {
+            int sourceProbes = Integer.getInteger("bench.sourceProbe", -1);
+            if (sourceProbes >= 0) {
+                new SourceCostProbe(s, bench.index, () -> nodeCpuMs(sourcePid))
+                        .run(sourceProbes, Integer.getInteger("bench.pageSize", 8000));
+            } else if (probes >= 0) {
                 bench.probe(probes);
             } else {
                 bench.run(Integer.getInteger("bench.rounds", 3));
@@ -128,13 +138,17 @@ public final class KuzzleCopyBench {
 
         /** Where the plan's target CPU goes ({@link TargetCostProbe}) instead of the timed rounds. */
         void probe(int plans) throws Exception {
-            TargetCostProbe probe = new TargetCostProbe(src, dst, d, () -> nodeCpuMs(targetPid));
+            TargetCostProbe probe = new TargetCostProbe(src, dst, d, () -> nodeCpuMs(targetPid),
+                    () -> nodeCpuMs(sourcePid));
             probe.idle();
             for (int k = 1; k <= plans; k++) {
                 probe.plan(index, internal, "probe-" + k + "-" + index);
                 checkCount("&" + index + "." + TYPE);
                 dropTargets();
                 Thread.sleep(2_000);
+            }
+            if (Boolean.getBoolean("bench.plansOnly")) {
+                return;
             }
             probe.creations(Integer.getInteger("bench.repeat", 10));
             if (!Boolean.getBoolean("bench.creationsOnly")) {
@@ -184,9 +198,16 @@ public final class KuzzleCopyBench {
                 if (bestPage > 0) {
                     record(results, "(b) bare scroll+bulk, pages of " + bestPage, bare(bestPage));
                 }
+                boolean variantFirst = round % 2 == 0; // neither build always runs right after the other
+                if (variantFirst) {
+                    planOnVariantClassPath(results);
+                }
                 Run[] plan = plan();
                 record(results, "(p) public-storage step, default flags", plan[0]);
                 record(results, "(w) whole plan, default flags, own JVM", plan[1]);
+                if (!variantFirst) {
+                    planOnVariantClassPath(results);
+                }
                 if (VARIANT_WRITE_CONCURRENCY > 0) {
                     Run[] variant = plan(VARIANT_WRITE_CONCURRENCY);
                     record(results, "(vp) public-storage step, writeConcurrency " + VARIANT_WRITE_CONCURRENCY, variant[0]);
@@ -194,6 +215,14 @@ public final class KuzzleCopyBench {
                 }
             }
             summary(results, elasticdump != null ? "(e) elasticdump --limit " + bestLimit : null);
+        }
+
+        private void planOnVariantClassPath(Map<String, List<Run>> results) throws Exception {
+            if (!VARIANT_CLASSPATH.isEmpty()) {
+                Run[] variant = plan(0, VARIANT_CLASSPATH);
+                record(results, "(cp) public-storage step, variant class path", variant[0]);
+                record(results, "(cw) whole plan, variant class path", variant[1]);
+            }
         }
 
         private void record(Map<String, List<Run>> results, String name, Run r) {
@@ -448,6 +477,11 @@ public final class KuzzleCopyBench {
          * requests in flight when positive (a diagnosis variant, never the measured default).
          */
         Run[] plan(int writeConcurrency) throws Exception {
+            return plan(writeConcurrency, System.getProperty("java.class.path"));
+        }
+
+        /** The whole plan in its own JVM on {@code classPath}, as {@link #plan(int)}. */
+        Run[] plan(int writeConcurrency, String classPath) throws Exception {
             long[] writes0 = writeCounters();
             long[] nodes0 = {nodeCpuMs(sourcePid), nodeCpuMs(targetPid)};
             long[] nodesBeforePublic = new long[2];
@@ -455,7 +489,7 @@ public final class KuzzleCopyBench {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             String cmd = java + " -Xmx256m " + System.getProperty("bench.childJvmOptions", "") + " -D"
                     + CHILD_WRITE_CONCURRENCY + "=" + writeConcurrency
-                    + " -cp '" + System.getProperty("java.class.path") + "' " + KuzzleCopyBench.class.getName() + " --plan " + src + " " + dst + " '" + index + "' '" + internal + "'";
+                    + " -cp '" + classPath + "' " + KuzzleCopyBench.class.getName() + " --plan " + src + " " + dst + " '" + index + "' '" + internal + "'";
             StringBuilder out = new StringBuilder();
             // the target CPU at each step's start: what each step (and the JVM start before the first) cost the target
             Map<String, Long> targetAtStart = new LinkedHashMap<>();
@@ -489,6 +523,10 @@ public final class KuzzleCopyBench {
                 line.append(' ').append(steps.group(1).replace("kuzzle-", "")).append(' ').append(steps.group(2)).append(" ms");
             }
             System.out.println(line);
+            Matcher threads = Pattern.compile("THREADS (.*)").matcher(out);
+            while (threads.find()) {
+                System.out.println("    JVM threads' CPU ms, " + threads.group(1));
+            }
             checkCount("&" + index + "." + TYPE);
             printTargetStats("&" + index + "." + TYPE, writes0);
             dropTargets();
@@ -519,6 +557,7 @@ public final class KuzzleCopyBench {
             }
             KuzzleUpgradeSettings settings = builder.build();
             long[] cpuAtStart = new long[1];
+            ThreadCpu[] threadsAtStart = {ThreadCpu.now(), null};
             UpgradeReport r;
             try (KuzzleUpgrade kuzzle = KuzzleUpgrade.create()) {
                 r = UpgradeRunner.builder().store(new InMemoryCheckpointStore()).owner("bench")
@@ -526,6 +565,7 @@ public final class KuzzleCopyBench {
                             if (event instanceof io.upgradesdk.upgrade.UpgradeEvent.StepStarted started) {
                                 if (started.stepId().equals("kuzzle-public-storages")) {
                                     cpuAtStart[0] = processCpuNanos();
+                                    threadsAtStart[1] = ThreadCpu.now();
                                 }
                                 System.out.println("STEP-START " + started.stepId());
                                 System.out.flush();
@@ -533,6 +573,12 @@ public final class KuzzleCopyBench {
                         })
                         .build().up(kuzzle.upgradePlan(settings)).throwIfFailed();
             }
+            ThreadCpu threadsAtEnd = ThreadCpu.now();
+            long processMs = processCpuNanos() / 1_000_000;
+            System.out.printf("THREADS public step: %s; ended threads %d%n", threadsAtEnd.since(threadsAtStart[1]),
+                    processMs - cpuAtStart[0] / 1_000_000 - threadsAtEnd.totalSince(threadsAtStart[1]));
+            System.out.printf("THREADS whole plan: %s; JVM start and ended threads %d%n", threadsAtEnd.since(threadsAtStart[0]),
+                    processMs - threadsAtEnd.totalSince(threadsAtStart[0]));
             for (UpgradeReport.StepReport step : r.steps()) {
                 if (step.stepId().equals("kuzzle-public-storages")) {
                     System.out.printf("STEP %s %d ms, JVM CPU %d ms%n", step.stepId(), step.duration().toMillis(),

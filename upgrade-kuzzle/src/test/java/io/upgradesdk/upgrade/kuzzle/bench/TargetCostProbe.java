@@ -39,13 +39,16 @@ final class TargetCostProbe {
     private final String dstUrl;
     private final ElasticsearchConnection d;
     private final LongSupplier targetCpuMs;
+    private final LongSupplier sourceCpuMs;
     private double idleMsPerSecond;
 
-    TargetCostProbe(String srcUrl, String dstUrl, ElasticsearchConnection d, LongSupplier targetCpuMs) {
+    TargetCostProbe(String srcUrl, String dstUrl, ElasticsearchConnection d, LongSupplier targetCpuMs,
+            LongSupplier sourceCpuMs) {
         this.srcUrl = srcUrl;
         this.dstUrl = dstUrl;
         this.d = d;
         this.targetCpuMs = targetCpuMs;
+        this.sourceCpuMs = sourceCpuMs;
     }
 
     void idle() throws InterruptedException {
@@ -85,20 +88,23 @@ final class TargetCostProbe {
         long t0 = System.nanoTime();
         UpgradeRunner.builder().store(new InMemoryCheckpointStore()).owner("probe").listener(event -> {
             if (event instanceof UpgradeEvent.StepStarted s) {
-                steps.put(s.stepId(), new long[] {targetCpuMs.getAsLong(), System.nanoTime(), 0, 0});
+                steps.put(s.stepId(), new long[] {targetCpuMs.getAsLong(), System.nanoTime(), 0, 0,
+                        sourceCpuMs.getAsLong()});
             } else if (event instanceof UpgradeEvent.StepSucceeded s) {
                 long[] v = steps.get(s.stepId());
                 v[2] = targetCpuMs.getAsLong() - v[0];
                 v[3] = (System.nanoTime() - v[1]) / 1_000_000;
+                v[4] = sourceCpuMs.getAsLong() - v[4];
             }
         }).build().up(KuzzlePlanFactory.build(settings, measured)).throwIfFailed();
         long wall = (System.nanoTime() - t0) / 1_000_000;
         System.out.printf("probe: plan in-process %d ms, target CPU %d ms (idle share ~%.0f ms)%n", wall,
                 targetCpuMs.getAsLong() - c0, idleMsPerSecond * wall / 1000);
-        new TreeMap<>(steps).forEach((step, v) -> System.out.printf("  step %-26s %6d ms wall, target CPU %5d ms%n",
-                step.replace("kuzzle-", ""), v[3], v[2]));
-        new TreeMap<>(calls).forEach((call, v) -> System.out.printf("  call %-32s x%-3d target CPU %5d ms, wall %5d ms%n",
-                call, v[0], v[1], v[2]));
+        new TreeMap<>(steps).forEach((step, v) -> System.out.printf(
+                "  step %-26s %6d ms wall, target CPU %5d ms, source CPU %5d ms%n", step.replace("kuzzle-", ""), v[3],
+                v[2], v[4]));
+        new TreeMap<>(calls).forEach((call, v) -> System.out.printf(
+                "  call %-32s x%-3d target CPU %5d ms, source CPU %5d ms, wall %5d ms%n", call, v[0], v[1], v[3], v[2]));
     }
 
     /** A port whose calls add their count, target CPU and wall time to {@code calls}. */
@@ -112,6 +118,7 @@ final class TargetCostProbe {
                 }
             }
             long c = targetCpuMs.getAsLong();
+            long sc = sourceCpuMs.getAsLong();
             long t = System.nanoTime();
             try {
                 return method.invoke(real, args);
@@ -120,11 +127,12 @@ final class TargetCostProbe {
             } finally {
                 if (!method.getName().equals("close") && !method.getName().equals("majorVersion")) {
                     long[] v = calls.computeIfAbsent(role + "." + method.getName()
-                            + (args == null ? "" : "/" + args.length), k -> new long[3]);
+                            + (args == null ? "" : "/" + args.length), k -> new long[4]);
                     synchronized (v) {
                         v[0]++;
                         v[1] += targetCpuMs.getAsLong() - c;
                         v[2] += (System.nanoTime() - t) / 1_000_000;
+                        v[3] += sourceCpuMs.getAsLong() - sc;
                     }
                 }
             }
