@@ -2,18 +2,14 @@ package io.upgradesdk.upgrade.elasticsearch.internal;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.upgradesdk.upgrade.Sleeper;
 import io.upgradesdk.upgrade.UpgradeException;
 import io.upgradesdk.upgrade.elasticsearch.ElasticsearchErrorCode;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -70,9 +66,6 @@ public final class DocumentCopier {
     }
 
     private static final ObjectMapper JSON = EsClient.json();
-    /** Writes a page's documents into one buffer without flushing after each of them. */
-    private static final ObjectMapper BULK_JSON =
-            EsClient.json().copy().disable(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
 
     private final EsClient source;
     private final EsClient target;
@@ -268,15 +261,15 @@ public final class DocumentCopier {
             try (CopyBudget.PagePermit permit = budget.acquirePage()) {
                 sizer.startFrom(budget.bytesPerDocument(index));    // a slice that waited for its permit
                 int size = sizer.next();
-                JsonNode hits = source.send("POST", path, pageBody(size, sort, c.after)).path("hits").path("hits");
-                if (hits.size() == 0) {
+                HitsToBulk.ReadPage page = source.read("POST", path, pageBody(size, sort, c.after),
+                        answer -> hitsToBulk().read(answer, c, sizer, size));
+                if (page.hits() == 0) {
                     return;
                 }
-                BulkPipeline.Page page = encodePage(hits, c, sizer);
                 budget.learnt(index, sizer.bytesPerDocument());
-                c.after = (ArrayNode) hits.get(hits.size() - 1).path("sort");
-                writes.submit(page, permit.handOver(), c.toJson(), c.read, index);
-                if (hits.size() < size) {
+                c.after = sortValuesOf(page);
+                writes.submit(page.page(), permit.handOver(), c.toJson(), c.read, index);
+                if (page.hits() < size) {
                     return;
                 }
             }
@@ -414,17 +407,17 @@ public final class DocumentCopier {
         while (true) {
             int size = sizer.next();
             try (CopyBudget.PagePermit permit = budget.acquirePage()) {
-                JsonNode hits = useScroll ? scrollPage(index, c, size) : searchAfterPage(index, c, v, size);
-                if (hits.size() == 0) {
+                HitsToBulk.ReadPage page = useScroll ? scrollPage(index, c, size, sizer)
+                        : searchAfterPage(index, c, v, size, sizer);
+                if (page.hits() == 0) {
                     clearScroll(c);
                     return;
                 }
-                BulkPipeline.Page page = encodePage(hits, c, sizer);
                 if (!useScroll) {
-                    c.after = (ArrayNode) hits.get(hits.size() - 1).path("sort");
+                    c.after = sortValuesOf(page);
                 }
-                writes.submit(page, permit.handOver(), c.toJson(), c.read, index);
-                if (!useScroll && hits.size() < size) {
+                writes.submit(page.page(), permit.handOver(), c.toJson(), c.read, index);
+                if (!useScroll && page.hits() < size) {
                     return;
                 }
             }
@@ -479,22 +472,24 @@ public final class DocumentCopier {
     private static final String HIT_FIELDS = "filter_path=_scroll_id,hits.hits._index,hits.hits._type,hits.hits._id,"
             + "hits.hits._source,hits.hits.sort";
 
-    private JsonNode searchAfterPage(String index, Cursor c, EsVersion v, int size) {
+    private HitsToBulk.ReadPage searchAfterPage(String index, Cursor c, EsVersion v, int size, PageSizer sizer) {
         String sort = sortField != null ? sortField : v.major() <= 5 ? "_uid" : "_id";
         ObjectNode body = pageBody(size, sort, c.after);
-        return source.send("POST", "/" + enc(index) + "/_search?" + HIT_FIELDS, body).path("hits").path("hits");
+        return source.read("POST", "/" + enc(index) + "/_search?" + HIT_FIELDS, body,
+                answer -> hitsToBulk().read(answer, c, sizer, size));
     }
 
-    private JsonNode scrollPage(String index, Cursor c, int size) {
+    private HitsToBulk.ReadPage scrollPage(String index, Cursor c, int size, PageSizer sizer) {
         if (c.scroll != null) {
-            EsClient.EsResponse r = source.exchange("POST", "/_search/scroll?" + HIT_FIELDS,
-                    JSON.createObjectNode().put("scroll", "10m").put("scroll_id", c.scroll));
+            EsClient.Streamed<HitsToBulk.ReadPage> r = source.stream("POST", "/_search/scroll?" + HIT_FIELDS,
+                    JSON.createObjectNode().put("scroll", "10m").put("scroll_id", c.scroll),
+                    answer -> hitsToBulk().read(answer, c, sizer, size));
             if (r.status() == 200) {
-                c.scroll = r.body().path("_scroll_id").asText(null);
-                return r.body().path("hits").path("hits");
+                c.scroll = r.value().scrollId();
+                return r.value();
             }
             if (r.status() != 404) {
-                throw source.failure("POST", "/_search/scroll", r.status(), r.body());
+                throw source.failure("POST", "/_search/scroll", r.status(), r.failureBody());
             }
             // scroll expired (e.g. resumed long after): restart this index, writes are idempotent
         }
@@ -502,71 +497,31 @@ public final class DocumentCopier {
         body.put("size", size);
         body.set("query", query);
         body.putArray("sort").add("_doc");
-        JsonNode r = source.send("POST", "/" + enc(index) + "/_search?scroll=10m&" + HIT_FIELDS, body);
-        c.scroll = r.path("_scroll_id").asText(null);
-        return r.path("hits").path("hits");
+        HitsToBulk.ReadPage page = source.read("POST", "/" + enc(index) + "/_search?scroll=10m&" + HIT_FIELDS, body,
+                answer -> hitsToBulk().read(answer, c, sizer, size));
+        c.scroll = page.scrollId();
+        return page;
+    }
+
+    /** The last hit's sort values, where the next page starts; a page read with a sort always has them. */
+    private ArrayNode sortValuesOf(HitsToBulk.ReadPage page) {
+        if (page.lastSort() == null) {
+            throw new UpgradeException(ElasticsearchErrorCode.REQUEST_FAILED, source.name() + " answered a sorted page"
+                    + " without the sort values of its last document; the copy cannot continue after it (check that"
+                    + " nothing between the copy and the cluster filters the answer)");
+        }
+        return page.lastSort();
+    }
+
+    /** The documents of a search answer written into a bulk body as they are read, through this copy's transform. */
+    private HitsToBulk hitsToBulk() {
+        return new HitsToBulk(transform, target.version().major() < 7, source.version().major() >= 7, createOnly);
     }
 
     private void clearScroll(Cursor c) {
         if (c.scroll != null) {
             source.exchange("DELETE", "/_search/scroll", JSON.createObjectNode().put("scroll_id", c.scroll));
             c.scroll = null;
-        }
-    }
-
-    /** Transforms a page into one UTF-8 bulk body; counts read, skipped and (to be) written documents. */
-    private BulkPipeline.Page encodePage(JsonNode hits, Cursor c, PageSizer sizer) {
-        PageBuffer out = new PageBuffer(sizer.bodyCapacity(hits.size()));
-        List<String> ids = new ArrayList<>(hits.size());
-        boolean typedTarget = target.version().major() < 7;
-        boolean typelessSource = source.version().major() >= 7;
-        try (JsonGenerator g = BULK_JSON.getFactory().createGenerator(out)) {
-            g.setRootValueSeparator(null);
-            for (JsonNode hit : hits) {
-                c.read++;
-                String type = hit.path("_type").asText(null);
-                if (typelessSource && "_doc".equals(type)) {
-                    type = null;
-                }
-                EsDocument doc = new EsDocument(hit.path("_index").asText(), type, hit.path("_id").asText(),
-                        hit.path("_source").isObject() ? (ObjectNode) hit.path("_source") : JSON.createObjectNode());
-                EsDocument toWrite = transform.apply(doc);
-                if (toWrite == null) {
-                    c.skipped++;
-                    continue;
-                }
-                g.writeStartObject();
-                g.writeObjectFieldStart(createOnly ? "create" : "index");
-                g.writeStringField("_index", toWrite.index());
-                if (typedTarget) {
-                    g.writeStringField("_type", toWrite.type() == null ? "_doc" : toWrite.type());
-                }
-                g.writeStringField("_id", toWrite.id());
-                g.writeEndObject();
-                g.writeEndObject();
-                g.writeRaw('\n');
-                g.writeTree(toWrite.source());
-                g.writeRaw('\n');
-                ids.add(toWrite.index() + "/" + toWrite.id());
-                c.writtenInto.add(toWrite.index());
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        c.written += ids.size();
-        sizer.encoded(ids.size(), out.size());
-        return new BulkPipeline.Page(out.buffer(), out.size(), ids);
-    }
-
-    /** A page's bulk body being encoded, handed over without the copy {@code toByteArray()} makes. */
-    private static final class PageBuffer extends ByteArrayOutputStream {
-        PageBuffer(int capacity) {
-            super(capacity);
-        }
-
-        /** The buffer itself, of which the first {@link #size()} bytes are the body; written no more after this. */
-        byte[] buffer() {
-            return buf;
         }
     }
 

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.transport.TransportOptions;
 import co.elastic.clients.transport.rest_client.RestClientTransport;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -299,18 +300,74 @@ public final class EsClient implements AutoCloseable {
     public EsResponse exchange(String method, String path, Object body) {
         Request req = new Request(method, path);
         if (body != null) {
-            String text;
-            try {
-                text = body instanceof String s ? s : JSON.writeValueAsString(body);
-            } catch (IOException e) {
-                throw new IllegalArgumentException("cannot serialise a request body", e);
-            }
-            req.setEntity(new StringEntity(text, ContentType.APPLICATION_JSON));
+            req.setEntity(new StringEntity(text(body), ContentType.APPLICATION_JSON));
         }
         return perform(req, method, path);
     }
 
     private EsResponse perform(Request req, String method, String path) {
+        Response response = execute(req, method, path);
+        return new EsResponse(response.getStatusLine().getStatusCode(), bodyOf(response, method, path));
+    }
+
+    /**
+     * Sends a request whose successful answer {@code reader} reads token by token as it is parsed,
+     * without the answer's tree (a search page is megabytes: its tree was most of a copy's garbage);
+     * an answer with another status is returned with its body instead, as {@link #exchange} does.
+     */
+    public <T> Streamed<T> stream(String method, String path, Object body, AnswerReader<T> reader) {
+        Request req = new Request(method, path);
+        if (body != null) {
+            req.setEntity(new StringEntity(text(body), ContentType.APPLICATION_JSON));
+        }
+        Response response = execute(req, method, path);
+        int status = response.getStatusLine().getStatusCode();
+        if (status / 100 != 2) {
+            return new Streamed<>(status, null, bodyOf(response, method, path));
+        }
+        HttpEntity entity = response.getEntity();
+        try (InputStream in = entity == null ? InputStream.nullInputStream() : entity.getContent();
+                JsonParser parser = JSON.createParser(in)) {
+            return new Streamed<>(status, reader.read(parser), null);
+        } catch (JsonProcessingException e) {
+            throw new UpgradeException(ElasticsearchErrorCode.REQUEST_FAILED, name + " answered " + method + " " + path
+                    + " with something else than the JSON expected (" + e.getOriginalMessage() + "); check that the URL"
+                    + " points at Elasticsearch and not at a proxy's error page", e);
+        } catch (IOException e) {
+            throw new UpgradeException(ElasticsearchErrorCode.UNREACHABLE, "reading the answer of " + name
+                    + " to " + method + " " + path + " failed (" + e.getMessage() + "); retry", e);
+        }
+    }
+
+    /** Like {@link #stream}, failing on any non-2xx answer as {@link #send} does. */
+    public <T> T read(String method, String path, Object body, AnswerReader<T> reader) {
+        Streamed<T> answer = stream(method, path, body, reader);
+        if (answer.status() / 100 != 2) {
+            throw failure(method, path, answer.status(), answer.failureBody());
+        }
+        return answer.value();
+    }
+
+    /** Reads a JSON answer from its parser, positioned before its first token. */
+    @FunctionalInterface
+    public interface AnswerReader<T> {
+        T read(JsonParser answer) throws IOException;
+    }
+
+    /** A streamed answer: its status, and either what the reader made of it (2xx) or its body (any other status). */
+    public record Streamed<T>(int status, T value, JsonNode failureBody) {
+    }
+
+    private static String text(Object body) {
+        try {
+            return body instanceof String s ? s : JSON.writeValueAsString(body);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot serialise a request body", e);
+        }
+    }
+
+    /** Performs a request and returns its answer whatever its status; fails only when the cluster cannot be reached. */
+    private Response execute(Request req, String method, String path) {
         if (options != RequestOptions.DEFAULT) {
             req.setOptions(options);
         }
@@ -332,15 +389,21 @@ public final class EsClient implements AutoCloseable {
                     + " did not answer " + method + " " + path + " (" + e + "); check the URL, TLS settings and "
                     + "that the cluster is running", e);
         }
-        int status = response.getStatusLine().getStatusCode();
-        JsonNode body;
+        return response;
+    }
+
+    private JsonNode bodyOf(Response response, String method, String path) {
         try {
-            body = response.getEntity() == null ? MissingNode.getInstance() : bodyOf(response.getEntity());
+            return response.getEntity() == null ? MissingNode.getInstance() : bodyOf(response.getEntity());
         } catch (IOException e) {
             throw new UpgradeException(ElasticsearchErrorCode.UNREACHABLE, "reading the answer of " + name
                     + " to " + method + " " + path + " failed (" + e.getMessage() + "); retry", e);
         }
-        return new EsResponse(status, body);
+    }
+
+    private static boolean isJson(HttpEntity entity) {
+        Header type = entity.getContentType();
+        return type != null && type.getValue().toLowerCase(Locale.ROOT).contains("json");
     }
 
     /**
@@ -350,8 +413,7 @@ public final class EsClient implements AutoCloseable {
      */
     private static JsonNode bodyOf(HttpEntity entity) throws IOException {
         JsonNode body;
-        Header type = entity.getContentType();
-        if (type != null && type.getValue().toLowerCase(Locale.ROOT).contains("json")) {
+        if (isJson(entity)) {
             try (InputStream in = entity.getContent()) {
                 body = JSON.readTree(in);
             } catch (JsonProcessingException notJson) {
