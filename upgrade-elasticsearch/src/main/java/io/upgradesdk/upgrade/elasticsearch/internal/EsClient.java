@@ -298,11 +298,7 @@ public final class EsClient implements AutoCloseable {
 
     /** Sends a request and returns status and body, failing only when the cluster is unreachable. */
     public EsResponse exchange(String method, String path, Object body) {
-        Request req = new Request(method, path);
-        if (body != null) {
-            req.setEntity(new StringEntity(text(body), ContentType.APPLICATION_JSON));
-        }
-        return perform(req, method, path);
+        return perform(jsonRequest(method, path, body), method, path);
     }
 
     private EsResponse perform(Request req, String method, String path) {
@@ -316,11 +312,7 @@ public final class EsClient implements AutoCloseable {
      * an answer with another status is returned with its body instead, as {@link #exchange} does.
      */
     public <T> Streamed<T> stream(String method, String path, Object body, AnswerReader<T> reader) {
-        Request req = new Request(method, path);
-        if (body != null) {
-            req.setEntity(new StringEntity(text(body), ContentType.APPLICATION_JSON));
-        }
-        Response response = execute(req, method, path);
+        Response response = execute(jsonRequest(method, path, body), method, path);
         int status = response.getStatusLine().getStatusCode();
         if (status / 100 != 2) {
             return new Streamed<>(status, null, bodyOf(response, method, path));
@@ -331,11 +323,10 @@ public final class EsClient implements AutoCloseable {
             return new Streamed<>(status, reader.read(parser), null);
         } catch (JsonProcessingException e) {
             throw new UpgradeException(ElasticsearchErrorCode.REQUEST_FAILED, name + " answered " + method + " " + path
-                    + " with something else than the JSON expected (" + e.getOriginalMessage() + "); check that the URL"
-                    + " points at Elasticsearch and not at a proxy's error page", e);
+                    + " with something other than the JSON expected (" + e.getOriginalMessage() + "); check that the"
+                    + " URL points at Elasticsearch and not at a proxy's error page", e);
         } catch (IOException e) {
-            throw new UpgradeException(ElasticsearchErrorCode.UNREACHABLE, "reading the answer of " + name
-                    + " to " + method + " " + path + " failed (" + e.getMessage() + "); retry", e);
+            throw unreadable(method, path, e);
         }
     }
 
@@ -358,12 +349,19 @@ public final class EsClient implements AutoCloseable {
     public record Streamed<T>(int status, T value, JsonNode failureBody) {
     }
 
-    private static String text(Object body) {
-        try {
-            return body instanceof String s ? s : JSON.writeValueAsString(body);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot serialise a request body", e);
+    /** A request with {@code body} (a String, a JsonNode or any Jackson-serialisable value, or null) as JSON. */
+    private static Request jsonRequest(String method, String path, Object body) {
+        Request req = new Request(method, path);
+        if (body != null) {
+            String text;
+            try {
+                text = body instanceof String s ? s : JSON.writeValueAsString(body);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot serialise a request body", e);
+            }
+            req.setEntity(new StringEntity(text, ContentType.APPLICATION_JSON));
         }
+        return req;
     }
 
     /** Performs a request and returns its answer whatever its status; fails only when the cluster cannot be reached. */
@@ -396,9 +394,13 @@ public final class EsClient implements AutoCloseable {
         try {
             return response.getEntity() == null ? MissingNode.getInstance() : bodyOf(response.getEntity());
         } catch (IOException e) {
-            throw new UpgradeException(ElasticsearchErrorCode.UNREACHABLE, "reading the answer of " + name
-                    + " to " + method + " " + path + " failed (" + e.getMessage() + "); retry", e);
+            throw unreadable(method, path, e);
         }
+    }
+
+    private UpgradeException unreadable(String method, String path, IOException e) {
+        return new UpgradeException(ElasticsearchErrorCode.UNREACHABLE, "reading the answer of " + name
+                + " to " + method + " " + path + " failed (" + e.getMessage() + "); retry", e);
     }
 
     private static boolean isJson(HttpEntity entity) {
