@@ -77,6 +77,9 @@ public final class KuzzleCopyBench {
      * the same nodes (an engine change's effect is smaller than the machine's spread between runs).
      */
     private static final String VARIANT_CLASSPATH = System.getProperty("bench.variantClasspath", "");
+    /** {@code -Dbench.variantSlices=N}: each round also runs the whole plan with N slices per collection (a diagnosis). */
+    private static final int VARIANT_SLICES = Integer.getInteger("bench.variantSlices", 0);
+    private static final String CHILD_SLICES = "bench.child.slices";
 
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("--plan")) {
@@ -219,9 +222,14 @@ public final class KuzzleCopyBench {
 
         private void planOnVariantClassPath(Map<String, List<Run>> results) throws Exception {
             if (!VARIANT_CLASSPATH.isEmpty()) {
-                Run[] variant = plan(0, VARIANT_CLASSPATH);
+                Run[] variant = plan(0, VARIANT_CLASSPATH, 0);
                 record(results, "(cp) public-storage step, variant class path", variant[0]);
                 record(results, "(cw) whole plan, variant class path", variant[1]);
+            }
+            if (VARIANT_SLICES > 0) {
+                Run[] variant = plan(0, System.getProperty("java.class.path"), VARIANT_SLICES);
+                record(results, "(sp) public-storage step, slices " + VARIANT_SLICES, variant[0]);
+                record(results, "(sw) whole plan, slices " + VARIANT_SLICES, variant[1]);
             }
         }
 
@@ -477,25 +485,32 @@ public final class KuzzleCopyBench {
          * requests in flight when positive (a diagnosis variant, never the measured default).
          */
         Run[] plan(int writeConcurrency) throws Exception {
-            return plan(writeConcurrency, System.getProperty("java.class.path"));
+            return plan(writeConcurrency, System.getProperty("java.class.path"), 0);
         }
 
-        /** The whole plan in its own JVM on {@code classPath}, as {@link #plan(int)}. */
-        Run[] plan(int writeConcurrency, String classPath) throws Exception {
+        /** The whole plan in its own JVM on {@code classPath}, with {@code slices} when positive, as {@link #plan(int)}. */
+        Run[] plan(int writeConcurrency, String classPath, int slices) throws Exception {
             long[] writes0 = writeCounters();
             long[] nodes0 = {nodeCpuMs(sourcePid), nodeCpuMs(targetPid)};
             long[] nodesBeforePublic = new long[2];
             long t0 = System.nanoTime();
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             String cmd = java + " -Xmx256m " + System.getProperty("bench.childJvmOptions", "") + " -D"
-                    + CHILD_WRITE_CONCURRENCY + "=" + writeConcurrency
+                    + CHILD_WRITE_CONCURRENCY + "=" + writeConcurrency + " -D" + CHILD_SLICES + "=" + slices
                     + " -cp '" + classPath + "' " + KuzzleCopyBench.class.getName() + " --plan " + src + " " + dst + " '" + index + "' '" + internal + "'";
             StringBuilder out = new StringBuilder();
             // the target CPU at each step's start: what each step (and the JVM start before the first) cost the target
             Map<String, Long> targetAtStart = new LinkedHashMap<>();
             targetAtStart.put("jvm-start", nodes0[1]);
+            long[] firstStepAndPlanEnd = new long[2];
             long childCpu = runTimed(cmd, line -> {
                 out.append(line).append('\n');
+                if (line.startsWith("STEP-START ") && firstStepAndPlanEnd[0] == 0) {
+                    firstStepAndPlanEnd[0] = System.nanoTime();
+                }
+                if (line.startsWith("THREADS ") && firstStepAndPlanEnd[1] == 0) {
+                    firstStepAndPlanEnd[1] = System.nanoTime();
+                }
                 if (line.startsWith("STEP-START ")) {
                     targetAtStart.put(line.substring("STEP-START kuzzle-".length()), nodeCpuMs(targetPid));
                 }
@@ -504,6 +519,7 @@ public final class KuzzleCopyBench {
                     nodesBeforePublic[1] = targetAtStart.get("public-storages");
                 }
             });
+            long exited = System.nanoTime();
             double whole = secs(t0);
             long[] nodes1 = {nodeCpuMs(sourcePid), nodeCpuMs(targetPid)};
             StringBuilder perStep = new StringBuilder("    target CPU ms by step:");
@@ -518,11 +534,12 @@ public final class KuzzleCopyBench {
                 throw new IllegalStateException("the plan did not report its public step:\n" + out);
             }
             Matcher steps = Pattern.compile("STEP (\\S+) (\\d+) ms").matcher(out);
-            StringBuilder line = new StringBuilder("    steps:");
+            StringBuilder line = new StringBuilder(String.format("    launch to first step %d ms, then steps:",
+                    (firstStepAndPlanEnd[0] - t0) / 1_000_000));
             while (steps.find()) {
                 line.append(' ').append(steps.group(1).replace("kuzzle-", "")).append(' ').append(steps.group(2)).append(" ms");
             }
-            System.out.println(line);
+            System.out.println(line.append(String.format("; plan end to exit %d ms", (exited - firstStepAndPlanEnd[1]) / 1_000_000)));
             Matcher threads = Pattern.compile("THREADS (.*)").matcher(out);
             while (threads.find()) {
                 System.out.println("    JVM threads' CPU ms, " + threads.group(1));
@@ -551,6 +568,10 @@ public final class KuzzleCopyBench {
                     .sourceElasticsearch(ElasticsearchEndpoint.of(src)).targetElasticsearch(ElasticsearchEndpoint.of(dst))
                     .v1InternalIndex(internal).v2InternalIndexName(internal.substring(1))
                     .selection(DataSelection.indices(index)).targetVersion("2.14.0");
+            int slices = Integer.getInteger(CHILD_SLICES, 0);
+            if (slices > 0) {
+                builder.slices(slices);
+            }
             int writeConcurrency = Integer.getInteger(CHILD_WRITE_CONCURRENCY, 0);
             if (writeConcurrency > 0) {
                 builder.writeConcurrency(writeConcurrency);

@@ -125,7 +125,7 @@ final class TargetCostProbe {
             } catch (InvocationTargetException e) {
                 throw e.getCause();
             } finally {
-                if (!method.getName().equals("close") && !method.getName().equals("majorVersion")) {
+                if (!method.getName().equals("majorVersion")) {
                     long[] v = calls.computeIfAbsent(role + "." + method.getName()
                             + (args == null ? "" : "/" + args.length), k -> new long[4]);
                     synchronized (v) {
