@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -323,6 +324,34 @@ class PartitionedStepTest {
                 releaseFirst.countDown();
                 hostA.shutdownNow();
             }
+        }
+
+        @Test
+        void theStepEndsWhenItsLastPartitionIsDoneWithoutWaitingForAnIdleWorkersPollToEnd() {
+            CountDownLatch idleWorkerPolls = new CountDownLatch(1);
+            AtomicBoolean aPollRanToItsEnd = new AtomicBoolean();
+            Sleeper longPoll = duration -> {     // a poll far longer than the work left
+                idleWorkerPolls.countDown();
+                Thread.sleep(20_000);
+                aPollRanToItsEnd.set(true);
+            };
+            UpgradePlan plan = plan(UpgradeStep.partitioned("copy").partitions(ctx -> List.of("fast", "slow"))
+                    .workers(2).execute(part -> {
+                        if (part.partitionId().equals("slow")) {    // ends while the other worker, with nothing left to claim, polls
+                            assertThat(idleWorkerPolls.await(10, TimeUnit.SECONDS)).isTrue();
+                        }
+                        worked.add(part.partitionId());
+                    }).build());
+            UpgradeRunner runner = UpgradeRunner.builder().store(store).owner("host-a").sleeper(longPoll)
+                    .retryPolicy(NO_RETRY).build();
+
+            UpgradeReport report = runner.up(plan);
+
+            assertThat(report.outcome()).isEqualTo(Outcome.SUCCEEDED);
+            assertThat(worked).containsExactlyInAnyOrder("fast", "slow");
+            assertThat(aPollRanToItsEnd).as("the step waited for an idle worker's poll to end").isFalse();
+            assertThat(runner.partitions(plan, "copy")).extracting(PartitionStatus::state)
+                    .containsOnly(PartitionState.DONE);
         }
 
         @Test

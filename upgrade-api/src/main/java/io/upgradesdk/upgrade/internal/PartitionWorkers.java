@@ -13,6 +13,7 @@ import io.upgradesdk.upgrade.UpgradeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,6 +38,11 @@ import org.slf4j.LoggerFactory;
  * ({@link #untilAllFinished}) workers wait, polling, while other workers (maybe on other hosts) hold
  * partitions, and take over those whose claim expires; a joining worker ({@link #whileAnyIsFree})
  * stops when nothing is left to claim.
+ *
+ * <p>The worker that finds every partition finished cuts short the polls of the workers waiting
+ * (it interrupts them while they are in the sleeper, and only then), so that the step ends when its
+ * last partition is done, not up to one poll interval (1 s) later: that wait was the idle time
+ * 8 slices of a copy lost against 1 in upgrade-elasticsearch's {@code SlicedCopyBench}.
  */
 final class PartitionWorkers implements PartitionContextImpl.Host {
 
@@ -56,6 +62,12 @@ final class PartitionWorkers implements PartitionContextImpl.Host {
     private final AtomicReference<Throwable> fatal = new AtomicReference<>();
     private final AtomicInteger completed = new AtomicInteger();
     private final AtomicInteger failed = new AtomicInteger();
+    /** Guards {@link #polling} and the setting of {@link #allDone}. */
+    private final Object pollLock = new Object();
+    /** The worker threads waiting in a poll now. */
+    private final Set<Thread> polling = new HashSet<>();
+    /** Set when a worker found every partition finished: no worker polls any more. */
+    private volatile boolean allDone;
 
     private PartitionWorkers(OperationScope scope, PartitionedStep step, String ownerPrefix, boolean waitForAll,
             BooleanSupplier runStopped) {
@@ -201,14 +213,17 @@ final class PartitionWorkers implements PartitionContextImpl.Host {
     private void workerLoop(String owner) {
         try {
             Duration poll = pollInterval();
-            while (!stopRequested()) {
+            while (!stopRequested() && !allDone) {
                 Optional<PartitionClaims.Claim> claim = claims.claim(owner, scope.settings().leaseDuration());
                 if (claim.isPresent()) {
                     workPartition(claim.get());
-                } else if (!waitForAll || allFinished()) {
+                } else if (!waitForAll) {
+                    return;
+                } else if (allFinished()) {
+                    endPolls();
                     return;
                 } else {
-                    scope.sleep(poll);
+                    poll(poll);
                 }
             }
         } catch (StopRun stop) {
@@ -221,6 +236,42 @@ final class PartitionWorkers implements PartitionContextImpl.Host {
         } catch (RuntimeException e) {
             fatal.compareAndSet(null, new UpgradeException(UpgradeErrorCode.STORE_UNAVAILABLE, "a worker of step '"
                     + step.id() + "' stopped: " + scope.redactor().describe(e) + ". Run again to resume", e));
+        }
+    }
+
+    /**
+     * Waits one poll interval with the runner's sleeper, unless every partition is finished: then
+     * the wait is skipped, or cut short by {@link #endPolls} (the interrupt it takes ends here).
+     */
+    private void poll(Duration interval) {
+        Thread self = Thread.currentThread();
+        synchronized (pollLock) {
+            if (allDone) {
+                return;
+            }
+            polling.add(self);
+        }
+        try {
+            scope.sleep(interval);
+        } catch (StopRun stop) {
+            if (!allDone) {
+                throw stop;
+            }
+        } finally {
+            synchronized (pollLock) {
+                polling.remove(self);
+                if (allDone) {
+                    Thread.interrupted();   // endPolls' interrupt, if it came after the sleep ended
+                }
+            }
+        }
+    }
+
+    /** Every partition is finished: the workers waiting in a poll stop waiting, and none starts one. */
+    private void endPolls() {
+        synchronized (pollLock) {
+            allDone = true;
+            polling.forEach(Thread::interrupt);
         }
     }
 
