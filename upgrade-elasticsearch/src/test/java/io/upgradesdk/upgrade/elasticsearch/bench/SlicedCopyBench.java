@@ -3,7 +3,9 @@ package io.upgradesdk.upgrade.elasticsearch.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.upgradesdk.testservers.ElasticsearchServer;
 import io.upgradesdk.upgrade.InMemoryCheckpointStore;
+import io.upgradesdk.upgrade.UpgradeEvent;
 import io.upgradesdk.upgrade.UpgradeException;
+import io.upgradesdk.upgrade.UpgradeListener;
 import io.upgradesdk.upgrade.UpgradePlan;
 import io.upgradesdk.upgrade.UpgradeRunner;
 import io.upgradesdk.upgrade.UpgradeStep;
@@ -53,7 +55,9 @@ import java.util.concurrent.TimeUnit;
  * {@code bench.sourceShards} (default 8), {@code bench.targetShards} (default 8),
  * {@code bench.jfr=DIR}: a JFR profile (settings {@code profile}, through {@code jcmd}) of the client
  * JVM for each configuration's first measured run, as {@code DIR/slices-<n>.jfr} (JFR costs CPU:
- * compare CPU figures only between runs without it).
+ * compare CPU figures only between runs without it),
+ * {@code bench.timeline=true}: per copy, when each partition (slice) was claimed, first reported a
+ * written page and was done, and the time from the last partition done to the end of the plan.
  */
 public final class SlicedCopyBench {
 
@@ -106,6 +110,7 @@ public final class SlicedCopyBench {
     private final int documents;
     private final int targetShards;
     private final Path jfrDir;
+    private final boolean timelines = Boolean.getBoolean("bench.timeline");
 
     private SlicedCopyBench(ElasticsearchConnection source, ElasticsearchConnection target, long sourcePid,
             long targetPid, String prefix, int documents) {
@@ -248,8 +253,13 @@ public final class SlicedCopyBench {
                 : config.configure(DocumentCopy.from(source, sourceIndex).to(target, targetIndex)).slices(config.slices()).build()
                         .partitionedStep("copy").workers(config.slices()).build();
         UpgradePlan plan = UpgradePlan.builder("sliced-bench-" + config.slices()).step(step).build();
-        UpgradeRunner.builder().store(new InMemoryCheckpointStore()).owner("bench").build().up(plan).throwIfFailed();
+        Timeline timeline = new Timeline(t0);
+        UpgradeRunner.Builder runner = UpgradeRunner.builder().store(new InMemoryCheckpointStore()).owner("bench");
+        (timelines ? runner.listener(timeline) : runner).build().up(plan).throwIfFailed();
         double seconds = secs(t0);
+        if (timelines) {
+            timeline.print(seconds);
+        }
         Run r = new Run(config, seconds, processCpuMs() - cpu0[0], cpuMs(sourcePid) - cpu0[1],
                 cpuMs(targetPid) - cpu0[2], rejections() - rejections0, writeTasks() - writeTasks0, sourceQueries() - queries0);
         if (profile) {
@@ -293,6 +303,54 @@ public final class SlicedCopyBench {
                 + ",\"number_of_replicas\":0,\"refresh_interval\":\"-1\"}}");
         target.send("GET", "/_cluster/health/" + targetIndex + "?wait_for_status=green&timeout=60s", null);
         Thread.sleep(1000);
+    }
+
+    /**
+     * The runner's partition events of one copy, in ms since its start: claim, first page written
+     * (first progress event) and done of each partition, and the step's end, to show the time between
+     * the last partition's end and the plan's, when no slice works.
+     */
+    private static final class Timeline implements UpgradeListener {
+        private final long t0;
+        private final Map<String, long[]> partitions = new java.util.concurrent.ConcurrentHashMap<>();
+        private volatile long stepEnded = -1;
+
+        Timeline(long t0) {
+            this.t0 = t0;
+        }
+
+        @Override
+        public void onEvent(UpgradeEvent event) {
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            if (event instanceof UpgradeEvent.PartitionClaimed e) {
+                partitions.computeIfAbsent(e.partitionId(), id -> new long[] {-1, -1, -1})[0] = ms;
+            } else if (event instanceof UpgradeEvent.PartitionDone e) {
+                partitions.computeIfAbsent(e.partitionId(), id -> new long[] {-1, -1, -1})[2] = ms;
+            } else if (event instanceof UpgradeEvent.StepProgress e && e.message().startsWith("partition ")) {
+                String id = e.message().substring("partition ".length(), e.message().indexOf(':'));
+                long[] p = partitions.computeIfAbsent(id, k -> new long[] {-1, -1, -1});
+                if (p[1] < 0) {
+                    p[1] = ms;
+                }
+            } else if (event instanceof UpgradeEvent.StepSucceeded) {
+                stepEnded = ms;
+            }
+        }
+
+        void print(double seconds) {
+            StringBuilder line = new StringBuilder("    timeline ms (claimed/first page written/done):");
+            long lastDone = -1;
+            for (Map.Entry<String, long[]> p : new java.util.TreeMap<>(partitions).entrySet()) {
+                long[] t = p.getValue();
+                line.append(' ').append(p.getKey()).append(' ').append(t[0]).append('/').append(t[1]).append('/')
+                        .append(t[2]);
+                lastDone = Math.max(lastDone, t[2]);
+            }
+            System.out.println(line);
+            System.out.printf("    last partition done %d ms, step succeeded %d ms (+%d), plan returned %d ms (+%d)%n",
+                    lastDone, stepEnded, stepEnded - lastDone, Math.round(seconds * 1000),
+                    Math.round(seconds * 1000) - lastDone);
+        }
     }
 
     /** Tasks the target's write thread pool completed (shard-level bulk operations), all nodes. */
