@@ -262,7 +262,7 @@ public final class DocumentCopier {
                 sizer.startFrom(budget.bytesPerDocument(index));    // a slice that waited for its permit
                 int size = sizer.next();
                 HitsToBulk.ReadPage page = source.read("POST", path, pageBody(size, sort, c.after),
-                        answer -> hitsToBulk().read(answer, c, sizer, size));
+                        pageInto(c, sizer, size));
                 if (page.hits() == 0) {
                     return;
                 }
@@ -476,14 +476,14 @@ public final class DocumentCopier {
         String sort = sortField != null ? sortField : v.major() <= 5 ? "_uid" : "_id";
         ObjectNode body = pageBody(size, sort, c.after);
         return source.read("POST", "/" + enc(index) + "/_search?" + HIT_FIELDS, body,
-                answer -> hitsToBulk().read(answer, c, sizer, size));
+                pageInto(c, sizer, size));
     }
 
     private HitsToBulk.ReadPage scrollPage(String index, Cursor c, int size, PageSizer sizer) {
         if (c.scroll != null) {
             EsClient.Streamed<HitsToBulk.ReadPage> r = source.stream("POST", "/_search/scroll?" + HIT_FIELDS,
                     JSON.createObjectNode().put("scroll", "10m").put("scroll_id", c.scroll),
-                    answer -> hitsToBulk().read(answer, c, sizer, size));
+                    pageInto(c, sizer, size));
             if (r.status() == 200) {
                 c.scroll = r.value().scrollId();
                 return r.value();
@@ -498,7 +498,7 @@ public final class DocumentCopier {
         body.set("query", query);
         body.putArray("sort").add("_doc");
         HitsToBulk.ReadPage page = source.read("POST", "/" + enc(index) + "/_search?scroll=10m&" + HIT_FIELDS, body,
-                answer -> hitsToBulk().read(answer, c, sizer, size));
+                pageInto(c, sizer, size));
         c.scroll = page.scrollId();
         return page;
     }
@@ -513,9 +513,14 @@ public final class DocumentCopier {
         return page.lastSort();
     }
 
-    /** The documents of a search answer written into a bulk body as they are read, through this copy's transform. */
-    private HitsToBulk hitsToBulk() {
-        return new HitsToBulk(transform, target.version().major() < 7, source.version().major() >= 7, createOnly);
+    /**
+     * Reads a search answer of up to {@code size} documents into one bulk body as it is parsed,
+     * through this copy's transform, counting them in {@code c}.
+     */
+    private EsClient.AnswerReader<HitsToBulk.ReadPage> pageInto(Cursor c, PageSizer sizer, int size) {
+        HitsToBulk toBulk = new HitsToBulk(transform, target.version().major() < 7, source.version().major() >= 7,
+                createOnly);
+        return answer -> toBulk.read(answer, c, sizer, size);
     }
 
     private void clearScroll(Cursor c) {

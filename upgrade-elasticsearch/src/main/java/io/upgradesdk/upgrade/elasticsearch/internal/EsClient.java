@@ -403,11 +403,6 @@ public final class EsClient implements AutoCloseable {
                 + " to " + method + " " + path + " failed (" + e.getMessage() + "); retry", e);
     }
 
-    private static boolean isJson(HttpEntity entity) {
-        Header type = entity.getContentType();
-        return type != null && type.getValue().toLowerCase(Locale.ROOT).contains("json");
-    }
-
     /**
      * The answer's body: a JSON answer parsed straight from the client's buffer (a search page is
      * megabytes: copying it into an array first doubled the client's allocations per page), any
@@ -415,7 +410,8 @@ public final class EsClient implements AutoCloseable {
      */
     private static JsonNode bodyOf(HttpEntity entity) throws IOException {
         JsonNode body;
-        if (isJson(entity)) {
+        Header type = entity.getContentType();
+        if (type != null && type.getValue().toLowerCase(Locale.ROOT).contains("json")) {
             try (InputStream in = entity.getContent()) {
                 body = JSON.readTree(in);
             } catch (JsonProcessingException notJson) {

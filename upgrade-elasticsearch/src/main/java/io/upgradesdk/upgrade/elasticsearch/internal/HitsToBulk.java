@@ -142,7 +142,7 @@ final class HitsToBulk {
     private static final class Page {
         private final int capacity;
         private final List<String> ids = new ArrayList<>();
-        private PageBuffer out = new PageBuffer(0);
+        private PageBuffer out;
         private JsonGenerator generator;
         private int hits;
         private ArrayNode lastSort;
@@ -161,9 +161,10 @@ final class HitsToBulk {
         }
 
         BulkPipeline.Page finish() throws IOException {
-            if (generator != null) {
-                generator.close();
+            if (generator == null) {
+                return new BulkPipeline.Page(new byte[0], 0, ids);
             }
+            generator.close();
             return new BulkPipeline.Page(out.buffer(), out.size(), ids);
         }
     }
