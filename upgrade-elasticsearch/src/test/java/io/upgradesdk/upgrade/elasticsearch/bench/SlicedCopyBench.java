@@ -323,18 +323,23 @@ public final class SlicedCopyBench {
         public void onEvent(UpgradeEvent event) {
             long ms = (System.nanoTime() - t0) / 1_000_000;
             if (event instanceof UpgradeEvent.PartitionClaimed e) {
-                partitions.computeIfAbsent(e.partitionId(), id -> new long[] {-1, -1, -1})[0] = ms;
+                times(e.partitionId())[0] = ms;
             } else if (event instanceof UpgradeEvent.PartitionDone e) {
-                partitions.computeIfAbsent(e.partitionId(), id -> new long[] {-1, -1, -1})[2] = ms;
+                times(e.partitionId())[2] = ms;
             } else if (event instanceof UpgradeEvent.StepProgress e && e.message().startsWith("partition ")) {
                 String id = e.message().substring("partition ".length(), e.message().indexOf(':'));
-                long[] p = partitions.computeIfAbsent(id, k -> new long[] {-1, -1, -1});
+                long[] p = times(id);
                 if (p[1] < 0) {
                     p[1] = ms;
                 }
             } else if (event instanceof UpgradeEvent.StepSucceeded) {
                 stepEnded = ms;
             }
+        }
+
+        /** A partition's claimed, first-page and done times (-1: not yet). */
+        private long[] times(String partitionId) {
+            return partitions.computeIfAbsent(partitionId, id -> new long[] {-1, -1, -1});
         }
 
         void print(double seconds) {

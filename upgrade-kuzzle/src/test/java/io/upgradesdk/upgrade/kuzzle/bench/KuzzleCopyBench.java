@@ -73,8 +73,9 @@ public final class KuzzleCopyBench {
     private static final String CHILD_WRITE_CONCURRENCY = "bench.child.writeConcurrency";
     /**
      * {@code -Dbench.variantClasspath=CP}: each round also runs the whole plan with another build of
-     * the SDK (its class path), right after the default, to compare two builds round by round on
-     * the same nodes (an engine change's effect is smaller than the machine's spread between runs).
+     * the SDK (its class path), before or after the default in alternate rounds, to compare two builds
+     * round by round on the same nodes (an engine change's effect is smaller than the machine's spread
+     * between runs).
      */
     private static final String VARIANT_CLASSPATH = System.getProperty("bench.variantClasspath", "");
     /** {@code -Dbench.variantSlices=N}: each round also runs the whole plan with N slices per collection (a diagnosis). */
@@ -203,13 +204,13 @@ public final class KuzzleCopyBench {
                 }
                 boolean variantFirst = round % 2 == 0; // neither build always runs right after the other
                 if (variantFirst) {
-                    planOnVariantClassPath(results);
+                    alternatingVariants(results);
                 }
                 Run[] plan = plan();
                 record(results, "(p) public-storage step, default flags", plan[0]);
                 record(results, "(w) whole plan, default flags, own JVM", plan[1]);
                 if (!variantFirst) {
-                    planOnVariantClassPath(results);
+                    alternatingVariants(results);
                 }
                 if (VARIANT_WRITE_CONCURRENCY > 0) {
                     Run[] variant = plan(VARIANT_WRITE_CONCURRENCY);
@@ -220,7 +221,8 @@ public final class KuzzleCopyBench {
             summary(results, elasticdump != null ? "(e) elasticdump --limit " + bestLimit : null);
         }
 
-        private void planOnVariantClassPath(Map<String, List<Run>> results) throws Exception {
+        /** The variants run before the default plan in even rounds and after it in odd ones: another build, other slices. */
+        private void alternatingVariants(Map<String, List<Run>> results) throws Exception {
             if (!VARIANT_CLASSPATH.isEmpty()) {
                 Run[] variant = plan(0, VARIANT_CLASSPATH, 0);
                 record(results, "(cp) public-storage step, variant class path", variant[0]);

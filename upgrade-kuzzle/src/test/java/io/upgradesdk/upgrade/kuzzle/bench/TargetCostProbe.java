@@ -107,7 +107,7 @@ final class TargetCostProbe {
                 "  call %-32s x%-3d target CPU %5d ms, source CPU %5d ms, wall %5d ms%n", call, v[0], v[1], v[3], v[2]));
     }
 
-    /** A port whose calls add their count, target CPU and wall time to {@code calls}. */
+    /** A port whose calls add their count, target CPU, wall time and source CPU to {@code calls}. */
     private EsPort measuring(String role, EsPort real, Map<String, long[]> calls) {
         InvocationHandler handler = (proxy, method, args) -> {
             if (args != null) {
