@@ -42,6 +42,19 @@ class NotElasticsearchTest {
     }
 
     @Test
+    void aSearchAnsweredWithAProxysErrorPageFailsAsARequestFailureNamingTheProxy() throws Exception {
+        try (FakeElasticsearch proxy = new FakeElasticsearch(r -> FakeElasticsearch.Answer.ok("<html>502 Bad Gateway</html>"));
+                EsClient client = EsClient.connect(proxy.endpoint())) {
+            assertThatThrownBy(() -> client.read("POST", "/users/_search", "{}", answer -> answer.nextToken()))
+                    .isInstanceOf(UpgradeException.class)
+                    .hasMessageContaining("answered POST /users/_search with something other than the JSON expected")
+                    .hasMessageContaining("not at a proxy's error page")
+                    .satisfies(e -> org.assertj.core.api.Assertions.assertThat(((UpgradeException) e).code())
+                            .isEqualTo(ElasticsearchErrorCode.REQUEST_FAILED));
+        }
+    }
+
+    @Test
     void anUnknownHealthListsTheAcceptedValues() {
         assertThatThrownBy(() -> HealthStatus.parse("purple")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("'purple' is not a cluster health; accepted values: green, yellow, red");
