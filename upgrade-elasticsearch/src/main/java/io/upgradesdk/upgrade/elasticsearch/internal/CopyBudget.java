@@ -2,8 +2,6 @@ package io.upgradesdk.upgrade.elasticsearch.internal;
 
 import io.upgradesdk.upgrade.UpgradeErrorCode;
 import io.upgradesdk.upgrade.UpgradeException;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -34,12 +32,7 @@ import java.util.function.Supplier;
  * page's bulk write ends (written or failed), or at once when the page is empty or the reader fails
  * before sending it. The copy has {@link #pagePermits()} permits, one per request that can be in
  * flight plus one, so that reading a page overlaps writing the others; a reader without a permit
- * waits, and interrupting it ends the wait with {@link UpgradeErrorCode#INTERRUPTED}. A permit given
- * back is handed to one waiting reader, which alone is woken (readers of a slice that has read pages
- * already first, then the others, each in the order they came): a wake-up of every waiting reader
- * per page, each to find the permit taken and wait again, was 2.6 times the client threads' wake-ups
- * and 5-8 % more client CPU with 8 slices than with 1 in {@code SlicedCopyBench}; and a started
- * slice going first leaves fewer slices half-read.
+ * waits, and interrupting it ends the wait with {@link UpgradeErrorCode#INTERRUPTED}.
  *
  * <p>Requests per target index: with an adaptive concurrency, a target index has at most as many
  * requests in flight as it has primary shards (each shard-level bulk takes one write thread; a
@@ -77,9 +70,6 @@ public final class CopyBudget {
     /** Slices running in this JVM, and the target indices they wrote into, per copy key (its target index). */
     private final Map<String, Integer> slicesRunning = new HashMap<>();
     private final Map<String, Set<String>> writtenBySlices = new HashMap<>();
-    /** Readers waiting for a page permit: those of slices that read pages already, then the others. */
-    private final Deque<PageWaiter> startedReaders = new ArrayDeque<>();
-    private final Deque<PageWaiter> newReaders = new ArrayDeque<>();
 
     /** A budget for one copy; nothing is asked of the target until two writes could be in flight. */
     public CopyBudget() {
@@ -91,7 +81,6 @@ public final class CopyBudget {
             concurrency = ask.get();
             limit = concurrency.initial();
             notifyAll();
-            grantWaitingPages();
         }
         return concurrency;
     }
@@ -150,7 +139,6 @@ public final class CopyBudget {
             countDown(inFlightByTarget, target);
         }
         notifyAll();
-        grantWaitingPages();
     }
 
     /** Bulk requests into {@code target} in flight now. */
@@ -175,7 +163,6 @@ public final class CopyBudget {
             cleanPages = 0;
             limit++;
             notifyAll();
-            grantWaitingPages();
         }
     }
 
@@ -189,7 +176,6 @@ public final class CopyBudget {
         } else {
             openWritersByTarget.merge(target, 1, Integer::sum);
         }
-        grantWaitingPages();
     }
 
     /** A writer {@link #writerOpened opened} into {@code target} is closed. */
@@ -200,7 +186,6 @@ public final class CopyBudget {
             countDown(openWritersByTarget, target);
         }
         notifyAll();
-        grantWaitingPages();
     }
 
     /**
@@ -273,51 +258,16 @@ public final class CopyBudget {
         return pagesHeld;
     }
 
-    /** {@link #acquirePage(boolean)} for a reader that has not read a page yet. */
-    PagePermit acquirePage() {
-        return acquirePage(false);
-    }
-
     /**
-     * Takes the permit to read one page, waiting while the copy holds {@link #pagePermits()} pages
-     * or other readers wait before this one ({@code started}: the reader read pages already, and
-     * goes before those that did not). The caller gives it back by closing it, or hands it over to
-     * the page's bulk write ({@link PagePermit#handOver()}), which closes it when the request ends.
-     * Interrupting the waiting thread (e.g. a stopped run) ends the wait with
-     * {@link UpgradeErrorCode#INTERRUPTED}.
+     * Takes the permit to read one page, waiting while the copy holds {@link #pagePermits()} pages.
+     * The caller gives it back by closing it, or hands it over to the page's bulk write
+     * ({@link PagePermit#handOver()}), which closes it when the request ends. Interrupting the
+     * waiting thread (e.g. a stopped run) ends the wait with {@link UpgradeErrorCode#INTERRUPTED}.
      */
-    PagePermit acquirePage(boolean started) {
-        PageWaiter waiter;
-        synchronized (this) {
-            grantWaitingPages();
-            if (startedReaders.isEmpty() && newReaders.isEmpty() && pagesHeld < pagePermits()) {
-                pagesHeld++;
-                return new PagePermit();
-            }
-            waiter = new PageWaiter();
-            (started ? startedReaders : newReaders).add(waiter);
-        }
-        try {
-            waiter.awaitGrant();
-        } catch (InterruptedException e) {
-            synchronized (this) {
-                if (!startedReaders.remove(waiter) && !newReaders.remove(waiter)) {
-                    releasePage();          // granted as the interrupt came: give it to the next reader
-                }
-            }
-            Thread.currentThread().interrupt();
-            throw new UpgradeException(UpgradeErrorCode.INTERRUPTED,
-                    "interrupted while waiting to read a page; rerun to resume from the last written page", e);
-        }
+    synchronized PagePermit acquirePage() {
+        awaitWhile(() -> pagesHeld >= pagePermits(), "read a page");
+        pagesHeld++;
         return new PagePermit();
-    }
-
-    /** Hands the page permits free now to the readers waiting, first come (started slices first), first served. */
-    private void grantWaitingPages() {
-        while (pagesHeld < pagePermits() && !(startedReaders.isEmpty() && newReaders.isEmpty())) {
-            pagesHeld++;
-            (startedReaders.isEmpty() ? newReaders : startedReaders).poll().grant();
-        }
     }
 
     /**
@@ -342,23 +292,7 @@ public final class CopyBudget {
             throw new IllegalStateException("a page permit was given back twice");
         }
         pagesHeld--;
-        grantWaitingPages();
-    }
-
-    /** A reader waiting for a page permit, woken alone when it is handed one. */
-    private static final class PageWaiter {
-        private boolean granted;
-
-        synchronized void grant() {
-            granted = true;
-            notify();
-        }
-
-        synchronized void awaitGrant() throws InterruptedException {
-            while (!granted) {
-                wait();
-            }
-        }
+        notifyAll();
     }
 
     /**

@@ -258,7 +258,7 @@ public final class DocumentCopier {
     private void readShard(String index, int shard, String sort, Cursor c, BulkPipeline writes, PageSizer sizer) {
         String path = "/" + enc(index) + "/_search?preference=_shards:" + shard + "&" + HIT_FIELDS;
         while (true) {
-            try (CopyBudget.PagePermit permit = budget.acquirePage(c.read > 0)) {
+            try (CopyBudget.PagePermit permit = budget.acquirePage()) {
                 sizer.startFrom(budget.bytesPerDocument(index));    // a slice that waited for its permit
                 int size = sizer.next();
                 HitsToBulk.ReadPage page = source.read("POST", path, pageBody(size, sort, c.after),
@@ -406,7 +406,7 @@ public final class DocumentCopier {
         boolean useScroll = sortField == null && v.major() >= 8;
         while (true) {
             int size = sizer.next();
-            try (CopyBudget.PagePermit permit = budget.acquirePage(c.read > 0)) {
+            try (CopyBudget.PagePermit permit = budget.acquirePage()) {
                 HitsToBulk.ReadPage page = useScroll ? scrollPage(index, c, size, sizer)
                         : searchAfterPage(index, c, v, size, sizer);
                 if (page.hits() == 0) {

@@ -195,31 +195,6 @@ class CopyBudgetTest {
     }
 
     @Test
-    void a_permit_given_back_goes_to_one_waiting_reader_a_started_slice_before_a_new_one() throws Exception {
-        CopyBudget.PagePermit first = budget.acquirePage();
-        CopyBudget.PagePermit second = budget.acquirePage();     // limit 1 before the concurrency is asked: 2 permits
-        CompletableFuture<CopyBudget.PagePermit> newSlice = new CompletableFuture<>();
-        Thread fresh = new Thread(() -> newSlice.complete(budget.acquirePage(false)), "slice-new");
-        fresh.start();
-        awaitWaiting(fresh);
-        CompletableFuture<CopyBudget.PagePermit> startedSlice = new CompletableFuture<>();
-        Thread started = new Thread(() -> startedSlice.complete(budget.acquirePage(true)), "slice-started");
-        started.start();
-        awaitWaiting(started);
-
-        first.close();
-        assertThat(startedSlice.get(10, TimeUnit.SECONDS)).as("the slice that read pages already").isNotNull();
-        assertThat(fresh.getState()).as("the new slice still waits").isEqualTo(Thread.State.WAITING);
-        assertThat(newSlice).isNotDone();
-        assertThat(budget.pagesHeld()).isEqualTo(2);
-
-        second.close();
-        newSlice.get(10, TimeUnit.SECONDS).close();
-        startedSlice.get().close();
-        assertThat(budget.pagesHeld()).isZero();
-    }
-
-    @Test
     void a_permit_handed_over_to_the_write_is_given_back_by_the_write_not_by_the_reader() {
         CopyBudget.PagePermit read = budget.acquirePage();
         CopyBudget.PagePermit writing = read.handOver();
