@@ -58,6 +58,10 @@ import java.util.concurrent.TimeUnit;
  * compare CPU figures only between runs without it),
  * {@code bench.timeline=true}: per copy, when each partition (slice) was claimed, first reported a
  * written page and was done, and the time from the last partition done to the end of the plan.
+ *
+ * <p>Always: the copying JVM's CPU and wake-ups per thread role ({@link ClientThreadCpu}: slice
+ * workers, bulk writers, HTTP I/O, GC, JIT, ...) per copy, their medians and per-round ratios of the
+ * last configuration to the first, and after the rounds the client CPU of one slice's setup requests.
  */
 public final class SlicedCopyBench {
 
@@ -173,6 +177,7 @@ public final class SlicedCopyBench {
         results.values().forEach(runs -> medians.add(median(runs)));
         summary(medians, rounds);
         threadSummary(results);
+        sliceSetupCost(200);
     }
 
     /** Source index: {@code shards} primaries, no replica, ~1 KB documents, merged down before the runs. */
@@ -229,6 +234,29 @@ public final class SlicedCopyBench {
             }
             Thread.sleep(2000);
         }
+    }
+
+    /**
+     * The client CPU of what each slice asks the source before its first page, the same requests
+     * as {@code DocumentCopier.copySlice}: the index's shard count (settings) and its own shards'
+     * count; 8 slices make 7 more of each than 1 slice. Measured {@code times} times in a row
+     * after the rounds (JIT warm), on this thread and in the whole process (HTTP I/O included).
+     */
+    private void sliceSetupCost(int times) {
+        io.upgradesdk.testservers.ThreadCpu threads0 = io.upgradesdk.testservers.ThreadCpu.now();
+        long process0 = processCpuMs();
+        long t0 = System.nanoTime();
+        for (int i = 0; i < times; i++) {
+            source.send("GET", "/" + sourceIndex + "/_settings/index.number_of_shards", null);
+            source.send("POST", "/" + sourceIndex + "/_count?preference=_shards:" + (i % 8),
+                    "{\"query\":{\"match_all\":{}}}");
+        }
+        long callingThreadMs = io.upgradesdk.testservers.ThreadCpu.now()
+                .msByGroupSince(threads0, name -> name.equals("main") ? "main" : "other").getOrDefault("main", 0L);
+        System.out.printf("%nslice setup (settings + count request), %d times: %.2f ms client CPU each (process), %.2f ms"
+                + " on the calling thread, %.2f ms wall; 7 more slices: %.0f ms of client CPU%n", times,
+                (processCpuMs() - process0) / (double) times, callingThreadMs / (double) times,
+                secs(t0) * 1000 / times, 7.0 * (processCpuMs() - process0) / times);
     }
 
     /** The nodes' own CPU when nothing is copied (background work), printed once for reference. */
