@@ -58,6 +58,10 @@ import java.util.concurrent.TimeUnit;
  * compare CPU figures only between runs without it),
  * {@code bench.timeline=true}: per copy, when each partition (slice) was claimed, first reported a
  * written page and was done, and the time from the last partition done to the end of the plan.
+ *
+ * <p>Always: the copying JVM's CPU and wake-ups per thread role ({@link ClientThreadCpu}: slice
+ * workers, bulk writers, HTTP I/O, GC, JIT, ...) per copy, their medians and per-round ratios of the
+ * last configuration to the first, and after the rounds the client CPU of one slice's setup requests.
  */
 public final class SlicedCopyBench {
 
@@ -69,7 +73,7 @@ public final class SlicedCopyBench {
      * counts about 8) and the source's page searches (shard query phases).
      */
     record Run(Config config, double seconds, long clientCpuMs, long sourceCpuMs, long targetCpuMs, long rejections,
-            long writeTasks, long sourceQueries) {
+            long writeTasks, long sourceQueries, ClientThreadCpu.Usage clientThreads) {
         int slices() {
             return config.slices();
         }
@@ -111,6 +115,7 @@ public final class SlicedCopyBench {
     private final int targetShards;
     private final Path jfrDir;
     private final boolean timelines = Boolean.getBoolean("bench.timeline");
+    private boolean printedThreadNames;
 
     private SlicedCopyBench(ElasticsearchConnection source, ElasticsearchConnection target, long sourcePid,
             long targetPid, String prefix, int documents) {
@@ -171,6 +176,8 @@ public final class SlicedCopyBench {
         List<Run> medians = new ArrayList<>();
         results.values().forEach(runs -> medians.add(median(runs)));
         summary(medians, rounds);
+        threadSummary(results);
+        sliceSetupCost(200);
     }
 
     /** Source index: {@code shards} primaries, no replica, ~1 KB documents, merged down before the runs. */
@@ -229,6 +236,29 @@ public final class SlicedCopyBench {
         }
     }
 
+    /**
+     * The client CPU of what each slice asks the source before its first page, the same requests
+     * as {@code DocumentCopier.copySlice}: the index's shard count (settings) and its own shards'
+     * count; 8 slices make 7 more of each than 1 slice. Measured {@code times} times in a row
+     * after the rounds (JIT warm), on this thread and in the whole process (HTTP I/O included).
+     */
+    private void sliceSetupCost(int times) {
+        io.upgradesdk.testservers.ThreadCpu threads0 = io.upgradesdk.testservers.ThreadCpu.now();
+        long process0 = processCpuMs();
+        long t0 = System.nanoTime();
+        for (int i = 0; i < times; i++) {
+            source.send("GET", "/" + sourceIndex + "/_settings/index.number_of_shards", null);
+            source.send("POST", "/" + sourceIndex + "/_count?preference=_shards:" + (i % 8),
+                    "{\"query\":{\"match_all\":{}}}");
+        }
+        long callingThreadMs = io.upgradesdk.testservers.ThreadCpu.now()
+                .msByGroupSince(threads0, name -> name.equals("main") ? "main" : "other").getOrDefault("main", 0L);
+        System.out.printf("%nslice setup (settings + count request), %d times: %.2f ms client CPU each (process), %.2f ms"
+                + " on the calling thread, %.2f ms wall; 7 more slices: %.0f ms of client CPU%n", times,
+                (processCpuMs() - process0) / (double) times, callingThreadMs / (double) times,
+                secs(t0) * 1000 / times, 7.0 * (processCpuMs() - process0) / times);
+    }
+
     /** The nodes' own CPU when nothing is copied (background work), printed once for reference. */
     private void idleCpu() throws InterruptedException {
         long[] before = {cpuMs(sourcePid), cpuMs(targetPid)};
@@ -247,6 +277,7 @@ public final class SlicedCopyBench {
         if (profile) {
             jcmd("JFR.start", "name=slices-" + slices, "settings=profile");
         }
+        ClientThreadCpu threads = ClientThreadCpu.start(Duration.ofMillis(200));
         long[] cpu0 = {processCpuMs(), cpuMs(sourcePid), cpuMs(targetPid)};
         long t0 = System.nanoTime();
         UpgradeStep step = config.copyPerSlice() ? copyPerSlice(config)
@@ -257,11 +288,22 @@ public final class SlicedCopyBench {
         UpgradeRunner.Builder runner = UpgradeRunner.builder().store(new InMemoryCheckpointStore()).owner("bench");
         (timelines ? runner.listener(timeline) : runner).build().up(plan).throwIfFailed();
         double seconds = secs(t0);
+        long clientCpuMs = processCpuMs() - cpu0[0];
+        String threadNames = threads.threadNames();
+        Map<String, Integer> threadCounts = threads.threadsByRole();
+        ClientThreadCpu.Usage threadUse = threads.stop();
         if (timelines) {
             timeline.print(seconds);
         }
-        Run r = new Run(config, seconds, processCpuMs() - cpu0[0], cpuMs(sourcePid) - cpu0[1],
-                cpuMs(targetPid) - cpu0[2], rejections() - rejections0, writeTasks() - writeTasks0, sourceQueries() - queries0);
+        if (!printedThreadNames) {
+            printedThreadNames = true;
+            System.out.println("    client threads by name (ms; grouped below as " + ClientThreadCpu.ROLES + "): "
+                    + threadNames);
+        }
+        System.out.println("    client CPU ms by thread role: " + threadUse.cpuMs() + "; scheduled in: " + threadUse.runs()
+                + "; threads " + threadCounts);
+        Run r = new Run(config, seconds, clientCpuMs, cpuMs(sourcePid) - cpu0[1], cpuMs(targetPid) - cpu0[2],
+                rejections() - rejections0, writeTasks() - writeTasks0, sourceQueries() - queries0, threadUse);
         if (profile) {
             Files.createDirectories(jfrDir);
             Path file = jfrDir.resolve("slices-" + slices + ".jfr").toAbsolutePath();
@@ -345,13 +387,21 @@ public final class SlicedCopyBench {
         void print(double seconds) {
             StringBuilder line = new StringBuilder("    timeline ms (claimed/first page written/done):");
             long lastDone = -1;
+            long secondLastDone = -1;
+            long lastFirstPage = -1;
             for (Map.Entry<String, long[]> p : new java.util.TreeMap<>(partitions).entrySet()) {
                 long[] t = p.getValue();
                 line.append(' ').append(p.getKey()).append(' ').append(t[0]).append('/').append(t[1]).append('/')
                         .append(t[2]);
+                secondLastDone = Math.max(secondLastDone, Math.min(lastDone, t[2]));
                 lastDone = Math.max(lastDone, t[2]);
+                lastFirstPage = Math.max(lastFirstPage, t[1]);
             }
             System.out.println(line);
+            if (partitions.size() > 1) {
+                System.out.printf("    last first page written %d ms; last slice alone %d ms (from %d)%n", lastFirstPage,
+                        lastDone - secondLastDone, secondLastDone);
+            }
             System.out.printf("    last partition done %d ms, step succeeded %d ms (+%d), plan returned %d ms (+%d)%n",
                     lastDone, stepEnded, stepEnded - lastDone, Math.round(seconds * 1000),
                     Math.round(seconds * 1000) - lastDone);
@@ -447,6 +497,41 @@ public final class SlicedCopyBench {
     }
 
     /**
+     * The client's CPU per thread role: medians of the first and last configurations of one copy
+     * (e.g. 1 and 8 slices), the median of the per-round ratios last ÷ first, and those ratios.
+     */
+    private void threadSummary(Map<Config, List<Run>> results) {
+        List<Config> oneCopy = results.keySet().stream().filter(c -> !c.copyPerSlice()).toList();
+        List<Run> first = results.get(oneCopy.get(0));
+        List<Run> last = results.get(oneCopy.get(oneCopy.size() - 1));
+        System.out.printf("%nclient CPU by thread role, ms, and times scheduled in (medians of %d rounds) and per round %s ÷ %s%n", first.size(),
+                last.get(0).config(), first.get(0).config());
+        System.out.printf("| role | %s slices | %s slices | difference | ratio (median per round) | per round |%n",
+                first.get(0).config(), last.get(0).config());
+        System.out.println("| --- | ---: | ---: | ---: | ---: | --- |");
+        List<String> rows = new ArrayList<>(ClientThreadCpu.ROLES);
+        rows.add("all (process)");
+        ClientThreadCpu.ROLES.forEach(role -> rows.add(role + ", times scheduled in"));
+        for (String row : rows) {
+            String role = row.replace(", times scheduled in", "");
+            java.util.function.ToDoubleFunction<Run> ms = row.equals("all (process)") ? Run::clientCpuMs
+                    : row.equals(role) ? r -> r.clientThreads().cpuMs().get(role) : r -> r.clientThreads().runs().get(role);
+            double[] ratios = new double[first.size()];
+            StringBuilder perRound = new StringBuilder();
+            for (int i = 0; i < ratios.length; i++) {
+                double a = ms.applyAsDouble(first.get(i));
+                double b = ms.applyAsDouble(last.get(i));
+                ratios[i] = a == 0 ? Double.NaN : b / a;
+                perRound.append(i == 0 ? "" : ", ").append(String.format("%.0f/%.0f", a, b));
+            }
+            double m1 = median(first.stream().mapToDouble(ms).toArray());
+            double m8 = median(last.stream().mapToDouble(ms).toArray());
+            System.out.printf("| %s | %.0f | %.0f | %+.0f | %.2f | %s |%n", row, m1, m8, m8 - m1,
+                    median(Arrays.stream(ratios).filter(r -> !Double.isNaN(r)).toArray()), perRound);
+        }
+    }
+
+    /**
      * Throughput model from one configuration's CPU per document: a target of K data nodes with C
      * cores indexes at most K·C / (target CPU s per document) documents/s when its CPU is the only
      * limit; the source and the copying JVMs then need that rate times their CPU per document.
@@ -473,13 +558,24 @@ public final class SlicedCopyBench {
                 (long) median(runs.stream().mapToDouble(Run::targetCpuMs).toArray()),
                 (long) median(runs.stream().mapToDouble(Run::rejections).toArray()),
                 (long) median(runs.stream().mapToDouble(Run::writeTasks).toArray()),
-                (long) median(runs.stream().mapToDouble(Run::sourceQueries).toArray()));
+                (long) median(runs.stream().mapToDouble(Run::sourceQueries).toArray()),
+                medianByRole(runs));
+    }
+
+    private static ClientThreadCpu.Usage medianByRole(List<Run> runs) {
+        Map<String, Long> cpu = new LinkedHashMap<>();
+        Map<String, Long> scheduled = new LinkedHashMap<>();
+        for (String role : ClientThreadCpu.ROLES) {
+            cpu.put(role, (long) median(runs.stream().mapToDouble(r -> r.clientThreads().cpuMs().get(role)).toArray()));
+            scheduled.put(role, (long) median(runs.stream().mapToDouble(r -> r.clientThreads().runs().get(role)).toArray()));
+        }
+        return new ClientThreadCpu.Usage(cpu, scheduled);
     }
 
     static double median(double[] values) {
         double[] v = values.clone();
         Arrays.sort(v);
-        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+        return v.length == 0 ? Double.NaN : v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
     /** user + system CPU of a process (Linux: /proc/<pid>/stat), in ms. */
