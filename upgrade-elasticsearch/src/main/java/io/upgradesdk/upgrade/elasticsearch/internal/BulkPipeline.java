@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -196,8 +197,7 @@ final class BulkPipeline implements AutoCloseable {
         Duration backoff = FIRST_BACKOFF;
         for (int attempt = 1; ; attempt++) {
             try {
-                JsonNode answer = target.sendNdjson(BULK, page.body(), page.length());
-                DocumentCopier.checkBulk(target, answer, page.ids());
+                sendAndCheck(page);
                 return attempt - 1;
             } catch (UpgradeException e) {
                 if (e.code() != ElasticsearchErrorCode.UNAVAILABLE || attempt >= ATTEMPTS) {
@@ -212,6 +212,15 @@ final class BulkPipeline implements AutoCloseable {
             }
             backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
         }
+    }
+
+    /**
+     * Sends a page and checks its answer, read only up to its {@code errors} flag when no item
+     * failed, item by item ({@link DocumentCopier#checkBulk}) when some did.
+     */
+    private void sendAndCheck(Page page) {
+        Optional<JsonNode> withErrors = target.readNdjson(BULK, page.body(), page.length(), BulkAnswer::withErrors);
+        withErrors.ifPresent(answer -> DocumentCopier.checkBulk(target, answer, page.ids()));
     }
 
     private void commitFinished() {

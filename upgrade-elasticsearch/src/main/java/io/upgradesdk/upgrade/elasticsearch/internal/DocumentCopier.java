@@ -36,8 +36,9 @@ import java.util.function.Consumer;
  * learnt from the pages already encoded, halved after a busy answer (see {@link PageSizer}).
  *
  * <p>Writing: the {@link DocumentTransform} maps each document to its target (index, type, id,
- * source) or drops it; each bulk answer is checked item by item (rejections are transient, other
- * item errors permanent, their messages stripped of document values); a page the cluster rejects as
+ * source) or drops it; a bulk answer is read up to its {@code errors} flag, and when some items
+ * failed checked item by item (rejections are transient, other item errors permanent, their
+ * messages stripped of document values; see {@link BulkAnswer}); a page the cluster rejects as
  * busy is resent with backoff (up to 8 attempts). Several bulk requests are in flight while the next
  * page is read: {@link Builder#writeConcurrency} when given, otherwise as many as the target's data
  * nodes have processors (2..8), halved after a busy answer. That number and the pages held at once

@@ -287,13 +287,26 @@ public final class EsClient implements AutoCloseable {
 
     /** Sends the first {@code length} bytes of {@code ndjson}, an NDJSON body encoded as UTF-8, without copying them. */
     public JsonNode sendNdjson(String path, byte[] ndjson, int length) {
-        Request req = new Request("POST", path);
-        req.setEntity(new ByteArrayEntity(ndjson, 0, length, NDJSON));
-        EsResponse r = perform(req, "POST", path);
+        EsResponse r = perform(ndjsonRequest(path, ndjson, length), "POST", path);
         if (r.status() / 100 != 2) {
             throw failure("POST", path, r.status(), r.body());
         }
         return r.body();
+    }
+
+    /**
+     * Like {@link #sendNdjson(String, byte[], int)}, with the successful answer read by {@code reader}
+     * as it is parsed (see {@link #stream}) instead of into a tree; fails on any non-2xx answer as
+     * {@code sendNdjson} does.
+     */
+    public <T> T readNdjson(String path, byte[] ndjson, int length, AnswerReader<T> reader) {
+        return valueOrFailure(stream(ndjsonRequest(path, ndjson, length), "POST", path, reader), "POST", path);
+    }
+
+    private static Request ndjsonRequest(String path, byte[] ndjson, int length) {
+        Request req = new Request("POST", path);
+        req.setEntity(new ByteArrayEntity(ndjson, 0, length, NDJSON));
+        return req;
     }
 
     /** Sends a request and returns status and body, failing only when the cluster is unreachable. */
@@ -310,9 +323,17 @@ public final class EsClient implements AutoCloseable {
      * Sends a request whose successful answer {@code reader} reads token by token as it is parsed,
      * without the answer's tree (a search page is megabytes: its tree was most of a copy's garbage);
      * an answer with another status is returned with its body instead, as {@link #exchange} does.
+     *
+     * <p>The reader may stop before the answer's end: the low-level client has received the whole
+     * answer into memory and given its connection back before it returns, so the rest is dropped
+     * when the answer's stream is closed here.
      */
     public <T> Streamed<T> stream(String method, String path, Object body, AnswerReader<T> reader) {
-        Response response = execute(jsonRequest(method, path, body), method, path);
+        return stream(jsonRequest(method, path, body), method, path, reader);
+    }
+
+    private <T> Streamed<T> stream(Request req, String method, String path, AnswerReader<T> reader) {
+        Response response = execute(req, method, path);
         int status = response.getStatusLine().getStatusCode();
         if (status / 100 != 2) {
             return new Streamed<>(status, null, bodyOf(response, method, path));
@@ -332,7 +353,10 @@ public final class EsClient implements AutoCloseable {
 
     /** Like {@link #stream}, failing on any non-2xx answer as {@link #send} does. */
     public <T> T read(String method, String path, Object body, AnswerReader<T> reader) {
-        Streamed<T> answer = stream(method, path, body, reader);
+        return valueOrFailure(stream(method, path, body, reader), method, path);
+    }
+
+    private <T> T valueOrFailure(Streamed<T> answer, String method, String path) {
         if (answer.status() / 100 != 2) {
             throw failure(method, path, answer.status(), answer.failureBody());
         }
