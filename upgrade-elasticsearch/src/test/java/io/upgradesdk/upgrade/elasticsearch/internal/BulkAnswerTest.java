@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.upgradesdk.upgrade.UpgradeException;
@@ -121,11 +122,14 @@ class BulkAnswerTest {
     @ParameterizedTest
     @ValueSource(strings = {"[]", "[{\"errors\":true}]", "\"errors\"", "17", "", "<html>Bad gateway</html>",
             "{\"errors\":true,\"items\":[" + "{\"index\":{\"status\":400,\"error\":", "{\"took\":3}",
-            "{\"errors\":null}", "{\"errors\":\"false\"}"})
-    void an_answer_without_a_readable_errors_flag_has_no_failed_document_as_its_tree_had_none(String answer)
-            throws IOException {
-        checkTree(answer, List.of("users/a"));
-        assertThat(read(answer)).isEmpty();
+            "{\"errors\":null}", "{\"items\":[" + WRITTEN + "]}"})
+    void an_answer_without_a_readable_errors_flag_is_no_proof_that_the_page_was_written(String answer) {
+        assertThatThrownBy(() -> read(answer)).isInstanceOf(JsonProcessingException.class);
+    }
+
+    @Test
+    void a_flag_written_as_text_is_read_as_the_tree_check_read_it() throws IOException {
+        assertThat(read("{\"errors\":\"false\"}")).isEmpty();
     }
 
     @ParameterizedTest

@@ -86,6 +86,17 @@ class BulkPipelineAnswersTest {
     }
 
     @Test
+    void a_page_answered_200_by_a_proxys_error_page_is_not_taken_for_written() {
+        answers.add(Answer.ok("<html>502 Bad Gateway</html>"));
+
+        assertThatThrownBy(this::writeOnePage).isInstanceOfSatisfying(UpgradeException.class, e -> {
+            assertThat(e.code()).isEqualTo(ElasticsearchErrorCode.REQUEST_FAILED);
+            assertThat(e.getMessage()).contains("not at a proxy's error page");
+        });
+        assertThat(committed).isEmpty();
+    }
+
+    @Test
     void answers_read_only_up_to_their_flag_leave_their_connections_free() {
         String items = String.join(",", Collections.nCopies(8_000, "{\"index\":{\"status\":201}}"));
         String bigAnswer = "{\"errors\":false,\"items\":[" + items + "]}";
