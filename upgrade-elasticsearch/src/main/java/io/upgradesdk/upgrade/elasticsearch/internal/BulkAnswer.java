@@ -12,8 +12,9 @@ import java.util.Optional;
  * Reads a {@code _bulk} answer while it is parsed, only as far as its check needs. An answer whose
  * {@code errors} flag is false ends at that flag, which Elasticsearch writes before the items: no
  * tree and no work per item (a page of 8,000 documents answers 8,000 items; their tree and check
- * cost 777 µs against 6 µs streamed, about 1.5 % of a copy's client CPU). An answer with errors yields its flag and items as a tree, for
- * {@link DocumentCopier#checkBulk(EsClient, JsonNode)} to check item by item. Items that come before
+ * cost 777 µs against 6 µs streamed, about 1.5 % of a copy's client CPU). An answer with errors
+ * yields its flag and items as a tree, for {@link DocumentCopier#checkBulk(EsClient, JsonNode)} to
+ * check item by item. Items that come before
  * the flag are read into the tree as well, and dropped when the flag then says false.
  *
  * <p>An answer without a readable {@code errors} flag (not JSON, cut off, not an object, no flag)
@@ -34,7 +35,7 @@ final class BulkAnswer {
      */
     static Optional<JsonNode> withErrors(JsonParser answer) throws IOException {
         if (answer.nextToken() != JsonToken.START_OBJECT) {
-            throw notABulkAnswer(answer, "not a JSON object");
+            throw notABulkAnswer(answer, "an answer that is not a JSON object");
         }
         return readFields(answer);
     }
@@ -56,13 +57,14 @@ final class BulkAnswer {
             }
         }
         if (!flagAndItems.has("errors")) {
-            throw notABulkAnswer(answer, "no errors flag");
+            throw notABulkAnswer(answer, "an answer without an errors flag");
         }
         return Optional.of(flagAndItems);
     }
 
+    /** A parse failure saying that {@code what} is no bulk answer (reported by {@link EsClient#stream}). */
     private static JsonParseException notABulkAnswer(JsonParser answer, String what) {
-        return new JsonParseException(answer, "a bulk answer with " + what + " cannot say the page was written");
+        return new JsonParseException(answer, what + " is no bulk answer: it cannot say the page was written");
     }
 
     /**
@@ -72,7 +74,7 @@ final class BulkAnswer {
     private static boolean errorsFlag(JsonParser answer) throws IOException {
         JsonNode flag = answer.readValueAsTree();
         if (flag == null || flag.isNull()) {
-            throw notABulkAnswer(answer, "a null errors flag");
+            throw notABulkAnswer(answer, "an answer with a null errors flag");
         }
         return flag.asBoolean(false);
     }

@@ -97,6 +97,19 @@ class BulkPipelineAnswersTest {
     }
 
     @Test
+    void a_page_answered_200_with_json_that_is_no_bulk_answer_is_not_taken_for_written() {
+        answers.add(Answer.ok("{\"acknowledged\":true}"));
+
+        assertThatThrownBy(this::writeOnePage).isInstanceOfSatisfying(UpgradeException.class, e -> {
+            assertThat(e.code()).isEqualTo(ElasticsearchErrorCode.REQUEST_FAILED);
+            assertThat(e.getMessage()).contains("an answer without an errors flag is no bulk answer: it cannot say"
+                    + " the page was written");
+        });
+        assertThat(target.requests("POST", "/_bulk")).hasSize(1);
+        assertThat(committed).isEmpty();
+    }
+
+    @Test
     void answers_read_only_up_to_their_flag_leave_their_connections_free() {
         String items = String.join(",", Collections.nCopies(8_000, "{\"index\":{\"status\":201}}"));
         String bigAnswer = "{\"errors\":false,\"items\":[" + items + "]}";
