@@ -50,7 +50,8 @@ import org.slf4j.helpers.MessageFormatter;
  * ({@code /dev/shm}, where fsync is almost free: the runner and store cost without the disk's),
  * against the same 1,000 step bodies called in a bare loop. Results are per step
  * ({@code OperationsPerInvocation = 1000}). Each step reports its progress once; {@code listener}
- * is {@code none}, {@code slf4j-info}: the {@link Slf4jUpgradeListener} with a logger at INFO
+ * is {@code none}, {@code no-op}: a listener that does nothing (what the runner spends building and
+ * publishing the events, the floor under every listener), {@code slf4j-info}: the {@link Slf4jUpgradeListener} with a logger at INFO
  * that formats every line and writes it to a buffered file, as an appender does (the cost of INFO
  * progress logging), or {@code micrometer}: the {@link MicrometerUpgradeListener} on a
  * {@code SimpleMeterRegistry} kept across runs. {@link ListenerOverheadBenchmark} prints the ratios
@@ -59,7 +60,7 @@ import org.slf4j.helpers.MessageFormatter;
  * <pre>
  * mvn -Pbench -pl benchmarks -am package -DskipTests
  * java -jar benchmarks/target/benchmarks.jar RunnerOverhead
- * java -jar benchmarks/target/benchmarks.jar 'RunnerOverhead.runner' -p store=memory -p listener=none,slf4j-info
+ * java -jar benchmarks/target/benchmarks.jar 'RunnerOverheadBenchmark.runner' -p store=memory -p listener=none,no-op,slf4j-info
  * </pre>
  *
  * <p>Its {@link #main disk mode} (a plain main, not JMH) sets the file store against the disk's
@@ -87,7 +88,7 @@ public class RunnerOverheadBenchmark {
     @Param({"memory", "file", "file-tmpfs"})
     public String store;
 
-    @Param({"none", "slf4j-info", "micrometer"})
+    @Param({"none", "no-op", "slf4j-info", "micrometer"})
     public String listener;
 
     private final AtomicLong sink = new AtomicLong();
@@ -130,6 +131,9 @@ public class RunnerOverheadBenchmark {
         }
         if (metrics != null) {
             builder.listener(metrics);
+        }
+        if ("no-op".equals(listener)) {
+            builder.listener(event -> { });
         }
         runner = builder.build();
     }
