@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
@@ -69,6 +71,22 @@ class OpenTelemetryUpgradeListenerTest {
         assertThat(copy.getAttributes().get(AttributeKey.longKey("upgrade.step.attempts"))).isEqualTo(2);
         assertThat(copy.getAttributes().get(AttributeKey.longKey("upgrade.progress.done"))).isEqualTo(400);
         assertThat(copy.getAttributes().get(AttributeKey.stringKey("upgrade.step.phase"))).isEqualTo("UP");
+    }
+
+    @Test
+    void a_run_started_inside_a_hosts_span_is_part_of_the_hosts_trace() {
+        Span job = openTelemetry.getTracer("host").spanBuilder("nightly job").startSpan();
+        try (Scope ignored = job.makeCurrent()) {
+            t.up(ordersPlan());
+        } finally {
+            job.end();
+        }
+
+        SpanData run = span("upgrade UP orders-v2");
+        SpanData host = span("nightly job");
+        assertThat(run.getParentSpanId()).isEqualTo(host.getSpanId());
+        assertThat(run.getTraceId()).isEqualTo(host.getTraceId());
+        assertThat(span("upgrade step copy-orders").getTraceId()).isEqualTo(host.getTraceId());
     }
 
     @Test

@@ -45,9 +45,15 @@ public final class RunTraces {
         this.tracer = tracer;
     }
 
+    /**
+     * The run's span, a child of the span current on the thread that started the run (the runner
+     * publishes {@code PlanStarted} on the caller's thread), so a host that runs a plan inside its
+     * own span (a job, a startup phase, a request) sees the upgrade in that trace; a root span when
+     * no span is current.
+     */
     public void planStarted(UpgradeEvent.PlanStarted e) {
         Span span = tracer.spanBuilder("upgrade " + e.operation().name() + " " + e.planId())
-                .setSpanKind(SpanKind.INTERNAL).setNoParent().setStartTimestamp(e.time())
+                .setSpanKind(SpanKind.INTERNAL).setParent(Context.current()).setStartTimestamp(e.time())
                 .setAttribute(PLAN, e.planId()).setAttribute(OPERATION, e.operation().name()).startSpan();
         Span previous = plans.put(e.planId(), span);
         if (previous != null) {
