@@ -22,8 +22,9 @@ import org.springframework.context.annotation.Import;
  * Auto-configuration of the upgrade SDK: a {@link CheckpointStore} ({@code upgrade.store.*}; the host's
  * {@code DataSource}, lettuce {@code RedisClient} or Elasticsearch client bean for the JDBC, Redis and
  * Elasticsearch stores), an {@link UpgradeRunner} (lease, retry, the host's {@link UpgradeListener}
- * beans, and the Micrometer listener when a {@code MeterRegistry} bean and {@code upgrade-micrometer}
- * are there), the {@link UpgradeStartup} run of the host's
+ * beans, the Micrometer listener when a {@code MeterRegistry} bean and {@code upgrade-micrometer}
+ * are there, the OpenTelemetry listener when an {@code OpenTelemetry} bean and
+ * {@code upgrade-opentelemetry} are there), the {@link UpgradeStartup} run of the host's
  * {@link UpgradePlan} beans (off with {@code upgrade.enabled=false}), an {@code ElasticsearchUpgrade}
  * knowing the host's Elasticsearch client ({@link ElasticsearchUpgradeConfiguration}) and, with
  * Actuator, the {@link UpgradeEndpoint}. Every bean backs off when the host defines its own.
@@ -36,11 +37,13 @@ import org.springframework.context.annotation.Import;
         "org.springframework.boot.elasticsearch.autoconfigure.ElasticsearchClientAutoConfiguration",
         "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
         "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
-        "org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration"})
+        "org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration",
+        "org.springframework.boot.opentelemetry.autoconfigure.OpenTelemetrySdkAutoConfiguration"})
 @ConditionalOnClass(UpgradeRunner.class)
 @EnableConfigurationProperties(UpgradeProperties.class)
 @Import({StoreConfigurations.Jdbc.class, StoreConfigurations.Redis.class, StoreConfigurations.Elasticsearch.class,
-        StoreConfigurations.Fallback.class, MetricsConfiguration.class, ElasticsearchUpgradeConfiguration.class})
+        StoreConfigurations.Fallback.class, MetricsConfiguration.class, TracingConfiguration.class,
+        ElasticsearchUpgradeConfiguration.class})
 public class UpgradeAutoConfiguration {
 
     /** The runner: store, lease, retry, listeners; the point of no return only with {@code upgrade.confirm-point-of-no-return=true}. */

@@ -33,6 +33,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param retry                   the retry policy of steps that declare none
  * @param metrics                 the Micrometer listener, when a MeterRegistry bean and
  *                                upgrade-micrometer are there
+ * @param tracing                 the OpenTelemetry listener, when an OpenTelemetry bean and
+ *                                upgrade-opentelemetry are there
  */
 @ConfigurationProperties("upgrade")
 public record UpgradeProperties(
@@ -46,7 +48,8 @@ public record UpgradeProperties(
         @DefaultValue("true") boolean logEvents,
         @DefaultValue Store store,
         @DefaultValue Retry retry,
-        @DefaultValue Metrics metrics) {
+        @DefaultValue Metrics metrics,
+        @DefaultValue Tracing tracing) {
 
     public UpgradeProperties {
         plans = List.copyOf(plans);
@@ -118,6 +121,15 @@ public record UpgradeProperties(
      *                their meters, for plans of very many steps)
      */
     public record Metrics(@DefaultValue("true") boolean enabled, @DefaultValue("true") boolean perStep) {
+    }
+
+    /**
+     * {@code upgrade.tracing.*}: the OpenTelemetry listener defined when an {@code OpenTelemetry} bean
+     * and {@code upgrade-opentelemetry} are there (a span per run and per step).
+     *
+     * @param enabled false leaves the listener out
+     */
+    public record Tracing(@DefaultValue("true") boolean enabled) {
     }
 
     /**

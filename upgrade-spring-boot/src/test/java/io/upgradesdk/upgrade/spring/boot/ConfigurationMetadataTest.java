@@ -27,7 +27,7 @@ class ConfigurationMetadataTest {
                 "upgrade.store.elasticsearch.index", "upgrade.store.elasticsearch.name",
                 "upgrade.retry.max-attempts", "upgrade.retry.initial-backoff", "upgrade.retry.multiplier",
                 "upgrade.retry.max-backoff", "upgrade.retry.jitter", "upgrade.metrics.enabled",
-                "upgrade.metrics.per-step");
+                "upgrade.metrics.per-step", "upgrade.tracing.enabled");
         assertThat(properties.values()).allSatisfy(p -> assertThat(p.path("description").asText()).isNotBlank()
                 .as("plain text, as an IDE shows it").doesNotContain("{@"));
     }
