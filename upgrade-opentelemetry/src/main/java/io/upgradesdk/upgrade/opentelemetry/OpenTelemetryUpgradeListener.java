@@ -13,8 +13,7 @@ import io.upgradesdk.upgrade.opentelemetry.internal.RunTraces;
  * Traces runs as OpenTelemetry spans: one span per plan operation ({@code upgrade UP orders-v2},
  * a child of the span current where the host started the run, else a root span, attributes
  * {@code upgrade.plan.id}, {@code upgrade.operation}, {@code upgrade.outcome}, status ERROR when
- * the run failed), a child span per step ({@code upgrade step copy-orders}, the current span of
- * the thread running the step while it runs, so spans of the step's own work are its children,
+ * the run failed), a child span per step ({@code upgrade step copy-orders},
  * attributes {@code upgrade.step.id}, {@code upgrade.step.phase}, {@code upgrade.step.attempts}, the last
  * progress in {@code upgrade.progress.done}/{@code .total}, status ERROR with the error when it
  * failed), a {@code retry} event on the step's span per transient failure, and events on the plan's

@@ -90,47 +90,6 @@ class OpenTelemetryUpgradeListenerTest {
     }
 
     @Test
-    void a_steps_span_is_current_while_it_runs_so_the_spans_of_its_own_work_are_its_children() {
-        Tracer client = openTelemetry.getTracer("http-client");
-        AtomicInteger attempts = new AtomicInteger();
-        UpgradePlan plan = UpgradePlan.builder("orders-v2").step(UpgradeStep.builder("copy-orders").execute(ctx -> {
-            client.spanBuilder("POST /_bulk").startSpan().end();
-            if (attempts.incrementAndGet() == 1) {
-                throw new IOException("connection reset");
-            }
-        }).build()).build();
-
-        t.up(plan);
-
-        SpanData step = span("upgrade step copy-orders");
-        assertThat(exporter.getFinishedSpanItems()).filteredOn(s -> s.getName().equals("POST /_bulk")).hasSize(2)
-                .as("both attempts' requests").allSatisfy(request -> {
-                    assertThat(request.getParentSpanId()).isEqualTo(step.getSpanId());
-                    assertThat(request.getTraceId()).isEqualTo(step.getTraceId());
-                });
-        assertThat(Span.current().getSpanContext().isValid()).as("nothing left current on the host's thread")
-                .isFalse();
-    }
-
-    @Test
-    void a_step_that_fails_or_throws_an_error_leaves_no_span_current() {
-        UpgradePlan failing = UpgradePlan.builder("broken").step(UpgradeStep.builder("migrate").execute(ctx -> {
-            throw new IllegalStateException("column missing");
-        }).build()).build();
-        UpgradePlan asserting = UpgradePlan.builder("asserting").step(UpgradeStep.builder("check").execute(ctx -> {
-            throw new AssertionError("expected 3 rows");
-        }).build()).build();
-
-        t.up(failing);
-        assertThatThrownBy(() -> t.up(asserting)).isInstanceOf(AssertionError.class);
-
-        assertThat(Span.current().getSpanContext().isValid()).isFalse();
-        assertThat(span("upgrade step check").getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
-        assertThat(span("upgrade UP asserting").getAttributes().get(AttributeKey.stringKey("upgrade.outcome")))
-                .isEqualTo("FAILED");
-    }
-
-    @Test
     void a_retry_is_an_event_on_the_steps_span() {
         t.up(ordersPlan());
 

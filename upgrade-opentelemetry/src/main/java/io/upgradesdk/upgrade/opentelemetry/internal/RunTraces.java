@@ -7,7 +7,6 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
-import io.opentelemetry.context.Scope;
 import io.upgradesdk.upgrade.UpgradeEvent;
 import io.upgradesdk.upgrade.UpgradeReport;
 import java.time.Instant;
@@ -16,9 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The open spans: one per running plan operation, one per running step (a child of its plan's),
- * started and ended at the events' times (the runner's clock). A step's span is the current span
- * of the thread that runs the step from its start to its end, so spans that the step's own work
- * starts (an instrumented HTTP client, the host's code) are its children.
+ * started and ended at the events' times (the runner's clock).
  */
 public final class RunTraces {
 
@@ -40,21 +37,9 @@ public final class RunTraces {
     private record StepKey(String planId, String stepId) {
     }
 
-    /** A running step's span and the scope that made it current on {@code thread}. */
-    private record StepTrace(Span span, Scope scope, Thread thread) {
-
-        /** Ends the span at {@code time}; its scope is closed on the thread that opened it only. */
-        void end(Instant time) {
-            if (thread == Thread.currentThread()) {
-                scope.close();
-            }
-            span.end(time);
-        }
-    }
-
     private final Tracer tracer;
     private final Map<String, Span> plans = new ConcurrentHashMap<>();
-    private final Map<StepKey, StepTrace> steps = new ConcurrentHashMap<>();
+    private final Map<StepKey, Span> steps = new ConcurrentHashMap<>();
 
     public RunTraces(Tracer tracer) {
         this.tracer = tracer;
@@ -92,24 +77,22 @@ public final class RunTraces {
     /** The first attempt opens the step's span; a later one is an event on it. */
     public void stepStarted(UpgradeEvent.StepStarted e) {
         StepKey key = new StepKey(e.planId(), e.stepId());
-        StepTrace open = steps.get(key);
+        Span open = steps.get(key);
         if (open != null) {
-            open.span().addEvent("attempt started", Attributes.of(ATTEMPT, (long) e.attempt()), e.time());
+            open.addEvent("attempt started", Attributes.of(ATTEMPT, (long) e.attempt()), e.time());
             return;
         }
         Span plan = plans.get(e.planId());
-        Context parent = plan == null ? Context.current() : Context.current().with(plan);
-        Span span = tracer.spanBuilder("upgrade step " + e.stepId()).setParent(parent)
+        Context parent = plan == null ? Context.root() : Context.root().with(plan);
+        steps.put(key, tracer.spanBuilder("upgrade step " + e.stepId()).setParent(parent)
                 .setSpanKind(SpanKind.INTERNAL).setStartTimestamp(e.time()).setAttribute(PLAN, e.planId())
                 .setAttribute(STEP, e.stepId()).setAttribute(PHASE, e.phase().name())
-                .setAttribute(ATTEMPT, (long) e.attempt()).startSpan();
-        steps.put(key, new StepTrace(span, span.makeCurrent(), Thread.currentThread()));
+                .setAttribute(ATTEMPT, (long) e.attempt()).startSpan());
     }
 
     public void stepProgress(UpgradeEvent.StepProgress e) {
-        StepTrace step = steps.get(new StepKey(e.planId(), e.stepId()));
-        if (step != null) {
-            Span span = step.span();
+        Span span = steps.get(new StepKey(e.planId(), e.stepId()));
+        if (span != null) {
             span.setAttribute(DONE, e.done());
             if (e.total() >= 0) {
                 span.setAttribute(TOTAL, e.total());
@@ -118,29 +101,29 @@ public final class RunTraces {
     }
 
     public void stepRetrying(UpgradeEvent.StepRetrying e) {
-        StepTrace step = steps.get(new StepKey(e.planId(), e.stepId()));
-        if (step != null) {
-            step.span().addEvent("retry", Attributes.of(ATTEMPT, (long) e.failedAttempt(), DELAY_MS, e.delay().toMillis(),
+        Span span = steps.get(new StepKey(e.planId(), e.stepId()));
+        if (span != null) {
+            span.addEvent("retry", Attributes.of(ATTEMPT, (long) e.failedAttempt(), DELAY_MS, e.delay().toMillis(),
                     ERROR, String.valueOf(e.error())), e.time());
         }
     }
 
     public void stepSucceeded(UpgradeEvent.StepSucceeded e) {
-        StepTrace step = steps.remove(new StepKey(e.planId(), e.stepId()));
-        if (step != null) {
-            step.span().setAttribute(ATTEMPTS, (long) e.attempts());
-            step.span().setStatus(StatusCode.OK);
-            step.end(e.time());
+        Span span = steps.remove(new StepKey(e.planId(), e.stepId()));
+        if (span != null) {
+            span.setAttribute(ATTEMPTS, (long) e.attempts());
+            span.setStatus(StatusCode.OK);
+            span.end(e.time());
         }
     }
 
     public void stepFailed(UpgradeEvent.StepFailed e) {
-        StepTrace step = steps.remove(new StepKey(e.planId(), e.stepId()));
-        if (step != null) {
-            step.span().setAttribute(ATTEMPTS, (long) e.attempts());
-            step.span().setAttribute(ERROR_TYPE, String.valueOf(e.errorType()));
-            step.span().setStatus(StatusCode.ERROR, String.valueOf(e.error()));
-            step.end(e.time());
+        Span span = steps.remove(new StepKey(e.planId(), e.stepId()));
+        if (span != null) {
+            span.setAttribute(ATTEMPTS, (long) e.attempts());
+            span.setAttribute(ERROR_TYPE, String.valueOf(e.errorType()));
+            span.setStatus(StatusCode.ERROR, String.valueOf(e.error()));
+            span.end(e.time());
         }
     }
 
@@ -153,10 +136,10 @@ public final class RunTraces {
     }
 
     private boolean endStep(StepKey key, Instant time) {
-        StepTrace step = steps.get(key);
-        if (step != null) {
-            step.span().setStatus(StatusCode.ERROR, "the run ended before the step did");
-            step.end(time);
+        Span span = steps.get(key);
+        if (span != null) {
+            span.setStatus(StatusCode.ERROR, "the run ended before the step did");
+            span.end(time);
         }
         return true;
     }
