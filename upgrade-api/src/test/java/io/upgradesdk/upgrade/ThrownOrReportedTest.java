@@ -92,21 +92,6 @@ class ThrownOrReportedTest {
     }
 
     @Test
-    void anErrorThrownByAStepPropagatesAfterTheRunsFinishedEventAndWithTheLeaseReleased() {
-        UpgradePlan plan = UpgradePlan.builder("plan").step(UpgradeStep.builder("asserting").execute(ctx -> {
-            throw new AssertionError("expected 3 rows");
-        }).build()).build();
-
-        Throwable thrown = catchThrowable(() -> runner(duration -> { }).build().up(plan));
-
-        assertThat(thrown).isInstanceOf(AssertionError.class).hasMessage("expected 3 rows");
-        assertThat(events).as("listeners that opened state at PlanStarted (logs, spans) can close it")
-                .filteredOn(UpgradeEvent.PlanFinished.class::isInstance).singleElement()
-                .extracting(e -> ((UpgradeEvent.PlanFinished) e).outcome()).isEqualTo(Outcome.FAILED);
-        verify(store).releaseLease(lease);
-    }
-
-    @Test
     void aRefusalIsThrownWithoutStartingTheRun() {
         UpgradePlan plan = UpgradePlan.builder("plan")
                 .step(UpgradeStep.builder("copy").execute(ctx -> { }).build())

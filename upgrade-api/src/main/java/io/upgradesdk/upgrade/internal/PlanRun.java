@@ -100,15 +100,12 @@ public final class PlanRun {
             ending = endingOf(runOperation());
         } catch (StopRun stop) {
             ending = new Ending(Outcome.FAILED, stop.code().id(), stop.getMessage());
-        } catch (UpgradeException lost) {
-            if (lost.code() != UpgradeErrorCode.LEASE_LOST) {
+        } catch (RuntimeException e) {
+            if (!(e instanceof UpgradeException lost) || lost.code() != UpgradeErrorCode.LEASE_LOST) {
                 finished(Outcome.FAILED); // every PlanStarted has its PlanFinished, also when the run throws
-                throw lost;
+                throw e;
             }
             ending = new Ending(Outcome.FAILED, lost.code().id(), scope.redactor().redact(lost.getMessage()));
-        } catch (RuntimeException | Error e) {
-            finished(Outcome.FAILED);     // an Error too: a step's AssertionError in a plan's unit test
-            throw e;
         }
         Instant finishedAt = finished(ending.outcome());
         return new UpgradeReport(scope.planId(), scope.plan().fingerprint(), operation, ending.outcome(), startedAt,
