@@ -41,7 +41,11 @@ import org.slf4j.LoggerFactory;
  *       total ({@code done >= total}: an index or collection copied, a rolling upgrade's last node);
  *       every other report at DEBUG. When a step ends, its last report is logged at INFO first if
  *       it was not and the step's end is at INFO (slow, retried or failed), so the final counts
- *       always appear; a quick step's reports stay at DEBUG.</li>
+ *       always appear; a quick step's reports stay at DEBUG;</li>
+ *   <li>a notice, a report that counts nothing ({@code progress(0, -1, text)}: deprecation
+ *       warnings, indices kept read-only, why a copy runs client-side), each one at INFO as its
+ *       text alone, however quick the step: it is no count that a later report supersedes, and a
+ *       count of "0" (and a rate of "0.0/s") before it would misread it.</li>
  * </ul>
  *
  * <p>Thread-safe: events may come from the run's thread, partition workers and the heartbeat.
@@ -304,6 +308,12 @@ public final class Slf4jUpgradeListener implements UpgradeListener {
         if (!info && !log.isDebugEnabled()) {
             return;
         }
+        if (isNotice(e)) {
+            if (info) {
+                log.info("[{}] step {}: {}", e.planId(), e.stepId(), e.message());
+            }
+            return;
+        }
         if (plan(e.planId(), e.time()).holdBack(e)) {
             if (log.isDebugEnabled()) {
                 log.debug("[{}] step {}: {} {}", e.planId(), e.stepId(), e.summary(), e.message());
@@ -317,6 +327,11 @@ public final class Slf4jUpgradeListener implements UpgradeListener {
         } else if (log.isDebugEnabled()) {
             log.debug("[{}] step {}: {} {}", e.planId(), e.stepId(), e.summary(), e.message());
         }
+    }
+
+    /** A report that counts nothing: done 0 of an unknown total, its message the news. */
+    private static boolean isNotice(UpgradeEvent.StepProgress e) {
+        return e.done() == 0 && e.total() < 0;
     }
 
     private void flushProgress(String planId, String stepId) {

@@ -189,6 +189,42 @@ class Slf4jUpgradeListenerTest {
     }
 
     @Test
+    void aReportThatCountsNothingIsANoticeEachLoggedAtInfoWithoutACount() {
+        // how Preflight reports deprecation warnings: progress(0, -1, text), in a step that is often quick
+        run(UpgradeStep.builder("preflight").execute(ctx -> {
+            ctx.progress(0, -1, "deprecation warnings on old: [index.foo]");
+            clock.advance(Duration.ofMillis(1200));
+            ctx.progress(0, -1, "kept read-only by 8.x (write block): [logs-2019]");
+            ctx.progress(0, -1, "deprecation warnings on new: [index.bar]");
+        }).build(), UpgradeStep.builder("quick").execute(ctx -> ctx.progress(0, -1, "nothing to check")).build());
+
+        assertThat(log.at(Level.INFO, "step ")).containsExactly(
+                "INFO [plan] step preflight: deprecation warnings on old: [index.foo]",
+                "INFO [plan] step preflight: kept read-only by 8.x (write block): [logs-2019]",
+                "INFO [plan] step preflight: deprecation warnings on new: [index.bar]",
+                "INFO [plan] step preflight succeeded in 1200 ms (attempts: 1)",
+                "INFO [plan] step quick: nothing to check");
+    }
+
+    @Test
+    void aNoticeNeitherDelaysNorReplacesTheCountingReportsLines() {
+        run(UpgradeStep.builder("copy").execute(ctx -> {
+            clock.advance(Duration.ofMillis(1000));
+            ctx.progress(10, 100, "docs");
+            ctx.progress(0, -1, "source index is read-only");
+            clock.advance(Duration.ofMillis(500));
+            ctx.progress(20, 100, "docs");
+        }).build());
+
+        // (the rate and ETA are left out: the runner measures them from the notice's 0, see ProgressRates)
+        assertThat(log.at(Level.INFO, "step copy: ")).extracting(line -> line.replaceAll(", \\S+/s, ETA \\S+", ""))
+                .containsExactly(
+                        "INFO [plan] step copy: 10/100 (10%) docs",
+                        "INFO [plan] step copy: source index is read-only",
+                        "INFO [plan] step copy: 20/100 (20%) docs");
+    }
+
+    @Test
     void aSlowStepsSuccessIsLoggedAtInfo() {
         run(UpgradeStep.builder("reindex").execute(ctx -> clock.advance(Duration.ofMillis(1500))).build());
 
