@@ -14,7 +14,9 @@ import java.time.Instant;
  * steps. On a terminal progress is one live line rewritten in place with {@code \r}, cut to the
  * terminal's width (so that it never wraps; {@code $COLUMNS}, else 80) and moved past only before
  * a line is printed; otherwise (a pipe, a file, a pod log) it is plain lines: a step's first
- * report, then one every 10 s (by the events' time) and each one that reaches its total. A notice
+ * report, then one every 10 s (by the events' time) and each one that reaches its total (the first
+ * one only when later ones of that total and text go past it: a copy of an index written
+ * meanwhile). A notice
  * (a report that counts nothing, {@code progress(0, -1, text)}) is a line of its own, its text
  * alone.
  */
@@ -30,6 +32,9 @@ public final class ConsoleListener implements UpgradeListener {
     private final int maxLiveLine;
     private int liveWidth;
     private Instant lastPlain;
+    /** The total the last report reached (it was at or past it), or -1, and that report's message. */
+    private long totalReached = -1;
+    private String totalReachedBy;
 
     /**
      * Live progress line when {@code out} is a terminal ({@code System.out} or {@code System.err}
@@ -101,7 +106,14 @@ public final class ConsoleListener implements UpgradeListener {
             out.print("\r" + line + " ".repeat(Math.max(0, liveWidth - line.length())));
             out.flush();
             liveWidth = line.length();
-        } else if (lastPlain == null || e.reachedTotal() || !e.time().isBefore(lastPlain.plus(PLAIN_INTERVAL))) {
+            return;
+        }
+        // past the total the last report (of the same text) reached, a report is no news
+        boolean reachesTotal = e.reachedTotal()
+                && !(e.total() == totalReached && java.util.Objects.equals(e.message(), totalReachedBy));
+        totalReached = e.reachedTotal() ? e.total() : -1;
+        totalReachedBy = e.message();
+        if (lastPlain == null || reachesTotal || !e.time().isBefore(lastPlain.plus(PLAIN_INTERVAL))) {
             lastPlain = e.time();
             out.println(line);
         }

@@ -119,6 +119,19 @@ class ConsoleListenerTest {
                 "   deprecation warnings on old: [index.foo]");
     }
 
+    @Test
+    void inAPipeReportsPastTheirTotalAreNotEachALine() {
+        ConsoleListener console = new ConsoleListener(out, false);
+
+        console.onEvent(progress(0, 90));
+        for (int second = 1; second <= 4; second++) {
+            console.onEvent(progress(second, 100 + second));
+        }
+
+        assertThat(printed().lines()).extracting(line -> line.substring(line.indexOf(']') + 2, line.indexOf(" (")))
+                .containsExactly("90/100", "101/100");
+    }
+
     /**
      * As in {@code --json} (progress on stderr) with stdout on a terminal and stderr redirected to a
      * file: the file gets plain lines, the terminal a live line.

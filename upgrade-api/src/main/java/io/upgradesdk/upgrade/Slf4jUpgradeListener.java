@@ -38,7 +38,9 @@ import org.slf4j.LoggerFactory;
  *   <li>a step's progress (with rate and ETA), from the step's first {@value #SLOW_STEP_MILLIS} ms
  *       on: its first report after that, a report {@value #PROGRESS_INTERVAL_SECONDS} s or more (by
  *       the events' time) after the step's last INFO progress line, and a report that reaches its
- *       total ({@code done >= total}: an index or collection copied, a rolling upgrade's last node);
+ *       total ({@code done >= total}: an index or collection copied, a rolling upgrade's last node;
+ *       the first one only, when later reports of that total and text go past it: a copy of an
+ *       index written meanwhile reads more than it counted);
  *       every other report at DEBUG. When a step ends, its last report is logged at INFO first if
  *       it was not and the step's end is at INFO (slow, retried or failed), so the final counts
  *       always appear; a quick step's reports stay at DEBUG;</li>
@@ -353,10 +355,18 @@ public final class Slf4jUpgradeListener implements UpgradeListener {
     private static final class StepProgressLog {
         private Instant lastLogged;
         private UpgradeEvent.StepProgress heldBack;
+        /** The total the last report reached (it was at or past it), or -1, and that report's message. */
+        private long totalReached = -1;
+        private String totalReachedBy;
 
         /** True when {@code e} is to be logged at INFO (and is then counted as logged). */
         synchronized boolean offer(UpgradeEvent.StepProgress e) {
-            boolean due = lastLogged == null || e.reachedTotal()
+            // past the total the last report (of the same text) reached, a report is no news
+            boolean reachesTotal = e.reachedTotal()
+                    && !(e.total() == totalReached && java.util.Objects.equals(e.message(), totalReachedBy));
+            totalReached = e.reachedTotal() ? e.total() : -1;
+            totalReachedBy = e.message();
+            boolean due = lastLogged == null || reachesTotal
                     || !e.time().isBefore(lastLogged.plus(PROGRESS_INTERVAL));
             if (due) {
                 lastLogged = e.time();

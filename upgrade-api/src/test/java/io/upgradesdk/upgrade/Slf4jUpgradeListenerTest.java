@@ -225,6 +225,26 @@ class Slf4jUpgradeListenerTest {
     }
 
     @Test
+    void reportsPastTheirTotalAreNotEachAtInfo() {
+        // a copy of an index written meanwhile reads more than it counted at its start
+        run(UpgradeStep.builder("copy").execute(ctx -> {
+            clock.advance(Duration.ofMillis(1000));
+            ctx.progress(900, 1000, "orders");
+            for (int done = 1000; done <= 1400; done += 100) {
+                clock.advance(Duration.ofMillis(100));
+                ctx.progress(done, 1000, "orders");
+            }
+            ctx.progress(50, 200, "customers");
+            ctx.progress(200, 200, "customers");
+            ctx.progress(200, 200, "invoices");     // copied in one page: its first report is at its total
+        }).build());
+
+        assertThat(log.at(Level.INFO, "step copy: ")).extracting(line -> line.substring(0, line.indexOf(" (")))
+                .containsExactly("INFO [plan] step copy: 900/1000", "INFO [plan] step copy: 1000/1000",
+                        "INFO [plan] step copy: 200/200", "INFO [plan] step copy: 200/200");
+    }
+
+    @Test
     void aSlowStepsSuccessIsLoggedAtInfo() {
         run(UpgradeStep.builder("reindex").execute(ctx -> clock.advance(Duration.ofMillis(1500))).build());
 
