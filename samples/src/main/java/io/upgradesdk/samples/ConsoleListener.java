@@ -70,7 +70,7 @@ public final class ConsoleListener implements UpgradeListener {
         } else if (event instanceof UpgradeEvent.StepStarted e) {
             lastPlain = null;
             println(String.format("-> %s%s", e.stepId(), e.resumeCursor() == null ? ""
-                    : " (resuming after " + e.resumeCursor() + ")"));
+                    : " (resuming after " + shortCursor(e.resumeCursor()) + ")"));
         } else if (event instanceof UpgradeEvent.StepRetrying e) {
             println(String.format("   attempt %d failed (%s), retrying in %d ms", e.failedAttempt(), e.error(),
                     e.delay().toMillis()));
@@ -131,6 +131,11 @@ public final class ConsoleListener implements UpgradeListener {
             out.println();
             liveWidth = 0;
         }
+    }
+
+    /** A cursor whole up to 200 characters, else its start and its length (a scroll id is no news). */
+    private static String shortCursor(String cursor) {
+        return cursor.length() <= 200 ? cursor : cursor.substring(0, 160) + "... (" + cursor.length() + " characters)";
     }
 
     private static String bar(long done, long total) {

@@ -132,6 +132,20 @@ class ConsoleListenerTest {
                 .containsExactly("90/100", "101/100");
     }
 
+    @Test
+    void aLongResumeCursorIsShownByItsStartAndItsLength() {
+        String scroll = "FGluY2x1ZGVfY29udGV4dF91dWlk".repeat(40);
+        String cursor = "{\"i\":0,\"scroll\":\"" + scroll + "\"}";
+        ConsoleListener console = new ConsoleListener(out, false);
+
+        console.onEvent(new UpgradeEvent.StepStarted(T0, "plan", "copy", io.upgradesdk.upgrade.Phase.UP, 2, cursor));
+        console.onEvent(new UpgradeEvent.StepStarted(T0, "plan", "convert", io.upgradesdk.upgrade.Phase.UP, 2, "f-7"));
+
+        assertThat(printed().lines()).containsExactly(
+                "-> copy (resuming after " + cursor.substring(0, 160) + "... (" + cursor.length() + " characters))",
+                "-> convert (resuming after f-7)");
+    }
+
     /**
      * As in {@code --json} (progress on stderr) with stdout on a terminal and stderr redirected to a
      * file: the file gets plain lines, the terminal a live line.

@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
  * <p>At INFO a run shows what runs now and how far it got, at a bounded rate, without a line per
  * step or per event (a plan of a thousand quick steps logs a handful of lines):
  * <ul>
- *   <li>the run's start and end (with the number of steps that succeeded in it), lease waits,
+ *   <li>the run's start and end (with the number of steps that succeeded in it), lease waits (the
+ *       holder, its token and its lease's expiry), a start that resumes from a cursor (a cursor
+ *       longer than 200 characters cut to its start and its length),
  *       confirmations, compensations and skips other than "already done";</li>
  *   <li>a plan progress line, "[plan] N step(s) done, step X started", when a step starts
  *       {@value #PROGRESS_INTERVAL_SECONDS} s or more (by the events' time) after the run's start or
@@ -221,7 +223,7 @@ public final class Slf4jUpgradeListener implements UpgradeListener {
         }
         if (e.resumeCursor() != null) {
             log.info("[{}] step {} started (attempt {}, resuming from {})", e.planId(), e.stepId(), e.attempt(),
-                    e.resumeCursor());
+                    shortCursor(e.resumeCursor()));
         } else if (e.attempt() > 1) {
             log.info("[{}] step {} started (attempt {})", e.planId(), e.stepId(), e.attempt());
         } else if (succeededIfLineDue >= 0) {
@@ -229,6 +231,18 @@ public final class Slf4jUpgradeListener implements UpgradeListener {
         } else if (log.isDebugEnabled()) {
             log.debug("[{}] step {} started", e.planId(), e.stepId());
         }
+    }
+
+    /** The longest cursor shown whole in a line; a longer one shows its start and its length. */
+    private static final int CURSOR_CHARS = 200;
+
+    /**
+     * A cursor for a line: whole up to {@value #CURSOR_CHARS} characters, else its start and its
+     * length (a scroll id or a long list of sort values makes a line nobody reads).
+     */
+    private static String shortCursor(String cursor) {
+        return cursor.length() <= CURSOR_CHARS ? cursor
+                : cursor.substring(0, CURSOR_CHARS - 40) + "... (" + cursor.length() + " characters)";
     }
 
     private void onSucceeded(UpgradeEvent.StepSucceeded e) {

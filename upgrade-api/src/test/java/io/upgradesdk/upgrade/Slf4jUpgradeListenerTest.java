@@ -283,6 +283,22 @@ class Slf4jUpgradeListenerTest {
     }
 
     @Test
+    void aLongCursorIsShownByItsStartAndItsLength() {
+        String cursor = "{\"i\":0,\"index\":\"orders\",\"scroll\":\"" + "FGluY2x1ZGVfY29udGV4dF91dWlk".repeat(40) + "\"}";
+        AtomicInteger calls = new AtomicInteger();
+        run(UpgradeStep.builder("copy").execute(ctx -> {
+            if (calls.incrementAndGet() == 1) {
+                ctx.saveCursor(cursor);
+                throw new IOException("connection reset");
+            }
+        }).build());
+
+        assertThat(log.at(Level.INFO, "step copy started")).containsExactly(
+                "INFO [plan] step copy started (attempt 2, resuming from " + cursor.substring(0, 160) + "... ("
+                        + cursor.length() + " characters))");
+    }
+
+    @Test
     void logsRetriesAtWarnAndFailuresAtErrorWithSecretsMasked() {
         run(UpgradeStep.builder("login").execute(ctx -> {
             throw new IOException("refused for password " + ctx.secret("pw").reveal());
