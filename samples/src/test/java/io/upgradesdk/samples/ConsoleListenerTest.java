@@ -4,11 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.upgradesdk.upgrade.UpgradeEvent;
 import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Progress with rate and ETA: one live line on a terminal, plain lines at a bounded rate otherwise. */
 class ConsoleListenerTest {
@@ -28,7 +35,7 @@ class ConsoleListenerTest {
 
     @Test
     void onATerminalRewritesOneLiveLineThenMovesPastIt() {
-        ConsoleListener console = new ConsoleListener(out, true);
+        ConsoleListener console = new ConsoleListener(out, true, 200);
 
         console.onEvent(progress(0, 0));
         console.onEvent(progress(5, 10));
@@ -52,5 +59,121 @@ class ConsoleListenerTest {
                 "   [....................] 0/100 (0%) orders",
                 "   [####................] 20/100 (20%), 2.0/s, ETA 40s orders",
                 "   [####################] 100/100 (100%), 2.0/s, ETA 0s orders");
+    }
+
+    private static final String SEP = System.lineSeparator();
+
+    @Test
+    void eventsItDoesNotPrintLeaveTheLiveLineInPlace() {
+        ConsoleListener console = new ConsoleListener(out, true, 200);
+
+        console.onEvent(progress(1, 2));
+        console.onEvent(new UpgradeEvent.StepStillRunning(T0.plusSeconds(2), "plan", "copy", Duration.ofSeconds(2)));
+        console.onEvent(new UpgradeEvent.PartitionClaimed(T0.plusSeconds(2), "plan", "copy", "p1", "me", 1, false));
+        console.onEvent(new UpgradeEvent.PartitionDone(T0.plusSeconds(2), "plan", "copy", "p0", "me", 1,
+                Duration.ofSeconds(1)));
+        console.onEvent(progress(3, 6));
+        console.onEvent(new UpgradeEvent.StepSucceeded(T0.plusSeconds(4), "plan", "copy", 1, Duration.ofSeconds(4)));
+
+        assertThat(printed()).isEqualTo("\r   [....................] 2/100 (2%), 2.0/s, ETA 49s orders"
+                + "\r   [#...................] 6/100 (6%), 2.0/s, ETA 47s orders" + SEP + "   done: copy (4000 ms)" + SEP);
+    }
+
+    @Test
+    void theLiveLineIsCutToTheTerminalWidthSoThatItNeverWraps() {
+        ConsoleListener console = new ConsoleListener(out, true, 40);
+
+        console.onEvent(progress(1, 2));
+        console.onEvent(progress(2, 4));
+
+        String[] rewrites = printed().split("\r", -1);
+        assertThat(rewrites).hasSize(3);
+        assertThat(rewrites[1]).isEqualTo("   [....................] 2/100 (2%)...").hasSize(39);
+        assertThat(rewrites[2]).isEqualTo("   [....................] 4/100 (4%)...");
+    }
+
+    @Test
+    void aNoticeIsItsOwnLineWithoutACountOnATerminalAndInAPipe() {
+        UpgradeEvent.StepProgress notice = new UpgradeEvent.StepProgress(T0.plusSeconds(2), "plan", "preflight", 0, -1,
+                "deprecation warnings on old: [index.foo]", 0.0, null);
+        ConsoleListener live = new ConsoleListener(out, true, 200);
+
+        live.onEvent(progress(1, 2));
+        live.onEvent(notice);
+        live.onEvent(progress(3, 6));
+
+        assertThat(printed()).isEqualTo("\r   [....................] 2/100 (2%), 2.0/s, ETA 49s orders" + SEP
+                + "   deprecation warnings on old: [index.foo]" + SEP
+                + "\r   [#...................] 6/100 (6%), 2.0/s, ETA 47s orders");
+
+        bytes.reset();
+        ConsoleListener plain = new ConsoleListener(out, false);
+        plain.onEvent(progress(1, 2));
+        plain.onEvent(notice);
+        plain.onEvent(notice);
+        plain.onEvent(progress(3, 6));
+
+        assertThat(printed().lines()).containsExactly(
+                "   [....................] 2/100 (2%), 2.0/s, ETA 49s orders",
+                "   deprecation warnings on old: [index.foo]",
+                "   deprecation warnings on old: [index.foo]");
+    }
+
+    @Test
+    void inAPipeReportsPastTheirTotalAreNotEachALine() {
+        ConsoleListener console = new ConsoleListener(out, false);
+
+        console.onEvent(progress(0, 90));
+        for (int second = 1; second <= 4; second++) {
+            console.onEvent(progress(second, 100 + second));
+        }
+
+        assertThat(printed().lines()).extracting(line -> line.substring(line.indexOf(']') + 2, line.indexOf(" (")))
+                .containsExactly("90/100", "101/100");
+    }
+
+    @Test
+    void aLongResumeCursorIsShownByItsStartAndItsLength() {
+        String scroll = "FGluY2x1ZGVfY29udGV4dF91dWlk".repeat(40);
+        String cursor = "{\"i\":0,\"scroll\":\"" + scroll + "\"}";
+        ConsoleListener console = new ConsoleListener(out, false);
+
+        console.onEvent(new UpgradeEvent.StepStarted(T0, "plan", "copy", io.upgradesdk.upgrade.Phase.UP, 2, cursor));
+        console.onEvent(new UpgradeEvent.StepStarted(T0, "plan", "convert", io.upgradesdk.upgrade.Phase.UP, 2, "f-7"));
+
+        assertThat(printed().lines()).containsExactly(
+                "-> copy (resuming after " + cursor.substring(0, 160) + "... (" + cursor.length() + " characters))",
+                "-> convert (resuming after f-7)");
+    }
+
+    /**
+     * As in {@code --json} (progress on stderr) with stdout on a terminal and stderr redirected to a
+     * file: the file gets plain lines, the terminal a live line.
+     */
+    @Test
+    void isLiveOnlyWhenTheStreamItWritesIsATerminal(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/script")), "script (util-linux) makes a terminal");
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        String probe = "'" + java + "' -cp '" + System.getProperty("java.class.path") + "' "
+                + ConsoleListenerTerminalProbe.class.getName();
+        Path log = dir.resolve("progress.log");
+        Path terminal = dir.resolve("terminal.txt");
+
+        runOnATerminal(probe + " err 2> '" + log + "'", terminal);
+        assertThat(Files.readString(log)).as("stderr redirected to a file").doesNotContain("\r").contains(
+                "   [######..............] 1/3 (33%), 1.0/s, ETA 2s docs\n",
+                "   [####################] 3/3 (100%), 1.0/s, ETA 0s docs\n");
+
+        runOnATerminal(probe + " out", terminal);
+        assertThat(Files.readString(terminal)).as("stdout on the terminal").contains(
+                "\r   [#############.......] 2/3 (66%), 1.0/s, ETA 1s docs\r   [####################] 3/3");
+    }
+
+    private static void runOnATerminal(String command, Path transcript) throws Exception {
+        Process script = new ProcessBuilder(List.of("/usr/bin/script", "-qec", command, "/dev/null"))
+                .redirectInput(new File("/dev/null")).redirectOutput(transcript.toFile())
+                .redirectErrorStream(true).start();
+        assertThat(script.waitFor(60, TimeUnit.SECONDS)).as("the probe under script ended").isTrue();
+        assertThat(script.exitValue()).as(Files.readString(transcript)).isZero();
     }
 }

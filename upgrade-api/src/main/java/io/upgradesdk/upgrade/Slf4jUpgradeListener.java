@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
  * <p>At INFO a run shows what runs now and how far it got, at a bounded rate, without a line per
  * step or per event (a plan of a thousand quick steps logs a handful of lines):
  * <ul>
- *   <li>the run's start and end (with the number of steps that succeeded in it), lease waits,
+ *   <li>the run's start and end (with the number of steps that succeeded in it), lease waits (the
+ *       holder, its token and its lease's expiry), a start that resumes from a cursor (a cursor
+ *       longer than 200 characters cut to its start and its length),
  *       confirmations, compensations and skips other than "already done";</li>
  *   <li>a plan progress line, "[plan] N step(s) done, step X started", when a step starts
  *       {@value #PROGRESS_INTERVAL_SECONDS} s or more (by the events' time) after the run's start or
@@ -38,10 +40,16 @@ import org.slf4j.LoggerFactory;
  *   <li>a step's progress (with rate and ETA), from the step's first {@value #SLOW_STEP_MILLIS} ms
  *       on: its first report after that, a report {@value #PROGRESS_INTERVAL_SECONDS} s or more (by
  *       the events' time) after the step's last INFO progress line, and a report that reaches its
- *       total ({@code done >= total}: an index or collection copied, a rolling upgrade's last node);
+ *       total ({@code done >= total}: an index or collection copied, a rolling upgrade's last node;
+ *       the first one only, when later reports of that total and text go past it: a copy of an
+ *       index written meanwhile reads more than it counted);
  *       every other report at DEBUG. When a step ends, its last report is logged at INFO first if
  *       it was not and the step's end is at INFO (slow, retried or failed), so the final counts
- *       always appear; a quick step's reports stay at DEBUG.</li>
+ *       always appear; a quick step's reports stay at DEBUG;</li>
+ *   <li>a notice, a report that counts nothing ({@code progress(0, -1, text)}: deprecation
+ *       warnings, indices kept read-only, why a copy runs client-side), each one at INFO as its
+ *       text alone, however quick the step: it is no count that a later report supersedes, and a
+ *       count of "0" (and a rate of "0.0/s") before it would misread it.</li>
  * </ul>
  *
  * <p>Thread-safe: events may come from the run's thread, partition workers and the heartbeat.
@@ -215,7 +223,7 @@ public final class Slf4jUpgradeListener implements UpgradeListener {
         }
         if (e.resumeCursor() != null) {
             log.info("[{}] step {} started (attempt {}, resuming from {})", e.planId(), e.stepId(), e.attempt(),
-                    e.resumeCursor());
+                    shortCursor(e.resumeCursor()));
         } else if (e.attempt() > 1) {
             log.info("[{}] step {} started (attempt {})", e.planId(), e.stepId(), e.attempt());
         } else if (succeededIfLineDue >= 0) {
@@ -223,6 +231,18 @@ public final class Slf4jUpgradeListener implements UpgradeListener {
         } else if (log.isDebugEnabled()) {
             log.debug("[{}] step {} started", e.planId(), e.stepId());
         }
+    }
+
+    /** The longest cursor shown whole in a line; a longer one shows its start and its length. */
+    private static final int CURSOR_CHARS = 200;
+
+    /**
+     * A cursor for a line: whole up to {@value #CURSOR_CHARS} characters, else its start and its
+     * length (a scroll id or a long list of sort values makes a line nobody reads).
+     */
+    private static String shortCursor(String cursor) {
+        return cursor.length() <= CURSOR_CHARS ? cursor
+                : cursor.substring(0, CURSOR_CHARS - 40) + "... (" + cursor.length() + " characters)";
     }
 
     private void onSucceeded(UpgradeEvent.StepSucceeded e) {
@@ -304,6 +324,12 @@ public final class Slf4jUpgradeListener implements UpgradeListener {
         if (!info && !log.isDebugEnabled()) {
             return;
         }
+        if (isNotice(e)) {
+            if (info) {
+                log.info("[{}] step {}: {}", e.planId(), e.stepId(), e.message());
+            }
+            return;
+        }
         if (plan(e.planId(), e.time()).holdBack(e)) {
             if (log.isDebugEnabled()) {
                 log.debug("[{}] step {}: {} {}", e.planId(), e.stepId(), e.summary(), e.message());
@@ -317,6 +343,11 @@ public final class Slf4jUpgradeListener implements UpgradeListener {
         } else if (log.isDebugEnabled()) {
             log.debug("[{}] step {}: {} {}", e.planId(), e.stepId(), e.summary(), e.message());
         }
+    }
+
+    /** A report that counts nothing: done 0 of an unknown total, its message the news. */
+    private static boolean isNotice(UpgradeEvent.StepProgress e) {
+        return e.done() == 0 && e.total() < 0;
     }
 
     private void flushProgress(String planId, String stepId) {
@@ -338,10 +369,18 @@ public final class Slf4jUpgradeListener implements UpgradeListener {
     private static final class StepProgressLog {
         private Instant lastLogged;
         private UpgradeEvent.StepProgress heldBack;
+        /** The total the last report reached (it was at or past it), or -1, and that report's message. */
+        private long totalReached = -1;
+        private String totalReachedBy;
 
         /** True when {@code e} is to be logged at INFO (and is then counted as logged). */
         synchronized boolean offer(UpgradeEvent.StepProgress e) {
-            boolean due = lastLogged == null || e.reachedTotal()
+            // past the total the last report (of the same text) reached, a report is no news
+            boolean reachesTotal = e.reachedTotal()
+                    && !(e.total() == totalReached && java.util.Objects.equals(e.message(), totalReachedBy));
+            totalReached = e.reachedTotal() ? e.total() : -1;
+            totalReachedBy = e.message();
+            boolean due = lastLogged == null || reachesTotal
                     || !e.time().isBefore(lastLogged.plus(PROGRESS_INTERVAL));
             if (due) {
                 lastLogged = e.time();

@@ -189,6 +189,62 @@ class Slf4jUpgradeListenerTest {
     }
 
     @Test
+    void aReportThatCountsNothingIsANoticeEachLoggedAtInfoWithoutACount() {
+        // how Preflight reports deprecation warnings: progress(0, -1, text), in a step that is often quick
+        run(UpgradeStep.builder("preflight").execute(ctx -> {
+            ctx.progress(0, -1, "deprecation warnings on old: [index.foo]");
+            clock.advance(Duration.ofMillis(1200));
+            ctx.progress(0, -1, "kept read-only by 8.x (write block): [logs-2019]");
+            ctx.progress(0, -1, "deprecation warnings on new: [index.bar]");
+        }).build(), UpgradeStep.builder("quick").execute(ctx -> ctx.progress(0, -1, "nothing to check")).build());
+
+        assertThat(log.at(Level.INFO, "step ")).containsExactly(
+                "INFO [plan] step preflight: deprecation warnings on old: [index.foo]",
+                "INFO [plan] step preflight: kept read-only by 8.x (write block): [logs-2019]",
+                "INFO [plan] step preflight: deprecation warnings on new: [index.bar]",
+                "INFO [plan] step preflight succeeded in 1200 ms (attempts: 1)",
+                "INFO [plan] step quick: nothing to check");
+    }
+
+    @Test
+    void aNoticeNeitherDelaysNorReplacesTheCountingReportsLines() {
+        run(UpgradeStep.builder("copy").execute(ctx -> {
+            clock.advance(Duration.ofMillis(1000));
+            ctx.progress(10, 100, "docs");
+            ctx.progress(0, -1, "source index is read-only");
+            clock.advance(Duration.ofMillis(500));
+            ctx.progress(20, 100, "docs");
+        }).build());
+
+        // (the rate and ETA are left out: the runner measures them from the notice's 0, see ProgressRates)
+        assertThat(log.at(Level.INFO, "step copy: ")).extracting(line -> line.replaceAll(", \\S+/s, ETA \\S+", ""))
+                .containsExactly(
+                        "INFO [plan] step copy: 10/100 (10%) docs",
+                        "INFO [plan] step copy: source index is read-only",
+                        "INFO [plan] step copy: 20/100 (20%) docs");
+    }
+
+    @Test
+    void reportsPastTheirTotalAreNotEachAtInfo() {
+        // a copy of an index written meanwhile reads more than it counted at its start
+        run(UpgradeStep.builder("copy").execute(ctx -> {
+            clock.advance(Duration.ofMillis(1000));
+            ctx.progress(900, 1000, "orders");
+            for (int done = 1000; done <= 1400; done += 100) {
+                clock.advance(Duration.ofMillis(100));
+                ctx.progress(done, 1000, "orders");
+            }
+            ctx.progress(50, 200, "customers");
+            ctx.progress(200, 200, "customers");
+            ctx.progress(200, 200, "invoices");     // copied in one page: its first report is at its total
+        }).build());
+
+        assertThat(log.at(Level.INFO, "step copy: ")).extracting(line -> line.substring(0, line.indexOf(" (")))
+                .containsExactly("INFO [plan] step copy: 900/1000", "INFO [plan] step copy: 1000/1000",
+                        "INFO [plan] step copy: 200/200", "INFO [plan] step copy: 200/200");
+    }
+
+    @Test
     void aSlowStepsSuccessIsLoggedAtInfo() {
         run(UpgradeStep.builder("reindex").execute(ctx -> clock.advance(Duration.ofMillis(1500))).build());
 
@@ -224,6 +280,22 @@ class Slf4jUpgradeListenerTest {
 
         assertThat(log.at(Level.INFO, "step copy started")).containsExactly(
                 "INFO [plan] step copy started (attempt 2, resuming from page-7)");
+    }
+
+    @Test
+    void aLongCursorIsShownByItsStartAndItsLength() {
+        String cursor = "{\"i\":0,\"index\":\"orders\",\"scroll\":\"" + "FGluY2x1ZGVfY29udGV4dF91dWlk".repeat(40) + "\"}";
+        AtomicInteger calls = new AtomicInteger();
+        run(UpgradeStep.builder("copy").execute(ctx -> {
+            if (calls.incrementAndGet() == 1) {
+                ctx.saveCursor(cursor);
+                throw new IOException("connection reset");
+            }
+        }).build());
+
+        assertThat(log.at(Level.INFO, "step copy started")).containsExactly(
+                "INFO [plan] step copy started (attempt 2, resuming from " + cursor.substring(0, 160) + "... ("
+                        + cursor.length() + " characters))");
     }
 
     @Test

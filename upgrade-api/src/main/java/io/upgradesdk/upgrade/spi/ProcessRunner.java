@@ -9,13 +9,16 @@ import io.upgradesdk.upgrade.UpgradeException;
 import io.upgradesdk.upgrade.internal.Redactor;
 import io.upgradesdk.upgrade.internal.StreamTail;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,10 +30,15 @@ import java.util.concurrent.TimeUnit;
  *       {@link Builder#outputLimit(int) N bytes} (64 KiB by default) and counting the rest;</li>
  *   <li>the timeout is enforced: the process and all its descendants are sent a termination
  *       signal, then killed forcibly after a {@link Builder#killGrace short grace}, and the run
- *       fails with an {@link UpgradeException} naming the command, the timeout and the fix;</li>
+ *       fails with an {@link UpgradeException} naming the command, the timeout and the fix. Where
+ *       there is a {@code /proc} (Linux), the processes that left the tree (double-forked,
+ *       {@code setsid}, re-parented to init) are killed with it too: each run marks its processes
+ *       with the environment variable {@value #RUN_VARIABLE} (a random id they inherit), and every
+ *       process of this user that carries the run's mark belongs to the run;</li>
  *   <li>secrets go only through the environment: {@link #run()} refuses a command whose arguments
  *       contain a secret's value ({@code SECRET_EXPOSED}), and secret values are masked in the
- *       output it returns and in its messages.</li>
+ *       output it returns and in its messages, also a secret's end left at the start of an output
+ *       tail that the limit cut inside the secret.</li>
  * </ul>
  *
  * <pre>{@code
@@ -45,13 +53,23 @@ import java.util.concurrent.TimeUnit;
  * <p>It lives in this SPI package because every product module (Elasticsearch node commands, Kong
  * backups and CLI) and every step library needs it while none of them may use another module's
  * internals: the SPI is the public place for what those who write step libraries share. Output a
- * command leaves to a background child that outlives it is read only until the timeout (a command
- * that succeeded may leave a daemon running: it is not killed). A timed-out run ends within its
+ * command leaves to a background child that outlives it is read only until the timeout, or for
+ * half a second after the command's end when that is later (what the command wrote is in the
+ * pipes when it ends, so a command ending just before its timeout keeps its output); a command
+ * that succeeded may leave a daemon running: it is not killed. A timed-out run ends within its
  * timeout, the kill grace and a second and a half (the forcible kill's delivery, then the output's
- * last reads), its process tree gone; this bound holds even when a child that escaped the tree
- * (re-parented, so not found among its descendants, and not killed) keeps the output open.
+ * last reads), its process tree gone; this bound holds even when a child that escaped the tree and
+ * its mark (it cleared its environment, or there is no {@code /proc}: it is then not killed) keeps
+ * the output open. A timeout too long to count in nanoseconds (some 292 years, e.g.
+ * {@code ChronoUnit.FOREVER.getDuration()}) means no practical limit.
  */
 public final class ProcessRunner {
+
+    /**
+     * The environment variable marking the processes of one run (its value is a random id per
+     * {@link #run()}), by which those that left the process tree are found at a timeout.
+     */
+    public static final String RUN_VARIABLE = "UPGRADESDK_PROCESS_RUN";
 
     private static final int DEFAULT_OUTPUT_LIMIT = 64 * 1024;
     private static final long KILL_POLL_MILLIS = 20;
@@ -60,6 +78,12 @@ public final class ProcessRunner {
      * child that escaped the tree (double-forked, re-parented) can keep them open longer.
      */
     private static final Duration DRAIN_AFTER_KILL = Duration.ofMillis(500);
+    /**
+     * The least time the output of a command that ended is read, even past its timeout: what it
+     * wrote is in the pipes already, and reading it takes no longer than this.
+     */
+    private static final Duration DRAIN_AFTER_EXIT = Duration.ofMillis(500);
+    private static final Path PROC = Path.of("/proc");
     /** How long a forcibly killed tree is waited for (the signal is delivered asynchronously). */
     private static final Duration FORCED_KILL_WAIT = Duration.ofSeconds(1);
 
@@ -110,22 +134,25 @@ public final class ProcessRunner {
      */
     public Result run() throws InterruptedException {
         long started = System.nanoTime();
-        Process process = start();
+        long timeoutNanos = nanos(timeout);
+        String mark = UUID.randomUUID().toString();
+        Process process = start(mark);
         StreamTail out = StreamTail.drain(process.getInputStream(), outputLimit, "process-stdout");
         StreamTail err = StreamTail.drain(process.getErrorStream(), outputLimit, "process-stderr");
         boolean exited;
         try {
-            exited = process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            exited = process.waitFor(timeoutNanos, TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
-            killTree(process);
+            killTree(process, mark);
             throw e;
         }
         if (!exited) {
-            killTree(process);
-            awaitBoth(out, err, System.nanoTime() + DRAIN_AFTER_KILL.toNanos());
+            killTree(process, mark);
+            awaitBoth(out, err, DRAIN_AFTER_KILL.toNanos());
             throw timedOut(err);
         }
-        awaitBoth(out, err, started + timeout.toNanos());
+        long left = timeoutNanos - (System.nanoTime() - started);
+        awaitBoth(out, err, Math.max(left, DRAIN_AFTER_EXIT.toNanos()));
         return new Result(process.exitValue(), Duration.ofNanos(System.nanoTime() - started), output(out),
                 output(err));
     }
@@ -143,13 +170,14 @@ public final class ProcessRunner {
 
     // --- sub-steps -------------------------------------------------------------------------------
 
-    private Process start() {
+    private Process start(String mark) {
         ProcessBuilder builder = new ProcessBuilder(command);
         if (directory != null) {
             builder.directory(directory.toFile());
         }
         builder.environment().putAll(environment);
         secretEnvironment.forEach((name, secret) -> builder.environment().put(name, secret.reveal()));
+        builder.environment().put(RUN_VARIABLE, mark);
         try {
             Process process = builder.start();
             process.getOutputStream().close();
@@ -161,24 +189,39 @@ public final class ProcessRunner {
     }
 
     /**
-     * Waits for the end of both output streams until one deadline ({@link System#nanoTime()}): a
-     * child that outlived the command and keeps the pipes open holds the run until the deadline
-     * once, not once per stream.
+     * Waits for the end of both output streams for at most {@code budgetNanos} in all: a child
+     * that outlived the command and keeps the pipes open holds the run for the budget once, not
+     * once per stream.
      */
-    private static void awaitBoth(StreamTail out, StreamTail err, long deadlineNanos) throws InterruptedException {
-        out.awaitEnd(TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
-        err.awaitEnd(TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
+    private static void awaitBoth(StreamTail out, StreamTail err, long budgetNanos) throws InterruptedException {
+        long begin = System.nanoTime();
+        out.awaitEnd(TimeUnit.NANOSECONDS.toMillis(budgetNanos));
+        err.awaitEnd(TimeUnit.NANOSECONDS.toMillis(budgetNanos - (System.nanoTime() - begin)));
     }
 
-    /** Terminates the process and its descendants, then kills forcibly whatever outlives the grace period. */
-    private void killTree(Process process) {
+    /** The duration in nanoseconds, or {@link Long#MAX_VALUE} (some 292 years) when it is longer. */
+    private static long nanos(Duration duration) {
+        try {
+            return duration.toNanos();
+        } catch (ArithmeticException tooLong) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    /**
+     * Terminates the process, its descendants and the processes carrying the run's {@code mark},
+     * then kills forcibly whatever outlives the grace period.
+     */
+    private void killTree(Process process, String mark) {
         List<ProcessHandle> descendants = new ArrayList<>(process.descendants().toList());
+        addMarked(descendants, process, mark);
         descendants.forEach(ProcessHandle::destroy);
         process.destroy();
         boolean interrupted = !awaitGone(process, descendants, killGrace);
         // children started during the grace (their parent already gone from the tree) end too
         List.copyOf(descendants).forEach(d -> d.descendants().filter(h -> !descendants.contains(h))
                 .forEach(descendants::add));
+        addMarked(descendants, process, mark);
         descendants.stream().filter(ProcessRunner::isRunning).forEach(ProcessHandle::destroyForcibly);
         if (process.isAlive()) {
             process.destroyForcibly();
@@ -190,6 +233,42 @@ public final class ProcessRunner {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Adds to {@code processes} those of this user, other than {@code process} and those listed,
+     * whose environment carries the run's {@code mark}: the processes of the run that left its
+     * tree. Reads {@code /proc/PID/environ} (the environment a process started with); finds none
+     * where there is no {@code /proc}.
+     */
+    private static void addMarked(List<ProcessHandle> processes, Process process, String mark) {
+        if (!Files.isDirectory(PROC)) {
+            return;
+        }
+        byte[] entry = (RUN_VARIABLE + "=" + mark).getBytes(StandardCharsets.UTF_8);
+        long self = ProcessHandle.current().pid();
+        ProcessHandle.allProcesses()
+                .filter(h -> h.pid() != self && h.pid() != process.pid() && !processes.contains(h))
+                .filter(h -> carries(h.pid(), entry))
+                .forEach(processes::add);
+    }
+
+    /** Whether the environment of process {@code pid} has {@code entry} ("NAME=value"); false if unreadable. */
+    private static boolean carries(long pid, byte[] entry) {
+        byte[] environ;
+        try {
+            environ = Files.readAllBytes(PROC.resolve(Long.toString(pid)).resolve("environ"));
+        } catch (IOException | RuntimeException e) {
+            return false;       // gone, or another user's
+        }
+        for (int at = 0; at + entry.length <= environ.length; at++) {
+            boolean entryStart = at == 0 || environ[at - 1] == 0;
+            boolean entryEnd = at + entry.length == environ.length || environ[at + entry.length] == 0;
+            if (entryStart && entryEnd && Arrays.equals(environ, at, at + entry.length, entry, 0, entry.length)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Waits up to {@code wait} for the process and its listed descendants to end; false if interrupted. */
@@ -227,14 +306,43 @@ public final class ProcessRunner {
     }
 
     private UpgradeException timedOut(StreamTail err) {
-        String stderr = redactor.redact(err.text()).strip();
+        String stderr = text(err).strip();
         return new UpgradeException(failureCode, "the command '" + description + "' did not finish within "
                 + human(timeout) + " and was stopped with its child processes; " + timeoutFix
                 + (stderr.isEmpty() ? "" : ". Its last error output: " + last(stderr, 500)));
     }
 
     private Output output(StreamTail tail) {
-        return new Output(redactor.redact(tail.text()), tail.totalBytes(), tail.totalBytes() > outputLimit);
+        return new Output(text(tail), tail.totalBytes(), tail.totalBytes() > outputLimit);
+    }
+
+    /** The kept tail of a stream, secret values masked, also a secret's end where the limit cut the tail. */
+    private String text(StreamTail tail) {
+        String text = tail.text();
+        return redactor.redact(tail.totalBytes() > outputLimit ? maskCutSecret(text) : text);
+    }
+
+    /**
+     * Masks the start of a cut tail when it is the end of a secret value (the limit cut inside the
+     * secret, so that the whole value is not there to be masked), after the replacement characters
+     * of a character the cut split. The longest such end is masked, even a single character.
+     */
+    private String maskCutSecret(String text) {
+        int skip = 0;
+        while (skip < Math.min(3, text.length()) && text.charAt(skip) == '\uFFFD') {
+            skip++;
+        }
+        int end = -1;
+        for (Secret secret : secretEnvironment.values()) {
+            String value = secret.reveal();
+            for (int k = Math.min(value.length() - 1, text.length() - skip); k > 0 && skip + k > end; k--) {
+                if (text.startsWith(value.substring(value.length() - k), skip)) {
+                    end = skip + k;
+                    break;
+                }
+            }
+        }
+        return end < 0 ? text : Redactor.MASK + text.substring(end);
     }
 
     private static String last(String text, int chars) {
@@ -291,11 +399,19 @@ public final class ProcessRunner {
         private String timeoutFix = "check why it hangs, or raise its timeout";
         private String startFix = "check that the program is installed and on the PATH";
 
+        /** Refusals name the program only: the arguments may hold what should not be printed. */
         private Builder(List<String> command, Duration timeout) {
-            Check.argument(command != null && !command.isEmpty() && command.stream().allMatch(a -> a != null),
-                    "the command must have a program and no null argument, was %s", command);
+            Check.argument(command != null && !command.isEmpty() && command.get(0) != null,
+                    "the command must have a program and no null argument, was %s",
+                    command == null ? "null" : command.isEmpty() ? "empty" : "without its program");
+            int nullArgument = -1;
+            for (int i = command.size() - 1; i > 0; i--) {
+                nullArgument = command.get(i) == null ? i : nullArgument;
+            }
+            Check.argument(nullArgument < 0, "the command '%s' must have no null argument: argument %s is null",
+                    command.get(0), nullArgument);
             Check.argument(timeout != null && !timeout.isNegative() && !timeout.isZero(),
-                    "the timeout of '%s' must be positive, was %s", command, timeout);
+                    "the timeout of '%s' must be positive, was %s", command.get(0), timeout);
             this.command = new ArrayList<>(command);
             this.timeout = timeout;
         }

@@ -104,6 +104,53 @@ class ProcessRunnerTest {
     }
 
     @Test
+    void aSecretCutByTheOutputLimitLeavesNoPartOfItInTheTail() throws Exception {
+        // 28 bytes, the last 20 kept: the tail begins inside the secret ("er2-Secret0123456789")
+        ProcessRunner.Result result = shell("printf 'xxxx%s0123456789' \"$PGPASSWORD\"", Duration.ofSeconds(10))
+                .outputLimit(20).secretEnvironment("PGPASSWORD", Secret.of("pg", "hunter2-Secret")).build().run();
+
+        assertThat(result.stdout().truncated()).isTrue();
+        assertThat(result.stdout().text()).isEqualTo("****0123456789");
+    }
+
+    @Test
+    void aSecretCutByTheOutputLimitLeavesNoPartOfItInTheTimeoutMessage() {
+        org.junit.jupiter.api.Assumptions.assumeTrue("UTF-8".equals(System.getProperty("sun.jnu.encoding")),
+                "a non-ASCII secret reaches the environment as UTF-8");
+        // 4 + 16 + 5 bytes, the last 19 kept: the tail begins inside the secret's 'ä' (a 2-byte character)
+        ProcessRunner runner = shell("printf 'xxxx%s-full' \"$PGPASSWORD\" >&2; exec sleep 30", Duration.ofMillis(500))
+                .outputLimit(19).killGrace(Duration.ofMillis(200))
+                .secretEnvironment("PGPASSWORD", Secret.of("pg", "pässwort-Secret")).build();
+
+        assertThatThrownBy(runner::run).hasMessageEndingWith("Its last error output: ****-full")
+                .hasMessageNotContaining("Secret");
+    }
+
+    @Test
+    void aCommandThatEndsJustBeforeItsTimeoutKeepsItsOutput() throws Exception {
+        // the output is in the pipes when the command ends; reading it must not be cut by the timeout's deadline
+        for (int i = 0; i < 30; i++) {
+            ProcessRunner.Result result;
+            try {
+                result = ProcessRunner.builder(List.of("printf", "reason"), Duration.ofMillis(2)).build().run();
+            } catch (UpgradeException timedOut) {
+                continue;       // ended after its 2 ms: not the case under test
+            }
+            assertThat(result.stdout().text()).as("run %d", i).isEqualTo("reason");
+        }
+    }
+
+    @Test
+    void aTimeoutTooLongForNanosecondsMeansNoPracticalLimit() throws Exception {
+        for (Duration forever : List.of(java.time.temporal.ChronoUnit.FOREVER.getDuration(),
+                Duration.ofSeconds(Long.MAX_VALUE), Duration.ofDays(365L * 300))) {
+            ProcessRunner.Result result = ProcessRunner.builder(List.of("printf", "ok"), forever).build().run();
+
+            assertThat(result.stdout().text()).isEqualTo("ok");
+        }
+    }
+
+    @Test
     void refusesASecretValueInTheArguments() {
         assertThatThrownBy(() -> ProcessRunner.builder(List.of("psql", "--password=hunter2"), Duration.ofSeconds(1))
                 .secretEnvironment("PGPASSWORD", Secret.of("pg", "hunter2")).build())
@@ -128,6 +175,17 @@ class ProcessRunnerTest {
                 .isInstanceOfSatisfying(UpgradeException.class,
                         e -> assertThat(e.code()).isEqualTo(UpgradeErrorCode.INVALID_CONFIGURATION));
     }
+
+    @Test
+    void aRefusedCommandIsNamedByItsProgramAloneNotItsArguments() {
+        // the arguments may hold what the caller should not have put there; a refusal must not print them
+        assertThatThrownBy(() -> ProcessRunner.builder(List.of("psql", "--password=hunter2"), Duration.ZERO))
+                .hasMessageContaining("'psql'").hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> ProcessRunner.builder(java.util.Arrays.asList("psql", "--password=hunter2", null),
+                Duration.ofSeconds(1))).hasMessageContaining("'psql'").hasMessageContaining("argument 2 is null")
+                .hasMessageNotContaining("hunter2");
+    }
+
     @Test
     void aCommandReadingItsInputSeesItsEndAtOnce() throws Exception {
         ProcessRunner.Result result = shell("cat; echo done", Duration.ofSeconds(20)).build().run();

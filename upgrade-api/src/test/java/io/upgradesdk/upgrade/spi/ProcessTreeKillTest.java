@@ -173,6 +173,37 @@ class ProcessTreeKillTest {
     }
 
     @Test
+    void childrenThatLeftTheTreeByADoubleForkOrANewSessionAreKilledWithItAtTheTimeout() throws Exception {
+        Path forked = pidFile("forked.pid");
+        Path session = pidFile("session.pid");
+        // each subshell exits at once: init adopts its child, which is then no descendant of the command
+        ProcessRunner runner = shell("(sh -c 'echo $$ > " + forked + "; exec sleep 30' &);"
+                + " (setsid sh -c 'echo $$ > " + session + "; exec sleep 30' &); sleep 60", Duration.ofSeconds(1))
+                .killGrace(Duration.ofMillis(500)).build();
+
+        Duration took = timed(() -> runExpectingTimeout(runner));
+
+        awaitFile(forked);
+        awaitFile(session);
+        assertThat(running(forked)).as("the double-forked child").isFalse();
+        assertThat(running(session)).as("the child in its own session").isFalse();
+        assertThat(took).isLessThan(Duration.ofSeconds(6));
+    }
+
+    @Test
+    void anEscapedChildIgnoringTheTerminationSignalIsKilledForciblyAfterTheGrace() throws Exception {
+        Path forked = pidFile("forked.pid");
+        ProcessRunner runner = shell("(sh -c 'echo $$ > " + forked + "; trap \"\" TERM;"
+                + " for i in $(seq 300); do sleep 0.1; done' &); sleep 60", Duration.ofSeconds(1))
+                .killGrace(Duration.ofMillis(500)).build();
+
+        runExpectingTimeout(runner);
+
+        awaitFile(forked);
+        assertThat(running(forked)).as("the escaped child that ignored the termination signal").isFalse();
+    }
+
+    @Test
     void aCommandThatExitsLeavingABackgroundChildOnItsOutputReturnsByItsTimeoutAndLeavesTheChild()
             throws Exception {
         Path child = pidFile("child.pid");
