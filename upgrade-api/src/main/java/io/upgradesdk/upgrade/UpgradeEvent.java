@@ -59,7 +59,10 @@ public sealed interface UpgradeEvent {
             return total >= 0 && done >= total;
         }
 
-        /** For people: {@code "1200/5000 (24%), 40.0/s, ETA 1m 35s"}; unknown parts are left out. */
+        /**
+         * For people: {@code "1200/5000 (24%), 40.0/s, ETA 1m 35s"}, a rate below one per second per
+         * minute or hour ({@code "20.0/h"}); unknown parts are left out.
+         */
         public String summary() {
             StringBuilder text = new StringBuilder().append(done);
             if (total >= 0) {
@@ -69,12 +72,23 @@ public sealed interface UpgradeEvent {
                 }
             }
             if (ratePerSecond >= 0) {
-                text.append(", ").append(String.format(java.util.Locale.ROOT, "%.1f/s", ratePerSecond));
+                text.append(", ").append(rate(ratePerSecond));
             }
             if (eta != null) {
                 text.append(", ETA ").append(human(eta));
             }
             return text.toString();
+        }
+
+        /** Per second, or per minute or hour below one per second (a node every 3 minutes: "20.0/h", not "0.0/s"). */
+        private static String rate(double perSecond) {
+            if (perSecond >= 1 || perSecond == 0) {
+                return String.format(java.util.Locale.ROOT, "%.1f/s", perSecond);
+            }
+            if (perSecond * 60 >= 1) {
+                return String.format(java.util.Locale.ROOT, "%.1f/min", perSecond * 60);
+            }
+            return String.format(java.util.Locale.ROOT, "%.1f/h", perSecond * 3600);
         }
 
         private static String human(Duration d) {

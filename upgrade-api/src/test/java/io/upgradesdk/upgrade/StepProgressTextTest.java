@@ -39,4 +39,14 @@ class StepProgressTextTest {
         assertThat(progress(1, 4, 1, Duration.ofSeconds(7 * 3600 + 125)).summary()).endsWith("ETA 7h 02m");
         assertThat(progress(1, 4, 1, Duration.ofMillis(1)).summary()).as("rounded up").endsWith("ETA 1s");
     }
+
+    @Test
+    void aRateBelowOnePerSecondIsShownPerMinuteOrPerHourSoThatASlowStepDoesNotReadZero() {
+        assertThat(progress(1, 4, 25, null).summary()).endsWith(", 25.0/s");
+        assertThat(progress(1, 4, 1, null).summary()).endsWith(", 1.0/s");
+        assertThat(progress(1, 4, 0.5, null).summary()).endsWith(", 30.0/min");
+        assertThat(progress(1, 4, 1 / 60.0, null).summary()).endsWith(", 1.0/min");
+        assertThat(progress(2, 3, 1 / 180.0, null).summary()).as("a node every 3 minutes").endsWith(", 20.0/h");
+        assertThat(progress(1, 4, 1 / 7200.0, null).summary()).endsWith(", 0.5/h");
+    }
 }
