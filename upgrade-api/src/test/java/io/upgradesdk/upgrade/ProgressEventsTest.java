@@ -75,6 +75,25 @@ class ProgressEventsTest {
         }
 
         @Test
+        void aNoticeInTheMiddleOfACopyLeavesItsRateAlone() {
+            run(ctx -> {
+                ctx.progress(0, 1000, "orders");
+                clock.advance(Duration.ofSeconds(10));
+                ctx.progress(200, 1000, "orders");
+                ctx.progress(0, -1, "deprecation warnings on the target: [...]");
+                clock.advance(Duration.ofSeconds(10));
+                ctx.progress(400, 1000, "orders");
+            });
+
+            List<UpgradeEvent.StepProgress> p = progress();
+            assertThat(p.get(2).ratePerSecond()).as("a notice has no rate").isNegative();
+            assertThat(p.get(2).eta()).isNull();
+            assertThat(p.get(3).ratePerSecond()).as("400 items in 20 s, the notice not a new start")
+                    .isCloseTo(20.0, within(1e-9));
+            assertThat(p.get(3).eta()).isEqualTo(Duration.ofSeconds(30));
+        }
+
+        @Test
         void countsStartingOverAtTheNextIndexStartANewBaseline() {
             run(ctx -> {
                 ctx.progress(900, 1000, "index a");
