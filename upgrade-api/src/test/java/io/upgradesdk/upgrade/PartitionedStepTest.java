@@ -55,6 +55,33 @@ class PartitionedStepTest {
         }
 
         @Test
+        void theStepsTotalIsUnknownUntilEveryPartitionHasReportedItsOwn() {
+            List<UpgradeEvent> events = new CopyOnWriteArrayList<>();
+            UpgradePlan plan = plan(UpgradeStep.partitioned("copy").partitions(ctx -> ids(3)).workers(1)
+                    .execute(part -> {
+                        part.progress(50, 100, "copying");
+                        part.progress(100, 100, "copied");
+                    }).build());
+
+            UpgradeRunner.builder().store(store).owner("host-a").clock(clock).sleeper(clock::advance).heartbeat(false)
+                    .retryPolicy(NO_RETRY).listener(events::add).build().up(plan);
+
+            List<UpgradeEvent.StepProgress> progress = events.stream()
+                    .filter(UpgradeEvent.StepProgress.class::isInstance).map(UpgradeEvent.StepProgress.class::cast)
+                    .toList();
+            assertThat(progress).hasSize(6);
+            assertThat(progress.subList(0, 4)).as("before the third partition's first report: not '100/100 (100%%)'")
+                    .allSatisfy(p -> {
+                        assertThat(p.total()).isNegative();
+                        assertThat(p.reachedTotal()).isFalse();
+                        assertThat(p.eta()).isNull();
+                    });
+            assertThat(progress.get(4).summary()).startsWith("250/300 (83%)");
+            assertThat(progress.get(5).reachedTotal()).isTrue();
+            assertThat(progress.get(5).done()).isEqualTo(300);
+        }
+
+        @Test
         void aPartitionAbandonedByADeadWorkerIsTakenOverAfterItsClaimExpiresAndResumesAtItsCursor() {
             Map<String, String> cursorsSeen = new ConcurrentHashMap<>();
             UpgradePlan plan = plan(UpgradeStep.partitioned("copy").partitions(ctx -> ids(3)).workers(1)

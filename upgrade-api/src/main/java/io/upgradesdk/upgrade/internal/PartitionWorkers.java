@@ -58,6 +58,8 @@ final class PartitionWorkers implements PartitionContextImpl.Host {
     private final BooleanSupplier runStopped;
     private final Set<PartitionClaims.Claim> active = ConcurrentHashMap.newKeySet();
     private final Map<String, long[]> progress = new ConcurrentHashMap<>();
+    /** The step's partitions, once known: the step's total is the sum of theirs once each reported one. */
+    private volatile int partitionCount = -1;
     /** What stopped every worker: a stop of the run, a store failure, or an Error (rethrown as it is). */
     private final AtomicReference<Throwable> fatal = new AtomicReference<>();
     private final AtomicInteger completed = new AtomicInteger();
@@ -112,6 +114,7 @@ final class PartitionWorkers implements PartitionContextImpl.Host {
                     scope.settings().leaseDuration());
         }
         claims.retryFailed(scope.settings().owner(), scope.settings().leaseDuration());
+        partitionCount = ids.size();
         work(workerCount(step.workers(), ids.size()));
         if (scope.stopRequested()) {
             throw scope.stopped("in partitioned step '" + step.id() + "' between partitions");
@@ -191,6 +194,9 @@ final class PartitionWorkers implements PartitionContextImpl.Host {
         for (long[] p : progress.values()) {
             sumDone += p[0];
             sumTotal = sumTotal < 0 || p[1] < 0 ? -1 : sumTotal + p[1];
+        }
+        if (progress.size() < partitionCount || partitionCount < 0) {
+            sumTotal = -1;      // partitions not heard from yet: their share of the total is unknown
         }
         synchronized (scope) {  // listeners and progress rates are called from one thread at a time
             scope.emitProgress(step.id(), sumDone, sumTotal, "partition " + partitionId + ": " + message);
