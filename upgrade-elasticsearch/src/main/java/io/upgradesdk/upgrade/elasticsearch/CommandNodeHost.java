@@ -12,7 +12,11 @@ import java.util.List;
  * A {@link NodeHost} running a shell command per node, {@code {node}} replaced by the node name,
  * e.g. {@code ssh {node} sudo /opt/upgrade-es.sh}. Fails when the command exits non-zero or
  * exceeds its timeout; at the timeout the command is killed with its child processes (a hung
- * {@code ssh} included), see {@link ProcessRunner}.
+ * {@code ssh} included), see {@link ProcessRunner}. Killing a local {@code ssh} does not stop what
+ * it started on the node, which may go on after the timeout: use {@code ssh -tt -o BatchMode=yes}
+ * (the remote command gets a terminal, so it ends when the connection does, and a password prompt
+ * fails at once instead of hanging) or a {@code timeout} on the node's side, e.g.
+ * {@code ssh -tt -o BatchMode=yes {node} sudo timeout 25m /opt/upgrade-es.sh}.
  */
 public final class CommandNodeHost implements NodeHost {
 
