@@ -71,6 +71,30 @@ class SharedStoreCommandsTest {
     }
 
     @Test
+    void statusAndDryRunOnAnEmptyPostgresqlStoreCreateNoTableAndAReadOnlyUserCanRunThem() throws Exception {
+        PostgresServer pg = PostgresServer.get();
+        String database = pg.newDatabase("samples_readonly");
+        String url = pg.jdbcUrl(database);
+        String reader = "r_" + database; // may connect, may not create tables (PostgreSQL 15+: no CREATE on public)
+        pg.psql(database, "CREATE ROLE " + reader + " LOGIN PASSWORD 'r3ad-0nly'");
+        Path readerPassword = Files.writeString(dir.resolve("reader-password"), "r3ad-0nly");
+        String[] asReader = {"--store", "jdbc", "--store-url", url, "--store-user", reader, "--store-password-file",
+            readerPassword.toString()};
+
+        Captured status = copy(with(asReader, "--status"));
+        Captured dryRun = Captured.run(with(with(new String[] {"demo", "--dir=" + dir.resolve("demo"), "--files=2"},
+                asReader), "--dry-run"));
+
+        assertThat(status.exitCode()).as(status.all()).isZero();
+        assertThat(status.out()).contains("PENDING", "copy-documents", "not created yet");
+        assertThat(dryRun.exitCode()).as(dryRun.all()).isZero();
+        assertThat(dryRun.out()).contains("Dry run clear");
+        assertThat(pg.psql(database, "SELECT count(*) FROM pg_tables WHERE tablename LIKE 'upgrade%'").strip())
+                .as("tables created by a read-only command").isEqualTo("0");
+        assertThat(status.all() + dryRun.all()).doesNotContain("r3ad-0nly");
+    }
+
+    @Test
     void theDemoKeepsItsCheckpointsInRedisWhereTheNextRunFindsThemAndWritesNoCheckpointFile() throws Exception {
         RedisServer redis = RedisServer.builder().password("demo-pw-r3d1s").start();
         try {

@@ -10,12 +10,19 @@ import io.upgradesdk.upgrade.store.jdbc.JdbcCheckpointStore;
 import io.upgradesdk.upgrade.store.redis.RedisCheckpointStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import io.upgradesdk.upgrade.UpgradeErrorCode;
+import io.upgradesdk.upgrade.UpgradeException;
 import java.net.URI;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 import java.util.function.Predicate;
+import javax.sql.DataSource;
 import picocli.CommandLine.Option;
 
 /**
@@ -108,7 +115,7 @@ public final class StoreOptions {
         return switch (kind) {
             case file -> openFile(checkpointFile(defaultFile), readOnly);
             case redis -> new Opened(redis(secrets), "redis " + url, () -> { });
-            case jdbc -> new Opened(jdbc(secrets), "jdbc " + JdbcUrl.redact(url), () -> { });
+            case jdbc -> jdbc(secrets, readOnly);
             case elasticsearch -> new Opened(elasticsearch(secrets), "elasticsearch " + url, () -> { });
         };
     }
@@ -193,9 +200,40 @@ public final class StoreOptions {
                 "set " + PASSWORD_ENV + " or --store-password-file")).build();
     }
 
-    private JdbcCheckpointStore jdbc(SecretSource secrets) {
+    /**
+     * The JDBC store; {@code readOnly} creates no table: a database without the checkpoints table
+     * is read as empty, as a file store without its file.
+     */
+    private Opened jdbc(SecretSource secrets, boolean readOnly) {
         JdbcUrl jdbcUrl = JdbcUrl.postgres(url, "--store-url", "set " + PASSWORD_ENV + " or --store-password-file");
-        return JdbcCheckpointStore.builder(new JdbcUrlDataSource(jdbcUrl, user, password(secrets).orElse(null))).build();
+        DataSource dataSource = new JdbcUrlDataSource(jdbcUrl, user, password(secrets).orElse(null));
+        JdbcCheckpointStore.Builder store = JdbcCheckpointStore.builder(dataSource);
+        String description = "jdbc " + jdbcUrl;
+        if (readOnly) {
+            String table = store.build().checkpointsTable();
+            if (!tableExists(dataSource, table, jdbcUrl)) {
+                return new Opened(new InMemoryCheckpointStore(), description + " (table " + table + " not created yet)",
+                        () -> { });
+            }
+            store.createTables(false);
+        }
+        return new Opened(store.build(), description, () -> { });
+    }
+
+    /** Whether {@code table} is visible on the connection's search path (PostgreSQL). */
+    private static boolean tableExists(DataSource dataSource, String table, JdbcUrl url) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        } catch (SQLException e) {
+            throw new UpgradeException(UpgradeErrorCode.STORE_UNAVAILABLE, "JDBC checkpoint store " + url
+                    + " could not be read: " + String.valueOf(e.getMessage()).replaceAll("\\s*\\R\\s*", " ")
+                    + " [SQLState " + e.getSQLState() + "]. Check that the database is reachable and the user may"
+                    + " read the table " + table, e);
+        }
     }
 
     private ElasticsearchCheckpointStore elasticsearch(SecretSource secrets) {
