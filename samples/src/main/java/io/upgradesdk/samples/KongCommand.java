@@ -5,6 +5,7 @@ import io.upgradesdk.samples.internal.JdbcUrl;
 import io.upgradesdk.samples.internal.JdbcUrlDataSource;
 import io.upgradesdk.samples.internal.PlanRunOptions;
 import io.upgradesdk.samples.internal.SecretSource;
+import io.upgradesdk.samples.internal.UrlCredentials;
 import io.upgradesdk.upgrade.Secret;
 import io.upgradesdk.upgrade.UpgradeException;
 import io.upgradesdk.upgrade.UpgradePlan;
@@ -292,15 +293,12 @@ public final class KongCommand implements Runnable {
             }
         }
 
-        /**
-         * A user and password in an Admin API URL are visible in ps, are not sent by the Admin client,
-         * and would be copied into every message, the report and the checkpoint naming the URL.
-         */
+        /** The Admin client sends no credentials from a URL: a user and password there are only a leak. */
         private static void refuseCredentials(String option, List<URI> urls) {
-            if (urls != null && urls.stream().anyMatch(u -> u.getRawUserInfo() != null)) {
-                throw new IllegalArgumentException(option + " carries credentials (user:password@), visible to every"
-                        + " user in ps and copied into messages, the report and the checkpoint: remove them from the"
-                        + " URL (it is not echoed here)");
+            if (urls != null) {
+                for (URI url : urls) {
+                    UrlCredentials.refuse(option, url.toString(), "reach the Admin API without them");
+                }
             }
         }
 
