@@ -2,6 +2,7 @@ package io.upgradesdk.samples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.upgradesdk.testservers.ElasticsearchServer;
 import io.upgradesdk.testservers.PostgresServer;
 import io.upgradesdk.testservers.RedisServer;
 import java.nio.file.Files;
@@ -92,6 +93,29 @@ class SharedStoreCommandsTest {
         assertThat(pg.psql(database, "SELECT count(*) FROM pg_tables WHERE tablename LIKE 'upgrade%'").strip())
                 .as("tables created by a read-only command").isEqualTo("0");
         assertThat(status.all() + dryRun.all()).doesNotContain("r3ad-0nly");
+    }
+
+    @Test
+    void statusAndDryRunOnAnElasticsearchStoreWithoutItsIndexCreateNoIndex() {
+        ElasticsearchServer es = ElasticsearchServer.get(ElasticsearchServer.V7);
+        es.request("DELETE", "/upgrade-checkpoints", null); // the store's index, absent as on a new cluster
+        String[] demo = {"demo", "--dir=" + dir.resolve("demo"), "--files=2", "--delay-ms=0", "--store",
+            "elasticsearch", "--store-url", es.url()};
+
+        Captured status = Captured.run(with(demo, "--status"));
+        Captured dryRun = Captured.run(with(demo, "--dry-run"));
+
+        assertThat(status.exitCode()).as(status.all()).isZero();
+        assertThat(status.out()).contains("PENDING", "convert-files", "not created yet");
+        assertThat(dryRun.exitCode()).as(dryRun.all()).isZero();
+        assertThat(es.request("HEAD", "/upgrade-checkpoints", null).status()).as("index created by a read-only command")
+                .isEqualTo(404);
+
+        Captured run = Captured.run(demo);
+        Captured after = Captured.run(with(demo, "--status"));
+
+        assertThat(run.exitCode()).as(run.all()).isZero();
+        assertThat(after.out()).contains("SUCCEEDED   convert-files").doesNotContain("not created yet");
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.upgradesdk.upgrade.FileCheckpointStore;
 import io.upgradesdk.upgrade.InMemoryCheckpointStore;
 import io.upgradesdk.upgrade.Secret;
 import io.upgradesdk.upgrade.elasticsearch.ElasticsearchCheckpointStore;
+import io.upgradesdk.upgrade.elasticsearch.ElasticsearchConnection;
 import io.upgradesdk.upgrade.elasticsearch.ElasticsearchEndpoint;
 import io.upgradesdk.upgrade.store.jdbc.JdbcCheckpointStore;
 import io.upgradesdk.upgrade.store.redis.RedisCheckpointStore;
@@ -116,7 +117,7 @@ public final class StoreOptions {
             case file -> openFile(checkpointFile(defaultFile), readOnly);
             case redis -> new Opened(redis(secrets), "redis " + url, () -> { });
             case jdbc -> jdbc(secrets, readOnly);
-            case elasticsearch -> new Opened(elasticsearch(secrets), "elasticsearch " + url, () -> { });
+            case elasticsearch -> elasticsearch(secrets, readOnly);
         };
     }
 
@@ -236,17 +237,38 @@ public final class StoreOptions {
         }
     }
 
-    private ElasticsearchCheckpointStore elasticsearch(SecretSource secrets) {
+    /**
+     * The Elasticsearch store; {@code readOnly} creates no index: a cluster without the store's index
+     * is read as empty, as a file store without its file (the store creates its index on first read).
+     */
+    private Opened elasticsearch(SecretSource secrets, boolean readOnly) {
         if (URI.create(url).getUserInfo() != null) {
             throw new IllegalArgumentException("--store-url carries credentials, visible to every user in ps: remove"
                     + " them and give --store-user with " + PASSWORD_ENV + " or --store-password-file");
         }
-        ElasticsearchEndpoint.Builder endpoint = ElasticsearchEndpoint.builder().url(url);
+        ElasticsearchEndpoint.Builder builder = ElasticsearchEndpoint.builder().url(url);
         Optional<Secret> password = password(secrets);
         if (user != null) {
-            endpoint.basicAuth(user, password.orElseThrow(() -> new IllegalArgumentException("--store-user needs the"
+            builder.basicAuth(user, password.orElseThrow(() -> new IllegalArgumentException("--store-user needs the"
                     + " password in " + PASSWORD_ENV + " or --store-password-file")));
         }
-        return ElasticsearchCheckpointStore.builder(endpoint.build()).build();
+        ElasticsearchEndpoint endpoint = builder.build();
+        String description = "elasticsearch " + url;
+        ElasticsearchCheckpointStore store = ElasticsearchCheckpointStore.builder(endpoint).build();
+        if (readOnly) {
+            boolean exists;
+            try (ElasticsearchConnection cluster = ElasticsearchConnection.open(endpoint)) {
+                exists = cluster.exists("/" + ElasticsearchConnection.encode(store.index()));
+            } catch (RuntimeException e) {
+                store.close();
+                throw e;
+            }
+            if (!exists) {
+                store.close();
+                return new Opened(new InMemoryCheckpointStore(), description + " (index " + store.index()
+                        + " not created yet)", () -> { });
+            }
+        }
+        return new Opened(store, description, () -> { });
     }
 }
