@@ -157,16 +157,21 @@ public final class StoreOptions {
         if (readOnly && !Files.exists(file)) {
             return new Opened(new InMemoryCheckpointStore(), description + " (not created yet)", () -> { });
         }
-        if (readOnly && !writable.test(file)) {
-            return readFromCopy(file, description);
+        if (readOnly && (!writable.test(file) || !Files.exists(lockFile(file)))) {
+            return readFromCopy(file, description); // the store would create its lock file
         }
         return new Opened(new FileCheckpointStore(file), description, () -> { });
     }
 
     /** Whether a file store could take its OS lock next to {@code file}. */
     private static boolean writable(Path file) {
-        Path lock = file.resolveSibling(file.getFileName() + ".lock");
+        Path lock = lockFile(file);
         return Files.exists(lock) ? Files.isWritable(lock) : Files.isWritable(file.toAbsolutePath().getParent());
+    }
+
+    /** The lock file a {@link FileCheckpointStore} keeps next to its checkpoint file. */
+    private static Path lockFile(Path file) {
+        return file.resolveSibling(file.getFileName() + ".lock");
     }
 
     /** A read-only checkpoint read from a private copy (its lock file cannot be created where it is). */
