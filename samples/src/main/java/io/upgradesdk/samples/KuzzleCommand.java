@@ -120,7 +120,8 @@ public final class KuzzleCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (inPlace == (targetEs != null)) {
-            System.err.println("Give either --target-es URL (new cluster) or --in-place (same cluster), not both.");
+            System.err.println("Invalid options: give --target-es URL (a new cluster) or --in-place (the same cluster)"
+                    + (inPlace ? ", not both" : ": the target is missing"));
             return ExitCode.USAGE.code();
         }
         try (KuzzleUpgrade kuzzle = KuzzleUpgrade.create()) {
