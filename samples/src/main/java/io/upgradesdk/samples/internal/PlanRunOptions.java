@@ -370,7 +370,11 @@ public final class PlanRunOptions {
             if (json) {
                 out.println(notRun.toJson());
             }
-            writeReport(notRun.toJson());
+            try {
+                writeReport(notRun.toJson());
+            } catch (UncheckedIOException notWritten) {
+                refused.addSuppressed(notWritten); // the refusal keeps its exit code (4 for a held lock)
+            }
             throw refused;
         }
         out.println(json ? report.toJson() : report.toString());
