@@ -4,6 +4,7 @@ import io.upgradesdk.samples.internal.ExitCode;
 import io.upgradesdk.samples.internal.PlanJoin;
 import io.upgradesdk.samples.internal.PlanRunOptions;
 import io.upgradesdk.samples.internal.SecretSource;
+import io.upgradesdk.samples.internal.UrlCredentials;
 import io.upgradesdk.upgrade.PlannedAction;
 import io.upgradesdk.upgrade.UpgradeStep;
 import io.upgradesdk.upgrade.elasticsearch.CopyCursor;
@@ -76,7 +77,8 @@ public final class ElasticsearchCommand implements Runnable {
                 description = "Continue when the Deprecation Info API is missing (reported as not checked).")
         boolean allowUncheckedDeprecations;
 
-        ElasticsearchEndpoint endpoint(String urls) {
+        ElasticsearchEndpoint endpoint(String option, String urls) {
+            UrlCredentials.refuse(option, urls, "give --user with ES_PASSWORD or --password-file, or --api-key-env");
             ElasticsearchEndpoint.Builder b = ElasticsearchEndpoint.builder();
             Arrays.stream(urls.split(",")).map(String::trim).filter(u -> !u.isEmpty()).forEach(b::url);
             if (user != null) {
@@ -156,7 +158,7 @@ public final class ElasticsearchCommand implements Runnable {
         @Override
         public Integer call() {
             return common.run(es -> {
-                ElasticsearchEndpoint e = common.endpoint(cluster);
+                ElasticsearchEndpoint e = common.endpoint("--cluster", cluster);
                 PreflightSettings.Builder b = PreflightSettings.builder(e).targetMajor(detectedMajor(es, e, 1))
                         .allowUncheckedDeprecations(common.allowUncheckedDeprecations);
                 if (location != null) {
@@ -195,8 +197,8 @@ public final class ElasticsearchCommand implements Runnable {
         @Override
         public Integer call() {
             return common.run(es -> {
-                ElasticsearchEndpoint src = common.endpoint(source);
-                ElasticsearchEndpoint dst = common.endpoint(target);
+                ElasticsearchEndpoint src = common.endpoint("--source", source);
+                ElasticsearchEndpoint dst = common.endpoint("--target", target);
                 SnapshotRestoreSettings.Builder b = SnapshotRestoreSettings.builder(src, dst)
                         .repository(repository, location)
                         .indices(List.of(indices.split(",")))
@@ -246,7 +248,7 @@ public final class ElasticsearchCommand implements Runnable {
             List<String> targets = Arrays.stream(targetVersion.split(",")).map(String::trim).toList();
             if (targets.size() == 1 && readOnlyBefore9 == null) {
                 return common.run(es -> es.rollingUpgradePlan(
-                        RollingUpgradeSettings.builder(common.endpoint(cluster), targetVersion)
+                        RollingUpgradeSettings.builder(common.endpoint("--cluster", cluster), targetVersion)
                                 .requiredHealth(HealthStatus.parse(health)).build(),
                         nodeHost(targetVersion)));
             }
@@ -256,7 +258,8 @@ public final class ElasticsearchCommand implements Runnable {
                             + " --target-version are given: each hop installs its own, e.g."
                             + " 'upgrade.sh {node} {version}'");
                 }
-                RollingSequenceSettings.Builder b = RollingSequenceSettings.builder(common.endpoint(cluster), targets)
+                RollingSequenceSettings.Builder b = RollingSequenceSettings.builder(
+                        common.endpoint("--cluster", cluster), targets)
                         .requiredHealth(HealthStatus.parse(health));
                 if (readOnlyBefore9 != null) {
                     b.readOnlyBefore9(Arrays.stream(readOnlyBefore9.split(",")).map(String::trim).toList());
@@ -335,8 +338,8 @@ public final class ElasticsearchCommand implements Runnable {
                 throw new IllegalArgumentException("--join needs the --slices N of the run it joins: a copy in one"
                         + " slice has no partitions to share");
             }
-            ElasticsearchEndpoint from = common.endpoint(source);
-            ElasticsearchEndpoint to = common.endpoint(target);
+            ElasticsearchEndpoint from = common.endpoint("--source", source);
+            ElasticsearchEndpoint to = common.endpoint("--target", target);
             UpgradePlan.Builder plan = UpgradePlan.builder("elasticsearch-copy-to-" + targetIndex);
             String description = "copy the documents of " + sourceIndex + " into " + targetIndex;
             if (slices > 1) {

@@ -5,6 +5,7 @@ import io.upgradesdk.samples.internal.JdbcUrl;
 import io.upgradesdk.samples.internal.JdbcUrlDataSource;
 import io.upgradesdk.samples.internal.PlanRunOptions;
 import io.upgradesdk.samples.internal.SecretSource;
+import io.upgradesdk.samples.internal.UrlCredentials;
 import io.upgradesdk.upgrade.Secret;
 import io.upgradesdk.upgrade.UpgradeException;
 import io.upgradesdk.upgrade.UpgradePlan;
@@ -22,6 +23,8 @@ import io.upgradesdk.upgrade.kong.KongVersion;
 import io.upgradesdk.upgrade.kong.MigrationState;
 import io.upgradesdk.upgrade.kong.ProcessKongCli;
 import io.upgradesdk.upgrade.kong.TrafficShift;
+import java.io.BufferedReader;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
@@ -274,16 +277,28 @@ public final class KongCommand implements Runnable {
                 System.err.println("dual-cluster needs --new-pg-url (and --restore-cmd)");
                 return ExitCode.USAGE.code();
             }
+            hooks.output = runOptions.progressStream();
             try (KongUpgrade kong = KongUpgrade.create()) {
                 UpgradePlan plan;
                 try {
                     KongVersion.parse(target);
+                    refuseCredentials("--admin-url", List.of(adminUrl));
+                    refuseCredentials("--new-admin-url", hooks.newNodes);
                     runOptions.check(DEFAULT_CHECKPOINTS);
                     plan = kong.upgradePlan(settings(s));
                 } catch (UpgradeException | IllegalArgumentException e) {
                     return usage(e);
                 }
                 return run(plan);
+            }
+        }
+
+        /** The Admin client sends no credentials from a URL: a user and password there are only a leak. */
+        private static void refuseCredentials(String option, List<URI> urls) {
+            if (urls != null) {
+                for (URI url : urls) {
+                    UrlCredentials.refuse(option, url.toString(), "reach the Admin API without them");
+                }
             }
         }
 
@@ -305,7 +320,7 @@ public final class KongCommand implements Runnable {
                     .cli(cli(password)).deployment(hooks).traffic(hooks).backup(backup(password));
             if (s == KongUpgradePath.Strategy.DUAL_CLUSTER) {
                 settings.newDatabase(pg.database(JdbcUrl.postgres(newPgUrl, "--new-pg-url", "set " + PgOptions.PASSWORD_ENV
-                        + " or use --pg-password-file"))).restore(ctx -> sh(hooks.restoreCmd));
+                        + " or use --pg-password-file"))).restore(ctx -> hooks.sh(hooks.restoreCmd));
             }
             if (password != null) {
                 settings.secret(password);
@@ -362,6 +377,13 @@ public final class KongCommand implements Runnable {
                 description = "Dual-cluster: shell command restoring the backup into the new database")
         String restoreCmd;
 
+        /** Where the hooks' standard output goes: the command's progress stream. */
+        PrintStream output = System.out;
+
+        void sh(String command) throws Exception {
+            KongCommand.sh(command, output);
+        }
+
         @Override
         public void stopOldNodes() throws Exception {
             sh(stopOld);
@@ -410,9 +432,21 @@ public final class KongCommand implements Runnable {
         return ExitCode.USAGE.code();
     }
 
-    static void sh(String command) throws Exception {
-        Process p = new ProcessBuilder(new ArrayList<>(List.of("sh", "-c", command))).inheritIO().start();
+    /**
+     * Runs a host hook with {@code sh -c}; its standard output goes to {@code output} line by line
+     * (with {@code --json}, standard error: stdout holds the JSON report only), its standard error
+     * and input are this process's.
+     */
+    static void sh(String command, PrintStream output) throws Exception {
+        Process p = new ProcessBuilder(new ArrayList<>(List.of("sh", "-c", command)))
+                .redirectInput(ProcessBuilder.Redirect.INHERIT).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try (BufferedReader lines = p.inputReader()) {
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                output.println(line);
+            }
+        }
         int exit = p.waitFor();
+        output.flush();
         if (exit != 0) {
             throw new IllegalStateException("'" + command + "' exited " + exit + "; fix it and run again");
         }

@@ -4,6 +4,7 @@ import io.upgradesdk.samples.internal.ExitCode;
 import io.upgradesdk.samples.internal.RedisUris;
 import io.upgradesdk.samples.internal.PlanRunOptions;
 import io.upgradesdk.samples.internal.SecretSource;
+import io.upgradesdk.samples.internal.UrlCredentials;
 import io.upgradesdk.upgrade.Secret;
 import java.util.Optional;
 import io.lettuce.core.RedisURI;
@@ -119,7 +120,8 @@ public final class KuzzleCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (inPlace == (targetEs != null)) {
-            System.err.println("Give either --target-es URL (new cluster) or --in-place (same cluster), not both.");
+            System.err.println("Invalid options: give --target-es URL (a new cluster) or --in-place (the same cluster)"
+                    + (inPlace ? ", not both" : ": the target is missing"));
             return ExitCode.USAGE.code();
         }
         try (KuzzleUpgrade kuzzle = KuzzleUpgrade.create()) {
@@ -131,6 +133,10 @@ public final class KuzzleCommand implements Callable<Integer> {
         UpgradePlan plan;
         try {
             runOptions.check(null);
+            UrlCredentials.refuse("--source-es", sourceEs, "give --source-es-user with " + SOURCE_ES_PASSWORD_ENV
+                    + " or --source-es-password-file");
+            UrlCredentials.refuse("--target-es", targetEs, "give --target-es-user with " + TARGET_ES_PASSWORD_ENV
+                    + " or --target-es-password-file");
             SecretSource secrets = SecretSource.system();
             KuzzleUpgradeSettings.Builder settings = KuzzleUpgradeSettings.builder()
                     .sourceElasticsearch(endpoint(sourceEs, sourceEsUser, secrets.read("kuzzle.source-es.password",

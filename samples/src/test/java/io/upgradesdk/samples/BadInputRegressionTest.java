@@ -55,6 +55,21 @@ class BadInputRegressionTest {
     }
 
     @Test
+    void anElasticsearchUrlCarryingCredentialsNamesItsOptionAndTheCommandsWayToGiveThem() {
+        Captured kuzzle = Captured.run("kuzzle", "--source-es", "http://127.0.0.1:9", "--target-es",
+                "http://elastic:s3cret-pw@127.0.0.1:10", "--target-version", "2.14.0", "--checkpoints",
+                dir.resolve("cp").toString());
+        Captured copy = Captured.run("elasticsearch", "copy", "--source", "http://127.0.0.1:8,http://elastic:s3cret-pw@"
+                + "127.0.0.1:9", "--source-index", "a", "--target", "http://127.0.0.1:10", "--target-index", "b",
+                "--checkpoints", dir.resolve("cp").toString());
+
+        assertOneLineUsageError(kuzzle, "--target-es carries credentials", "--target-es-user",
+                "KUZZLE_TARGET_ES_PASSWORD", "--target-es-password-file");
+        assertOneLineUsageError(copy, "--source carries credentials", "--user", "ES_PASSWORD", "--password-file");
+        assertThat(kuzzle.all() + copy.all()).doesNotContain("s3cret-pw", "basicAuth");
+    }
+
+    @Test
     void theKuzzleRedisPasswordIsRefusedInsideTheUriAndTakenFromTheEnvironmentOrAFile() {
         Captured c = Captured.run("kuzzle", "--source-es", "http://127.0.0.1:9", "--in-place", "--target-version",
                 "2.14.0", "--checkpoints", dir.resolve("cp").toString(), "--source-redis",

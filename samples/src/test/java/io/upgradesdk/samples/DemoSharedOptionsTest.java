@@ -98,6 +98,19 @@ class DemoSharedOptionsTest {
     }
 
     @Test
+    void aReportFileInADirectoryThatDoesNotExistIsAUsageErrorBeforeAnythingRuns() {
+        Path report = dir.resolve("reports").resolve("demo.json");
+
+        Captured c = demo("--report-json", report.toString());
+
+        assertThat(c.exitCode()).as(c.all()).isEqualTo(2);
+        assertThat(c.err()).startsWith("Invalid options: --report-json").contains(dir.resolve("reports").toString(),
+                "does not exist");
+        assertThat(checkpoints()).as("nothing ran").doesNotExist();
+        assertThat(dir.resolve("v2")).doesNotExist();
+    }
+
+    @Test
     void theReportCanBeJsonOnStdoutWithProgressOnStderr() throws Exception {
         Path report = dir.resolve("report.json");
 

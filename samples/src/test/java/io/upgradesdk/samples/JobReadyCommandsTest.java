@@ -114,6 +114,40 @@ class JobReadyCommandsTest {
     }
 
     @Test
+    void aRunRefusedByAHeldLockWritesItsOwnReportOverTheOneOfAnEarlierAttemptAndSaysHowToUnlock() throws Exception {
+        Path report = Files.writeString(dir.resolve("report.json"), "{\"planId\":\"" + PLAN
+                + "\",\"outcome\":\"SUCCEEDED\"}");
+        try (FileCheckpointStore other = new FileCheckpointStore(checkpoints())) {
+            other.acquireLease(PLAN, "batch-7@node-3", Duration.ofMinutes(5));
+
+            Captured blocked = copy("--json", "--report-json", report.toString());
+
+            assertThat(blocked.exitCode()).isEqualTo(ExitCode.LOCK_HELD.code());
+            JsonNode written = new ObjectMapper().readTree(Files.readString(report));
+            assertThat(written.path("planId").asText()).isEqualTo(PLAN);
+            assertThat(written.path("operation").asText()).isEqualTo("UP");
+            assertThat(written.path("outcome").asText()).isEqualTo("FAILED");
+            assertThat(written.path("errorCode").asText()).isEqualTo("UPGRADE_LOCK_HELD");
+            assertThat(written.path("error").asText()).contains("batch-7@node-3");
+            assertThat(written.path("steps").get(0).path("outcome").asText()).isEqualTo("NOT_RUN");
+            assertThat(new ObjectMapper().readTree(blocked.out())).as("--json: the same report on stdout")
+                    .isEqualTo(written);
+            assertThat(blocked.err().lines().toList()).hasSize(1);
+            assertThat(blocked.err()).startsWith("Lock held:").contains("--unlock --reason TEXT")
+                    .doesNotContain("UpgradeRunner");
+        }
+    }
+
+    @Test
+    void aMistypedStepNameIsAUsageErrorListingTheSteps() {
+        Captured c = copy("--mark-done", "copy-documnets", "--reason", "restored from a snapshot");
+
+        assertThat(c.exitCode()).as(c.all()).isEqualTo(ExitCode.USAGE.code());
+        assertThat(c.err()).startsWith("Invalid options:").contains("'copy-documnets'", "[copy-documents]");
+        assertThat(copy("--status").out()).contains("PENDING").doesNotContain("SUCCEEDED");
+    }
+
+    @Test
     void anExpectedErrorIsOneLineAndVerboseAddsTheStackTrace() {
         String[] unreachableStore = {"--store", "elasticsearch", "--store-url", "http://127.0.0.1:9", "--status"};
 

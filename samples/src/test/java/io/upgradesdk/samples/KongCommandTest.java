@@ -2,10 +2,15 @@ package io.upgradesdk.samples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.upgradesdk.testservers.PostgresServer;
+import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The kong subcommand as an operator runs it. */
 class KongCommandTest {
@@ -50,6 +55,46 @@ class KongCommandTest {
         String[] all = java.util.Arrays.copyOf(first, first.length + more.length);
         System.arraycopy(more, 0, all, first.length, more.length);
         return all;
+    }
+
+    @Test
+    void adminUrlsCarryingCredentialsAreRefusedBeforeAnythingRunsAndNeverEchoed(@TempDir Path dir) {
+        String[] upgrade = {"kong", "upgrade", "--strategy", "in-place", "--kong-version", "3.4.2", "--pg-url",
+            "jdbc:postgresql://127.0.0.1:1/kong", "--checkpoints", dir.resolve("k.cp").toString()};
+
+        Captured oldNode = Captured.run(concat(upgrade, "--admin-url", "http://admin:S3cretPw@127.0.0.1:1",
+                "--new-admin-url", "http://127.0.0.1:2"));
+        Captured newNode = Captured.run(concat(upgrade, "--admin-url", "http://127.0.0.1:1",
+                "--new-admin-url", "http://127.0.0.1:2,http://admin:S3cretPw@127.0.0.1:3"));
+
+        assertThat(oldNode.exitCode()).as(oldNode.all()).isEqualTo(2);
+        assertThat(oldNode.err()).startsWith("Invalid options: --admin-url carries credentials");
+        assertThat(newNode.exitCode()).as(newNode.all()).isEqualTo(2);
+        assertThat(newNode.err()).startsWith("Invalid options: --new-admin-url carries credentials");
+        assertThat(oldNode.all() + newNode.all()).doesNotContain("S3cretPw");
+        assertThat(dir.resolve("k.cp")).as("nothing ran").doesNotExist();
+    }
+
+    @Test
+    @Tag("integration")
+    void aHooksOutputGoesToStderrWithJsonSoThatStdoutHoldsTheReportOnly(@TempDir Path dir) throws Exception {
+        PostgresServer server = PostgresServer.get();
+        String url = server.jdbcUrl(server.newDatabase("samples_kong_hooks"));
+        String[] upgrade = {"kong", "upgrade", "--strategy", "in-place", "--kong-version", "3.4.2", "--admin-url",
+            "http://127.0.0.1:1", "--new-admin-url", "http://127.0.0.1:2", "--pg-url", url, "--pg-user", server.user(),
+            "--kong-cmd", "false", "--checkpoints", dir.resolve("k.cp").toString()};
+        for (String step : List.of("preflight", "backup")) {
+            Captured marked = Captured.run(concat(upgrade, "--mark-done", step, "--reason", "done by hand"));
+            assertThat(marked.exitCode()).as(marked.all()).isZero();
+        }
+
+        Captured run = Captured.run(concat(upgrade, "--json", "--stop-old-cmd", "echo stopping the old nodes"));
+
+        assertThat(run.exitCode()).as("'kong migrations up' is 'false'").isEqualTo(1);
+        assertThat(run.err()).contains("stopping the old nodes", "done: stop-old-nodes");
+        JsonNode report = new ObjectMapper().readTree(run.out());
+        assertThat(report.path("planId").asText()).isEqualTo("kong-upgrade-to-3.4.2");
+        assertThat(report.path("outcome").asText()).isEqualTo("FAILED");
     }
 
     @Test

@@ -95,6 +95,20 @@ class KuzzleCommandTest {
     }
 
     @Test
+    void a_missing_or_doubled_target_is_one_usage_line_saying_which() {
+        String cp = dir.resolve("cp.json").toString();
+
+        Captured neither = Captured.run("kuzzle", "--source-es", "http://127.0.0.1:9", "--target-version", "2.14.0",
+                "--checkpoints", cp);
+        Captured both = Captured.run("kuzzle", "--source-es", "http://127.0.0.1:9", "--target-es",
+                "http://127.0.0.1:10", "--in-place", "--target-version", "2.14.0", "--checkpoints", cp);
+
+        assertThat(neither.err()).isEqualTo("Invalid options: give --target-es URL (a new cluster) or --in-place (the"
+                + " same cluster): the target is missing" + System.lineSeparator());
+        assertThat(both.err()).startsWith("Invalid options: ").contains("not both").doesNotContain("missing");
+    }
+
+    @Test
     void invalid_settings_are_reported_before_connecting() {
         assertThat(run("kuzzle", "--source-es", "http://127.0.0.1:9", "--target-es", "http://127.0.0.1:10",
                 "--target-version", "3.0.0", "--checkpoints", dir.resolve("cp.json").toString())).isEqualTo(2);

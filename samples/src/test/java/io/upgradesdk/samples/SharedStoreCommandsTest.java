@@ -2,6 +2,7 @@ package io.upgradesdk.samples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.upgradesdk.testservers.ElasticsearchServer;
 import io.upgradesdk.testservers.PostgresServer;
 import io.upgradesdk.testservers.RedisServer;
 import java.nio.file.Files;
@@ -68,6 +69,53 @@ class SharedStoreCommandsTest {
 
         assertThat(marked.exitCode()).as(marked.all()).isZero();
         assertThat(status.out()).contains("SUCCEEDED", "copy-documents", "restored from a snapshot");
+    }
+
+    @Test
+    void statusAndDryRunOnAnEmptyPostgresqlStoreCreateNoTableAndAReadOnlyUserCanRunThem() throws Exception {
+        PostgresServer pg = PostgresServer.get();
+        String database = pg.newDatabase("samples_readonly");
+        String url = pg.jdbcUrl(database);
+        String reader = "r_" + database; // may connect, may not create tables (PostgreSQL 15+: no CREATE on public)
+        pg.psql(database, "CREATE ROLE " + reader + " LOGIN PASSWORD 'r3ad-0nly'");
+        Path readerPassword = Files.writeString(dir.resolve("reader-password"), "r3ad-0nly");
+        String[] asReader = {"--store", "jdbc", "--store-url", url, "--store-user", reader, "--store-password-file",
+            readerPassword.toString()};
+
+        Captured status = copy(with(asReader, "--status"));
+        Captured dryRun = Captured.run(with(with(new String[] {"demo", "--dir=" + dir.resolve("demo"), "--files=2"},
+                asReader), "--dry-run"));
+
+        assertThat(status.exitCode()).as(status.all()).isZero();
+        assertThat(status.out()).contains("PENDING", "copy-documents", "not created yet");
+        assertThat(dryRun.exitCode()).as(dryRun.all()).isZero();
+        assertThat(dryRun.out()).contains("Dry run clear");
+        assertThat(pg.psql(database, "SELECT count(*) FROM pg_tables WHERE tablename LIKE 'upgrade%'").strip())
+                .as("tables created by a read-only command").isEqualTo("0");
+        assertThat(status.all() + dryRun.all()).doesNotContain("r3ad-0nly");
+    }
+
+    @Test
+    void statusAndDryRunOnAnElasticsearchStoreWithoutItsIndexCreateNoIndex() {
+        ElasticsearchServer es = ElasticsearchServer.get(ElasticsearchServer.V7);
+        es.request("DELETE", "/upgrade-checkpoints", null); // the store's index, absent as on a new cluster
+        String[] demo = {"demo", "--dir=" + dir.resolve("demo"), "--files=2", "--delay-ms=0", "--store",
+            "elasticsearch", "--store-url", es.url()};
+
+        Captured status = Captured.run(with(demo, "--status"));
+        Captured dryRun = Captured.run(with(demo, "--dry-run"));
+
+        assertThat(status.exitCode()).as(status.all()).isZero();
+        assertThat(status.out()).contains("PENDING", "convert-files", "not created yet");
+        assertThat(dryRun.exitCode()).as(dryRun.all()).isZero();
+        assertThat(es.request("HEAD", "/upgrade-checkpoints", null).status()).as("index created by a read-only command")
+                .isEqualTo(404);
+
+        Captured run = Captured.run(demo);
+        Captured after = Captured.run(with(demo, "--status"));
+
+        assertThat(run.exitCode()).as(run.all()).isZero();
+        assertThat(after.out()).contains("SUCCEEDED   convert-files").doesNotContain("not created yet");
     }
 
     @Test

@@ -53,7 +53,9 @@ public final class PlanCli {
             if (e.code() == UpgradeErrorCode.LOCK_HELD) {
                 return ExitCode.LOCK_HELD;
             }
-            if (e.code() == UpgradeErrorCode.INVALID_CONFIGURATION || e.code().id().endsWith("INVALID_CONFIGURATION")) {
+            // A step name that the plan does not have (--mark-done/--mark-skipped) is a mistyped option.
+            if (e.code() == UpgradeErrorCode.INVALID_CONFIGURATION || e.code().id().endsWith("INVALID_CONFIGURATION")
+                    || e.code() == UpgradeErrorCode.UNKNOWN_STEP) {
                 return ExitCode.USAGE;
             }
             return e.code() == UpgradeErrorCode.STOPPED ? ExitCode.STOPPED : ExitCode.FAILURE;
@@ -79,12 +81,22 @@ public final class PlanCli {
     private static String describe(Throwable error, ExitCode code) {
         String message = error.getMessage() == null ? error.getClass().getName() : error.getMessage();
         return switch (code) {
-            case LOCK_HELD -> "Lock held: " + message;
+            case LOCK_HELD -> "Lock held: " + forTheCommandLine(message);
             case USAGE -> "Invalid options: " + message;
             default -> error instanceof UpgradeException e ? "Error (" + e.code().id() + "): " + message
                     : "Error: " + message + (error instanceof RuntimeException && !(error instanceof UpgradeException)
                             ? " (" + error.getClass().getSimpleName() + "; --verbose shows where)" : "");
         };
+    }
+
+    /** The library's advice names its API; an operator of this command has an option for it. */
+    private static final String API_ADVICE = "force-release the lock (UpgradeRunner.forceReleaseLock) and run again";
+    private static final String CLI_ADVICE = "release its lock with the same command plus --unlock --reason TEXT,"
+            + " then run again (--lock-wait SECONDS waits for a lock instead of exiting)";
+
+    private static String forTheCommandLine(String lockHeld) {
+        return lockHeld.contains(API_ADVICE) ? lockHeld.replace(API_ADVICE, CLI_ADVICE)
+                : lockHeld + ". If that run is dead, " + CLI_ADVICE;
     }
 
     private static boolean verbose(ParseResult parseResult) {

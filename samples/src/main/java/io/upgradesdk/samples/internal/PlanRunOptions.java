@@ -3,15 +3,20 @@ package io.upgradesdk.samples.internal;
 import io.upgradesdk.samples.ConsoleListener;
 import io.upgradesdk.upgrade.Lease;
 import io.upgradesdk.upgrade.OperatorNote;
+import io.upgradesdk.upgrade.Phase;
 import io.upgradesdk.upgrade.PlanStatus;
 import io.upgradesdk.upgrade.Preview;
+import io.upgradesdk.upgrade.RunOperation;
+import io.upgradesdk.upgrade.Secret;
 import io.upgradesdk.upgrade.SequencePreview;
 import io.upgradesdk.upgrade.SequenceReport;
 import io.upgradesdk.upgrade.SequenceStatus;
 import io.upgradesdk.upgrade.UpgradePlan;
 import io.upgradesdk.upgrade.UpgradeReport;
+import io.upgradesdk.upgrade.UpgradeException;
 import io.upgradesdk.upgrade.UpgradeRunner;
 import io.upgradesdk.upgrade.UpgradeSequence;
+import io.upgradesdk.upgrade.UpgradeStep;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -147,7 +152,35 @@ public final class PlanRunOptions {
         if (lockWaitSeconds < 0 || stopGraceSeconds < 1) {
             throw new IllegalArgumentException("--lock-wait must be 0 or more and --stop-grace 1 or more seconds");
         }
+        if (reportJson != null && writesReport()) {
+            checkReportFile(reportJson);
+        }
         store.check(defaultCheckpoints, readOnly());
+    }
+
+    /** True for the operations that end with a report: a run (UP, both phases) or a rollback. */
+    private boolean writesReport() {
+        return !readOnly() && !unlock && markDone == null && markSkipped == null;
+    }
+
+    /**
+     * A report file that cannot be written is found before the run, not after hours of it (the run
+     * would end with exit 1, and a Job retry with the same failure).
+     */
+    private static void checkReportFile(Path file) {
+        Path dir = file.toAbsolutePath().getParent();
+        if (Files.isDirectory(file)) {
+            throw new IllegalArgumentException("--report-json " + file + " is a directory; give a file in it, e.g. "
+                    + file.resolve("report.json"));
+        }
+        if (dir == null || !Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("--report-json " + file + ": the directory " + dir + " does not exist;"
+                    + " create it (or mount the volume there) or choose another path");
+        }
+        if (Files.exists(file) ? !Files.isWritable(file) : !Files.isWritable(dir)) {
+            throw new IllegalArgumentException("--report-json " + file + " cannot be written (permissions of "
+                    + (Files.exists(file) ? file : dir) + "); choose a path this user can write");
+        }
     }
 
     private static void addIf(List<String> list, boolean condition, String name) {
@@ -321,15 +354,57 @@ public final class PlanRunOptions {
             out.println(after);
             return ExitCode.SUCCESS.code();
         }
-        UpgradeReport report = rollback ? runner.rollback(plan) : finish ? runner.run(plan) : runner.up(plan);
-        writeReport(report.toJson());
+        RunOperation operation = rollback ? RunOperation.ROLLBACK : finish ? RunOperation.RUN : RunOperation.UP;
+        Instant startedAt = Instant.now();
+        UpgradeReport report;
+        try {
+            report = switch (operation) {
+                case ROLLBACK -> runner.rollback(plan);
+                case RUN -> runner.run(plan);
+                default -> runner.up(plan);
+            };
+        } catch (RuntimeException refused) {
+            // Refused before it started (a held lock, the store down, ...): the report says so, so that
+            // a report file left by an earlier attempt is not taken for this one's.
+            UpgradeReport notRun = notRun(plan, operation, startedAt, refused);
+            if (json) {
+                out.println(notRun.toJson());
+            }
+            try {
+                writeReport(notRun.toJson());
+            } catch (UncheckedIOException notWritten) {
+                refused.addSuppressed(notWritten); // the refusal keeps its exit code (4 for a held lock)
+            }
+            throw refused;
+        }
         out.println(json ? report.toJson() : report.toString());
+        writeReport(report.toJson());
         PrintStream notes = json ? System.err : out;
         if (report.outcome() == UpgradeReport.Outcome.AWAITING_CONFIRMATION) {
             notes.println(whenNotConfirmed);
         }
         hooks.afterReport(report, notes);
         return PlanCli.exitCode(report).code();
+    }
+
+    /** The report of an operation refused before it started: outcome FAILED, every step NOT_RUN, the error's code. */
+    static UpgradeReport notRun(UpgradePlan plan, RunOperation operation, Instant startedAt, RuntimeException error) {
+        List<UpgradeStep> steps = switch (operation) {
+            case UP -> plan.steps(Phase.UP);
+            case FINISH -> plan.steps(Phase.FINISH);
+            case RUN -> plan.steps();
+            case ROLLBACK -> List.of();
+        };
+        String message = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
+        for (Secret secret : plan.secrets()) {
+            if (!secret.reveal().isEmpty()) {
+                message = message.replace(secret.reveal(), "****");
+            }
+        }
+        String code = error instanceof UpgradeException e ? e.code().id() : null;
+        return new UpgradeReport(plan.id(), plan.fingerprint(), operation, UpgradeReport.Outcome.FAILED, startedAt,
+                Instant.now(), steps.stream().map(s -> new UpgradeReport.StepReport(s.id(), s.phase(),
+                        UpgradeReport.StepOutcome.NOT_RUN, 0, Duration.ZERO, null)).toList(), code, message);
     }
 
     private int unlock(UpgradeRunner runner, UpgradePlan plan, PrintStream out) {
@@ -352,7 +427,8 @@ public final class PlanRunOptions {
         try {
             Files.writeString(reportJson, reportAsJson + System.lineSeparator(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write --report-json " + reportJson, e);
+            throw new UncheckedIOException("cannot write --report-json " + reportJson + " (" + e + "); the report"
+                    + " was printed above", e);
         }
     }
 }

@@ -5,17 +5,25 @@ import io.upgradesdk.upgrade.FileCheckpointStore;
 import io.upgradesdk.upgrade.InMemoryCheckpointStore;
 import io.upgradesdk.upgrade.Secret;
 import io.upgradesdk.upgrade.elasticsearch.ElasticsearchCheckpointStore;
+import io.upgradesdk.upgrade.elasticsearch.ElasticsearchConnection;
 import io.upgradesdk.upgrade.elasticsearch.ElasticsearchEndpoint;
 import io.upgradesdk.upgrade.store.jdbc.JdbcCheckpointStore;
 import io.upgradesdk.upgrade.store.redis.RedisCheckpointStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import io.upgradesdk.upgrade.UpgradeErrorCode;
+import io.upgradesdk.upgrade.UpgradeException;
 import java.net.URI;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 import java.util.function.Predicate;
+import javax.sql.DataSource;
 import picocli.CommandLine.Option;
 
 /**
@@ -108,8 +116,8 @@ public final class StoreOptions {
         return switch (kind) {
             case file -> openFile(checkpointFile(defaultFile), readOnly);
             case redis -> new Opened(redis(secrets), "redis " + url, () -> { });
-            case jdbc -> new Opened(jdbc(secrets), "jdbc " + JdbcUrl.redact(url), () -> { });
-            case elasticsearch -> new Opened(elasticsearch(secrets), "elasticsearch " + url, () -> { });
+            case jdbc -> jdbc(secrets, readOnly);
+            case elasticsearch -> elasticsearch(secrets, readOnly);
         };
     }
 
@@ -149,16 +157,21 @@ public final class StoreOptions {
         if (readOnly && !Files.exists(file)) {
             return new Opened(new InMemoryCheckpointStore(), description + " (not created yet)", () -> { });
         }
-        if (readOnly && !writable.test(file)) {
-            return readFromCopy(file, description);
+        if (readOnly && (!writable.test(file) || !Files.exists(lockFile(file)))) {
+            return readFromCopy(file, description); // the store would create its lock file
         }
         return new Opened(new FileCheckpointStore(file), description, () -> { });
     }
 
     /** Whether a file store could take its OS lock next to {@code file}. */
     private static boolean writable(Path file) {
-        Path lock = file.resolveSibling(file.getFileName() + ".lock");
+        Path lock = lockFile(file);
         return Files.exists(lock) ? Files.isWritable(lock) : Files.isWritable(file.toAbsolutePath().getParent());
+    }
+
+    /** The lock file a {@link FileCheckpointStore} keeps next to its checkpoint file. */
+    private static Path lockFile(Path file) {
+        return file.resolveSibling(file.getFileName() + ".lock");
     }
 
     /** A read-only checkpoint read from a private copy (its lock file cannot be created where it is). */
@@ -193,22 +206,74 @@ public final class StoreOptions {
                 "set " + PASSWORD_ENV + " or --store-password-file")).build();
     }
 
-    private JdbcCheckpointStore jdbc(SecretSource secrets) {
+    /**
+     * The JDBC store; {@code readOnly} creates no table: a database without the checkpoints table
+     * is read as empty, as a file store without its file.
+     */
+    private Opened jdbc(SecretSource secrets, boolean readOnly) {
         JdbcUrl jdbcUrl = JdbcUrl.postgres(url, "--store-url", "set " + PASSWORD_ENV + " or --store-password-file");
-        return JdbcCheckpointStore.builder(new JdbcUrlDataSource(jdbcUrl, user, password(secrets).orElse(null))).build();
+        DataSource dataSource = new JdbcUrlDataSource(jdbcUrl, user, password(secrets).orElse(null));
+        JdbcCheckpointStore.Builder store = JdbcCheckpointStore.builder(dataSource);
+        String description = "jdbc " + jdbcUrl;
+        if (readOnly) {
+            String table = store.build().checkpointsTable();
+            if (!tableExists(dataSource, table, jdbcUrl)) {
+                return new Opened(new InMemoryCheckpointStore(), description + " (table " + table + " not created yet)",
+                        () -> { });
+            }
+            store.createTables(false);
+        }
+        return new Opened(store.build(), description, () -> { });
     }
 
-    private ElasticsearchCheckpointStore elasticsearch(SecretSource secrets) {
+    /** Whether {@code table} is visible on the connection's search path (PostgreSQL). */
+    private static boolean tableExists(DataSource dataSource, String table, JdbcUrl url) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        } catch (SQLException e) {
+            throw new UpgradeException(UpgradeErrorCode.STORE_UNAVAILABLE, "JDBC checkpoint store " + url
+                    + " could not be read: " + String.valueOf(e.getMessage()).replaceAll("\\s*\\R\\s*", " ")
+                    + " [SQLState " + e.getSQLState() + "]. Check that the database is reachable and the user may"
+                    + " read the table " + table, e);
+        }
+    }
+
+    /**
+     * The Elasticsearch store; {@code readOnly} creates no index: a cluster without the store's index
+     * is read as empty, as a file store without its file (the store creates its index on first read).
+     */
+    private Opened elasticsearch(SecretSource secrets, boolean readOnly) {
         if (URI.create(url).getUserInfo() != null) {
             throw new IllegalArgumentException("--store-url carries credentials, visible to every user in ps: remove"
                     + " them and give --store-user with " + PASSWORD_ENV + " or --store-password-file");
         }
-        ElasticsearchEndpoint.Builder endpoint = ElasticsearchEndpoint.builder().url(url);
+        ElasticsearchEndpoint.Builder builder = ElasticsearchEndpoint.builder().url(url);
         Optional<Secret> password = password(secrets);
         if (user != null) {
-            endpoint.basicAuth(user, password.orElseThrow(() -> new IllegalArgumentException("--store-user needs the"
+            builder.basicAuth(user, password.orElseThrow(() -> new IllegalArgumentException("--store-user needs the"
                     + " password in " + PASSWORD_ENV + " or --store-password-file")));
         }
-        return ElasticsearchCheckpointStore.builder(endpoint.build()).build();
+        ElasticsearchEndpoint endpoint = builder.build();
+        String description = "elasticsearch " + url;
+        ElasticsearchCheckpointStore store = ElasticsearchCheckpointStore.builder(endpoint).build();
+        if (readOnly) {
+            boolean exists;
+            try (ElasticsearchConnection cluster = ElasticsearchConnection.open(endpoint)) {
+                exists = cluster.exists("/" + ElasticsearchConnection.encode(store.index()));
+            } catch (RuntimeException e) {
+                store.close();
+                throw e;
+            }
+            if (!exists) {
+                store.close();
+                return new Opened(new InMemoryCheckpointStore(), description + " (index " + store.index()
+                        + " not created yet)", () -> { });
+            }
+        }
+        return new Opened(store, description, () -> { });
     }
 }

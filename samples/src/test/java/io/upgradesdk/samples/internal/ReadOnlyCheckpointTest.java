@@ -46,6 +46,25 @@ class ReadOnlyCheckpointTest {
     }
 
     @Test
+    void theStatusOfACheckpointWithoutItsLockFileInAWritablePlaceCreatesNoLockFile() throws Exception {
+        Path file = dir.resolve("cp");
+        try (FileCheckpointStore store = new FileCheckpointStore(file)) {
+            UpgradeRunner.builder().store(store).build().up(plan);
+        }
+        Files.delete(dir.resolve("cp.lock")); // a checkpoint restored from a backup, or copied from another host
+
+        String status;
+        try (StoreOptions.Opened opened = StoreOptions.openFile(file, true)) {
+            status = UpgradeRunner.builder().store(opened.store()).build().status(plan).toString();
+        }
+
+        assertThat(status).contains("SUCCEEDED", "copy");
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString()).toList()).isEqualTo(List.of("cp"));
+        }
+    }
+
+    @Test
     void aCheckpointNotYetWrittenIsReadAsEmptyWithoutCreatingIt() {
         try (StoreOptions.Opened opened = StoreOptions.openFile(dir.resolve("cp"), true, p -> true)) {
             assertThat(UpgradeRunner.builder().store(opened.store()).build().status(plan).step("copy").attempts())
