@@ -94,6 +94,19 @@ class ProgressEventsTest {
         }
 
         @Test
+        void aCountOfUnknownTotalThatStartsAtZeroIsMeasuredFromThatStart() {
+            run(ctx -> {
+                ctx.progress(0, -1, "index a");
+                clock.advance(Duration.ofSeconds(10));
+                ctx.progress(50, -1, "index a");
+            });
+
+            List<UpgradeEvent.StepProgress> p = progress();
+            assertThat(p.get(0).ratePerSecond()).as("nothing to measure yet").isNegative();
+            assertThat(p.get(1).ratePerSecond()).as("50 items in the 10 s since the start").isCloseTo(5.0, within(1e-9));
+        }
+
+        @Test
         void countsStartingOverAtTheNextIndexStartANewBaseline() {
             run(ctx -> {
                 ctx.progress(900, 1000, "index a");

@@ -11,7 +11,8 @@ import java.util.Map;
  * with a rate and an ETA: the rate is the items done since the attempt's first report divided by
  * the runner-clock time since then; a report whose {@code done} is below that baseline (the step
  * moved on to its next index) starts a new baseline. A notice ({@code progress(0, -1, text)}, which
- * counts nothing) has no rate and leaves the baseline alone.
+ * counts nothing) has no rate; it leaves a count's baseline alone, and is the zero of the count
+ * when it comes first (a step that starts a count of unknown total with it).
  *
  * <p>Called by one thread at a time: the run's thread, or a partitioned step's workers under the
  * operation scope's lock (the run's thread waits for them meanwhile). The baseline of the step
@@ -46,11 +47,13 @@ final class ProgressRates {
 
     UpgradeEvent.StepProgress event(Instant now, String planId, String id, long done, long total,
             String message) {
-        if (done == 0 && total < 0) {   // a notice ("deprecation warnings: ..."): it counts nothing, no new baseline
-            return new UpgradeEvent.StepProgress(now, planId, id, done, total, message, -1, null);
-        }
         if (stepId == null || !(stepId == id || stepId.equals(id))) {
             switchTo(id);
+        }
+        boolean notice = done == 0 && total < 0;
+        if (notice && baseTime != null) {
+            // a notice ("deprecation warnings: ...") in the middle of a count counts nothing: no new baseline
+            return new UpgradeEvent.StepProgress(now, planId, id, done, total, message, -1, null);
         }
         if (baseTime == null || done < baseDone || now.isBefore(baseTime)) {
             baseTime = now;
