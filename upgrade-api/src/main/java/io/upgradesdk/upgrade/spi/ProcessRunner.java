@@ -349,8 +349,16 @@ public final class ProcessRunner {
         return text.length() <= chars ? text : "…" + text.substring(text.length() - chars);
     }
 
-    private static String human(Duration d) {
-        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+    /** A timeout as an operator reads it: "2 h", "90 min", "45 s", "500 ms" (the largest whole unit). */
+    static String human(Duration d) {
+        if (d.toMillis() % 1000 != 0) {
+            return d.toMillis() + " ms";
+        }
+        long seconds = d.toSeconds();
+        if (seconds >= 3600 && seconds % 3600 == 0) {
+            return seconds / 3600 + " h";
+        }
+        return seconds >= 60 && seconds % 60 == 0 ? seconds / 60 + " min" : seconds + " s";
     }
 
     /**

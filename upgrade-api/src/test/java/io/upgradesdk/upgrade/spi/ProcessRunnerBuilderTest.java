@@ -60,4 +60,14 @@ class ProcessRunnerBuilderTest {
                 .isInstanceOfSatisfying(UpgradeException.class,
                         e -> assertThat(e.code()).isEqualTo(UpgradeErrorCode.SECRET_EXPOSED));
     }
+
+    @Test
+    void aTimeoutIsNamedInItsLargestWholeUnit() {
+        assertThat(ProcessRunner.human(Duration.ofHours(2))).isEqualTo("2 h");
+        assertThat(ProcessRunner.human(Duration.ofMinutes(90))).isEqualTo("90 min");
+        assertThat(ProcessRunner.human(Duration.ofSeconds(3630))).isEqualTo("3630 s");
+        assertThat(ProcessRunner.human(Duration.ofSeconds(45))).isEqualTo("45 s");
+        assertThat(ProcessRunner.human(Duration.ofSeconds(60))).isEqualTo("1 min");
+        assertThat(ProcessRunner.human(Duration.ofMillis(1500))).isEqualTo("1500 ms");
+    }
 }
