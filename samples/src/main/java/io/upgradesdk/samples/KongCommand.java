@@ -23,12 +23,13 @@ import io.upgradesdk.upgrade.kong.KongVersion;
 import io.upgradesdk.upgrade.kong.MigrationState;
 import io.upgradesdk.upgrade.kong.ProcessKongCli;
 import io.upgradesdk.upgrade.kong.TrafficShift;
-import java.io.BufferedReader;
+import io.upgradesdk.upgrade.spi.ProcessRunner;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -284,6 +285,7 @@ public final class KongCommand implements Runnable {
                     KongVersion.parse(target);
                     refuseCredentials("--admin-url", List.of(adminUrl));
                     refuseCredentials("--new-admin-url", hooks.newNodes);
+                    hooks.check();
                     runOptions.check(DEFAULT_CHECKPOINTS);
                     plan = kong.upgradePlan(settings(s));
                 } catch (UpgradeException | IllegalArgumentException e) {
@@ -320,7 +322,7 @@ public final class KongCommand implements Runnable {
                     .cli(cli(password)).deployment(hooks).traffic(hooks).backup(backup(password));
             if (s == KongUpgradePath.Strategy.DUAL_CLUSTER) {
                 settings.newDatabase(pg.database(JdbcUrl.postgres(newPgUrl, "--new-pg-url", "set " + PgOptions.PASSWORD_ENV
-                        + " or use --pg-password-file"))).restore(ctx -> hooks.sh(hooks.restoreCmd));
+                        + " or use --pg-password-file"))).restore(ctx -> hooks.sh("--restore-cmd", hooks.restoreCmd));
             }
             if (password != null) {
                 settings.secret(password);
@@ -377,26 +379,38 @@ public final class KongCommand implements Runnable {
                 description = "Dual-cluster: shell command restoring the backup into the new database")
         String restoreCmd;
 
+        @Option(names = "--hook-timeout", defaultValue = "3600", paramLabel = "SECONDS",
+                description = "How long each shell command above may run before it is stopped with its child"
+                        + " processes and its step fails (default ${DEFAULT-VALUE} s)")
+        long hookTimeoutSeconds;
+
         /** Where the hooks' standard output goes: the command's progress stream. */
         PrintStream output = System.out;
 
-        void sh(String command) throws Exception {
-            KongCommand.sh(command, output);
+        /** Refuses a hook timeout that would stop every hook at once. */
+        void check() {
+            if (hookTimeoutSeconds < 1) {
+                throw new IllegalArgumentException("--hook-timeout must be 1 second or more, was " + hookTimeoutSeconds);
+            }
+        }
+
+        void sh(String option, String command) throws InterruptedException {
+            KongCommand.sh(option, command, Duration.ofSeconds(hookTimeoutSeconds), output);
         }
 
         @Override
         public void stopOldNodes() throws Exception {
-            sh(stopOld);
+            sh("--stop-old-cmd", stopOld);
         }
 
         @Override
         public void startOldNodes() throws Exception {
-            sh(startOld);
+            sh("--start-old-cmd", startOld);
         }
 
         @Override
         public void startNewNodes() throws Exception {
-            sh(startNew);
+            sh("--start-new-cmd", startNew);
         }
 
         @Override
@@ -406,17 +420,17 @@ public final class KongCommand implements Runnable {
 
         @Override
         public void decommissionOldNodes() throws Exception {
-            sh(decommission);
+            sh("--decommission-cmd", decommission);
         }
 
         @Override
         public void shiftToNew() throws Exception {
-            sh(shift);
+            sh("--shift-cmd", shift);
         }
 
         @Override
         public void shiftBack() throws Exception {
-            sh(shiftBack);
+            sh("--shift-back-cmd", shiftBack);
         }
     }
 
@@ -433,22 +447,35 @@ public final class KongCommand implements Runnable {
     }
 
     /**
-     * Runs a host hook with {@code sh -c}; its standard output goes to {@code output} line by line
-     * (with {@code --json}, standard error: stdout holds the JSON report only), its standard error
-     * and input are this process's.
+     * Runs a host hook with {@code sh -c} through the SDK's {@link ProcessRunner}: stopped with its
+     * child processes after {@code timeout} (a hung {@code ssh} or an interactive prompt fails the
+     * step instead of stalling the upgrade), its standard input empty. When it ends, its standard
+     * output goes to {@code output} (with {@code --json}, standard error: stdout holds the JSON
+     * report only) and its error output to standard error, each its last 64 KiB.
      */
-    static void sh(String command, PrintStream output) throws Exception {
-        Process p = new ProcessBuilder(new ArrayList<>(List.of("sh", "-c", command)))
-                .redirectInput(ProcessBuilder.Redirect.INHERIT).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        try (BufferedReader lines = p.inputReader()) {
-            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                output.println(line);
-            }
+    static void sh(String option, String command, Duration timeout, PrintStream output) throws InterruptedException {
+        ProcessRunner.Result result = ProcessRunner.builder(List.of("sh", "-c", command), timeout)
+                .description(command)
+                .onTimeout("find why the " + option + " hook hangs (a prompt, a host that does not answer), or"
+                        + " raise --hook-timeout (seconds), then run again: the step starts over")
+                .onStartFailure("check that sh is on the PATH")
+                .build().run();
+        print(result.stdout(), output);
+        print(result.stderr(), System.err);
+        if (!result.succeeded()) {
+            throw new IllegalStateException(option + " '" + command + "' exited " + result.exitCode()
+                    + "; fix it and run again");
         }
-        int exit = p.waitFor();
-        output.flush();
-        if (exit != 0) {
-            throw new IllegalStateException("'" + command + "' exited " + exit + "; fix it and run again");
+    }
+
+    private static void print(ProcessRunner.Output tail, PrintStream stream) {
+        if (tail.truncated()) {
+            stream.println("[" + (tail.bytes() - tail.text().getBytes(StandardCharsets.UTF_8).length)
+                    + " bytes of the hook's output not kept; its end follows]");
         }
+        if (!tail.text().isEmpty()) {
+            stream.print(tail.text().endsWith("\n") ? tail.text() : tail.text() + System.lineSeparator());
+        }
+        stream.flush();
     }
 }

@@ -1,6 +1,7 @@
 package io.upgradesdk.samples;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -73,6 +74,52 @@ class KongCommandTest {
         assertThat(newNode.err()).startsWith("Invalid options: --new-admin-url carries credentials");
         assertThat(oldNode.all() + newNode.all()).doesNotContain("S3cretPw");
         assertThat(dir.resolve("k.cp")).as("nothing ran").doesNotExist();
+    }
+
+    @Test
+    void aHookThatHangsIsStoppedAtTheHookTimeoutAndFailsItsStepNamingTheOptionToRaise() {
+        KongCommand.ShellHooks hooks = hooks("echo stopping; sleep 60");
+        hooks.hookTimeoutSeconds = 1;
+        long start = System.nanoTime();
+
+        assertThatThrownBy(hooks::stopOldNodes)
+                .isInstanceOf(io.upgradesdk.upgrade.UpgradeException.class)
+                .hasMessageContaining("'echo stopping; sleep 60' did not finish within 1 s")
+                .hasMessageContaining("find why the --stop-old-cmd hook hangs")
+                .hasMessageContaining("raise --hook-timeout");
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - start))
+                .as("the hook ran unbounded before: 60 s").isLessThan(java.time.Duration.ofSeconds(20));
+    }
+
+    @Test
+    void aHooksOutputIsPrintedAndAFailingHookNamesItsOptionAndExitCode() {
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        KongCommand.ShellHooks hooks = hooks("echo shifting traffic; exit 3");
+        hooks.shift = hooks.stopOld;
+        hooks.output = new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8);
+
+        assertThatThrownBy(hooks::shiftToNew).isInstanceOf(IllegalStateException.class)
+                .hasMessage("--shift-cmd 'echo shifting traffic; exit 3' exited 3; fix it and run again");
+        assertThat(printed.toString(java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("shifting traffic\n");
+    }
+
+    @Test
+    void aHookTimeoutBelowOneSecondIsRefusedBeforeAnythingRuns(@TempDir Path dir) {
+        Captured run = Captured.run("kong", "upgrade", "--strategy", "in-place", "--kong-version", "3.4.2",
+                "--pg-url", "jdbc:postgresql://127.0.0.1:1/kong", "--admin-url", "http://127.0.0.1:1",
+                "--new-admin-url", "http://127.0.0.1:2", "--hook-timeout", "0",
+                "--checkpoints", dir.resolve("k.cp").toString());
+
+        assertThat(run.exitCode()).as(run.all()).isEqualTo(2);
+        assertThat(run.err()).startsWith("Invalid options: --hook-timeout must be 1 second or more, was 0");
+        assertThat(dir.resolve("k.cp")).as("nothing ran").doesNotExist();
+    }
+
+    private static KongCommand.ShellHooks hooks(String stopOld) {
+        KongCommand.ShellHooks hooks = new KongCommand.ShellHooks();
+        hooks.stopOld = stopOld;
+        hooks.hookTimeoutSeconds = 3600;
+        return hooks;
     }
 
     @Test
