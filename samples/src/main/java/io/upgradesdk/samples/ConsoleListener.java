@@ -12,8 +12,9 @@ import java.time.Instant;
 /**
  * Prints the runner's events as a readable console log with progress (count, rate, ETA) for long
  * steps. On a terminal progress is one live line rewritten in place with {@code \r}, cut to the
- * terminal's width (so that it never wraps; {@code $COLUMNS}, else 80) and moved past only before
- * a line is printed; otherwise (a pipe, a file, a pod log) it is plain lines: a step's first
+ * terminal's width (so that it never wraps; {@code $COLUMNS}, else 80), redrawn at most ten times a
+ * second (by the events' time) and at each report that reaches its total, and moved past only
+ * before a line is printed; otherwise (a pipe, a file, a pod log) it is plain lines: a step's first
  * report, then one every 10 s (by the events' time) and each one that reaches its total (the first
  * one only when later ones of that total and text go past it: a copy of an index written
  * meanwhile). A notice
@@ -23,6 +24,8 @@ import java.time.Instant;
 public final class ConsoleListener implements UpgradeListener {
 
     private static final Duration PLAIN_INTERVAL = Duration.ofSeconds(10);
+    /** The least time between two redraws of the live line: ten a second are all an eye can read. */
+    private static final Duration LIVE_INTERVAL = Duration.ofMillis(100);
     private static final int DEFAULT_WIDTH = 80;
     private static final String CUT = "...";
 
@@ -32,6 +35,8 @@ public final class ConsoleListener implements UpgradeListener {
     private final int maxLiveLine;
     private int liveWidth;
     private Instant lastPlain;
+    /** When the live line was last drawn, or null when the step has not drawn it yet. */
+    private Instant lastLive;
     /** The total the last report reached (it was at or past it), or -1, and that report's message. */
     private long totalReached = -1;
     private String totalReachedBy;
@@ -69,6 +74,7 @@ public final class ConsoleListener implements UpgradeListener {
             println(String.format("== %s of plan '%s' (lease token %d)", e.operation(), e.planId(), e.leaseToken()));
         } else if (event instanceof UpgradeEvent.StepStarted e) {
             lastPlain = null;
+            lastLive = null;
             println(String.format("-> %s%s", e.stepId(), e.resumeCursor() == null ? ""
                     : " (resuming after " + shortCursor(e.resumeCursor()) + ")"));
         } else if (event instanceof UpgradeEvent.StepRetrying e) {
@@ -89,8 +95,15 @@ public final class ConsoleListener implements UpgradeListener {
                     e.confirmed() ? "confirmed" : "NOT confirmed"));
         } else if (event instanceof UpgradeEvent.PlanFinished e) {
             println(String.format("== %s: %s in %d ms", e.operation(), e.outcome(), e.duration().toMillis()));
+        } else if (event instanceof UpgradeEvent.PartitionFailed e) {
+            // the step fails only once the other partitions finish: say now which one failed and why
+            println(String.format("   partition %s FAILED after %d attempt(s) on %s: %s", e.partitionId(),
+                    e.attempts(), e.owner(), e.error()));
+        } else if (event instanceof UpgradeEvent.PartitionTakenOver e) {
+            println(String.format("   partition %s taken over from an expired or released claim%s", e.partitionId(),
+                    e.resumesFromCursor() ? ", resuming from its cursor" : ""));
         }
-        // other events (a step still running, partition claims) print nothing: the live line stays
+        // other events (a step still running, partition claims and ends) print nothing: the live line stays
     }
 
     private void progress(UpgradeEvent.StepProgress e) {
@@ -100,6 +113,11 @@ public final class ConsoleListener implements UpgradeListener {
         }
         String line = String.format("   %s %s %s", bar(e.done(), e.total()), e.summary(), e.message());
         if (live) {
+            if (lastLive != null && !e.reachedTotal() && e.time().isBefore(lastLive.plus(LIVE_INTERVAL))
+                    && !e.time().isBefore(lastLive)) {
+                return;     // a step reporting per document would otherwise redraw thousands of times a second
+            }
+            lastLive = e.time();
             if (line.length() > maxLiveLine) {
                 line = line.substring(0, maxLiveLine - CUT.length()) + CUT;
             }

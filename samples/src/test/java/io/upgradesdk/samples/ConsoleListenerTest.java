@@ -80,6 +80,37 @@ class ConsoleListenerTest {
     }
 
     @Test
+    void theLiveLineIsRedrawnAtMostTenTimesASecondAndAtTheTotal() {
+        ConsoleListener console = new ConsoleListener(out, true, 200);
+
+        for (int ms : new int[] {0, 40, 99, 100, 150}) {
+            console.onEvent(new UpgradeEvent.StepProgress(T0.plusMillis(ms), "plan", "copy", ms / 2, 100, "orders",
+                    -1, null));
+        }
+        console.onEvent(new UpgradeEvent.StepProgress(T0.plusMillis(160), "plan", "copy", 100, 100, "orders", -1,
+                null));
+
+        assertThat(printed().split("\r", -1)).containsExactly("",
+                "   [....................] 0/100 (0%) orders",
+                "   [##########..........] 50/100 (50%) orders",
+                "   [####################] 100/100 (100%) orders");
+    }
+
+    @Test
+    void aFailedOrTakenOverPartitionIsALineOfItsOwnBelowTheLiveLine() {
+        ConsoleListener console = new ConsoleListener(out, true, 200);
+
+        console.onEvent(progress(1, 2));
+        console.onEvent(new UpgradeEvent.PartitionTakenOver(T0.plusSeconds(2), "plan", "copy", "p3", "host-b", true));
+        console.onEvent(new UpgradeEvent.PartitionFailed(T0.plusSeconds(2), "plan", "copy", "p1", "host-a", 3,
+                "REQUEST_FAILED: mapping conflict"));
+
+        assertThat(printed()).isEqualTo("\r   [....................] 2/100 (2%), 2.0/s, ETA 49s orders" + SEP
+                + "   partition p3 taken over from an expired or released claim, resuming from its cursor" + SEP
+                + "   partition p1 FAILED after 3 attempt(s) on host-a: REQUEST_FAILED: mapping conflict" + SEP);
+    }
+
+    @Test
     void theLiveLineIsCutToTheTerminalWidthSoThatItNeverWraps() {
         ConsoleListener console = new ConsoleListener(out, true, 40);
 
