@@ -47,6 +47,7 @@ final class StoreConfigurations {
             JdbcCheckpointStore.Builder builder = JdbcCheckpointStore.builder(dataSource)
                     .createTables(properties.store().jdbc().createTables());
             apply("upgrade.store.jdbc.table-prefix", properties.store().jdbc().tablePrefix(), builder::tablePrefix);
+            apply("upgrade.store.jdbc.query-timeout", properties.store().jdbc().queryTimeout(), builder::queryTimeout);
             return builder.build();
         }
     }

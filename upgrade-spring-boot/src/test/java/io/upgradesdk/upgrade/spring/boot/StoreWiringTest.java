@@ -16,6 +16,7 @@ import io.upgradesdk.upgrade.UpgradeException;
 import io.upgradesdk.upgrade.store.jdbc.JdbcCheckpointStore;
 import io.upgradesdk.upgrade.store.redis.RedisCheckpointStore;
 import java.sql.SQLException;
+import java.time.Duration;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.mockito.MockMakers;
@@ -49,6 +50,23 @@ class StoreWiringTest {
                     assertThatThrownBy(() -> store.load("orders")).isInstanceOf(UpgradeException.class);
                     verify(dataSource).getConnection();
                 });
+    }
+
+    @Test
+    void the_jdbc_store_takes_its_query_timeout_from_the_properties_and_refuses_a_fraction_of_a_second() {
+        contexts.withBean(DataSource.class, () -> fake(DataSource.class))
+                .withPropertyValues("upgrade.store.type=jdbc", "upgrade.store.jdbc.query-timeout=5s")
+                .run(context -> assertThat(((JdbcCheckpointStore) context.getBean(CheckpointStore.class))
+                        .queryTimeout()).isEqualTo(Duration.ofSeconds(5)));
+        contexts.withBean(DataSource.class, () -> fake(DataSource.class))
+                .withPropertyValues("upgrade.store.type=jdbc")
+                .run(context -> assertThat(((JdbcCheckpointStore) context.getBean(CheckpointStore.class))
+                        .queryTimeout()).as("the SDK's default").isEqualTo(Duration.ofSeconds(30)));
+        contexts.withBean(DataSource.class, () -> fake(DataSource.class))
+                .withPropertyValues("upgrade.store.type=jdbc", "upgrade.store.jdbc.query-timeout=1500ms")
+                .run(context -> assertThat(upgradeFailure(context))
+                        .hasMessageContaining("upgrade.store.jdbc.query-timeout")
+                        .hasMessageContaining("give whole seconds, at least 1"));
     }
 
     @Test

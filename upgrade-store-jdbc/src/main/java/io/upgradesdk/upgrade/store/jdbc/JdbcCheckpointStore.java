@@ -47,6 +47,11 @@ import javax.sql.DataSource;
  * On other databases create equivalent tables yourself (e.g. {@code CLOB} for {@code body}) and
  * disable {@code createTables}.
  *
+ * <p><b>Timeouts.</b> Each statement is cancelled by the database after the
+ * {@linkplain Builder#queryTimeout(Duration) query timeout} (30 s by default), so that a lock held
+ * by a stuck session cannot hang a run; a database that stops answering altogether is bounded only
+ * by the driver's socket timeout, which the host sets on its {@code DataSource}.
+ *
  * <pre>{@code
  * CheckpointStore store = JdbcCheckpointStore.builder(dataSource).build();
  * }</pre>
@@ -54,11 +59,14 @@ import javax.sql.DataSource;
 public final class JdbcCheckpointStore implements CheckpointStore {
 
     private static final Pattern PREFIX = Pattern.compile("[a-z_][a-z0-9_]{0,40}");
+    /** SQLState of a statement cancelled, by its query timeout among others (PostgreSQL {@code query_canceled}). */
+    private static final String QUERY_CANCELED = "57014";
 
     private final DataSource dataSource;
     private final String checkpoints;
     private final String leases;
     private final boolean createTables;
+    private final Duration queryTimeout;
     private volatile boolean tablesReady;
     private volatile String nowExpression;
 
@@ -67,6 +75,7 @@ public final class JdbcCheckpointStore implements CheckpointStore {
         this.checkpoints = b.tablePrefix + "checkpoints";
         this.leases = b.tablePrefix + "leases";
         this.createTables = b.createTables;
+        this.queryTimeout = b.queryTimeout;
     }
 
     /** A builder over {@code dataSource} (required). */
@@ -84,10 +93,15 @@ public final class JdbcCheckpointStore implements CheckpointStore {
         return leases;
     }
 
+    /** How long one statement may take before the database cancels it. */
+    public Duration queryTimeout() {
+        return queryTimeout;
+    }
+
     @Override
     public Optional<Checkpoint> load(String planId) {
         return call("load the checkpoint of plan '" + planId + "'", c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT body FROM " + checkpoints + " WHERE plan_id = ?")) {
+            try (PreparedStatement ps = prepare(c, "SELECT body FROM " + checkpoints + " WHERE plan_id = ?")) {
                 ps.setString(1, planId);
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next() ? Optional.of(Checkpoint.fromJson(rs.getString(1), "jdbc:" + checkpoints + "/" + planId))
@@ -106,7 +120,7 @@ public final class JdbcCheckpointStore implements CheckpointStore {
             LeaseRules.checkWritable(row == null ? null : row.current(), lease, row == null ? now(c) : row.now);
             String body = checkpoint.toJson();
             Timestamp now = Timestamp.from(row.now);
-            try (PreparedStatement ps = c.prepareStatement(
+            try (PreparedStatement ps = prepare(c, 
                     "UPDATE " + checkpoints + " SET body = ?, revision = ?, updated_at = ? WHERE plan_id = ?")) {
                 ps.setString(1, body);
                 ps.setLong(2, checkpoint.revision());
@@ -116,7 +130,7 @@ public final class JdbcCheckpointStore implements CheckpointStore {
                     return null;
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement(
+            try (PreparedStatement ps = prepare(c, 
                     "INSERT INTO " + checkpoints + " (plan_id, body, revision, updated_at) VALUES (?, ?, ?, ?)")) {
                 ps.setString(1, checkpoint.planId());
                 ps.setString(2, body);
@@ -169,7 +183,7 @@ public final class JdbcCheckpointStore implements CheckpointStore {
     @Override
     public Optional<Lease> currentLease(String planId) {
         return call("read the lease of plan '" + planId + "'", c -> {
-            try (PreparedStatement ps = c.prepareStatement(
+            try (PreparedStatement ps = prepare(c, 
                     "SELECT owner, token, expires_at FROM " + leases + " WHERE plan_id = ?")) {
                 ps.setString(1, planId);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -215,7 +229,7 @@ public final class JdbcCheckpointStore implements CheckpointStore {
     /** Locks the plan's lease row (creating it first when {@code create}); null if absent. */
     private LeaseRow lockRow(Connection c, String planId, boolean create) throws SQLException {
         if (create) {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + leases + " (plan_id, owner, token, expires_at) "
+            try (PreparedStatement ps = prepare(c, "INSERT INTO " + leases + " (plan_id, owner, token, expires_at) "
                     + "SELECT ?, NULL, 0, NULL WHERE NOT EXISTS (SELECT 1 FROM " + leases + " WHERE plan_id = ?)")) {
                 ps.setString(1, planId);
                 ps.setString(2, planId);
@@ -228,7 +242,7 @@ public final class JdbcCheckpointStore implements CheckpointStore {
                 c.rollback();
             }
         }
-        try (PreparedStatement ps = c.prepareStatement(
+        try (PreparedStatement ps = prepare(c, 
                 "SELECT owner, token, expires_at FROM " + leases + " WHERE plan_id = ? FOR UPDATE")) {
             ps.setString(1, planId);
             try (ResultSet rs = ps.executeQuery()) {
@@ -243,7 +257,7 @@ public final class JdbcCheckpointStore implements CheckpointStore {
     }
 
     private void writeLease(Connection c, Lease lease) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
+        try (PreparedStatement ps = prepare(c, 
                 "UPDATE " + leases + " SET owner = ?, token = ?, expires_at = ? WHERE plan_id = ?")) {
             ps.setString(1, lease.owner());
             ps.setLong(2, lease.token());
@@ -254,7 +268,7 @@ public final class JdbcCheckpointStore implements CheckpointStore {
     }
 
     private void clearLease(Connection c, String planId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
+        try (PreparedStatement ps = prepare(c, 
                 "UPDATE " + leases + " SET owner = NULL, expires_at = NULL WHERE plan_id = ?")) {
             ps.setString(1, planId);
             ps.executeUpdate();
@@ -267,10 +281,23 @@ public final class JdbcCheckpointStore implements CheckpointStore {
             String product = c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);
             nowExpression = product.contains("postgres") ? "clock_timestamp()" : "CURRENT_TIMESTAMP";
         }
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT " + nowExpression)) {
+        try (Statement st = statement(c); ResultSet rs = st.executeQuery("SELECT " + nowExpression)) {
             rs.next();
             return rs.getTimestamp(1).toInstant();
         }
+    }
+
+    /** A statement that the database cancels after the query timeout (a lock wait, an overloaded server). */
+    private PreparedStatement prepare(Connection c, String sql) throws SQLException {
+        PreparedStatement ps = c.prepareStatement(sql);
+        ps.setQueryTimeout((int) queryTimeout.toSeconds());
+        return ps;
+    }
+
+    private Statement statement(Connection c) throws SQLException {
+        Statement st = c.createStatement();
+        st.setQueryTimeout((int) queryTimeout.toSeconds());
+        return st;
     }
 
     private interface Work<T> {
@@ -314,7 +341,7 @@ public final class JdbcCheckpointStore implements CheckpointStore {
             if (tablesReady) {
                 return;
             }
-            try (Statement st = c.createStatement()) {
+            try (Statement st = statement(c)) {
                 st.execute("CREATE TABLE IF NOT EXISTS " + checkpoints + " (plan_id VARCHAR(255) PRIMARY KEY, "
                         + "body TEXT NOT NULL, revision BIGINT NOT NULL, updated_at TIMESTAMP WITH TIME ZONE NOT NULL)");
                 st.execute("CREATE TABLE IF NOT EXISTS " + leases + " (plan_id VARCHAR(255) PRIMARY KEY, "
@@ -333,6 +360,13 @@ public final class JdbcCheckpointStore implements CheckpointStore {
     }
 
     private UpgradeException unavailable(String what, SQLException e) {
+        if (QUERY_CANCELED.equals(e.getSQLState())) {
+            return new UpgradeException(UpgradeErrorCode.STORE_UNAVAILABLE, "JDBC checkpoint store could not " + what
+                    + ": the database did not answer within the query timeout of " + queryTimeout.toSeconds()
+                    + " s (tables " + checkpoints + ", " + leases + "). Another session may hold a lock on a row of "
+                    + leases + " (look for it in pg_stat_activity and end it), or the database is overloaded; if it"
+                    + " is only slow, raise JdbcCheckpointStore.builder(...).queryTimeout(...)", e);
+        }
         return new UpgradeException(UpgradeErrorCode.STORE_UNAVAILABLE, "JDBC checkpoint store could not " + what
                 + " (tables " + checkpoints + ", " + leases + "): " + e.getMessage() + " [SQLState " + e.getSQLState()
                 + "]. Check that the database is reachable and the user may create/read/write these tables", e);
@@ -343,6 +377,7 @@ public final class JdbcCheckpointStore implements CheckpointStore {
         private final DataSource dataSource;
         private String tablePrefix = "upgrade_";
         private boolean createTables = true;
+        private Duration queryTimeout = Duration.ofSeconds(30);
 
         private Builder(DataSource dataSource) {
             if (dataSource == null) {
@@ -368,6 +403,24 @@ public final class JdbcCheckpointStore implements CheckpointStore {
             return this;
         }
 
+        /**
+         * How long one statement may take before the database cancels it and the operation fails
+         * with {@code STORE_UNAVAILABLE} (default 30 s; whole seconds, at least 1): a row lock held by
+         * a stuck session or an overloaded server cannot hang a run. It is no socket timeout: for a
+         * database that stops answering at all (a network partition), give your driver one too
+         * (PostgreSQL JDBC: {@code socketTimeout}), longer than this.
+         */
+        public Builder queryTimeout(Duration timeout) {
+            if (timeout == null || timeout.compareTo(Duration.ofSeconds(1)) < 0 || timeout.toMillis() % 1000 != 0
+                    || timeout.toSeconds() > Integer.MAX_VALUE) {
+                throw new UpgradeException(UpgradeErrorCode.INVALID_CONFIGURATION, "query timeout " + timeout
+                        + " is invalid: give whole seconds, at least 1 (JDBC counts statement timeouts in seconds)");
+            }
+            this.queryTimeout = timeout;
+            return this;
+        }
+
+        /** The store. */
         public JdbcCheckpointStore build() {
             return new JdbcCheckpointStore(this);
         }

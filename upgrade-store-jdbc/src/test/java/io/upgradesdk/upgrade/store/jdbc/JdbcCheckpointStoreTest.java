@@ -92,6 +92,43 @@ class JdbcCheckpointStoreTest {
     }
 
     @Test
+    void aLeaseRowLockedByAStuckSessionFailsTheOperationAtTheQueryTimeoutInsteadOfHangingIt() throws Exception {
+        PGSimpleDataSource ds = freshDatabase();
+        JdbcCheckpointStore store = JdbcCheckpointStore.builder(ds).queryTimeout(Duration.ofSeconds(1)).build();
+        store.acquireLease("p", "host-a", Duration.ofMinutes(1));
+        try (Connection stuck = ds.getConnection()) {
+            stuck.setAutoCommit(false);
+            try (Statement st = stuck.createStatement()) {
+                st.execute("SELECT * FROM upgrade_leases WHERE plan_id = 'p' FOR UPDATE");   // and never commits
+            }
+            long start = System.nanoTime();
+
+            assertThatThrownBy(() -> org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                    Duration.ofSeconds(60), () -> store.acquireLease("p", "host-b", Duration.ofMinutes(1)),
+                    "without a query timeout the lease operation waits for the lock forever"))
+                    .isInstanceOf(UpgradeException.class)
+                    .satisfies(e -> assertThat(((UpgradeException) e).code()).isEqualTo(UpgradeErrorCode.STORE_UNAVAILABLE))
+                    .hasMessageContaining("could not acquire the lease of plan 'p': the database did not answer within"
+                            + " the query timeout of 1 s")
+                    .hasMessageContaining("Another session may hold a lock on a row of upgrade_leases")
+                    .hasMessageContaining("pg_stat_activity");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
+            stuck.rollback();
+        }
+        assertThat(store.currentLease("p")).get().extracting(Lease::owner).as("nothing changed").isEqualTo("host-a");
+    }
+
+    @Test
+    void aQueryTimeoutMustBeWholeSecondsAndAtLeastOne() {
+        JdbcCheckpointStore.Builder builder = JdbcCheckpointStore.builder(new PGSimpleDataSource());
+        for (Duration invalid : new Duration[] {null, Duration.ZERO, Duration.ofMillis(1500), Duration.ofMillis(500)}) {
+            assertThatThrownBy(() -> builder.queryTimeout(invalid))
+                    .isInstanceOf(UpgradeException.class)
+                    .hasMessageContaining("give whole seconds, at least 1");
+        }
+    }
+
+    @Test
     void anInvalidPrefixIsRefused() {
         assertThatThrownBy(() -> JdbcCheckpointStore.builder(new PGSimpleDataSource()).tablePrefix("x; drop"))
                 .isInstanceOf(UpgradeException.class)
