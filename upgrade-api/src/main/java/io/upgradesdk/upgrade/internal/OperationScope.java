@@ -3,12 +3,14 @@ package io.upgradesdk.upgrade.internal;
 import io.upgradesdk.upgrade.CheckpointStore;
 import io.upgradesdk.upgrade.RetryPolicy;
 import io.upgradesdk.upgrade.Secret;
+import io.upgradesdk.upgrade.StepScopeListener;
 import io.upgradesdk.upgrade.UpgradeErrorCode;
 import io.upgradesdk.upgrade.UpgradeEvent;
 import io.upgradesdk.upgrade.UpgradeListener;
 import io.upgradesdk.upgrade.UpgradePlan;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -32,6 +34,8 @@ final class OperationScope {
     private final ProgressRates progressRates = new ProgressRates();
     /** The listeners as an array: each event is dispatched without an iterator. */
     private final UpgradeListener[] listeners;
+    /** Those of the listeners that wrap each step attempt; empty for most runs. */
+    private final StepScopeListener[] stepScopeListeners;
     /** Whether the step running is tracked: only the heartbeat reads it, only for listeners. */
     private final boolean trackRunningStep;
     /** The step running now and since when (for the heartbeat's StepStillRunning), or null. */
@@ -52,6 +56,8 @@ final class OperationScope {
         this.secrets = Map.copyOf(all);
         this.redactor = new Redactor(all.values());
         this.listeners = settings.listeners().toArray(new UpgradeListener[0]);
+        this.stepScopeListeners = Arrays.stream(listeners).filter(StepScopeListener.class::isInstance)
+                .map(StepScopeListener.class::cast).toArray(StepScopeListener[]::new);
         this.trackRunningStep = listeners.length > 0 && settings.heartbeat();
     }
 
@@ -103,6 +109,36 @@ final class OperationScope {
                         redactor.redact(e.getMessage()));
             }
         }
+    }
+
+    /**
+     * Enters the scopes of the {@link StepScopeListener}s on this thread for an attempt of
+     * {@code stepId} (or its partition {@code partitionId}); close what it returns on this thread
+     * when the attempt ends. A listener that fails is logged and left out.
+     */
+    StepScopes enterStep(String stepId, String partitionId) {
+        if (stepScopeListeners.length == 0) {
+            return StepScopes.NONE;
+        }
+        StepScopeListener.StepScope[] entered = new StepScopeListener.StepScope[stepScopeListeners.length];
+        for (int i = 0; i < stepScopeListeners.length; i++) {
+            StepScopeListener listener = stepScopeListeners[i];
+            try {
+                entered[i] = listener.enterStep(planId(), stepId, partitionId);
+                if (entered[i] == null) {
+                    LOG.warn("listener {} returned no scope from enterStep for step '{}' (contract: StepScope.NONE"
+                            + " for nothing); the step runs without it", listener, stepId);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("listener {} failed to enter step '{}': {}; the step runs without its scope", listener,
+                        stepId, redactor.redact(e.getMessage()));
+            }
+        }
+        return new StepScopes(entered, this::scopeCloseFailed);
+    }
+
+    private void scopeCloseFailed(RuntimeException e) {
+        LOG.warn("a step scope failed to close: {}", redactor.redact(e.getMessage()));
     }
 
     /** An attempt of {@code stepId} starts: its progress rate is measured afresh. */

@@ -363,7 +363,7 @@ final class PartitionWorkers implements PartitionContextImpl.Host {
     }
 
     private Exception attemptPartition(PartitionClaims.Claim claim, int attempt) {
-        try {
+        try (StepScopes entered = scope.enterStep(step.id(), claim.partitionId())) {
             step.executePartition(new PartitionContextImpl(scope, step.id(), claim, attempt, this));
             return null;
         } catch (StopRun stop) {

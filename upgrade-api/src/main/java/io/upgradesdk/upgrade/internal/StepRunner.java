@@ -46,7 +46,9 @@ final class StepRunner implements StepContextImpl.Host {
                     scope.emit(new UpgradeEvent.StepStarted(attempt == 1 ? begin : scope.now(), scope.planId(),
                             step.id(), step.phase(), attempt, started.cursor()));
                 }
-                executeBody(step, context(step, attempt));
+                try (StepScopes entered = scope.enterStep(step.id(), null)) {
+                    executeBody(step, context(step, attempt));
+                }
             });
         } finally {
             scope.stepEnded();

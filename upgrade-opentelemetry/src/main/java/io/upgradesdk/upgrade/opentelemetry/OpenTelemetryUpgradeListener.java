@@ -6,7 +6,7 @@ import io.opentelemetry.api.trace.Tracer;
 import io.upgradesdk.upgrade.UpgradeErrorCode;
 import io.upgradesdk.upgrade.UpgradeEvent;
 import io.upgradesdk.upgrade.UpgradeException;
-import io.upgradesdk.upgrade.UpgradeListener;
+import io.upgradesdk.upgrade.StepScopeListener;
 import io.upgradesdk.upgrade.opentelemetry.internal.RunTraces;
 
 /**
@@ -20,11 +20,16 @@ import io.upgradesdk.upgrade.opentelemetry.internal.RunTraces;
  * span for skipped and compensated steps and confirmations. Span times are the events' times (the
  * runner's clock). Texts are those of the events, which the runner has redacted.
  *
+ * <p>While a step runs, its span is the current span on the thread that runs it (and on each
+ * partition worker's thread while it runs a partition), so that the spans of the step's own work,
+ * such as an instrumented HTTP client's, are children of the step's span; it stops being current
+ * when the attempt ends, also by an {@link Error}.
+ *
  * <pre>{@code
  * UpgradeRunner.builder().store(store).listener(OpenTelemetryUpgradeListener.of(openTelemetry)).build();
  * }</pre>
  */
-public final class OpenTelemetryUpgradeListener implements UpgradeListener {
+public final class OpenTelemetryUpgradeListener implements StepScopeListener {
 
     /** The instrumentation scope name of the tracer {@link #of(OpenTelemetry)} takes. */
     public static final String INSTRUMENTATION_NAME = "io.upgradesdk.upgrade";
@@ -90,5 +95,11 @@ public final class OpenTelemetryUpgradeListener implements UpgradeListener {
                     RunTraces.CONFIRMED, e.confirmed()), e.time());
         }
         // LeaseWaiting comes before the run's span exists; the plan span starts once the lease is taken
+    }
+
+    /** Makes the step's span current on this thread until the attempt ends. */
+    @Override
+    public StepScope enterStep(String planId, String stepId, String partitionId) {
+        return traces.makeStepCurrent(planId, stepId);
     }
 }

@@ -90,6 +90,47 @@ class OpenTelemetryUpgradeListenerTest {
     }
 
     @Test
+    void the_spans_of_a_steps_own_work_are_children_of_the_steps_span() {
+        Tracer client = openTelemetry.getTracer("http-client");
+        UpgradePlan plan = UpgradePlan.builder("orders-v2").step(UpgradeStep.builder("copy-orders").execute(ctx ->
+                client.spanBuilder("POST /_bulk").startSpan().end()).build()).build();
+
+        t.up(plan);
+
+        SpanData request = span("POST /_bulk");
+        SpanData step = span("upgrade step copy-orders");
+        assertThat(request.getParentSpanId()).isEqualTo(step.getSpanId());
+        assertThat(request.getTraceId()).isEqualTo(step.getTraceId());
+        assertThat(Span.current().getSpanContext().isValid()).as("nothing current after the run").isFalse();
+    }
+
+    @Test
+    void a_partitions_own_work_is_a_child_of_its_steps_span_on_the_workers_thread() {
+        Tracer client = openTelemetry.getTracer("http-client");
+        UpgradePlan plan = UpgradePlan.builder("orders-v2").step(UpgradeStep.partitioned("copy-orders")
+                .partitions(ctx -> List.of("slice-0", "slice-1")).workers(2)
+                .execute(ctx -> client.spanBuilder("POST /_bulk " + ctx.partitionId()).startSpan().end()).build())
+                .build();
+
+        t.up(plan);
+
+        SpanData step = span("upgrade step copy-orders");
+        assertThat(List.of(span("POST /_bulk slice-0"), span("POST /_bulk slice-1")))
+                .allSatisfy(request -> assertThat(request.getParentSpanId()).isEqualTo(step.getSpanId()));
+    }
+
+    @Test
+    void an_error_thrown_by_a_step_leaves_no_span_current_on_the_callers_thread() {
+        UpgradePlan plan = UpgradePlan.builder("orders-v2").step(UpgradeStep.builder("check").execute(ctx -> {
+            throw new AssertionError("expected 3 documents");
+        }).build()).build();
+
+        assertThatThrownBy(() -> t.up(plan)).isInstanceOf(AssertionError.class);
+
+        assertThat(Span.current().getSpanContext().isValid()).isFalse();
+    }
+
+    @Test
     void a_retry_is_an_event_on_the_steps_span() {
         t.up(ordersPlan());
 

@@ -7,6 +7,8 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import io.upgradesdk.upgrade.StepScopeListener;
 import io.upgradesdk.upgrade.UpgradeEvent;
 import io.upgradesdk.upgrade.UpgradeReport;
 import java.time.Instant;
@@ -125,6 +127,19 @@ public final class RunTraces {
             span.setStatus(StatusCode.ERROR, String.valueOf(e.error()));
             span.end(e.time());
         }
+    }
+
+    /**
+     * Makes the running step's span current on this thread; nothing when the step has no open span
+     * (a join runner's partitions: the step's span is in the run that started it).
+     */
+    public StepScopeListener.StepScope makeStepCurrent(String planId, String stepId) {
+        Span span = steps.get(new StepKey(planId, stepId));
+        if (span == null) {
+            return StepScopeListener.StepScope.NONE;
+        }
+        Scope scope = span.makeCurrent();
+        return scope::close;
     }
 
     /** Skipped and compensated steps, confirmations: events on the plan's span. */
