@@ -1,6 +1,5 @@
 package io.upgradesdk.samples.internal;
 
-import java.net.URI;
 import java.util.regex.Pattern;
 
 /**
@@ -10,35 +9,27 @@ import java.util.regex.Pattern;
  */
 public final class UrlCredentials {
 
-    private static final Pattern USER_INFO = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*@");
+    /**
+     * A user-info part ({@code scheme://user:password@}) anywhere in the text: in any URL of a
+     * comma-separated list, also when the password holds a comma (splitting the list first would
+     * cut such a URL in two parts without an {@code @} after a {@code ://}).
+     */
+    private static final Pattern USER_INFO = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*@");
 
     private UrlCredentials() {
     }
 
     /**
-     * Checks each of the comma-separated {@code urls} given as {@code option}.
+     * Checks the URL, or each of the comma-separated URLs, {@code urls} given as {@code option}.
      *
      * @param instead where the credentials go instead (e.g. "give --user with ES_PASSWORD or --password-file")
      * @throws IllegalArgumentException when one carries credentials
      */
     public static void refuse(String option, String urls, String instead) {
-        if (urls == null) {
-            return;
-        }
-        for (String url : urls.split(",")) {
-            if (hasUserInfo(url.trim())) {
-                throw new IllegalArgumentException(option + " carries credentials (user:password@), visible to every"
-                        + " user in ps and copied into messages, reports and checkpoints: remove them from the URL"
-                        + " (not echoed here) and " + instead);
-            }
-        }
-    }
-
-    private static boolean hasUserInfo(String url) {
-        try {
-            return URI.create(url).getRawUserInfo() != null;
-        } catch (IllegalArgumentException notAUri) {
-            return USER_INFO.matcher(url).find();
+        if (urls != null && USER_INFO.matcher(urls).find()) {
+            throw new IllegalArgumentException(option + " carries credentials (user:password@), visible to every"
+                    + " user in ps and copied into messages, reports and checkpoints: remove them from the URL"
+                    + " (not echoed here) and " + instead);
         }
     }
 }
