@@ -76,7 +76,7 @@ public final class ConsoleListener implements UpgradeListener {
             lastPlain = null;
             lastLive = null;
             println(String.format("-> %s%s", e.stepId(), e.resumeCursor() == null ? ""
-                    : " (resuming after " + shortCursor(e.resumeCursor()) + ")"));
+                    : " (resuming after " + e.shortResumeCursor() + ")"));
         } else if (event instanceof UpgradeEvent.StepRetrying e) {
             println(String.format("   attempt %d failed (%s), retrying in %d ms", e.failedAttempt(), e.error(),
                     e.delay().toMillis()));
@@ -107,7 +107,7 @@ public final class ConsoleListener implements UpgradeListener {
     }
 
     private void progress(UpgradeEvent.StepProgress e) {
-        if (e.done() == 0 && e.total() < 0) {
+        if (e.isNotice()) {
             println("   " + e.message());       // a notice: no count to show, no line to supersede it
             return;
         }
@@ -149,11 +149,6 @@ public final class ConsoleListener implements UpgradeListener {
             out.println();
             liveWidth = 0;
         }
-    }
-
-    /** A cursor whole up to 200 characters, else its start and its length (a scroll id is no news). */
-    private static String shortCursor(String cursor) {
-        return cursor.length() <= 200 ? cursor : cursor.substring(0, 160) + "... (" + cursor.length() + " characters)";
     }
 
     private static String bar(long done, long total) {

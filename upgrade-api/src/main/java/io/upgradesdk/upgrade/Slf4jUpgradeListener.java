@@ -223,7 +223,7 @@ public final class Slf4jUpgradeListener implements UpgradeListener {
         }
         if (e.resumeCursor() != null) {
             log.info("[{}] step {} started (attempt {}, resuming from {})", e.planId(), e.stepId(), e.attempt(),
-                    shortCursor(e.resumeCursor()));
+                    e.shortResumeCursor());
         } else if (e.attempt() > 1) {
             log.info("[{}] step {} started (attempt {})", e.planId(), e.stepId(), e.attempt());
         } else if (succeededIfLineDue >= 0) {
@@ -231,18 +231,6 @@ public final class Slf4jUpgradeListener implements UpgradeListener {
         } else if (log.isDebugEnabled()) {
             log.debug("[{}] step {} started", e.planId(), e.stepId());
         }
-    }
-
-    /** The longest cursor shown whole in a line; a longer one shows its start and its length. */
-    private static final int CURSOR_CHARS = 200;
-
-    /**
-     * A cursor for a line: whole up to {@value #CURSOR_CHARS} characters, else its start and its
-     * length (a scroll id or a long list of sort values makes a line nobody reads).
-     */
-    private static String shortCursor(String cursor) {
-        return cursor.length() <= CURSOR_CHARS ? cursor
-                : cursor.substring(0, CURSOR_CHARS - 40) + "... (" + cursor.length() + " characters)";
     }
 
     private void onSucceeded(UpgradeEvent.StepSucceeded e) {
@@ -324,7 +312,7 @@ public final class Slf4jUpgradeListener implements UpgradeListener {
         if (!info && !log.isDebugEnabled()) {
             return;
         }
-        if (isNotice(e)) {
+        if (e.isNotice()) {
             if (info) {
                 log.info("[{}] step {}: {}", e.planId(), e.stepId(), e.message());
             }
@@ -343,11 +331,6 @@ public final class Slf4jUpgradeListener implements UpgradeListener {
         } else if (log.isDebugEnabled()) {
             log.debug("[{}] step {}: {} {}", e.planId(), e.stepId(), e.summary(), e.message());
         }
-    }
-
-    /** A report that counts nothing: done 0 of an unknown total, its message the news. */
-    private static boolean isNotice(UpgradeEvent.StepProgress e) {
-        return e.done() == 0 && e.total() < 0;
     }
 
     private void flushProgress(String planId, String stepId) {

@@ -33,6 +33,22 @@ public sealed interface UpgradeEvent {
     /** A step attempt started; {@code resumeCursor} is the cursor it resumes from, or null. */
     record StepStarted(Instant time, String planId, String stepId, Phase phase, int attempt, String resumeCursor)
             implements UpgradeEvent {
+
+        /** The longest resume cursor {@link #shortResumeCursor()} shows whole. */
+        public static final int CURSOR_SHOWN_WHOLE = 200;
+
+        /**
+         * For people: the resume cursor whole up to {@value #CURSOR_SHOWN_WHOLE} characters, else its
+         * start and its length (a scroll id or a long list of sort values makes a line nobody reads);
+         * null when the attempt starts afresh.
+         */
+        public String shortResumeCursor() {
+            if (resumeCursor == null || resumeCursor.length() <= CURSOR_SHOWN_WHOLE) {
+                return resumeCursor;
+            }
+            return resumeCursor.substring(0, CURSOR_SHOWN_WHOLE - 40) + "... (" + resumeCursor.length()
+                    + " characters)";
+        }
     }
 
     /**
@@ -57,6 +73,14 @@ public sealed interface UpgradeEvent {
         /** True when this report completes a known total (an index, collection or node round finished). */
         public boolean reachedTotal() {
             return total >= 0 && done >= total;
+        }
+
+        /**
+         * True for a notice, a report that counts nothing ({@code progress(0, -1, text)}: deprecation
+         * warnings, indices kept read-only): its message is the news, and it has no rate.
+         */
+        public boolean isNotice() {
+            return done == 0 && total < 0;
         }
 
         /**
