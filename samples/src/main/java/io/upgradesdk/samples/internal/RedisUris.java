@@ -4,7 +4,6 @@ import io.lettuce.core.RedisCredentials;
 import io.lettuce.core.RedisCredentialsProvider;
 import io.lettuce.core.RedisURI;
 import io.upgradesdk.upgrade.Secret;
-import java.net.URI;
 import java.util.Optional;
 
 /** A Redis URI given on the command line: never with a password in it; the password comes from the environment or a file. */
@@ -20,13 +19,8 @@ public final class RedisUris {
      *     says where the password goes instead
      */
     public static RedisURI parse(String text, String option, String user, Optional<Secret> password, String hint) {
-        String userInfo;
-        try {
-            userInfo = URI.create(text).getRawUserInfo();
-        } catch (IllegalArgumentException e) {
-            userInfo = null;
-        }
-        if (userInfo != null || text.matches("(?s).*[?&]password=.*")) {
+        UrlCredentials.refuse(option, text, hint);
+        if (text.matches("(?s).*[?&]password=.*")) {
             throw new IllegalArgumentException(option + " carries credentials, visible to every user in ps: remove"
                     + " them and " + hint);
         }

@@ -4,6 +4,8 @@ import io.upgradesdk.upgrade.CheckpointStore;
 import io.upgradesdk.upgrade.FileCheckpointStore;
 import io.upgradesdk.upgrade.InMemoryCheckpointStore;
 import io.upgradesdk.upgrade.Secret;
+import io.upgradesdk.upgrade.UpgradeErrorCode;
+import io.upgradesdk.upgrade.UpgradeException;
 import io.upgradesdk.upgrade.elasticsearch.ElasticsearchCheckpointStore;
 import io.upgradesdk.upgrade.elasticsearch.ElasticsearchConnection;
 import io.upgradesdk.upgrade.elasticsearch.ElasticsearchEndpoint;
@@ -11,16 +13,13 @@ import io.upgradesdk.upgrade.store.jdbc.JdbcCheckpointStore;
 import io.upgradesdk.upgrade.store.redis.RedisCheckpointStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import io.upgradesdk.upgrade.UpgradeErrorCode;
-import io.upgradesdk.upgrade.UpgradeException;
-import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 import java.util.function.Predicate;
 import javax.sql.DataSource;
@@ -247,10 +246,7 @@ public final class StoreOptions {
      * is read as empty, as a file store without its file (the store creates its index on first read).
      */
     private Opened elasticsearch(SecretSource secrets, boolean readOnly) {
-        if (URI.create(url).getUserInfo() != null) {
-            throw new IllegalArgumentException("--store-url carries credentials, visible to every user in ps: remove"
-                    + " them and give --store-user with " + PASSWORD_ENV + " or --store-password-file");
-        }
+        UrlCredentials.refuse("--store-url", url, "give --store-user with " + PASSWORD_ENV + " or --store-password-file");
         ElasticsearchEndpoint.Builder builder = ElasticsearchEndpoint.builder().url(url);
         Optional<Secret> password = password(secrets);
         if (user != null) {
