@@ -91,10 +91,10 @@ public record UpgradeProperties(
      *
      * @param tablePrefix  prefix of the store's two tables (SDK default upgrade_)
      * @param createTables whether the store creates its tables on first use
-     * @param queryTimeout how long one statement may take before the database cancels it (whole seconds)
+     * @param queryTimeout how long one statement may take before the database cancels it (whole
+     *                     seconds; SDK default 30s)
      */
-    public record Jdbc(String tablePrefix, @DefaultValue("true") boolean createTables,
-            @DefaultValue("30s") Duration queryTimeout) {
+    public record Jdbc(String tablePrefix, @DefaultValue("true") boolean createTables, Duration queryTimeout) {
     }
 
     /**

@@ -120,7 +120,7 @@ public final class JdbcCheckpointStore implements CheckpointStore {
             LeaseRules.checkWritable(row == null ? null : row.current(), lease, row == null ? now(c) : row.now);
             String body = checkpoint.toJson();
             Timestamp now = Timestamp.from(row.now);
-            try (PreparedStatement ps = prepare(c, 
+            try (PreparedStatement ps = prepare(c,
                     "UPDATE " + checkpoints + " SET body = ?, revision = ?, updated_at = ? WHERE plan_id = ?")) {
                 ps.setString(1, body);
                 ps.setLong(2, checkpoint.revision());
@@ -130,7 +130,7 @@ public final class JdbcCheckpointStore implements CheckpointStore {
                     return null;
                 }
             }
-            try (PreparedStatement ps = prepare(c, 
+            try (PreparedStatement ps = prepare(c,
                     "INSERT INTO " + checkpoints + " (plan_id, body, revision, updated_at) VALUES (?, ?, ?, ?)")) {
                 ps.setString(1, checkpoint.planId());
                 ps.setString(2, body);
@@ -183,7 +183,7 @@ public final class JdbcCheckpointStore implements CheckpointStore {
     @Override
     public Optional<Lease> currentLease(String planId) {
         return call("read the lease of plan '" + planId + "'", c -> {
-            try (PreparedStatement ps = prepare(c, 
+            try (PreparedStatement ps = prepare(c,
                     "SELECT owner, token, expires_at FROM " + leases + " WHERE plan_id = ?")) {
                 ps.setString(1, planId);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -242,7 +242,7 @@ public final class JdbcCheckpointStore implements CheckpointStore {
                 c.rollback();
             }
         }
-        try (PreparedStatement ps = prepare(c, 
+        try (PreparedStatement ps = prepare(c,
                 "SELECT owner, token, expires_at FROM " + leases + " WHERE plan_id = ? FOR UPDATE")) {
             ps.setString(1, planId);
             try (ResultSet rs = ps.executeQuery()) {
@@ -257,7 +257,7 @@ public final class JdbcCheckpointStore implements CheckpointStore {
     }
 
     private void writeLease(Connection c, Lease lease) throws SQLException {
-        try (PreparedStatement ps = prepare(c, 
+        try (PreparedStatement ps = prepare(c,
                 "UPDATE " + leases + " SET owner = ?, token = ?, expires_at = ? WHERE plan_id = ?")) {
             ps.setString(1, lease.owner());
             ps.setLong(2, lease.token());
@@ -268,7 +268,7 @@ public final class JdbcCheckpointStore implements CheckpointStore {
     }
 
     private void clearLease(Connection c, String planId) throws SQLException {
-        try (PreparedStatement ps = prepare(c, 
+        try (PreparedStatement ps = prepare(c,
                 "UPDATE " + leases + " SET owner = NULL, expires_at = NULL WHERE plan_id = ?")) {
             ps.setString(1, planId);
             ps.executeUpdate();
@@ -287,17 +287,18 @@ public final class JdbcCheckpointStore implements CheckpointStore {
         }
     }
 
-    /** A statement that the database cancels after the query timeout (a lock wait, an overloaded server). */
     private PreparedStatement prepare(Connection c, String sql) throws SQLException {
-        PreparedStatement ps = c.prepareStatement(sql);
-        ps.setQueryTimeout((int) queryTimeout.toSeconds());
-        return ps;
+        return timed(c.prepareStatement(sql));
     }
 
     private Statement statement(Connection c) throws SQLException {
-        Statement st = c.createStatement();
-        st.setQueryTimeout((int) queryTimeout.toSeconds());
-        return st;
+        return timed(c.createStatement());
+    }
+
+    /** {@code statement}, cancelled by the database after the query timeout (a lock wait, an overloaded server). */
+    private <S extends Statement> S timed(S statement) throws SQLException {
+        statement.setQueryTimeout((int) queryTimeout.toSeconds());
+        return statement;
     }
 
     private interface Work<T> {
