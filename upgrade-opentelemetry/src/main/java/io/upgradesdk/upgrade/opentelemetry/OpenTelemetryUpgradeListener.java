@@ -3,10 +3,10 @@ package io.upgradesdk.upgrade.opentelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Tracer;
+import io.upgradesdk.upgrade.StepScopeListener;
 import io.upgradesdk.upgrade.UpgradeErrorCode;
 import io.upgradesdk.upgrade.UpgradeEvent;
 import io.upgradesdk.upgrade.UpgradeException;
-import io.upgradesdk.upgrade.StepScopeListener;
 import io.upgradesdk.upgrade.opentelemetry.internal.RunTraces;
 
 /**
