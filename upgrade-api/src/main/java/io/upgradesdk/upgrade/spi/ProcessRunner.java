@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * Runs an external command (a node restart over {@code ssh}, {@code pg_dump}, the {@code kong}
@@ -84,6 +85,8 @@ public final class ProcessRunner {
      */
     private static final Duration DRAIN_AFTER_EXIT = Duration.ofMillis(500);
     private static final Path PROC = Path.of("/proc");
+    /** How often a command with a {@link Builder#stopWhen stop condition} checks it. */
+    private static final Duration STOP_POLL = Duration.ofMillis(100);
     /** How long a forcibly killed tree is waited for (the signal is delivered asynchronously). */
     private static final Duration FORCED_KILL_WAIT = Duration.ofSeconds(1);
 
@@ -98,6 +101,7 @@ public final class ProcessRunner {
     private final String description;
     private final String timeoutFix;
     private final String startFix;
+    private final BooleanSupplier stopWhen;
     private final Redactor redactor;
 
     private ProcessRunner(Builder b) {
@@ -111,6 +115,7 @@ public final class ProcessRunner {
         this.failureCode = b.failureCode;
         this.timeoutFix = b.timeoutFix;
         this.startFix = b.startFix;
+        this.stopWhen = b.stopWhen;
         this.redactor = new Redactor(secretEnvironment.values());
         this.description = b.description != null ? b.description : String.join(" ", command);
     }
@@ -128,7 +133,8 @@ public final class ProcessRunner {
      *
      * @return its exit code, duration and the tails of its output (secret values masked)
      * @throws UpgradeException the failure code when the command cannot start or exceeds its
-     *                          timeout (it is then killed with its child processes)
+     *                          timeout, {@code STOPPED} when {@link Builder#stopWhen stopped} (it is
+     *                          then killed with its child processes)
      * @throws InterruptedException when the calling thread is interrupted (the process tree is
      *                              killed first)
      */
@@ -139,17 +145,17 @@ public final class ProcessRunner {
         Process process = start(mark);
         StreamTail out = StreamTail.drain(process.getInputStream(), outputLimit, "process-stdout");
         StreamTail err = StreamTail.drain(process.getErrorStream(), outputLimit, "process-stderr");
-        boolean exited;
+        Ending ending;
         try {
-            exited = process.waitFor(timeoutNanos, TimeUnit.NANOSECONDS);
+            ending = awaitEnd(process, started, timeoutNanos);
         } catch (InterruptedException e) {
             killTree(process, mark);
             throw e;
         }
-        if (!exited) {
+        if (ending != Ending.EXITED) {
             killTree(process, mark);
             awaitBoth(out, err, DRAIN_AFTER_KILL.toNanos());
-            throw timedOut(err);
+            throw ending == Ending.TIMED_OUT ? timedOut(err) : stopped(err);
         }
         long left = timeoutNanos - (System.nanoTime() - started);
         awaitBoth(out, err, Math.max(left, DRAIN_AFTER_EXIT.toNanos()));
@@ -169,6 +175,27 @@ public final class ProcessRunner {
     }
 
     // --- sub-steps -------------------------------------------------------------------------------
+
+    private enum Ending { EXITED, TIMED_OUT, STOPPED }
+
+    /** Waits for the command's end, its timeout, or (polled) the stop condition, whichever comes first. */
+    private Ending awaitEnd(Process process, long started, long timeoutNanos) throws InterruptedException {
+        if (stopWhen == null) {
+            return process.waitFor(timeoutNanos, TimeUnit.NANOSECONDS) ? Ending.EXITED : Ending.TIMED_OUT;
+        }
+        while (true) {
+            long left = timeoutNanos - (System.nanoTime() - started);
+            if (left <= 0) {
+                return Ending.TIMED_OUT;
+            }
+            if (process.waitFor(Math.min(left, STOP_POLL.toNanos()), TimeUnit.NANOSECONDS)) {
+                return Ending.EXITED;
+            }
+            if (stopWhen.getAsBoolean()) {
+                return Ending.STOPPED;
+            }
+        }
+    }
 
     private Process start(String mark) {
         ProcessBuilder builder = new ProcessBuilder(command);
@@ -305,6 +332,13 @@ public final class ProcessRunner {
         }
     }
 
+    private UpgradeException stopped(StreamTail err) {
+        String stderr = text(err).strip();
+        return new UpgradeException(UpgradeErrorCode.STOPPED, "the command '" + description + "' was stopped with"
+                + " its child processes: the run was asked to stop; run again to start it over"
+                + (stderr.isEmpty() ? "" : ". Its last error output: " + last(stderr, 500)));
+    }
+
     private UpgradeException timedOut(StreamTail err) {
         String stderr = text(err).strip();
         return new UpgradeException(failureCode, "the command '" + description + "' did not finish within "
@@ -406,6 +440,7 @@ public final class ProcessRunner {
         private String description;
         private String timeoutFix = "check why it hangs, or raise its timeout";
         private String startFix = "check that the program is installed and on the PATH";
+        private BooleanSupplier stopWhen;
 
         /** Refusals name the program only: the arguments may hold what should not be printed. */
         private Builder(List<String> command, Duration timeout) {
@@ -477,6 +512,17 @@ public final class ProcessRunner {
         /** What the operator should do when the command cannot be started. */
         public Builder onStartFailure(String fix) {
             this.startFix = requireNonNull(fix, "fix");
+            return this;
+        }
+
+        /**
+         * Stops the command with its child processes, as at its timeout, once {@code stop} says so
+         * (checked every 100 ms), e.g. {@code stopSignal::isStopRequested}: a run asked to stop
+         * (SIGTERM) leaves no command of its own running. {@link #run()} then throws
+         * {@code STOPPED}, which a step may let through: the runner stops the run there.
+         */
+        public Builder stopWhen(BooleanSupplier stop) {
+            this.stopWhen = requireNonNull(stop, "stop");
             return this;
         }
 

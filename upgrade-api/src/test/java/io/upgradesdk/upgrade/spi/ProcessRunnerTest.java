@@ -45,6 +45,35 @@ class ProcessRunnerTest {
                 .isIn("gone", "Z");
     }
 
+    @Test
+    void aCommandIsStoppedWithItsChildrenOnceItsStopConditionSaysSo() throws Exception {
+        Path pidFile = dir.resolve("grandchild.pid");
+        io.upgradesdk.upgrade.StopSignal signal = new io.upgradesdk.upgrade.StopSignal();
+        ProcessRunner runner = shell("sleep 30 & echo $! > " + pidFile + "; echo stopping >&2; sleep 30",
+                Duration.ofHours(1)).description("stop-test").stopWhen(signal::isStopRequested)
+                .killGrace(Duration.ofMillis(500)).build();
+        new Thread(() -> {
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                return;
+            }
+            signal.requestStop("SIGTERM");
+        }).start();
+
+        long begin = System.nanoTime();
+        assertThatThrownBy(runner::run)
+                .isInstanceOfSatisfying(UpgradeException.class,
+                        e -> assertThat(e.code()).isEqualTo(UpgradeErrorCode.STOPPED))
+                .hasMessageContaining("'stop-test' was stopped with its child processes: the run was asked to stop")
+                .hasMessageContaining("stopping");
+
+        assertThat(Duration.ofNanos(System.nanoTime() - begin)).as("the hour's timeout did not matter")
+                .isLessThan(Duration.ofSeconds(10));
+        long grandchild = Long.parseLong(Files.readString(pidFile).strip());
+        assertThat(stateOf(grandchild)).isIn("gone", "Z");
+    }
+
     /** The process's state letter from /proc (Z: a zombie), or "gone". */
     private static String stateOf(long pid) throws java.io.IOException {
         Path stat = Path.of("/proc", Long.toString(pid), "stat");
