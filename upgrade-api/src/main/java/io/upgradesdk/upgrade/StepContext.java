@@ -66,7 +66,10 @@ public interface StepContext {
     /**
      * Whether the runner's {@link StopSignal} was raised: a step that loops without saving cursors
      * returns or throws at its next safe point. (After {@link #saveCursor(String)} the runner
-     * stops the step itself, keeping the cursor.)
+     * stops the step itself, keeping the cursor.) An attempt that ends, once a stop was requested,
+     * with an {@link UpgradeException} of code {@link UpgradeErrorCode#STOPPED} (a
+     * {@code ProcessRunner} given {@code stopWhen(ctx::stopRequested)}, or the step's own) stops
+     * the run instead of failing the step: the step runs again, from its cursor, on the next run.
      */
     default boolean stopRequested() {
         return false;

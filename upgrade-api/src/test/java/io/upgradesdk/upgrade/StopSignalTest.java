@@ -125,6 +125,37 @@ class StopSignalTest {
     }
 
     @Test
+    void anAttemptEndedByTheStopStopsTheRunInsteadOfFailingTheStepEvenWhenItsErrorIsPermanent() {
+        UpgradePlan plan = UpgradePlan.builder("plan").step(UpgradeStep.builder("stop-old-nodes").execute(ctx -> {
+            executed.add("attempt " + ctx.attempt());
+            stop.requestStop("SIGTERM");
+            // what a ProcessRunner given stopWhen(ctx::stopRequested) throws, wrapped by the step
+            throw new IllegalStateException("hook failed", new UpgradeException(UpgradeErrorCode.STOPPED,
+                    "the command 'ssh node-1 systemctl stop kong' was stopped with its child processes"));
+        }).retryPolicy(RetryPolicy.custom().maxAttempts(1).build()).build()).step(plain("after")).build();
+
+        UpgradeReport report = runner(stop).up(plan);
+
+        assertThat(executed).containsExactly("attempt 1");
+        assertThat(report.errorCode()).isEqualTo(UpgradeErrorCode.STOPPED.id());
+        assertThat(report.error()).contains("in step 'stop-old-nodes'", "SIGTERM", "run again to resume");
+        assertThat(runner(stop).status(plan).step("stop-old-nodes").state()).as("run again on the next run")
+                .isNotEqualTo(StepState.FAILED).isNotEqualTo(StepState.SUCCEEDED);
+    }
+
+    @Test
+    void aStoppedErrorWithoutAStopRequestFailsTheStepAsAnyOther() {
+        UpgradePlan plan = UpgradePlan.builder("plan").step(UpgradeStep.builder("odd").execute(ctx -> {
+            throw new UpgradeException(UpgradeErrorCode.STOPPED, "not from this run's stop");
+        }).retryPolicy(RetryPolicy.custom().maxAttempts(1).build()).build()).build();
+
+        UpgradeReport report = runner(stop).up(plan);
+
+        assertThat(runner(stop).status(plan).step("odd").state()).isEqualTo(StepState.FAILED);
+        assertThat(report.outcome()).isEqualTo(Outcome.FAILED);
+    }
+
+    @Test
     void stepsThatLoopWithoutCursorsSeeTheRequestAndADryRunNever() {
         List<Boolean> seen = new ArrayList<>();
         UpgradePlan plan = UpgradePlan.builder("plan").step(UpgradeStep.builder("poll")

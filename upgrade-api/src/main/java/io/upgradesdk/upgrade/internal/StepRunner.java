@@ -180,6 +180,9 @@ final class StepRunner implements StepContextImpl.Host {
                 return new Attempted(attempt, null);
             } catch (Exception e) {
                 stopIfTheRunCannotGoOn(e);
+                if (scope.stopRequested() && endedByTheStop(e)) {
+                    throw scope.stopped("in step '" + step.id() + "', whose work stopped on the request");
+                }
                 long delay = decision.onError(e);
                 if (delay < 0) {
                     return new Attempted(attempt, e);
@@ -212,6 +215,19 @@ final class StepRunner implements StepContextImpl.Host {
                 throw new StopRun(UpgradeErrorCode.INTERRUPTED, "the run was interrupted; run again to resume");
             }
         }
+    }
+
+    /**
+     * Whether the attempt ended because the run was asked to stop: a {@code STOPPED} error in its
+     * cause chain (a {@code ProcessRunner} with a stop condition, or the step's own).
+     */
+    private static boolean endedByTheStop(Exception error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof UpgradeException e && e.code() == UpgradeErrorCode.STOPPED) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void stopFor(UpgradeException e) {
