@@ -7,6 +7,7 @@ import io.upgradesdk.samples.internal.PlanRunOptions;
 import io.upgradesdk.samples.internal.SecretSource;
 import io.upgradesdk.samples.internal.UrlCredentials;
 import io.upgradesdk.upgrade.Secret;
+import io.upgradesdk.upgrade.StopSignal;
 import io.upgradesdk.upgrade.UpgradeException;
 import io.upgradesdk.upgrade.UpgradePlan;
 import io.upgradesdk.upgrade.kong.CommandOutput;
@@ -33,6 +34,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.BooleanSupplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -348,7 +350,13 @@ public final class KongCommand implements Runnable {
 
         private int run(UpgradePlan plan) {
             return runOptions.run(plan, DEFAULT_CHECKPOINTS,
-                    "Not confirmed: migrations finish did not run. Run again with --finish --yes.");
+                    "Not confirmed: migrations finish did not run. Run again with --finish --yes.",
+                    new PlanRunOptions.RunHooks() {
+                        @Override
+                        public void stopSignal(StopSignal signal) {
+                            hooks.stopRequested = signal::isStopRequested;
+                        }
+                    });
         }
     }
 
@@ -387,6 +395,9 @@ public final class KongCommand implements Runnable {
         /** Where the hooks' standard output goes: the command's progress stream. */
         PrintStream output = System.out;
 
+        /** Whether SIGTERM/SIGINT asked the run to stop: a hook running then is stopped with its children. */
+        BooleanSupplier stopRequested = () -> false;
+
         /** Refuses a hook timeout that would stop every hook at once. */
         void check() {
             if (hookTimeoutSeconds < 1) {
@@ -395,7 +406,7 @@ public final class KongCommand implements Runnable {
         }
 
         void sh(String option, String command) throws InterruptedException {
-            KongCommand.sh(option, command, Duration.ofSeconds(hookTimeoutSeconds), output);
+            KongCommand.sh(option, command, Duration.ofSeconds(hookTimeoutSeconds), stopRequested, output);
         }
 
         @Override
@@ -449,12 +460,15 @@ public final class KongCommand implements Runnable {
     /**
      * Runs a host hook with {@code sh -c} through the SDK's {@link ProcessRunner}: stopped with its
      * child processes after {@code timeout} (a hung {@code ssh} or an interactive prompt fails the
-     * step instead of stalling the upgrade), its standard input empty. When it ends, its standard
+     * step instead of stalling the upgrade) or once {@code stopRequested} (SIGTERM: the run stops,
+     * exit 5, and the next run starts the hook over), its standard input empty. When it ends, its standard
      * output goes to {@code output} (with {@code --json}, standard error: stdout holds the JSON
      * report only) and its error output to standard error, each its last 64 KiB.
      */
-    static void sh(String option, String command, Duration timeout, PrintStream output) throws InterruptedException {
+    static void sh(String option, String command, Duration timeout, BooleanSupplier stopRequested, PrintStream output)
+            throws InterruptedException {
         ProcessRunner.Result result = ProcessRunner.builder(List.of("sh", "-c", command), timeout)
+                .stopWhen(stopRequested)
                 .description(command)
                 .onTimeout("find why the " + option + " hook hangs (a prompt, a host that does not answer), or"
                         + " raise --hook-timeout (seconds), then run again: the step starts over")

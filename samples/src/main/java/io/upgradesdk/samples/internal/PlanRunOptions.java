@@ -11,6 +11,7 @@ import io.upgradesdk.upgrade.Secret;
 import io.upgradesdk.upgrade.SequencePreview;
 import io.upgradesdk.upgrade.SequenceReport;
 import io.upgradesdk.upgrade.SequenceStatus;
+import io.upgradesdk.upgrade.StopSignal;
 import io.upgradesdk.upgrade.UpgradePlan;
 import io.upgradesdk.upgrade.UpgradeReport;
 import io.upgradesdk.upgrade.UpgradeException;
@@ -92,6 +93,10 @@ public final class PlanRunOptions {
 
         /** Called on the runner's builder after the shared settings, which it may override. */
         default void configure(UpgradeRunner.Builder runner) {
+        }
+
+        /** Called with the signal that SIGTERM and SIGINT raise for this command, before it runs. */
+        default void stopSignal(StopSignal signal) {
         }
 
         /** Called after the report of a run or rollback was printed; {@code notes} is where notes go. */
@@ -282,6 +287,7 @@ public final class PlanRunOptions {
                 .lockWait(Duration.ofSeconds(lockWaitSeconds))
                 .stopSignal(stop.signal());
         hooks.configure(builder);
+        hooks.stopSignal(stop.signal());
         return builder.build();
     }
 
