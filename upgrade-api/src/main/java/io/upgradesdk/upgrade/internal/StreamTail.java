@@ -9,7 +9,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Drains one output stream of a process on its own daemon thread until end of stream, keeping only
  * its last {@code limit} bytes (a ring buffer) and counting the rest, so a process that floods its
- * output neither blocks on a full pipe nor fills the heap.
+ * output neither blocks on a full pipe nor fills the heap. Its lines may also go, as they are
+ * read, to a {@link LineSplitter}.
  */
 public final class StreamTail {
 
@@ -23,8 +24,16 @@ public final class StreamTail {
 
     /** Starts draining {@code in} on a daemon thread named {@code name}. */
     public static StreamTail drain(InputStream in, int limit, String name) {
+        return drain(in, limit, name, null);
+    }
+
+    /**
+     * Starts draining {@code in} on a daemon thread named {@code name}, handing what it reads to
+     * {@code lines} too (on that thread) unless it is null.
+     */
+    public static StreamTail drain(InputStream in, int limit, String name, LineSplitter lines) {
         StreamTail tail = new StreamTail(limit);
-        Thread reader = new Thread(() -> tail.readToEnd(in), name);
+        Thread reader = new Thread(() -> tail.readToEnd(in, lines), name);
         reader.setDaemon(true);
         reader.start();
         return tail;
@@ -51,15 +60,21 @@ public final class StreamTail {
         return new String(copy, StandardCharsets.UTF_8);
     }
 
-    private void readToEnd(InputStream in) {
+    private void readToEnd(InputStream in, LineSplitter lines) {
         byte[] buffer = new byte[8192];
         try (in) {
             for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
                 append(buffer, n);
+                if (lines != null) {
+                    lines.feed(buffer, n);
+                }
             }
         } catch (IOException e) {
             // the pipe broke (the process was killed): what was read is kept
         } finally {
+            if (lines != null) {
+                lines.end();
+            }
             ended.countDown();
         }
     }

@@ -6,6 +6,7 @@ import io.upgradesdk.upgrade.ErrorCode;
 import io.upgradesdk.upgrade.Secret;
 import io.upgradesdk.upgrade.UpgradeErrorCode;
 import io.upgradesdk.upgrade.UpgradeException;
+import io.upgradesdk.upgrade.internal.LineSplitter;
 import io.upgradesdk.upgrade.internal.Redactor;
 import io.upgradesdk.upgrade.internal.StreamTail;
 import java.io.IOException;
@@ -21,6 +22,9 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs an external command (a node restart over {@code ssh}, {@code pg_dump}, the {@code kong}
@@ -39,7 +43,10 @@ import java.util.function.BooleanSupplier;
  *   <li>secrets go only through the environment: {@link #run()} refuses a command whose arguments
  *       contain a secret's value ({@code SECRET_EXPOSED}), and secret values are masked in the
  *       output it returns and in its messages, also a secret's end left at the start of an output
- *       tail that the limit cut inside the secret.</li>
+ *       tail that the limit cut inside the secret;</li>
+ *   <li>an hour-long command need not be silent until it ends: with
+ *       {@link Builder#onOutputLine(Consumer)} each line of its output is handed over as it is read
+ *       (secret values masked), to be printed or logged live.</li>
  * </ul>
  *
  * <pre>{@code
@@ -72,6 +79,11 @@ public final class ProcessRunner {
      */
     public static final String RUN_VARIABLE = "UPGRADESDK_PROCESS_RUN";
 
+    /** The longest line handed to an {@link Builder#onOutputLine output listener}; a longer one is cut (8 KiB). */
+    public static final int MAX_LINE_BYTES = 8 * 1024;
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessRunner.class);
+
     private static final int DEFAULT_OUTPUT_LIMIT = 64 * 1024;
     private static final long KILL_POLL_MILLIS = 20;
     /**
@@ -102,7 +114,11 @@ public final class ProcessRunner {
     private final String timeoutFix;
     private final String startFix;
     private final BooleanSupplier stopWhen;
+    private final Consumer<OutputLine> outputListener;
     private final Redactor redactor;
+    /** The lines of the secret values: a multi-line secret (a PEM key) reaches the output line by line. */
+    private final List<String> secretLines;
+    private final Redactor lineRedactor;
 
     private ProcessRunner(Builder b) {
         this.command = List.copyOf(b.command);
@@ -116,7 +132,11 @@ public final class ProcessRunner {
         this.timeoutFix = b.timeoutFix;
         this.startFix = b.startFix;
         this.stopWhen = b.stopWhen;
+        this.outputListener = b.outputListener;
         this.redactor = new Redactor(secretEnvironment.values());
+        this.secretLines = secretEnvironment.values().stream()
+                .flatMap(secret -> secret.reveal().lines().filter(line -> !line.isEmpty())).distinct().toList();
+        this.lineRedactor = new Redactor(secretLines.stream().map(line -> Secret.of("line", line)).toList());
         this.description = b.description != null ? b.description : String.join(" ", command);
     }
 
@@ -143,24 +163,33 @@ public final class ProcessRunner {
         long timeoutNanos = nanos(timeout);
         String mark = UUID.randomUUID().toString();
         Process process = start(mark);
-        StreamTail out = StreamTail.drain(process.getInputStream(), outputLimit, "process-stdout");
-        StreamTail err = StreamTail.drain(process.getErrorStream(), outputLimit, "process-stderr");
-        Ending ending;
+        LineDelivery lines = outputListener == null ? null : new LineDelivery();
         try {
-            ending = awaitEnd(process, started, timeoutNanos);
-        } catch (InterruptedException e) {
-            killTree(process, mark);
-            throw e;
+            StreamTail out = StreamTail.drain(process.getInputStream(), outputLimit, "process-stdout",
+                    lines == null ? null : lines.splitter(Channel.STDOUT));
+            StreamTail err = StreamTail.drain(process.getErrorStream(), outputLimit, "process-stderr",
+                    lines == null ? null : lines.splitter(Channel.STDERR));
+            Ending ending;
+            try {
+                ending = awaitEnd(process, started, timeoutNanos);
+            } catch (InterruptedException e) {
+                killTree(process, mark);
+                throw e;
+            }
+            if (ending != Ending.EXITED) {
+                killTree(process, mark);
+                awaitBoth(out, err, DRAIN_AFTER_KILL.toNanos());
+                throw ending == Ending.TIMED_OUT ? timedOut(err) : stopped(err);
+            }
+            long left = timeoutNanos - (System.nanoTime() - started);
+            awaitBoth(out, err, Math.max(left, DRAIN_AFTER_EXIT.toNanos()));
+            return new Result(process.exitValue(), Duration.ofNanos(System.nanoTime() - started), output(out),
+                    output(err));
+        } finally {
+            if (lines != null) {
+                lines.close();
+            }
         }
-        if (ending != Ending.EXITED) {
-            killTree(process, mark);
-            awaitBoth(out, err, DRAIN_AFTER_KILL.toNanos());
-            throw ending == Ending.TIMED_OUT ? timedOut(err) : stopped(err);
-        }
-        long left = timeoutNanos - (System.nanoTime() - started);
-        awaitBoth(out, err, Math.max(left, DRAIN_AFTER_EXIT.toNanos()));
-        return new Result(process.exitValue(), Duration.ofNanos(System.nanoTime() - started), output(out),
-                output(err));
     }
 
     /** The command as shown in messages (the description given, or the program and arguments). */
@@ -379,6 +408,56 @@ public final class ProcessRunner {
         return end < 0 ? text : Redactor.MASK + text.substring(end);
     }
 
+    /**
+     * Hands the output's lines to the {@link Builder#onOutputLine listener}, one at a time (the two
+     * streams' readers take turns), secret values masked, until the run returns or the listener
+     * fails: a failing listener is logged once and handed no further line, the command goes on.
+     */
+    private final class LineDelivery {
+        private volatile boolean closed;
+
+        LineSplitter splitter(Channel channel) {
+            return new LineSplitter(MAX_LINE_BYTES, (text, cut) -> deliver(channel, text, cut));
+        }
+
+        private synchronized void deliver(Channel channel, String text, boolean cut) {
+            if (closed) {
+                return;
+            }
+            String masked = lineRedactor.redact(text);
+            try {
+                outputListener.accept(new OutputLine(channel, cut ? maskCutEnd(masked) : masked, cut));
+            } catch (RuntimeException e) {
+                closed = true;
+                LOG.warn("the output listener of '{}' failed ({}); its further lines go to the output tail only",
+                        description, lineRedactor.redact(redactor.describe(e)));
+            }
+        }
+
+        /** The run returned: lines still read (a child that outlived the command) are not handed over. */
+        void close() {
+            closed = true;
+        }
+    }
+
+    /**
+     * Masks the end of a cut line when it is the start of a secret line (the cut fell inside the
+     * secret, so that the whole value is not there to be masked). The longest such start is
+     * masked, even a single character.
+     */
+    private String maskCutEnd(String text) {
+        int start = text.length();
+        for (String value : secretLines) {
+            for (int k = Math.min(value.length() - 1, text.length()); k > 0 && text.length() - k < start; k--) {
+                if (text.endsWith(value.substring(0, k))) {
+                    start = text.length() - k;
+                    break;
+                }
+            }
+        }
+        return start == text.length() ? text : text.substring(0, start) + Redactor.MASK;
+    }
+
     private static String last(String text, int chars) {
         return text.length() <= chars ? text : "…" + text.substring(text.length() - chars);
     }
@@ -427,6 +506,25 @@ public final class ProcessRunner {
     public record Output(String text, long bytes, boolean truncated) {
     }
 
+    /** Which of a command's output streams a line comes from. */
+    public enum Channel {
+        /** Its standard output. */
+        STDOUT,
+        /** Its error output. */
+        STDERR
+    }
+
+    /**
+     * One line of a command's output, as it was read.
+     *
+     * @param channel the stream it comes from
+     * @param text    the line without its line end, decoded as UTF-8, secret values masked
+     * @param cut     true when the line was longer than {@value #MAX_LINE_BYTES} bytes: {@code text}
+     *                is its start, the rest was dropped (it is still in the output tail)
+     */
+    public record OutputLine(Channel channel, String text, boolean cut) {
+    }
+
     /** Validating builder of {@link ProcessRunner}. */
     public static final class Builder {
         private final List<String> command;
@@ -441,6 +539,7 @@ public final class ProcessRunner {
         private String timeoutFix = "check why it hangs, or raise its timeout";
         private String startFix = "check that the program is installed and on the PATH";
         private BooleanSupplier stopWhen;
+        private Consumer<OutputLine> outputListener;
 
         /** Refusals name the program only: the arguments may hold what should not be printed. */
         private Builder(List<String> command, Duration timeout) {
@@ -523,6 +622,20 @@ public final class ProcessRunner {
          */
         public Builder stopWhen(BooleanSupplier stop) {
             this.stopWhen = requireNonNull(stop, "stop");
+            return this;
+        }
+
+        /**
+         * Hands each line of the command's output to {@code listener} as soon as it is read, e.g.
+         * {@code line -> System.err.println("[restore] " + line.text())}, so that an operator sees
+         * what an hour-long command does while it runs; {@link Result} still holds the tails. The
+         * listener is called on the threads reading the output, one line at a time (it need not be
+         * thread-safe); lines read once {@link #run()} returned (a child left running) are not
+         * handed over. It should return quickly: while it runs, the command's output waits. A
+         * listener that throws is handed no further line, and the command goes on.
+         */
+        public Builder onOutputLine(Consumer<OutputLine> listener) {
+            this.outputListener = requireNonNull(listener, "listener");
             return this;
         }
 
