@@ -137,6 +137,17 @@ public final class ConsoleListener implements UpgradeListener {
         }
     }
 
+    /**
+     * Prints a line that is not an event's (a host hook's output) to {@code stream}, below the live
+     * progress line if there is one, so that the two never share a line on the terminal.
+     */
+    public synchronized void printLine(PrintStream stream, String line) {
+        endLiveLine();
+        out.flush();
+        stream.println(line);
+        stream.flush();
+    }
+
     /** Prints {@code line} below the live progress line, if there is one. */
     private void println(String line) {
         endLiveLine();

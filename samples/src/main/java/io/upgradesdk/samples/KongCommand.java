@@ -28,13 +28,13 @@ import io.upgradesdk.upgrade.spi.ProcessRunner;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -356,6 +356,11 @@ public final class KongCommand implements Runnable {
                         public void stopSignal(StopSignal signal) {
                             hooks.stopRequested = signal::isStopRequested;
                         }
+
+                        @Override
+                        public void console(ConsoleListener console) {
+                            hooks.printer = console::printLine;
+                        }
                     });
         }
     }
@@ -395,6 +400,12 @@ public final class KongCommand implements Runnable {
         /** Where the hooks' standard output goes: the command's progress stream. */
         PrintStream output = System.out;
 
+        /** Prints a hook's output line to a stream: through the run's console, below its live line. */
+        HookLinePrinter printer = (stream, line) -> {
+            stream.println(line);
+            stream.flush();
+        };
+
         /** Whether SIGTERM/SIGINT asked the run to stop: a hook running then is stopped with its children. */
         BooleanSupplier stopRequested = () -> false;
 
@@ -406,7 +417,9 @@ public final class KongCommand implements Runnable {
         }
 
         void sh(String option, String command) throws InterruptedException {
-            KongCommand.sh(option, command, Duration.ofSeconds(hookTimeoutSeconds), stopRequested, output);
+            KongCommand.sh(option, command, Duration.ofSeconds(hookTimeoutSeconds), stopRequested,
+                    line -> printer.print(line.channel() == ProcessRunner.Channel.STDOUT ? output : System.err,
+                            line.cut() ? line.text() + " [line cut at 8 KiB]" : line.text()));
         }
 
         @Override
@@ -457,39 +470,36 @@ public final class KongCommand implements Runnable {
         return ExitCode.USAGE.code();
     }
 
+    /** Prints one line of a hook's output to a stream. */
+    @FunctionalInterface
+    interface HookLinePrinter {
+        void print(PrintStream stream, String line);
+    }
+
     /**
      * Runs a host hook with {@code sh -c} through the SDK's {@link ProcessRunner}: stopped with its
      * child processes after {@code timeout} (a hung {@code ssh} or an interactive prompt fails the
      * step instead of stalling the upgrade) or once {@code stopRequested} (SIGTERM: the run stops,
-     * exit 5, and the next run starts the hook over), its standard input empty. When it ends, its standard
-     * output goes to {@code output} (with {@code --json}, standard error: stdout holds the JSON
-     * report only) and its error output to standard error, each its last 64 KiB.
+     * exit 5, and the next run starts the hook over), its standard input empty. Each line of its
+     * output goes to {@code lines} as the hook prints it (the hooks print their standard output on
+     * the command's progress stream: with {@code --json}, standard error, since stdout holds the
+     * JSON report only; their error output on standard error), so an hour-long restore is not
+     * silent until it ends.
      */
-    static void sh(String option, String command, Duration timeout, BooleanSupplier stopRequested, PrintStream output)
-            throws InterruptedException {
+    static void sh(String option, String command, Duration timeout, BooleanSupplier stopRequested,
+            Consumer<ProcessRunner.OutputLine> lines) throws InterruptedException {
         ProcessRunner.Result result = ProcessRunner.builder(List.of("sh", "-c", command), timeout)
                 .stopWhen(stopRequested)
                 .description(command)
                 .onTimeout("find why the " + option + " hook hangs (a prompt, a host that does not answer), or"
                         + " raise --hook-timeout (seconds), then run again: the step starts over")
                 .onStartFailure("check that sh is on the PATH")
+                .onOutputLine(lines)
                 .build().run();
-        print(result.stdout(), output);
-        print(result.stderr(), System.err);
         if (!result.succeeded()) {
             throw new IllegalStateException(option + " '" + command + "' exited " + result.exitCode()
                     + "; fix it and run again");
         }
     }
 
-    private static void print(ProcessRunner.Output tail, PrintStream stream) {
-        if (tail.truncated()) {
-            stream.println("[" + (tail.bytes() - tail.text().getBytes(StandardCharsets.UTF_8).length)
-                    + " bytes of the hook's output not kept; its end follows]");
-        }
-        if (!tail.text().isEmpty()) {
-            stream.print(tail.text().endsWith("\n") ? tail.text() : tail.text() + System.lineSeparator());
-        }
-        stream.flush();
-    }
 }

@@ -111,6 +111,34 @@ class ConsoleListenerTest {
     }
 
     @Test
+    void aHooksLineIsPrintedBelowTheLiveLineAndTheNextReportDrawsItAnew() {
+        ConsoleListener console = new ConsoleListener(out, true, 200);
+
+        console.onEvent(progress(1, 2));
+        console.printLine(out, "pg_restore: processing data for table orders");
+        console.onEvent(progress(5, 10));
+
+        assertThat(printed()).isEqualTo("\r   [....................] 2/100 (2%), 2.0/s, ETA 49s orders" + SEP
+                + "pg_restore: processing data for table orders" + SEP
+                + "\r   [##..................] 10/100 (10%), 2.0/s, ETA 45s orders");
+    }
+
+    @Test
+    void aHooksLineToAnotherStreamEndsTheLiveLineFirstAndWithoutOneIsJustALine() {
+        ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+        PrintStream err = new PrintStream(errBytes, true, StandardCharsets.UTF_8);
+        ConsoleListener console = new ConsoleListener(out, true, 200);
+
+        console.printLine(err, "before any progress");
+        console.onEvent(progress(1, 2));
+        console.printLine(err, "ssh: connection refused");
+
+        assertThat(printed()).isEqualTo("\r   [....................] 2/100 (2%), 2.0/s, ETA 49s orders" + SEP);
+        assertThat(errBytes.toString(StandardCharsets.UTF_8))
+                .isEqualTo("before any progress" + SEP + "ssh: connection refused" + SEP);
+    }
+
+    @Test
     void theLiveLineIsCutToTheTerminalWidthSoThatItNeverWraps() {
         ConsoleListener console = new ConsoleListener(out, true, 40);
 

@@ -104,6 +104,33 @@ class KongCommandTest {
     }
 
     @Test
+    void aHooksLinesArePrintedWhileItRunsItsErrorOutputOnStandardError() throws Exception {
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        KongCommand.ShellHooks hooks = hooks("echo 'restoring 1/2'; echo 'warning: slow disk' >&2; sleep 2;"
+                + " echo 'restoring 2/2'");
+        hooks.output = new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8);
+        List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        hooks.printer = (stream, line) -> lines.add((stream == hooks.output ? "out: " : stream == System.err
+                ? "err: " : "?: ") + line);
+        Thread hook = new Thread(() -> {
+            try {
+                hooks.stopOldNodes();
+            } catch (Exception e) {
+                lines.add("failed: " + e);
+            }
+        });
+
+        hook.start();
+        Thread.sleep(1500);
+        List<String> whileRunning = List.copyOf(lines);
+        hook.join(20_000);
+
+        assertThat(whileRunning).as("printed before the hook's end, 2 s in")
+                .containsExactlyInAnyOrder("out: restoring 1/2", "err: warning: slow disk");
+        assertThat(lines).endsWith("out: restoring 2/2").hasSize(3);
+    }
+
+    @Test
     void aHookTimeoutBelowOneSecondIsRefusedBeforeAnythingRuns(@TempDir Path dir) {
         Captured run = Captured.run("kong", "upgrade", "--strategy", "in-place", "--kong-version", "3.4.2",
                 "--pg-url", "jdbc:postgresql://127.0.0.1:1/kong", "--admin-url", "http://127.0.0.1:1",

@@ -99,6 +99,13 @@ public final class PlanRunOptions {
         default void stopSignal(StopSignal signal) {
         }
 
+        /**
+         * Called with the console that prints the run's progress, before it runs: what the hooks
+         * print goes through it, below its live line.
+         */
+        default void console(ConsoleListener console) {
+        }
+
         /** Called after the report of a run or rollback was printed; {@code notes} is where notes go. */
         default void afterReport(UpgradeReport report, PrintStream notes) {
         }
@@ -279,15 +286,17 @@ public final class PlanRunOptions {
     }
 
     private UpgradeRunner runner(StoreOptions.Opened opened, SignalStop stop, PrintStream progress, RunHooks hooks) {
+        ConsoleListener console = new ConsoleListener(progress);
         UpgradeRunner.Builder builder = UpgradeRunner.builder()
                 .store(opened.store())
                 .confirmation(PlanCli.confirmation(yes))
-                .listener(new ConsoleListener(progress))
+                .listener(console)
                 .leaseDuration(Duration.ofSeconds(60))
                 .lockWait(Duration.ofSeconds(lockWaitSeconds))
                 .stopSignal(stop.signal());
         hooks.configure(builder);
         hooks.stopSignal(stop.signal());
+        hooks.console(console);
         return builder.build();
     }
 
