@@ -414,7 +414,7 @@ public final class ProcessRunner {
      * fails: a failing listener is logged once and handed no further line, the command goes on.
      */
     private final class LineDelivery {
-        private volatile boolean closed;
+        private boolean closed;
 
         LineSplitter splitter(Channel channel) {
             return new LineSplitter(MAX_LINE_BYTES, (text, cut) -> deliver(channel, text, cut));
@@ -434,8 +434,11 @@ public final class ProcessRunner {
             }
         }
 
-        /** The run returned: lines still read (a child that outlived the command) are not handed over. */
-        void close() {
+        /**
+         * The run returns (once a line being handed over is done): lines still read (a child that
+         * outlived the command) are not handed over.
+         */
+        synchronized void close() {
             closed = true;
         }
     }
@@ -630,9 +633,10 @@ public final class ProcessRunner {
          * {@code line -> System.err.println("[restore] " + line.text())}, so that an operator sees
          * what an hour-long command does while it runs; {@link Result} still holds the tails. The
          * listener is called on the threads reading the output, one line at a time (it need not be
-         * thread-safe); lines read once {@link #run()} returned (a child left running) are not
-         * handed over. It should return quickly: while it runs, the command's output waits. A
-         * listener that throws is handed no further line, and the command goes on.
+         * thread-safe), never once {@link #run()} returned: {@code run()} waits for a line being
+         * handed over, and lines read later (a child left running) are not handed over. It should
+         * return quickly: while it runs, the command's output waits. A listener that throws is
+         * handed no further line, and the command goes on.
          */
         public Builder onOutputLine(Consumer<OutputLine> listener) {
             this.outputListener = requireNonNull(listener, "listener");

@@ -7,6 +7,7 @@ import io.upgradesdk.upgrade.spi.ProcessRunner;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * A {@link NodeHost} running a shell command per node, {@code {node}} replaced by the node name,
@@ -16,7 +17,9 @@ import java.util.List;
  * it started on the node, which may go on after the timeout: use {@code ssh -tt -o BatchMode=yes}
  * (the remote command gets a terminal, so it ends when the connection does, and a password prompt
  * fails at once instead of hanging) or a {@code timeout} on the node's side, e.g.
- * {@code ssh -tt -o BatchMode=yes {node} sudo timeout 25m /opt/upgrade-es.sh}.
+ * {@code ssh -tt -o BatchMode=yes {node} sudo timeout 25m /opt/upgrade-es.sh}. Each line the
+ * command prints is a notice of the rolling upgrade's step while it runs ("node es-2: stopping
+ * elasticsearch"): see {@link NodeHost#upgradeNode(String, java.util.function.Consumer)}.
  */
 public final class CommandNodeHost implements NodeHost {
 
@@ -39,6 +42,15 @@ public final class CommandNodeHost implements NodeHost {
 
     @Override
     public void upgradeNode(String nodeName) throws IOException, InterruptedException {
+        upgradeNode(nodeName, line -> { });
+    }
+
+    /**
+     * Runs the command for {@code nodeName}; each line it prints goes to {@code output} as it is
+     * printed (secret values masked, a line longer than 8 KiB cut with "[cut]" at its end).
+     */
+    @Override
+    public void upgradeNode(String nodeName, Consumer<String> output) throws IOException, InterruptedException {
         if (!nodeName.matches("[A-Za-z0-9._-]+")) {
             throw new UpgradeException(ElasticsearchErrorCode.NODE_RESTART_FAILED,
                     "node name '" + nodeName + "' has characters unsafe for a shell command; upgrade it by hand");
@@ -50,6 +62,7 @@ public final class CommandNodeHost implements NodeHost {
                 .onTimeout("check node " + nodeName + " and the command, or raise the node command's timeout;"
                         + " then rerun (nodes already upgraded are skipped)")
                 .onStartFailure("check that /bin/sh exists on this host")
+                .onOutputLine(line -> output.accept(line.cut() ? line.text() + " [cut]" : line.text()))
                 .build().run();
         if (!result.succeeded()) {
             throw new UpgradeException(ElasticsearchErrorCode.NODE_RESTART_FAILED, "the node command for " + nodeName

@@ -36,6 +36,28 @@ class CommandNodeHostTest {
     }
 
     @Test
+    void eachLineOfTheNodeCommandGoesToTheOutputWhileItRuns() throws Exception {
+        CommandNodeHost host = new CommandNodeHost("echo 'stopping {node}'; sleep 2; echo 'starting {node}' >&2",
+                Duration.ofSeconds(30));
+        java.util.List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread run = new Thread(() -> {
+            try {
+                host.upgradeNode("node-1", lines::add);
+            } catch (Exception e) {
+                lines.add("failed: " + e);
+            }
+        });
+
+        run.start();
+        Thread.sleep(1500);
+        java.util.List<String> whileRunning = java.util.List.copyOf(lines);
+        run.join(20_000);
+
+        assertThat(whileRunning).containsExactly("stopping node-1");
+        assertThat(lines).containsExactly("stopping node-1", "starting node-1");
+    }
+
+    @Test
     void aFailingNodeCommandReportsItsExitCodeAndErrorOutput() {
         CommandNodeHost host = new CommandNodeHost("echo 'no route to {node}' >&2; exit 255", Duration.ofSeconds(10));
 

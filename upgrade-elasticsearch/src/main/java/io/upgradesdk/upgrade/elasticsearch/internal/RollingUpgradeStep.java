@@ -194,7 +194,7 @@ public final class RollingUpgradeStep implements UpgradeStep {
             progress = progress.preparing(node);
             ctx.saveCursor(progress);
         }
-        long hostMs = upgradeThroughHost(c, node);
+        long hostMs = upgradeThroughHost(c, ctx, node);
         long waitMs = awaitRejoinAndRecovery(c, waits, node);
         long totalMs = (System.nanoTime() - t0) / 1_000_000;
         Progress done = progress.finished(node);
@@ -206,12 +206,13 @@ public final class RollingUpgradeStep implements UpgradeStep {
     }
 
     /** Has the host upgrade the node unless it already runs the target version; returns the time taken (ms). */
-    private long upgradeThroughHost(EsClient c, String node) {
+    private long upgradeThroughHost(EsClient c, StepContext ctx, String node) {
         long h0 = System.nanoTime();
         NodeInfo now = nodes(c).get(node);
         if (now == null || !matches(now.version)) {
             try {
-                host.upgradeNode(node);
+                // what the host says it does is a notice of the step: a long restart is not silent
+                host.upgradeNode(node, line -> ctx.progress(0, -1, "node " + node + ": " + line));
             } catch (UpgradeException e) {
                 throw e;
             } catch (Exception e) {

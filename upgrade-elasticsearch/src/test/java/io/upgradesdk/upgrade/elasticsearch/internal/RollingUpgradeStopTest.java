@@ -26,6 +26,8 @@ class RollingUpgradeStopTest {
     static final class StoppableContext implements StepContext {
         final AtomicBoolean stop = new AtomicBoolean();
         final List<String> saved = new ArrayList<>();
+        /** The progress reports, "done/total message". */
+        final List<String> progress = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         @Override
         public String planId() {
@@ -67,6 +69,7 @@ class RollingUpgradeStopTest {
 
         @Override
         public void progress(long done, long total, String message) {
+            progress.add(done + "/" + total + " " + message);
         }
 
         @Override
