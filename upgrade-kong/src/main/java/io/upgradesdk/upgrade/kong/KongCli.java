@@ -1,6 +1,7 @@
 package io.upgradesdk.upgrade.kong;
 
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Runs {@code kong migrations <subcommand>} for one Kong installation (the new version's, for an
@@ -20,4 +21,16 @@ public interface KongCli {
      * @param args       extra flags, e.g. {@code --force}, {@code --yes}
      */
     CommandOutput migrations(String subcommand, List<String> args) throws Exception;
+
+    /**
+     * {@link #migrations(String, List)}, telling {@code output} each line Kong prints as it prints
+     * it ("migrating core on database 'kong'...", "core migrated up to: 016_280_to_300"): the plan
+     * publishes them as notices of its {@code migrations-up} / {@code migrations-finish} step, so
+     * that a long migration is not silent. {@code output} may be called from another thread while
+     * this method runs, one line at a time, never after it returned. By default it tells nothing;
+     * {@link ProcessKongCli} hands over the lines of the {@code kong} process.
+     */
+    default CommandOutput migrations(String subcommand, List<String> args, Consumer<String> output) throws Exception {
+        return migrations(subcommand, args);
+    }
 }

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * {@link KongCli} that runs the {@code kong} command as a process:
@@ -42,6 +43,12 @@ public final class ProcessKongCli implements KongCli {
 
     @Override
     public CommandOutput migrations(String subcommand, List<String> args) throws Exception {
+        return migrations(subcommand, args, line -> { });
+    }
+
+    /** Runs the command; each non-blank line it prints goes to {@code output} as it is printed (secrets masked). */
+    @Override
+    public CommandOutput migrations(String subcommand, List<String> args, Consumer<String> output) throws Exception {
         List<String> full = new ArrayList<>(command);
         full.add("migrations");
         full.add(subcommand);
@@ -54,7 +61,12 @@ public final class ProcessKongCli implements KongCli {
                 .failureCode(KongErrorCode.KONG_COMMAND_FAILED)
                 .description("kong migrations " + subcommand)
                 .onTimeout("check the database and raise the timeout (ProcessKongCli.builder().timeout(...))")
-                .onStartFailure("Install Kong on this host or configure ProcessKongCli.command(...) to reach it");
+                .onStartFailure("Install Kong on this host or configure ProcessKongCli.command(...) to reach it")
+                .onOutputLine(line -> {
+                    if (!line.text().isBlank()) {
+                        output.accept(line.cut() ? line.text() + " [cut]" : line.text());
+                    }
+                });
         env.forEach(runner::environment);
         secretEnv.forEach(runner::secretEnvironment);
         ProcessRunner.Result result = runner.build().run();

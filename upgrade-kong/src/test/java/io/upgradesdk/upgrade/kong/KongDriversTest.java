@@ -30,6 +30,30 @@ class KongDriversTest {
     }
 
     @Test
+    void eachNonBlankLineKongPrintsIsHandedOverAsItIsPrintedSecretsMasked() throws Exception {
+        ProcessKongCli cli = ProcessKongCli.builder()
+                .command(List.of("sh", "-c", "echo \"migrating core on $KONG_PG_PASSWORD\"; echo; sleep 2;"
+                        + " echo 'core migrated up to: 016_280_to_300' >&2", "kong"))
+                .secretEnv("KONG_PG_PASSWORD", Secret.of("pg", "hunter2")).build();
+        List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread run = new Thread(() -> {
+            try {
+                cli.migrations("up", List.of(), lines::add);
+            } catch (Exception e) {
+                lines.add("failed: " + e);
+            }
+        });
+
+        run.start();
+        Thread.sleep(1500);
+        List<String> whileRunning = List.copyOf(lines);
+        run.join(20_000);
+
+        assertThat(whileRunning).containsExactly("migrating core on ****");
+        assertThat(lines).containsExactly("migrating core on ****", "core migrated up to: 016_280_to_300");
+    }
+
+    @Test
     void aHungCliIsKilledAtItsTimeoutNamingTheSubcommandAndTheFix() {
         ProcessKongCli cli = ProcessKongCli.builder().command(List.of("sh", "-c", "sleep 30", "kong"))
                 .secretEnv("KONG_PG_PASSWORD", Secret.of("pg", "hunter2")).timeout(java.time.Duration.ofSeconds(1))

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.upgradesdk.upgrade.Preview;
 import io.upgradesdk.upgrade.RetryPolicy;
+import io.upgradesdk.upgrade.UpgradeEvent;
 import io.upgradesdk.upgrade.UpgradePlan;
 import io.upgradesdk.upgrade.UpgradeReport;
 import io.upgradesdk.upgrade.kong.KongUpgradePath.Strategy;
@@ -159,6 +160,12 @@ class KongUpgradeTest {
         assertThat(calls).containsExactly("backup", "stop-old", "start-new");
         assertThat(kong.state(V30).isUpToDate()).isTrue();
         assertThat(kong.state(V30).exitCode()).isZero();
+        assertThat(runner.events().ofType(UpgradeEvent.StepProgress.class)).as("what kong printed, as notices")
+                .filteredOn(UpgradeEvent.StepProgress::isNotice)
+                .extracting(e -> e.stepId() + ": " + e.message())
+                .containsSubsequence("migrations-up: kong migrations up: Database has pending migrations; run"
+                        + " 'kong migrations finish' when ready",
+                        "migrations-finish: kong migrations finish: No pending migrations to finish");
     }
 
     @Test

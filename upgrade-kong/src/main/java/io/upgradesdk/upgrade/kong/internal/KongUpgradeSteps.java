@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -177,11 +178,17 @@ public final class KongUpgradeSteps {
 
     // ------------------------------------------------------------------ migrations
 
+    /** Each line Kong prints while it migrates: a notice of the step ("kong migrations up: ..."). */
+    private static Consumer<String> notices(StepContext ctx, String subcommand) {
+        return line -> ctx.progress(0, -1, "kong migrations " + subcommand + ": " + line);
+    }
+
     private UpgradeStep migrationsUp(KongDatabase db) {
         return UpgradeStep.builder("migrations-up")
                 .description("kong migrations up (non-destructive; old and new nodes can share the database)")
                 .execute(ctx -> {
-                    checkCommand("up", s.cli().migrations("up", s.force() ? List.of("--force") : List.of()));
+                    checkCommand("up", s.cli().migrations("up", s.force() ? List.of("--force") : List.of(),
+                            notices(ctx, "up")));
                     db.find(s.target()).filter(MigrationState::hasNew).ifPresent(state -> {
                         throw new UpgradeException(KongErrorCode.KONG_COMMAND_FAILED, "'kong migrations up' "
                                 + "exited 0 but these migrations are still new:\n"
@@ -198,7 +205,7 @@ public final class KongUpgradeSteps {
                 .description("kong migrations finish (destructive teardowns; old nodes can no longer use this database)")
                 .phase(phase)
                 .execute(ctx -> {
-                    checkCommand("finish", s.cli().migrations("finish", List.of()));
+                    checkCommand("finish", s.cli().migrations("finish", List.of(), notices(ctx, "finish")));
                     db.find(s.target()).filter(state -> state.exitCode() != 0).ifPresent(state -> {
                         throw new UpgradeException(KongErrorCode.KONG_COMMAND_FAILED, "'kong migrations finish'"
                                 + " exited 0 but 'list' would exit " + state.exitCode() + "; check the CLI's plugins");
