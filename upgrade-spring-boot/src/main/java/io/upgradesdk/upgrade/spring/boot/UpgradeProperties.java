@@ -29,6 +29,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param leaseDuration           how long a lease lasts without renewal (SDK default 60 s)
  * @param lockWait                how long to wait for a lease another host holds (default: fail fast)
  * @param logEvents               whether the runner logs its events through SLF4J
+ * @param logMdc                  whether each step runs with upgrade.plan, upgrade.step (and
+ *                                upgrade.partition) in the SLF4J MDC, so that the lines the step's
+ *                                own code logs carry them
  * @param store                   where checkpoints and leases live
  * @param retry                   the retry policy of steps that declare none
  * @param metrics                 the Micrometer listener, when a MeterRegistry bean and
@@ -46,6 +49,7 @@ public record UpgradeProperties(
         Duration leaseDuration,
         Duration lockWait,
         @DefaultValue("true") boolean logEvents,
+        @DefaultValue("true") boolean logMdc,
         @DefaultValue Store store,
         @DefaultValue Retry retry,
         @DefaultValue Metrics metrics,

@@ -22,7 +22,7 @@ class ConfigurationMetadataTest {
 
         assertThat(properties).containsKeys("upgrade.enabled", "upgrade.plans", "upgrade.finish",
                 "upgrade.confirm-point-of-no-return", "upgrade.owner", "upgrade.lease-duration", "upgrade.lock-wait",
-                "upgrade.log-events", "upgrade.store.type", "upgrade.store.file", "upgrade.store.jdbc.table-prefix",
+                "upgrade.log-events", "upgrade.log-mdc", "upgrade.store.type", "upgrade.store.file", "upgrade.store.jdbc.table-prefix",
                 "upgrade.store.jdbc.create-tables", "upgrade.store.jdbc.query-timeout", "upgrade.store.redis.key-prefix",
                 "upgrade.store.elasticsearch.index", "upgrade.store.elasticsearch.name",
                 "upgrade.retry.max-attempts", "upgrade.retry.initial-backoff", "upgrade.retry.multiplier",

@@ -5,11 +5,13 @@ import static io.upgradesdk.upgrade.spring.boot.internal.PropertyCheck.apply;
 import io.upgradesdk.upgrade.CheckpointStore;
 import io.upgradesdk.upgrade.Confirmation;
 import io.upgradesdk.upgrade.RetryPolicy;
+import io.upgradesdk.upgrade.Slf4jMdcListener;
 import io.upgradesdk.upgrade.Slf4jUpgradeListener;
 import io.upgradesdk.upgrade.UpgradeException;
 import io.upgradesdk.upgrade.UpgradeListener;
 import io.upgradesdk.upgrade.UpgradeRunner;
 import io.upgradesdk.upgrade.spring.boot.UpgradeProperties;
+import java.util.ArrayList;
 import java.util.List;
 
 /** Builds the {@link UpgradeRunner} bean from the {@code upgrade.*} properties. */
@@ -26,11 +28,21 @@ public final class RunnerFactory {
         apply("upgrade.owner", properties.owner(), builder::owner);
         apply("upgrade.lease-duration", properties.leaseDuration(), builder::leaseDuration);
         apply("upgrade.lock-wait", properties.lockWait(), builder::lockWait);
-        if (properties.logEvents()) {
-            builder.listener(new Slf4jUpgradeListener());
-        }
+        loggingListeners(properties).forEach(builder::listener);
         listeners.forEach(builder::listener);
         return builder.build();
+    }
+
+    /** The SDK's own logging listeners the properties ask for: the events' log lines, the MDC. */
+    static List<UpgradeListener> loggingListeners(UpgradeProperties properties) {
+        List<UpgradeListener> logging = new ArrayList<>();
+        if (properties.logEvents()) {
+            logging.add(new Slf4jUpgradeListener());
+        }
+        if (properties.logMdc()) {
+            logging.add(new Slf4jMdcListener());
+        }
+        return logging;
     }
 
     static RetryPolicy retryPolicy(UpgradeProperties.Retry retry) {
