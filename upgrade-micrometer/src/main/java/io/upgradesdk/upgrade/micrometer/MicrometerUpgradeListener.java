@@ -79,7 +79,9 @@ public final class MicrometerUpgradeListener implements UpgradeListener {
     @Override
     public void onEvent(UpgradeEvent event) {
         if (event instanceof UpgradeEvent.StepProgress e) {
-            runs.step(e.planId(), e.stepId()).progress(e.time(), e.done(), e.total(), e.ratePerSecond());
+            if (!e.isNotice()) {    // a notice counts nothing: the count it interrupts goes on
+                runs.step(e.planId(), e.stepId()).progress(e.time(), e.done(), e.total(), e.ratePerSecond());
+            }
         } else if (event instanceof UpgradeEvent.StepStarted e) {
             runs.step(e.planId(), e.stepId()).attemptStarted(e.time(), e.attempt(), e.resumeCursor() != null);
         } else if (event instanceof UpgradeEvent.StepSucceeded e) {

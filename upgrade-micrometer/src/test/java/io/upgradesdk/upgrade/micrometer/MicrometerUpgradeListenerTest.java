@@ -112,6 +112,26 @@ class MicrometerUpgradeListenerTest {
     }
 
     @Test
+    void a_notice_in_the_middle_of_a_count_counts_nothing_and_leaves_the_gauges_alone() {
+        List<String> gaugesSeen = new java.util.ArrayList<>();
+        UpgradePlan plan = UpgradePlan.builder("rolling").step(UpgradeStep.builder("upgrade-nodes").execute(ctx -> {
+            t.clock().advance(Duration.ofSeconds(2));           // past the first second: the gauges are there
+            ctx.progress(1, 3, "node es-1 upgraded");
+            ctx.progress(0, -1, "node es-2: stopping elasticsearch");
+            gaugesSeen.add(gauge("upgrade.step.items.done", "upgrade-nodes") + "/"
+                    + gauge("upgrade.step.items.total", "upgrade-nodes"));
+            ctx.progress(2, 3, "node es-2 upgraded");
+            ctx.progress(0, -1, "node es-3: stopping elasticsearch");
+            ctx.progress(3, 3, "node es-3 upgraded");
+        }).build()).build();
+
+        t.up(plan);
+
+        assertThat(gaugesSeen).containsExactly("1.0/3.0");
+        assertThat(count("upgrade.step.items", "upgrade-nodes")).as("3 nodes, not 1 + 2 + 3").isEqualTo(3);
+    }
+
+    @Test
     void records_a_failed_step_and_run_with_the_time_from_the_first_attempt() {
         UpgradePlan plan = UpgradePlan.builder("broken").step(UpgradeStep.builder("migrate").execute(ctx -> {
             t.clock().advance(Duration.ofSeconds(3));

@@ -131,6 +131,24 @@ class OpenTelemetryUpgradeListenerTest {
     }
 
     @Test
+    void a_notice_is_an_event_on_the_steps_span_and_leaves_the_count_alone() {
+        UpgradePlan plan = UpgradePlan.builder("rolling").step(UpgradeStep.builder("upgrade-nodes").execute(ctx -> {
+            ctx.progress(1, 3, "node es-1 upgraded");
+            t.clock().advance(Duration.ofSeconds(1));
+            ctx.progress(0, -1, "node es-2: stopping elasticsearch");
+        }).build()).build();
+
+        t.up(plan);
+
+        SpanData step = span("upgrade step upgrade-nodes");
+        assertThat(step.getAttributes().get(AttributeKey.longKey("upgrade.progress.done"))).isEqualTo(1);
+        assertThat(step.getAttributes().get(AttributeKey.longKey("upgrade.progress.total"))).isEqualTo(3);
+        assertThat(step.getEvents()).filteredOn(event -> event.getName().equals("notice"))
+                .singleElement().satisfies(notice -> assertThat(notice.getAttributes()
+                        .get(AttributeKey.stringKey("upgrade.message"))).isEqualTo("node es-2: stopping elasticsearch"));
+    }
+
+    @Test
     void a_retry_is_an_event_on_the_steps_span() {
         t.up(ordersPlan());
 

@@ -34,6 +34,7 @@ public final class RunTraces {
     public static final AttributeKey<String> REASON = AttributeKey.stringKey("upgrade.reason");
     public static final AttributeKey<Long> DONE = AttributeKey.longKey("upgrade.progress.done");
     public static final AttributeKey<Long> TOTAL = AttributeKey.longKey("upgrade.progress.total");
+    public static final AttributeKey<String> MESSAGE = AttributeKey.stringKey("upgrade.message");
     public static final AttributeKey<Boolean> CONFIRMED = AttributeKey.booleanKey("upgrade.confirmed");
 
     private record StepKey(String planId, String stepId) {
@@ -94,7 +95,10 @@ public final class RunTraces {
 
     public void stepProgress(UpgradeEvent.StepProgress e) {
         Span span = steps.get(new StepKey(e.planId(), e.stepId()));
-        if (span != null) {
+        if (span != null && e.isNotice()) {
+            // a notice counts nothing: it is news on the span, and leaves the count it interrupts alone
+            span.addEvent("notice", Attributes.of(MESSAGE, String.valueOf(e.message())), e.time());
+        } else if (span != null) {
             span.setAttribute(DONE, e.done());
             if (e.total() >= 0) {
                 span.setAttribute(TOTAL, e.total());
