@@ -411,7 +411,9 @@ public final class PlanRunOptions {
             case ROLLBACK -> List.of();
         };
         String message = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
-        for (Secret secret : plan.secrets()) {
+        // longest first, as the runner masks: a secret that contains another one is masked whole
+        for (Secret secret : plan.secrets().stream()
+                .sorted(java.util.Comparator.comparingInt((Secret s) -> s.reveal().length()).reversed()).toList()) {
             if (!secret.reveal().isEmpty()) {
                 message = message.replace(secret.reveal(), "****");
             }
