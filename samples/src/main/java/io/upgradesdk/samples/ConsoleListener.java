@@ -3,6 +3,7 @@ package io.upgradesdk.samples;
 import io.upgradesdk.upgrade.UpgradeEvent;
 import io.upgradesdk.upgrade.UpgradeListener;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -139,13 +140,68 @@ public final class ConsoleListener implements UpgradeListener {
 
     /**
      * Prints a line that is not an event's (a host hook's output) to {@code stream}, below the live
-     * progress line if there is one, so that the two never share a line on the terminal.
+     * progress line if there is one, so that the two never share a line on the terminal. The line
+     * is printed outside this listener's lock: {@code stream} may be the guarded standard error.
      */
-    public synchronized void printLine(PrintStream stream, String line) {
-        endLiveLine();
-        out.flush();
+    public void printLine(PrintStream stream, String line) {
+        synchronized (this) {
+            endLiveLine();
+            out.flush();
+        }
         stream.println(line);
         stream.flush();
+    }
+
+    /** What {@link #guardStandardError()} changed, put back by {@link #close()}. */
+    @FunctionalInterface
+    public interface Restore extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
+     * When the progress line is live: replaces {@code System.err} with a stream that moves past the
+     * live line before it writes anything, so that what others print there (a WARN of
+     * {@code slf4j-simple}, a signal's message) never lands inside the progress line; closing what
+     * it returns puts the former {@code System.err} back. Changes nothing when not live.
+     */
+    public Restore guardStandardError() {
+        if (!live) {
+            return () -> { };
+        }
+        PrintStream former = System.err;
+        System.setErr(new PrintStream(new MovingPastLiveLine(former), true));
+        return () -> System.setErr(former);
+    }
+
+    /** Writes to {@code target} once the live line is moved past, under this listener's lock. */
+    private final class MovingPastLiveLine extends OutputStream {
+        private final PrintStream target;
+
+        MovingPastLiveLine(PrintStream target) {
+            this.target = target;
+        }
+
+        @Override
+        public void write(int b) {
+            synchronized (ConsoleListener.this) {
+                endLiveLine();
+                target.write(b);
+            }
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) {
+            synchronized (ConsoleListener.this) {
+                endLiveLine();
+                target.write(bytes, offset, length);
+            }
+        }
+
+        @Override
+        public void flush() {
+            target.flush();
+        }
     }
 
     /** Prints {@code line} below the live progress line, if there is one. */

@@ -139,6 +139,40 @@ class ConsoleListenerTest {
     }
 
     @Test
+    void whileGuardedWhatOthersWriteOnStandardErrorStartsBelowTheLiveLineAndClosingPutsTheStreamBack() {
+        ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+        PrintStream original = System.err;
+        PrintStream err = new PrintStream(errBytes, true, StandardCharsets.UTF_8);
+        System.setErr(err);
+        try {
+            ConsoleListener console = new ConsoleListener(out, true, 200);
+            try (ConsoleListener.Restore guard = console.guardStandardError()) {
+                console.onEvent(progress(1, 2));
+                System.err.println("[main] WARN io.upgradesdk - lease renewal failed, retrying");
+                console.onEvent(progress(5, 10));
+                System.err.println("[main] WARN io.upgradesdk - again");
+            }
+            assertThat(System.err).isSameAs(err);
+        } finally {
+            System.setErr(original);
+        }
+
+        assertThat(printed()).isEqualTo("\r   [....................] 2/100 (2%), 2.0/s, ETA 49s orders" + SEP
+                + "\r   [##..................] 10/100 (10%), 2.0/s, ETA 45s orders" + SEP);
+        assertThat(errBytes.toString(StandardCharsets.UTF_8)).isEqualTo("[main] WARN io.upgradesdk - lease renewal"
+                + " failed, retrying" + SEP + "[main] WARN io.upgradesdk - again" + SEP);
+    }
+
+    @Test
+    void withoutALiveLineStandardErrorIsLeftAsItIs() {
+        PrintStream before = System.err;
+
+        try (ConsoleListener.Restore guard = new ConsoleListener(out, false, 200).guardStandardError()) {
+            assertThat(System.err).isSameAs(before);
+        }
+    }
+
+    @Test
     void theLiveLineIsCutToTheTerminalWidthSoThatItNeverWraps() {
         ConsoleListener console = new ConsoleListener(out, true, 40);
 

@@ -217,9 +217,11 @@ public final class PlanRunOptions {
         boolean readOnly = dryRun || status;
         PrintStream out = System.out;
         PrintStream progress = json ? System.err : System.out;
-        try (SignalStop stop = SignalStop.install(Duration.ofSeconds(stopGraceSeconds), System.err);
+        ConsoleListener console = new ConsoleListener(progress);
+        try (ConsoleListener.Restore guard = console.guardStandardError();
+                SignalStop stop = SignalStop.install(Duration.ofSeconds(stopGraceSeconds), System.err);
                 StoreOptions.Opened opened = store.open(defaultCheckpoints, readOnly, SecretSource.system())) {
-            UpgradeRunner runner = runner(opened, stop, progress, hooks);
+            UpgradeRunner runner = runner(opened, stop, console, hooks);
             Optional<DryRunVerdict> verdict = dryRun ? Optional.of(preview(runner, plan, out)) : Optional.empty();
             int code = verdict.map(v -> v.exitCode().code())
                     .orElseGet(() -> perform(runner, plan, out, whenNotConfirmed, hooks));
@@ -245,9 +247,11 @@ public final class PlanRunOptions {
         boolean readOnly = dryRun || status;
         PrintStream out = System.out;
         PrintStream progress = json ? System.err : System.out;
-        try (SignalStop stop = SignalStop.install(Duration.ofSeconds(stopGraceSeconds), System.err);
+        ConsoleListener console = new ConsoleListener(progress);
+        try (ConsoleListener.Restore guard = console.guardStandardError();
+                SignalStop stop = SignalStop.install(Duration.ofSeconds(stopGraceSeconds), System.err);
                 StoreOptions.Opened opened = store.open(defaultCheckpoints, readOnly, SecretSource.system())) {
-            UpgradeRunner runner = runner(opened, stop, progress, NO_HOOKS);
+            UpgradeRunner runner = runner(opened, stop, console, NO_HOOKS);
             Optional<DryRunVerdict> verdict = dryRun ? Optional.of(preview(runner, sequence, out)) : Optional.empty();
             int code = verdict.map(v -> v.exitCode().code())
                     .orElseGet(() -> perform(runner, sequence, out, whenNotConfirmed));
@@ -277,16 +281,19 @@ public final class PlanRunOptions {
                     file.get().toAbsolutePath());
             return ExitCode.FAILURE.code();
         }
-        try (SignalStop stop = SignalStop.install(Duration.ofSeconds(stopGraceSeconds), System.err);
+        ConsoleListener console = new ConsoleListener(progress);
+        try (ConsoleListener.Restore guard = console.guardStandardError();
+                SignalStop stop = SignalStop.install(Duration.ofSeconds(stopGraceSeconds), System.err);
                 StoreOptions.Opened opened = store.open(defaultCheckpoints, false, SecretSource.system())) {
-            ExitCode code = PlanJoin.join(runner(opened, stop, progress, NO_HOOKS), plan, workers, progress);
+            ExitCode code = PlanJoin.join(runner(opened, stop, console, NO_HOOKS), plan, workers, progress);
             progress.println("Checkpoints: " + opened.description());
             return stop.complete(code.code());
         }
     }
 
-    private UpgradeRunner runner(StoreOptions.Opened opened, SignalStop stop, PrintStream progress, RunHooks hooks) {
-        ConsoleListener console = new ConsoleListener(progress);
+    /** A runner printing its progress through {@code console}, stopped by {@code stop}. */
+    private UpgradeRunner runner(StoreOptions.Opened opened, SignalStop stop, ConsoleListener console,
+            RunHooks hooks) {
         UpgradeRunner.Builder builder = UpgradeRunner.builder()
                 .store(opened.store())
                 .confirmation(PlanCli.confirmation(yes))
