@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -414,32 +415,47 @@ public final class ProcessRunner {
      * fails: a failing listener is logged once and handed no further line, the command goes on.
      */
     private final class LineDelivery {
-        private boolean closed;
+        /** How long the end of a run waits for a line being handed over: a listener that blocks must not hang the run. */
+        private static final long CLOSE_WAIT_MILLIS = 1000;
+
+        private final ReentrantLock handing = new ReentrantLock();
+        private volatile boolean closed;
 
         LineSplitter splitter(Channel channel) {
             return new LineSplitter(MAX_LINE_BYTES, (text, cut) -> deliver(channel, text, cut));
         }
 
-        private synchronized void deliver(Channel channel, String text, boolean cut) {
-            if (closed) {
-                return;
-            }
-            String masked = lineRedactor.redact(text);
+        private void deliver(Channel channel, String text, boolean cut) {
+            handing.lock();
             try {
+                if (closed) {
+                    return;
+                }
+                String masked = lineRedactor.redact(text);
                 outputListener.accept(new OutputLine(channel, cut ? maskCutEnd(masked) : masked, cut));
             } catch (RuntimeException e) {
                 closed = true;
                 LOG.warn("the output listener of '{}' failed ({}); its further lines go to the output tail only",
                         description, lineRedactor.redact(redactor.describe(e)));
+            } finally {
+                handing.unlock();
             }
         }
 
         /**
-         * The run returns (once a line being handed over is done): lines still read (a child that
-         * outlived the command) are not handed over.
+         * The run returns, once a line being handed over is done (waiting at most a second for a
+         * listener that blocks): lines still read (a child that outlived the command) are not
+         * handed over.
          */
-        synchronized void close() {
+        void close() {
             closed = true;
+            try {
+                if (handing.tryLock(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                    handing.unlock();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -633,10 +649,11 @@ public final class ProcessRunner {
          * {@code line -> System.err.println("[restore] " + line.text())}, so that an operator sees
          * what an hour-long command does while it runs; {@link Result} still holds the tails. The
          * listener is called on the threads reading the output, one line at a time (it need not be
-         * thread-safe), never once {@link #run()} returned: {@code run()} waits for a line being
-         * handed over, and lines read later (a child left running) are not handed over. It should
-         * return quickly: while it runs, the command's output waits. A listener that throws is
-         * handed no further line, and the command goes on.
+         * thread-safe), not once {@link #run()} returned: {@code run()} waits for a line being
+         * handed over (up to a second: a listener that blocks does not hang the run), and lines
+         * read later (a child left running) are not handed over. It should return quickly: while
+         * it runs, the command's output waits. A listener that throws is handed no further line,
+         * and the command goes on.
          */
         public Builder onOutputLine(Consumer<OutputLine> listener) {
             this.outputListener = requireNonNull(listener, "listener");

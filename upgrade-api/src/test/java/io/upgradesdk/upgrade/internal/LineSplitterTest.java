@@ -61,6 +61,16 @@ class LineSplitterTest {
     }
 
     @Test
+    void aCutLineEndsBeforeACharacterTheCutSplitInsteadOfWithAReplacementCharacter() {
+        feed("1234567é89\n");          // é is 2 bytes: its first is the 8th byte, its second would be the 9th
+        feed("123456€\n");             // € is 3 bytes: 7th to 9th
+
+        assertThat(lines).containsExactly("1234567|cut", "123456|cut");
+        assertThat(LineSplitter.wholeCharacters("abcé".getBytes(StandardCharsets.UTF_8), 5)).isEqualTo(5);
+        assertThat(LineSplitter.wholeCharacters("abcé".getBytes(StandardCharsets.UTF_8), 4)).isEqualTo(3);
+    }
+
+    @Test
     void aCharacterSplitBetweenTwoReadsIsDecodedWhole() {
         byte[] bytes = "é!\n".getBytes(StandardCharsets.UTF_8);
         splitter.feed(new byte[] {bytes[0]}, 1);

@@ -106,6 +106,32 @@ class ProcessOutputLinesTest {
     }
 
     @Test
+    void aListenerThatBlocksDoesNotHangTheRunPastASecondAfterTheCommandEnded() throws Exception {
+        CountDownLatch released = new CountDownLatch(1);
+        List<String> lines = new CopyOnWriteArrayList<>();
+        ProcessRunner runner = shell("echo one; echo two", Duration.ofSeconds(2)).onOutputLine(line -> {
+            lines.add(line.text());
+            try {
+                released.await(20, TimeUnit.SECONDS);   // a terminal stopped with Ctrl-S, a full log queue
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }).build();
+
+        long begin = System.nanoTime();
+        ProcessRunner.Result result = runner.run();
+        Duration took = Duration.ofNanos(System.nanoTime() - begin);
+        released.countDown();
+
+        assertThat(result.succeeded()).isTrue();
+        assertThat(result.stdout().text()).as("the tail is whole all the same").isEqualTo("one\ntwo\n");
+        assertThat(took).as("the 2 s drain, then at most a second for the line being handed over")
+                .isLessThan(Duration.ofSeconds(6));
+        Thread.sleep(200);
+        assertThat(lines).as("no line handed over once run() returned").containsExactly("one");
+    }
+
+    @Test
     void theLinesOfATimedOutCommandAreHandedOverUntilItIsKilled() {
         List<String> lines = new CopyOnWriteArrayList<>();
         ProcessRunner runner = shell("echo 'waiting for the host'; sleep 30", Duration.ofSeconds(1))
