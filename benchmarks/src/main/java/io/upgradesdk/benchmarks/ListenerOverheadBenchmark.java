@@ -35,8 +35,14 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * mvn -B -q -Pbench -pl benchmarks -am package -DskipTests
- * java -cp benchmarks/target/benchmarks.jar io.upgradesdk.benchmarks.ListenerOverheadBenchmark [ROUNDS] [RUNS] [cpu|wall] [ONLY]
+ * java -cp benchmarks/target/benchmarks.jar io.upgradesdk.benchmarks.ListenerOverheadBenchmark [ROUNDS] [RUNS] [cpu|wall] [ONLY|all] [STEPS]
  * </pre>
+ *
+ * {@code STEPS} (default 1,000, the runner benchmark's plan) sets the plan's size: the runner's own
+ * cost per step grows with it (each checkpoint save copies the step records), a listener's does
+ * not, so the ratio depends on it. In a small plan the costs of each run (the lease, the plan's
+ * start and end, and with {@code slf4j-info-file} their two INFO lines) weigh more per step: give
+ * it more {@code RUNS}.
  *
  * {@code ONLY}, a comma-separated list of configurations, runs only those (and {@code none}): with
  * one listener, the runner's call to it sees a single listener class, as in an application with one
@@ -70,7 +76,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ListenerOverheadBenchmark {
 
-    private static final int STEPS = RunnerOverheadBenchmark.STEPS;
     private static final int WARM_UP_ROUNDS = 5;
 
     private ListenerOverheadBenchmark() {
@@ -80,7 +85,8 @@ public final class ListenerOverheadBenchmark {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 31;
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         boolean wallClock = args.length > 2 && "wall".equals(args[2]);
-        List<String> only = args.length > 3 ? List.of(args[3].split(",")) : List.of();
+        List<String> only = args.length > 3 && !args[3].equals("all") ? List.of(args[3].split(",")) : List.of();
+        int steps = args.length > 4 ? Integer.parseInt(args[4]) : RunnerOverheadBenchmark.STEPS;
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         LongSupplier clock = wallClock ? System::nanoTime : threads::getCurrentThreadCpuTime;
         Path directory = Files.createTempDirectory("listener-bench");
@@ -104,7 +110,7 @@ public final class ListenerOverheadBenchmark {
             if (!only.isEmpty()) {
                 configurations.keySet().removeIf(name -> !name.equals("none") && !only.contains(name));
             }
-            measure(configurations, rounds, runs, clock);
+            measure(configurations, steps, rounds, runs, clock);
             System.out.printf(Locale.ROOT, "(%s time; slf4j-info-file wrote %d lines to %s)%n",
                     wallClock ? "wall-clock" : "thread CPU", lines(simpleLog), simpleLog);
         } finally {
@@ -115,7 +121,7 @@ public final class ListenerOverheadBenchmark {
     }
 
     static final String WARN_LOGGER = "io.upgradesdk.upgrade.events.warn";
-    /** The configuration whose steps read the clock once more (the only one run on {@link #plan(boolean) plan(true)}). */
+    /** The configuration whose steps read the clock once more (the only one run on {@link #plan(int, boolean) plan(steps, true)}). */
     private static final String CLOCK_READ = "none+clock-read";
 
     /**
@@ -142,10 +148,10 @@ public final class ListenerOverheadBenchmark {
         }
     }
 
-    private static void measure(Map<String, Supplier<UpgradeListener>> configurations, int rounds, int runs,
+    private static void measure(Map<String, Supplier<UpgradeListener>> configurations, int steps, int rounds, int runs,
             LongSupplier clock) {
-        UpgradePlan plan = plan(false);
-        UpgradePlan clockReadingPlan = plan(true);
+        UpgradePlan plan = plan(steps, false);
+        UpgradePlan clockReadingPlan = plan(steps, true);
         Map<String, List<Double>> micros = new LinkedHashMap<>();
         Map<String, List<Double>> ratios = new LinkedHashMap<>();
         configurations.keySet().forEach(name -> {
@@ -167,13 +173,13 @@ public final class ListenerOverheadBenchmark {
                 });
             }
         }
-        print(micros, ratios, rounds, runs);
+        print(micros, ratios, steps, rounds, runs);
     }
 
-    private static void print(Map<String, List<Double>> micros, Map<String, List<Double>> ratios, int rounds,
+    private static void print(Map<String, List<Double>> micros, Map<String, List<Double>> ratios, int steps, int rounds,
             int runs) {
         System.out.printf(Locale.ROOT, "Listener overhead, %d-step in-memory plan, %d rounds x %d runs per"
-                + " configuration (after %d warm-up rounds), %s, %d CPUs%n", STEPS, rounds, runs,
+                + " configuration (after %d warm-up rounds), %s, %d CPUs%n", steps, rounds, runs,
                 WARM_UP_ROUNDS, Runtime.version(), Runtime.getRuntime().availableProcessors());
         System.out.printf(Locale.ROOT, "%-22s %15s %18s %16s %18s%n", "listener", "median us/step", "min..max us/step",
                 "median ratio", "ratio p25..p75");
@@ -209,15 +215,15 @@ public final class ListenerOverheadBenchmark {
                 throw new IllegalStateException(report.toString());
             }
         }
-        return took / 1000.0 / runs / STEPS;
+        return took / 1000.0 / runs / plan.steps().size();
     }
 
     /** The plan: each step reports its progress once; with {@code readClock}, it also reads the system clock. */
-    private static UpgradePlan plan(boolean readClock) {
+    private static UpgradePlan plan(int steps, boolean readClock) {
         AtomicLong sink = new AtomicLong();
         Clock system = Clock.systemUTC();
         UpgradePlan.Builder builder = UpgradePlan.builder("bench");
-        for (int i = 0; i < STEPS; i++) {
+        for (int i = 0; i < steps; i++) {
             builder.step(UpgradeStep.builder("step-" + i).execute(ctx -> {
                 long done = sink.incrementAndGet() + (readClock ? system.instant().getNano() & 1 : 0);
                 ctx.progress(done, done, "step done");
