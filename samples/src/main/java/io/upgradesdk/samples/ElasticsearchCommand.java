@@ -243,13 +243,23 @@ public final class ElasticsearchCommand implements Runnable {
         @Option(names = "--health", defaultValue = "green", paramLabel = "green|yellow")
         String health;
 
+        @Option(names = "--node-command-timeout", defaultValue = "1800", paramLabel = "SECONDS",
+                description = "How long the node command may run for one node before it is stopped with its child"
+                        + " processes and the step fails (default ${DEFAULT-VALUE} s)")
+        long nodeCommandTimeoutSeconds;
+
+        @Option(names = "--node-timeout", defaultValue = "900", paramLabel = "SECONDS",
+                description = "Longest wait, for each node, for the gates before it, its rejoin with the new version,"
+                        + " and the cluster's health after it (default ${DEFAULT-VALUE} s)")
+        long nodeTimeoutSeconds;
+
         @Override
         public Integer call() {
             List<String> targets = Arrays.stream(targetVersion.split(",")).map(String::trim).toList();
             if (targets.size() == 1 && readOnlyBefore9 == null) {
                 return common.run(es -> es.rollingUpgradePlan(
                         RollingUpgradeSettings.builder(common.endpoint("--cluster", cluster), targetVersion)
-                                .requiredHealth(HealthStatus.parse(health)).build(),
+                                .requiredHealth(HealthStatus.parse(health)).nodeTimeout(nodeTimeout()).build(),
                         nodeHost(targetVersion)));
             }
             return common.runSequence(es -> {
@@ -260,7 +270,7 @@ public final class ElasticsearchCommand implements Runnable {
                 }
                 RollingSequenceSettings.Builder b = RollingSequenceSettings.builder(
                         common.endpoint("--cluster", cluster), targets)
-                        .requiredHealth(HealthStatus.parse(health));
+                        .requiredHealth(HealthStatus.parse(health)).nodeTimeout(nodeTimeout());
                 if (readOnlyBefore9 != null) {
                     b.readOnlyBefore9(Arrays.stream(readOnlyBefore9.split(",")).map(String::trim).toList());
                 }
@@ -268,8 +278,21 @@ public final class ElasticsearchCommand implements Runnable {
             });
         }
 
+        /** The per-node wait; one second or more (a usage error otherwise, before anything runs). */
+        private Duration nodeTimeout() {
+            return seconds("--node-timeout", nodeTimeoutSeconds);
+        }
+
         private NodeHost nodeHost(String version) {
-            return new CommandNodeHost(nodeCommand.replace("{version}", version), Duration.ofMinutes(30));
+            return new CommandNodeHost(nodeCommand.replace("{version}", version),
+                    seconds("--node-command-timeout", nodeCommandTimeoutSeconds));
+        }
+
+        private static Duration seconds(String option, long seconds) {
+            if (seconds < 1) {
+                throw new IllegalArgumentException(option + " must be 1 second or more, was " + seconds);
+            }
+            return Duration.ofSeconds(seconds);
         }
     }
 

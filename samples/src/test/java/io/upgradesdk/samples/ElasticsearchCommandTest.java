@@ -49,6 +49,30 @@ class ElasticsearchCommandTest {
                 .contains("repository name 'Upgrade' must be lower case");
     }
 
+    @Test
+    void the_node_command_timeout_and_the_node_wait_are_options_refused_below_one_second_before_connecting() {
+        String cp = dir.resolve("cp.json").toString();
+        String[] rolling = {"elasticsearch", "rolling", "--cluster", "http://127.0.0.1:9", "--node-command",
+            "upgrade {node} {version}", "--checkpoints", cp};
+
+        assertThat(errorsOf(2, concat(rolling, "--node-command-timeout", "0")))
+                .contains("Invalid options: --node-command-timeout must be 1 second or more, was 0");
+        assertThat(errorsOf(2, concat(rolling, "--node-timeout", "-5")))
+                .contains("Invalid options: --node-timeout must be 1 second or more, was -5");
+        assertThat(errorsOf(2, concat(rolling, "--target-version", "8.19.21,9.2.4", "--node-timeout", "0")))
+                .as("a sequence too").contains("--node-timeout must be 1 second or more");
+        assertThat(dir.resolve("cp.json")).as("nothing ran").doesNotExist();
+        assertThat(run(concat(rolling, "--help"))).isZero();
+        assertThat(out.text()).contains("--node-command-timeout=SECONDS", "--node-timeout=SECONDS", "default 1800 s",
+                "default 900 s");
+    }
+
+    private static String[] concat(String[] first, String... more) {
+        String[] all = java.util.Arrays.copyOf(first, first.length + more.length);
+        System.arraycopy(more, 0, all, first.length, more.length);
+        return all;
+    }
+
     private String[] copy(String... more) {
         java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("elasticsearch", "copy", "--source",
                 "http://127.0.0.1:9", "--source-index", "orders", "--target", "http://127.0.0.1:10", "--target-index",
