@@ -4,6 +4,7 @@ import io.upgradesdk.samples.internal.ExitCode;
 import io.upgradesdk.samples.internal.JdbcUrl;
 import io.upgradesdk.samples.internal.JdbcUrlDataSource;
 import io.upgradesdk.samples.internal.PlanRunOptions;
+import io.upgradesdk.samples.internal.Seconds;
 import io.upgradesdk.samples.internal.SecretSource;
 import io.upgradesdk.samples.internal.UrlCredentials;
 import io.upgradesdk.upgrade.Secret;
@@ -411,15 +412,13 @@ public final class KongCommand implements Runnable {
 
         /** Refuses a hook timeout that would stop every hook at once. */
         void check() {
-            if (hookTimeoutSeconds < 1) {
-                throw new IllegalArgumentException("--hook-timeout must be 1 second or more, was " + hookTimeoutSeconds);
-            }
+            Seconds.atLeastOne("--hook-timeout", hookTimeoutSeconds);
         }
 
         void sh(String option, String command) throws InterruptedException {
             KongCommand.sh(option, command, Duration.ofSeconds(hookTimeoutSeconds), stopRequested,
                     line -> printer.print(line.channel() == ProcessRunner.Channel.STDOUT ? output : System.err,
-                            line.cut() ? line.text() + " [line cut at 8 KiB]" : line.text()));
+                            line.shown()));
         }
 
         @Override

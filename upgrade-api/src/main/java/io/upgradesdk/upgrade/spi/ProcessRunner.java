@@ -542,6 +542,14 @@ public final class ProcessRunner {
      *                is its start, the rest was dropped (it is still in the output tail)
      */
     public record OutputLine(Channel channel, String text, boolean cut) {
+
+        /** What {@link #shown()} adds to a cut line. */
+        public static final String CUT_MARK = " [line cut at " + MAX_LINE_BYTES / 1024 + " KiB]";
+
+        /** The line as printed or logged: its text, followed by {@value #CUT_MARK} when it was cut. */
+        public String shown() {
+            return cut ? text + CUT_MARK : text;
+        }
     }
 
     /** Validating builder of {@link ProcessRunner}. */

@@ -88,6 +88,8 @@ class ProcessOutputLinesTest {
         assertThat(lines).hasSize(2);
         assertThat(lines.get(0).cut()).isTrue();
         assertThat(lines.get(0).text()).startsWith("xxxx").endsWith("x****").doesNotContain("tok-");
+        assertThat(lines.get(0).shown()).endsWith("x**** [line cut at 8 KiB]");
+        assertThat(lines.get(1).shown()).isEqualTo("next");
         assertThat(lines.get(1)).isEqualTo(new OutputLine(Channel.STDOUT, "next", false));
     }
 

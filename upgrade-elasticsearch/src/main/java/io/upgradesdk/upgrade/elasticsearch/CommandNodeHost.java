@@ -47,7 +47,7 @@ public final class CommandNodeHost implements NodeHost {
 
     /**
      * Runs the command for {@code nodeName}; each line it prints goes to {@code output} as it is
-     * printed (secret values masked, a line longer than 8 KiB cut with "[cut]" at its end).
+     * printed (secret values masked, a line longer than 8 KiB cut, {@link ProcessRunner.OutputLine#shown() marked so}).
      */
     @Override
     public void upgradeNode(String nodeName, Consumer<String> output) throws IOException, InterruptedException {
@@ -62,7 +62,7 @@ public final class CommandNodeHost implements NodeHost {
                 .onTimeout("check node " + nodeName + " and the command, or raise the node command's timeout;"
                         + " then rerun (nodes already upgraded are skipped)")
                 .onStartFailure("check that /bin/sh exists on this host")
-                .onOutputLine(line -> output.accept(line.cut() ? line.text() + " [cut]" : line.text()))
+                .onOutputLine(line -> output.accept(line.shown()))
                 .build().run();
         if (!result.succeeded()) {
             throw new UpgradeException(ElasticsearchErrorCode.NODE_RESTART_FAILED, "the node command for " + nodeName

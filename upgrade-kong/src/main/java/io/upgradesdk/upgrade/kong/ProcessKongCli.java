@@ -64,7 +64,7 @@ public final class ProcessKongCli implements KongCli {
                 .onStartFailure("Install Kong on this host or configure ProcessKongCli.command(...) to reach it")
                 .onOutputLine(line -> {
                     if (!line.text().isBlank()) {
-                        output.accept(line.cut() ? line.text() + " [cut]" : line.text());
+                        output.accept(line.shown());
                     }
                 });
         env.forEach(runner::environment);
