@@ -3,6 +3,7 @@ package io.upgradesdk.samples;
 import io.upgradesdk.samples.internal.ExitCode;
 import io.upgradesdk.samples.internal.PlanJoin;
 import io.upgradesdk.samples.internal.PlanRunOptions;
+import io.upgradesdk.samples.internal.Seconds;
 import io.upgradesdk.samples.internal.SecretSource;
 import io.upgradesdk.samples.internal.UrlCredentials;
 import io.upgradesdk.upgrade.PlannedAction;
@@ -280,19 +281,12 @@ public final class ElasticsearchCommand implements Runnable {
 
         /** The per-node wait; one second or more (a usage error otherwise, before anything runs). */
         private Duration nodeTimeout() {
-            return seconds("--node-timeout", nodeTimeoutSeconds);
+            return Seconds.atLeastOne("--node-timeout", nodeTimeoutSeconds);
         }
 
         private NodeHost nodeHost(String version) {
             return new CommandNodeHost(nodeCommand.replace("{version}", version),
-                    seconds("--node-command-timeout", nodeCommandTimeoutSeconds));
-        }
-
-        private static Duration seconds(String option, long seconds) {
-            if (seconds < 1) {
-                throw new IllegalArgumentException(option + " must be 1 second or more, was " + seconds);
-            }
-            return Duration.ofSeconds(seconds);
+                    Seconds.atLeastOne("--node-command-timeout", nodeCommandTimeoutSeconds));
         }
     }
 
