@@ -3,9 +3,9 @@ package io.upgradesdk.upgrade;
 import static java.util.Objects.requireNonNull;
 
 import io.upgradesdk.upgrade.internal.CheckpointJson;
+import io.upgradesdk.upgrade.internal.StepRecordList;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -25,10 +25,8 @@ public final class Checkpoint {
     private final String fingerprint;
     private final long revision;
     private final Instant updatedAt;
-    /** Records in order; never mutated after construction (copied on change). */
-    private final StepRecord[] records;
-    /** A read-only view of {@link #records}: the array is never written, so a view is safe and O(1). */
-    private final List<StepRecord> recordList;
+    /** Records in order, immutable; a change copies only the chunk it is in. */
+    private final StepRecordList records;
     /** Step id to position in {@link #records}; shared between versions with the same steps. */
     private final Map<String, Integer> index;
     private final List<AuditEntry> audit;
@@ -38,30 +36,29 @@ public final class Checkpoint {
         this(planId, fingerprint, revision, updatedAt, dedupe(steps), null, List.copyOf(audit));
     }
 
-    private Checkpoint(String planId, String fingerprint, long revision, Instant updatedAt, StepRecord[] records,
+    private Checkpoint(String planId, String fingerprint, long revision, Instant updatedAt, StepRecordList records,
             Map<String, Integer> index, List<AuditEntry> audit) {
         this.planId = requireNonNull(planId, "planId");
         this.fingerprint = requireNonNull(fingerprint, "fingerprint");
         this.revision = revision;
         this.updatedAt = requireNonNull(updatedAt, "updatedAt");
         this.records = records;
-        this.recordList = Collections.unmodifiableList(Arrays.asList(records));
         this.index = index != null ? index : indexOf(records);
         this.audit = audit;
     }
 
-    private static StepRecord[] dedupe(List<StepRecord> steps) {
+    private static StepRecordList dedupe(List<StepRecord> steps) {
         Map<String, StepRecord> byId = new LinkedHashMap<>();
         for (StepRecord step : steps) {
             byId.put(step.stepId(), requireNonNull(step, "step"));
         }
-        return byId.values().toArray(new StepRecord[0]);
+        return StepRecordList.of(byId.values().toArray(new StepRecord[0]));
     }
 
-    private static Map<String, Integer> indexOf(StepRecord[] records) {
+    private static Map<String, Integer> indexOf(StepRecordList records) {
         Map<String, Integer> index = new HashMap<>();
-        for (int i = 0; i < records.length; i++) {
-            index.put(records[i].stepId(), i);
+        for (int i = 0; i < records.size(); i++) {
+            index.put(records.get(i).stepId(), i);
         }
         return Collections.unmodifiableMap(index);
     }
@@ -100,12 +97,12 @@ public final class Checkpoint {
     /** The step's record; a pending one when the checkpoint does not know the step. */
     public StepRecord step(String stepId) {
         Integer position = index.get(stepId);
-        return position != null ? records[position] : StepRecord.pending(stepId);
+        return position != null ? records.get(position) : StepRecord.pending(stepId);
     }
 
     /** The step records in plan order, read-only. */
     public List<StepRecord> steps() {
-        return recordList;
+        return records;
     }
 
     public List<AuditEntry> audit() {
@@ -116,13 +113,9 @@ public final class Checkpoint {
     public Checkpoint withStep(StepRecord record, Instant now) {
         Integer position = index.get(record.stepId());
         if (position == null) {
-            StepRecord[] grown = Arrays.copyOf(records, records.length + 1);
-            grown[records.length] = record;
-            return new Checkpoint(planId, fingerprint, revision + 1, now, grown, null, audit);
+            return new Checkpoint(planId, fingerprint, revision + 1, now, records.appended(record), null, audit);
         }
-        StepRecord[] copy = records.clone();
-        copy[position] = record;
-        return new Checkpoint(planId, fingerprint, revision + 1, now, copy, index, audit);
+        return new Checkpoint(planId, fingerprint, revision + 1, now, records.with(position, record), index, audit);
     }
 
     /** A copy with an audit entry appended. */
@@ -149,7 +142,7 @@ public final class Checkpoint {
 
     @Override
     public String toString() {
-        return "Checkpoint[" + planId + ", revision " + revision + ", " + Arrays.stream(records)
+        return "Checkpoint[" + planId + ", revision " + revision + ", " + records.stream()
                 .map(s -> s.stepId() + "=" + s.state()).toList() + "]";
     }
 }
