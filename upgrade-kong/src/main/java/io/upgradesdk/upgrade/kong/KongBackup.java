@@ -25,7 +25,9 @@ public interface KongBackup {
      * {@code pg_dump -F d} (directory format, restorable with {@code pg_restore --clean}) of one
      * database into {@code directory/<plan id>}; skipped when that backup already completed. pg_dump
      * runs under {@link io.upgradesdk.upgrade.spi.ProcessRunner}: killed after
-     * {@link #DEFAULT_PG_DUMP_TIMEOUT} (2 h), the password only in its environment.
+     * {@link #DEFAULT_PG_DUMP_TIMEOUT} (2 h), the password only in its environment. Each line it
+     * prints (its warnings) is a notice of the step as it is printed ("pg_dump: ..."), secrets
+     * masked.
      *
      * @param pgDump   the pg_dump binary (e.g. {@code /usr/lib/postgresql/15/bin/pg_dump})
      * @param host     database host
@@ -73,7 +75,13 @@ public interface KongBackup {
                     .description("pg_dump of " + database + " on " + host + ":" + port)
                     .onTimeout("check the database's load and locks, or raise the backup timeout"
                             + " (KongBackup.pgDump(..., timeout)); then run again")
-                    .onStartFailure("install the PostgreSQL client or give the path of pg_dump");
+                    .onStartFailure("install the PostgreSQL client or give the path of pg_dump")
+                    .onOutputLine(line -> {
+                        String text = line.shown();
+                        if (!text.isBlank()) {   // pg_dump names itself at the start of its own messages
+                            context.progress(0, -1, text.startsWith("pg_dump:") ? text : "pg_dump: " + text);
+                        }
+                    });
             if (password != null) {
                 runner.secretEnvironment("PGPASSWORD", password);
             }

@@ -7,8 +7,18 @@ import io.upgradesdk.upgrade.Secret;
 import io.upgradesdk.upgrade.UpgradeException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import io.upgradesdk.upgrade.InMemoryCheckpointStore;
+import io.upgradesdk.upgrade.UpgradeEvent;
+import io.upgradesdk.upgrade.UpgradePlan;
+import io.upgradesdk.upgrade.UpgradeReport;
+import io.upgradesdk.upgrade.UpgradeRunner;
+import io.upgradesdk.upgrade.UpgradeStep;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The CLI process driver and the Admin API client, against a shell stand-in and a local HTTP server. */
 class KongDriversTest {
@@ -105,5 +115,34 @@ class KongDriversTest {
         assertThatThrownBy(client::info).isInstanceOf(UpgradeException.class)
                 .satisfies(e -> assertThat(((UpgradeException) e).code()).isEqualTo(KongErrorCode.NODE_NOT_READY))
                 .hasMessageContaining("admin_listen");
+    }
+
+    @Test
+    void pgDumpHandsEachLineItPrintsToTheStepAsANoticeSecretsMasked(@TempDir Path dir) throws Exception {
+        Path fakePgDump = dir.resolve("pg_dump");
+        // writes the directory format's table of contents where -f says, warns on stderr, echoes its password
+        Files.writeString(fakePgDump, "#!/bin/sh\nwhile [ \"$1\" != -f ]; do shift; done; mkdir -p \"$2\";"
+                + " touch \"$2/toc.dat\"\necho \"pg_dump: warning: there are circular foreign-key constraints"
+                + " on table: workspaces\" >&2\necho\necho \"connected with $PGPASSWORD\"\n");
+        fakePgDump.toFile().setExecutable(true);
+        KongBackup backup = KongBackup.pgDump(fakePgDump, "127.0.0.1", 5432, "kong", "kong",
+                Secret.of("pg", "hunter2"), dir.resolve("backups"));
+        List<String> notices = new CopyOnWriteArrayList<>();
+        UpgradePlan plan = UpgradePlan.builder("kong-backup").step(UpgradeStep.builder("backup")
+                .execute(backup::backup).build()).build();
+        UpgradeRunner runner = UpgradeRunner.builder().store(new InMemoryCheckpointStore()).heartbeat(false)
+                .listener(event -> {
+                    if (event instanceof UpgradeEvent.StepProgress p && p.isNotice()) {
+                        notices.add(p.message());
+                    }
+                }).build();
+
+        UpgradeReport report = runner.run(plan);
+
+        assertThat(report.isSuccess()).as(report.toString()).isTrue();
+        assertThat(dir.resolve("backups/kong-backup/toc.dat")).exists();
+        assertThat(notices).containsExactlyInAnyOrder(
+                "pg_dump: warning: there are circular foreign-key constraints on table: workspaces",
+                "pg_dump: connected with ****");
     }
 }
