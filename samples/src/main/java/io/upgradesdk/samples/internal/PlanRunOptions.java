@@ -417,14 +417,8 @@ public final class PlanRunOptions {
             case RUN -> plan.steps();
             case ROLLBACK -> List.of();
         };
-        String message = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
-        // longest first, as the runner masks: a secret that contains another one is masked whole
-        for (Secret secret : plan.secrets().stream()
-                .sorted(java.util.Comparator.comparingInt((Secret s) -> s.reveal().length()).reversed()).toList()) {
-            if (!secret.reveal().isEmpty()) {
-                message = message.replace(secret.reveal(), "****");
-            }
-        }
+        String message = Secret.redact(error.getMessage() == null ? error.getClass().getSimpleName()
+                : error.getMessage(), plan.secrets());
         String code = error instanceof UpgradeException e ? e.code().id() : null;
         return new UpgradeReport(plan.id(), plan.fingerprint(), operation, UpgradeReport.Outcome.FAILED, startedAt,
                 Instant.now(), steps.stream().map(s -> new UpgradeReport.StepReport(s.id(), s.phase(),
