@@ -137,7 +137,8 @@ class ProcessOutputLinesTest {
     @Test
     void theLinesOfATimedOutCommandAreHandedOverUntilItIsKilled() {
         List<String> lines = new CopyOnWriteArrayList<>();
-        ProcessRunner runner = shell("echo 'waiting for the host'; sleep 30", Duration.ofSeconds(1))
+        // exec: the shell becomes the sleep; a shell waiting for a killed child may print "Terminated" first
+        ProcessRunner runner = shell("echo 'waiting for the host'; exec sleep 30", Duration.ofSeconds(1))
                 .killGrace(Duration.ofMillis(200)).onOutputLine(line -> lines.add(line.text())).build();
 
         assertThatThrownBy(runner::run).isInstanceOf(UpgradeException.class).hasMessageContaining("did not finish");
