@@ -13,6 +13,7 @@ import io.upgradesdk.upgrade.UpgradeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -57,7 +58,12 @@ final class PartitionWorkers implements PartitionContextImpl.Host {
     private final boolean waitForAll;
     private final BooleanSupplier runStopped;
     private final Set<PartitionClaims.Claim> active = ConcurrentHashMap.newKeySet();
-    private final Map<String, long[]> progress = new ConcurrentHashMap<>();
+    /** Each partition's last report (done, total) and their sums; guarded by the scope's lock. */
+    private final Map<String, long[]> progress = new HashMap<>();
+    private long doneSum;
+    private long totalSum;
+    /** Partitions whose last report had no total. */
+    private int unknownTotals;
     /** The step's partitions, once known: the step's total is the sum of theirs once each reported one. */
     private volatile int partitionCount = -1;
     /** What stopped every worker: a stop of the run, a store failure, or an Error (rethrown as it is). */
@@ -186,20 +192,41 @@ final class PartitionWorkers implements PartitionContextImpl.Host {
 
     // --- PartitionContextImpl.Host -----------------------------------------------------------------
 
+    /**
+     * A partition's report: the step's count is the sum of its partitions' last reports, kept as
+     * running sums (a report costs the same with ten partitions or ten thousand). A notice
+     * ({@code progress(0, -1, text)}) goes out as the step's notice and leaves the sums alone.
+     */
     @Override
     public void progress(String partitionId, long done, long total, String message) {
-        progress.put(partitionId, new long[] {done, total});
-        long sumDone = 0;
-        long sumTotal = 0;
-        for (long[] p : progress.values()) {
-            sumDone += p[0];
-            sumTotal = sumTotal < 0 || p[1] < 0 ? -1 : sumTotal + p[1];
-        }
-        if (progress.size() < partitionCount || partitionCount < 0) {
-            sumTotal = -1;      // partitions not heard from yet: their share of the total is unknown
-        }
+        String text = "partition " + partitionId + ": " + message;
         synchronized (scope) {  // listeners and progress rates are called from one thread at a time
-            scope.emitProgress(step.id(), sumDone, sumTotal, "partition " + partitionId + ": " + message);
+            if (done == 0 && total < 0) {
+                scope.emitProgress(step.id(), 0, -1, text);
+                return;
+            }
+            long[] previous = progress.put(partitionId, new long[] {done, total});
+            if (previous != null) {
+                doneSum -= previous[0];
+                forgetTotal(previous[1]);
+            }
+            doneSum += done;
+            if (total < 0) {
+                unknownTotals++;
+            } else {
+                totalSum += total;
+            }
+            // partitions not heard from yet: their share of the total is unknown
+            boolean totalKnown = unknownTotals == 0 && partitionCount >= 0 && progress.size() >= partitionCount;
+            scope.emitProgress(step.id(), doneSum, totalKnown ? totalSum : -1, text);
+        }
+    }
+
+    private void forgetTotal(long total) {
+        if (total < 0) {
+            unknownTotals--;
+        } else {
+            totalSum -= total;
         }
     }
 
@@ -398,7 +425,7 @@ final class PartitionWorkers implements PartitionContextImpl.Host {
     }
 
     private boolean allFinished() {
-        return claims.list().stream().allMatch(p -> p.state().isDone() || p.state() == PartitionState.FAILED);
+        return claims.allSettled();
     }
 
     private void renewActiveClaims() {
