@@ -80,6 +80,11 @@ public sealed interface UpgradeEvent {
          * warnings, indices kept read-only): its message is the news, and it has no rate.
          */
         public boolean isNotice() {
+            return isNotice(done, total);
+        }
+
+        /** Whether a report of {@code done} out of {@code total} is a notice (see {@link #isNotice()}). */
+        public static boolean isNotice(long done, long total) {
             return done == 0 && total < 0;
         }
 

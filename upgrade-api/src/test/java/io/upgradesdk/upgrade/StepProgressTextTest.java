@@ -24,6 +24,16 @@ class StepProgressTextTest {
     }
 
     @Test
+    void aNoticeCountsNothingAndHasNoTotalWhetherAskedOfTheEventOrOfItsNumbers() {
+        assertThat(progress(0, -1, -1, null).isNotice()).isTrue();
+        assertThat(progress(0, 0, -1, null).isNotice()).as("an empty total is a count").isFalse();
+        assertThat(progress(1, -1, -1, null).isNotice()).as("a count of unknown total").isFalse();
+        assertThat(UpgradeEvent.StepProgress.isNotice(0, -1)).isTrue();
+        assertThat(UpgradeEvent.StepProgress.isNotice(0, 0)).isFalse();
+        assertThat(UpgradeEvent.StepProgress.isNotice(2, -1)).isFalse();
+    }
+
+    @Test
     void theSummaryShowsThePercentageOnlyOfAKnownNonEmptyTotalAndAZeroRate() {
         assertThat(progress(0, 0, -1, null).summary()).isEqualTo("0/0");
         assertThat(progress(3, -1, -1, null).summary()).isEqualTo("3");

@@ -201,7 +201,7 @@ final class PartitionWorkers implements PartitionContextImpl.Host {
     public void progress(String partitionId, long done, long total, String message) {
         String text = "partition " + partitionId + ": " + message;
         synchronized (scope) {  // listeners and progress rates are called from one thread at a time
-            if (done == 0 && total < 0) {
+            if (UpgradeEvent.StepProgress.isNotice(done, total)) {
                 scope.emitProgress(step.id(), 0, -1, text);
                 return;
             }

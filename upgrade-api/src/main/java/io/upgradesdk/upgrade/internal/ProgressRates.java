@@ -50,8 +50,7 @@ final class ProgressRates {
         if (stepId == null || !(stepId == id || stepId.equals(id))) {
             switchTo(id);
         }
-        boolean notice = done == 0 && total < 0;   // StepProgress.isNotice(), before the event exists
-        if (notice && baseTime != null) {
+        if (UpgradeEvent.StepProgress.isNotice(done, total) && baseTime != null) {
             // a notice ("deprecation warnings: ...") in the middle of a count counts nothing: no new baseline
             return new UpgradeEvent.StepProgress(now, planId, id, done, total, message, -1, null);
         }
